@@ -1,0 +1,190 @@
+"""The archive on disk: paths under the root, raw-file preservation, atomic writes, the lock.
+
+Only this module (and the site writer) touches the archive's files.
+"""
+from __future__ import annotations
+
+import errno
+import fcntl
+import hashlib
+import os
+import re
+import shutil
+import tempfile
+import unicodedata
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import page
+from .model import InputError
+
+LOCK_NAME = ".newsarchive.lock"
+# Longest slug kept from a title, in characters (file names stay well under 255 bytes).
+SLUG_CHARS = 48
+
+
+class ArchiveBusy(Exception):
+    """Another run holds the archive's lock."""
+
+
+@dataclass(frozen=True)
+class Archive:
+    root: Path
+
+    @property
+    def sources(self) -> Path:
+        return self.root / "sources"
+
+    @property
+    def content(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def site(self) -> Path:
+        return self.root / "site"
+
+    def rel(self, path: Path) -> str:
+        return path.resolve().relative_to(self.root.resolve()).as_posix() if path.is_absolute() \
+            else path.as_posix()
+
+    def is_inside_sources(self, path: Path) -> bool:
+        try:
+            path.absolute().relative_to(self.sources.absolute())
+            return True
+        except ValueError:
+            return False
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write via a temp file in the same folder, fsync, rename: readers see old or new, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+@contextmanager
+def locked(archive: Archive):
+    """Hold an exclusive lock on the archive for the whole run; a second run fails at once."""
+    archive.root.mkdir(parents=True, exist_ok=True)
+    fh = open(archive.root / LOCK_NAME, "a+")
+    try:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno in (errno.EAGAIN, errno.EACCES):
+                raise ArchiveBusy(f"{archive.root}: another newsarchive run is working on this archive") from None
+            raise
+        yield
+    finally:
+        fh.close()
+
+
+def preserve(archive: Archive, path: Path, base: Path | None = None) -> Path:
+    """Copy a raw file from outside into sources/ byte for byte; return its path inside sources/.
+
+    A file already there with the same bytes is reused; a different file of the
+    same name gets a name with its hash, so nothing archived is ever replaced.
+    """
+    if archive.is_inside_sources(path):
+        return path
+    relative = path.relative_to(base) if base else Path(path.name)
+    target = archive.sources / relative
+    data = path.read_bytes()
+    if target.exists():
+        if target.read_bytes() == data:
+            return target
+        target = target.with_name(f"{target.stem}-{sha256(data)[:8]}{target.suffix}")
+        if target.exists():
+            return target
+    atomic_write(target, data)
+    shutil.copystat(path, target)
+    return target
+
+
+def raw_files(archive: Archive, paths: list[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Expand files and folders to raw files (sorted), never following symlinks.
+
+    Returns (files, problems) where problems are (path, reason) for what was refused.
+    """
+    files, refused = [], []
+    for path in paths:
+        if path.is_symlink():
+            refused.append((str(path), "symlink, not followed"))
+        elif path.is_dir():
+            for dirpath, dirnames, filenames in os.walk(path, followlinks=False):
+                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+                for name in sorted(filenames):
+                    item = Path(dirpath) / name
+                    if name.startswith(".") or name in ("SOURCES.md", "README.md"):
+                        continue
+                    if item.is_symlink():
+                        refused.append((str(item), "symlink, not followed"))
+                    else:
+                        files.append(item)
+        elif path.is_file():
+            files.append(path)
+        else:
+            refused.append((str(path), "no such file or folder"))
+    return files, refused
+
+
+def slug(title: str) -> str:
+    """A readable file-name slug: letters (any script) and digits, words joined by '-'."""
+    text = unicodedata.normalize("NFKC", title).lower()
+    text = re.sub(r"[^\w]+", "-", text, flags=re.U).strip("-_")
+    return text[:SLUG_CHARS].rstrip("-_") or "article"
+
+
+@dataclass(frozen=True)
+class Existing:
+    """A content page already in the archive."""
+
+    path: Path
+    text: str
+    front: dict
+
+
+def existing_pages(archive: Archive) -> tuple[dict[str, Existing], list[tuple[str, str]]]:
+    """Content pages by their source.file; problems are pages that could not be read."""
+    pages, problems = {}, []
+    if not archive.content.is_dir():
+        return pages, problems
+    for path in sorted(archive.content.rglob("*.md")):
+        try:
+            text = path.read_text(encoding="utf-8")
+            front, _body = page.split(text)
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            problems.append((archive.rel(path), str(exc)))
+            continue
+        src = front.get("source") if isinstance(front.get("source"), dict) else {}
+        if isinstance(src.get("file"), str):
+            pages[src["file"]] = Existing(path, text, front)
+    return pages, problems
+
+
+def read_raw(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"unreadable: {exc.strerror}") from None
+
+
+def rel_or_str(archive: Archive, path: Path) -> str:
+    try:
+        return path.absolute().relative_to(archive.root.absolute()).as_posix()
+    except ValueError:
+        return str(path)

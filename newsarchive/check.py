@@ -1,0 +1,82 @@
+"""`check`: the archive is what it claims to be.
+
+Every content page's front matter fits the schema and its `source.sha256`
+matches the preserved raw file; every internal link in site/ resolves to a file.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from selectolax.lexbor import LexborHTMLParser
+
+from . import archive as arc
+from . import page, schema
+
+
+def content_problems(archive: arc.Archive) -> list[tuple[str, str]]:
+    out = []
+    if not archive.content.is_dir():
+        return out
+    for path in sorted(archive.content.rglob("*.md")):
+        shown = arc.rel_or_str(archive, path)
+        try:
+            front, _body = page.split(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            out.append((shown, f"invalid front matter: {exc}"))
+            continue
+        out += [(shown, f"schema: {p}") for p in schema.problems(front)]
+        src = front.get("source") if isinstance(front.get("source"), dict) else {}
+        rel = src.get("file")
+        if not isinstance(rel, str):
+            continue
+        raw = archive.root / rel
+        if raw.is_symlink() or not raw.is_file():
+            out.append((shown, f"raw file missing: {rel}"))
+        elif arc.sha256(raw.read_bytes()) != src.get("sha256"):
+            out.append((shown, f"raw file modified (SHA-256 mismatch): {rel}"))
+    return out
+
+
+def _targets(html_text: str):
+    tree = LexborHTMLParser(html_text)
+    for node in tree.css("[href], [src]"):
+        for attr in ("href", "src"):
+            value = node.attributes.get(attr)
+            if value:
+                yield value
+
+
+def link_problems(archive: arc.Archive) -> list[tuple[str, str]]:
+    out = []
+    site = archive.site
+    if not site.is_dir():
+        return out
+    for path in sorted(site.rglob("*.html")):
+        shown = arc.rel_or_str(archive, path)
+        for url in _targets(path.read_text(encoding="utf-8", errors="replace")):
+            parts = urlsplit(url)
+            if parts.scheme or parts.netloc or url.startswith(("#", "data:", "mailto:")):
+                continue
+            if url.startswith("/"):
+                out.append((shown, f"root-absolute internal link: {url}"))
+                continue
+            target = Path(os.path.normpath(path.parent / unquote(parts.path))) if parts.path else path
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.is_file() or not _is_under(target, site):
+                out.append((shown, f"broken internal link: {url}"))
+    return out
+
+
+def _is_under(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def run(archive: arc.Archive) -> list[tuple[str, str]]:
+    return content_problems(archive) + link_problems(archive)

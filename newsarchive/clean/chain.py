@@ -1,0 +1,59 @@
+"""The generic cleaning chain, as data: (step name, parameters), in order.
+
+Outlet rules add their own steps after `BEFORE_RULES` and before `AFTER_RULES`.
+Every list here is generic: it names web-wide conventions, never one outlet.
+"""
+
+# Markup that is never article content, removed with everything inside it.
+NON_CONTENT = (
+    "script", "style", "noscript", "template", "link", "meta", "head", "title", "base",
+    "form", "input", "button", "select", "textarea", "label", "svg", "canvas", "map", "dialog",
+    "nav", "aside", "footer", "frameset", "frame", "applet", "param", "source:not(picture > source)",
+)
+# Words of class/id naming ads, widgets and promotions (whole words, see drop_junk_containers).
+JUNK_WORDS = (
+    "ad", "ads", "adv", "advert", "adverts", "advertisement", "advertising", "adslot", "adsense", "adunit",
+    "adbox", "adwrap", "dfp", "gpt", "doubleclick", "sponsor", "sponsored", "promo", "promotion",
+    "selfpromo", "newsletter", "subscribe", "subscription", "subscriptions", "paywall", "signup",
+    "related", "recommend", "recommended", "recommendation", "recommendations", "outbrain", "taboola",
+    "share", "sharing", "sharebar", "social", "sns", "comments", "comment", "disqus", "donate", "donation",
+    "banner", "popular", "trending", "breadcrumb", "breadcrumbs", "sidebar", "toolbar", "pagination",
+    "copyright", "byline", "author", "tags", "tagcloud", "widget", "trust", "badge",
+)
+# Prefixes of such words ('adslot_infinite', 'advertorial', 'newsletterSignup').
+JUNK_PREFIXES = ("adslot", "advert", "sponsor", "newsletter", "subscri", "taboola", "outbrain", "dfp")
+# Boilerplate phrases: the short block holding one is removed.
+BOILERPLATE = (
+    "获取更多RSS", "獲取更多RSS", "Feed enhanced by", "first appeared on", "請加入成為眾新聞的月費訂戶",
+    "成為眾新聞的月費訂戶", "訂閱《", "订阅《", "点击订阅", "點擊訂閱", "Sign up for our newsletter",
+    "Subscribe to our newsletter", "我们的标准：", "版權所有，未經授權", "版权所有，未经授权",
+)
+# Headings that open a trailing related-articles list: it is cut from there.
+RELATED_HEADINGS = (
+    "相關新聞", "相关新闻", "延伸閱讀", "延伸阅读", "相關閱讀", "相关阅读", "相關內容", "相关内容",
+    "相關文章", "相关文章", "推薦閱讀", "推荐阅读", "熱門新聞", "热门新闻", "更多新聞", "更多新闻",
+    "你可能也會喜歡", "你可能也会喜欢", "猜你喜歡", "猜你喜欢", "相關報導", "相关报道", "延伸閱讀：",
+    "Related", "Related articles", "Related stories", "Related news", "Related content",
+    "More on this story", "Read more", "You may also like", "Recommended", "Most read",
+)
+# Image proxies: host -> query parameter carrying the real image URL.
+IMAGE_PROXIES = {"images.weserv.nl": "url", "wsrv.nl": "url", "imageproxy.ifunny.co": "url"}
+
+BEFORE_RULES = (
+    ("embeds_to_links", {}),
+    ("drop_elements", {"selectors": NON_CONTENT}),
+)
+AFTER_RULES = (
+    ("drop_junk_containers", {"words": JUNK_WORDS, "prefixes": JUNK_PREFIXES}),
+    ("drop_text_blocks", {"phrases": BOILERPLATE}),
+    ("truncate_at_heading", {"phrases": RELATED_HEADINGS}),
+    ("unwrap_image_proxies", {"proxies": IMAGE_PROXIES}),
+    ("decode_cf_email", {}),
+    ("resolve_urls", {}),
+    ("drop_tracking_pixels", {}),
+    ("unwrap_image_links", {}),
+    ("captions_to_figures", {}),
+    ("drop_title_repeat", {}),
+    ("drop_date_blocks", {}),
+    ("drop_empty", {}),
+)

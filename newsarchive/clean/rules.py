@@ -1,0 +1,125 @@
+"""Outlet rules: data, not code. One TOML file per outlet in `rules/`.
+
+A rule says how to recognise the outlet and which named cleaning steps to run
+with which parameters; it carries its own test cases. The schema below is the
+whole vocabulary a rule file may use.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..model import InputError
+from . import steps as step_registry
+
+
+@dataclass(frozen=True)
+class RuleTest:
+    """One test case: a body snippet in; text that must and must not survive."""
+
+    name: str
+    html: str
+    contains: tuple[str, ...] = ()
+    absent: tuple[str, ...] = ()
+    title: str = ""
+    expect_title: str = ""
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    """The file's stem, recorded in each page's cleaning record."""
+    name: str
+    """The outlet's canonical display name (front matter `outlet`)."""
+    lang: str | None = None
+    """Default language (BCP 47), used when the text alone cannot tell."""
+    timezone: str | None = None
+    """The outlet's UTC offset (`+08:00`), for dates that give a time but no zone."""
+    hosts: tuple[str, ...] = ()
+    """URL hosts this rule applies to; a host matches itself and its subdomains."""
+    labels: tuple[str, ...] = ()
+    """Outlet labels as sources spell them (the bot's `author`, a dateline, og:site_name)."""
+    title_suffixes: tuple[str, ...] = ()
+    """Regular expressions cut from the end of titles (e.g. ` – 法国国际广播电台 - RFI`)."""
+    title_prefixes: tuple[str, ...] = ()
+    """Regular expressions cut from the start of titles (e.g. a `[政治] ` section tag)."""
+    datelines: tuple[str, ...] = ()
+    """Regular expressions with groups y, m, d that find the date in the body text."""
+    article: str | None = None
+    """CSS selector of the article inside a whole saved page (else the generic extractor finds it)."""
+    steps: tuple[tuple[str, dict], ...] = ()
+    """Named cleaning steps with parameters, run before the generic chain."""
+    tests: tuple[RuleTest, ...] = field(default=(), compare=False)
+    """The rule's own test cases, run by the test suite."""
+    path: str = ""
+
+
+_RULE_KEYS = {"name", "lang", "timezone", "match", "title", "datelines", "article", "steps", "tests"}
+
+
+def _fail(path: Path, why: str):
+    raise InputError(f"rule {path.name}: {why}")
+
+
+def load_rule(path: Path) -> Rule:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        _fail(path, f"not valid TOML ({exc})")
+    unknown = set(data) - _RULE_KEYS
+    if unknown:
+        _fail(path, f"unknown keys {sorted(unknown)}")
+    if not isinstance(data.get("name"), str):
+        _fail(path, "needs `name`, the outlet's display name")
+    steps = []
+    for spec in data.get("steps", []):
+        spec = dict(spec)
+        use = spec.pop("use", None)
+        if use not in step_registry.STEPS:
+            _fail(path, f"unknown step {use!r} (known: {', '.join(sorted(step_registry.STEPS))})")
+        steps.append((use, spec))
+    title = data.get("title", {})
+    for pattern in (*title.get("suffixes", []), *title.get("prefixes", []), *data.get("datelines", [])):
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            _fail(path, f"bad regular expression {pattern!r}: {exc}")
+    match = data.get("match", {})
+    tests = tuple(RuleTest(name=t.get("name", f"case {i}"), html=t["html"], contains=tuple(t.get("contains", ())),
+                           absent=tuple(t.get("absent", ())), title=t.get("title", ""),
+                           expect_title=t.get("expect_title", ""))
+                  for i, t in enumerate(data.get("tests", []), 1))
+    return Rule(id=path.stem, name=data["name"], lang=data.get("lang"), timezone=data.get("timezone"),
+                hosts=tuple(h.lower() for h in match.get("hosts", ())), labels=tuple(match.get("labels", ())),
+                title_suffixes=tuple(title.get("suffixes", ())), title_prefixes=tuple(title.get("prefixes", ())),
+                datelines=tuple(data.get("datelines", ())), article=data.get("article"),
+                steps=tuple(steps), tests=tests, path=str(path))
+
+
+@dataclass(frozen=True)
+class RuleBook:
+    rules: tuple[Rule, ...]
+
+    def find(self, host: str, label: str | None) -> Rule | None:
+        host = (host or "").lower()
+        for rule in self.rules:
+            if label and label in rule.labels:
+                return rule
+        for rule in self.rules:
+            if any(host == h or host.endswith("." + h) for h in rule.hosts):
+                return rule
+        return None
+
+
+def load_rules(directories: list[Path]) -> RuleBook:
+    """Rules from each directory in turn; a rule id seen earlier wins (archive overrides project)."""
+    seen: dict[str, Rule] = {}
+    for directory in directories:
+        if not directory.is_dir():
+            continue
+        for path in sorted(directory.glob("*.toml")):
+            if path.stem not in seen:
+                seen[path.stem] = load_rule(path)
+    return RuleBook(tuple(seen[k] for k in sorted(seen)))

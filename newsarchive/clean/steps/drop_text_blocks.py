@@ -1,0 +1,34 @@
+"""Remove the smallest block that contains one of the given boilerplate phrases.
+
+For footers like '获取更多RSS：…' or 'The post … first appeared on …' that carry
+no telling class. The block is removed only when the phrase is a large part of it
+(a short boilerplate block), never a long paragraph quoting the phrase.
+"""
+from ..tree import BLOCK_TAGS, text_of
+
+# A block is boilerplate when it is at most this many times longer than the phrase.
+MAX_BLOCK_TO_PHRASE = 12
+# Blocks shorter than this are boilerplate whatever the ratio (a footer line with a link).
+SHORT_BLOCK = 160
+
+
+def _block_of(node):
+    while node is not None and node.tag not in BLOCK_TAGS:
+        node = node.parent
+    return node
+
+
+def run(root, doc, phrases=()) -> int:
+    removed = 0
+    for phrase in phrases:
+        for node in list(root.traverse(include_text=True)):
+            if not node.is_text_node or phrase not in (node.text_content or ""):
+                continue
+            block = _block_of(node.parent)
+            if block is None or block.parent is None or block.tag in ("body", "html"):
+                continue
+            size = len(text_of(block))
+            if size <= max(SHORT_BLOCK, len(phrase) * MAX_BLOCK_TO_PHRASE):
+                block.decompose()
+                removed += 1
+    return removed

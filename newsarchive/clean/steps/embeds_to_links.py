@@ -1,0 +1,24 @@
+"""Turn embedded players (iframe/video/audio) into plain links to what they play.
+
+The built site runs no third-party frames; a reader still gets the address.
+"""
+import html
+
+from ... import urls
+from ..tree import elements
+
+
+def run(root, doc) -> int:
+    changed = 0
+    for node in elements(root, "iframe, video, audio, embed, object"):
+        src = node.attributes.get("src") or node.attributes.get("data") or ""
+        if not src:
+            source = node.css_first("source[src]")
+            src = source.attributes.get("src") if source is not None else ""
+        src = urls.unwrap_wayback(urls.absolute(src or "", doc.base_url))
+        if src.startswith(("http://", "https://")):
+            safe = html.escape(src, quote=True)
+            node.insert_after(node.parser.__class__(f'<p><a href="{safe}">{safe}</a></p>').body.child)
+        node.decompose()
+        changed += 1
+    return changed

@@ -1,0 +1,38 @@
+"""Every link and image points at the original web: absolute, unarchived, untracked.
+
+Lazy-loaded images get their real source; Wayback capture URLs (absolute or
+`/web/<ts>/...`) become the URLs they captured; relative URLs are resolved
+against the article URL; protocol-relative ones get https; tracking parameters go.
+"""
+from ... import urls
+from ..tree import elements
+
+LAZY_SOURCES = ("data-src", "data-original", "data-lazy-src", "data-actualsrc", "data-url", "data-echo")
+
+
+def _fix(url: str, base) -> str:
+    url = urls.unwrap_wayback(url.strip())
+    url = urls.absolute(url, base)
+    url = urls.unwrap_wayback(url)
+    return urls.strip_tracking(url)
+
+
+def run(root, doc) -> int:
+    changed = 0
+    for img in elements(root, "img"):
+        for attr in LAZY_SOURCES:
+            lazy = img.attributes.get(attr)
+            if lazy and not lazy.startswith("data:"):
+                img.attrs["src"] = lazy
+                changed += 1
+                break
+    for node in elements(root, "[href], [src]"):
+        for attr in ("href", "src"):
+            value = node.attributes.get(attr)
+            if value is None:
+                continue
+            new = _fix(value, doc.base_url)
+            if new != value:
+                node.attrs[attr] = new
+                changed += 1
+    return changed

@@ -1,0 +1,81 @@
+"""Command line: argument parsing, progress, exit codes. No pipeline logic here.
+
+    python build.py [--root DIR] [COMMAND] [OPTIONS]      (see ../spec/interfaces.md)
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+from . import archive as arc
+from . import check as checker
+from . import ingest
+from .clean.rules import load_rules
+from .model import InputError
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+# Runs with at least this many files show a progress bar (on a terminal).
+PROGRESS_FROM = 50
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="newsarchive", description="Curated news archive: ingest raw files, build a site.")
+    p.add_argument("--root", default=".", help="archive root (default: current directory)")
+    p.add_argument("--version", action="version", version=f"newsarchive {__version__}")
+    sub = p.add_subparsers(dest="command")
+    ing = sub.add_parser("ingest", help="raw files or folders -> content/ (no PATH: all of sources/)")
+    ing.add_argument("paths", nargs="*", type=Path)
+    sub.add_parser("check", help="verify raw-file hashes, front matter schema and site links")
+    return p
+
+
+def _rules(archive: arc.Archive):
+    return load_rules([archive.root / "rules", PROJECT_DIR / "rules"])
+
+
+def _progress(total: int):
+    if total < PROGRESS_FROM or not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    return lambda items: tqdm(items, unit="file", file=sys.stderr)
+
+
+def cmd_ingest(archive: arc.Archive, paths: list[Path]) -> int:
+    rules = _rules(archive)
+    files, _ = arc.raw_files(archive, [p.absolute() for p in paths] or [archive.sources])
+    summary = ingest.run(archive, [p.absolute() for p in paths], rules, progress=_progress(len(files)))
+    for shown in summary.kept_edits:
+        print(f"{shown}: edited by hand since ingest; kept as it is", file=sys.stderr)
+    print(summary.line())
+    return 1 if summary.failed else 0
+
+
+def cmd_check(archive: arc.Archive) -> int:
+    problems = checker.run(archive)
+    for shown, reason in problems:
+        print(f"{shown}: {reason}", file=sys.stderr)
+    print(f"check: {len(problems)} problem(s)")
+    return 1 if problems else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    archive = arc.Archive(Path(args.root).absolute())
+    try:
+        with arc.locked(archive):
+            if args.command == "check":
+                return cmd_check(archive)
+            if args.command == "ingest":
+                return cmd_ingest(archive, args.paths)
+            return cmd_ingest(archive, [])  # the main job; the site build joins it with the build stage
+    except arc.ArchiveBusy as exc:
+        print(f"newsarchive: {exc}", file=sys.stderr)
+        return 1
+    except InputError as exc:
+        print(f"newsarchive: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130

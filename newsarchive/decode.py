@@ -1,0 +1,106 @@
+"""Raw bytes -> text: the encoding the bytes really have, whatever the page declares.
+
+Order of trust: a byte-order mark; then strict UTF-8 (the commonest case, and the
+right one even when a page declares gb2312 on UTF-8 bytes); then the declared
+charset if the bytes decode cleanly under it (gb2312/gbk widened to gb18030,
+big5 to big5hkscs); then charset-normalizer's guess.
+"""
+from __future__ import annotations
+
+import codecs
+import re
+
+from charset_normalizer import from_bytes
+
+from .model import InputError
+
+# Declared charsets that real pages under-declare: decode with the superset.
+_WIDER = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030",
+          "big5": "big5hkscs", "x-big5": "big5hkscs", "cp950": "big5hkscs"}
+_DECLARED = re.compile(rb"""(?:charset|encoding)\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+# How far into a file to look for a declared charset (meta tags live in <head>).
+DECLARATION_WINDOW = 4096
+# Share of C0 control bytes (other than tab/CR/LF/FF/ESC) above which bytes are binary, not text.
+BINARY_CONTROL_SHARE = 0.05
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+         (codecs.BOM_UTF16_BE, "utf-16"))
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _bom_encoding(data: bytes) -> str | None:
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return name
+    return None
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text without a BOM has a NUL in every other byte for ASCII-heavy text."""
+    sample = data[:2000]
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    half = len(sample) // 2
+    if odd > half * 0.3 and even < half * 0.05:
+        return "utf-16-le"
+    if even > half * 0.3 and odd < half * 0.05:
+        return "utf-16-be"
+    return None
+
+
+def _looks_binary(data: bytes) -> bool:
+    sample = data[:8192]
+    if b"\x00" in sample:
+        return True
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
+    return controls > len(sample) * BINARY_CONTROL_SHARE
+
+
+def _declared(data: bytes) -> str | None:
+    m = _DECLARED.search(data[:DECLARATION_WINDOW])
+    if not m:
+        return None
+    name = m.group(1).decode("ascii", "ignore").lower()
+    name = _WIDER.get(name, name)
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """Return (text, encoding used). Raises InputError for empty or binary input."""
+    if not data.strip():
+        raise InputError("empty file")
+    enc = _bom_encoding(data) or _utf16_without_bom(data)
+    if enc:
+        try:
+            return data.decode(enc), enc
+        except UnicodeDecodeError as exc:
+            raise InputError(f"invalid {enc} data at byte {exc.start}") from None
+    if b"\x00" in data[:8192]:
+        raise InputError("binary data, not text (NUL bytes)")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    if _looks_binary(data):
+        raise InputError("binary data, not text")
+    declared = _declared(data)
+    if declared and declared != "utf-8":
+        try:
+            return data.decode(declared), declared
+        except UnicodeDecodeError:
+            pass
+    best = from_bytes(data[:200_000]).best()
+    if best is None or best.encoding is None:
+        raise InputError("undecodable bytes: neither UTF-8 nor a detectable legacy encoding")
+    enc = _WIDER.get(best.encoding, best.encoding)
+    return data.decode(enc, errors="replace"), enc
+
+
+def normalise_text(text: str) -> str:
+    """Line endings to LF (CRLF and lone CR), control characters out, NUL-free."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", text)

@@ -1,0 +1,29 @@
+"""Find the article inside a whole saved page: the outlet rule's selector, else trafilatura.
+
+trafilatura is the generic fallback (a well-kept extractor): it is slow (~30 pages/s)
+but only whole pages no rule knows go through it.
+"""
+from __future__ import annotations
+
+from selectolax.lexbor import LexborHTMLParser
+
+from .clean.rules import Rule
+
+
+def article_html(page_html: str, rule: Rule | None, url: str | None) -> str:
+    if rule and rule.article:
+        tree = LexborHTMLParser(page_html)
+        nodes = tree.css(rule.article)
+        if nodes:
+            return "\n".join(node.html or "" for node in nodes)
+    return _generic(page_html, url)
+
+
+def _generic(page_html: str, url: str | None) -> str:
+    import trafilatura
+
+    found = trafilatura.extract(
+        page_html, url=url, output_format="html", include_images=True, include_links=True,
+        include_tables=True, include_comments=False, favor_precision=True, deduplicate=True,
+    )
+    return found or ""

@@ -1,0 +1,221 @@
+"""Ingest: one raw file -> one Article (pure), and a run over an archive (writes via archive.py)."""
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import archive as arc
+from . import dedupe, lang, page, readers, to_markdown, urls
+from .clean import DocInfo, clean
+from .clean.rules import Rule, RuleBook
+from .decode import decode_bytes, normalise_text
+from .extract import article_html
+from .model import Article, InputError, Parsed, RawFile
+from .readers import dates
+
+# Longest summary (plain-text lede), in characters.
+SUMMARY_CHARS = 160
+# Share of a body's text inside links above which it is a list of links, not an article
+# (when it has at least LINK_LIST_MIN links: one video link is still a post).
+LINK_LIST_SHARE = 0.8
+LINK_LIST_MIN = 3
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_MARK = re.compile(r"[*_`>#|\\]|^- |^\d+\. ", re.M)
+_FIGURE = re.compile(r"<figure>.*?</figure>", re.S)
+_TITLE_SEPARATORS = (" - ", " – ", " — ", " | ", "｜", " _ ", "_", " :: ")
+
+
+class NotAnArticle(Exception):
+    """The raw file is readable but holds no article (an empty stub, an index of links)."""
+
+
+def plain_text(markdown: str) -> str:
+    text = _FIGURE.sub("", markdown)
+    text = _MD_LINK.sub(r"\1", text)
+    return _MD_MARK.sub("", text)
+
+
+def clean_title(title: str, rule: Rule | None, site_name: str | None) -> str:
+    title = re.sub(r"<[^>]+>", "", title)
+    title = re.sub(r"[ \t\r\n\xa0]+", " ", title).strip(" \u3000")
+    for pattern in (rule.title_suffixes if rule else ()):
+        title = re.sub(f"(?:{pattern})\\s*$", "", title).strip()
+    for pattern in (rule.title_prefixes if rule else ()):
+        title = re.sub(f"^\\s*(?:{pattern})", "", title).strip()
+    names = [n for n in (site_name, rule.name if rule else None) if n]
+    for name in names:
+        for sep in _TITLE_SEPARATORS:
+            if title.endswith(sep + name) and len(title) > len(sep + name):
+                title = title[: -len(sep + name)].strip()
+            if title.startswith(name + sep) and len(title) > len(name + sep):
+                title = title[len(name + sep):].strip()
+    return title
+
+
+def _summary(markdown: str) -> str | None:
+    for block in markdown.split("\n\n"):
+        if block.startswith(("<figure", "#", "!", "|", "```")):
+            continue
+        text = re.sub(r"\s+", " ", plain_text(block)).strip()
+        if len(text) >= 10:
+            return text if len(text) <= SUMMARY_CHARS else text[: SUMMARY_CHARS - 1].rstrip() + "…"
+    return None
+
+
+def _date(parsed: Parsed, rule: Rule | None, text: str) -> str | None:
+    if parsed.date:
+        return parsed.date
+    for pattern in (rule.datelines if rule else ()):
+        m = re.search(pattern, text)
+        if m:
+            return f"{int(m.group('y')):04d}-{int(m.group('m')):02d}-{int(m.group('d')):02d}"
+    return None
+
+
+def _is_link_list(markdown: str) -> bool:
+    text = plain_text(markdown)
+    links = [m.group(1) for m in _MD_LINK.finditer(markdown) if not m.group(0).startswith("!")]
+    letters = len(re.sub(r"\s", "", text))
+    linked = sum(len(re.sub(r"\s", "", t)) for t in links)
+    return len(links) >= LINK_LIST_MIN and letters > 0 and linked >= letters * LINK_LIST_SHARE
+
+
+def article_from_raw(raw: RawFile, rules: RuleBook) -> Article:
+    """Read, find the article, clean, convert, attach provenance. Raises InputError / NotAnArticle."""
+    text, _encoding = decode_bytes(raw.data)
+    parsed = readers.read(normalise_text(text))
+    rule = rules.find(urls.host(parsed.url), parsed.outlet_label)
+    body = article_html(parsed.body_html, rule, parsed.url) if parsed.whole_page else parsed.body_html
+    if parsed.whole_page and rule is None and parsed.format == "jekyll-feed" and not body:
+        body = parsed.body_html
+    title = clean_title(parsed.title, rule, parsed.site_name) or parsed.title
+    cleaned, report = clean(body, DocInfo(title=title, base_url=parsed.base_url), rule)
+    markdown = to_markdown.convert(cleaned)
+    if not plain_text(markdown).strip():
+        raise NotAnArticle("no article text")
+    if _is_link_list(markdown):
+        raise NotAnArticle("a list of links, not an article")
+    date = _date(parsed, rule, plain_text(markdown))
+    if date and rule and rule.timezone and "T" not in date and parsed.date is None:
+        date = dates.normalise(date, rule.timezone)
+    outlet = rule.name if rule else (parsed.outlet_label or parsed.site_name or urls.host(parsed.url) or "unknown")
+    detected = lang.detect(title + "\n" + plain_text(markdown), hint=(rule.lang if rule else None)
+                           or parsed.lang_hint)
+    return Article(
+        title=title, outlet=outlet, lang=detected, body_md=markdown, source_file=raw.rel_path,
+        source_sha256=raw.sha256, source_format=parsed.format, date=date,
+        authors=parsed.authors, tags=parsed.tags, summary=_summary(markdown),
+        source_url=parsed.url if parsed.url and parsed.url.startswith(("http://", "https://")) else None,
+        archive_url=parsed.archive_url, cleaning=report,
+    )
+
+
+@dataclass
+class Summary:
+    ingested: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    kept_edits: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+
+    def line(self) -> str:
+        return (f"ingested {len(self.ingested)}, updated {len(self.updated)}, unchanged {len(self.unchanged)}, "
+                f"duplicates {len(self.duplicates)}, skipped non-articles {len(self.skipped)}, "
+                f"kept hand edits {len(self.kept_edits)}, failed {len(self.failed)}")
+
+
+def content_path(archive: arc.Archive, article: Article) -> Path:
+    ym = dates.year_month(article.date)
+    folder = archive.content.joinpath(*ym) if ym else archive.content / "undated"
+    return folder / f"{arc.slug(article.title)}-{article.source_sha256[:8]}.md"
+
+
+def _index(existing: dict[str, arc.Existing]) -> dedupe.Index:
+    index = dedupe.Index()
+    for key, ex in existing.items():
+        src = ex.front.get("source") or {}
+        _front, body = page.split(ex.text)
+        index.add(key, str(src.get("sha256")), src.get("url"), str(ex.front.get("title", "")), body)
+    return index
+
+
+def _write(archive: arc.Archive, article: Article, old: arc.Existing | None, summary: Summary,
+           written: set[Path]) -> None:
+    text = page.render(article)
+    key = article.source_file
+    if old is not None:
+        if old.text == text:
+            summary.unchanged.append(key)
+            return
+        if page.verify(old.text) is not True:
+            summary.kept_edits.append(arc.rel_or_str(archive, old.path))
+            return
+        target = old.path
+    else:
+        target = content_path(archive, article)
+    if target in written:
+        raise InputError(f"would write {target} twice")
+    arc.atomic_write(target, text.encode("utf-8"))
+    written.add(target)
+    (summary.updated if old is not None else summary.ingested).append(key)
+
+
+def run(archive: arc.Archive, paths: list[Path], rules: RuleBook, progress=None, warn=None) -> Summary:
+    """Ingest raw files (copied into sources/ first when outside it); report each outcome."""
+    warn = warn or (lambda msg: print(msg, file=sys.stderr))
+    summary = Summary()
+    files, refused = arc.raw_files(archive, paths or [archive.sources])
+    for path, reason in refused:
+        summary.failed.append((path, reason))
+        warn(f"{path}: {reason}")
+    existing, unreadable = arc.existing_pages(archive)
+    for path, reason in unreadable:
+        warn(f"{path}: content page unreadable ({reason}); left as it is")
+    index = _index(existing)
+    written: set[Path] = set()
+    for path in (progress(files) if progress else files):
+        _ingest_one(archive, path, paths, rules, existing, index, summary, written, warn)
+    return summary
+
+
+def _ingest_one(archive, path, paths, rules, existing, index, summary, written, warn) -> None:
+    shown = str(path)
+    try:
+        base = next((p for p in paths if p.is_dir() and _is_under(path, p)), None)
+        kept = arc.preserve(archive, path, base.parent if base else None)
+        key = arc.rel_or_str(archive, kept)
+        shown = key
+        data = arc.read_raw(kept)
+        raw = RawFile(rel_path=key, data=data, sha256=arc.sha256(data))
+        article = article_from_raw(raw, rules)
+        old = existing.get(key)
+        if old is None:
+            dup = index.duplicate_of(key, raw.sha256, article.source_url, article.title, article.body_md)
+            if dup:
+                summary.duplicates.append((key, dup))
+                warn(f"{key}: duplicate of {dup}; not ingested again")
+                return
+        _write(archive, article, old, summary, written)
+        index.add(key, raw.sha256, article.source_url, article.title, article.body_md)
+    except NotAnArticle as exc:
+        summary.skipped.append((shown, str(exc)))
+        warn(f"{shown}: skipped: {exc}")
+    except InputError as exc:
+        summary.failed.append((shown, str(exc)))
+        warn(f"{shown}: {exc}")
+    except Exception as exc:  # noqa: BLE001 - one file's failure must not stop the run
+        reason = f"could not be ingested ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})"
+        summary.failed.append((shown, reason))
+        warn(f"{shown}: {reason}")
+
+
+def _is_under(path: Path, folder: Path) -> bool:
+    try:
+        path.relative_to(folder)
+        return True
+    except ValueError:
+        return False

@@ -1,0 +1,71 @@
+"""The data that flows between pipeline stages: plain frozen dataclasses, no behaviour."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Source formats named by the spec (front matter `source.format`).
+FORMATS = ("jekyll-feed", "wayback-markdown", "plain-text", "html-page")
+
+
+class InputError(Exception):
+    """Bad input: the message is a one-line reason, shown next to the file name."""
+
+
+@dataclass(frozen=True)
+class RawFile:
+    """A preserved raw file: its path relative to the archive root and its bytes."""
+
+    rel_path: str
+    data: bytes
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """What a reader found in a raw file, before cleaning.
+
+    `body_html` is the article body as HTML (markdown sources are rendered to
+    HTML first so that one cleaning chain serves every shape).
+    """
+
+    format: str
+    title: str
+    body_html: str
+    date: str | None = None            # ISO 8601 with offset, or YYYY-MM-DD
+    outlet_label: str | None = None    # the outlet as the source names it
+    url: str | None = None             # original article URL
+    archive_url: str | None = None
+    authors: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    lang_hint: str | None = None       # e.g. <html lang>, used when detection is unsure
+    base_url: str | None = None        # for resolving relative links in the body
+    whole_page: bool = False           # body_html is a whole page: the article is still to be found
+    site_name: str | None = None       # e.g. og:site_name, to strip from the title
+
+
+@dataclass(frozen=True)
+class CleanReport:
+    """What the cleaning chain did: rule used and, per step, how many nodes it removed/changed."""
+
+    rule: str
+    counts: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class Article:
+    """One uniform content page: front matter fields and the markdown body."""
+
+    title: str
+    outlet: str
+    lang: str
+    body_md: str
+    source_file: str
+    source_sha256: str
+    source_format: str
+    date: str | None = None
+    authors: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    summary: str | None = None
+    source_url: str | None = None
+    archive_url: str | None = None
+    cleaning: CleanReport = field(default_factory=lambda: CleanReport(rule="generic"))

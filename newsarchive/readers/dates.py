@@ -1,0 +1,55 @@
+"""Dates as the spec wants them: ISO 8601 with offset, or YYYY-MM-DD for date-only sources."""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+
+_ISO = re.compile(
+    r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?)?$"
+)
+
+
+def from_epoch_ms(ms: int) -> str:
+    return datetime.fromtimestamp(ms / 1000, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+
+
+def _offset(tz: str) -> timezone:
+    if tz == "Z":
+        return timezone.utc
+    sign = -1 if tz[0] == "-" else 1
+    digits = tz[1:].replace(":", "")
+    return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+
+
+def normalise(value: str | None, default_offset: str | None = None) -> str | None:
+    """'2020-09-17T06:56:20.000Z' -> '2020-09-17T06:56:20+00:00'; '2020-09-17' stays.
+
+    A time without an offset gets `default_offset` (the outlet's zone) or is cut
+    to its date: an instant must never be invented.
+    """
+    if not value:
+        return None
+    m = _ISO.match(value.strip())
+    if not m:
+        return None
+    y, mo, d, hh, mm, ss, tz = m.groups()
+    try:
+        day = datetime(int(y), int(mo), int(d))
+    except ValueError:
+        return None
+    if hh is None:
+        return day.strftime("%Y-%m-%d")
+    tz = tz or default_offset
+    if tz is None:
+        return day.strftime("%Y-%m-%d")
+    try:
+        moment = datetime(int(y), int(mo), int(d), int(hh), int(mm), int(ss or 0), tzinfo=_offset(tz))
+    except ValueError:
+        return None
+    return moment.isoformat()
+
+
+def year_month(date: str | None) -> tuple[str, str] | None:
+    if date and re.match(r"^\d{4}-\d{2}", date):
+        return date[:4], date[5:7]
+    return None

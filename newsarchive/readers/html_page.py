@@ -1,0 +1,102 @@
+"""Shape (d): a whole saved HTML page.
+
+The reader takes what the page says about itself (title, date, canonical URL,
+site name, language) from its metadata; finding the article inside the page is
+left to the outlet's rule or, where no rule knows the site, the generic extractor.
+"""
+from __future__ import annotations
+
+import json
+import re
+
+from selectolax.lexbor import LexborHTMLParser
+
+from .. import urls
+from ..model import Parsed
+from . import dates
+
+FORMAT = "html-page"
+_HTML_START = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head)\b", re.I | re.S)
+
+_DATE_META = (
+    'meta[property="article:published_time"]', 'meta[name="article:published_time"]',
+    'meta[itemprop="datePublished"]', 'meta[name="pubdate"]', 'meta[name="publishdate"]',
+    'meta[name="publish-date"]', 'meta[name="date"]', 'meta[name="dc.date"]', 'meta[name="DC.date.issued"]',
+    'meta[name="sailthru.date"]', 'meta[property="og:release_date"]', 'meta[name="ptime"]',
+)
+_TITLE_META = ('meta[property="og:title"]', 'meta[name="twitter:title"]', 'meta[name="title"]')
+_URL_META = ('link[rel="canonical"]', 'meta[property="og:url"]')
+
+
+def sniff(text: str) -> bool:
+    return bool(_HTML_START.match(text[:5000])) or bool(re.search(r"<html[\s>]", text[:5000], re.I))
+
+
+def _first_attr(tree: LexborHTMLParser, selectors, attr: str) -> str | None:
+    for sel in selectors:
+        node = tree.css_first(sel)
+        if node is not None:
+            value = (node.attributes.get(attr) or "").strip()
+            if value:
+                return value
+    return None
+
+
+def _json_ld_date(tree: LexborHTMLParser) -> str | None:
+    for node in tree.css('script[type="application/ld+json"]'):
+        try:
+            data = json.loads(node.text() or "")
+        except ValueError:
+            continue
+        for item in data if isinstance(data, list) else [data]:
+            if isinstance(item, dict) and isinstance(item.get("datePublished"), str):
+                return item["datePublished"]
+    return None
+
+
+def _page_date(tree: LexborHTMLParser, text: str) -> str | None:
+    raw = _first_attr(tree, _DATE_META, "content") or _json_ld_date(tree)
+    if not raw:
+        node = tree.css_first("time[datetime]")
+        raw = node.attributes.get("datetime") if node is not None else None
+    found = dates.normalise(raw) if raw else None
+    if found:
+        return found
+    # No machine-readable date: ask htmldate (trafilatura's date finder), date only.
+    from htmldate import find_date
+
+    try:
+        guess = find_date(text, extensive_search=True, original_date=True, outputformat="%Y-%m-%d")
+    except Exception:  # noqa: BLE001 - a date guesser must never fail the page
+        guess = None
+    return guess
+
+
+def read(text: str) -> Parsed:
+    tree = LexborHTMLParser(text)
+    title = _first_attr(tree, _TITLE_META, "content")
+    if not title:
+        node = tree.css_first("title") or tree.css_first("h1")
+        title = node.text(strip=True) if node is not None else ""
+    url = _first_attr(tree, _URL_META, "href") or _first_attr(tree, _URL_META, "content")
+    url = urls.strip_tracking(urls.absolute(url, None)) if url else None
+    if url and not url.startswith(("http://", "https://")):
+        url = None
+    html_node = tree.css_first("html")
+    lang = html_node.attributes.get("lang") if html_node is not None else None
+    site = _first_attr(tree, ('meta[property="og:site_name"]', 'meta[name="application-name"]'), "content")
+    author = _first_attr(tree, ('meta[name="author"]', 'meta[property="article:author"]'), "content")
+    authors = (author,) if author and not author.startswith("http") and len(author) < 80 else ()
+    return Parsed(
+        format=FORMAT,
+        title=re.sub(r"\s+", " ", title or "").strip(),
+        body_html=text,
+        date=_page_date(tree, text),
+        outlet_label=site,
+        url=url,
+        authors=authors,
+        lang_hint=lang,
+        base_url=url,
+        whole_page=True,
+        site_name=site,
+    )
