@@ -24,6 +24,6 @@ def _generic(page_html: str, url: str | None) -> str:
 
     found = trafilatura.extract(
         page_html, url=url, output_format="html", include_images=True, include_links=True,
-        include_tables=True, include_comments=False, favor_precision=True, deduplicate=True,
+        include_tables=True, include_comments=False, deduplicate=True,
     )
     return found or ""

@@ -86,7 +86,7 @@ def article_from_raw(raw: RawFile, rules: RuleBook) -> Article:
     """Read, find the article, clean, convert, attach provenance. Raises InputError / NotAnArticle."""
     text, _encoding = decode_bytes(raw.data)
     parsed = readers.read(normalise_text(text))
-    rule = rules.find(urls.host(parsed.url), parsed.outlet_label)
+    rule = rules.find(parsed.url, parsed.outlet_label)
     body = article_html(parsed.body_html, rule, parsed.url) if parsed.whole_page else parsed.body_html
     if parsed.whole_page and rule is None and parsed.format == "jekyll-feed" and not body:
         body = parsed.body_html

@@ -22,7 +22,7 @@ _BR = "\x02"
 _NL_SPACE = "\x01"   # whitespace that held a line break: vanishes next to CJK (prettified HTML)
 _CJK = r"\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
 _NL_NEAR_CJK = re.compile(rf"(?<=[{_CJK}])\x01+|\x01+(?=[{_CJK}])")
-_SPACES = re.compile(r"[ \t\n\r\f\v\xa0\u3000\x01]+")
+_SPACES = re.compile(r"[ \t\n\r\f\v\xa0\x01]+")
 _WS_WITH_NL = re.compile(r"[ \t\r\f\v\xa0]*\n[\s\xa0]*")
 _INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
 _ESCAPE = re.compile(r"([\\`*_\[\]<])")
@@ -39,7 +39,7 @@ def _text(raw: str) -> str:
 
 def _finish_line(line: str) -> str:
     line = _NL_NEAR_CJK.sub("", line)
-    line = _SPACES.sub(" ", line).strip()
+    line = _SPACES.sub(" ", line).strip(" \u3000")
     return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), line)
 
 

@@ -12,7 +12,7 @@ TRACKING_PARAMS = re.compile(
 )
 # A Wayback Machine capture URL, absolute or root-relative, with an optional
 # "im_/id_/if_/js_/cs_" modifier after the timestamp.
-WAYBACK = re.compile(r"^(?:https?://web\.archive\.org)?/web/\d{1,14}(?:[a-z]{2}_)?/(.+)$", re.I)
+WAYBACK = re.compile(r"^(?:(?:https?:)?//web\.archive\.org)?/web/\d{1,14}(?:[a-z]{2}_)?/(.+)$", re.I)
 
 
 def strip_tracking(url: str) -> str:

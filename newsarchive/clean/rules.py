@@ -39,6 +39,8 @@ class Rule:
     """The outlet's UTC offset (`+08:00`), for dates that give a time but no zone."""
     hosts: tuple[str, ...] = ()
     """URL hosts this rule applies to; a host matches itself and its subdomains."""
+    urls: tuple[str, ...] = ()
+    """Regular expressions on the article URL, for outlets that share a host (bbc.com/zhongwen/)."""
     labels: tuple[str, ...] = ()
     """Outlet labels as sources spell them (the bot's `author`, a dateline, og:site_name)."""
     title_suffixes: tuple[str, ...] = ()
@@ -81,7 +83,9 @@ def load_rule(path: Path) -> Rule:
             _fail(path, f"unknown step {use!r} (known: {', '.join(sorted(step_registry.STEPS))})")
         steps.append((use, spec))
     title = data.get("title", {})
-    for pattern in (*title.get("suffixes", []), *title.get("prefixes", []), *data.get("datelines", [])):
+    patterns = (*title.get("suffixes", []), *title.get("prefixes", []), *data.get("datelines", []),
+                *data.get("match", {}).get("urls", []))
+    for pattern in patterns:
         try:
             re.compile(pattern)
         except re.error as exc:
@@ -93,6 +97,7 @@ def load_rule(path: Path) -> Rule:
                   for i, t in enumerate(data.get("tests", []), 1))
     return Rule(id=path.stem, name=data["name"], lang=data.get("lang"), timezone=data.get("timezone"),
                 hosts=tuple(h.lower() for h in match.get("hosts", ())), labels=tuple(match.get("labels", ())),
+                urls=tuple(match.get("urls", ())),
                 title_suffixes=tuple(title.get("suffixes", ())), title_prefixes=tuple(title.get("prefixes", ())),
                 datelines=tuple(data.get("datelines", ())), article=data.get("article"),
                 steps=tuple(steps), tests=tests, path=str(path))
@@ -102,13 +107,18 @@ def load_rule(path: Path) -> Rule:
 class RuleBook:
     rules: tuple[Rule, ...]
 
-    def find(self, host: str, label: str | None) -> Rule | None:
-        host = (host or "").lower()
+    def find(self, url: str | None, label: str | None) -> Rule | None:
+        """The rule for an article: by the source's outlet label, else by its URL."""
+        from ..urls import host as host_of
+
+        host = host_of(url)
         for rule in self.rules:
             if label and label in rule.labels:
                 return rule
         for rule in self.rules:
             if any(host == h or host.endswith("." + h) for h in rule.hosts):
+                return rule
+            if url and any(re.search(p, url) for p in rule.urls):
                 return rule
         return None
 

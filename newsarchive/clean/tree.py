@@ -9,7 +9,7 @@ BLOCK_TAGS = frozenset(
     "center".split()
 )
 MEDIA_TAGS = frozenset({"img", "picture", "video", "audio", "figure"})
-_SPACE = re.compile(r"\s+")
+_SPACE = re.compile(r"[ \t\n\r\f\v\xa0]+")  # not U+3000: an ideographic space is text
 _INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
 
 

@@ -28,6 +28,22 @@ _TITLE_META = ('meta[property="og:title"]', 'meta[name="twitter:title"]', 'meta[
 _URL_META = ('link[rel="canonical"]', 'meta[property="og:url"]')
 
 
+# A trailing title segment at most this long can be the site's name ("…_光明网", "… - BBC News").
+SITE_SEGMENT_CHARS = 16
+_SEGMENTS = re.compile(r"\s*(?:--|—|–|_|\||｜|::|\s-\s)\s*")
+
+
+def split_site_name(title: str) -> tuple[str, str | None]:
+    """'女儿出嫁…--文化--人民网' -> ('女儿出嫁…', '人民网'): pages name themselves in <title>."""
+    parts = [p for p in _SEGMENTS.split(title) if p.strip()]
+    if len(parts) < 2:
+        return title, None
+    head, tail = parts[0], parts[1:]
+    if len(head) < 4 or any(len(p) > SITE_SEGMENT_CHARS for p in tail):
+        return title, None
+    return head.strip(), tail[-1].strip()
+
+
 def sniff(text: str) -> bool:
     return bool(_HTML_START.match(text[:5000])) or bool(re.search(r"<html[\s>]", text[:5000], re.I))
 
@@ -85,11 +101,14 @@ def read(text: str) -> Parsed:
     html_node = tree.css_first("html")
     lang = html_node.attributes.get("lang") if html_node is not None else None
     site = _first_attr(tree, ('meta[property="og:site_name"]', 'meta[name="application-name"]'), "content")
+    title = re.sub(r"\s+", " ", title or "").strip()
+    if not site:
+        title, site = split_site_name(title)
     author = _first_attr(tree, ('meta[name="author"]', 'meta[property="article:author"]'), "content")
     authors = (author,) if author and not author.startswith("http") and len(author) < 80 else ()
     return Parsed(
         format=FORMAT,
-        title=re.sub(r"\s+", " ", title or "").strip(),
+        title=title,
         body_html=text,
         date=_page_date(tree, text),
         outlet_label=site,

@@ -18,6 +18,8 @@ from . import dates, frontmatter
 
 FORMAT = "wayback-markdown"
 _MD = MarkdownIt("commonmark", {"html": True}).enable("table")
+# A link destination broken by spaces (the exporter wraps long URLs): "](https://x.com/ a/ b)".
+_SPACED_LINK = re.compile(r"\]\(((?:https?:)?//[^)\s]*(?: [^)\s]+)+)\)")
 _SHORTCODE = re.compile(r"\{\{<\s*(?:video|youtube|iframe)\s+src=\"([^\"]+)\"\s*>\}\}")
 
 
@@ -49,6 +51,7 @@ def read(text: str) -> Parsed:
         updated = dates.normalise(frontmatter.text_field(fm, "last_updated"))
         date = updated[:10] if updated else None
     author = frontmatter.text_field(fm, "author")
+    body = _SPACED_LINK.sub(lambda m: "](" + m.group(1).replace(" ", "") + ")", body)
     body_html = _MD.render(_SHORTCODE.sub(_shortcode_to_link, body))
     return Parsed(
         format=FORMAT,

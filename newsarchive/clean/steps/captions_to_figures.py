@@ -33,9 +33,14 @@ def _existing_figures(root) -> int:
         if fig.parent is None:
             continue
         img = fig.css_first("img")
-        if img is None:
-            continue
         cap = fig.css_first("figcaption")
+        if img is None:  # a caption whose picture was never saved: keep its words as a paragraph
+            text = text_of(cap) if cap is not None else ""
+            if text:
+                fig.insert_before(fig.parser.__class__(f"<p>{html.escape(text, quote=False)}</p>").body.child)
+            fig.decompose()
+            changed += 1
+            continue
         _replace(fig, img, text_of(cap) if cap is not None else "")
         changed += 1
     return changed

@@ -24,11 +24,15 @@ def run(root, doc) -> int:
         if email:
             node.replace_with(email)
             changed += 1
-    for link in elements(root, 'a[href*="email-protection#"]'):
-        email = decode((link.attributes.get("href") or "").rsplit("#", 1)[-1])
-        if email:
+    for link in elements(root, 'a[href*="email-protection"]'):
+        href = link.attributes.get("href") or ""
+        email = decode(href.rsplit("#", 1)[-1]) if "#" in href else None
+        if not email:  # the archive kept no address: the link leads nowhere, keep its text
+            link.unwrap()
+            changed += 1
+        else:
             link.attrs["href"] = "mailto:" + email
-            if "email" in (link.text() or "").lower() and "protected" in (link.text() or "").lower():
+            if "protected" in (link.text() or "").lower():
                 link.replace_with(email)
             changed += 1
     return changed
