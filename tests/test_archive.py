@@ -1,0 +1,144 @@
+"""Archive safety: byte-for-byte sources, idempotent re-ingest, hand edits kept, duplicates, bad input, check."""
+import fcntl
+import shutil
+
+from newsarchive import archive as arc
+
+from .conftest import SEEDS, copy_tree, ingest_into, pages, run_cli
+
+SEED = SEEDS / "000_bf67578e0c1fd6cd.txt"
+
+
+def _snapshot(root):
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*")
+            if p.is_file() and p.name != arc.LOCK_NAME}
+
+
+def test_raw_files_kept_byte_for_byte(seed_root):
+    for seed in SEEDS.iterdir():
+        assert (seed_root / "sources" / seed.name).read_bytes() == seed.read_bytes()
+
+
+def test_reingest_changes_nothing(seed_root, tmp_path):
+    root = tmp_path / "a"
+    copy_tree(seed_root, root)
+    before = _snapshot(root)
+    summary = ingest_into(root, [])
+    assert len(summary.unchanged) == 5 and not (summary.ingested or summary.updated or summary.failed)
+    assert _snapshot(root) == before
+
+
+def test_hand_edit_is_kept_and_reported(seed_root, tmp_path):
+    root = tmp_path / "a"
+    copy_tree(seed_root, root)
+    page_path = next((root / "content").rglob("*.md"))
+    edited = page_path.read_text(encoding="utf-8").replace("\n\n", "\n\nA curator's note.\n\n", 1)
+    page_path.write_text(edited, encoding="utf-8")
+    result = run_cli("--root", str(root), "ingest")
+    assert result.returncode == 0, result.stderr
+    assert "edited by hand" in result.stderr and page_path.name in result.stderr
+    assert page_path.read_text(encoding="utf-8") == edited
+
+
+def test_same_article_under_another_name_is_a_duplicate(seed_root, tmp_path):
+    root = tmp_path / "a"
+    copy_tree(seed_root, root)
+    other = tmp_path / "copy of seed.txt"
+    shutil.copy(SEED, other)
+    summary = ingest_into(root, [other])
+    assert summary.duplicates == [("sources/copy of seed.txt", "sources/000_bf67578e0c1fd6cd.txt")]
+    assert len(pages(root)) == 5
+
+
+def test_bad_inputs_fail_one_line_each_and_the_rest_is_processed(seed_root, tmp_path):
+    root = tmp_path / "a"
+    copy_tree(seed_root, root)
+    before = _snapshot(root)
+    bad = tmp_path / "incoming"
+    bad.mkdir()
+    (bad / "empty.md").write_bytes(b"")
+    (bad / "junk.bin").write_bytes(bytes(range(256)) * 40)
+    (bad / "unclosed.md").write_text("---\ntitle: x\ndate: 2020-01-01\n\nbody without a closing fence\n", encoding="utf-8")
+    (bad / "broken-yaml.md").write_text("---\ntitle: [unclosed\n  - : :\n---\nbody\n", encoding="utf-8")
+    (bad / "one-line.txt").write_text("just a line\n", encoding="utf-8")
+    shutil.copy(SEEDS / "003_bb4a6ccb6fd5c6e9.txt", bad / "good.txt")
+    result = run_cli("--root", str(root), "ingest", str(bad))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    lines = [ln for ln in result.stderr.splitlines() if ln.strip()]
+    for name in ("empty.md", "junk.bin", "unclosed.md", "broken-yaml.md", "one-line.txt"):
+        mine = [ln for ln in lines if name in ln]
+        assert len(mine) == 1, (name, lines)
+    assert "duplicate of sources/003_bb4a6ccb6fd5c6e9.txt" in result.stderr
+    after = _snapshot(root)
+    assert all(after[k] == v for k, v in before.items()), "something archived changed"
+    assert "failed 5" in result.stdout
+
+
+def test_crlf_and_lone_cr_read_like_lf(tmp_path):
+    text = SEED.read_bytes()
+    variants = {"lf.txt": text, "crlf.txt": text.replace(b"\n", b"\r\n"), "cr.txt": text.replace(b"\n", b"\r")}
+    bodies = set()
+    for name, data in variants.items():
+        root = tmp_path / name
+        (root / "in").mkdir(parents=True)
+        (root / "in" / name).write_bytes(data)
+        ingest_into(root, [root / "in" / name])
+        ((front, body),) = pages(root).values()
+        bodies.add((front["title"], front["date"], body))
+    assert len(bodies) == 1
+
+
+def test_legacy_encodings_decode(tmp_path):
+    text = "香港美心員工染疫\n【新唐人亞太台 2020 年 09 月 17 日訊】臺灣食藥署今天表示，二千餘盒月餅退運銷毀。\n"
+    simp = "香港美心员工染疫\n【新唐人亚太台 2020 年 09 月 17 日讯】台湾食药署今天表示，二千余盒月饼退运销毁。\n"
+    cases = {"big5.txt": text.encode("big5"), "utf16.txt": text.encode("utf-16"),
+             "gb18030.txt": simp.encode("gb18030")}
+    for name, data in cases.items():
+        root = tmp_path / name
+        (root / "in").mkdir(parents=True)
+        (root / "in" / name).write_bytes(data)
+        summary = ingest_into(root, [root / "in" / name])
+        assert not summary.failed, summary.failed
+        ((front, body),) = pages(root).values()
+        assert front["title"] in (text.splitlines()[0], simp.splitlines()[0]), name
+        assert "月餅退運銷毀" in body or "月饼退运销毁" in body, name
+
+
+def test_gb2312_declared_on_utf8_bytes(tmp_path):
+    html = ("<!DOCTYPE html><html><head><meta charset=\"gb2312\"><title>測試標題 - 測試網</title></head><body>"
+            "<article><p>這是一段足夠長的正文，用來確認頁面以 UTF-8 解碼，而不是照著宣告的 gb2312。</p>"
+            "<p>第二段正文也在這裡，內容完整保留。</p></article></body></html>")
+    root = tmp_path / "a"
+    (root / "in").mkdir(parents=True)
+    (root / "in" / "page.html").write_bytes(html.encode("utf-8"))
+    summary = ingest_into(root, [root / "in" / "page.html"])
+    assert not summary.failed
+    ((front, body),) = pages(root).values()
+    assert front["title"] == "測試標題" and front["outlet"] == "測試網"
+    assert "以 UTF-8 解碼" in body
+
+
+def test_a_second_run_is_refused_while_one_holds_the_lock(seed_root, tmp_path):
+    root = tmp_path / "a"
+    copy_tree(seed_root, root)
+    with open(root / arc.LOCK_NAME, "a+") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        result = run_cli("--root", str(root), "ingest")
+    assert result.returncode == 1 and "another newsarchive run" in result.stderr
+
+
+def test_check_names_each_problem(seed_root, tmp_path):
+    root = tmp_path / "a"
+    copy_tree(seed_root, root)
+    assert run_cli("--root", str(root), "check").returncode == 0
+    (root / "sources" / "000_bf67578e0c1fd6cd.txt").write_bytes(b"tampered")
+    (root / "sources" / "001_adfec861ec877f4b.txt").unlink()
+    broken = next(p for p in (root / "content").rglob("*.md") if "004" in p.read_text(encoding="utf-8")
+                  .split("file:")[1][:40])
+    broken.write_text("---\ntitle: [broken\n---\nbody\n", encoding="utf-8")
+    result = run_cli("--root", str(root), "check")
+    assert result.returncode == 1
+    assert "raw file modified (SHA-256 mismatch): sources/000_bf67578e0c1fd6cd.txt" in result.stderr
+    assert "raw file missing: sources/001_adfec861ec877f4b.txt" in result.stderr
+    assert f"{broken.relative_to(root).as_posix()}: invalid front matter" in result.stderr
