@@ -68,7 +68,7 @@ def atomic_write(path: Path, data: bytes) -> None:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
-            os.fsync(fh.fileno())
+            os.fdatasync(fh.fileno())  # data on disk before the rename makes it visible
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
@@ -115,13 +115,15 @@ def preserve(archive: Archive, path: Path, base: Path | None = None) -> Path:
     return target
 
 
-def raw_files(archive: Archive, paths: list[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
+def raw_files(archive: Archive, paths: list[Path]) -> tuple[list[tuple[Path, Path | None]], list[tuple[str, str]]]:
     """Expand files and folders to raw files (sorted), never following symlinks.
 
-    Returns (files, problems) where problems are (path, reason) for what was refused.
+    Returns ([(file, base)], problems): `base` is what a file's place under sources/
+    is relative to (a folder keeps its name there); problems are (path, reason).
     """
     files, refused = [], []
     for path in paths:
+        base = path.parent if path.is_dir() else None
         if path.is_symlink():
             refused.append((str(path), "symlink, not followed"))
         elif path.is_dir():
@@ -134,9 +136,9 @@ def raw_files(archive: Archive, paths: list[Path]) -> tuple[list[Path], list[tup
                     if item.is_symlink():
                         refused.append((str(item), "symlink, not followed"))
                     else:
-                        files.append(item)
+                        files.append((item, base))
         elif path.is_file():
-            files.append(path)
+            files.append((path, None))
         else:
             refused.append((str(path), "no such file or folder"))
     return files, refused

@@ -40,7 +40,7 @@ def _progress(total: int):
         return None
     from tqdm import tqdm
 
-    return lambda items: tqdm(items, unit="file", file=sys.stderr)
+    return lambda items, total=None: tqdm(items, total=total, unit="file", file=sys.stderr)
 
 
 def cmd_ingest(archive: arc.Archive, paths: list[Path]) -> int:

@@ -33,17 +33,21 @@ def jaccard(a: frozenset, b: frozenset) -> float:
 
 @dataclass
 class Index:
-    """What the archive already holds, by raw hash, URL and folded title -> content key (source.file)."""
+    """What the archive already holds: raw hash, URL and folded title -> content key (source.file).
+
+    Bodies are kept as callables and shingled only when two titles collide, so the
+    index of a large archive stays small.
+    """
 
     by_sha: dict[str, str] = field(default_factory=dict)
     by_url: dict[str, str] = field(default_factory=dict)
-    by_title: dict[str, list[tuple[str, frozenset]]] = field(default_factory=dict)
+    by_title: dict[str, list[tuple[str, object]]] = field(default_factory=dict)
 
-    def add(self, key: str, sha: str, url: str | None, title: str, body: str) -> None:
+    def add(self, key: str, sha: str, url: str | None, title: str, body) -> None:
         self.by_sha.setdefault(sha, key)
         if url:
             self.by_url.setdefault(url, key)
-        self.by_title.setdefault(fold(title), []).append((key, shingles(body)))
+        self.by_title.setdefault(fold(title), []).append((key, body))
 
     def duplicate_of(self, key: str, sha: str, url: str | None, title: str, body: str) -> str | None:
         for other in (self.by_sha.get(sha), self.by_url.get(url) if url else None):
@@ -53,6 +57,7 @@ class Index:
         if candidates:
             mine = shingles(body)
             for other, theirs in candidates:
-                if jaccard(mine, theirs) >= NEAR_DUPLICATE:
+                text = theirs() if callable(theirs) else theirs
+                if jaccard(mine, shingles(text)) >= NEAR_DUPLICATE:
                     return other
         return None

@@ -1,6 +1,8 @@
 """Ingest: one raw file -> one Article (pure), and a run over an archive (writes via archive.py)."""
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -74,8 +76,7 @@ def _date(parsed: Parsed, rule: Rule | None, text: str) -> str | None:
     return None
 
 
-def _is_link_list(markdown: str) -> bool:
-    text = plain_text(markdown)
+def _is_link_list(markdown: str, text: str) -> bool:
     links = [m.group(1) for m in _MD_LINK.finditer(markdown) if not m.group(0).startswith("!")]
     letters = len(re.sub(r"\s", "", text))
     linked = sum(len(re.sub(r"\s", "", t)) for t in links)
@@ -93,15 +94,16 @@ def article_from_raw(raw: RawFile, rules: RuleBook) -> Article:
     title = clean_title(parsed.title, rule, parsed.site_name) or parsed.title
     cleaned, report = clean(body, DocInfo(title=title, base_url=parsed.base_url), rule)
     markdown = to_markdown.convert(cleaned)
-    if not plain_text(markdown).strip():
+    text = plain_text(markdown)
+    if not text.strip():
         raise NotAnArticle("no article text")
-    if _is_link_list(markdown):
+    if _is_link_list(markdown, text):
         raise NotAnArticle("a list of links, not an article")
-    date = _date(parsed, rule, plain_text(markdown))
+    date = _date(parsed, rule, text)
     if date and rule and rule.timezone and "T" not in date and parsed.date is None:
         date = dates.normalise(date, rule.timezone)
     outlet = rule.name if rule else (parsed.outlet_label or parsed.site_name or urls.host(parsed.url) or "unknown")
-    detected = lang.detect(title + "\n" + plain_text(markdown), hint=(rule.lang if rule else None)
+    detected = lang.detect(title + "\n" + text, hint=(rule.lang if rule else None)
                            or parsed.lang_hint)
     return Article(
         title=title, outlet=outlet, lang=detected, body_md=markdown, source_file=raw.rel_path,
@@ -138,8 +140,8 @@ def _index(existing: dict[str, arc.Existing]) -> dedupe.Index:
     index = dedupe.Index()
     for key, ex in existing.items():
         src = ex.front.get("source") or {}
-        _front, body = page.split(ex.text)
-        index.add(key, str(src.get("sha256")), src.get("url"), str(ex.front.get("title", "")), body)
+        index.add(key, str(src.get("sha256")), src.get("url"), str(ex.front.get("title", "")),
+                  lambda ex=ex: page.split(ex.text)[1])
     return index
 
 
@@ -164,6 +166,64 @@ def _write(archive: arc.Archive, article: Article, old: arc.Existing | None, sum
     (summary.updated if old is not None else summary.ingested).append(key)
 
 
+# Runs with fewer files than this are processed in this process (a pool costs ~0.3 s to start).
+PARALLEL_FROM = 64
+_WORKER_RULES: RuleBook | None = None
+
+
+def _init_worker(rules: RuleBook) -> None:
+    global _WORKER_RULES
+    _WORKER_RULES = rules
+
+
+def _convert(job: tuple[str, str]):
+    """Worker: (key, path) -> (key, sha256, outcome) where outcome is an Article or (kind, reason)."""
+    key, path = job
+    try:
+        data = arc.read_raw(Path(path))
+        raw = RawFile(rel_path=key, data=data, sha256=arc.sha256(data))
+        return key, raw.sha256, article_from_raw(raw, _WORKER_RULES)
+    except NotAnArticle as exc:
+        return key, None, ("skipped", str(exc))
+    except InputError as exc:
+        return key, None, ("failed", str(exc))
+    except Exception as exc:  # noqa: BLE001 - one file's failure must not stop the run
+        first = str(exc).splitlines()[0] if str(exc) else ""
+        return key, None, ("failed", f"could not be ingested ({type(exc).__name__}: {first})")
+
+
+def _preserved(archive: arc.Archive, files, summary: Summary, warn):
+    """Copy each raw file into sources/ (if outside it) just before it is converted.
+
+    A generator: with a pool, its copying overlaps the workers' converting.
+    """
+    for path, base in files:
+        try:
+            kept = arc.preserve(archive, path, base)
+        except OSError as exc:
+            summary.failed.append((str(path), f"could not be copied into sources/ ({exc.strerror})"))
+            warn(f"{path}: could not be copied into sources/ ({exc.strerror})")
+            continue
+        yield arc.rel_or_str(archive, kept), str(kept)
+
+
+def _conversions(jobs, count: int, rules: RuleBook, progress):
+    """Convert raw files to articles, in parallel across cores for large runs; results in job order."""
+    if count < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+        _init_worker(rules)
+        results = map(_convert, jobs)
+        pool = None
+    else:
+        pool = multiprocessing.get_context("fork").Pool(os.cpu_count(), _init_worker, (rules,))
+        results = pool.imap(_convert, jobs, chunksize=16)
+    try:
+        yield from (progress(results, total=count) if progress else results)
+    finally:
+        if pool is not None:
+            pool.close()
+            pool.join()
+
+
 def run(archive: arc.Archive, paths: list[Path], rules: RuleBook, progress=None, warn=None) -> Summary:
     """Ingest raw files (copied into sources/ first when outside it); report each outcome."""
     warn = warn or (lambda msg: print(msg, file=sys.stderr))
@@ -175,47 +235,32 @@ def run(archive: arc.Archive, paths: list[Path], rules: RuleBook, progress=None,
     existing, unreadable = arc.existing_pages(archive)
     for path, reason in unreadable:
         warn(f"{path}: content page unreadable ({reason}); left as it is")
+    jobs = _preserved(archive, files, summary, warn)
     index = _index(existing)
     written: set[Path] = set()
-    for path in (progress(files) if progress else files):
-        _ingest_one(archive, path, paths, rules, existing, index, summary, written, warn)
+    for key, sha, outcome in _conversions(jobs, len(files), rules, progress):
+        _record(archive, key, sha, outcome, existing, index, summary, written, warn)
     return summary
 
 
-def _ingest_one(archive, path, paths, rules, existing, index, summary, written, warn) -> None:
-    shown = str(path)
+def _record(archive, key, sha, outcome, existing, index, summary, written, warn) -> None:
+    if isinstance(outcome, tuple):
+        kind, reason = outcome
+        (summary.skipped if kind == "skipped" else summary.failed).append((key, reason))
+        warn(f"{key}: skipped: {reason}" if kind == "skipped" else f"{key}: {reason}")
+        return
+    article = outcome
+    old = existing.get(key)
+    if old is None:
+        dup = index.duplicate_of(key, sha, article.source_url, article.title, article.body_md)
+        if dup:
+            summary.duplicates.append((key, dup))
+            warn(f"{key}: duplicate of {dup}; not ingested again")
+            return
     try:
-        base = next((p for p in paths if p.is_dir() and _is_under(path, p)), None)
-        kept = arc.preserve(archive, path, base.parent if base else None)
-        key = arc.rel_or_str(archive, kept)
-        shown = key
-        data = arc.read_raw(kept)
-        raw = RawFile(rel_path=key, data=data, sha256=arc.sha256(data))
-        article = article_from_raw(raw, rules)
-        old = existing.get(key)
-        if old is None:
-            dup = index.duplicate_of(key, raw.sha256, article.source_url, article.title, article.body_md)
-            if dup:
-                summary.duplicates.append((key, dup))
-                warn(f"{key}: duplicate of {dup}; not ingested again")
-                return
         _write(archive, article, old, summary, written)
-        index.add(key, raw.sha256, article.source_url, article.title, article.body_md)
-    except NotAnArticle as exc:
-        summary.skipped.append((shown, str(exc)))
-        warn(f"{shown}: skipped: {exc}")
-    except InputError as exc:
-        summary.failed.append((shown, str(exc)))
-        warn(f"{shown}: {exc}")
-    except Exception as exc:  # noqa: BLE001 - one file's failure must not stop the run
-        reason = f"could not be ingested ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})"
-        summary.failed.append((shown, reason))
-        warn(f"{shown}: {reason}")
-
-
-def _is_under(path: Path, folder: Path) -> bool:
-    try:
-        path.relative_to(folder)
-        return True
-    except ValueError:
-        return False
+    except (InputError, OSError) as exc:
+        summary.failed.append((key, str(exc)))
+        warn(f"{key}: {exc}")
+        return
+    index.add(key, sha, article.source_url, article.title, article.body_md)

@@ -13,9 +13,18 @@ _SPACE = re.compile(r"[ \t\n\r\f\v\xa0]+")  # not U+3000: an ideographic space i
 _INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
 
 
+_INVISIBLE_TABLE = {ord(c): None for c in "\u200b\u200c\u200d\u2060\ufeff\u00ad"} | {0xA0: " "}
+_BLANK = " \t\n\r\f\v\xa0\u200b\u200c\u200d\u2060\ufeff\u00ad"
+
+
 def squash(text: str) -> str:
     """Whitespace-folded, invisible characters removed: the text a reader sees."""
-    return _SPACE.sub(" ", _INVISIBLE.sub("", text.replace("\xa0", " "))).strip()
+    return _SPACE.sub(" ", text.translate(_INVISIBLE_TABLE)).strip()
+
+
+def is_blank(text: str) -> bool:
+    """No visible character (spaces, NBSP and zero-width characters only)."""
+    return not text.strip(_BLANK)
 
 
 def text_of(node) -> str:

@@ -21,21 +21,26 @@ _DATE_ONLY = re.compile(
 )
 
 
-def run(root, doc) -> int:
-    removed = 0
+def _first_stamp(root):
     seen = 0
-    for node in list(root.traverse()):
-        if node.parent is None or node.tag not in BLOCK_TAGS:
+    for node in root.traverse():
+        if node.tag not in BLOCK_TAGS:
             continue
         text = squash(node.text(deep=True))
         if not text:
             continue
         if _DATE_ONLY.match(text):
-            node.decompose()
-            removed += 1
-            continue
+            return node
         if node.css_first("p, div, li") is None:
             seen += 1
             if seen >= LEADING_BLOCKS:
-                break
+                return None
+    return None
+
+
+def run(root, doc) -> int:
+    removed = 0
+    while (node := _first_stamp(root)) is not None:
+        node.decompose()  # one at a time: never touch a node inside one already removed
+        removed += 1
     return removed

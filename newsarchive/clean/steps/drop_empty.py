@@ -1,5 +1,5 @@
 """Remove containers left with no text and no image, and stray rules/breaks at the edges."""
-from ..tree import has_media, squash
+from ..tree import has_media, is_blank, squash
 
 _KEEP_EMPTY = frozenset({"img", "br", "hr", "td", "th", "tr", "source", "picture"})
 
@@ -9,7 +9,7 @@ def run(root, doc) -> int:
     for node in reversed(list(root.traverse())):
         if node.parent is None or node.tag in _KEEP_EMPTY or node.tag in ("body", "html", "head"):
             continue
-        if not squash(node.text(deep=True)) and not has_media(node):
+        if is_blank(node.text(deep=True)) and not has_media(node):
             node.decompose()
             removed += 1
     removed += _trim_edges(root)

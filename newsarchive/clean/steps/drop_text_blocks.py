@@ -20,7 +20,8 @@ def _block_of(node):
 
 def run(root, doc, phrases=()) -> int:
     removed = 0
-    for phrase in phrases:
+    whole = root.text(deep=True)
+    for phrase in (p for p in phrases if p in whole):
         for node in list(root.traverse(include_text=True)):
             if not node.is_text_node or phrase not in (node.text_content or ""):
                 continue

@@ -6,10 +6,28 @@ from ..tree import squash
 # How many leading blocks may hold the repeated title (title, kicker, byline...).
 LEADING_BLOCKS = 4
 _FOLD = re.compile(r"[\s\u3000]+")
+_CANDIDATES = ("h1", "h2", "h3", "strong", "b", "p", "div", "header")
 
 
 def _fold(text: str) -> str:
     return _FOLD.sub("", squash(text)).lower()
+
+
+def _first_repeat(root, title: str):
+    seen = 0
+    for node in root.traverse():
+        if node.tag not in _CANDIDATES:
+            continue
+        text = _fold(node.text(deep=True))
+        if not text:
+            continue
+        if text == title or (len(text) > 8 and title.startswith(text) and node.tag in ("h1", "h2")):
+            return node
+        if node.tag in ("p", "h1", "h2", "h3"):
+            seen += 1
+            if seen >= LEADING_BLOCKS:
+                return None
+    return None
 
 
 def run(root, doc) -> int:
@@ -17,19 +35,7 @@ def run(root, doc) -> int:
         return 0
     title = _fold(doc.title)
     removed = 0
-    seen = 0
-    for node in list(root.traverse()):
-        if node.parent is None or node.tag not in ("h1", "h2", "h3", "strong", "b", "p", "div", "header"):
-            continue
-        text = _fold(node.text(deep=True))
-        if not text:
-            continue
-        if text == title or (len(text) > 8 and title.startswith(text) and node.tag in ("h1", "h2")):
-            node.decompose()
-            removed += 1
-            continue
-        if node.tag in ("p", "h1", "h2", "h3"):
-            seen += 1
-            if seen >= LEADING_BLOCKS:
-                break
+    while (node := _first_repeat(root, title)) is not None:
+        node.decompose()  # one at a time: never touch a node inside one already removed
+        removed += 1
     return removed

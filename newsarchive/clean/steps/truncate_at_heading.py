@@ -29,8 +29,12 @@ def _remove_from(node) -> int:
 
 
 def run(root, doc, phrases=()) -> int:
-    wanted = {p.lower() for p in phrases}
-    total = max(len(text_of(root)), 1)
+    whole = text_of(root)
+    lowered = whole.lower()
+    wanted = {p.lower() for p in phrases if p.lower() in lowered}
+    if not wanted:
+        return 0
+    total = max(len(whole), 1)
     for node in root.traverse():
         if node.tag not in BLOCK_TAGS and node.tag not in ("strong", "b", "span"):
             continue

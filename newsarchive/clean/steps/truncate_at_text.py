@@ -14,6 +14,10 @@ def _top_block(node, root):
 
 
 def run(root, doc, phrases=()) -> int:
+    whole = root.text(deep=True)
+    phrases = [p for p in phrases if p in whole]
+    if not phrases:
+        return 0
     for node in root.traverse(include_text=True):
         if not node.is_text_node or not any(p in (node.text_content or "") for p in phrases):
             continue

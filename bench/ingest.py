@@ -1,0 +1,150 @@
+"""Ingest benchmark: newsarchive vs trafilatura on the same raw files, side by side in one run.
+
+    python bench/ingest.py [--limit N] [--jobs J]
+
+Prints files/second, peak memory, the throughput ratio, and quality scored the same way for both:
+the share of files whose output still holds junk (tests/markers.py) and the share of real paragraphs
+(each <p> of the raw feed HTML with 30+ letters, read by the stdlib parser) found in the output.
+"""
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from newsarchive import page  # noqa: E402
+from tests.markers import JUNK_MARKERS  # noqa: E402
+
+SCALE = REPO.parent / "shared" / "scale"
+# Real paragraphs are at least this many letters/digits (shorter <p> are credits, bylines).
+PARAGRAPH_LETTERS = 30
+
+
+class _Paragraphs(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.depth, self.hidden, self.buf, self.out = 0, 0, [], []
+
+    def handle_starttag(self, tag, attrs):
+        self.hidden += tag in ("script", "style", "noscript")
+        if tag == "p":
+            self.buf = [] if self.depth == 0 else self.buf
+            self.depth += 1
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style", "noscript") and self.hidden:
+            self.hidden -= 1
+        if tag == "p" and self.depth:
+            self.depth -= 1
+            if not self.depth:
+                self.out.append("".join(self.buf))
+
+    def handle_data(self, data):
+        if self.depth and not self.hidden:
+            self.buf.append(data)
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"[\W_]+", "", re.sub(r"\]\([^)]*\)", "]", text))
+
+
+def _feed_html(raw: str) -> str:
+    """The HTML part of a bot post (after the front matter and the '------' line)."""
+    parts = re.split(r"^-{6,}\s*$", raw, maxsplit=1, flags=re.M)
+    if len(parts) == 2:
+        return parts[1]
+    return re.split(r"^---\s*$", raw, maxsplit=2, flags=re.M)[-1]
+
+
+def _reference(raw: str) -> list[str]:
+    parser = _Paragraphs()
+    parser.feed(_feed_html(raw))
+    return [_fold(p) for p in parser.out
+            if len(_fold(p)) >= PARAGRAPH_LETTERS and not any(m.strip() in p for m in JUNK_MARKERS)]
+
+
+def _quality(outputs: dict[str, str], raws: dict[str, str]) -> tuple[float, float, int]:
+    junk = sum(1 for text in outputs.values() if any(m in text for m in JUNK_MARKERS))
+    found = total = 0
+    for name, text in outputs.items():
+        flat = _fold(text)
+        ref = _reference(raws[name])
+        total += len(ref)
+        found += sum(1 for p in ref if p in flat)
+    return junk / max(len(outputs), 1), found / max(total, 1), len(outputs)
+
+
+def _trafilatura_one(path: str) -> tuple[str, str]:
+    import trafilatura
+
+    raw = Path(path).read_text(encoding="utf-8", errors="replace")
+    out = trafilatura.extract(_feed_html(raw), output_format="markdown", include_images=True,
+                              include_links=True, include_comments=False) or ""
+    return path, out
+
+
+def run_trafilatura(files: list[Path], jobs: int) -> tuple[float, dict[str, str], int]:
+    start = time.perf_counter()
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        results = dict(pool.imap(_trafilatura_one, [str(f) for f in files], chunksize=16))
+    elapsed = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return elapsed, results, peak
+
+
+def run_newsarchive(folder: Path, root: Path) -> tuple[float, int]:
+    start = time.perf_counter()
+    cmd = [sys.executable, str(REPO / "build.py"), "--root", str(root), "ingest", str(folder)]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    print("  newsarchive:", proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else proc.stderr[-500:])
+    return elapsed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--limit", type=int, default=0, help="only the first N files (default: all)")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="trafilatura worker processes")
+    args = ap.parse_args()
+    files = sorted(p for p in SCALE.rglob("*.md") if p.name != "SOURCES.md")
+    if args.limit:
+        files = files[: args.limit]
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        folder = tmp / "scale"
+        for f in files:
+            target = folder / f.relative_to(SCALE)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(f, target)
+        print(f"{len(files)} files from {SCALE}, {os.cpu_count()} cores")
+        ours_s, ours_peak = run_newsarchive(folder, tmp / "archive")
+        ours_out = {}
+        for path in (tmp / "archive" / "content").rglob("*.md"):
+            front, body = page.split(path.read_text(encoding="utf-8"))
+            ours_out[front["source"]["file"].split("/", 1)[1]] = body
+        traf_s, traf_out, traf_peak = run_trafilatura(files, args.jobs)
+        raws = {f.relative_to(SCALE.parent).as_posix(): f.read_text(encoding="utf-8", errors="replace") for f in files}
+        traf_out = {Path(k).relative_to(SCALE.parent).as_posix(): v for k, v in traf_out.items() if v}
+        ours_q, traf_q = _quality(ours_out, raws), _quality(traf_out, raws)
+    n = len(files)
+    print(f"{'':14}{'files/s':>10}{'peak RSS MB':>13}{'outputs':>9}{'with junk':>11}{'paragraphs kept':>17}")
+    print(f"{'newsarchive':14}{n / ours_s:10.0f}{ours_peak / 1024:13.0f}{ours_q[2]:9d}{ours_q[0]:11.1%}{ours_q[1]:17.1%}")
+    print(f"{'trafilatura':14}{n / traf_s:10.0f}{traf_peak / 1024:13.0f}{traf_q[2]:9d}{traf_q[0]:11.1%}{traf_q[1]:17.1%}")
+    print(f"throughput ratio newsarchive / trafilatura: {traf_s / ours_s:.1f}x (target >= 20x); "
+          f"trafilatura ran on {args.jobs} processes, newsarchive on {os.cpu_count()}")
+
+
+if __name__ == "__main__":
+    main()
