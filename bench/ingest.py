@@ -18,46 +18,21 @@ import subprocess
 import sys
 import tempfile
 import time
-from html.parser import HTMLParser
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from newsarchive import page  # noqa: E402
-from tests.markers import JUNK_MARKERS  # noqa: E402
+from tests.markers import JUNK_MARKERS, Paragraphs, fold  # noqa: E402
 
 SCALE = REPO.parent / "shared" / "scale"
 # Real paragraphs are at least this many letters/digits (shorter <p> are credits, bylines).
 PARAGRAPH_LETTERS = 30
 
 
-class _Paragraphs(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.depth, self.hidden, self.buf, self.out = 0, 0, [], []
-
-    def handle_starttag(self, tag, attrs):
-        self.hidden += tag in ("script", "style", "noscript")
-        if tag == "p":
-            self.buf = [] if self.depth == 0 else self.buf
-            self.depth += 1
-
-    def handle_endtag(self, tag):
-        if tag in ("script", "style", "noscript") and self.hidden:
-            self.hidden -= 1
-        if tag == "p" and self.depth:
-            self.depth -= 1
-            if not self.depth:
-                self.out.append("".join(self.buf))
-
-    def handle_data(self, data):
-        if self.depth and not self.hidden:
-            self.buf.append(data)
-
-
 def _fold(text: str) -> str:
-    return re.sub(r"[\W_]+", "", re.sub(r"\]\([^)]*\)", "]", text))
+    return fold(re.sub(r"\]\([^)]*\)", "]", text))
 
 
 def _feed_html(raw: str) -> str:
@@ -69,7 +44,7 @@ def _feed_html(raw: str) -> str:
 
 
 def _reference(raw: str) -> list[str]:
-    parser = _Paragraphs()
+    parser = Paragraphs()
     parser.feed(_feed_html(raw))
     return [_fold(p) for p in parser.out
             if len(_fold(p)) >= PARAGRAPH_LETTERS and not any(m.strip() in p for m in JUNK_MARKERS)]

@@ -1,4 +1,10 @@
-"""Junk markers: text that must not survive cleaning. Shared by the tests and bench/ingest.py."""
+"""What the cleaner is judged against, computed independently of it. Shared by the tests and bench/ingest.py.
+
+JUNK_MARKERS: text that must not survive cleaning. Paragraphs: the text of each top-level <p>
+in raw HTML, read by the standard library's parser (not selectolax, not the cleaning chain).
+"""
+import re
+from html.parser import HTMLParser
 
 # Junk that must not survive cleaning anywhere. Each is checked below not to occur in real prose.
 JUNK_MARKERS = (
@@ -8,3 +14,35 @@ JUNK_MARKERS = (
     "icon-zoom", "paypal.com/cgi-bin", "selfpromo", "<script", "<iframe", "<style", "onclick=", "onerror=",
     "](https://web.archive.org/web/", "](//web.archive.org", "/cdn-cgi/l/email-protection", "相关内容\n", "延伸閱讀\n", "相關新聞\n",
 )
+
+
+class Paragraphs(HTMLParser):
+    """Independent reference: the text of each top-level <p> in the raw feed HTML (stdlib parser)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.depth, self.buf, self.out, self.hidden = 0, [], [], 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style", "noscript"):
+            self.hidden += 1
+        if tag == "p":
+            if self.depth == 0:
+                self.buf = []
+            self.depth += 1
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style", "noscript") and self.hidden:
+            self.hidden -= 1
+        if tag == "p" and self.depth:
+            self.depth -= 1
+            if self.depth == 0:
+                self.out.append("".join(self.buf))
+
+    def handle_data(self, data):
+        if self.depth and not self.hidden:
+            self.buf.append(data)
+
+
+def fold(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text)

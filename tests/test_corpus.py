@@ -1,6 +1,5 @@
 """Properties over all of ../shared/corpus: no crash, schema-valid pages, no junk, no lost paragraphs."""
 import re
-from html.parser import HTMLParser
 
 import pytest
 
@@ -8,7 +7,7 @@ from newsarchive import schema
 from newsarchive.readers import frontmatter
 
 from .conftest import CORPUS, SHARED, pages
-from .markers import JUNK_MARKERS
+from .markers import JUNK_MARKERS, Paragraphs as _Paragraphs, fold as _fold
 
 def _body_of_raw(path):
     text = path.read_text(encoding="utf-8", errors="replace")
@@ -19,38 +18,6 @@ def _body_of_raw(path):
             return text
         return body
     return text
-
-
-class _Paragraphs(HTMLParser):
-    """Independent reference: the text of each top-level <p> in the raw feed HTML (stdlib parser)."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.depth, self.buf, self.out, self.hidden = 0, [], [], 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style", "noscript"):
-            self.hidden += 1
-        if tag == "p":
-            if self.depth == 0:
-                self.buf = []
-            self.depth += 1
-
-    def handle_endtag(self, tag):
-        if tag in ("script", "style", "noscript") and self.hidden:
-            self.hidden -= 1
-        if tag == "p" and self.depth:
-            self.depth -= 1
-            if self.depth == 0:
-                self.out.append("".join(self.buf))
-
-    def handle_data(self, data):
-        if self.depth and not self.hidden:
-            self.buf.append(data)
-
-
-def _fold(text: str) -> str:
-    return re.sub(r"[\W_]+", "", text)
 
 
 def test_no_crash_and_every_article_has_a_page(corpus_run):
