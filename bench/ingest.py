@@ -67,16 +67,15 @@ def _trafilatura_one(path: str) -> tuple[str, str]:
     raw = Path(path).read_text(encoding="utf-8", errors="replace")
     out = trafilatura.extract(_feed_html(raw), output_format="markdown", include_images=True,
                               include_links=True, include_comments=False) or ""
-    return path, out
+    return path, out, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def run_trafilatura(files: list[Path], jobs: int) -> tuple[float, dict[str, str], int]:
     start = time.perf_counter()
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        results = dict(pool.imap(_trafilatura_one, [str(f) for f in files], chunksize=16))
+        rows = list(pool.imap(_trafilatura_one, [str(f) for f in files], chunksize=16))
     elapsed = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return elapsed, results, peak
+    return elapsed, {path: out for path, out, _rss in rows}, max((rss for *_x, rss in rows), default=0)
 
 
 def run_newsarchive(folder: Path, root: Path) -> tuple[float, int]:

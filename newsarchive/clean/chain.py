@@ -27,12 +27,17 @@ BOILERPLATE = (
     "获取更多RSS", "獲取更多RSS", "Feed enhanced by", "first appeared on", "請加入成為眾新聞的月費訂戶",
     "成為眾新聞的月費訂戶", "訂閱《", "订阅《", "点击订阅", "點擊訂閱", "Sign up for our newsletter",
     "Subscribe to our newsletter", "我们的标准：", "版權所有，未經授權", "版权所有，未经授权",
+    "违法和不良信息举报电话", "違法和不良信息舉報電話", "举报邮箱：", "【打印本页】", "【关闭窗口】", "【打印】",
+    "未经授权，不得转载", "未經授權，不得轉載", "扫描二维码", "掃描二維碼", "下载客户端", "下載客戶端",
+    "分享到：", "分享到:", "点击进入专题", "我要跟帖", "Loading Comments",
 )
 # Headings that open a trailing related-articles list: it is cut from there.
 RELATED_HEADINGS = (
     "相關新聞", "相关新闻", "延伸閱讀", "延伸阅读", "相關閱讀", "相关阅读", "相關內容", "相关内容",
     "相關文章", "相关文章", "推薦閱讀", "推荐阅读", "熱門新聞", "热门新闻", "更多新聞", "更多新闻",
     "你可能也會喜歡", "你可能也会喜欢", "猜你喜歡", "猜你喜欢", "相關報導", "相关报道", "延伸閱讀：",
+    "精彩推荐", "精彩推薦", "精彩视频推荐", "精彩視頻推薦", "热点推荐", "熱點推薦", "推荐视频", "推薦影片",
+    "Related Videos", "Comments",
     "Related", "Related articles", "Related stories", "Related news", "Related content",
     "More on this story", "Read more", "You may also like", "Recommended", "Most read",
 )
