@@ -100,7 +100,71 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     return data.decode(enc, errors="replace"), enc
 
 
+# Single-byte codecs that UTF-8 bytes have been misread as, producing Cyrillic-looking
+# mojibake (seen: PT154 on a Wayback export of Chinese text). Order: most seen first.
+CYRILLIC_MISREADS = ("ptcp154", "cp1251", "koi8_r", "cp866", "mac_cyrillic", "kz1048")
+# Share of non-ASCII characters in a script that marks text as a repair candidate.
+MOJIBAKE_SHARE = 0.5
+# Characters looked at to decide (repair itself covers the whole text).
+MOJIBAKE_SAMPLE = 20_000
+
+
+def repair_mojibake(text: str) -> tuple[str, str | None]:
+    """UTF-8 text that was once decoded with the wrong codec, decoded right. Returns (text, codec or None).
+
+    Each run of non-ASCII characters is repaired on its own (UTF-8 never puts an ASCII
+    byte inside a character), and a repair is taken only when nearly all of the text
+    round-trips strictly (every character encodes in the codec and the bytes are valid
+    UTF-8): real Cyrillic text practically never does. The Latin-1/cp1252 family is ftfy's job.
+    """
+    head = text[:MOJIBAKE_SAMPLE]
+    cyrillic_seen, latin_seen = _CYRILLIC.search(head), _LATIN_HINT.search(head)
+    if not (cyrillic_seen or latin_seen):  # the common case, decided without counting
+        return text, None
+    sample = [c for c in head if ord(c) > 127]
+    cyrillic = sum(1 for c in sample if "\u0400" <= c <= "\u052f") if cyrillic_seen else 0
+    if cyrillic > len(sample) * MOJIBAKE_SHARE:
+        for codec in CYRILLIC_MISREADS:
+            repaired = _repair_runs(text, codec)
+            if repaired is not None:
+                return repaired, codec
+    if latin_seen:
+        import ftfy
+
+        fixed = ftfy.fix_encoding(text)
+        if fixed != text:
+            return fixed, "ftfy"
+    return text, None
+
+
+_CYRILLIC = re.compile("[\u0400-\u052f]")
+# The hallmark of UTF-8 misread as Latin-1/cp1252: 'Ã' or 'â' followed by a high Latin-1/cp1252 character.
+_LATIN_HINT = re.compile("[\u00c2\u00c3\u00e2][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]")
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+# Share of non-ASCII characters that must round-trip for a codec's repair to be taken.
+MOJIBAKE_REPAIRED = 0.95
+
+
+def _repair_runs(text: str, codec: str) -> str | None:
+    total = repaired = 0
+
+    def fix(m: re.Match) -> str:
+        nonlocal total, repaired
+        run = m.group(0)
+        total += len(run)
+        try:
+            fixed = run.encode(codec).decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            return run
+        repaired += len(run)
+        return fixed
+
+    out = _NON_ASCII_RUN.sub(fix, text)
+    return out if total and repaired >= total * MOJIBAKE_REPAIRED else None
+
+
 def normalise_text(text: str) -> str:
-    """Line endings to LF (CRLF and lone CR), control characters out, NUL-free."""
+    """Mojibake repaired, line endings to LF (CRLF and lone CR), control characters out."""
+    text, _codec = repair_mojibake(text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return _CONTROL.sub("", text)

@@ -142,3 +142,20 @@ def test_check_names_each_problem(seed_root, tmp_path):
     assert "raw file modified (SHA-256 mismatch): sources/000_bf67578e0c1fd6cd.txt" in result.stderr
     assert "raw file missing: sources/001_adfec861ec877f4b.txt" in result.stderr
     assert f"{broken.relative_to(root).as_posix()}: invalid front matter" in result.stderr
+
+
+def test_mojibake_is_repaired(corpus_run):
+    """article_43693 is UTF-8 once misread as PT154 (Cyrillic-looking): it reads as the Chinese it was."""
+    root, _summary = corpus_run
+    front, body = pages(root)["sources/corpus/wayback-markdown/article_43693.md"]
+    assert front["title"] == "失業回落疑似好　港化灣區報應到"
+    assert front["lang"] == "zh-Hant"
+    assert not any("\u0400" <= c <= "\u052f" for c in body)
+
+
+def test_real_cyrillic_and_latin_text_is_left_alone():
+    from newsarchive.decode import repair_mojibake
+
+    for text in ("Москва — столица России, крупнейший по численности населения город страны.",
+                 "Le président a annoncé une réforme très attendue à l'été.", "Tite diz que errou ao levar a seleção."):
+        assert repair_mojibake(text) == (text, None)
