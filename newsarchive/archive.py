@@ -7,10 +7,9 @@ from __future__ import annotations
 import errno
 import fcntl
 import hashlib
+import itertools
 import os
 import re
-import shutil
-import tempfile
 import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -60,17 +59,28 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+_TMP_COUNTER = itertools.count()
+
+
 def atomic_write(path: Path, data: bytes) -> None:
-    """Write via a temp file in the same folder, fsync, rename: readers see old or new, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    """Write via a temp file in the same folder, fdatasync, rename: readers see old or new, never half."""
+    tmp = path.parent / f".tmp-{os.getpid()}-{next(_TMP_COUNTER)}"
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fdatasync(fh.fileno())  # data on disk before the rename makes it visible
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        os.fdatasync(fd)  # data on disk before the rename makes it visible
+        os.close(fd)
+        fd = -1
         os.replace(tmp, path)
     except BaseException:
+        if fd >= 0:
+            os.close(fd)
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
@@ -111,7 +121,6 @@ def preserve(archive: Archive, path: Path, base: Path | None = None) -> Path:
         if target.exists():
             return target
     atomic_write(target, data)
-    shutil.copystat(path, target)
     return target
 
 

@@ -32,13 +32,18 @@ _EDGE_PUNCT = re.compile(r"^([\s\W_]*)(.*?)([\s\W_]*)$", re.S)
 
 
 def _text(raw: str) -> str:
-    raw = _INVISIBLE.sub("", raw)
-    raw = _WS_WITH_NL.sub(_NL_SPACE, raw)
-    return _ENTITY_LIKE.sub("&amp;", _ESCAPE.sub(r"\\\1", raw))
+    if _INVISIBLE.search(raw):
+        raw = _INVISIBLE.sub("", raw)
+    if "\n" in raw:
+        raw = _WS_WITH_NL.sub(_NL_SPACE, raw)
+    if _ESCAPE.search(raw):
+        raw = _ESCAPE.sub(r"\\\1", raw)
+    return _ENTITY_LIKE.sub("&amp;", raw) if "&" in raw else raw
 
 
 def _finish_line(line: str) -> str:
-    line = _NL_NEAR_CJK.sub("", line)
+    if _NL_SPACE in line:
+        line = _NL_NEAR_CJK.sub("", line)
     line = _SPACES.sub(" ", line).strip(" \u3000")
     return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), line)
 

@@ -13,13 +13,14 @@ _SPACE = re.compile(r"[ \t\n\r\f\v\xa0]+")  # not U+3000: an ideographic space i
 _INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
 
 
-_INVISIBLE_TABLE = {ord(c): None for c in "\u200b\u200c\u200d\u2060\ufeff\u00ad"} | {0xA0: " "}
 _BLANK = " \t\n\r\f\v\xa0\u200b\u200c\u200d\u2060\ufeff\u00ad"
 
 
 def squash(text: str) -> str:
     """Whitespace-folded, invisible characters removed: the text a reader sees."""
-    return _SPACE.sub(" ", text.translate(_INVISIBLE_TABLE)).strip()
+    if _INVISIBLE.search(text):
+        text = _INVISIBLE.sub("", text)
+    return _SPACE.sub(" ", text).strip()
 
 
 def is_blank(text: str) -> bool:
@@ -29,6 +30,11 @@ def is_blank(text: str) -> bool:
 
 def text_of(node) -> str:
     return squash(node.text(deep=True, separator=" "))
+
+
+def text_length(node) -> int:
+    """Roughly how much text a node holds (no folding: for comparing sizes, cheaply)."""
+    return len(node.text(deep=True))
 
 
 def has_media(node) -> bool:

@@ -7,7 +7,7 @@ short caption-only sibling (`<div><small>…</small></div>`, `.caption`, …).
 """
 import html
 
-from ..tree import class_tokens, elements, next_element, text_of
+from ..tree import class_tokens, elements, is_blank, next_element, text_of
 
 # A caption longer than this is a paragraph, not a caption.
 MAX_CAPTION = 300
@@ -78,7 +78,7 @@ def _holder(img):
     """The outermost wrapper around img that holds nothing else (div.wrap > img)."""
     node = img
     while node.parent is not None and node.parent.tag in ("div", "span", "p", "a", "picture") \
-            and not text_of(node.parent) and len(node.parent.css("img")) == 1:
+            and is_blank(node.parent.text(deep=True)) and len(node.parent.css("img")) == 1:
         node = node.parent
     return node
 

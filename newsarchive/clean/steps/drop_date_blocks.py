@@ -10,6 +10,8 @@ from ..tree import BLOCK_TAGS, squash
 LEADING_BLOCKS = 4
 # Longest name that may stand before the stamp in the same block ("纪思道 2020-09-11 11:22:17").
 MAX_BYLINE = 24
+# A block with more text than this (raw characters) is not a bare stamp.
+MAX_STAMP_BLOCK = 160
 _DATE_ONLY = re.compile(
     r"^(?P<byline>.{0,%d}?)\s*(?:"
     r"\d{1,2}/\d{1,2}/\d{4}(?:\s*-?\s*\d{1,2}:\d{2})?"                          # 17/09/2020 - 10:20
@@ -26,7 +28,14 @@ def _first_stamp(root):
     for node in root.traverse():
         if node.tag not in BLOCK_TAGS:
             continue
-        text = squash(node.text(deep=True))
+        raw = node.text(deep=True)
+        if len(raw) > MAX_STAMP_BLOCK:
+            if node.css_first("p, div, li") is None:
+                seen += 1
+                if seen >= LEADING_BLOCKS:
+                    return None
+            continue
+        text = squash(raw)
         if not text:
             continue
         if _DATE_ONLY.match(text):

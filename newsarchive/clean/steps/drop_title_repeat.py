@@ -18,7 +18,14 @@ def _first_repeat(root, title: str):
     for node in root.traverse():
         if node.tag not in _CANDIDATES:
             continue
-        text = _fold(node.text(deep=True))
+        raw = node.text(deep=True)
+        if len(raw) > 2 * len(title) + 200:  # far longer than the title: a container, not a heading
+            if node.tag in ("p", "h1", "h2", "h3"):
+                seen += 1
+                if seen >= LEADING_BLOCKS:
+                    return None
+            continue
+        text = _fold(raw)
         if not text:
             continue
         if text == title or (len(text) > 8 and title.startswith(text) and node.tag in ("h1", "h2")):
