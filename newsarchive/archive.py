@@ -86,6 +86,74 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
+# Files staged before one group commit: one journal flush then covers them all.
+BATCH_FILES = 64
+
+
+class BatchWriter:
+    """Atomic writes in groups: each file is written to a temp name, then the group is
+    fdatasync'ed and renamed into place. Every file is on disk before its rename, as with
+    atomic_write, but the disk flush is paid about once per group instead of once per file.
+    Refuses to write one path twice in a run.
+    """
+
+    def __init__(self, size: int = BATCH_FILES):
+        self.size = size
+        self.staged: list[tuple[int, Path, Path]] = []
+        self.written: set[Path] = set()
+
+    def write(self, path: Path, data: bytes) -> list[Path]:
+        """Stage one file; returns the paths committed by this call (when the group filled)."""
+        if path in self.written:
+            raise ValueError(f"refusing to write {path} twice in one run")
+        self.written.add(path)
+        tmp = path.parent / f".tmp-{os.getpid()}-{next(_TMP_COUNTER)}"
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        except BaseException:
+            os.close(fd)
+            os.unlink(tmp)
+            raise
+        self.staged.append((fd, tmp, path))
+        return self.commit() if len(self.staged) >= self.size else []
+
+    def commit(self) -> list[Path]:
+        staged, self.staged = self.staged, []
+        for fd, _tmp, _path in staged:
+            os.fdatasync(fd)
+            os.close(fd)
+        for _fd, tmp, path in staged:
+            os.replace(tmp, path)
+        return [path for _fd, _tmp, path in staged]
+
+    def abandon(self) -> None:
+        """Drop what is staged (on an error): the temp files go, nothing is renamed."""
+        for fd, tmp, _path in self.staged:
+            os.close(fd)
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        self.staged = []
+
+
+def remove_stale_temp_files(archive: Archive) -> int:
+    """Temp files left by a killed run (never renamed into place) are removed."""
+    removed = 0
+    for folder in (archive.sources, archive.content):
+        if folder.is_dir():
+            for tmp in folder.rglob(".tmp-*"):
+                if tmp.is_file() and not tmp.is_symlink():
+                    tmp.unlink()
+                    removed += 1
+    return removed
+
+
 @contextmanager
 def locked(archive: Archive):
     """Hold an exclusive lock on the archive for the whole run; a second run fails at once."""
@@ -103,7 +171,7 @@ def locked(archive: Archive):
         fh.close()
 
 
-def preserve(archive: Archive, path: Path, base: Path | None = None) -> Path:
+def preserve(archive: Archive, path: Path, base: Path | None = None, writer: "BatchWriter | None" = None) -> Path:
     """Copy a raw file from outside into sources/ byte for byte; return its path inside sources/.
 
     A file already there with the same bytes is reused; a different file of the
@@ -120,7 +188,10 @@ def preserve(archive: Archive, path: Path, base: Path | None = None) -> Path:
         target = target.with_name(f"{target.stem}-{sha256(data)[:8]}{target.suffix}")
         if target.exists():
             return target
-    atomic_write(target, data)
+    if writer is None:
+        atomic_write(target, data)
+    else:
+        writer.write(target, data)
     return target
 
 

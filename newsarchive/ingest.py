@@ -145,9 +145,9 @@ def _index(existing: dict[str, arc.Existing]) -> dedupe.Index:
     return index
 
 
-def _write(archive: arc.Archive, article: Article, old: arc.Existing | None, summary: Summary,
-           written: set[Path]) -> None:
-    text = page.render(article)
+def _write(archive: arc.Archive, article: Article, text: str, old: arc.Existing | None, summary: Summary,
+           writer: arc.BatchWriter) -> None:
+    """Write the rendered page unless it is unchanged or was edited by hand since ingest."""
     key = article.source_file
     if old is not None:
         if old.text == text:
@@ -159,10 +159,10 @@ def _write(archive: arc.Archive, article: Article, old: arc.Existing | None, sum
         target = old.path
     else:
         target = content_path(archive, article)
-    if target in written:
-        raise InputError(f"would write {target} twice")
-    arc.atomic_write(target, text.encode("utf-8"))
-    written.add(target)
+    try:
+        writer.write(target, text.encode("utf-8"))
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
     (summary.updated if old is not None else summary.ingested).append(key)
 
 
@@ -177,12 +177,13 @@ def _init_worker(rules: RuleBook) -> None:
 
 
 def _convert(job: tuple[str, str]):
-    """Worker: (key, path) -> (key, sha256, outcome) where outcome is an Article or (kind, reason)."""
+    """Worker: (key, path) -> (key, sha256, outcome): (Article, page text), or (kind, reason) when there is none."""
     key, path = job
     try:
         data = arc.read_raw(Path(path))
         raw = RawFile(rel_path=key, data=data, sha256=arc.sha256(data))
-        return key, raw.sha256, article_from_raw(raw, _WORKER_RULES)
+        article = article_from_raw(raw, _WORKER_RULES)
+        return key, raw.sha256, (article, page.render(article))
     except NotAnArticle as exc:
         return key, None, ("skipped", str(exc))
     except InputError as exc:
@@ -193,18 +194,27 @@ def _convert(job: tuple[str, str]):
 
 
 def _preserved(archive: arc.Archive, files, summary: Summary, warn):
-    """Copy each raw file into sources/ (if outside it) just before it is converted.
+    """Copy raw files into sources/ (if outside it), a group at a time, just before they are converted.
 
-    A generator: with a pool, its copying overlaps the workers' converting.
+    A generator: with a pool, its copying overlaps the workers' converting. A file is
+    handed on only once its copy is committed (on disk, renamed into place).
     """
+    writer = arc.BatchWriter()
+    ready: list[tuple[str, str]] = []
     for path, base in files:
         try:
-            kept = arc.preserve(archive, path, base)
-        except OSError as exc:
-            summary.failed.append((str(path), f"could not be copied into sources/ ({exc.strerror})"))
-            warn(f"{path}: could not be copied into sources/ ({exc.strerror})")
+            kept = arc.preserve(archive, path, base, writer)
+        except (OSError, ValueError) as exc:
+            reason = getattr(exc, "strerror", None) or str(exc)
+            summary.failed.append((str(path), f"could not be copied into sources/ ({reason})"))
+            warn(f"{path}: could not be copied into sources/ ({reason})")
             continue
-        yield arc.rel_or_str(archive, kept), str(kept)
+        ready.append((arc.rel_or_str(archive, kept), str(kept)))
+        if not writer.staged:  # the group was committed (or nothing needed copying)
+            yield from ready
+            ready = []
+    writer.commit()
+    yield from ready
 
 
 def _conversions(jobs, count: int, rules: RuleBook, progress):
@@ -214,6 +224,7 @@ def _conversions(jobs, count: int, rules: RuleBook, progress):
         results = map(_convert, jobs)
         pool = None
     else:
+        lang.warm()  # loaded once here, shared by the forked workers
         pool = multiprocessing.get_context("fork").Pool(os.cpu_count(), _init_worker, (rules,))
         results = pool.imap(_convert, jobs, chunksize=16)
     try:
@@ -235,21 +246,26 @@ def run(archive: arc.Archive, paths: list[Path], rules: RuleBook, progress=None,
     existing, unreadable = arc.existing_pages(archive)
     for path, reason in unreadable:
         warn(f"{path}: content page unreadable ({reason}); left as it is")
+    arc.remove_stale_temp_files(archive)
     jobs = _preserved(archive, files, summary, warn)
     index = _index(existing)
-    written: set[Path] = set()
-    for key, sha, outcome in _conversions(jobs, len(files), rules, progress):
-        _record(archive, key, sha, outcome, existing, index, summary, written, warn)
+    writer = arc.BatchWriter()
+    try:
+        for key, sha, outcome in _conversions(jobs, len(files), rules, progress):
+            _record(archive, key, sha, outcome, existing, index, summary, writer, warn)
+        writer.commit()
+    finally:
+        writer.abandon()
     return summary
 
 
-def _record(archive, key, sha, outcome, existing, index, summary, written, warn) -> None:
-    if isinstance(outcome, tuple):
+def _record(archive, key, sha, outcome, existing, index, summary, writer, warn) -> None:
+    if isinstance(outcome[0], str):
         kind, reason = outcome
         (summary.skipped if kind == "skipped" else summary.failed).append((key, reason))
         warn(f"{key}: skipped: {reason}" if kind == "skipped" else f"{key}: {reason}")
         return
-    article = outcome
+    article, text = outcome
     old = existing.get(key)
     if old is None:
         dup = index.duplicate_of(key, sha, article.source_url, article.title, article.body_md)
@@ -258,7 +274,7 @@ def _record(archive, key, sha, outcome, existing, index, summary, written, warn)
             warn(f"{key}: duplicate of {dup}; not ingested again")
             return
     try:
-        _write(archive, article, old, summary, written)
+        _write(archive, article, text, old, summary, writer)
     except (InputError, OSError) as exc:
         summary.failed.append((key, str(exc)))
         warn(f"{key}: {exc}")

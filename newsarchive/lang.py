@@ -54,6 +54,14 @@ def chinese_script(text: str, default: str = "zh-Hans") -> str:
     return default
 
 
+def warm() -> None:
+    """Build the script classes and load the language model now (before forking workers, so they share it)."""
+    _script_classes()
+    import py3langid
+
+    py3langid.classify("warm")
+
+
 def detect(text: str, hint: str | None = None) -> str:
     """BCP 47 tag for text; `hint` (the outlet's or page's language) breaks ties."""
     sample = text[:SAMPLE_CHARS]
