@@ -10,12 +10,14 @@ from selectolax.lexbor import LexborHTMLParser
 from .clean.rules import Rule
 
 
-def article_html(page_html: str, rule: Rule | None, url: str | None) -> str:
+def article_html(page_html: str, rule: Rule | None, url: str | None, tree=None) -> str:
+    """The article's HTML: the first of the rule's selectors that matches, else trafilatura's pick."""
     if rule and rule.article:
-        tree = LexborHTMLParser(page_html)
-        nodes = tree.css(rule.article)
-        if nodes:
-            return "\n".join(node.html or "" for node in nodes)
+        tree = tree or LexborHTMLParser(page_html)
+        for selector in rule.article:
+            node = tree.css_first(selector)
+            if node is not None and node.text(strip=True):
+                return node.html or ""
     return _generic(page_html, url)
 
 

@@ -8,6 +8,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from selectolax.lexbor import LexborHTMLParser
+
 from . import archive as arc
 from . import dedupe, lang, page, readers, to_markdown, urls
 from .clean import DocInfo, clean
@@ -39,14 +41,15 @@ def plain_text(markdown: str) -> str:
     return _MD_MARK.sub("", text)
 
 
-def clean_title(title: str, rule: Rule | None, site_name: str | None) -> str:
+def clean_title(title: str, rule: Rule | None, site_name: str | None, label: str | None = None) -> str:
+    """Title without markup, extra spaces, or the outlet's name as prefix/suffix (rule patterns first)."""
     title = re.sub(r"<[^>]+>", "", title)
     title = re.sub(r"[ \t\r\n\xa0]+", " ", title).strip(" \u3000")
     for pattern in (rule.title_suffixes if rule else ()):
         title = re.sub(f"(?:{pattern})\\s*$", "", title).strip()
     for pattern in (rule.title_prefixes if rule else ()):
         title = re.sub(f"^\\s*(?:{pattern})", "", title).strip()
-    names = [n for n in (site_name, rule.name if rule else None) if n]
+    names = [n for n in (site_name, rule.name if rule else None, label) if n]
     for name in names:
         for sep in _TITLE_SEPARATORS:
             if title.endswith(sep + name) and len(title) > len(sep + name):
@@ -87,11 +90,12 @@ def article_from_raw(raw: RawFile, rules: RuleBook) -> Article:
     """Read, find the article, clean, convert, attach provenance. Raises InputError / NotAnArticle."""
     text, _encoding = decode_bytes(raw.data)
     parsed = readers.read(normalise_text(text))
-    rule = rules.find(parsed.url, parsed.outlet_label)
-    body = article_html(parsed.body_html, rule, parsed.url) if parsed.whole_page else parsed.body_html
+    tree = LexborHTMLParser(parsed.body_html) if parsed.whole_page else None
+    rule = rules.find(parsed.url, parsed.outlet_label, tree)
+    body = article_html(parsed.body_html, rule, parsed.url, tree) if parsed.whole_page else parsed.body_html
     if parsed.whole_page and rule is None and parsed.format == "jekyll-feed" and not body:
         body = parsed.body_html
-    title = clean_title(parsed.title, rule, parsed.site_name) or parsed.title
+    title = clean_title(parsed.title, rule, parsed.site_name, parsed.outlet_label) or parsed.title
     cleaned, report = clean(body, DocInfo(title=title, base_url=parsed.base_url), rule)
     markdown = to_markdown.convert(cleaned)
     text = plain_text(markdown)
@@ -102,7 +106,8 @@ def article_from_raw(raw: RawFile, rules: RuleBook) -> Article:
     date = _date(parsed, rule, text)
     if date and rule and rule.timezone and "T" not in date and parsed.date is None:
         date = dates.normalise(date, rule.timezone)
-    outlet = rule.name if rule else (parsed.outlet_label or parsed.site_name or urls.host(parsed.url) or "unknown")
+    outlet = (rule.name if rule else None) or parsed.outlet_label or parsed.site_name or urls.host(parsed.url) \
+        or "unknown"
     detected = lang.detect(title + "\n" + text, hint=(rule.lang if rule else None)
                            or parsed.lang_hint)
     return Article(

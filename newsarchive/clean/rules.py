@@ -41,6 +41,8 @@ class Rule:
     """URL hosts this rule applies to; a host matches itself and its subdomains."""
     urls: tuple[str, ...] = ()
     """Regular expressions on the article URL, for outlets that share a host (bbc.com/zhongwen/)."""
+    page_selectors: tuple[str, ...] = ()
+    """CSS selectors that mark a whole saved page as this outlet's (or CMS's) when its URL is unknown."""
     labels: tuple[str, ...] = ()
     """Outlet labels as sources spell them (the bot's `author`, a dateline, og:site_name)."""
     title_suffixes: tuple[str, ...] = ()
@@ -49,8 +51,8 @@ class Rule:
     """Regular expressions cut from the start of titles (e.g. a `[政治] ` section tag)."""
     datelines: tuple[str, ...] = ()
     """Regular expressions with groups y, m, d that find the date in the body text."""
-    article: str | None = None
-    """CSS selector of the article inside a whole saved page (else the generic extractor finds it)."""
+    article: tuple[str, ...] = ()
+    """CSS selectors of the article inside a whole saved page, tried in order (else the generic extractor)."""
     steps: tuple[tuple[str, dict], ...] = ()
     """Named cleaning steps with parameters, run before the generic chain."""
     tests: tuple[RuleTest, ...] = field(default=(), compare=False)
@@ -59,6 +61,12 @@ class Rule:
 
 
 _RULE_KEYS = {"name", "lang", "timezone", "match", "title", "datelines", "article", "steps", "tests"}
+
+
+def _strings(value) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(value)
 
 
 def _fail(path: Path, why: str):
@@ -97,9 +105,9 @@ def load_rule(path: Path) -> Rule:
                   for i, t in enumerate(data.get("tests", []), 1))
     return Rule(id=path.stem, name=data["name"], lang=data.get("lang"), timezone=data.get("timezone"),
                 hosts=tuple(h.lower() for h in match.get("hosts", ())), labels=tuple(match.get("labels", ())),
-                urls=tuple(match.get("urls", ())),
+                urls=tuple(match.get("urls", ())), page_selectors=tuple(match.get("page_selectors", ())),
                 title_suffixes=tuple(title.get("suffixes", ())), title_prefixes=tuple(title.get("prefixes", ())),
-                datelines=tuple(data.get("datelines", ())), article=data.get("article"),
+                datelines=tuple(data.get("datelines", ())), article=_strings(data.get("article")),
                 steps=tuple(steps), tests=tests, path=str(path))
 
 
@@ -107,8 +115,9 @@ def load_rule(path: Path) -> Rule:
 class RuleBook:
     rules: tuple[Rule, ...]
 
-    def find(self, url: str | None, label: str | None) -> Rule | None:
-        """The rule for an article: by the source's outlet label, else by its URL."""
+    def find(self, url: str | None, label: str | None, page=None) -> Rule | None:
+        """The rule for an article: by the source's outlet label, else its URL, else (a whole
+        page, `page` a parsed tree) a selector only that outlet's pages have."""
         from ..urls import host as host_of
 
         host = host_of(url)
@@ -120,6 +129,10 @@ class RuleBook:
                 return rule
             if url and any(re.search(p, url) for p in rule.urls):
                 return rule
+        if page is not None:
+            for rule in self.rules:
+                if rule.page_selectors and any(page.css_first(sel) is not None for sel in rule.page_selectors):
+                    return rule
         return None
 
 

@@ -6,9 +6,11 @@ no telling class. The block is removed only when the phrase is a large part of i
 """
 from ..tree import BLOCK_TAGS, text_of
 
-# A block is boilerplate when it is at most this many times longer than the phrase.
-MAX_BLOCK_TO_PHRASE = 12
-# Blocks shorter than this are boilerplate whatever the ratio (a footer line with a link).
+# A block is boilerplate when it is at most this many times longer than the phrase...
+MAX_BLOCK_TO_PHRASE = 4
+# ...or, for a phrase distinctive enough (this many characters or more), when the block is
+# short (a footer line with a link): a short real paragraph never holds such a phrase.
+DISTINCTIVE_PHRASE = 6
 SHORT_BLOCK = 160
 
 
@@ -29,7 +31,8 @@ def run(root, doc, phrases=()) -> int:
             if block is None or block.parent is None or block.tag in ("body", "html"):
                 continue
             size = len(text_of(block))
-            if size <= max(SHORT_BLOCK, len(phrase) * MAX_BLOCK_TO_PHRASE):
+            if size <= len(phrase) * MAX_BLOCK_TO_PHRASE or (
+                    len(phrase) >= DISTINCTIVE_PHRASE and size <= SHORT_BLOCK):
                 block.decompose()
                 removed += 1
     return removed

@@ -3,10 +3,15 @@
 Lazy-loaded images get their real source; Wayback capture URLs (absolute or
 `/web/<ts>/...`) become the URLs they captured; relative URLs are resolved
 against the article URL; protocol-relative ones get https; tracking parameters go.
+A relative URL that cannot be resolved (a saved page with no known address) leads
+nowhere: the link keeps its text, the image goes.
 """
+import re
+
 from ... import urls
 from ..tree import elements
 
+_ABSOLUTE = re.compile(r"^(?:https?:|mailto:)", re.I)
 LAZY_SOURCES = ("data-src", "data-original", "data-lazy-src", "data-actualsrc", "data-url", "data-echo")
 
 
@@ -32,6 +37,13 @@ def run(root, doc) -> int:
             if value is None:
                 continue
             new = _fix(value, doc.base_url)
+            if not _ABSOLUTE.match(new):
+                changed += 1
+                if node.tag == "a":
+                    node.unwrap()
+                else:
+                    node.decompose()
+                break
             if new != value:
                 node.attrs[attr] = new
                 changed += 1
