@@ -1,7 +1,9 @@
-"""Find the article inside a whole saved page: the outlet rule's selector, else trafilatura.
+"""Find the article inside a whole saved page: the outlet rule's selector, else trafilatura,
+else the page's own <article>/<main>/<body> (trafilatura gives up on some pages, e.g.
+pathologically deep nesting; the cleaning chain still removes the page furniture).
 
-trafilatura is the generic fallback (a well-kept extractor): it is slow (~30 pages/s)
-but only whole pages no rule knows go through it.
+trafilatura is the generic fallback (a well-kept extractor); only whole pages no rule
+knows go through it.
 """
 from __future__ import annotations
 
@@ -18,7 +20,19 @@ def article_html(page_html: str, rule: Rule | None, url: str | None, tree=None) 
             node = tree.css_first(selector)
             if node is not None and node.text(strip=True):
                 return node.html or ""
-    return _generic(page_html, url)
+    found = _generic(page_html, url)
+    if found.strip():
+        return found
+    tree = tree or LexborHTMLParser(page_html)
+    for selector in LAST_RESORT:
+        node = tree.css_first(selector)
+        if node is not None and node.text(strip=True):
+            return node.html or ""
+    return ""
+
+
+# Where a page keeps its main text by HTML's own conventions, tried when nothing else found it.
+LAST_RESORT = ("article", "main", "[role=main]", "body")
 
 
 def _generic(page_html: str, url: str | None) -> str:

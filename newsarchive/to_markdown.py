@@ -190,7 +190,11 @@ def _block(node) -> list[str]:
 
 
 def _blocks(node) -> list[str]:
-    """A container's children: runs of inline content become paragraphs, blocks render as blocks."""
+    """A container's children: runs of inline content become paragraphs, blocks render as blocks.
+
+    Nested containers (div in div in div...) are walked with an explicit stack, not by
+    recursion: saved pages nest thousands deep and must not exhaust Python's stack.
+    """
     out: list[str] = []
     run: list[str] = []
 
@@ -201,8 +205,17 @@ def _blocks(node) -> list[str]:
                 out.append(para)
             run.clear()
 
-    for child in node.iter(include_text=True):
-        if child.is_element_node and child.tag in _BLOCK and child.tag not in ("li", "tr", "thead", "tbody"):
+    stack = [node.iter(include_text=True)]
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+            flush()  # the end of a container is a paragraph boundary
+            continue
+        if child.is_element_node and child.tag in _CONTAINERS:
+            flush()
+            stack.append(child.iter(include_text=True))
+        elif child.is_element_node and child.tag in _BLOCK and child.tag not in ("li", "tr", "thead", "tbody"):
             flush()
             out.extend(_block(child))
         else:

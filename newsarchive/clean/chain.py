@@ -8,7 +8,8 @@ Every list here is generic: it names web-wide conventions, never one outlet.
 NON_CONTENT = (
     "script", "style", "noscript", "template", "link", "meta", "head", "title", "base",
     "form", "input", "button", "select", "textarea", "label", "svg", "canvas", "map", "dialog",
-    "nav", "aside", "footer", "frameset", "frame", "applet", "param", "source:not(picture > source)",
+    "nav", "aside", "footer", "frameset", "frame", "applet", "param", "object", "embed",
+    "source:not(picture > source)",
 )
 # Words of class/id naming ads, widgets and promotions (whole words, see drop_junk_containers).
 JUNK_WORDS = (

@@ -1,5 +1,7 @@
 """Turn embedded players (iframe/video/audio) into plain links to what they play.
 
+Plugins (<object>, <embed>) are not players a reader can follow: the generic chain drops them.
+
 The built site runs no third-party frames; a reader still gets the address.
 """
 import html
@@ -10,8 +12,8 @@ from ..tree import elements
 
 def run(root, doc) -> int:
     changed = 0
-    for node in elements(root, "iframe, video, audio, embed, object"):
-        src = node.attributes.get("src") or node.attributes.get("data") or ""
+    for node in elements(root, "iframe, video, audio"):
+        src = node.attributes.get("src") or ""
         if not src:
             source = node.css_first("source[src]")
             src = source.attributes.get("src") if source is not None else ""
