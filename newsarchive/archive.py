@@ -64,26 +64,7 @@ _TMP_COUNTER = itertools.count()
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Write via a temp file in the same folder, fdatasync, rename: readers see old or new, never half."""
-    tmp = path.parent / f".tmp-{os.getpid()}-{next(_TMP_COUNTER)}"
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-    except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-        os.fdatasync(fd)  # data on disk before the rename makes it visible
-        os.close(fd)
-        fd = -1
-        os.replace(tmp, path)
-    except BaseException:
-        if fd >= 0:
-            os.close(fd)
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    BatchWriter(size=1).write(path, data)
 
 
 # Files staged before one group commit: one journal flush then covers them all.
