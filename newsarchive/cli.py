@@ -45,7 +45,8 @@ def _progress(total: int):
 
 def cmd_ingest(archive: arc.Archive, paths: list[Path]) -> int:
     rules = _rules(archive)
-    files, _ = arc.raw_files(archive, [p.absolute() for p in paths] or [archive.sources])
+    files, _ = arc.raw_files(archive, [p.absolute() for p in paths] or
+                             ([archive.sources] if archive.sources.is_dir() else []))
     summary = ingest.run(archive, [p.absolute() for p in paths], rules, progress=_progress(len(files)))
     for shown in summary.kept_edits:
         print(f"{shown}: edited by hand since ingest; kept as it is", file=sys.stderr)

@@ -244,7 +244,9 @@ def run(archive: arc.Archive, paths: list[Path], rules: RuleBook, progress=None,
     """Ingest raw files (copied into sources/ first when outside it); report each outcome."""
     warn = warn or (lambda msg: print(msg, file=sys.stderr))
     summary = Summary()
-    files, refused = arc.raw_files(archive, paths or [archive.sources])
+    # No PATH: all of sources/; a root without sources/ (an empty folder) has nothing to ingest.
+    default = [archive.sources] if archive.sources.is_dir() else []
+    files, refused = arc.raw_files(archive, paths or default)
     for path, reason in refused:
         summary.failed.append((path, reason))
         warn(f"{path}: {reason}")

@@ -159,3 +159,14 @@ def test_real_cyrillic_and_latin_text_is_left_alone():
     for text in ("Москва — столица России, крупнейший по численности населения город страны.",
                  "Le président a annoncé une réforme très attendue à l'été.", "Tite diz que errou ao levar a seleção."):
         assert repair_mojibake(text) == (text, None)
+
+
+def test_an_empty_folder_is_a_valid_root(tmp_path):
+    for args in ((), ("ingest",), ("check",)):
+        result = run_cli("--root", str(tmp_path), *args)
+        assert result.returncode == 0, (args, result.stderr)
+        assert "Traceback" not in result.stderr
+
+
+def test_usage_errors_exit_2(tmp_path):
+    assert run_cli("--root", str(tmp_path), "no-such-command").returncode == 2
