@@ -27,6 +27,9 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command")
     ing = sub.add_parser("ingest", help="raw files or folders -> content/ (no PATH: all of sources/)")
     ing.add_argument("paths", nargs="*", type=Path)
+    bld = sub.add_parser("build", help="content/ -> site/: pages, feeds, sitemap, search index")
+    bld.add_argument("--base-url", default=None, help="absolute URL the site is published at (feeds, sitemap)")
+    bld.add_argument("--no-search", action="store_true", help="skip the search index")
     sub.add_parser("check", help="verify raw-file hashes, front matter schema and site links")
     return p
 
@@ -54,6 +57,24 @@ def cmd_ingest(archive: arc.Archive, paths: list[Path]) -> int:
     return 1 if summary.failed else 0
 
 
+def cmd_build(archive: arc.Archive, base_url: str | None, search: bool) -> int:
+    import jinja2
+
+    from .build import build
+
+    try:
+        report = build(archive.root, base_url=base_url, search=search)
+    except jinja2.TemplateError as exc:
+        where = f"{exc.filename}:{exc.lineno}: " if getattr(exc, "filename", None) else ""
+        print(f"newsarchive: layout error: {where}{exc.message}; the last good site is left in place",
+              file=sys.stderr)
+        return 1
+    for shown, reason in report.problems:
+        print(f"{shown}: left out of the site ({reason})", file=sys.stderr)
+    print(report.line())
+    return 1 if report.problems else 0
+
+
 def cmd_check(archive: arc.Archive) -> int:
     problems = checker.run(archive)
     for shown, reason in problems:
@@ -71,7 +92,10 @@ def main(argv: list[str] | None = None) -> int:
                 return cmd_check(archive)
             if args.command == "ingest":
                 return cmd_ingest(archive, args.paths)
-            return cmd_ingest(archive, [])  # the main job; the site build joins it with the build stage
+            if args.command == "build":
+                return cmd_build(archive, args.base_url, not args.no_search)
+            ingested = cmd_ingest(archive, [])  # the main job: ingest what is new or changed, then build
+            return max(ingested, cmd_build(archive, None, True))
     except arc.ArchiveBusy as exc:
         print(f"newsarchive: {exc}", file=sys.stderr)
         return 1

@@ -39,6 +39,25 @@ def _script_classes():
     return re.compile(f"[{trad_only}]"), re.compile(f"[{simp_only}]")
 
 
+@lru_cache(maxsize=None)
+def fold_map() -> dict[str, str]:
+    """Traditional-only character -> its Simplified form: one folded script for search."""
+    chars = [chr(c) for c in range(0x4E00, 0xA000)]
+    to_simp = _converter("t2s").convert("\n".join(chars)).split("\n")
+    return {c: s for c, s in zip(chars, to_simp) if s != c and len(s) == 1}
+
+
+def fold(text: str) -> str:
+    """Text in one script (Simplified) and lower case, character by character, as search compares it."""
+    table = _fold_table()
+    return text.translate(table).lower()
+
+
+@lru_cache(maxsize=None)
+def _fold_table() -> dict[int, str]:
+    return {ord(c): s for c, s in fold_map().items()}
+
+
 def script_counts(text: str) -> tuple[int, int]:
     """(characters only Traditional writes, characters only Simplified writes) in text."""
     trad_only, simp_only = _script_classes()

@@ -1,0 +1,125 @@
+"""The built site: contract of interfaces.md, links that resolve for every reader, feeds, determinism."""
+import json
+import re
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from selectolax.lexbor import LexborHTMLParser
+
+from newsarchive import check
+from newsarchive import archive as arc
+from newsarchive.build import build
+
+from .conftest import copy_tree, run_cli
+
+GOLDEN_SITE = Path(__file__).resolve().parent / "golden" / "site"
+# Search-index files change with the search issue; the golden copy covers every other file.
+NOT_GOLDEN = ("search/index.js",)
+
+
+@pytest.fixture(scope="module")
+def built(seed_root, tmp_path_factory):
+    root = tmp_path_factory.mktemp("built")
+    copy_tree(seed_root, root / "a")
+    build(root / "a")
+    return root / "a"
+
+
+def _files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def test_site_equals_golden(built):
+    got = {k: v for k, v in _files(built / "site").items() if k not in NOT_GOLDEN}
+    want = _files(GOLDEN_SITE)
+    assert sorted(got) == sorted(want)
+    for name in want:
+        assert got[name] == want[name], name
+
+
+def test_contract_files_exist(built):
+    for name in ("index.html", "feed.xml", "sitemap.xml", "404.html", "search/index.html", "robots.txt"):
+        assert (built / "site" / name).is_file(), name
+
+
+def test_every_internal_link_resolves(built):
+    assert check.link_problems(arc.Archive(built)) == []
+
+
+def test_under_a_subpath_base_url(seed_root, tmp_path):
+    root = tmp_path / "a"
+    copy_tree(seed_root, root)
+    result = run_cli("--root", str(root), "build", "--base-url", "https://example.org/archive/")
+    assert result.returncode == 0, result.stderr
+    assert check.link_problems(arc.Archive(root)) == []
+    feed = (root / "site" / "feed.xml").read_text(encoding="utf-8")
+    assert "https://example.org/archive/articles/" in feed
+    for page in (root / "site").rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert not re.search(r'(?:href|src)="/(?!/)', html), page  # no root-absolute internal links
+
+
+def test_article_pages_carry_their_language_and_one_article(built):
+    for page in (built / "site" / "articles").rglob("*.html"):
+        tree = LexborHTMLParser(page.read_text(encoding="utf-8"))
+        articles = tree.css("article")
+        assert len(articles) == 1
+        assert tree.css_first("html").attributes["lang"] in ("zh-Hant", "zh-Hans")
+        assert "克拉夫特" in articles[0].text() or "Craft" in articles[0].text()
+    for page in (built / "site").rglob("*.html"):
+        if "articles/" not in page.relative_to(built / "site").as_posix():
+            assert "<article" not in page.read_text(encoding="utf-8"), page
+
+
+def test_no_inline_handlers_or_javascript_urls(built):
+    for page in (built / "site").rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert not re.search(r"\son\w+\s*=", html), page
+        assert "javascript:" not in html, page
+
+
+def test_feed_is_atom_and_sitemap_lists_every_article(built):
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    feed = ET.parse(built / "site" / "feed.xml").getroot()
+    assert feed.tag == "{http://www.w3.org/2005/Atom}feed"
+    assert len(feed.findall("a:entry", ns)) == 5
+    assert all(e.find("a:title", ns).text and e.find("a:updated", ns).text for e in feed.findall("a:entry", ns))
+    sitemap = ET.parse(built / "site" / "sitemap.xml").getroot()
+    locs = {u.text for u in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")}
+    for page in (built / "site" / "articles").rglob("*.html"):
+        assert "http://localhost:8000/" + page.relative_to(built / "site").as_posix() in locs
+
+
+def test_json_ld_is_a_news_article_based_on_the_original(built):
+    for page in (built / "site" / "articles").rglob("*.html"):
+        tree = LexborHTMLParser(page.read_text(encoding="utf-8"))
+        data = json.loads(tree.css_first('script[type="application/ld+json"]').text())
+        assert data["@type"] == "NewsArticle" and data["headline"] and data["inLanguage"]
+        if "ab26367d" not in page.name:  # the NTDTV plain-text seed has no original URL
+            assert data["isBasedOn"].startswith("http")
+    hk = next((built / "site" / "articles").rglob("*8f261365.html"))
+    data = json.loads(LexborHTMLParser(hk.read_text(encoding="utf-8")).css_first(
+        'script[type="application/ld+json"]').text())
+    assert data["archivedAt"].startswith("https://web.archive.org/web/20201020052559/")
+
+
+def test_build_is_deterministic(built, tmp_path):
+    root = tmp_path / "b"
+    shutil.copytree(built, root)
+    first = _files(root / "site")
+    build(root)
+    assert _files(root / "site") == first
+
+
+def test_a_broken_layout_leaves_the_last_good_site(built, tmp_path):
+    root = tmp_path / "c"
+    shutil.copytree(built, root)
+    before = _files(root / "site")
+    (root / "layouts").mkdir()
+    (root / "layouts" / "article.html").write_text("{% extends 'base.html' %}{% block main %}{{ oops( }}{% endblock %}",
+                                                   encoding="utf-8")
+    result = run_cli("--root", str(root), "build")
+    assert result.returncode == 1 and "layout error" in result.stderr and "Traceback" not in result.stderr
+    assert _files(root / "site") == before
