@@ -1,0 +1,122 @@
+"""Gather: content/ -> everything the site knows before a page is written (articles, taxonomies)."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .. import page, schema
+from ..archive import slug
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One article as the site shows it."""
+
+    path: str                 # output path inside site/, e.g. "articles/2020/09/x.html"
+    content_file: str         # e.g. "content/2020/09/x.md"
+    title: str
+    outlet: str
+    lang: str
+    body_md: str
+    date: str | None = None
+    authors: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    summary: str | None = None
+    source: dict = field(default_factory=dict, compare=False, hash=False)
+    cleaning: dict = field(default_factory=dict, compare=False, hash=False)
+    digest: str = ""          # sha256 of the content page: what a rebuild compares
+
+    @property
+    def sort_key(self) -> tuple:
+        return (-instant(self.date), self.path)
+
+    @property
+    def year_month(self) -> tuple[str, str] | None:
+        return (self.date[:4], self.date[5:7]) if self.date else None
+
+
+def instant(date: str | None) -> float:
+    """Seconds since the epoch, for ordering; undated articles sort last."""
+    if not date:
+        return float("-inf")
+    try:
+        moment = datetime.fromisoformat(date.replace("Z", "+00:00"))
+    except ValueError:
+        return float("-inf")
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.timestamp()
+
+
+@dataclass(frozen=True)
+class Group:
+    """A named list of articles: an outlet, a tag, a month."""
+
+    name: str
+    slug: str
+    entries: tuple[Entry, ...]
+
+
+@dataclass(frozen=True)
+class Site:
+    entries: tuple[Entry, ...]            # newest first
+    outlets: tuple[Group, ...]            # by name
+    tags: tuple[Group, ...]
+    months: tuple[Group, ...]             # "2020-09", newest first
+    problems: tuple[tuple[str, str], ...] = ()
+
+
+def _unique_slugs(names: list[str]) -> dict[str, str]:
+    """Readable slugs; two names with one slug get a short hash each, so no page is written twice."""
+    by_slug: dict[str, list[str]] = {}
+    for name in names:
+        by_slug.setdefault(slug(name), []).append(name)
+    out = {}
+    for s, owners in by_slug.items():
+        for name in owners:
+            out[name] = s if len(owners) == 1 else f"{s}-{hashlib.sha256(name.encode()).hexdigest()[:6]}"
+    return out
+
+
+def _groups(entries: list[Entry], key) -> tuple[Group, ...]:
+    members: dict[str, list[Entry]] = {}
+    for e in entries:
+        for name in key(e):
+            members.setdefault(name, []).append(e)
+    slugs = _unique_slugs(sorted(members))
+    return tuple(Group(name, slugs[name], tuple(members[name])) for name in sorted(members))
+
+
+def _entry(root: Path, path: Path) -> Entry:
+    text = path.read_text(encoding="utf-8")
+    front, body = page.split(text)
+    problems = schema.problems(front)
+    if problems:
+        raise ValueError("; ".join(problems))
+    rel = path.relative_to(root / "content").with_suffix(".html").as_posix()
+    src = front.get("source") or {}
+    return Entry(
+        path=f"articles/{rel}", content_file=f"content/{path.relative_to(root / 'content').as_posix()}",
+        title=front["title"], outlet=front["outlet"], lang=front["lang"], body_md=body,
+        date=front.get("date"), authors=tuple(front.get("authors") or ()), tags=tuple(front.get("tags") or ()),
+        summary=front.get("summary"), source=dict(src), cleaning=dict(front.get("cleaning") or {}),
+        digest=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+    )
+
+
+def collect(root: Path) -> Site:
+    """Read every content page; a page that cannot be read is reported and left out."""
+    entries, problems = [], []
+    content = root / "content"
+    for path in sorted(content.rglob("*.md")) if content.is_dir() else []:
+        try:
+            entries.append(_entry(root, path))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            problems.append((path.relative_to(root).as_posix(), str(exc)))
+    entries.sort(key=lambda e: e.sort_key)
+    months = _groups(entries, lambda e: [f"{e.date[:4]}-{e.date[5:7]}"] if e.date else [])
+    months = tuple(sorted(months, key=lambda g: g.name, reverse=True))
+    return Site(entries=tuple(entries), outlets=_groups(entries, lambda e: [e.outlet]),
+                tags=_groups(entries, lambda e: e.tags), months=months, problems=tuple(problems))

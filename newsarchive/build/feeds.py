@@ -1,0 +1,24 @@
+"""Atom feeds, the sitemap and robots.txt: the absolute-URL outputs (they use config.base_url)."""
+from __future__ import annotations
+
+
+def atom_date(date: str | None) -> str:
+    if not date:
+        return "1970-01-01T00:00:00Z"
+    return date if "T" in date else f"{date}T00:00:00Z"
+
+
+def atom(r, entries, path: str, alternate: str, title: str):
+    entries = entries[: r.config.feed_size]
+    updated = max((atom_date(e.date) for e in entries), default=atom_date(None))
+    return r.page("feed.xml", path, entries=entries, self_path=path, alternate=alternate, title=title,
+                  updated=updated)
+
+
+def sitemap(r):
+    locations = ["index.html"] + [e.path for e in r.site.entries]
+    return r.page("sitemap.xml", "sitemap.xml", locations=locations)
+
+
+def robots(r):
+    return "robots.txt", f"User-agent: *\nAllow: /\nSitemap: {r.config.base_url}sitemap.xml\n".encode()

@@ -1,0 +1,62 @@
+"""Which pages the site has: a table of producers, each yielding (path, bytes)."""
+from __future__ import annotations
+
+from .feeds import atom, robots, sitemap
+from .render import Renderer, groups_by_year
+from .search_index import search_files
+
+
+def articles(r: Renderer):
+    for entry in r.site.entries:
+        yield r.article(entry)
+
+
+def home(r: Renderer):
+    yield from r.listing("home.html", "", r.site.entries)
+
+
+def archive(r: Renderer):
+    yield r.page("archive.html", "archive/index.html", years=groups_by_year(r.site.months))
+    for g in r.site.months:
+        year, month = g.name[:4], g.name[5:]
+        yield from r.listing("list.html", f"archive/{year}/{month}/", g.entries,
+                             heading=f"{year}年{int(month)}月", feed=None)
+
+
+def outlets(r: Renderer):
+    yield r.page("groups.html", "outlets/index.html", heading="媒體 Outlets", groups=r.site.outlets, prefix="outlets/")
+    for g in r.site.outlets:
+        yield from r.listing("list.html", f"outlets/{g.slug}/", g.entries, heading=g.name,
+                             feed=f"outlets/{g.slug}/feed.xml")
+        yield atom(r, g.entries, f"outlets/{g.slug}/feed.xml", f"outlets/{g.slug}/index.html",
+                   f"{g.name} · {r.config.title}")
+
+
+def tags(r: Renderer):
+    yield r.page("groups.html", "tags/index.html", heading="標籤 Tags", groups=r.site.tags, prefix="tags/")
+    for g in r.site.tags:
+        yield from r.listing("list.html", f"tags/{g.slug}/", g.entries, heading=f"#{g.name}", feed=None)
+
+
+def specials(r: Renderer):
+    yield r.page("404.html", "404.html")
+    yield r.page("search.html", "search/index.html")
+    yield atom(r, r.site.entries, "feed.xml", "index.html", r.config.title)
+    yield sitemap(r)
+    yield robots(r)
+
+
+PRODUCERS = (articles, home, archive, outlets, tags, specials)
+
+
+def all_pages(r: Renderer, search: bool = True) -> dict[str, bytes]:
+    pages: dict[str, bytes] = {}
+    for producer in PRODUCERS:
+        for path, data in producer(r):
+            if path in pages:
+                raise ValueError(f"two pages want {path}")
+            pages[path] = data
+    if search:
+        for path, data in search_files(r):
+            pages[path] = data
+    return pages

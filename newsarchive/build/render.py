@@ -1,0 +1,149 @@
+"""Render: the gathered Site -> {output path: bytes}, in memory. Nothing here touches site/.
+
+One configured markdown-it instance turns bodies into HTML; the result passes the
+same nh3 allowlist as ingest (content/ may have been edited by hand). jinja2
+layouts (the archive's own `layouts/` first, then the project's) shape every page.
+Every internal link is relative to the page that holds it, so the site works over
+HTTP, under a subpath, and from disk.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import posixpath
+from dataclasses import dataclass
+from urllib.parse import unquote
+from pathlib import Path
+
+import jinja2
+from markdown_it import MarkdownIt
+from mdit_py_plugins.footnote import footnote_plugin
+
+from ..clean.sanitize import sanitize
+from .feeds import atom_date
+from ..config import SiteConfig
+from .collect import Entry, Group, Site
+
+_MD = MarkdownIt("commonmark", {"html": True, "typographer": False}).enable("table").use(footnote_plugin)
+
+
+def markdown_to_html(body: str) -> str:
+    return sanitize(_MD.render(body))
+
+
+def rel(from_path: str, to_path: str) -> str:
+    """Relative URL from one output file to another ('articles/2020/09/a.html' -> '../../../index.html')."""
+    start = posixpath.dirname(from_path) or "."
+    return posixpath.relpath(to_path, start)
+
+
+@dataclass(frozen=True)
+class Assets:
+    """Fingerprinted static files: logical name -> output path, and their bytes."""
+
+    paths: dict
+    files: dict
+
+
+def load_assets(static_dirs: list[Path]) -> Assets:
+    paths, files = {}, {}
+    for directory in reversed(static_dirs):  # the archive's own static/ overrides the project's
+        if not directory.is_dir():
+            continue
+        for path in sorted(directory.rglob("*")):
+            if path.is_file():
+                name = path.relative_to(directory).as_posix()
+                data = path.read_bytes()
+                stem, dot, ext = name.rpartition(".")
+                fingerprinted = f"assets/{stem}.{hashlib.sha256(data).hexdigest()[:10]}.{ext}" if dot else f"assets/{name}"
+                paths[name], files[name] = fingerprinted, data
+    return Assets(paths, {paths[n]: d for n, d in files.items()})
+
+
+def environment(layout_dirs: list[Path]) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in layout_dirs if d.is_dir()]),
+        autoescape=jinja2.select_autoescape(["html", "xml"]), undefined=jinja2.StrictUndefined,
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+    )
+    env.filters["display_date"] = display_date
+    env.filters["atom_date"] = atom_date
+    env.filters["urlize_label"] = lambda url: unquote(url)
+    return env
+
+
+def display_date(date: str | None, lang: str = "zh") -> str:
+    if not date:
+        return ""
+    y, m, d = date[:4], int(date[5:7]), int(date[8:10])
+    clock = f" {date[11:16]} UTC{'' if date.endswith(('Z', '+00:00')) else date[19:]}" if "T" in date else ""
+    if lang.startswith(("zh", "ja")):
+        return f"{y}年{m}月{d}日{clock}"
+    months = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+    return f"{d} {months[m - 1]} {y}{clock}"
+
+
+def json_ld(entry: Entry, config: SiteConfig) -> str:
+    data = {
+        "@context": "https://schema.org", "@type": "NewsArticle", "headline": entry.title,
+        "inLanguage": entry.lang, "publisher": {"@type": "Organization", "name": entry.outlet},
+        "url": config.base_url + entry.path,
+    }
+    if entry.date:
+        data["datePublished"] = entry.date
+    if entry.authors:
+        data["author"] = [{"@type": "Person", "name": a} for a in entry.authors]
+    if entry.source.get("url"):
+        data["isBasedOn"] = entry.source["url"]
+    if entry.source.get("archive_url"):
+        data["archivedAt"] = entry.source["archive_url"]
+    if entry.summary:
+        data["description"] = entry.summary
+    return json.dumps(data, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
+
+
+class Renderer:
+    """Turns the Site into pages; each page gets `url(target)` relative to itself."""
+
+    def __init__(self, site: Site, config: SiteConfig, env: jinja2.Environment, assets: Assets):
+        self.site, self.config, self.env, self.assets = site, config, env, assets
+        self.outlet_of = {g.name: g for g in site.outlets}
+        self.tag_of = {g.name: g for g in site.tags}
+
+    def page(self, template: str, path: str, lang: str | None = None, **context) -> tuple[str, bytes]:
+        def url(target: str) -> str:
+            return rel(path, target)
+
+        html = self.env.get_template(template).render(
+            site=self.site, config=self.config, path=path, lang=lang or self.config.language, url=url,
+            asset=lambda name: url(self.assets.paths[name]), outlet_url=lambda n: url(self.outlet_path(n)),
+            tag_url=lambda n: url(self.tag_path(n)), **context)
+        return path, html.encode("utf-8")
+
+    def outlet_path(self, name: str) -> str:
+        return f"outlets/{self.outlet_of[name].slug}/index.html"
+
+    def tag_path(self, name: str) -> str:
+        return f"tags/{self.tag_of[name].slug}/index.html"
+
+    def article(self, entry: Entry, related: tuple[Entry, ...] = ()) -> tuple[str, bytes]:
+        return self.page("article.html", entry.path, lang=entry.lang, entry=entry,
+                         body=markdown_to_html(entry.body_md), related=related, json_ld=json_ld(entry, self.config),
+                         canonical=self.config.base_url + entry.path)
+
+    def listing(self, template: str, folder: str, entries: tuple[Entry, ...], **context):
+        """A paginated list: folder/index.html, folder/page/2/index.html, ..."""
+        size = self.config.page_size
+        pages = max(1, -(-len(entries) // size))
+        paths = [f"{folder}index.html" if n == 1 else f"{folder}page/{n}/index.html" for n in range(1, pages + 1)]
+        for n, path in enumerate(paths, 1):
+            yield self.page(template, path, entries=entries[(n - 1) * size:n * size], page_number=n,
+                            page_count=pages, prev_page=paths[n - 2] if n > 1 else None,
+                            next_page=paths[n] if n < pages else None, **context)
+
+
+def groups_by_year(months: tuple[Group, ...]) -> list[tuple[str, list[Group]]]:
+    years: dict[str, list[Group]] = {}
+    for g in months:
+        years.setdefault(g.name[:4], []).append(g)
+    return sorted(years.items(), reverse=True)

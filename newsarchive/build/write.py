@@ -1,0 +1,56 @@
+"""Write: pages -> site/, staged beside the old site and swapped in whole.
+
+The new site is written to `.site-new-<pid>` next to `site/`; only when every file is
+there does it replace `site/` (old moved aside, new renamed in, old removed). A
+failure leaves the last good site in place. A path written twice is refused.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+
+class DoubleWrite(Exception):
+    pass
+
+
+def stage(site: Path, pages: dict[str, bytes]) -> Path:
+    staging = site.parent / f".site-new-{os.getpid()}"
+    if staging.exists():
+        shutil.rmtree(staging)
+    made: set[Path] = set()
+    for rel_path in sorted(pages):
+        target = staging / rel_path
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        with open(target, "xb") as fh:  # 'x': a path written twice is an error, not an overwrite
+            fh.write(pages[rel_path])
+    return staging
+
+
+def swap(site: Path, staging: Path) -> None:
+    old = site.parent / f".site-old-{os.getpid()}"
+    if site.exists():
+        os.replace(site, old)
+    os.replace(staging, site)
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def remove_stale(site: Path) -> None:
+    """Staging folders left by a killed build are removed before a new one starts."""
+    for leftover in site.parent.glob(".site-*-*"):
+        if leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover)
+
+
+def write_site(site: Path, pages: dict[str, bytes]) -> None:
+    remove_stale(site)
+    staging = stage(site, pages)
+    try:
+        swap(site, staging)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging)
