@@ -10,6 +10,7 @@ from pathlib import Path
 from .. import config as site_config
 from .collect import collect
 from .pages import all_pages
+from .related import same_story
 from .render import Renderer, environment, load_assets
 from .write import write_site
 
@@ -31,7 +32,7 @@ def build(root: Path, base_url: str | None = None, search: bool = True) -> Build
     site = collect(root)
     env = environment([root / "layouts", PROJECT_DIR / "layouts"])
     assets = load_assets([root / "static", PROJECT_DIR / "static"])
-    renderer = Renderer(site, config, env, assets)
+    renderer = Renderer(site, config, env, assets, related=same_story(site.entries))
     pages = all_pages(renderer, search=search)
     pages.update(assets.files)
     write_site(root / "site", pages)

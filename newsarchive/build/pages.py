@@ -8,7 +8,7 @@ from .search_index import search_files
 
 def articles(r: Renderer):
     for entry in r.site.entries:
-        yield r.article(entry)
+        yield r.article(entry, r.related.get(entry.path, ()))
 
 
 def home(r: Renderer):

@@ -105,8 +105,10 @@ def json_ld(entry: Entry, config: SiteConfig) -> str:
 class Renderer:
     """Turns the Site into pages; each page gets `url(target)` relative to itself."""
 
-    def __init__(self, site: Site, config: SiteConfig, env: jinja2.Environment, assets: Assets):
+    def __init__(self, site: Site, config: SiteConfig, env: jinja2.Environment, assets: Assets,
+                 related: dict | None = None):
         self.site, self.config, self.env, self.assets = site, config, env, assets
+        self.related = related or {}
         self.outlet_of = {g.name: g for g in site.outlets}
         self.tag_of = {g.name: g for g in site.tags}
 

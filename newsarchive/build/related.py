@@ -1,0 +1,84 @@
+"""Same story, other outlets: articles that report the same event, found by text similarity.
+
+Texts are folded to one script (so Traditional and Simplified reports meet), turned into
+CJK character bigrams and Latin words, weighted by TF-IDF (scikit-learn) and compared by
+cosine. A pair is the same story when its similarity is at least MIN_SIMILARITY *and*
+stands out CONTRAST times above what each article shares with its ordinary neighbours
+(its BACKGROUND_RANK-th most similar article): articles on one beat all share vocabulary,
+same-event reports share much more than that.
+"""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from .. import lang
+from ..ingest import plain_text
+from .collect import Entry
+
+# Cosine similarity below which two articles are never the same story.
+MIN_SIMILARITY = 0.12
+# How far above an article's background a same-story neighbour must stand.
+CONTRAST = 3.0
+# Which neighbour is "ordinary": the 20th most similar article.
+BACKGROUND_RANK = 20
+# At most this many same-story links on one page.
+MAX_RELATED = 8
+# Rows compared at once (memory: ROWS x articles floats).
+ROWS = 512
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+_LATIN = re.compile(r"[a-z0-9]{3,}")
+
+
+def _tokens(text: str) -> list[str]:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    tokens = [w for w in _LATIN.findall(text) if w not in ENGLISH_STOP_WORDS]
+    for run in _CJK.findall(text):
+        tokens += [run[i:i + 2] for i in range(len(run) - 1)]
+    return tokens
+
+
+def same_story(entries: tuple[Entry, ...]) -> dict[str, tuple[Entry, ...]]:
+    """For each article path, the other articles that report the same event (most similar first).
+
+    Articles are compared within their language (Chinese in either script is one language):
+    lexical similarity cannot see one story told in two languages, and a lone English page
+    among Chinese ones would otherwise have no background to stand out from.
+    """
+    groups: dict[str, list[Entry]] = {}
+    for e in entries:
+        groups.setdefault(e.lang.split("-")[0], []).append(e)
+    related: dict[str, tuple[Entry, ...]] = {}
+    for members in groups.values():
+        related.update(_same_story(tuple(members)))
+    return related
+
+
+def _same_story(entries: tuple[Entry, ...]) -> dict[str, tuple[Entry, ...]]:
+    if len(entries) < 2:
+        return {}
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    docs = [lang.fold(f"{e.title} {e.title} {plain_text(e.body_md)}") for e in entries]
+    vectors = TfidfVectorizer(analyzer=_tokens, sublinear_tf=True, max_df=0.5 if len(docs) > 20 else 1.0) \
+        .fit_transform(docs)
+    similar: list[np.ndarray] = []
+    background = np.zeros(len(entries))
+    for start in range(0, len(entries), ROWS):
+        block = (vectors[start:start + ROWS] @ vectors.T).toarray()
+        for offset in range(block.shape[0]):
+            block[offset, start + offset] = 0.0
+        if block.shape[1] > BACKGROUND_RANK:
+            background[start:start + block.shape[0]] = -np.partition(-block, BACKGROUND_RANK, axis=1)[:, BACKGROUND_RANK]
+        similar.append(block)
+    sims = np.vstack(similar)
+    related = {}
+    for i, entry in enumerate(entries):
+        row = sims[i]
+        floor = np.maximum(MIN_SIMILARITY, CONTRAST * np.maximum(background[i], background))
+        picks = [j for j in np.argsort(-row, kind="stable")[:MAX_RELATED * 3] if row[j] >= floor[j]]
+        if picks:
+            related[entry.path] = tuple(entries[j] for j in picks[:MAX_RELATED])
+    return related

@@ -1,0 +1,57 @@
+"""Same story across outlets: the five seeds (one lunch, one video call) link to each other;
+articles on different events do not."""
+import shutil
+
+from newsarchive.build.collect import collect
+from newsarchive.build.related import MIN_SIMILARITY, same_story
+
+SEED_FILES = {f"sources/{n}" for n in ("000_bf67578e0c1fd6cd.txt", "001_adfec861ec877f4b.txt",
+                                      "002_794e56555e130c76.txt", "003_bb4a6ccb6fd5c6e9.txt",
+                                      "004_8b33a5d1a2295563.txt")}
+
+
+def _links(related, entries):
+    by_path = {e.path: e for e in entries}
+    return {by_path[p].source["file"]: {o.source["file"] for o in others} for p, others in related.items()}
+
+
+def _check_seeds(links):
+    for seed in SEED_FILES:
+        assert seed in links, f"{seed} links to nothing"
+        assert links[seed] <= SEED_FILES, f"{seed} links outside the story: {links[seed] - SEED_FILES}"
+        assert len(links[seed]) >= 2
+    lunch = SEED_FILES - {"sources/004_8b33a5d1a2295563.txt"}
+    for seed in lunch:  # the four lunch reports name each other
+        assert lunch - {seed} <= links[seed], (seed, links[seed])
+
+
+def test_threshold_is_named():
+    assert 0 < MIN_SIMILARITY < 1
+
+
+def test_seed_archive_alone(seed_root):
+    site = collect(seed_root)
+    _check_seeds(_links(same_story(site.entries), site.entries))
+
+
+def test_seeds_among_the_corpus(seed_root, corpus_run, tmp_path):
+    corpus_root, _summary = corpus_run
+    root = tmp_path / "mixed"
+    shutil.copytree(corpus_root / "content", root / "content")
+    shutil.copytree(seed_root / "content", root / "content", dirs_exist_ok=True)
+    site = collect(root)
+    links = _links(same_story(site.entries), site.entries)
+    _check_seeds(links)
+    by_file = {e.source["file"]: e for e in site.entries}
+    # No link crosses languages.
+    for a, others in links.items():
+        for b in others:
+            assert by_file[a].lang.split("-")[0] == by_file[b].lang.split("-")[0]
+    # Reports of one event in two outlets are found (Navalny poisoning: RFI and DW) ...
+    navalny = {f for f, e in by_file.items() if "纳瓦" in e.title}
+    assert len(navalny) == 2 and all(navalny - {f} <= links.get(f, set()) for f in navalny)
+    # ... while most articles, on other events, link to nothing (an Xbox review is one story alone).
+    linked_share = len(links) / len(site.entries)
+    assert linked_share < 0.2, f"{linked_share:.0%} of articles have same-story links"
+    xbox = next(f for f, e in by_file.items() if e.title.startswith("Xbox One X review"))
+    assert xbox not in links
