@@ -81,9 +81,14 @@ def warm() -> None:
     py3langid.classify("warm")
 
 
+# Codes py3langid gives for Chinese languages; the archive tags them all zh-Hant / zh-Hans.
+_CHINESE_CODES = frozenset({"zh", "yue", "wuu", "lzh", "gan", "hak", "nan"})
+_URL = re.compile(r"(?:https?://|www\.)\S+")
+
+
 def detect(text: str, hint: str | None = None) -> str:
     """BCP 47 tag for text; `hint` (the outlet's or page's language) breaks ties."""
-    sample = text[:SAMPLE_CHARS]
+    sample = _URL.sub(" ", text[:SAMPLE_CHARS * 2])[:SAMPLE_CHARS]
     han = len(_HAN.findall(sample))
     kana = len(_KANA.findall(sample)) if _KANA.search(sample) else 0
     hangul = len(_HANGUL.findall(sample)) if _HANGUL.search(sample) else 0
@@ -101,6 +106,9 @@ def detect(text: str, hint: str | None = None) -> str:
     import py3langid
 
     code, _score = py3langid.classify(sample)
+    if code in _CHINESE_CODES:  # Chinese among Latin text (names): still say which script
+        default = hint if hint in ("zh-Hant", "zh-Hans") else "zh-Hans"
+        return chinese_script(sample, default)
     return code
 
 

@@ -170,3 +170,11 @@ def test_an_empty_folder_is_a_valid_root(tmp_path):
 
 def test_usage_errors_exit_2(tmp_path):
     assert run_cli("--root", str(tmp_path), "no-such-command").returncode == 2
+
+
+def test_chinese_always_gets_a_script():
+    from newsarchive import lang
+
+    # Mostly a URL with a Chinese title: still zh-Hant / zh-Hans, never zh or yue.
+    assert lang.detect("【CDTV】矢板明夫：美中對決與亞太情勢 https://youtu.be/u7rf5-1s41s") == "zh-Hant"
+    assert lang.detect("粵語：佢哋今日喺度傾咗好耐，講咗好多嘢") == "zh-Hant"
