@@ -123,3 +123,16 @@ def test_a_broken_layout_leaves_the_last_good_site(built, tmp_path):
     result = run_cli("--root", str(root), "build")
     assert result.returncode == 1 and "layout error" in result.stderr and "Traceback" not in result.stderr
     assert _files(root / "site") == before
+
+
+def test_no_change_rebuild_does_nothing_and_an_edit_rebuilds(built, tmp_path):
+    root = tmp_path / "d"
+    shutil.copytree(built, root)
+    build(root)  # the copy has a new path: one full build records its fingerprint
+    assert build(root).skipped
+    page = next((root / "content").rglob("*.md"))
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace('title: "', 'title: "EDITED ', 1), encoding="utf-8")
+    report = build(root)
+    assert not report.skipped and report.articles == 5
+    assert any("EDITED" in p.read_text(encoding="utf-8") for p in (root / "site" / "articles").rglob("*.html"))

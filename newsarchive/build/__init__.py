@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import config as site_config
+from . import cache
 from .collect import collect
 from .pages import all_pages
 from .related import same_story
@@ -22,12 +23,27 @@ class BuildReport:
     articles: int
     files: int
     problems: tuple[tuple[str, str], ...]
+    skipped: bool = False
 
     def line(self) -> str:
+        if self.skipped:
+            return "site is up to date: nothing changed since the last build"
         return f"built {self.articles} articles, {self.files} files; {len(self.problems)} content pages left out"
 
 
 def build(root: Path, base_url: str | None = None, search: bool = True) -> BuildReport:
+    folders = [root / "content", root / "layouts", PROJECT_DIR / "layouts", root / "static", PROJECT_DIR / "static",
+               PROJECT_DIR / "newsarchive"]
+    print_ = cache.fingerprint(root, folders, {"base_url": base_url, "search": search})
+    if cache.unchanged(root, print_):
+        return BuildReport(articles=0, files=0, problems=(), skipped=True)
+    report = _build(root, base_url, search)
+    if not report.problems:
+        cache.remember(root, print_)
+    return report
+
+
+def _build(root: Path, base_url: str | None, search: bool) -> BuildReport:
     config = site_config.load(root).with_base_url(base_url)
     site = collect(root)
     env = environment([root / "layouts", PROJECT_DIR / "layouts"])

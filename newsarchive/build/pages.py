@@ -1,14 +1,14 @@
 """Which pages the site has: a table of producers, each yielding (path, bytes)."""
 from __future__ import annotations
 
+from . import parallel
 from .feeds import atom, robots, sitemap
 from .render import Renderer, groups_by_year
 from .search_index import search_files
 
 
 def articles(r: Renderer):
-    for entry in r.site.entries:
-        yield r.article(entry, r.related.get(entry.path, ()))
+    yield from parallel.articles(r)
 
 
 def home(r: Renderer):

@@ -25,8 +25,14 @@ CONTRAST = 3.0
 BACKGROUND_RANK = 20
 # At most this many same-story links on one page.
 MAX_RELATED = 8
+# Nearest neighbours kept per article: enough for the background rank and the links.
+CANDIDATES = 32
 # Rows compared at once (memory: ROWS x articles floats).
 ROWS = 512
+# Characters of body text compared: the lede names the event; the rest only costs time.
+LEDE_CHARS = 1200
+# In a group this large, a term in one article only tells nothing about pairs: drop it.
+MIN_DF_FROM = 50
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _LATIN = re.compile(r"[a-z0-9]{3,}")
 
@@ -61,24 +67,30 @@ def _same_story(entries: tuple[Entry, ...]) -> dict[str, tuple[Entry, ...]]:
         return {}
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    docs = [lang.fold(f"{e.title} {e.title} {plain_text(e.body_md)}") for e in entries]
-    vectors = TfidfVectorizer(analyzer=_tokens, sublinear_tf=True, max_df=0.5 if len(docs) > 20 else 1.0) \
-        .fit_transform(docs)
-    similar: list[np.ndarray] = []
+    docs = [lang.fold(f"{e.title} {e.title} {plain_text(e.body_md)[:LEDE_CHARS]}") for e in entries]
+    large = len(docs) >= MIN_DF_FROM
+    vectors = TfidfVectorizer(analyzer=_tokens, sublinear_tf=True, max_df=0.5 if large else 1.0,
+                              min_df=2 if large else 1).fit_transform(docs)
+    columns = vectors.T.tocsr()
+    keep = min(CANDIDATES, len(entries) - 1)
+    top_index = np.zeros((len(entries), keep), dtype=np.int64)
+    top_value = np.zeros((len(entries), keep))
     background = np.zeros(len(entries))
     for start in range(0, len(entries), ROWS):
-        block = (vectors[start:start + ROWS] @ vectors.T).toarray()
-        for offset in range(block.shape[0]):
-            block[offset, start + offset] = 0.0
-        if block.shape[1] > BACKGROUND_RANK:
-            background[start:start + block.shape[0]] = -np.partition(-block, BACKGROUND_RANK, axis=1)[:, BACKGROUND_RANK]
-        similar.append(block)
-    sims = np.vstack(similar)
+        block = (vectors[start:start + ROWS] @ columns).toarray()
+        rows = np.arange(block.shape[0])
+        block[rows, start + rows] = -1.0  # an article is not its own neighbour
+        part = np.argpartition(-block, keep - 1, axis=1)[:, :keep]
+        values = np.take_along_axis(block, part, axis=1)
+        order = np.argsort(-values, axis=1, kind="stable")
+        top_index[start:start + len(rows)] = np.take_along_axis(part, order, axis=1)
+        top_value[start:start + len(rows)] = np.take_along_axis(values, order, axis=1)
+        if keep > BACKGROUND_RANK:
+            background[start:start + len(rows)] = top_value[start:start + len(rows), BACKGROUND_RANK]
     related = {}
     for i, entry in enumerate(entries):
-        row = sims[i]
-        floor = np.maximum(MIN_SIMILARITY, CONTRAST * np.maximum(background[i], background))
-        picks = [j for j in np.argsort(-row, kind="stable")[:MAX_RELATED * 3] if row[j] >= floor[j]]
+        picks = [j for j, value in zip(top_index[i], top_value[i])
+                 if value >= max(MIN_SIMILARITY, CONTRAST * max(background[i], background[j]))]
         if picks:
             related[entry.path] = tuple(entries[j] for j in picks[:MAX_RELATED])
     return related
