@@ -13,6 +13,8 @@ JUNK_MARKERS = (
     "汤森路透“信任原则”", "我们的标准：", "德国之声版权声明", "get_post_time", "javascript:", "utm_source", "utm_medium",
     "icon-zoom", "paypal.com/cgi-bin", "selfpromo", "<script", "<iframe", "<style", "onclick=", "onerror=",
     "](https://web.archive.org/web/", "](//web.archive.org", "/cdn-cgi/l/email-protection", "相关内容\n", "延伸閱讀\n", "相關新聞\n",
+    "YouTube播放列表", "感谢阅读今天的简报", "嘉宾和观众听众发表的都是个人观点", "使用浏览器播视频", "同步發送電子報",
+    "Embed from Getty Images", "德国之声致力于为您提供客观中立的新闻报道",
 )
 
 

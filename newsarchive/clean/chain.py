@@ -32,6 +32,7 @@ BOILERPLATE = (
     "未经授权，不得转载", "未經授權，不得轉載", "扫描二维码", "掃描二維碼", "下载客户端", "下載客戶端",
     "分享到：", "分享到:", "点击进入专题", "我要跟帖", "Loading Comments", "不感兴趣", "我们将会减少此类文章的推荐",
     "登录超时，稍后再试", "免注册 快速登录", "本文仅代表作者本人观点", "您所在的位置：", "现在位置：",
+    "Embed from Getty Images", "view video in browser",
 )
 # Headings that open a trailing related-articles list: it is cut from there.
 RELATED_HEADINGS = (

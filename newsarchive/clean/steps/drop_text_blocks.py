@@ -12,6 +12,9 @@ MAX_BLOCK_TO_PHRASE = 4
 # short (a footer line with a link): a short real paragraph never holds such a phrase.
 DISTINCTIVE_PHRASE = 6
 SHORT_BLOCK = 160
+# A block that opens with a distinctive phrase is boilerplate up to this size (an appeal with
+# its row of social links).
+OPENING_BLOCK = 500
 
 
 def _block_of(node):
@@ -30,9 +33,11 @@ def run(root, doc, phrases=()) -> int:
             block = _block_of(node.parent)
             if block is None or block.parent is None or block.tag in ("body", "html"):
                 continue
-            size = len(text_of(block))
-            if size <= len(phrase) * MAX_BLOCK_TO_PHRASE or (
-                    len(phrase) >= DISTINCTIVE_PHRASE and size <= SHORT_BLOCK):
+            text = text_of(block)
+            size = len(text)
+            opens = text.lstrip(" （(*「『\"'").startswith(phrase)
+            if size <= len(phrase) * MAX_BLOCK_TO_PHRASE or (len(phrase) >= DISTINCTIVE_PHRASE and (
+                    size <= SHORT_BLOCK or (opens and size <= OPENING_BLOCK))):
                 block.decompose()
                 removed += 1
     return removed
