@@ -64,3 +64,20 @@ def class_tokens(node) -> set[str]:
     raw = re.sub(r"([a-z])([A-Z])", r"\1 \2", raw)
     words = {w for w in re.split(r"[^A-Za-z0-9]+", raw.lower()) if w}
     return words | {re.sub(r"\d+$", "", w) for w in words}
+
+
+def outermost(nodes) -> list:
+    """The nodes not inside another node of the list: removing those removes the rest, and no
+    node is touched after an ancestor of it was destroyed."""
+    ids = {n.mem_id for n in nodes}
+    out = []
+    for node in nodes:
+        parent, inside = node.parent, False
+        while parent is not None:
+            if parent.mem_id in ids:
+                inside = True
+                break
+            parent = parent.parent
+        if not inside:
+            out.append(node)
+    return out
