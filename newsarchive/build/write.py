@@ -6,6 +6,7 @@ failure leaves the last good site in place. A path written twice is refused.
 """
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
 from pathlib import Path
@@ -30,7 +31,26 @@ def stage(site: Path, pages: dict[str, bytes]) -> Path:
     return staging
 
 
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two directories in one atomic step (Linux renameat2 RENAME_EXCHANGE).
+
+    Python's os module has no renameat2; two renames would leave a moment with no site/ at
+    all, which a kill could freeze. Returns False where the call is unavailable.
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return result == 0
+
+
 def swap(site: Path, staging: Path) -> None:
+    if site.exists() and _exchange(staging, site):
+        shutil.rmtree(staging)  # now holds the old site
+        return
     old = site.parent / f".site-old-{os.getpid()}"
     if site.exists():
         os.replace(site, old)
