@@ -20,6 +20,10 @@ _WIDER = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80
 _DECLARED = re.compile(rb"""(?:charset|encoding)\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 # How far into a file to look for a declared charset (meta tags live in <head>).
 DECLARATION_WINDOW = 4096
+# Share of characters that may be invalid for UTF-8 text with a few broken bytes to be read as
+# UTF-8 (the broken ones become U+FFFD) rather than guessed as a legacy encoding.
+BROKEN_UTF8_SHARE = 0.01
+BROKEN_UTF8_FEW = 8
 # Share of C0 control bytes (other than tab/CR/LF/FF/ESC) above which bytes are binary, not text.
 BINARY_CONTROL_SHARE = 0.05
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
@@ -87,6 +91,9 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         pass
     if _looks_binary(data):
         raise InputError("binary data, not text")
+    mostly = data.decode("utf-8", errors="replace")
+    if mostly.count("\ufffd") <= max(BROKEN_UTF8_FEW, len(mostly) * BROKEN_UTF8_SHARE):
+        return mostly, "utf-8 (invalid bytes replaced)"
     declared = _declared(data)
     if declared and declared != "utf-8":
         try:

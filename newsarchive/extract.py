@@ -20,7 +20,7 @@ def article_html(page_html: str, rule: Rule | None, url: str | None, tree=None) 
             node = tree.css_first(selector)
             if node is not None and node.text(strip=True):
                 return node.html or ""
-    found = _generic(page_html, url)
+    found = _generic(page_html, url) if len(page_html) <= GENERIC_MAX_CHARS else ""
     if found.strip():
         return found
     tree = tree or LexborHTMLParser(page_html)
@@ -31,6 +31,9 @@ def article_html(page_html: str, rule: Rule | None, url: str | None, tree=None) 
     return ""
 
 
+# trafilatura's time grows faster than the page (8 MB: ~10 s); beyond this size a page goes
+# straight to the last resort below, and the cleaning chain strips its furniture.
+GENERIC_MAX_CHARS = 3_000_000
 # Where a page keeps its main text by HTML's own conventions, tried when nothing else found it.
 LAST_RESORT = ("article", "main", "[role=main]", "body")
 

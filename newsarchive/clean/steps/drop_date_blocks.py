@@ -6,6 +6,8 @@ import re
 
 from ..tree import BLOCK_TAGS, squash
 
+# Elements looked at from the top before giving up.
+LEADING_NODES = 400
 # How many leading blocks are examined for a bare timestamp.
 LEADING_BLOCKS = 4
 # Longest name that may stand before the stamp in the same block ("纪思道 2020-09-11 11:22:17").
@@ -25,7 +27,9 @@ _DATE_ONLY = re.compile(
 
 def _first_stamp(root):
     seen = 0
-    for node in root.traverse():
+    for visited, node in enumerate(root.traverse()):
+        if visited >= LEADING_NODES:  # only the top of the body can hold it; deep pages stay linear
+            return None
         if node.tag not in BLOCK_TAGS:
             continue
         raw = node.text(deep=True)

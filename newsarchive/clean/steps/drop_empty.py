@@ -1,15 +1,33 @@
 """Remove containers left with no text and no image, and stray rules/breaks at the edges."""
-from ..tree import has_media, is_blank, squash
+from ..tree import MEDIA_TAGS as MEDIA, is_blank, squash
 
 _KEEP_EMPTY = frozenset({"img", "br", "hr", "td", "th", "tr", "source", "picture"})
 
 
 def run(root, doc) -> int:
-    removed = 0
-    for node in reversed(list(root.traverse())):
-        if node.parent is None or node.tag in _KEEP_EMPTY or node.tag in ("body", "html", "head"):
+    # Bottom-up in one pass: a node has content when it is media, holds visible text of its own,
+    # or has a child with content (asking each node for its deep text would be quadratic).
+    nodes = list(root.traverse(include_text=True))
+    full: set[int] = set()
+    empty = []
+    for node in reversed(nodes):
+        parent = node.parent
+        if node.is_text_node:
+            if not is_blank(node.text_content or "") and parent is not None:
+                full.add(parent.mem_id)
             continue
-        if is_blank(node.text(deep=True)) and not has_media(node):
+        if not node.is_element_node:
+            continue
+        if node.mem_id in full or node.tag in MEDIA:
+            if parent is not None:
+                full.add(parent.mem_id)
+            continue
+        if node.tag not in _KEEP_EMPTY and node.tag not in ("body", "html", "head"):
+            empty.append(node)
+    empty_ids = {n.mem_id for n in empty}
+    removed = 0
+    for node in empty:  # the outermost empty ones: their parent is not empty (linear, unlike ancestor walks)
+        if node.parent is not None and node.parent.mem_id not in empty_ids:
             node.decompose()
             removed += 1
     removed += _trim_edges(root)

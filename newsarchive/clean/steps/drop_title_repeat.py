@@ -3,6 +3,8 @@ import re
 
 from ..tree import squash
 
+# Elements looked at from the top before giving up.
+LEADING_NODES = 400
 # How many leading blocks may hold the repeated title (title, kicker, byline...).
 LEADING_BLOCKS = 4
 _FOLD = re.compile(r"[\s\u3000]+")
@@ -15,7 +17,9 @@ def _fold(text: str) -> str:
 
 def _first_repeat(root, title: str):
     seen = 0
-    for node in root.traverse():
+    for visited, node in enumerate(root.traverse()):
+        if visited >= LEADING_NODES:  # only the top of the body can hold it; deep pages stay linear
+            return None
         if node.tag not in _CANDIDATES:
             continue
         raw = node.text(deep=True)

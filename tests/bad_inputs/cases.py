@@ -1,0 +1,67 @@
+"""The bad-input suite: each case is a file (made here, so the repo carries no 50 MB blobs) and the
+outcome it must have: ingested clean, skipped, or one named line of error."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SEED_BODY = "（中央社台北17日電）這是一段真正的新聞正文，必須保留在內容頁裡，不會因為周圍的壞東西而消失。"
+HOSTILE_HTML = (
+    "<div><p>第一段真正的正文，周圍全是惡意標記，但這段文字必須留下。</p>"
+    "<script>alert(1)</script><iframe src='javascript:alert(2)'></iframe><object data='x.swf'></object>"
+    "<embed src='x.swf'><p onclick='alert(3)' onmouseover=alert(4)>第二段正文，帶著事件處理器的段落。</p>"
+    "<a href='javascript:alert(5)'>壞連結</a><a href='data:text/html,<script>alert(6)</script>'>資料連結</a>"
+    "<div style='background:url(javascript:alert(7))'>第三段正文，樣式裡有腳本網址。</div>"
+    "<svg><script>alert(8)</script><circle r=5 /></svg><meta http-equiv='refresh' content='0;url=https://evil.example'>"
+    "<form action='https://evil.example'><input name=q><button>送出</button></form>"
+    "<math><mi xlink:href='javascript:alert(9)'>x</mi></math><p>第四段正文，最後一段。</p></div>"
+)
+
+
+def jekyll(title: str, body: str, eol: str = "\n") -> bytes:
+    text = (f"---\ntitle: \"{title}\"\ndate: 2020-09-17T06:56:20.000Z\nauthor: 測試社\n"
+            f"from: https://news.example/{abs(hash(title)) % 10**8}\n---\n<div><p>{body}</p></div>\n")
+    return text.replace("\n", eol).encode("utf-8")
+
+
+def plain(title: str, encoding: str) -> bytes:
+    return f"{title}\n【新唐人亞太台 2020 年 09 月 17 日訊】{SEED_BODY}\n".encode(encoding)
+
+
+def deep_html(depth: int) -> bytes:
+    return ("<html><head><title>深層巢狀 - 測試網</title></head><body><article>" + "<div>" * depth
+            + f"<p>{SEED_BODY}</p>" + "</div>" * depth + "</article></body></html>").encode()
+
+
+def huge_html(megabytes: int) -> bytes:
+    para = f"<p>{SEED_BODY}</p>\n".encode()
+    head = b"<html><head><meta charset='utf-8'><title>\xe5\xa4\xa7\xe6\xaa\x94 - \xe6\xb8\xac\xe8\xa9\xa6</title></head><body><article>"
+    return head + para * (megabytes * 1024 * 1024 // len(para)) + b"</article></body></html>"
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str            # the file name (spaces, zero-width and other Unicode on purpose)
+    data: bytes
+    outcome: str         # "ingested", "skipped", or a phrase the one-line error must hold
+    keeps: str = ""      # text the page must keep
+
+
+CASES = (
+    Case("empty.md", b"", "empty file"),
+    Case("binary.bin", bytes(range(256)) * 64, "binary data"),
+    Case("invalid-utf8.md", jekyll("無效位元組", SEED_BODY).replace(SEED_BODY[:4].encode(), b"\xff\xfe\xfa") , "ingested"),
+    Case("big5.txt", plain("Big5 編碼的標題", "big5"), "ingested", "真正的新聞正文"),
+    Case("gb18030.txt", plain("GB18030编码的标题", "gb18030"), "ingested", "真正的新聞正文"),
+    Case("utf16-bom.txt", plain("UTF-16 帶 BOM 的標題", "utf-16"), "ingested", "真正的新聞正文"),
+    Case("crlf.md", jekyll("CRLF 行尾", SEED_BODY, "\r\n"), "ingested", SEED_BODY),
+    Case("lone-cr.md", jekyll("CR 行尾", SEED_BODY, "\r"), "ingested", SEED_BODY),
+    Case("control-chars.md", jekyll("控制\x01字元\x10標題", SEED_BODY + "\x07"), "ingested", SEED_BODY),
+    Case("bad-indent.md", b"---\ntitle: \"\xe7\xb8\xae\xe6\x8e\x92\"\n   date: [2020\n  author: : x\n---\n<p>x</p>\n",
+         "ingested"),
+    Case("no-closing-fence.md", b"---\ntitle: x\ndate: 2020-01-01\n<p>body</p>\n", "no closing"),
+    Case("deep 20000.html", deep_html(20_000), "ingested", SEED_BODY),
+    Case("huge-50MB.html", huge_html(50), "ingested", SEED_BODY),
+    Case("name with spaces 與\u200b零寬\u200d字元 ☃.md", jekyll("檔名奇怪", SEED_BODY), "ingested", SEED_BODY),
+    Case("hostile.md", jekyll("惡意標記", "開頭").replace(b"<div><p>\xe9\x96\x8b\xe9\xa0\xad</p></div>",
+                                                       HOSTILE_HTML.encode()), "ingested", "第四段正文"),
+)
