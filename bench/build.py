@@ -40,12 +40,21 @@ HUGO_LAYOUTS = {
 }
 
 
-def timed(cmd: list[str], cwd: Path | None = None) -> float:
-    start = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
-    elapsed = time.perf_counter() - start
-    if proc.returncode not in (0, 1):
-        sys.exit(f"{' '.join(cmd[:3])} failed:\n{proc.stderr[-2000:]}")
+PEAKS: dict[str, int] = {}
+
+
+def timed(cmd: list[str], cwd: Path | None = None, label: str = "") -> float:
+    """Wall seconds of one command; its peak RSS (largest process, via GNU time) goes to PEAKS[label]."""
+    with tempfile.NamedTemporaryFile("r") as peak:
+        gnu_time = ["/usr/bin/time", "-f", "%M", "-o", peak.name] if Path("/usr/bin/time").exists() else []
+        start = time.perf_counter()
+        proc = subprocess.run(gnu_time + cmd, cwd=cwd, capture_output=True, text=True)
+        elapsed = time.perf_counter() - start
+        if proc.returncode not in (0, 1):
+            sys.exit(f"{' '.join(cmd[:3])} failed:\n{proc.stderr[-2000:]}")
+        text = Path(peak.name).read_text().strip().splitlines()
+        if label and text and text[-1].isdigit():
+            PEAKS[label] = int(text[-1])
     return elapsed
 
 
@@ -88,11 +97,11 @@ def main() -> None:
         articles = len(list((root / "content").rglob("*.md")))
         site = hugo_site(tmp, root / "content")
         rows = []
-        hugo_cold = timed([hugo, "--quiet", "-s", str(site), "-d", str(tmp / "public")])
+        hugo_cold = timed([hugo, "--quiet", "-s", str(site), "-d", str(tmp / "public")], label="Hugo cold")
         hugo_same = timed([hugo, "--quiet", "-s", str(site), "-d", str(tmp / "public")])
         edit_one(site / "content")
         hugo_edit = timed([hugo, "--quiet", "-s", str(site), "-d", str(tmp / "public")])
-        ours_cold = timed(cli + ["--root", str(root), "build", "--no-search"])
+        ours_cold = timed(cli + ["--root", str(root), "build", "--no-search"], label="newsarchive cold")
         ours_same = timed(cli + ["--root", str(root), "build", "--no-search"])
         edit_one(root / "content")
         ours_edit = timed(cli + ["--root", str(root), "build", "--no-search"])
@@ -106,6 +115,8 @@ def main() -> None:
     print(f"{'':32}{'newsarchive s':>14}{'Hugo s':>9}{'ratio':>8}")
     for name, ours, theirs in rows:
         print(f"{name:32}{ours:14.2f}{theirs:9.2f}{ours / theirs:8.2f}")
+    for label, kb in PEAKS.items():
+        print(f"peak memory, {label}: {kb / 1024:.0f} MB (largest process)")
     print(f"no-change rebuild vs Hugo cold build: {ours_same / hugo_cold:.3f} (target <= 0.1); "
           f"cold build vs Hugo: {ours_cold / hugo_cold:.2f} (target <= 1)")
 

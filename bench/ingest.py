@@ -87,11 +87,30 @@ def run_newsarchive(folder: Path, root: Path) -> tuple[float, int]:
     return elapsed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 
 
+def huge() -> None:
+    """The 50 MB case of tests/bad_inputs: seconds and peak RSS of one CLI ingest."""
+    from tests.bad_inputs.cases import huge_html
+
+    with tempfile.TemporaryDirectory() as tmp:
+        raw = Path(tmp) / "huge-50MB.html"
+        raw.write_bytes(huge_html(50))
+        start = time.perf_counter()
+        proc = subprocess.run(["/usr/bin/time", "-f", "%M", sys.executable, str(REPO / "build.py"), "--root",
+                               str(Path(tmp) / "archive"), "ingest", str(raw)], capture_output=True, text=True)
+        elapsed = time.perf_counter() - start
+    peak_kb = int(proc.stderr.strip().splitlines()[-1])
+    print(f"50 MB page: {elapsed:.1f} s, peak RSS {peak_kb / 1024:.0f} MB; {proc.stdout.strip()}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--limit", type=int, default=0, help="only the first N files (default: all)")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="trafilatura worker processes")
+    ap.add_argument("--huge", action="store_true", help="only: time and peak memory of ingesting one 50 MB page")
     args = ap.parse_args()
+    if args.huge:
+        huge()
+        return
     files = sorted(p for p in SCALE.rglob("*.md") if p.name != "SOURCES.md")
     if args.limit:
         files = files[: args.limit]
