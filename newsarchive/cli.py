@@ -31,6 +31,8 @@ def _parser() -> argparse.ArgumentParser:
     bld.add_argument("--base-url", default=None, help="absolute URL the site is published at (feeds, sitemap)")
     bld.add_argument("--no-search", action="store_true", help="skip the search index")
     sub.add_parser("check", help="verify raw-file hashes, front matter schema and site links")
+    pack = sub.add_parser("pack", help="zip site/ for offline reading (unzip, open index.html)")
+    pack.add_argument("--output", type=Path, default=None, help="zip file to write (default: ROOT/site.zip)")
     return p
 
 
@@ -75,6 +77,17 @@ def cmd_build(archive: arc.Archive, base_url: str | None, search: bool) -> int:
     return 1 if report.problems else 0
 
 
+def cmd_pack(archive: arc.Archive, output: Path | None) -> int:
+    from .build.pack import pack
+
+    if not (archive.site / "index.html").is_file():
+        print(f"newsarchive: {archive.site}: no site to pack; run `build` first", file=sys.stderr)
+        return 1
+    target = pack(archive.site, output or archive.root / "site.zip")
+    print(f"packed {target} ({target.stat().st_size // 1024} KB): unzip it and open news-archive/index.html")
+    return 0
+
+
 def cmd_check(archive: arc.Archive) -> int:
     problems = checker.run(archive)
     for shown, reason in problems:
@@ -92,6 +105,8 @@ def main(argv: list[str] | None = None) -> int:
                 return cmd_check(archive)
             if args.command == "ingest":
                 return cmd_ingest(archive, args.paths)
+            if args.command == "pack":
+                return cmd_pack(archive, args.output)
             if args.command == "build":
                 return cmd_build(archive, args.base_url, not args.no_search)
             ingested = cmd_ingest(archive, [])  # the main job: ingest what is new or changed, then build

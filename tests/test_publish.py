@@ -1,0 +1,93 @@
+"""Publishing: netlify.toml and the GitHub Pages workflow agree with the CLI and the README; `pack`
+gives a zip that works when unzipped and opened from disk."""
+import shlex
+import tomllib
+import zipfile
+from pathlib import Path
+
+import yaml
+
+from newsarchive import archive as arc
+from newsarchive import check
+from newsarchive.cli import _parser
+
+from .browser import browser
+from .conftest import REPO, copy_tree, run_cli
+
+
+def _cli_calls(command: str) -> list[list[str]]:
+    """Each `python build.py ...` in a shell command line, as argv after build.py."""
+    calls = []
+    for part in command.split("&&"):
+        words = shlex.split(part.replace("$URL", "https://example.netlify.app"))
+        if words[:2] == ["python", "build.py"]:
+            calls.append(words[2:])
+    return calls
+
+
+def test_netlify_builds_with_the_cli_and_publishes_site():
+    config = tomllib.loads((REPO / "netlify.toml").read_text(encoding="utf-8"))
+    assert config["build"]["publish"] == "site"
+    assert config["build"]["environment"]["PYTHON_VERSION"].startswith("3.")
+    calls = _cli_calls(config["build"]["command"])
+    assert [c[0] for c in calls] == ["ingest", "build"]
+    for argv in calls:
+        _parser().parse_args(argv)  # exits (fails the test) on a usage error
+    assert calls[1][1:] == ["--base-url", "https://example.netlify.app/"]
+    headers = {h["for"]: h["values"] for h in config["headers"]}
+    csp = headers["/*"]["Content-Security-Policy"]
+    assert "object-src 'none'" in csp and "'unsafe-inline'" not in csp and "'wasm-unsafe-eval'" in csp
+    assert headers["/*"]["X-Content-Type-Options"] == "nosniff" and "Referrer-Policy" in headers["/*"]
+    assert "immutable" in headers["/assets/*"]["Cache-Control"]
+    assert any(r["to"] == "/404.html" and r["status"] == 404 for r in config["redirects"])
+
+
+def test_pages_workflow_builds_the_project_site_and_deploys_site():
+    flow = yaml.safe_load((REPO / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8"))
+    steps = flow["jobs"]["build"]["steps"]
+    runs = [s["run"] for s in steps if "run" in s]
+    calls = [c for r in runs for c in _cli_calls(r)]
+    assert [c[0] for c in calls] == ["ingest", "build"]
+    assert calls[1][1] == "--base-url" and ".github.io/" in calls[1][2] and calls[1][2].endswith("/")
+    upload = next(s for s in steps if str(s.get("uses", "")).startswith("actions/upload-pages-artifact"))
+    assert upload["with"]["path"] == "site"
+    assert any(str(s.get("uses", "")).startswith("actions/deploy-pages") for s in flow["jobs"]["deploy"]["steps"])
+
+
+def test_readme_names_the_same_commands():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for section in ("## Preview", "## Publish to Netlify", "## Publish to GitHub Pages", "## Read offline"):
+        assert section in readme
+    assert "python build.py pack" in readme and "netlify.toml" in readme and "pages.yml" in readme
+
+
+def test_pack_opens_from_disk(seed_root, tmp_path):
+    root = tmp_path / "a"
+    copy_tree(seed_root, root)
+    assert run_cli("--root", str(root), "build").returncode == 0
+    result = run_cli("--root", str(root), "pack")
+    assert result.returncode == 0, result.stderr
+    unzipped = tmp_path / "reader"
+    with zipfile.ZipFile(root / "site.zip") as zf:
+        zf.extractall(unzipped)
+    site = unzipped / "news-archive"
+    assert (site / "index.html").is_file()
+    assert check.link_problems(_as_root(site)) == []
+    with browser() as b:
+        page = b.new_page()
+        page.goto((site / "index.html").as_uri())
+        page.locator(".entry-title").first.click()
+        page.wait_for_selector("article h1")
+        page.goto((site / "search" / "index.html").as_uri() + "?q=%E5%85%8B%E6%8B%89%E5%A4%AB%E7%89%B9")
+        page.wait_for_selector("#search-results .entry")
+        assert page.locator("#search-results .entry").count() == 5
+
+
+def _as_root(site: Path) -> arc.Archive:
+    """An Archive whose site/ is the unzipped folder (check reads ROOT/site)."""
+    link = site.parent / "root"
+    link.mkdir(exist_ok=True)
+    target = link / "site"
+    if not target.exists():
+        target.symlink_to(site, target_is_directory=True)
+    return arc.Archive(link)
