@@ -136,3 +136,13 @@ def test_no_change_rebuild_does_nothing_and_an_edit_rebuilds(built, tmp_path):
     report = build(root)
     assert not report.skipped and report.articles == 5
     assert any("EDITED" in p.read_text(encoding="utf-8") for p in (root / "site" / "articles").rglob("*.html"))
+
+
+def test_hand_named_content_files_still_link(built, tmp_path):
+    root = tmp_path / "e"
+    shutil.copytree(built, root)
+    page = next((root / "content").rglob("*.md"))
+    page.rename(page.with_name("curator's note #1? 100%.md"))
+    build(root)
+    assert check.link_problems(arc.Archive(root)) == []
+    assert (root / "site" / "articles" / page.parent.relative_to(root / "content") / "curator's note #1? 100%.html").is_file()

@@ -11,8 +11,9 @@ from __future__ import annotations
 import hashlib
 import json
 import posixpath
+import re
 from dataclasses import dataclass
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 from pathlib import Path
 
 import jinja2
@@ -31,10 +32,22 @@ def markdown_to_html(body: str) -> str:
     return sanitize(_MD.render(body))
 
 
+_URL_UNSAFE = re.compile(r"[\x00-\x20#?%\"<>\\^`{|}\x7f]")
+
+
+def url_path(path: str) -> str:
+    """An output path made safe to append to the base URL (same encoding as relative links)."""
+    return _URL_UNSAFE.sub(lambda m: quote(m.group(0)), path)
+
+
 def rel(from_path: str, to_path: str) -> str:
-    """Relative URL from one output file to another ('articles/2020/09/a.html' -> '../../../index.html')."""
+    """Relative URL from one output file to another ('articles/2020/09/a.html' -> '../../../index.html').
+
+    Characters that end or break a URL path (space # ? % " < > …) are percent-encoded, so a
+    hand-named content file ('notes #1?.md') still links; letters of any script stay readable.
+    """
     start = posixpath.dirname(from_path) or "."
-    return posixpath.relpath(to_path, start)
+    return _URL_UNSAFE.sub(lambda m: quote(m.group(0)), posixpath.relpath(to_path, start))
 
 
 @dataclass(frozen=True)
@@ -69,6 +82,7 @@ def environment(layout_dirs: list[Path]) -> jinja2.Environment:
     env.filters["display_date"] = display_date
     env.filters["atom_date"] = atom_date
     env.filters["urlize_label"] = lambda url: unquote(url)
+    env.filters["urlpath"] = url_path
     return env
 
 
@@ -87,7 +101,7 @@ def json_ld(entry: Entry, config: SiteConfig) -> str:
     data = {
         "@context": "https://schema.org", "@type": "NewsArticle", "headline": entry.title,
         "inLanguage": entry.lang, "publisher": {"@type": "Organization", "name": entry.outlet},
-        "url": config.base_url + entry.path,
+        "url": config.base_url + url_path(entry.path),
     }
     if entry.date:
         data["datePublished"] = entry.date
@@ -131,7 +145,7 @@ class Renderer:
     def article(self, entry: Entry, related: tuple[Entry, ...] = ()) -> tuple[str, bytes]:
         return self.page("article.html", entry.path, lang=entry.lang, entry=entry,
                          body=markdown_to_html(entry.body_md), related=related, json_ld=json_ld(entry, self.config),
-                         canonical=self.config.base_url + entry.path)
+                         canonical=self.config.base_url + url_path(entry.path))
 
     def listing(self, template: str, folder: str, entries: tuple[Entry, ...], **context):
         """A paginated list: folder/index.html, folder/page/2/index.html, ..."""
