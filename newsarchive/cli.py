@@ -31,6 +31,9 @@ def _parser() -> argparse.ArgumentParser:
     bld.add_argument("--base-url", default=None, help="absolute URL the site is published at (feeds, sitemap)")
     bld.add_argument("--no-search", action="store_true", help="skip the search index")
     sub.add_parser("check", help="verify raw-file hashes, front matter schema and site links")
+    srv = sub.add_parser("serve", help="build, serve site/ over HTTP, rebuild on changes, reload open pages")
+    srv.add_argument("--host", default="127.0.0.1")
+    srv.add_argument("--port", type=int, default=8000)
     pack = sub.add_parser("pack", help="zip site/ for offline reading (unzip, open index.html)")
     pack.add_argument("--output", type=Path, default=None, help="zip file to write (default: ROOT/site.zip)")
     return p
@@ -88,6 +91,31 @@ def cmd_pack(archive: arc.Archive, output: Path | None) -> int:
     return 0
 
 
+def cmd_serve(archive: arc.Archive, host: str, port: int) -> int:
+    import jinja2
+
+    from .build import build
+    from .serve import serve
+
+    def run_ingest():
+        ingest.run(archive, [], _rules(archive))
+
+    def run_build():
+        try:
+            report = build(archive.root)
+        except jinja2.TemplateError as exc:
+            where = f"{exc.filename}:{exc.lineno}: " if getattr(exc, "filename", None) else ""
+            return f"layout error: {where}{exc.message}"
+        except InputError as exc:
+            return str(exc)
+        if report.skipped:
+            return False
+        return "; ".join(f"{p}: {r}" for p, r in report.problems) or None
+
+    serve(archive.root, PROJECT_DIR, host, port, run_ingest, run_build)
+    return 0
+
+
 def cmd_check(archive: arc.Archive) -> int:
     problems = checker.run(archive)
     for shown, reason in problems:
@@ -105,6 +133,8 @@ def main(argv: list[str] | None = None) -> int:
                 return cmd_check(archive)
             if args.command == "ingest":
                 return cmd_ingest(archive, args.paths)
+            if args.command == "serve":
+                return cmd_serve(archive, args.host, args.port)
             if args.command == "pack":
                 return cmd_pack(archive, args.output)
             if args.command == "build":

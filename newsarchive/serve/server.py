@@ -1,0 +1,221 @@
+"""The preview server: HTTP over site/, a reload channel (server-sent events), a watcher that rebuilds.
+
+site/ is replaced whole by each build (an atomic directory exchange), so a request never sees a
+half-built site. Build errors are printed and pushed to open pages as an overlay; the server keeps
+running and recovers on the next good build.
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import queue
+import sys
+import threading
+import time
+from pathlib import Path
+
+from . import changes
+
+RELOAD_JS = (Path(__file__).parent / "reload.js").read_bytes()
+# Quiet time after the last file event before a rebuild starts (editors write in bursts).
+DEBOUNCE_SECONDS = 0.15
+# Folders of the archive root whose changes are watched.
+WATCHED = ("sources", "content", "layouts", "rules", "static")
+# Seconds between keep-alive comments on the event stream.
+KEEPALIVE_SECONDS = 15
+
+
+class Channel:
+    """Fan-out of events to every open page."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.clients: list[queue.Queue] = []
+        self.last_error: str | None = None
+
+    def join(self) -> queue.Queue:
+        q: queue.Queue = queue.Queue()
+        with self.lock:
+            self.clients.append(q)
+            if self.last_error:
+                q.put(("error-message", self.last_error))
+        return q
+
+    def leave(self, q: queue.Queue) -> None:
+        with self.lock:
+            if q in self.clients:
+                self.clients.remove(q)
+
+    def send(self, event: str, data: str = "") -> None:
+        self.last_error = data if event == "error-message" else (None if event in ("ok", "reload") else self.last_error)
+        with self.lock:
+            for q in self.clients:
+                q.put((event, data))
+
+
+def make_handler(site: Path, channel: Channel):
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, directory=str(site), **kwargs)
+
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            if self.path == "/__newsarchive/reload.js":
+                return self._send(200, "text/javascript", RELOAD_JS)
+            if self.path == "/__newsarchive/events":
+                return self._events()
+            path = Path(self.translate_path(self.path))
+            if path.is_dir():
+                path = path / "index.html"
+            if path.suffix == ".html" and path.is_file():
+                html = path.read_bytes().replace(
+                    b"</body>", b'<script src="/__newsarchive/reload.js" defer></script></body>', 1)
+                return self._send(200, "text/html; charset=utf-8", html)
+            return super().do_GET()
+
+        def _send(self, status, kind, body):
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def _events(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            q = channel.join()
+            try:
+                while True:
+                    try:
+                        event, data = q.get(timeout=KEEPALIVE_SECONDS)
+                        lines = "".join(f"data: {line}\n" for line in (data or "-").splitlines() or ["-"])
+                        self.wfile.write(f"event: {event}\n{lines}\n".encode("utf-8"))
+                    except queue.Empty:
+                        self.wfile.write(b": keep-alive\n\n")
+                    self.wfile.flush()
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+            finally:
+                channel.leave(q)
+
+    return Handler
+
+
+class Rebuilder:
+    """Collects file events, waits for quiet, then runs the work the changes need."""
+
+    def __init__(self, root: Path, project: Path, channel: Channel, run_ingest, run_build):
+        self.root, self.project, self.channel = root, project, channel
+        self.run_ingest, self.run_build = run_ingest, run_build
+        self.pending: set[str] = set()
+        self.lock = threading.Lock()
+        self.wake = threading.Event()
+
+    def notice(self, path: str) -> None:
+        kind = changes.classify(self.root, Path(path), self.project)
+        if kind:
+            with self.lock:
+                self.pending.add(kind)
+            self.wake.set()
+
+    def loop(self) -> None:
+        while True:
+            self.wake.wait()
+            time.sleep(DEBOUNCE_SECONDS)
+            with self.lock:
+                kinds, self.pending = self.pending, set()
+                self.wake.clear()
+            if kinds:
+                self.once(kinds)
+
+    def once(self, kinds: set[str]) -> None:
+        ingest, _rebuild, css_only = changes.plan(kinds)
+        started = time.perf_counter()
+        try:
+            if ingest:
+                self.run_ingest()
+            message = self.run_build()
+        except Exception as exc:  # noqa: BLE001 - a broken layout or rule must not stop the server
+            message = f"{type(exc).__name__}: {exc}"
+        if message is False:  # nothing the site shows changed
+            return
+        if message:
+            print(f"serve: build failed: {message}", file=sys.stderr)
+            self.channel.send("error-message", message)
+            return
+        print(f"serve: rebuilt ({', '.join(sorted(kinds))}) in {time.perf_counter() - started:.2f} s", file=sys.stderr)
+        self.channel.send("ok")
+        self.channel.send("css" if css_only else "reload")
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def serve(root: Path, project: Path, host: str, port: int, run_ingest, run_build, ready=None) -> None:
+    """Serve until interrupted. run_build() returns None when it built, False when nothing changed,
+    or an error message."""
+    from watchdog.events import FileSystemEventHandler
+    from watchdog.observers import Observer
+
+    channel = Channel()
+    first = run_build()
+    if isinstance(first, str):
+        print(f"serve: build failed: {first}", file=sys.stderr)
+        channel.send("error-message", first)
+    site = root / "site"
+    site.mkdir(exist_ok=True)
+    rebuilder = Rebuilder(root, project, channel, run_ingest, run_build)
+
+    class Watch(FileSystemEventHandler):
+        adopt = None
+
+        def on_any_event(self, event):
+            if event.event_type in ("opened", "closed_no_write"):
+                return
+            if event.is_directory and event.event_type == "created" and Watch.adopt:
+                Watch.adopt(Path(event.src_path))
+            rebuilder.notice(getattr(event, "dest_path", "") or event.src_path)
+            if getattr(event, "dest_path", ""):
+                rebuilder.notice(event.src_path)
+
+    observer = Observer()
+    watched: set[str] = set()
+
+    def watch(folder: Path) -> None:
+        if folder.is_dir() and str(folder) not in watched:
+            watched.add(str(folder))
+            observer.schedule(Watch(), str(folder), recursive=True)
+
+    # Each input folder recursively (never site/: it is swapped whole on every build); the root
+    # itself flat, to see the config and folders made later, which are then watched too.
+    for name in WATCHED:
+        watch(root / name)
+    for name in ("layouts", "rules", "static"):
+        if not _inside(project / name, root):
+            watch(project / name)
+    observer.schedule(Watch(), str(root), recursive=False)
+    Watch.adopt = staticmethod(lambda path: watch(path) if path.parent == root and path.name in WATCHED else None)
+    observer.start()
+    threading.Thread(target=rebuilder.loop, daemon=True).start()
+    server = http.server.ThreadingHTTPServer((host, port), make_handler(site, channel))
+    server.daemon_threads = True
+    print(f"serve: http://{host}:{server.server_address[1]}/ (Ctrl-C to stop)", flush=True)
+    if ready:
+        ready(server.server_address[1])
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        observer.stop()
+        server.server_close()

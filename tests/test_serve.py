@@ -1,0 +1,78 @@
+"""`serve` in a real browser: edits show up in the open page with no manual reload; a broken layout
+shows an overlay while the server keeps running, and the page comes back when it is fixed."""
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from urllib.parse import quote
+
+import pytest
+
+from .browser import browser
+from .conftest import REPO, SEEDS, copy_tree
+
+TIMEOUT_MS = 15_000
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def server(seed_root, tmp_path):
+    root = tmp_path / "a"
+    copy_tree(seed_root, root)
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, str(REPO / "build.py"), "--root", str(root), "serve", "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        except OSError:
+            time.sleep(0.2)
+    yield root, f"http://127.0.0.1:{port}/"
+    proc.terminate()
+    out, _ = proc.communicate(timeout=10)
+    print(out)
+
+
+def test_edits_reach_the_open_page(server, tmp_path):
+    root, base = server
+    article = next((root / "site" / "articles").rglob("*61cf1516.html")).relative_to(root / "site").as_posix()
+    content = next((root / "content").rglob("*61cf1516.md"))
+    with browser() as b:
+        page = b.new_page()
+        page.goto(base + quote(article))
+        page.wait_for_timeout(500)  # the reload channel connects
+        # 1. A content edit: the open page shows the new title by itself.
+        content.write_text(content.read_text(encoding="utf-8").replace('title: "', 'title: "改過的標題 ', 1),
+                           encoding="utf-8")
+        page.wait_for_function("document.querySelector('h1').textContent.includes('改過的標題')", timeout=TIMEOUT_MS)
+        # 2. A layout edit (the archive's own layouts/ override the project's).
+        (root / "layouts").mkdir()
+        layout = (REPO / "layouts" / "article.html").read_text(encoding="utf-8")
+        (root / "layouts" / "article.html").write_text(layout.replace('<p class="kicker">', '<p class="kicker">版面已改 · '),
+                                                       encoding="utf-8")
+        page.wait_for_function("document.body.textContent.includes('版面已改')", timeout=TIMEOUT_MS)
+        # 3. A raw file dropped into sources/ appears on the open home page.
+        home = b.new_page()
+        home.goto(base)
+        home.wait_for_timeout(500)
+        raw = SEEDS / "003_bb4a6ccb6fd5c6e9.txt"
+        text = raw.read_text(encoding="utf-8").replace("美台外交突破!", "新投入的稿件：", 1)
+        (root / "sources" / "dropped.txt").write_text(text, encoding="utf-8")
+        home.wait_for_function("document.body.textContent.includes('新投入的稿件')", timeout=TIMEOUT_MS)
+        # 4. A broken layout: overlay on the open page, server alive; fixed: overlay gone, page back.
+        (root / "layouts" / "article.html").write_text("{% extends 'base.html' %}{% block main %}{{ broken( }}{% endblock %}",
+                                                       encoding="utf-8")
+        page.wait_for_selector("#newsarchive-error", timeout=TIMEOUT_MS)
+        assert "layout error" in page.text_content("#newsarchive-error")
+        assert home.evaluate("fetch('index.html').then(r => r.status)") == 200
+        (root / "layouts" / "article.html").unlink()
+        page.wait_for_function("!document.getElementById('newsarchive-error') && "
+                               "document.querySelector('h1').textContent.includes('改過的標題')", timeout=TIMEOUT_MS)
