@@ -246,6 +246,15 @@ def read_raw(path: Path) -> bytes:
         raise InputError(f"unreadable: {exc.strerror}") from None
 
 
+def is_inside(path: Path, folder: Path) -> bool:
+    """Whether path (symlinks resolved) lies inside folder."""
+    try:
+        path.resolve().relative_to(folder.resolve())
+        return True
+    except ValueError:
+        return False
+
+
 def rel_or_str(archive: Archive, path: Path) -> str:
     try:
         return path.absolute().relative_to(archive.root.absolute()).as_posix()

@@ -65,17 +65,9 @@ def link_problems(archive: arc.Archive) -> list[tuple[str, str]]:
             target = Path(os.path.normpath(path.parent / unquote(parts.path))) if parts.path else path
             if target.is_dir():
                 target = target / "index.html"
-            if not target.is_file() or not _is_under(target, site):
+            if not target.is_file() or not arc.is_inside(target, site):
                 out.append((shown, f"broken internal link: {url}"))
     return out
-
-
-def _is_under(path: Path, folder: Path) -> bool:
-    try:
-        path.resolve().relative_to(folder.resolve())
-        return True
-    except ValueError:
-        return False
 
 
 def run(archive: arc.Archive) -> list[tuple[str, str]]:

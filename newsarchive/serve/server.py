@@ -14,6 +14,7 @@ import threading
 import time
 from pathlib import Path
 
+from ..archive import is_inside
 from . import changes
 
 RELOAD_JS = (Path(__file__).parent / "reload.js").read_bytes()
@@ -153,14 +154,6 @@ class Rebuilder:
         self.channel.send("css" if css_only else "reload")
 
 
-def _inside(path: Path, folder: Path) -> bool:
-    try:
-        path.resolve().relative_to(folder.resolve())
-        return True
-    except ValueError:
-        return False
-
-
 def serve(root: Path, project: Path, host: str, port: int, run_ingest, run_build, ready=None) -> None:
     """Serve until interrupted. run_build() returns None when it built, False when nothing changed,
     or an error message."""
@@ -201,7 +194,7 @@ def serve(root: Path, project: Path, host: str, port: int, run_ingest, run_build
     for name in WATCHED:
         watch(root / name)
     for name in ("layouts", "rules", "static"):
-        if not _inside(project / name, root):
+        if not is_inside(project / name, root):
             watch(project / name)
     observer.schedule(Watch(), str(root), recursive=False)
     Watch.adopt = staticmethod(lambda path: watch(path) if path.parent == root and path.name in WATCHED else None)
