@@ -1,7 +1,9 @@
 """Remove containers left with no text and no image, and stray rules/breaks at the edges."""
 from ..tree import MEDIA_TAGS as MEDIA, is_blank, squash
 
-_KEEP_EMPTY = frozenset({"img", "br", "hr", "td", "th", "tr", "source", "picture"})
+_KEEP_EMPTY = frozenset({"img", "br", "hr", "td", "th", "tr"})
+# Media that shows something by itself (a <picture> shows only through its <img>).
+_SHOWS = frozenset(MEDIA) - {"picture"}
 
 
 def run(root, doc) -> int:
@@ -18,7 +20,7 @@ def run(root, doc) -> int:
             continue
         if not node.is_element_node:
             continue
-        if node.mem_id in full or node.tag in MEDIA:
+        if node.mem_id in full or node.tag in _SHOWS:
             if parent is not None:
                 full.add(parent.mem_id)
             continue
