@@ -43,10 +43,6 @@ class Archive:
     def site(self) -> Path:
         return self.root / "site"
 
-    def rel(self, path: Path) -> str:
-        return path.resolve().relative_to(self.root.resolve()).as_posix() if path.is_absolute() \
-            else path.as_posix()
-
     def is_inside_sources(self, path: Path) -> bool:
         try:
             path.absolute().relative_to(self.sources.absolute())
@@ -231,7 +227,7 @@ def existing_pages(archive: Archive) -> tuple[dict[str, Existing], list[tuple[st
             text = path.read_text(encoding="utf-8")
             front, _body = page.split(text)
         except (OSError, UnicodeDecodeError, ValueError) as exc:
-            problems.append((archive.rel(path), str(exc)))
+            problems.append((rel_or_str(archive, path), str(exc)))
             continue
         src = front.get("source") if isinstance(front.get("source"), dict) else {}
         if isinstance(src.get("file"), str):

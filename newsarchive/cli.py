@@ -44,18 +44,21 @@ def _rules(archive: arc.Archive):
 
 
 def _progress(total: int):
+    """A progress bar around the stream of results, for long runs on a terminal; else None."""
     if total < PROGRESS_FROM or not sys.stderr.isatty():
         return None
     from tqdm import tqdm
 
-    return lambda items, total=None: tqdm(items, total=total, unit="file", file=sys.stderr)
+    return lambda items: tqdm(items, total=total, unit="file", file=sys.stderr)
+
+
+def _layout_error(exc) -> str:
+    where = f"{exc.filename}:{exc.lineno}: " if getattr(exc, "filename", None) else ""
+    return f"layout error: {where}{exc.message}"
 
 
 def cmd_ingest(archive: arc.Archive, paths: list[Path]) -> int:
-    rules = _rules(archive)
-    files, _ = arc.raw_files(archive, [p.absolute() for p in paths] or
-                             ([archive.sources] if archive.sources.is_dir() else []))
-    summary = ingest.run(archive, [p.absolute() for p in paths], rules, progress=_progress(len(files)))
+    summary = ingest.run(archive, [p.absolute() for p in paths], _rules(archive), progress=_progress)
     for shown in summary.kept_edits:
         print(f"{shown}: edited by hand since ingest; kept as it is", file=sys.stderr)
     print(summary.line())
@@ -70,9 +73,7 @@ def cmd_build(archive: arc.Archive, base_url: str | None, search: bool) -> int:
     try:
         report = build(archive.root, base_url=base_url, search=search)
     except jinja2.TemplateError as exc:
-        where = f"{exc.filename}:{exc.lineno}: " if getattr(exc, "filename", None) else ""
-        print(f"newsarchive: layout error: {where}{exc.message}; the last good site is left in place",
-              file=sys.stderr)
+        print(f"newsarchive: {_layout_error(exc)}; the last good site is left in place", file=sys.stderr)
         return 1
     for shown, reason in report.problems:
         print(f"{shown}: left out of the site ({reason})", file=sys.stderr)
@@ -104,8 +105,7 @@ def cmd_serve(archive: arc.Archive, host: str, port: int) -> int:
         try:
             report = build(archive.root)
         except jinja2.TemplateError as exc:
-            where = f"{exc.filename}:{exc.lineno}: " if getattr(exc, "filename", None) else ""
-            return f"layout error: {where}{exc.message}"
+            return _layout_error(exc)
         except InputError as exc:
             return str(exc)
         if report.skipped:

@@ -18,6 +18,7 @@ from .decode import decode_bytes, normalise_text
 from .extract import article_html
 from .model import Article, InputError, Parsed, RawFile
 from .readers import dates
+from .to_markdown import plain_text
 
 # Longest summary (plain-text lede), in characters.
 SUMMARY_CHARS = 160
@@ -26,19 +27,11 @@ SUMMARY_CHARS = 160
 LINK_LIST_SHARE = 0.8
 LINK_LIST_MIN = 3
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_MD_MARK = re.compile(r"[*_`>#|\\]|^- |^\d+\. ", re.M)
-_FIGURE = re.compile(r"<figure>.*?</figure>", re.S)
 _TITLE_SEPARATORS = (" - ", " – ", " — ", " | ", "｜", " _ ", "_", " :: ")
 
 
 class NotAnArticle(Exception):
     """The raw file is readable but holds no article (an empty stub, an index of links)."""
-
-
-def plain_text(markdown: str) -> str:
-    text = _FIGURE.sub("", markdown)
-    text = _MD_LINK.sub(r"\1", text)
-    return _MD_MARK.sub("", text)
 
 
 def clean_title(title: str, rule: Rule | None, site_name: str | None, label: str | None = None) -> str:
@@ -104,8 +97,6 @@ def article_from_raw(raw: RawFile, rules: RuleBook) -> Article:
     if _is_link_list(markdown, text):
         raise NotAnArticle("a list of links, not an article")
     date = _date(parsed, rule, text)
-    if date and rule and rule.timezone and "T" not in date and parsed.date is None:
-        date = dates.normalise(date, rule.timezone)
     outlet = (rule.name if rule else None) or parsed.outlet_label or parsed.site_name or urls.host(parsed.url) \
         or "unknown"
     detected = lang.detect(title + "\n" + text, hint=(rule.lang if rule else None)
@@ -232,8 +223,9 @@ def _conversions(jobs, count: int, rules: RuleBook, progress):
         lang.warm()  # loaded once here, shared by the forked workers
         pool = multiprocessing.get_context("fork").Pool(os.cpu_count(), _init_worker, (rules,))
         results = pool.imap(_convert, jobs, chunksize=16)
+    wrap = progress(count) if progress else None
     try:
-        yield from (progress(results, total=count) if progress else results)
+        yield from (wrap(results) if wrap else results)
     finally:
         if pool is not None:
             pool.close()
@@ -241,7 +233,10 @@ def _conversions(jobs, count: int, rules: RuleBook, progress):
 
 
 def run(archive: arc.Archive, paths: list[Path], rules: RuleBook, progress=None, warn=None) -> Summary:
-    """Ingest raw files (copied into sources/ first when outside it); report each outcome."""
+    """Ingest raw files (copied into sources/ first when outside it); report each outcome.
+
+    `progress(total)` may return a wrapper for the stream of results (a progress bar) or None.
+    """
     warn = warn or (lambda msg: print(msg, file=sys.stderr))
     summary = Summary()
     # No PATH: all of sources/; a root without sources/ (an empty folder) has nothing to ingest.

@@ -21,6 +21,16 @@ def _converter(config: str):
     return opencc.OpenCC(config)
 
 
+# The CJK unified ideographs the script tables cover.
+_IDEOGRAPHS = [chr(c) for c in range(0x4E00, 0xA000)]
+
+
+@lru_cache(maxsize=None)
+def _per_char(config: str) -> list[str]:
+    """Each ideograph converted on its own by an OpenCC config (one call for all of them)."""
+    return _converter(config).convert("\n".join(_IDEOGRAPHS)).split("\n")
+
+
 @lru_cache(maxsize=None)
 def _script_classes():
     """Regexes matching the characters only Traditional / only Simplified writes, from OpenCC's tables.
@@ -28,12 +38,11 @@ def _script_classes():
     Built once per process by converting every CJK unified ideograph one by one (a few ms);
     counting with them afterwards costs one regex pass instead of two OpenCC calls per article.
     """
-    chars = [chr(c) for c in range(0x4E00, 0xA000)]
-    joined = "\n".join(chars)
-    to_simp = _converter("t2s").convert(joined).split("\n")
+    chars = _IDEOGRAPHS
+    to_simp = _per_char("t2s")
     # Simplified-only: changed by every Traditional standard (s2t, Taiwan, Hong Kong), so
     # characters both scripts write, like 台 in 台灣, never count for Simplified.
-    to_trad = [_converter(cfg).convert(joined).split("\n") for cfg in ("s2t", "s2tw", "s2hk")]
+    to_trad = [_per_char(cfg) for cfg in ("s2t", "s2tw", "s2hk")]
     trad_only = "".join(c for c, s in zip(chars, to_simp) if s != c)
     simp_only = "".join(c for c, *ts in zip(chars, *to_trad) if all(t != c for t in ts))
     return re.compile(f"[{trad_only}]"), re.compile(f"[{simp_only}]")
@@ -42,9 +51,7 @@ def _script_classes():
 @lru_cache(maxsize=None)
 def fold_map() -> dict[str, str]:
     """Traditional-only character -> its Simplified form: one folded script for search."""
-    chars = [chr(c) for c in range(0x4E00, 0xA000)]
-    to_simp = _converter("t2s").convert("\n".join(chars)).split("\n")
-    return {c: s for c, s in zip(chars, to_simp) if s != c and len(s) == 1}
+    return {c: s for c, s in zip(_IDEOGRAPHS, _per_char("t2s")) if s != c and len(s) == 1}
 
 
 def fold(text: str) -> str:

@@ -224,6 +224,18 @@ def _blocks(node) -> list[str]:
     return out
 
 
+_MD_LINK_TEXT = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_MARK = re.compile(r"[*_`>#|\\]|^- |^\d+\. ", re.M)
+_FIGURE_HTML = re.compile(r"<figure>.*?</figure>", re.S)
+
+
+def plain_text(markdown: str) -> str:
+    """The words of a page this module wrote, without markup (for language, summary, search)."""
+    text = _FIGURE_HTML.sub("", markdown)
+    text = _MD_LINK_TEXT.sub(r"\1", text)
+    return _MD_MARK.sub("", text)
+
+
 def convert(clean_html: str) -> str:
     tree = LexborHTMLParser(clean_html)
     if tree.body is None:

@@ -1,6 +1,5 @@
 """The built site in a real browser: screenshots at phone and desktop widths, search over HTTP,
 under a subpath and from file://."""
-import shutil
 from urllib.parse import quote
 
 import pytest
@@ -20,7 +19,7 @@ def _expected(seed_root, query):
     import re
 
     from newsarchive import lang, page
-    from newsarchive.ingest import plain_text
+    from newsarchive.to_markdown import plain_text
 
     terms = [lang.fold(t) for t in re.findall(r'"([^"]+)"|(\S+)', query) for t in t if t]
     found = set()

@@ -1,6 +1,5 @@
 """`serve` in a real browser: edits show up in the open page with no manual reload; a broken layout
 shows an overlay while the server keeps running, and the page comes back when it is fixed."""
-import shutil
 import socket
 import subprocess
 import sys

@@ -10,11 +10,12 @@ same-event reports share much more than that.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import numpy as np
 
 from .. import lang
-from ..ingest import plain_text
+from ..to_markdown import plain_text
 from .collect import Entry
 
 # Cosine similarity below which two articles are never the same story.
@@ -37,10 +38,16 @@ _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _LATIN = re.compile(r"[a-z0-9]{3,}")
 
 
-def _tokens(text: str) -> list[str]:
+@lru_cache(maxsize=None)
+def _stop_words() -> frozenset[str]:
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    tokens = [w for w in _LATIN.findall(text) if w not in ENGLISH_STOP_WORDS]
+    return frozenset(ENGLISH_STOP_WORDS)
+
+
+def _tokens(text: str) -> list[str]:
+    stop = _stop_words()
+    tokens = [w for w in _LATIN.findall(text) if w not in stop]
     for run in _CJK.findall(text):
         tokens += [run[i:i + 2] for i in range(len(run) - 1)]
     return tokens

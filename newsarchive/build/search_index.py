@@ -10,7 +10,7 @@ import json
 import re
 
 from .. import lang
-from ..ingest import plain_text
+from ..to_markdown import plain_text
 from .render import Renderer, rel
 
 _SPACE = re.compile(r"\s+")

@@ -6,7 +6,6 @@ running and recovers on the next good build.
 """
 from __future__ import annotations
 
-import functools
 import http.server
 import queue
 import sys
