@@ -1,71 +1,347 @@
-// Client-side search over search/index.js (loaded by a classic <script>, so it works from file://).
-// Both the index and the query are folded to one script character by character with the same map,
-// so 台灣 / 台湾 / 臺灣 find each other. Terms are ANDed; "quoted phrases" match as written.
+// The search page. Reads search/meta.js (window.NEWSARCHIVE_SEARCH); see
+// newsarchive/build/search/__init__.py for the files and tokens.py for the folded form.
+//
+// Over HTTP the Pagefind shards answer; from file:// (where Pagefind's ES module and fetch are
+// blocked) the article texts in search/text/*.js are loaded by classic <script> tags and matched
+// here. Both find the same documents: a term matches where its normalized form occurs in the
+// article's normalized text (CJK may start or end inside a run, Latin words only whole). Ranking,
+// filters, counts and sort are computed here from the lookup table, the same for both.
 (function () {
-  var INDEX = window.NEWSARCHIVE_INDEX || { fold: {}, docs: [] };
-  var FOLD = INDEX.fold;
+  "use strict";
+  var META = window.NEWSARCHIVE_SEARCH || { fold: {}, docs: [], outlets: [], tags: [], shards: 0, ids: {} };
+  var FOLD = META.fold;
+  var CJK = "\\u3040-\\u30ff\\u3400-\\u4dbf\\u4e00-\\u9fff\\uac00-\\ud7af\\uf900-\\ufaff\\u{20000}-\\u{3134f}";
+  var ITEM = new RegExp("[" + CJK + "]+|(?:(?![" + CJK + "])[\\p{L}\\p{N}])+", "gu");
+  var CJK_START = new RegExp("^[" + CJK + "]", "u");
+  var TRAD = new RegExp("[" + Object.keys(FOLD).join("") + "]", "g");
+  var QUOTES = /[\u201c\u201d\u300c\u300d\u300e\u300f\uff02]/g;
+  var PAGE_SIZE = 20;          // results drawn at a time
+  var EXCERPT_CHARS = 90;      // article text shown around the first match
 
-  function fold(text) {
-    var out = "";
-    for (var i = 0; i < text.length; i++) {
-      var ch = text[i];
-      out += FOLD[ch] || ch;
+  // --- the folded form: the same steps as tokens.normalize in Python ---------------------------
+  function normalize(text) {
+    text = text.normalize("NFKC").replace(TRAD, function (c) { return FOLD[c]; }).toLowerCase();
+    if (/[^\x00-\x7f]/.test(text)) text = text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").normalize("NFC");
+    return (text.match(ITEM) || []).join(" ");
+  }
+  function isCjk(item) { return CJK_START.test(item); }
+
+  // A query: terms (a "quoted phrase" or a bare word), all required. Each term is its normalized items.
+  function parse(query) {
+    var terms = [], re = /"([^"]*)"|(\S+)/g, m;
+    query = (query || "").replace(QUOTES, '"');
+    while ((m = re.exec(query)) !== null) {
+      var items = normalize(m[1] !== undefined ? m[1] : m[2]).split(" ").filter(Boolean);
+      if (items.length) terms.push(items);
     }
-    return out.toLowerCase();
+    return terms;
   }
 
-  function terms(query) {
-    var found = [], re = /"([^"]+)"|(\S+)/g, m;
-    while ((m = re.exec(query)) !== null) found.push(fold((m[1] || m[2]).trim()));
-    return found.filter(function (t) { return t.length > 0; });
+  // Where a term occurs in a normalized text (-1 if nowhere); Latin ends must be word ends.
+  function find(text, items) {
+    var q = items.join(" "), latinStart = !isCjk(items[0]), latinEnd = !isCjk(items[items.length - 1]);
+    for (var at = text.indexOf(q); at >= 0; at = text.indexOf(q, at + 1)) {
+      var end = at + q.length;
+      if ((!latinStart || at === 0 || text[at - 1] === " ") && (!latinEnd || end === text.length || text[end] === " ")) return at;
+    }
+    return -1;
   }
 
-  function search(query) {
-    var want = terms(query || "");
-    if (!want.length) return Promise.resolve([]);
-    var hits = [];
-    INDEX.docs.forEach(function (doc) {
-      var text = doc[4], title = fold(doc[1]);
-      for (var i = 0; i < want.length; i++) if (text.indexOf(want[i]) < 0) return;
-      var inTitle = want.every(function (t) { return title.indexOf(t) >= 0; });
-      hits.push({ doc: doc, rank: inTitle ? 0 : 1 });
+  // The same term as Pagefind words (see tokens.index_words): a run's first character where the
+  // run must start at the term's edge, its bigrams, its last character where it must end.
+  function pagefindQuery(items) {
+    var first = Array.from(items[0]);
+    if (items.length === 1 && isCjk(items[0]) && first.length === 1) return items[0];  // prefix: any word with it
+    var words = [];
+    items.forEach(function (item, i) {
+      var chars = Array.from(item), n = chars.length;
+      if (!isCjk(item) || n === 1) { words.push(item); return; }
+      if (i > 0) words.push(chars[0]);
+      for (var j = 0; j < n - 1; j++) words.push(chars[j] + chars[j + 1]);
+      if (i < items.length - 1) words.push(chars[n - 1]);
     });
-    hits.sort(function (a, b) {
-      return a.rank - b.rank || (a.doc[2] < b.doc[2] ? 1 : a.doc[2] > b.doc[2] ? -1 : 0);
+    return '"' + words.join(" ") + '"';
+  }
+
+  // --- engines: each answers one term with the set of document numbers --------------------------
+  var engine = null;
+  function pagefindEngine() {
+    var base = new URL("pf/", location.href).href;
+    return import(base + "0/pagefind.js").then(function (pf) {
+      return pf.options({ basePath: base + "0/" }).then(function () {
+        // Pagefind takes its language from <html lang> when it starts, and for zh/ja/th splits the
+        // query with the browser's word segmenter, which breaks our bigrams. The index is "und":
+        // start Pagefind under that language (it reads the attribute synchronously), then put
+        // the page's language back.
+        var html = document.documentElement, pageLang = html.getAttribute("lang");
+        html.setAttribute("lang", "und");
+        var started = pf.init();
+        html.setAttribute("lang", pageLang);
+        var merges = [started];
+        for (var k = 1; k < META.shards; k++) merges.push(pf.mergeIndex(base + k + "/", { language: "und" }));
+        return Promise.all(merges);
+      }).then(function () {
+        return {
+          name: "pagefind",
+          term: function (items) {
+            return pf.search(pagefindQuery(items)).then(function (found) {
+              var docs = new Set();
+              found.results.forEach(function (r) { if (r.id in META.ids) docs.add(META.ids[r.id]); });
+              return docs;
+            });
+          },
+          text: function (n) {
+            return fetch(META.docs[n][0]).then(function (r) { return r.text(); }).then(function (html) {
+              var body = new DOMParser().parseFromString(html, "text/html").querySelector(".article-body");
+              return body ? body.textContent : "";
+            });
+          }
+        };
+      });
     });
-    return Promise.resolve(hits.map(function (h) {
-      return { url: h.doc[0], title: h.doc[1], date: h.doc[2], outlet: h.doc[3] };
-    }));
+  }
+
+  var TEXT = {}, NORMALIZED = {};
+  function offlineEngine() {
+    return new Promise(function (resolve, reject) {
+      var waiting = META.shards;
+      if (!waiting) resolve();
+      for (var k = 0; k < META.shards; k++) {
+        var s = document.createElement("script");
+        s.src = "text/" + k + ".js";
+        s.onload = function () { if (--waiting === 0) resolve(); };
+        s.onerror = function () { reject(new Error("search text missing: " + this.src)); };
+        document.head.appendChild(s);
+      }
+    }).then(function () {
+      (window.NEWSARCHIVE_TEXT || []).forEach(function (part) { Object.assign(TEXT, part); });
+      return {
+        name: "offline",
+        term: function (items) {
+          var docs = new Set();
+          for (var n = 0; n < META.docs.length; n++) {
+            if (!(n in NORMALIZED)) NORMALIZED[n] = normalize(TEXT[n] || "");
+            if (find(NORMALIZED[n], items) >= 0) docs.add(n);
+          }
+          return Promise.resolve(docs);
+        },
+        text: function (n) { return Promise.resolve((TEXT[n] || "").split("\n").slice(2).join("\n")); }
+      };
+    });
+  }
+  function getEngine() {
+    if (!engine) {
+      engine = location.protocol === "file:" ? offlineEngine()
+        : pagefindEngine().catch(function (err) {
+          console.warn("Pagefind unavailable, using the offline index:", err);
+          return offlineEngine();
+        });
+    }
+    return engine;
+  }
+
+  // --- matching and ranking ----------------------------------------------------------------------
+  var TITLES = {};
+  function titleOf(n) { return n in TITLES ? TITLES[n] : (TITLES[n] = normalize(META.docs[n][1])); }
+
+  // All documents matching every term, best first: title hits, then newest (the table's order).
+  function match(query) {
+    var terms = parse(query);
+    if (!terms.length) return Promise.resolve({ terms: terms, docs: [] });
+    return getEngine().then(function (e) {
+      return Promise.all(terms.map(e.term)).then(function (sets) {
+        sets.sort(function (a, b) { return a.size - b.size; });
+        var docs = Array.from(sets[0]).filter(function (n) { return sets.every(function (s) { return s.has(n); }); });
+        var inTitle = function (n) { return terms.every(function (t) { return find(titleOf(n), t) >= 0; }) ? 0 : 1; };
+        docs.sort(function (a, b) { return inTitle(a) - inTitle(b) || a - b; });
+        return { terms: terms, docs: docs };
+      });
+    });
+  }
+
+  function result(n) {
+    var d = META.docs[n];
+    return { url: d[0], title: d[1], date: d[2], outlet: META.outlets[d[3]] };
   }
 
   window.newsarchive = window.newsarchive || {};
-  window.newsarchive.search = search;
+  window.newsarchive.search = function (query) {
+    return match(query).then(function (m) { return m.docs.map(result); });
+  };
+  window.newsarchive.engine = function () { return getEngine().then(function (e) { return e.name; }); };
+  window.newsarchive.normalize = normalize;
+
+  // --- the page: filters with counts, sort, results with excerpts ------------------------------
+  var LANGS = { "zh-Hant": "繁體中文", "zh-Hans": "简体中文", en: "English" };
+  var FACETS = [
+    { key: "outlet", label: "媒體 Outlet", values: function (d) { return [META.outlets[d[3]]]; } },
+    { key: "year", label: "年份 Year", values: function (d) { return d[2] ? [d[2].slice(0, 4)] : []; } },
+    { key: "lang", label: "語言 Language", values: function (d) { return [d[4]]; }, name: function (v) { return LANGS[v] || v; } },
+    { key: "tag", label: "標籤 Tag", values: function (d) { return d[5].map(function (t) { return META.tags[t]; }); } }
+  ];
+  var FACET_SHOWN = 12;        // values listed per filter before "more"
 
   var box = document.getElementById("q");
   var out = document.getElementById("search-results");
-  function show(query) {
-    search(query).then(function (results) {
-      out.textContent = "";
-      var p = document.createElement("p");
-      p.className = "meta";
-      p.textContent = results.length + " 篇 results";
-      out.appendChild(p);
-      var ol = document.createElement("ol");
-      ol.className = "entry-list";
-      results.forEach(function (r) {
-        var li = document.createElement("li"); li.className = "entry";
-        var a = document.createElement("a"); a.className = "entry-title"; a.href = r.url; a.textContent = r.title;
-        var meta = document.createElement("p"); meta.className = "meta";
-        meta.textContent = r.outlet + (r.date ? " · " + r.date.slice(0, 10) : "");
-        li.appendChild(a); li.appendChild(meta); ol.appendChild(li);
-      });
-      out.appendChild(ol);
+  var panel = document.getElementById("search-filters");
+  var sortBox = document.getElementById("search-sort");
+  if (!box || !out || !panel || !sortBox) return;
+
+  var state = { query: "", sort: "relevance", chosen: {}, matched: null, shown: 0 };
+  FACETS.forEach(function (f) { state.chosen[f.key] = new Set(); });
+
+  function passes(n, except) {
+    var d = META.docs[n];
+    return FACETS.every(function (f) {
+      var want = state.chosen[f.key];
+      return f.key === except || !want.size || f.values(d).some(function (v) { return want.has(v); });
     });
   }
-  var q = new URLSearchParams(location.search).get("q") || "";
-  if (box && out) {
-    box.value = q;
-    if (q) show(q);
-    box.addEventListener("input", function () { show(box.value); });
+
+  function ordered(docs) {
+    var list = docs.filter(function (n) { return passes(n, null); });
+    if (state.sort === "newest") list.sort(function (a, b) { return a - b; });
+    if (state.sort === "oldest") list.sort(function (a, b) {
+      var da = META.docs[a][2], db = META.docs[b][2];
+      return (!da - !db) || b - a;
+    });
+    return list;
   }
+
+  function el(tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function drawFilters() {
+    panel.textContent = "";
+    FACETS.forEach(function (f) {
+      var counts = new Map();
+      state.matched.docs.forEach(function (n) {
+        if (!passes(n, f.key)) return;
+        f.values(META.docs[n]).forEach(function (v) { counts.set(v, (counts.get(v) || 0) + 1); });
+      });
+      state.chosen[f.key].forEach(function (v) { if (!counts.has(v)) counts.set(v, 0); });
+      if (!counts.size) return;
+      var values = Array.from(counts.keys()).sort(function (a, b) {
+        return f.key === "year" ? (a < b ? 1 : -1) : counts.get(b) - counts.get(a) || (a < b ? -1 : 1);
+      });
+      var set = el("fieldset", "facet"), more = null;
+      set.appendChild(el("legend", "", f.label));
+      values.forEach(function (v, i) {
+        var label = el("label", "facet-value"), input = el("input");
+        input.type = "checkbox"; input.name = f.key; input.value = v; input.checked = state.chosen[f.key].has(v);
+        input.addEventListener("change", function () {
+          if (input.checked) state.chosen[f.key].add(v); else state.chosen[f.key].delete(v);
+          redraw();
+        });
+        label.appendChild(input);
+        label.appendChild(el("span", "", " " + (f.name ? f.name(v) : v) + " "));
+        label.appendChild(el("span", "count", "(" + counts.get(v) + ")"));
+        if (i === FACET_SHOWN) { more = el("details", "facet-more"); more.appendChild(el("summary", "", "更多 More (" + (values.length - FACET_SHOWN) + ")")); set.appendChild(more); }
+        (more || set).appendChild(label);
+      });
+      panel.appendChild(set);
+    });
+  }
+
+  // The article's own text around the first match, matches marked. normalize() folds one character
+  // into one character for CJK, so positions are found on a per-character fold of the text.
+  function excerpt(text, terms) {
+    text = text.replace(/\s+/g, " ").trim();
+    var folded = text.replace(TRAD, function (c) { return FOLD[c]; }).toLowerCase();
+    var needles = [];
+    terms.forEach(function (items) { items.forEach(function (it) { needles.push(it); }); });
+    var first = -1;
+    needles.forEach(function (w) { var at = folded.indexOf(w); if (at >= 0 && (first < 0 || at < first)) first = at; });
+    var start = Math.max(0, (first < 0 ? 0 : first) - EXCERPT_CHARS / 3);
+    var part = text.slice(start, start + EXCERPT_CHARS), partFolded = folded.slice(start, start + EXCERPT_CHARS);
+    var p = el("p", "excerpt");
+    if (start > 0) p.appendChild(document.createTextNode("…"));
+    var pos = 0;
+    while (pos < part.length) {
+      var hit = -1, len = 0;
+      needles.forEach(function (w) {
+        var at = partFolded.indexOf(w, pos);
+        if (at >= 0 && (hit < 0 || at < hit)) { hit = at; len = w.length; }
+      });
+      if (hit < 0) { p.appendChild(document.createTextNode(part.slice(pos))); break; }
+      p.appendChild(document.createTextNode(part.slice(pos, hit)));
+      p.appendChild(el("mark", "", part.slice(hit, hit + len)));
+      pos = hit + len;
+    }
+    if (start + EXCERPT_CHARS < text.length) p.appendChild(document.createTextNode("…"));
+    return p;
+  }
+
+  function drawResults(list, from) {
+    var ol = out.querySelector("ol.entry-list");
+    list.slice(from, from + PAGE_SIZE).forEach(function (n) {
+      var r = result(n), d = META.docs[n];
+      var li = el("li", "entry"), a = el("a", "entry-title", r.title);
+      a.href = r.url; a.lang = d[4];
+      var meta = el("p", "meta", r.outlet + (r.date ? " · " + r.date.slice(0, 10) : "") + " · " + (LANGS[d[4]] || d[4]));
+      li.lang = d[4];
+      li.appendChild(a); li.appendChild(meta); ol.appendChild(li);
+      getEngine().then(function (e) { return e.text(n); }).then(function (text) {
+        li.appendChild(excerpt(text, state.matched.terms));
+      }).catch(function () {});
+    });
+    state.shown = Math.min(list.length, from + PAGE_SIZE);
+    var more = out.querySelector(".more-results");
+    if (more) more.remove();
+    if (state.shown < list.length) {
+      var button = el("button", "more-results", "更多結果 More results (" + (list.length - state.shown) + ")");
+      button.type = "button";
+      button.addEventListener("click", function () { drawResults(list, state.shown); });
+      out.appendChild(button);
+    }
+  }
+
+  function redraw() {
+    var list = ordered(state.matched.docs);
+    drawFilters();
+    out.textContent = "";
+    out.appendChild(el("p", "meta result-count", state.query ? list.length + " 篇 results" : ""));
+    out.appendChild(el("ol", "entry-list"));
+    drawResults(list, 0);
+    remember();
+  }
+
+  function remember() {
+    var params = new URLSearchParams();
+    if (state.query) params.set("q", state.query);
+    if (state.sort !== "relevance") params.set("sort", state.sort);
+    FACETS.forEach(function (f) { state.chosen[f.key].forEach(function (v) { params.append(f.key, v); }); });
+    try { history.replaceState(null, "", "?" + params.toString()); } catch (err) { /* some browsers refuse on file:// */ }
+  }
+
+  var latest = 0;
+  function run(query) {
+    state.query = query.trim();
+    var ticket = ++latest;
+    out.setAttribute("aria-busy", "true");
+    return match(state.query).then(function (m) {
+      if (ticket !== latest) return;
+      state.matched = m;
+      out.removeAttribute("aria-busy");
+      redraw();
+    });
+  }
+
+  var params = new URLSearchParams(location.search);
+  state.sort = ["newest", "oldest"].indexOf(params.get("sort")) >= 0 ? params.get("sort") : "relevance";
+  sortBox.value = state.sort;
+  FACETS.forEach(function (f) { params.getAll(f.key).forEach(function (v) { state.chosen[f.key].add(v); }); });
+  box.value = params.get("q") || "";
+  sortBox.addEventListener("change", function () { state.sort = sortBox.value; if (state.matched) redraw(); });
+  var pending = null;
+  box.addEventListener("input", function () {
+    clearTimeout(pending);
+    pending = setTimeout(function () { run(box.value); }, 150);
+  });
+  box.form.addEventListener("submit", function (ev) { ev.preventDefault(); clearTimeout(pending); run(box.value); });
+  if (box.value) run(box.value);
 })();

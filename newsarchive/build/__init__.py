@@ -49,7 +49,7 @@ def _build(root: Path, base_url: str | None, search: bool) -> BuildReport:
     env = environment([root / "layouts", PROJECT_DIR / "layouts"])
     assets = load_assets([root / "static", PROJECT_DIR / "static"])
     renderer = Renderer(site, config, env, assets, related=same_story(site.entries))
-    pages = all_pages(renderer, search=search)
+    pages = all_pages(renderer, root / cache.CACHE_DIR / "search" if search else None)
     pages.update(assets.files)
     write_site(root / "site", pages)
     return BuildReport(articles=len(site.entries), files=len(pages), problems=site.problems)

@@ -1,10 +1,12 @@
 """Which pages the site has: a table of producers, each yielding (path, bytes)."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from . import parallel
 from .feeds import atom, robots, sitemap
 from .render import Renderer, groups_by_year
-from .search_index import search_files
+from .search import search_files
 
 
 def articles(r: Renderer):
@@ -49,14 +51,15 @@ def specials(r: Renderer):
 PRODUCERS = (articles, home, archive, outlets, tags, specials)
 
 
-def all_pages(r: Renderer, search: bool = True) -> dict[str, bytes]:
+def all_pages(r: Renderer, search_cache: Path | None) -> dict[str, bytes]:
+    """Every file of the site; the search index too unless search_cache (its shard cache) is None."""
     pages: dict[str, bytes] = {}
     for producer in PRODUCERS:
         for path, data in producer(r):
             if path in pages:
                 raise ValueError(f"two pages want {path}")
             pages[path] = data
-    if search:
-        for path, data in search_files(r):
+    if search_cache is not None:
+        for path, data in search_files(r, search_cache):
             pages[path] = data
     return pages

@@ -1,0 +1,71 @@
+"""Search: a Pagefind index for the site served over HTTP, and an offline index for file://.
+
+    search_files(renderer, cache_dir) -> iterator of (site path, bytes)
+
+Both answer from the same folded form (tokens.normalize), so they give the same results:
+
+* `search/meta.js` (classic script): `window.NEWSARCHIVE_SEARCH = {fold, docs, outlets, tags, shards, ids}`.
+  `fold` maps each Traditional-only character to its Simplified form (OpenCC's table, for the query);
+  `docs[n] = [url, title, date, outlet#, lang, [tag#...]]` is the lookup table for results, ranking,
+  filters and counts (no per-result fetch); `ids` maps Pagefind's page ids to document numbers.
+* `search/pf/<k>/`: the Pagefind bundle of shard k (see pagefind.py).
+* `search/text/<k>.js` (classic scripts, loaded only from file://, where Pagefind cannot run):
+  each article's own text, which the offline search normalizes and matches, and cuts excerpts from.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from pathlib import Path
+
+from ... import lang
+from ...to_markdown import plain_text
+from ..render import Renderer, rel
+from . import pagefind
+
+PAGE = "search/index.html"
+
+
+def search_files(r: Renderer, cache_dir: Path):
+    entries = r.site.entries
+    texts = [searchable_text(e) for e in entries]
+    count = max(1, math.ceil(len(entries) / pagefind.SHARD_PAGES))
+    shard_of = [_shard(e.path, count) for e in entries]
+    members = [[n for n in range(len(entries)) if shard_of[n] == k] for k in range(count)]
+    bundles = pagefind.index_shards([[(n, texts[n]) for n in docs] for docs in members], cache_dir)
+    ids: dict[str, int] = {}
+    for k, bundle in enumerate(bundles):
+        ids.update(bundle.ids)
+        for name, data in bundle.files.items():
+            yield f"search/pf/{k}/{name}", data
+    for k, docs in enumerate(members):
+        yield f"search/text/{k}.js", _script("NEWSARCHIVE_TEXT", {str(n): texts[n] for n in docs}, push=True)
+    yield "search/meta.js", _script("NEWSARCHIVE_SEARCH", _meta(r, count, ids))
+
+
+def searchable_text(e) -> str:
+    """What search matches for an article: title, outlet, then its text (the first two lines are not excerpted)."""
+    return f"{e.title}\n{e.outlet}\n{plain_text(e.body_md)}"
+
+
+def _shard(path: str, count: int) -> int:
+    """A stable shard for an article: adding one article changes one shard, not all of them."""
+    return int(hashlib.sha1(path.encode()).hexdigest()[:8], 16) % count
+
+
+def _meta(r: Renderer, count: int, ids: dict[str, int]) -> dict:
+    outlets = sorted({e.outlet for e in r.site.entries})
+    tags = sorted({t for e in r.site.entries for t in e.tags})
+    outlet_no = {o: i for i, o in enumerate(outlets)}
+    tag_no = {t: i for i, t in enumerate(tags)}
+    docs = [[rel(PAGE, e.path), e.title, e.date or "", outlet_no[e.outlet], e.lang, [tag_no[t] for t in e.tags]]
+            for e in r.site.entries]
+    return {"fold": lang.fold_map(), "docs": docs, "outlets": outlets, "tags": tags, "shards": count, "ids": ids}
+
+
+def _script(name: str, value, push: bool = False) -> bytes:
+    body = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True).replace("</", "<\\/")
+    if push:
+        return f"(window.{name}=window.{name}||[]).push({body});\n".encode("utf-8")
+    return f"window.{name}={body};\n".encode("utf-8")

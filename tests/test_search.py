@@ -1,0 +1,289 @@
+"""Search (issue 4) in a real browser: Pagefind over HTTP and under a subpath, the offline index from
+file://, on the seed archive and on the corpus; both scripts, phrases, filters, sort, recall/precision.
+
+The expected pages come from content/ in Python: a page matches when every term's normalized form
+(tokens.normalize: the spec of what search compares) occurs in the page's normalized text, Latin
+words whole. A second, independent check uses no normalization at all: every page whose raw text
+holds the query in any of its spellings must be found.
+"""
+import random
+import re
+from urllib.parse import quote
+
+import opencc
+import pytest
+
+from newsarchive.build import build
+from newsarchive.build.collect import collect
+from newsarchive.build.render import rel
+from newsarchive.build.search import searchable_text
+from newsarchive.build.search.tokens import normalize
+
+from .browser import browser, serve
+from .conftest import copy_tree
+
+SEED_QUERIES = ("台灣", "台湾", "臺灣", "聯合國", "联合国", "克拉夫特", "李光章", "聯合國 午餐", '"共進午餐"', "Craft",
+                "視訊", "新唐人", "台")
+CORPUS_QUERIES = ("台灣", "台湾", "臺灣", "聯合國", "联合国", "克拉夫特", "李光章", "香港", "警察", "香港 警察",
+                  '"國家安全"', "國家 安全", '"香港 2020"', "police", "Trump", "習近平", "习近平", "疫情", "今年",
+                  "covid", "2020年", "2020")
+# Sampled recall/precision run over the corpus.
+SAMPLED_QUERIES = 150
+SAMPLE_SEED = 20261121
+MIN_RECALL = 0.98
+MIN_PRECISION = 0.90
+
+
+class Corpus:
+    """Normalized text of each article of a built archive, by its URL as the search page links it."""
+
+    def __init__(self, root):
+        self.entries = collect(root).entries
+        self.text = {self.url(e): normalize(searchable_text(e)) for e in self.entries}
+        self.raw = {self.url(e): searchable_text(e) for e in self.entries}
+
+    @staticmethod
+    def url(e):
+        return rel("search/index.html", e.path)
+
+    def expected(self, query):
+        terms = [normalize(a or b) for a, b in re.findall(r'"([^"]+)"|(\S+)', query)]
+        return {url for url, text in self.text.items() if all(_holds(text, t) for t in terms if t)}
+
+
+def _holds(text, term):
+    """term (normalized) occurs in text (normalized); Latin ends only at word ends."""
+    padded = f" {text} "
+    if re.match(r"[a-z0-9]", term[-1]) or re.match(r"[a-z0-9]", term[0]):
+        left = "" if not re.match(r"[a-z0-9]", term[0]) else " "
+        right = "" if not re.match(r"[a-z0-9]", term[-1]) else " "
+        return f"{left}{term}{right}" in padded
+    return term in text
+
+
+@pytest.fixture(scope="module")
+def seed_site(seed_root, tmp_path_factory):
+    root = tmp_path_factory.mktemp("search-seeds") / "a"
+    copy_tree(seed_root, root)
+    build(root, base_url="https://example.org/archive/")
+    return root
+
+
+@pytest.fixture(scope="module")
+def corpus_site(corpus_run, tmp_path_factory):
+    root = tmp_path_factory.mktemp("search-corpus") / "a"
+    copy_tree(corpus_run[0], root)
+    build(root)
+    return root
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    with browser() as b:
+        yield b
+
+
+def _open(b, url):
+    page = b.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url)
+    page.wait_for_function("window.newsarchive && window.newsarchive.search")
+    page.errors = errors
+    return page
+
+
+def _search(page, query):
+    return page.evaluate("q => window.newsarchive.search(q)", query)
+
+
+def _engine(page):
+    return page.evaluate("window.newsarchive.engine()")
+
+
+@pytest.mark.parametrize("how", ["http", "subpath", "file"])
+def test_seed_queries_find_exactly_the_pages_holding_them(seed_site, chromium, how):
+    corpus = Corpus(seed_site)
+    site = seed_site / "site"
+    mount = "/archive/" if how == "subpath" else "/"
+    with serve(site, mount) as base:
+        url = (site / "search" / "index.html").as_uri() if how == "file" else base + "search/index.html"
+        page = _open(chromium, url)
+        assert _engine(page) == ("offline" if how == "file" else "pagefind")
+        for query in SEED_QUERIES:
+            results = _search(page, query)
+            assert {r["url"] for r in results} == corpus.expected(query), query
+            for r in results:
+                assert set(r) == {"url", "title", "date", "outlet"} and not r["url"].startswith("/")
+        assert not _search(page, "不存在的詞語組合")
+        # Pagefind was started under the index's language; the page keeps its own.
+        assert page.evaluate("document.documentElement.lang") == "zh-Hant"
+        # ?q= runs the query in the visible box; a result opens its article.
+        page.goto(url + "?q=" + quote("李光章"))
+        page.wait_for_selector("#search-results .entry")
+        assert page.input_value("#q") == "李光章"
+        assert page.locator("#search-results .entry").count() == len(corpus.expected("李光章"))
+        page.locator("#search-results .entry-title").first.click()
+        page.wait_for_selector("article h1")
+        assert not page.errors
+
+
+@pytest.mark.parametrize("how", ["http", "file"])
+def test_corpus_queries_in_both_scripts(corpus_site, chromium, how):
+    corpus = Corpus(corpus_site)
+    site = corpus_site / "site"
+    with serve(site) as base:
+        page = _open(chromium, base + "search/index.html" if how == "http" else (site / "search/index.html").as_uri())
+        found = {q: [r["url"] for r in _search(page, q)] for q in CORPUS_QUERIES}
+    for query, urls in found.items():
+        assert set(urls) == corpus.expected(query), query
+        assert len(urls) == len(set(urls)), query
+    # The three spellings of Taiwan, and of the UN, find the same pages; pages hold each spelling.
+    assert set(found["台灣"]) == set(found["台湾"]) == set(found["臺灣"]) and found["台灣"]
+    assert set(found["聯合國"]) == set(found["联合国"]) and found["聯合國"]
+    for query, spellings in (("台灣", ("台灣", "台湾", "臺灣")), ("習近平", ("習近平", "习近平"))):
+        holding = {url for url, raw in corpus.raw.items() if any(s in raw for s in spellings)}
+        assert holding and holding <= set(found[query]), query
+    # Terms are ANDed; a quoted phrase is stricter than its words.
+    assert set(found["香港 警察"]) == set(found["香港"]) & set(found["警察"]) and found["香港 警察"]
+    assert set(found["香港 警察"]) < set(found["警察"])
+    assert set(found['"國家安全"']) < set(found["國家 安全"]) and found['"國家安全"']
+    assert set(found["2020年"]) < set(found["2020"]) and found['"香港 2020"']
+    assert set(found["police"]) and all(re.search(r"\bpolice\b", corpus.raw[u], re.I) for u in found["police"])
+
+
+def test_offline_answers_like_pagefind(corpus_site, chromium):
+    site = corpus_site / "site"
+    queries = CORPUS_QUERIES + tuple(q for q, _ in _sampled(Corpus(corpus_site)))[:60]
+    with serve(site) as base:
+        online = _open(chromium, base + "search/index.html")
+        offline = _open(chromium, (site / "search/index.html").as_uri())
+        assert (_engine(online), _engine(offline)) == ("pagefind", "offline")
+        for query in queries:
+            assert _search(online, query) == _search(offline, query), query
+
+
+def _sampled(corpus):
+    """Queries drawn from the articles: 2-4 character CJK substrings (either script), bylines, Latin words."""
+    rng = random.Random(SAMPLE_SEED)
+    to_trad, to_simp = opencc.OpenCC("s2t"), opencc.OpenCC("t2s")
+    raws = list(corpus.raw.values())
+    queries = []
+    while len(queries) < SAMPLED_QUERIES:
+        raw = rng.choice(raws)
+        kind = len(queries) % 6
+        if kind < 4:
+            runs = [m.group(0) for m in re.finditer(r"[\u4e00-\u9fff]{4,}", raw)]
+            if not runs:
+                continue
+            run = rng.choice(runs)
+            size = rng.randint(2, 4)
+            start = rng.randrange(len(run) - size + 1)
+            query = run[start:start + size]
+            query = to_trad.convert(query) if kind % 2 else to_simp.convert(query)
+        elif kind == 4:
+            entry = rng.choice([e for e in corpus.entries if e.authors] or corpus.entries)
+            query = (entry.authors or (entry.outlet,))[0]
+        else:
+            words = re.findall(r"\b[A-Za-z]{5,}\b", raw)
+            if not words:
+                continue
+            query = rng.choice(words)
+        want = corpus.expected(query)
+        if want:  # a script conversion can spell a query no article uses (OpenCC maps phrases, not characters)
+            queries.append((query, want))
+    return queries
+
+
+def test_recall_and_precision_over_sampled_queries(corpus_site, chromium):
+    corpus = Corpus(corpus_site)
+    sampled = _sampled(corpus)
+    with serve(corpus_site / "site") as base:
+        page = _open(chromium, base + "search/index.html")
+        got = {q: {r["url"] for r in _search(page, q)} for q, _ in sampled}
+    hits = sum(len(got[q] & want) for q, want in sampled)
+    recall = hits / sum(len(want) for _, want in sampled)
+    precision = hits / max(1, sum(len(got[q]) for q, _ in sampled))
+    missed = [q for q, want in sampled if want and not got[q]]
+    print(f"\n{len(sampled)} sampled queries: recall {recall:.1%}, precision {precision:.1%}, zero-hit {len(missed)}")
+    assert recall >= MIN_RECALL and precision >= MIN_PRECISION, (recall, precision)
+    assert not missed
+
+
+def _facet(page, key):
+    """{value: count} of one filter as shown."""
+    labels = page.locator(f"#search-filters input[name={key}]")
+    out = {}
+    for i in range(labels.count()):
+        box = labels.nth(i)
+        text = box.locator("xpath=..").text_content()
+        out[box.get_attribute("value")] = int(re.search(r"\((\d+)\)\s*$", text).group(1))
+    return out
+
+
+def _shown(page):
+    page.wait_for_function("!document.querySelector('#search-results').hasAttribute('aria-busy')")
+    return int(re.match(r"(\d+)", page.inner_text("#search-results .result-count")).group(1))
+
+
+def test_filters_sort_and_excerpts(corpus_site, chromium):
+    corpus = Corpus(corpus_site)
+    want = corpus.expected("香港")
+    with serve(corpus_site / "site") as base:
+        page = _open(chromium, base + "search/index.html?q=" + quote("香港"))
+        page.wait_for_selector("#search-results .entry")
+        assert _shown(page) == len(want)
+        outlets = _facet(page, "outlet")
+        assert sum(outlets.values()) == len(want) and len(outlets) > 1
+        years = _facet(page, "year")
+        langs = _facet(page, "lang")
+        assert sum(langs.values()) == len(want)
+        # One outlet: exactly its results, and the other filters recount.
+        outlet, count = sorted(outlets.items(), key=lambda kv: -kv[1])[1]
+        page.check(f"#search-filters input[name=outlet][value='{outlet}']")
+        assert _shown(page) == count
+        assert sum(_facet(page, "lang").values()) == count
+        page.goto(base + "search/index.html?q=" + quote("香港") + "&outlet=" + quote(outlet))
+        page.wait_for_selector("#search-results .entry")
+        assert _shown(page) == count and page.is_checked(f"#search-filters input[name=outlet][value='{outlet}']")
+        metas = page.locator("#search-results .entry .meta").all_inner_texts()
+        assert metas and all(m.startswith(outlet) for m in metas)
+        # Sort: newest and oldest order the same dated results both ways.
+        page.goto(base + "search/index.html?q=" + quote("香港"))
+        page.wait_for_selector("#search-results .entry")
+        if len(years) > 1:
+            year = min(years)
+            page.check(f"#search-filters input[name=year][value='{year}']")
+            assert _shown(page) == years[year]
+            page.uncheck(f"#search-filters input[name=year][value='{year}']")
+        page.select_option("#search-sort", "newest")
+        newest = [m.split(" · ")[1] for m in page.locator("#search-results .entry .meta").all_inner_texts()]
+        page.select_option("#search-sort", "oldest")
+        oldest = [m.split(" · ")[1] for m in page.locator("#search-results .entry .meta").all_inner_texts()]
+        assert newest == sorted(newest, reverse=True) and oldest == sorted(oldest) and newest != oldest
+        assert "sort=oldest" in page.url
+        # Excerpts are the article's own text (its own script) with the match marked.
+        page.wait_for_selector("#search-results .entry .excerpt mark")
+        marks = page.locator("#search-results .excerpt mark").all_inner_texts()
+        assert marks and all(normalize(m) == "香港" for m in marks)
+        excerpt = page.locator("#search-results .excerpt").first.inner_text()
+        first_url = page.locator("#search-results .entry-title").first.get_attribute("href")
+        body = corpus.raw[first_url].split("\n", 2)[2]
+        assert re.sub(r"\s+", "", excerpt.strip("…"))[:20] in re.sub(r"\s+", "", body)
+        # Twenty at a time, then more on request.
+        if len(want) > 20:
+            assert page.locator("#search-results .entry").count() == 20
+            page.click(".more-results")
+            assert page.locator("#search-results .entry").count() == min(40, len(want))
+
+
+def test_query_folding_agrees_with_the_index(corpus_site, chromium):
+    """static/search.js normalizes exactly as tokens.normalize does, on real article text."""
+    corpus = Corpus(corpus_site)
+    samples = [raw[:3000] for raw in list(corpus.raw.values())[::5]]
+    samples += ["Ｔｒｕｍｐ said “café” İstanbul ﬁ 2020年9月17日", "COVID-19疫苗 與 台灣", "ｶﾀｶﾅ ひらがな 한국어 𠀀𠀁"]
+    with serve(corpus_site / "site") as base:
+        page = _open(chromium, base + "search/index.html")
+        got = page.evaluate("xs => xs.map(window.newsarchive.normalize)", samples)
+    for text, js in zip(samples, got):
+        assert js == normalize(text), text[:80]
