@@ -25,9 +25,14 @@ def browser():
 
 
 @contextlib.contextmanager
-def serve(folder: Path, mount: str = "/"):
-    """Serve `folder` on 127.0.0.1 at an ephemeral port, under `mount` (e.g. '/archive/')."""
+def serve(folder: Path, mount: str = "/", headers: dict[str, str] | None = None):
+    """Serve `folder` on 127.0.0.1 at an ephemeral port, under `mount` (e.g. '/archive/'), adding `headers`."""
     class Handler(http.server.SimpleHTTPRequestHandler):
+        def end_headers(self):
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
+            super().end_headers()
+
         def translate_path(self, path):
             if not path.startswith(mount):
                 return str(folder / "__missing__")

@@ -72,6 +72,8 @@ def test_pack_opens_from_disk(seed_root, tmp_path):
         zf.extractall(unzipped)
     site = unzipped / "news-archive"
     assert (site / "index.html").is_file()
+    # The offline reader gets the script-tag search index, not Pagefind's bundle (useless from disk).
+    assert list((site / "search" / "text").glob("*.js")) and not (site / "search" / "pf").exists()
     assert check.link_problems(_as_root(site)) == []
     with browser() as b:
         page = b.new_page()

@@ -20,7 +20,7 @@ from newsarchive.build.search import searchable_text
 from newsarchive.build.search.tokens import normalize
 
 from .browser import browser, serve
-from .conftest import copy_tree
+from .conftest import REPO, copy_tree
 
 SEED_QUERIES = ("台灣", "台湾", "臺灣", "聯合國", "联合国", "克拉夫特", "李光章", "聯合國 午餐", '"共進午餐"', "Craft",
                 "視訊", "新唐人", "台")
@@ -275,6 +275,24 @@ def test_filters_sort_and_excerpts(corpus_site, chromium):
             assert page.locator("#search-results .entry").count() == 20
             page.click(".more-results")
             assert page.locator("#search-results .entry").count() == min(40, len(want))
+
+
+def test_search_under_the_netlify_security_headers(seed_site, chromium):
+    """Pagefind (WebAssembly, its worker) runs under the exact headers netlify.toml sends, nothing blocked."""
+    import tomllib
+
+    config = tomllib.loads((REPO / "netlify.toml").read_text(encoding="utf-8"))
+    headers = next(h["values"] for h in config["headers"] if h["for"] == "/*")
+    corpus = Corpus(seed_site)
+    with serve(seed_site / "site", "/archive/", headers=headers) as base:
+        page = chromium.new_page()
+        blocked = []
+        page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
+        page.goto(base + "search/index.html?q=" + quote("聯合國"))
+        page.wait_for_selector("#search-results .entry .excerpt")
+        assert _engine(page) == "pagefind"
+        assert {r["url"] for r in _search(page, "聯合國")} == corpus.expected("聯合國")
+        assert not blocked, blocked
 
 
 def test_query_folding_agrees_with_the_index(corpus_site, chromium):

@@ -17,6 +17,7 @@
   var QUOTES = /[\u201c\u201d\u300c\u300d\u300e\u300f\uff02]/g;
   var PAGE_SIZE = 20;          // results drawn at a time
   var EXCERPT_CHARS = 90;      // article text shown around the first match
+  var PAGEFIND_START_MS = 10000;  // Pagefind not up by then (blocked WebAssembly, lost files): offline index
 
   // --- the folded form: the same steps as tokens.normalize in Python ---------------------------
   function normalize(text) {
@@ -65,7 +66,13 @@
 
   // --- engines: each answers one term with the set of document numbers --------------------------
   var engine = null;
+  // Whether this page may compile WebAssembly (a Content-Security-Policy without
+  // 'wasm-unsafe-eval' forbids it, and Pagefind then never answers).
+  function wasmAllowed() {
+    try { new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])); return true; } catch (err) { return false; }
+  }
   function pagefindEngine() {
+    if (!wasmAllowed()) return Promise.reject(new Error("WebAssembly is not allowed here"));
     var base = new URL("pf/", location.href).href;
     return import(base + "0/pagefind.js").then(function (pf) {
       return pf.options({ basePath: base + "0/" }).then(function () {
@@ -80,6 +87,8 @@
         var merges = [started];
         for (var k = 1; k < META.shards; k++) merges.push(pf.mergeIndex(base + k + "/", { language: "und" }));
         return Promise.all(merges);
+      }).then(function () {
+        return pf.search('"' + "_probe_" + '"');  // answers only once Pagefind really works
       }).then(function () {
         return {
           name: "pagefind",
@@ -131,8 +140,11 @@
   }
   function getEngine() {
     if (!engine) {
+      var late = new Promise(function (resolve, reject) {
+        setTimeout(function () { reject(new Error("Pagefind did not start")); }, PAGEFIND_START_MS);
+      });
       engine = location.protocol === "file:" ? offlineEngine()
-        : pagefindEngine().catch(function (err) {
+        : Promise.race([pagefindEngine(), late]).catch(function (err) {
           console.warn("Pagefind unavailable, using the offline index:", err);
           return offlineEngine();
         });

@@ -1,0 +1,186 @@
+"""Search benchmark: newsarchive's index vs default Pagefind on the same site, side by side in one run.
+
+    python bench/search.py [--root ARCHIVE] [--limit N]
+
+Ingests ../shared/scale (or uses --root, an archive already ingested) and builds the site without
+search (not timed). Then, for both: index build time and peak memory (the whole process tree,
+sampled every 50 ms: ours runs several Pagefind processes at once), index size; and query latency
+in headless Chromium (Debian's) over a mix with very common words. Ours is timed through
+window.newsarchive.search (all matches, ranked), over HTTP (Pagefind) and from file:// (offline
+index); default Pagefind through its own JS API on the site's pages.
+Targets (issue 4): build <= 60 s and <= 2 GB; p95 <= 300 ms warm; first query <= 1 s.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SCALE = REPO.parent / "shared" / "scale"
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "tests"))
+
+QUERIES = ("中国", "美国", "今年", "台湾", "臺灣", "香港", "疫情", "习近平", "特朗普", "拜登", "新冠肺炎", "总统",
+           "联合国", "警察", "经济", "美國 大選", "香港 警察", '"国家安全"', "trump", "covid", "election", "2020年",
+           "北京", "俄罗斯", "日本", "选举", "疫苗", "上海", "台积电", "抗议")
+SAMPLE_EVERY = 0.05
+
+
+def tree_rss(pid: int) -> int:
+    """Resident memory (bytes) of a process and all its descendants, read from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            children.setdefault(ppid, []).append(int(entry))
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        todo += children.get(p, [])
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) * 1024
+        except OSError:
+            pass
+    return total
+
+
+def measured(cmd: list[str]) -> tuple[float, int, str]:
+    """(wall seconds, peak tree memory in bytes, stdout) of one command."""
+    peak = 0
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    done = threading.Event()
+
+    def sample():
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, tree_rss(proc.pid))
+            time.sleep(SAMPLE_EVERY)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    out, err = proc.communicate()
+    done.set()
+    sampler.join()
+    if proc.returncode:
+        sys.exit(f"{' '.join(cmd[:4])} failed:\n{err[-2000:]}")
+    return time.perf_counter() - start, peak, out
+
+
+OUR_INDEX = """
+import sys, types
+from pathlib import Path
+from newsarchive.build.collect import collect
+from newsarchive.build.search import search_files
+root, cache = Path(sys.argv[1]), Path(sys.argv[2])
+site = collect(root)
+out = root / "site"
+for path, data in search_files(types.SimpleNamespace(site=site), cache):
+    target = out / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+"""
+
+DEFAULT_PAGE = """<!DOCTYPE html><html lang="zh-Hant"><head><meta charset="utf-8"></head><body><script type="module">
+const pf = await import("./pagefind/pagefind.js");
+await pf.init();
+window.newsarchive = {search: async q => (await pf.search(q)).results};
+</script></body></html>"""
+
+
+def size(folder: Path, pattern: str = "*") -> int:
+    return sum(p.stat().st_size for p in folder.rglob(pattern) if p.is_file())
+
+
+def latencies(b, url: str, queries) -> tuple[float, list[float], int]:
+    """(first query ms, warm ms per query, results of the first) on a fresh page."""
+    page = b.new_page()
+    page.goto(url)
+    page.wait_for_function("window.newsarchive && window.newsarchive.search", timeout=120_000)
+    timing = "async q => { const t = performance.now(); const r = await window.newsarchive.search(q);" \
+             " return [performance.now() - t, r.length]; }"
+    first, count = page.evaluate(timing, queries[0])
+    warm = [page.evaluate(timing, q)[0] for q in queries[1:]]
+    warm += [page.evaluate(timing, q)[0] for q in queries]   # the mix again, caches warm
+    page.close()
+    return first, warm, count
+
+
+def p(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100)[int(q) - 1] if len(values) > 1 else values[0]
+
+
+def ingest(tmp: Path, limit: int) -> Path:
+    root = tmp / "archive"
+    raw = sorted(x for x in SCALE.rglob("*.md") if x.name != "SOURCES.md")[: limit or None]
+    incoming = tmp / "incoming"
+    for f in raw:
+        target = incoming / f.relative_to(SCALE)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(f, target)
+    subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(root), "ingest", str(incoming)],
+                   capture_output=True)
+    return root
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--root", type=Path, help="an archive already ingested (its site/ is rebuilt)")
+    ap.add_argument("--limit", type=int, default=0, help="only the first N raw files")
+    args = ap.parse_args()
+    from browser import browser, serve
+
+    from newsarchive.build.search import pagefind
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        root = args.root or ingest(tmp, args.limit)
+        subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(root), "build", "--no-search"],
+                       capture_output=True)
+        site = root / "site"
+        articles = len(list((root / "content").rglob("*.md")))
+        shutil.rmtree(site / "search" / "pf", ignore_errors=True)
+        ours_s, ours_mem, _ = measured([sys.executable, "-c", OUR_INDEX, str(root), str(tmp / "cache")])
+        cached_s, _, _ = measured([sys.executable, "-c", OUR_INDEX, str(root), str(tmp / "cache")])
+        default_out = tmp / "default"
+        shutil.copytree(site, default_out, ignore=shutil.ignore_patterns("search"))
+        (default_out / "default.html").write_text(DEFAULT_PAGE, encoding="utf-8")
+        def_s, def_mem, _ = measured([str(pagefind.executable()), "--site", str(default_out), "--silent"])
+        ours_size = size(site / "search" / "pf") + (site / "search" / "meta.js").stat().st_size
+        offline_size = size(site / "search" / "text")
+        def_size = size(default_out / "pagefind")
+        with browser() as b, serve(site) as base, serve(default_out) as def_base:
+            http_first, http_warm, n = latencies(b, base + "search/index.html", QUERIES)
+            file_first, file_warm, _ = latencies(b, (site / "search" / "index.html").as_uri(), QUERIES)
+            def_first, def_warm, _ = latencies(b, def_base + "default.html", QUERIES)
+
+    print(f"{articles} articles, {os.cpu_count()} cores, Pagefind {pagefind.PAGEFIND_VERSION}")
+    print(f"{'':38}{'newsarchive':>14}{'default Pagefind':>18}")
+    print(f"{'index build, s (target <= 60)':38}{ours_s:14.1f}{def_s:18.1f}")
+    print(f"{'index rebuild, nothing changed, s':38}{cached_s:14.1f}{'':>18}")
+    print(f"{'peak memory, MB (target <= 2048)':38}{ours_mem / 2**20:14.0f}{def_mem / 2**20:18.0f}")
+    print(f"{'index size, MB (served over HTTP)':38}{ours_size / 2**20:14.1f}{def_size / 2**20:18.1f}")
+    print(f"{'offline index (file://), MB':38}{offline_size / 2**20:14.1f}{'-':>18}")
+    print(f"{'first query, ms (target <= 1000)':38}{http_first:14.0f}{def_first:18.0f}   ({QUERIES[0]}: {n} hits)")
+    print(f"{'warm p50, ms':38}{p(http_warm, 50):14.0f}{p(def_warm, 50):18.0f}")
+    print(f"{'warm p95, ms (target <= 300)':38}{p(http_warm, 95):14.0f}{p(def_warm, 95):18.0f}")
+    print(f"{'offline: first query / p50 / p95, ms':38}{file_first:8.0f} / {p(file_warm, 50):.0f} / "
+          f"{p(file_warm, 95):.0f}")
+
+
+if __name__ == "__main__":
+    main()
