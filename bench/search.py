@@ -3,9 +3,9 @@
     python bench/search.py [--root ARCHIVE] [--limit N]
 
 Ingests ../shared/scale (or uses --root, an archive already ingested) and builds the site without
-search (not timed). Then, for both: index build time and peak memory (the whole process tree,
-sampled every 50 ms: ours runs several Pagefind processes at once), index size; and query latency
-in headless Chromium (Debian's) over a mix with very common words. Ours is timed through
+search (not timed). Then, for both: index build time; peak memory of the whole process tree
+(proportional set size, sampled every 50 ms: ours runs several Pagefind processes at once); index
+size; and query latency in headless Chromium (Debian's) over a mix with very common words. Ours is timed through
 window.newsarchive.search (all matches, ranked), over HTTP (Pagefind) and from file:// (offline
 index); default Pagefind through its own JS API on the site's pages.
 Targets (issue 4): build <= 60 s and <= 2 GB; p95 <= 300 ms warm; first query <= 1 s.
@@ -35,7 +35,8 @@ SAMPLE_EVERY = 0.05
 
 
 def tree_rss(pid: int) -> int:
-    """Resident memory (bytes) of a process and all its descendants, read from /proc."""
+    """Memory (bytes) of a process and all its descendants, read from /proc: the proportional set
+    size (Pss), so pages a forked worker shares with its parent are counted once, not twice."""
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -50,8 +51,8 @@ def tree_rss(pid: int) -> int:
         p = todo.pop()
         todo += children.get(p, [])
         try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
+            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
                     total += int(line.split()[1]) * 1024
         except OSError:
             pass

@@ -69,11 +69,15 @@ def cmd_build(archive: arc.Archive, base_url: str | None, search: bool) -> int:
     import jinja2
 
     from .build import build
+    from .build.search.pagefind import PagefindError
 
     try:
         report = build(archive.root, base_url=base_url, search=search)
     except jinja2.TemplateError as exc:
         print(f"newsarchive: {_layout_error(exc)}; the last good site is left in place", file=sys.stderr)
+        return 1
+    except PagefindError as exc:
+        print(f"newsarchive: search index: {exc}; the last good site is left in place", file=sys.stderr)
         return 1
     for shown, reason in report.problems:
         print(f"{shown}: left out of the site ({reason})", file=sys.stderr)
@@ -96,6 +100,7 @@ def cmd_serve(archive: arc.Archive, host: str, port: int) -> int:
     import jinja2
 
     from .build import build
+    from .build.search.pagefind import PagefindError
     from .serve import serve
 
     def run_ingest():
@@ -106,7 +111,7 @@ def cmd_serve(archive: arc.Archive, host: str, port: int) -> int:
             report = build(archive.root)
         except jinja2.TemplateError as exc:
             return _layout_error(exc)
-        except InputError as exc:
+        except (InputError, PagefindError) as exc:
             return str(exc)
         if report.skipped:
             return False

@@ -30,7 +30,7 @@ PAGE = "search/index.html"
 def search_files(r: Renderer, cache_dir: Path):
     entries = r.site.entries
     texts = [searchable_text(e) for e in entries]
-    count = max(1, math.ceil(len(entries) / pagefind.SHARD_PAGES))
+    count = math.ceil(len(entries) / pagefind.SHARD_PAGES)  # no articles: no Pagefind shard
     shard_of = [_shard(e.path, count) for e in entries]
     members = [[n for n in range(len(entries)) if shard_of[n] == k] for k in range(count)]
     bundles = pagefind.index_shards([[(n, texts[n]) for n in docs] for docs in members], cache_dir)

@@ -28,8 +28,8 @@ from pathlib import Path
 from . import tokens
 
 PAGEFIND_VERSION = "1.5.2"
-# Articles per Pagefind run: bounds its peak memory (~0.45 MB per article) on each core.
-SHARD_PAGES = 1500
+# Articles per Pagefind run: bounds its peak memory (~0.7 MB per article) on each core.
+SHARD_PAGES = 1200
 # Pagefind files the browser never loads for our client (its own UIs; fragments hold bigram text).
 _UNUSED = ("fragment/", "pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.js")
 

@@ -47,11 +47,27 @@ def run_words(run: str) -> list[str]:
     return [run[0], *[run[i:i + 2] for i in range(len(run) - 1)], run[-1]]
 
 
+# Marks a page's "has this character" word: `_` is a Pagefind word character never in our items.
+CHAR_MARK = "_"
+
+
 def index_words(normalized: str) -> str:
-    """The words Pagefind indexes for a normalized text, space-separated."""
+    """The words Pagefind indexes for a normalized text, space-separated.
+
+    After the text, each distinct CJK character once as `<char>_`: a one-character query asks
+    for that word. (Pagefind's prefix search would find the bigrams starting with it, but caps
+    how many words a prefix expands to and loses pages for common characters.) No phrase can
+    reach into this tail: phrase queries never hold a `_` word.
+    """
     words: list[str] = []
+    chars: set[str] = set()
     for item in normalized.split(" "):
         if not item:
             continue
-        words.extend(run_words(item) if _CJK_START.match(item) else [item])
+        if _CJK_START.match(item):
+            words.extend(run_words(item))
+            chars.update(item)
+        else:
+            words.append(item)
+    words.extend(c + CHAR_MARK for c in sorted(chars))
     return " ".join(words)

@@ -52,7 +52,7 @@
   // run must start at the term's edge, its bigrams, its last character where it must end.
   function pagefindQuery(items) {
     var first = Array.from(items[0]);
-    if (items.length === 1 && isCjk(items[0]) && first.length === 1) return items[0];  // prefix: any word with it
+    if (items.length === 1 && isCjk(items[0]) && first.length === 1) return '"' + items[0] + '_"';  // page has it
     var words = [];
     items.forEach(function (item, i) {
       var chars = Array.from(item), n = chars.length;
@@ -72,6 +72,7 @@
     try { new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])); return true; } catch (err) { return false; }
   }
   function pagefindEngine() {
+    if (!META.shards) return Promise.reject(new Error("no Pagefind index (no articles)"));
     if (!wasmAllowed()) return Promise.reject(new Error("WebAssembly is not allowed here"));
     var base = new URL("pf/", location.href).href;
     return import(base + "0/pagefind.js").then(function (pf) {
