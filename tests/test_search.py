@@ -17,7 +17,7 @@ from newsarchive.build import build
 from newsarchive.build.collect import collect
 from newsarchive.build.render import rel
 from newsarchive.build.search import searchable_text
-from newsarchive.build.search.tokens import normalize
+from newsarchive.build.search.tokens import index_words, normalize
 
 from .browser import browser, serve
 from .conftest import REPO, copy_tree
@@ -26,7 +26,7 @@ SEED_QUERIES = ("台灣", "台湾", "臺灣", "聯合國", "联合国", "克拉�
                 "視訊", "新唐人", "台")
 CORPUS_QUERIES = ("台灣", "台湾", "臺灣", "聯合國", "联合国", "克拉夫特", "李光章", "香港", "警察", "香港 警察",
                   '"國家安全"', "國家 安全", '"香港 2020"', "police", "Trump", "習近平", "习近平", "疫情", "今年",
-                  "covid", "2020年", "2020")
+                  "covid", "2020年", "2020", "台", "港")
 # Sampled recall/precision run over the corpus.
 SAMPLED_QUERIES = 150
 SAMPLE_SEED = 20261121
@@ -275,6 +275,12 @@ def test_filters_sort_and_excerpts(corpus_site, chromium):
             assert page.locator("#search-results .entry").count() == 20
             page.click(".more-results")
             assert page.locator("#search-results .entry").count() == min(40, len(want))
+
+
+def test_index_words_are_framed_bigrams_then_characters():
+    assert normalize("臺灣總統、COVID-19疫苗 Café") == "台湾总统 covid 19 疫苗 cafe"
+    assert index_words(normalize("台灣總統 2020年")) == "台 台湾 湾总 总统 统 2020 年 台_ 年_ 总_ 湾_ 统_"
+    assert index_words("a") == "a" and index_words("") == ""
 
 
 def test_search_under_the_netlify_security_headers(seed_site, chromium):
