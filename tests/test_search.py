@@ -277,6 +277,20 @@ def test_filters_sort_and_excerpts(corpus_site, chromium):
             assert page.locator("#search-results .entry").count() == min(40, len(want))
 
 
+def test_search_page_on_a_phone(corpus_site, chromium, tmp_path):
+    """Results first on a phone: the filter panel starts folded, nothing overflows sideways."""
+    with serve(corpus_site / "site") as base:
+        page = chromium.new_page(viewport={"width": 390, "height": 844})
+        page.goto(base + "search/index.html?q=" + quote("香港 警察"))
+        page.wait_for_selector("#search-results .entry .excerpt")
+        page.screenshot(path=str(tmp_path / "search-phone.png"))
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        assert not page.evaluate("document.getElementById('search-panel').open")
+        assert page.locator("#search-results .entry").first.bounding_box()["y"] < 844
+        page.click("#search-panel > summary")
+        assert page.is_visible("#search-sort")
+
+
 def test_index_words_are_framed_bigrams_then_characters():
     assert normalize("臺灣總統、COVID-19疫苗 Café") == "台湾总统 covid 19 疫苗 cafe"
     assert index_words(normalize("台灣總統 2020年")) == "台 台湾 湾总 总统 统 2020 年 台_ 年_ 总_ 湾_ 统_"

@@ -344,6 +344,10 @@
     });
   }
 
+  // On a phone the results come first: the filter panel starts folded.
+  var panelBox = document.getElementById("search-panel");
+  if (panelBox && window.matchMedia && window.matchMedia("(max-width: 700px)").matches) panelBox.open = false;
+
   var params = new URLSearchParams(location.search);
   state.sort = ["newest", "oldest"].indexOf(params.get("sort")) >= 0 ? params.get("sort") : "relevance";
   sortBox.value = state.sort;
