@@ -28,6 +28,23 @@ def _kill_after(proc, seconds):
     proc.wait()
 
 
+def _survivors(root: Path, grace: float = 3.0) -> list[str]:
+    """Processes still working for a build on root (its pool workers, Pagefind) after a short grace."""
+    deadline = time.time() + grace
+    while True:
+        found = []
+        for proc in Path("/proc").iterdir():
+            try:
+                cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            if proc.name.isdigit() and str(root) in cmdline:
+                found.append(cmdline)
+        if not found or time.time() > deadline:
+            return found
+        time.sleep(0.1)
+
+
 def _incoming(tmp_path) -> Path:
     incoming = tmp_path / "incoming"
     shutil.copytree(CORPUS / "jekyll-feed", incoming / "jekyll-feed")
@@ -88,6 +105,7 @@ def test_killed_build_leaves_the_last_good_site(tmp_path):
         _kill_after(_start("--root", str(root), "build"), rng.uniform(0.3, 3.0))
         now = _site_files(root / "site")
         assert now == good, "site/ changed by a killed build"
+        assert not _survivors(root), "a killed build left worker processes running"
     subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(root), "build"], capture_output=True)
     assert _site_files(root / "site") == good
     assert not list(root.glob(".site-*"))

@@ -1,8 +1,10 @@
 """Article pages rendered across cores (fork: workers inherit the gathered site, nothing is pickled in)."""
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
 
 from .render import Renderer
 
@@ -11,6 +13,18 @@ PARALLEL_FROM = 200
 # Articles per task handed to a worker.
 CHUNK = 64
 _RENDERER: Renderer | None = None
+
+
+def die_with_parent() -> None:
+    """Run in a worker process: the kernel kills it when the build that started it dies.
+
+    A build killed mid-way (SIGKILL, OOM) would otherwise leave its pool workers waiting
+    forever on a queue their siblings keep open. Linux prctl(PR_SET_PDEATHSIG); a no-op elsewhere.
+    """
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def _render_chunk(bounds: tuple[int, int]) -> list[tuple[str, bytes]]:
@@ -29,7 +43,7 @@ def articles(r: Renderer):
         return
     _RENDERER = r
     chunks = [(start, min(start + CHUNK, count)) for start in range(0, count, CHUNK)]
-    with multiprocessing.get_context("fork").Pool(os.cpu_count()) as pool:
+    with multiprocessing.get_context("fork").Pool(os.cpu_count(), initializer=die_with_parent) as pool:
         for pages in pool.imap(_render_chunk, chunks):
             yield from pages
     _RENDERER = None

@@ -25,6 +25,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..parallel import die_with_parent
 from . import tokens
 
 PAGEFIND_VERSION = "1.5.2"
@@ -68,7 +69,8 @@ def index_shards(shards: list[list[tuple[int, str]]], cache_dir: Path) -> list[S
                if not (cache_dir / key / "ids.json").is_file()]
     if missing:
         workers = min(len(missing), os.cpu_count() or 1)
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=die_with_parent) as pool:
             list(pool.map(_run, *zip(*missing)))
     for stale in set(p.name for p in cache_dir.iterdir()) - set(keys):
         shutil.rmtree(cache_dir / stale, ignore_errors=True)
@@ -103,7 +105,8 @@ def _run(binary: Path, cached: Path, docs: list[tuple[int, str]]) -> None:
                 encoding="utf-8")
         # One language ("und": no stemming, no browser word segmentation of the query's bigrams).
         proc = subprocess.run([str(binary), "--site", str(pages), "--output-path", str(out),
-                               "--force-language", "und", "--silent"], capture_output=True, text=True)
+                               "--force-language", "und", "--silent"], capture_output=True, text=True,
+                              preexec_fn=die_with_parent)
         if proc.returncode != 0:
             raise PagefindError(f"pagefind failed: {proc.stderr.strip()[-500:]}")
         ids = _page_ids(out / "fragment")
