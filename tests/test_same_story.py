@@ -55,3 +55,26 @@ def test_seeds_among_the_corpus(seed_root, corpus_run, tmp_path):
     assert linked_share < 0.2, f"{linked_share:.0%} of articles have same-story links"
     xbox = next(f for f, e in by_file.items() if e.title.startswith("Xbox One X review"))
     assert xbox not in links
+
+
+def test_cached_answer_is_reused_until_an_article_changes(seed_root, tmp_path, monkeypatch):
+    import dataclasses
+
+    from newsarchive.build import related as rel
+
+    site = collect(seed_root)
+    fresh = same_story(site.entries)
+    first = same_story(site.entries, tmp_path / "cache")
+    assert first == fresh
+
+    def must_not_run(entries):
+        raise AssertionError("compared again though nothing changed")
+
+    monkeypatch.setattr(rel, "_same_story", must_not_run)
+    assert same_story(site.entries, tmp_path / "cache") == fresh
+    # One article edited (its content page's digest changes): its language is compared again.
+    edited = (dataclasses.replace(site.entries[0], digest="edited"),) + site.entries[1:]
+    monkeypatch.undo()
+    calls = []
+    monkeypatch.setattr(rel, "_same_story", lambda entries: calls.append(len(entries)) or {})
+    assert same_story(edited, tmp_path / "cache") == {} and calls

@@ -48,7 +48,7 @@ def _build(root: Path, base_url: str | None, search: bool) -> BuildReport:
     site = collect(root)
     env = environment([root / "layouts", PROJECT_DIR / "layouts"])
     assets = load_assets([root / "static", PROJECT_DIR / "static"])
-    renderer = Renderer(site, config, env, assets, related=same_story(site.entries))
+    renderer = Renderer(site, config, env, assets, related=same_story(site.entries, root / cache.CACHE_DIR / "related"))
     pages = all_pages(renderer, root / cache.CACHE_DIR / "search" if search else None)
     pages.update(assets.files)
     write_site(root / "site", pages)

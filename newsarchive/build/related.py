@@ -9,12 +9,16 @@ same-event reports share much more than that.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
 from .. import lang
+from ..archive import atomic_write
 from ..to_markdown import plain_text
 from .collect import Entry
 
@@ -34,6 +38,8 @@ ROWS = 512
 LEDE_CHARS = 1200
 # In a group this large, a term in one article only tells nothing about pairs: drop it.
 MIN_DF_FROM = 50
+# What the comparison depends on besides the articles: this code (its thresholds included).
+_SOURCE = Path(__file__).read_text(encoding="utf-8")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _LATIN = re.compile(r"[a-z0-9]{3,}")
 
@@ -53,19 +59,42 @@ def _tokens(text: str) -> list[str]:
     return tokens
 
 
-def same_story(entries: tuple[Entry, ...]) -> dict[str, tuple[Entry, ...]]:
+def same_story(entries: tuple[Entry, ...], cache_dir: Path | None = None) -> dict[str, tuple[Entry, ...]]:
     """For each article path, the other articles that report the same event (most similar first).
 
     Articles are compared within their language (Chinese in either script is one language):
     lexical similarity cannot see one story told in two languages, and a lone English page
     among Chinese ones would otherwise have no background to stand out from.
+    With a cache_dir, a language whose articles are all unchanged (same content pages, same
+    code) reuses the last answer: a layout or config edit does not redo the comparison.
     """
     groups: dict[str, list[Entry]] = {}
     for e in entries:
         groups.setdefault(e.lang.split("-")[0], []).append(e)
     related: dict[str, tuple[Entry, ...]] = {}
-    for members in groups.values():
-        related.update(_same_story(tuple(members)))
+    for language, members in sorted(groups.items()):
+        if cache_dir is None:
+            related.update(_same_story(tuple(members)))
+        else:
+            related.update(_cached(cache_dir / f"{language}.json", tuple(members)))
+    return related
+
+
+def _cached(path: Path, entries: tuple[Entry, ...]) -> dict[str, tuple[Entry, ...]]:
+    key = hashlib.sha256(_SOURCE.encode())
+    for e in entries:
+        key.update(f"\0{e.path}\0{e.digest}".encode())
+    by_path = {e.path: e for e in entries}
+    try:
+        saved = json.loads(path.read_text(encoding="utf-8"))
+        if saved["key"] == key.hexdigest():
+            return {p: tuple(by_path[o] for o in others) for p, others in saved["related"].items()}
+    except (OSError, ValueError, KeyError):
+        pass
+    related = _same_story(entries)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(path, json.dumps({"key": key.hexdigest(), "related": {p: [o.path for o in others] for p, others
+                                                                       in related.items()}}).encode("utf-8"))
     return related
 
 
