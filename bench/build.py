@@ -3,9 +3,9 @@
     python bench/build.py [--limit N]
 
 Ingests ../shared/scale once (not timed), then times, for both generators: a cold build, a
-rebuild with nothing changed, and a rebuild after editing one article's title. Hugo builds the
-same content/ pages with a minimal theme (written below). `--search` also times newsarchive's
-search index.
+rebuild with nothing changed, a rebuild after editing one article's title, and one after editing
+the article layout. Hugo builds the same content/ pages with a minimal theme (written below).
+`--search` also times newsarchive's search index.
 """
 from __future__ import annotations
 
@@ -64,6 +64,13 @@ def edit_one(content: Path) -> None:
     page.write_text(re.sub(r'^title: "', 'title: "[edited] ', text, count=1, flags=re.M), encoding="utf-8")
 
 
+def edit_layout(layouts: Path, name: str, source: Path) -> None:
+    """An archive's own copy of a layout, changed by one visible line (as a designer's edit)."""
+    (layouts / name).parent.mkdir(parents=True, exist_ok=True)
+    (layouts / name).write_text(source.read_text(encoding="utf-8").replace("</h1>", "</h1><!-- edited -->", 1),
+                                encoding="utf-8")
+
+
 def hugo_site(tmp: Path, content: Path) -> Path:
     site = tmp / "hugo"
     (site / "layouts").mkdir(parents=True)
@@ -101,13 +108,18 @@ def main() -> None:
         hugo_same = timed([hugo, "--quiet", "-s", str(site), "-d", str(tmp / "public")])
         edit_one(site / "content")
         hugo_edit = timed([hugo, "--quiet", "-s", str(site), "-d", str(tmp / "public")])
+        edit_layout(site / "layouts", "_default/single.html", site / "layouts" / "_default/single.html")
+        hugo_layout = timed([hugo, "--quiet", "-s", str(site), "-d", str(tmp / "public")])
         ours_cold = timed(cli + ["--root", str(root), "build", "--no-search"], label="newsarchive cold")
         ours_same = timed(cli + ["--root", str(root), "build", "--no-search"])
         edit_one(root / "content")
         ours_edit = timed(cli + ["--root", str(root), "build", "--no-search"])
+        edit_layout(root / "layouts", "article.html", REPO / "layouts" / "article.html")
+        ours_layout = timed(cli + ["--root", str(root), "build", "--no-search"])
         rows += [("cold build (no search index)", ours_cold, hugo_cold),
                  ("rebuild, nothing changed", ours_same, hugo_same),
-                 ("rebuild, one article edited", ours_edit, hugo_edit)]
+                 ("rebuild, one article edited", ours_edit, hugo_edit),
+                 ("rebuild, article layout edited", ours_layout, hugo_layout)]
         if args.search:
             shutil.rmtree(root / ".newsarchive-cache", ignore_errors=True)
             rows.append(("cold build with search index", timed(cli + ["--root", str(root), "build"]), hugo_cold))
