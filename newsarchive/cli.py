@@ -106,9 +106,9 @@ def cmd_serve(archive: arc.Archive, host: str, port: int) -> int:
     def run_ingest():
         ingest.run(archive, [], _rules(archive))
 
-    def run_build():
+    def run_build(quick: bool = False):
         try:
-            report = build(archive.root)
+            report = build(archive.root, quick=quick)
         except jinja2.TemplateError as exc:
             return _layout_error(exc)
         except (InputError, PagefindError) as exc:

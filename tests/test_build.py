@@ -12,7 +12,7 @@ from newsarchive import check
 from newsarchive import archive as arc
 from newsarchive.build import build
 
-from .conftest import copy_tree, run_cli
+from .conftest import REPO, copy_tree, run_cli
 
 GOLDEN_SITE = Path(__file__).resolve().parent / "golden" / "site"
 # The search index (Pagefind's binary bundle and our tables) is tested by test_search.py; the golden
@@ -109,9 +109,39 @@ def test_json_ld_is_a_news_article_based_on_the_original(built):
 def test_build_is_deterministic(built, tmp_path):
     root = tmp_path / "b"
     shutil.copytree(built, root)
+    shutil.rmtree(root / ".newsarchive-cache")  # every page rendered again, none kept
     first = _files(root / "site")
     build(root)
     assert _files(root / "site") == first
+
+
+def _clean_build(root: Path, where: Path) -> dict[str, bytes]:
+    """The same archive built from nothing (no site, no cache)."""
+    shutil.copytree(root, where, ignore=shutil.ignore_patterns("site", ".newsarchive-cache"))
+    build(where)
+    return _files(where / "site")
+
+
+def test_incremental_rebuild_equals_a_clean_build(built, tmp_path):
+    root = tmp_path / "inc"
+    shutil.copytree(built, root)
+    build(root)
+    inode = {p.relative_to(root / "site").as_posix(): p.stat().st_ino for p in (root / "site").rglob("*.html")}
+    # One title edited: that article, the pages listing it and its same-story neighbours change.
+    page = sorted((root / "content").rglob("*.md"))[0]
+    page.write_text(page.read_text(encoding="utf-8").replace('title: "', 'title: "EDITED ', 1), encoding="utf-8")
+    build(root)
+    assert _files(root / "site") == _clean_build(root, tmp_path / "clean1")
+    kept = [p for p, ino in inode.items() if (root / "site" / p).stat().st_ino == ino]
+    assert "404.html" in kept and "search/index.html" in kept  # unchanged pages linked, not rendered
+    assert not any(p.startswith("articles/") for p in kept)  # every seed names the edited one as same story
+    # A layout edited: the site-wide key changes, every page is rendered again, as a clean build would.
+    (root / "layouts").mkdir()
+    source = (REPO / "layouts" / "article.html").read_text(encoding="utf-8")
+    (root / "layouts" / "article.html").write_text(source.replace("</h1>", "</h1><!-- v2 -->", 1), encoding="utf-8")
+    build(root)
+    assert _files(root / "site") == _clean_build(root, tmp_path / "clean2")
+    assert all("<!-- v2 -->" in p.read_text(encoding="utf-8") for p in (root / "site" / "articles").rglob("*.html"))
 
 
 def test_a_broken_layout_leaves_the_last_good_site(built, tmp_path):

@@ -89,8 +89,24 @@ def _groups(entries: list[Entry], key) -> tuple[Group, ...]:
     return tuple(Group(name, slugs[name], tuple(members[name])) for name in sorted(members))
 
 
-def _entry(root: Path, path: Path) -> Entry:
+# Content pages already parsed in this process, by archive root and file, checked by content digest:
+# serve builds again and again in one process, and parsing front matter is most of gathering.
+_PARSED: dict[Path, dict[Path, Entry]] = {}
+
+
+def _entry(root: Path, path: Path, parsed: dict[Path, Entry]) -> Entry:
     text = path.read_text(encoding="utf-8")
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    known = _PARSED.get(root, {}).get(path)
+    if known is not None and known.digest == digest:
+        parsed[path] = known
+        return known
+    entry = _parse(root, path, text, digest)
+    parsed[path] = entry
+    return entry
+
+
+def _parse(root: Path, path: Path, text: str, digest: str) -> Entry:
     front, body = page.split(text)
     problems = schema.problems(front)
     if problems:
@@ -102,7 +118,7 @@ def _entry(root: Path, path: Path) -> Entry:
         title=front["title"], outlet=front["outlet"], lang=front["lang"], body_md=body,
         date=front.get("date"), authors=tuple(front.get("authors") or ()), tags=tuple(front.get("tags") or ()),
         summary=front.get("summary"), source=dict(src), cleaning=dict(front.get("cleaning") or {}),
-        digest=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        digest=digest,
     )
 
 
@@ -110,11 +126,13 @@ def collect(root: Path) -> Site:
     """Read every content page; a page that cannot be read is reported and left out."""
     entries, problems = [], []
     content = root / "content"
+    parsed: dict[Path, Entry] = {}
     for path in sorted(content.rglob("*.md")) if content.is_dir() else []:
         try:
-            entries.append(_entry(root, path))
+            entries.append(_entry(root, path, parsed))
         except (OSError, UnicodeDecodeError, ValueError) as exc:
             problems.append((path.relative_to(root).as_posix(), str(exc)))
+    _PARSED[root] = parsed  # only what exists now: deleted pages are forgotten
     entries.sort(key=lambda e: e.sort_key)
     months = _groups(entries, lambda e: [f"{e.date[:4]}-{e.date[5:7]}"] if e.date else [])
     months = tuple(sorted(months, key=lambda g: g.name, reverse=True))

@@ -51,9 +51,10 @@ def specials(r: Renderer):
 PRODUCERS = (articles, home, archive, outlets, tags, specials)
 
 
-def all_pages(r: Renderer, search_cache: Path | None) -> dict[str, bytes]:
-    """Every file of the site; the search index too unless search_cache (its shard cache) is None."""
-    pages: dict[str, bytes] = {}
+def all_pages(r: Renderer, search_cache: Path | None, kept_search: Path | None = None) -> dict[str, bytes | Path]:
+    """Every file of the site; the search index too unless search_cache (its shard cache) is None,
+    or, with kept_search (a site folder), that site's search index files as they are."""
+    pages: dict[str, bytes | Path] = {}
     for producer in PRODUCERS:
         for path, data in producer(r):
             if path in pages:
@@ -62,4 +63,9 @@ def all_pages(r: Renderer, search_cache: Path | None) -> dict[str, bytes]:
     if search_cache is not None:
         for path, data in search_files(r, search_cache):
             pages[path] = data
+    if kept_search is not None and (kept_search / "search").is_dir():
+        for file in sorted((kept_search / "search").rglob("*")):
+            path = file.relative_to(kept_search).as_posix()
+            if file.is_file() and path not in pages:  # search/index.html is a page: made new above
+                pages[path] = file
     return pages

@@ -1,4 +1,5 @@
-"""Article pages rendered across cores (fork: workers inherit the gathered site, nothing is pickled in)."""
+"""Article pages rendered across cores (fork: workers inherit the gathered site, nothing is pickled in).
+Pages the memo keeps from the last site are not rendered at all."""
 from __future__ import annotations
 
 import ctypes
@@ -27,22 +28,28 @@ def die_with_parent() -> None:
         pass
 
 
-def _render_chunk(bounds: tuple[int, int]) -> list[tuple[str, bytes]]:
+def _render_chunk(numbers: list[int]) -> list[tuple[str, bytes]]:
     r = _RENDERER
-    entries = r.site.entries[bounds[0]:bounds[1]]
-    return [r.article(e, r.related.get(e.path, ())) for e in entries]
+    return [r.render_article(e, r.related.get(e.path, ())) for e in (r.site.entries[n] for n in numbers)]
 
 
 def articles(r: Renderer):
-    """(path, bytes) for every article page, in article order."""
+    """(path, bytes or the last site's file) for every article page; only changed ones are rendered."""
     global _RENDERER
-    count = len(r.site.entries)
-    if count < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
-        for e in r.site.entries:
-            yield r.article(e, r.related.get(e.path, ()))
+    todo = []
+    for n, e in enumerate(r.site.entries):
+        kept = r.reused_article(e, r.related.get(e.path, ()))
+        if kept:
+            yield kept
+        else:
+            todo.append(n)
+    if len(todo) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+        for n in todo:
+            e = r.site.entries[n]
+            yield r.render_article(e, r.related.get(e.path, ()))
         return
     _RENDERER = r
-    chunks = [(start, min(start + CHUNK, count)) for start in range(0, count, CHUNK)]
+    chunks = [todo[start:start + CHUNK] for start in range(0, len(todo), CHUNK)]
     with multiprocessing.get_context("fork").Pool(os.cpu_count(), initializer=die_with_parent) as pool:
         for pages in pool.imap(_render_chunk, chunks):
             yield from pages

@@ -59,14 +59,16 @@ def _tokens(text: str) -> list[str]:
     return tokens
 
 
-def same_story(entries: tuple[Entry, ...], cache_dir: Path | None = None) -> dict[str, tuple[Entry, ...]]:
+def same_story(entries: tuple[Entry, ...], cache_dir: Path | None = None,
+               stale_ok: bool = False) -> dict[str, tuple[Entry, ...]]:
     """For each article path, the other articles that report the same event (most similar first).
 
     Articles are compared within their language (Chinese in either script is one language):
     lexical similarity cannot see one story told in two languages, and a lone English page
     among Chinese ones would otherwise have no background to stand out from.
     With a cache_dir, a language whose articles are all unchanged (same content pages, same
-    code) reuses the last answer: a layout or config edit does not redo the comparison.
+    code) reuses the last answer: a layout or config edit does not redo the comparison. With
+    stale_ok (serve's quick pass), the last answer is used even if articles changed since.
     """
     groups: dict[str, list[Entry]] = {}
     for e in entries:
@@ -76,19 +78,20 @@ def same_story(entries: tuple[Entry, ...], cache_dir: Path | None = None) -> dic
         if cache_dir is None:
             related.update(_same_story(tuple(members)))
         else:
-            related.update(_cached(cache_dir / f"{language}.json", tuple(members)))
+            related.update(_cached(cache_dir / f"{language}.json", tuple(members), stale_ok))
     return related
 
 
-def _cached(path: Path, entries: tuple[Entry, ...]) -> dict[str, tuple[Entry, ...]]:
+def _cached(path: Path, entries: tuple[Entry, ...], stale_ok: bool) -> dict[str, tuple[Entry, ...]]:
     key = hashlib.sha256(_SOURCE.encode())
     for e in entries:
         key.update(f"\0{e.path}\0{e.digest}".encode())
     by_path = {e.path: e for e in entries}
     try:
         saved = json.loads(path.read_text(encoding="utf-8"))
-        if saved["key"] == key.hexdigest():
-            return {p: tuple(by_path[o] for o in others) for p, others in saved["related"].items()}
+        if saved["key"] == key.hexdigest() or stale_ok:
+            return {p: tuple(by_path[o] for o in others if o in by_path) for p, others in saved["related"].items()
+                    if p in by_path}
     except (OSError, ValueError, KeyError):
         pass
     related = _same_story(entries)

@@ -8,6 +8,7 @@ HTTP, under a subpath, and from disk.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import posixpath
@@ -73,7 +74,11 @@ def load_assets(static_dirs: list[Path]) -> Assets:
     return Assets(paths, {paths[n]: d for n, d in files.items()})
 
 
-def environment(layout_dirs: list[Path]) -> jinja2.Environment:
+@functools.lru_cache(maxsize=4)
+def _environment(layout_dirs: tuple[Path, ...], _files: tuple) -> jinja2.Environment:
+    """One environment per state of the layout files in a process (serve builds again and again,
+    and compiling the layouts costs more than rendering a few pages): any file added, removed or
+    changed in a layout folder (_files) gives a new one."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in layout_dirs if d.is_dir()]),
         autoescape=jinja2.select_autoescape(["html", "xml"]), undefined=jinja2.StrictUndefined,
@@ -84,6 +89,13 @@ def environment(layout_dirs: list[Path]) -> jinja2.Environment:
     env.filters["urlize_label"] = lambda url: unquote(url)
     env.filters["urlpath"] = url_path
     return env
+
+
+def environment(layout_dirs: list[Path]) -> jinja2.Environment:
+    present = tuple(d for d in layout_dirs if d.is_dir())
+    files = tuple((str(p), hashlib.sha256(p.read_bytes()).hexdigest()) for d in present
+                  for p in sorted(d.rglob("*")) if p.is_file())
+    return _environment(present, files)
 
 
 def display_date(date: str | None, lang: str = "zh") -> str:
@@ -120,13 +132,22 @@ class Renderer:
     """Turns the Site into pages; each page gets `url(target)` relative to itself."""
 
     def __init__(self, site: Site, config: SiteConfig, env: jinja2.Environment, assets: Assets,
-                 related: dict | None = None):
+                 related: dict | None = None, memo=None):
         self.site, self.config, self.env, self.assets = site, config, env, assets
         self.related = related or {}
+        self.memo = memo  # a memo.Memo: pages whose inputs did not change come from the last site
         self.outlet_of = {g.name: g for g in site.outlets}
         self.tag_of = {g.name: g for g in site.tags}
 
-    def page(self, template: str, path: str, lang: str | None = None, **context) -> tuple[str, bytes]:
+    def page(self, template: str, path: str, lang: str | None = None, **context) -> tuple[str, bytes | Path]:
+        """One page: bytes, or the last site's file (a Path) when nothing it is made of changed."""
+        if self.memo:
+            old = self.memo.reuse(path, self.memo.key(template, path, lang, context))
+            if old:
+                return path, old
+        return self._render(template, path, lang, context)
+
+    def _render(self, template: str, path: str, lang: str | None, context: dict) -> tuple[str, bytes]:
         def url(target: str) -> str:
             return rel(path, target)
 
@@ -142,10 +163,20 @@ class Renderer:
     def tag_path(self, name: str) -> str:
         return f"tags/{self.tag_of[name].slug}/index.html"
 
-    def article(self, entry: Entry, related: tuple[Entry, ...] = ()) -> tuple[str, bytes]:
-        return self.page("article.html", entry.path, lang=entry.lang, entry=entry,
-                         body=markdown_to_html(entry.body_md), related=related, json_ld=json_ld(entry, self.config),
-                         canonical=self.config.base_url + url_path(entry.path))
+    def reused_article(self, entry: Entry, related: tuple[Entry, ...] = ()) -> tuple[str, Path] | None:
+        """The last site's page for this article if neither it nor what it shows changed."""
+        if not self.memo:
+            return None
+        old = self.memo.reuse(entry.path, self.memo.key("article.html", entry.path, entry, related))
+        return (entry.path, old) if old else None
+
+    def article(self, entry: Entry, related: tuple[Entry, ...] = ()) -> tuple[str, bytes | Path]:
+        return self.reused_article(entry, related) or self.render_article(entry, related)
+
+    def render_article(self, entry: Entry, related: tuple[Entry, ...] = ()) -> tuple[str, bytes]:
+        return self._render("article.html", entry.path, entry.lang, dict(
+            entry=entry, body=markdown_to_html(entry.body_md), related=related, json_ld=json_ld(entry, self.config),
+            canonical=self.config.base_url + url_path(entry.path)))
 
     def listing(self, template: str, folder: str, entries: tuple[Entry, ...], **context):
         """A paginated list: folder/index.html, folder/page/2/index.html, ..."""

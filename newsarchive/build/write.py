@@ -7,6 +7,7 @@ failure leaves the last good site in place. A path written twice is refused.
 from __future__ import annotations
 
 import ctypes
+import errno
 import os
 import shutil
 from pathlib import Path
@@ -16,7 +17,9 @@ class DoubleWrite(Exception):
     pass
 
 
-def stage(site: Path, pages: dict[str, bytes]) -> Path:
+def stage(site: Path, pages: dict[str, bytes | Path]) -> Path:
+    """Write every page into a new staging folder: bytes are written, a Path (a file of the last
+    site, or of a cache) is hard-linked - the same bytes without copying them."""
     staging = site.parent / f".site-new-{os.getpid()}"
     if staging.exists():
         shutil.rmtree(staging)
@@ -26,9 +29,24 @@ def stage(site: Path, pages: dict[str, bytes]) -> Path:
         if target.parent not in made:
             target.parent.mkdir(parents=True, exist_ok=True)
             made.add(target.parent)
+        data = pages[rel_path]
+        if isinstance(data, Path):
+            _link(data, target)
+            continue
         with open(target, "xb") as fh:  # 'x': a path written twice is an error, not an overwrite
-            fh.write(pages[rel_path])
+            fh.write(data)
     return staging
+
+
+def _link(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)  # fails if target exists: no path is written twice
+    except OSError as exc:
+        if target.exists():
+            raise
+        if exc.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK):
+            raise
+        shutil.copyfile(source, target)
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -66,7 +84,7 @@ def remove_stale(site: Path) -> None:
             shutil.rmtree(leftover)
 
 
-def write_site(site: Path, pages: dict[str, bytes]) -> None:
+def write_site(site: Path, pages: dict[str, bytes | Path]) -> None:
     remove_stale(site)
     staging = stage(site, pages)
     try:

@@ -134,14 +134,10 @@ class Rebuilder:
                 self.once(kinds)
 
     def once(self, kinds: set[str]) -> None:
+        """A quick build first (the open pages reload at once), then a full one for what it kept old."""
         ingest, _rebuild, css_only = changes.plan(kinds)
         started = time.perf_counter()
-        try:
-            if ingest:
-                self.run_ingest()
-            message = self.run_build()
-        except Exception as exc:  # noqa: BLE001 - a broken layout or rule must not stop the server
-            message = f"{type(exc).__name__}: {exc}"
+        message = self._build(ingest=ingest, quick=True)
         if message is False:  # nothing the site shows changed
             return
         if message:
@@ -151,11 +147,27 @@ class Rebuilder:
         print(f"serve: rebuilt ({', '.join(sorted(kinds))}) in {time.perf_counter() - started:.2f} s", file=sys.stderr)
         self.channel.send("ok")
         self.channel.send("css" if css_only else "reload")
+        started = time.perf_counter()
+        message = self._build(ingest=False, quick=False)
+        if message:
+            print(f"serve: build failed: {message}", file=sys.stderr)
+            self.channel.send("error-message", message)
+        else:
+            print(f"serve: search index and same-story links up to date in {time.perf_counter() - started:.2f} s",
+                  file=sys.stderr)
+
+    def _build(self, ingest: bool, quick: bool):
+        try:
+            if ingest:
+                self.run_ingest()
+            return self.run_build(quick=quick)
+        except Exception as exc:  # noqa: BLE001 - a broken layout or rule must not stop the server
+            return f"{type(exc).__name__}: {exc}"
 
 
 def serve(root: Path, project: Path, host: str, port: int, run_ingest, run_build, ready=None) -> None:
-    """Serve until interrupted. run_build() returns None when it built, False when nothing changed,
-    or an error message."""
+    """Serve until interrupted. run_build(quick=False) returns None when it built, False when nothing
+    changed, or an error message (quick: see build.build)."""
     from watchdog.events import FileSystemEventHandler
     from watchdog.observers import Observer
 

@@ -44,7 +44,7 @@ class PagefindError(RuntimeError):
 
 @dataclass(frozen=True)
 class Shard:
-    files: dict[str, bytes]      # path inside the shard's folder -> bytes
+    files: dict[str, Path]       # path inside the shard's folder -> the cached file
     ids: dict[str, int]          # Pagefind page id -> document number
 
 
@@ -90,7 +90,7 @@ def _load(cached: Path) -> Shard:
     for path in sorted(cached.rglob("*")):
         name = path.relative_to(cached).as_posix()
         if path.is_file() and name != "ids.json":
-            files[name] = path.read_bytes()
+            files[name] = path
     return Shard(files=files, ids=json.loads((cached / "ids.json").read_text()))
 
 
