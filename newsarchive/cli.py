@@ -102,6 +102,7 @@ def cmd_serve(archive: arc.Archive, host: str, port: int) -> int:
     from .build import build
     from .build.search.pagefind import PagefindError
     from .serve import serve
+    from .serve.server import LeftOut
 
     def run_ingest():
         ingest.run(archive, [], _rules(archive))
@@ -115,7 +116,9 @@ def cmd_serve(archive: arc.Archive, host: str, port: int) -> int:
             return str(exc)
         if report.skipped:
             return False
-        return "; ".join(f"{p}: {r}" for p, r in report.problems) or None
+        if report.problems:
+            return LeftOut("; ".join(f"{p}: {r}" for p, r in report.problems))
+        return None
 
     serve(archive.root, PROJECT_DIR, host, port, run_ingest, run_build)
     return 0

@@ -75,3 +75,37 @@ def test_edits_reach_the_open_page(server, tmp_path):
         (root / "layouts" / "article.html").unlink()
         page.wait_for_function("!document.getElementById('newsarchive-error') && "
                                "document.querySelector('h1').textContent.includes('改過的標題')", timeout=TIMEOUT_MS)
+
+
+class _Recorder:
+    def __init__(self):
+        self.events = []
+
+    def send(self, event, data=""):
+        self.events.append((event, data))
+
+
+def test_pages_left_out_still_reload_and_show_why(tmp_path):
+    """A content page with bad front matter is left out; the rest of the site still reloads, and the
+    reason shows as the overlay (sent after the reload, so the reloaded page gets it)."""
+    from newsarchive.serve.server import LeftOut, Rebuilder
+
+    channel = _Recorder()
+    passes = []
+
+    def run_build(quick=False):
+        passes.append(quick)
+        return LeftOut("content/x.md: lang not BCP 47")
+
+    Rebuilder(tmp_path, REPO, channel, lambda: None, run_build).once({"content"})
+    assert passes == [True, False]  # the quick pass, then the full one
+    names = [e for e, _ in channel.events]
+    assert names[:3] == ["ok", "reload", "error-message"] and "lang not BCP 47" in channel.events[2][1]
+
+
+def test_a_failed_build_shows_the_overlay_and_does_not_reload(tmp_path):
+    from newsarchive.serve.server import Rebuilder
+
+    channel = _Recorder()
+    Rebuilder(tmp_path, REPO, channel, lambda: None, lambda quick=False: "layout error: x").once({"layouts"})
+    assert channel.events == [("error-message", "layout error: x")]

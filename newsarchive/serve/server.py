@@ -11,6 +11,7 @@ import queue
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..archive import is_inside
@@ -106,6 +107,14 @@ def make_handler(site: Path, channel: Channel):
     return Handler
 
 
+@dataclass(frozen=True)
+class LeftOut:
+    """run_build's answer when the site was built but some content pages were left out: the pages
+    reload, and the reasons show in the terminal and as the overlay."""
+
+    message: str
+
+
 class Rebuilder:
     """Collects file events, waits for quiet, then runs the work the changes need."""
 
@@ -140,21 +149,28 @@ class Rebuilder:
         message = self._build(ingest=ingest, quick=True)
         if message is False:  # nothing the site shows changed
             return
-        if message:
+        if isinstance(message, str):
             print(f"serve: build failed: {message}", file=sys.stderr)
             self.channel.send("error-message", message)
             return
         print(f"serve: rebuilt ({', '.join(sorted(kinds))}) in {time.perf_counter() - started:.2f} s", file=sys.stderr)
         self.channel.send("ok")
         self.channel.send("css" if css_only else "reload")
+        self._left_out(message)
         started = time.perf_counter()
         message = self._build(ingest=False, quick=False)
-        if message:
+        if isinstance(message, str):
             print(f"serve: build failed: {message}", file=sys.stderr)
             self.channel.send("error-message", message)
         else:
+            self._left_out(message)
             print(f"serve: search index and same-story links up to date in {time.perf_counter() - started:.2f} s",
                   file=sys.stderr)
+
+    def _left_out(self, outcome) -> None:
+        if isinstance(outcome, LeftOut):
+            print(f"serve: left out of the site: {outcome.message}", file=sys.stderr)
+            self.channel.send("error-message", outcome.message)  # after the reload: reconnecting pages get it
 
     def _build(self, ingest: bool, quick: bool):
         try:
@@ -167,15 +183,17 @@ class Rebuilder:
 
 def serve(root: Path, project: Path, host: str, port: int, run_ingest, run_build, ready=None) -> None:
     """Serve until interrupted. run_build(quick=False) returns None when it built, False when nothing
-    changed, or an error message (quick: see build.build)."""
+    changed, LeftOut when it built without some pages, or an error message (quick: see build.build)."""
     from watchdog.events import FileSystemEventHandler
     from watchdog.observers import Observer
 
     channel = Channel()
     first = run_build()
-    if isinstance(first, str):
-        print(f"serve: build failed: {first}", file=sys.stderr)
-        channel.send("error-message", first)
+    if isinstance(first, (str, LeftOut)):
+        message = first if isinstance(first, str) else first.message
+        print(f"serve: {'build failed' if isinstance(first, str) else 'left out of the site'}: {message}",
+              file=sys.stderr)
+        channel.send("error-message", message)
     site = root / "site"
     site.mkdir(exist_ok=True)
     rebuilder = Rebuilder(root, project, channel, run_ingest, run_build)
