@@ -325,3 +325,22 @@ def test_query_folding_agrees_with_the_index(corpus_site, chromium):
         got = page.evaluate("xs => xs.map(window.newsarchive.normalize)", samples)
     for text, js in zip(samples, got):
         assert js == normalize(text), text[:80]
+
+
+def test_a_new_article_reindexes_only_its_shard(seed_root, tmp_path, monkeypatch):
+    from newsarchive.build.search import pagefind
+
+    monkeypatch.setattr(pagefind, "SHARD_PAGES", 2)  # 5 seeds -> 3 shards, 6 articles -> still 3
+    root = tmp_path / "a"
+    copy_tree(seed_root, root)
+    build(root)
+    shards = root / ".newsarchive-cache" / "search"
+    before = {p.name for p in shards.iterdir()}
+    assert len(before) == 3
+    page = sorted((root / "content").rglob("*.md"))[0]
+    page.with_name("added-" + page.name).write_text(
+        page.read_text(encoding="utf-8").replace('title: "', 'title: "ADDED ', 1), encoding="utf-8")
+    build(root)
+    after = {p.name for p in shards.iterdir()}
+    assert len(after) == 3 and len(after - before) == 1
+    assert len(list((root / "site" / "search" / "pf").iterdir())) == 3

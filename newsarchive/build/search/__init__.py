@@ -21,6 +21,7 @@ from pathlib import Path
 
 from ... import lang
 from ...to_markdown import plain_text
+from ..collect import Entry
 from ..render import Renderer, rel
 from . import pagefind
 
@@ -33,10 +34,13 @@ def search_files(r: Renderer, cache_dir: Path):
     count = math.ceil(len(entries) / pagefind.SHARD_PAGES)  # no articles: no Pagefind shard
     shard_of = [_shard(e.path, count) for e in entries]
     members = [[n for n in range(len(entries)) if shard_of[n] == k] for k in range(count)]
-    bundles = pagefind.index_shards([[(n, texts[n]) for n in docs] for docs in members], cache_dir)
+    # Pagefind pages are named by article, not by position: a new article shifts every position.
+    names = [hashlib.sha1(e.path.encode()).hexdigest()[:16] for e in entries]
+    number = {name: n for n, name in enumerate(names)}
+    bundles = pagefind.index_shards([[(names[n], texts[n]) for n in docs] for docs in members], cache_dir)
     ids: dict[str, int] = {}
     for k, bundle in enumerate(bundles):
-        ids.update(bundle.ids)
+        ids.update({page_id: number[name] for page_id, name in bundle.ids.items()})
         for name, data in bundle.files.items():
             yield f"search/pf/{k}/{name}", data
     for k, docs in enumerate(members):
@@ -44,7 +48,7 @@ def search_files(r: Renderer, cache_dir: Path):
     yield "search/meta.js", _script("NEWSARCHIVE_SEARCH", _meta(r, count, ids))
 
 
-def searchable_text(e) -> str:
+def searchable_text(e: Entry) -> str:
     """What search matches for an article: title, outlet, then its text (the first two lines are not excerpted)."""
     return f"{e.title}\n{e.outlet}\n{plain_text(e.body_md)}"
 

@@ -45,7 +45,7 @@ class PagefindError(RuntimeError):
 @dataclass(frozen=True)
 class Shard:
     files: dict[str, Path]       # path inside the shard's folder -> the cached file
-    ids: dict[str, int]          # Pagefind page id -> document number
+    ids: dict[str, str]          # Pagefind page id -> the article's page name
 
 
 def executable() -> Path:
@@ -56,8 +56,8 @@ def executable() -> Path:
     return Path(pagefind_bin.get_executable())
 
 
-def index_shards(shards: list[list[tuple[int, str]]], cache_dir: Path) -> list[Shard]:
-    """Each shard's (document number, article text) -> its Pagefind bundle; cached shards reused.
+def index_shards(shards: list[list[tuple[str, str]]], cache_dir: Path) -> list[Shard]:
+    """Each shard's (page name, article text) -> its Pagefind bundle; cached shards reused.
 
     Missing shards are made in a pool of processes, one per core: each turns its texts into
     index words (CPU-bound Python) and runs one Pagefind process.
@@ -77,11 +77,11 @@ def index_shards(shards: list[list[tuple[int, str]]], cache_dir: Path) -> list[S
     return [_load(cache_dir / key) for key in keys]
 
 
-def _key(docs: list[tuple[int, str]]) -> str:
+def _key(docs: list[tuple[str, str]]) -> str:
     """Names a shard by everything its index depends on: Pagefind, our word making, the texts."""
     h = hashlib.sha256(f"{PAGEFIND_VERSION}\0{_TOKENS_SOURCE}".encode())
-    for number, text in docs:
-        h.update(f"\0{number}\0{text}".encode())
+    for name, text in docs:
+        h.update(f"\0{name}\0{text}".encode())
     return h.hexdigest()[:32]
 
 
@@ -94,13 +94,13 @@ def _load(cached: Path) -> Shard:
     return Shard(files=files, ids=json.loads((cached / "ids.json").read_text()))
 
 
-def _run(binary: Path, cached: Path, docs: list[tuple[int, str]]) -> None:
+def _run(binary: Path, cached: Path, docs: list[tuple[str, str]]) -> None:
     with tempfile.TemporaryDirectory(prefix="pagefind-", dir=cached.parent) as tmp:
         pages, out = Path(tmp) / "pages", Path(tmp) / "out"
         pages.mkdir()
-        for number, text in docs:
+        for name, text in docs:
             words = tokens.index_words(tokens.normalize(text))
-            (pages / f"{number}.html").write_text(
+            (pages / f"{name}.html").write_text(
                 f'<!DOCTYPE html><html lang="und"><body data-pagefind-body>{html.escape(words)}</body></html>',
                 encoding="utf-8")
         # One language ("und": no stemming, no browser word segmentation of the query's bigrams).
@@ -120,11 +120,11 @@ def _run(binary: Path, cached: Path, docs: list[tuple[int, str]]) -> None:
         out.rename(cached)
 
 
-def _page_ids(fragments: Path) -> dict[str, int]:
-    """Pagefind's result id (its fragment's name) -> our document number (the indexed page's name)."""
+def _page_ids(fragments: Path) -> dict[str, str]:
+    """Pagefind's result id (its fragment's name) -> the indexed page's name."""
     ids = {}
     for path in fragments.glob("*.pf_fragment"):
         data = gzip.decompress(path.read_bytes())
         record = json.loads(data[data.index(b"{"):])
-        ids[path.name.removesuffix(".pf_fragment")] = int(record["url"].strip("/").removesuffix(".html"))
+        ids[path.name.removesuffix(".pf_fragment")] = record["url"].strip("/").removesuffix(".html")
     return ids
