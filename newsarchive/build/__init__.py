@@ -12,7 +12,7 @@ from . import cache, memo
 from .collect import collect
 from .pages import all_pages
 from .related import same_story
-from .render import Renderer, environment, load_assets
+from .render import Renderer, environment, load_assets, read_layouts
 from .write import write_site
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent.parent
@@ -49,12 +49,12 @@ def build(root: Path, base_url: str | None = None, search: bool = True, quick: b
 def _build(root: Path, base_url: str | None, search: bool, quick: bool) -> BuildReport:
     config = site_config.load(root).with_base_url(base_url)
     site = collect(root)
-    layouts = [root / "layouts", PROJECT_DIR / "layouts"]
+    layouts = read_layouts([root / "layouts", PROJECT_DIR / "layouts"])
     env = environment(layouts)
     assets = load_assets([root / "static", PROJECT_DIR / "static"])
     cache_dir = root / cache.CACHE_DIR
     pages_memo = memo.Memo(root / "site", cache_dir,
-                           memo.site_key(PROJECT_DIR / "newsarchive", layouts, assets.paths, config, site))
+                           memo.site_key(PROJECT_DIR / "newsarchive", layouts.files, assets.paths, config, site))
     related = same_story(site.entries, cache_dir / "related", stale_ok=quick)
     renderer = Renderer(site, config, env, assets, related=related, memo=pages_memo)
     if quick:

@@ -94,16 +94,13 @@ def _groups(entries: list[Entry], key) -> tuple[Group, ...]:
 _PARSED: dict[Path, dict[Path, Entry]] = {}
 
 
-def _entry(root: Path, path: Path, parsed: dict[Path, Entry]) -> Entry:
+def _entry(root: Path, path: Path) -> Entry:
     text = path.read_text(encoding="utf-8")
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     known = _PARSED.get(root, {}).get(path)
     if known is not None and known.digest == digest:
-        parsed[path] = known
         return known
-    entry = _parse(root, path, text, digest)
-    parsed[path] = entry
-    return entry
+    return _parse(root, path, text, digest)
 
 
 def _parse(root: Path, path: Path, text: str, digest: str) -> Entry:
@@ -129,7 +126,8 @@ def collect(root: Path) -> Site:
     parsed: dict[Path, Entry] = {}
     for path in sorted(content.rglob("*.md")) if content.is_dir() else []:
         try:
-            entries.append(_entry(root, path, parsed))
+            parsed[path] = _entry(root, path)
+            entries.append(parsed[path])
         except (OSError, UnicodeDecodeError, ValueError) as exc:
             problems.append((path.relative_to(root).as_posix(), str(exc)))
     _PARSED[root] = parsed  # only what exists now: deleted pages are forgotten

@@ -66,13 +66,13 @@ class Memo:
                                            ensure_ascii=False).encode("utf-8"))
 
 
-def site_key(code_dir: Path, layout_dirs: list[Path], assets: dict[str, str], config, site) -> str:
-    """Everything every page depends on, hashed once per build."""
+def site_key(code_dir: Path, layout_files: tuple, assets: dict[str, str], config, site) -> str:
+    """Everything every page depends on, hashed once per build (layout_files: render.Layouts.files)."""
     h = hashlib.sha256()
-    for folder in [code_dir, *layout_dirs]:
-        for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
-            if path.is_file() and "__pycache__" not in path.parts:
-                h.update(f"\0{path}\0".encode() + path.read_bytes())
+    for path in sorted(code_dir.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            h.update(f"\0{path}\0".encode() + path.read_bytes())
+    h.update(repr(layout_files).encode())
     h.update(repr(sorted(assets.items())).encode())
     h.update(repr(fingerprint(config)).encode())
     h.update(repr((len(site.entries), len(site.outlets), [(g.name, g.slug) for g in site.outlets],

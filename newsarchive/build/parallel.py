@@ -30,7 +30,7 @@ def die_with_parent() -> None:
 
 def _render_chunk(numbers: list[int]) -> list[tuple[str, bytes]]:
     r = _RENDERER
-    return [r.render_article(e, r.related.get(e.path, ())) for e in (r.site.entries[n] for n in numbers)]
+    return [r.render_article(r.site.entries[n]) for n in numbers]
 
 
 def articles(r: Renderer):
@@ -38,15 +38,14 @@ def articles(r: Renderer):
     global _RENDERER
     todo = []
     for n, e in enumerate(r.site.entries):
-        kept = r.reused_article(e, r.related.get(e.path, ()))
+        kept = r.reused_article(e)
         if kept:
             yield kept
         else:
             todo.append(n)
     if len(todo) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
         for n in todo:
-            e = r.site.entries[n]
-            yield r.render_article(e, r.related.get(e.path, ()))
+            yield r.render_article(r.site.entries[n])
         return
     _RENDERER = r
     chunks = [todo[start:start + CHUNK] for start in range(0, len(todo), CHUNK)]

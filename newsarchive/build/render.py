@@ -91,11 +91,22 @@ def _environment(layout_dirs: tuple[Path, ...], _files: tuple) -> jinja2.Environ
     return env
 
 
-def environment(layout_dirs: list[Path]) -> jinja2.Environment:
+@dataclass(frozen=True)
+class Layouts:
+    """The layout folders in use (the archive's own first) and each file's digest, read once per build."""
+
+    dirs: tuple[Path, ...]
+    files: tuple[tuple[str, str], ...]
+
+
+def read_layouts(layout_dirs: list[Path]) -> Layouts:
     present = tuple(d for d in layout_dirs if d.is_dir())
-    files = tuple((str(p), hashlib.sha256(p.read_bytes()).hexdigest()) for d in present
-                  for p in sorted(d.rglob("*")) if p.is_file())
-    return _environment(present, files)
+    return Layouts(present, tuple((str(p), hashlib.sha256(p.read_bytes()).hexdigest()) for d in present
+                                  for p in sorted(d.rglob("*")) if p.is_file()))
+
+
+def environment(layouts: Layouts) -> jinja2.Environment:
+    return _environment(layouts.dirs, layouts.files)
 
 
 def display_date(date: str | None, lang: str = "zh") -> str:
@@ -163,17 +174,16 @@ class Renderer:
     def tag_path(self, name: str) -> str:
         return f"tags/{self.tag_of[name].slug}/index.html"
 
-    def reused_article(self, entry: Entry, related: tuple[Entry, ...] = ()) -> tuple[str, Path] | None:
+    def reused_article(self, entry: Entry) -> tuple[str, Path] | None:
         """The last site's page for this article if neither it nor what it shows changed."""
         if not self.memo:
             return None
-        old = self.memo.reuse(entry.path, self.memo.key("article.html", entry.path, entry, related))
+        key = self.memo.key("article.html", entry.path, entry, self.related.get(entry.path, ()))
+        old = self.memo.reuse(entry.path, key)
         return (entry.path, old) if old else None
 
-    def article(self, entry: Entry, related: tuple[Entry, ...] = ()) -> tuple[str, bytes | Path]:
-        return self.reused_article(entry, related) or self.render_article(entry, related)
-
-    def render_article(self, entry: Entry, related: tuple[Entry, ...] = ()) -> tuple[str, bytes]:
+    def render_article(self, entry: Entry) -> tuple[str, bytes]:
+        related = self.related.get(entry.path, ())
         return self._render("article.html", entry.path, entry.lang, dict(
             entry=entry, body=markdown_to_html(entry.body_md), related=related, json_ld=json_ld(entry, self.config),
             canonical=self.config.base_url + url_path(entry.path)))
