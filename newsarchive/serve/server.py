@@ -115,6 +115,19 @@ class LeftOut:
     message: str
 
 
+def announce(channel: Channel, outcome) -> bool:
+    """Print a build's trouble and show it as the overlay: a failure (an error message) or pages
+    left out (LeftOut). True when the build failed."""
+    if isinstance(outcome, str):
+        print(f"serve: build failed: {outcome}", file=sys.stderr)
+        channel.send("error-message", outcome)
+        return True
+    if isinstance(outcome, LeftOut):
+        print(f"serve: left out of the site: {outcome.message}", file=sys.stderr)
+        channel.send("error-message", outcome.message)
+    return False
+
+
 class Rebuilder:
     """Collects file events, waits for quiet, then runs the work the changes need."""
 
@@ -146,31 +159,20 @@ class Rebuilder:
         """A quick build first (the open pages reload at once), then a full one for what it kept old."""
         ingest, _rebuild, css_only = changes.plan(kinds)
         started = time.perf_counter()
-        message = self._build(ingest=ingest, quick=True)
-        if message is False:  # nothing the site shows changed
+        outcome = self._build(ingest=ingest, quick=True)
+        if outcome is False:  # nothing the site shows changed
             return
-        if isinstance(message, str):
-            print(f"serve: build failed: {message}", file=sys.stderr)
-            self.channel.send("error-message", message)
+        if isinstance(outcome, str):
+            announce(self.channel, outcome)
             return
         print(f"serve: rebuilt ({', '.join(sorted(kinds))}) in {time.perf_counter() - started:.2f} s", file=sys.stderr)
         self.channel.send("ok")
         self.channel.send("css" if css_only else "reload")
-        self._left_out(message)
+        announce(self.channel, outcome)  # after the reload: reconnecting pages get a left-out overlay
         started = time.perf_counter()
-        message = self._build(ingest=False, quick=False)
-        if isinstance(message, str):
-            print(f"serve: build failed: {message}", file=sys.stderr)
-            self.channel.send("error-message", message)
-        else:
-            self._left_out(message)
+        if not announce(self.channel, self._build(ingest=False, quick=False)):
             print(f"serve: search index and same-story links up to date in {time.perf_counter() - started:.2f} s",
                   file=sys.stderr)
-
-    def _left_out(self, outcome) -> None:
-        if isinstance(outcome, LeftOut):
-            print(f"serve: left out of the site: {outcome.message}", file=sys.stderr)
-            self.channel.send("error-message", outcome.message)  # after the reload: reconnecting pages get it
 
     def _build(self, ingest: bool, quick: bool):
         try:
@@ -188,12 +190,7 @@ def serve(root: Path, project: Path, host: str, port: int, run_ingest, run_build
     from watchdog.observers import Observer
 
     channel = Channel()
-    first = run_build()
-    if isinstance(first, (str, LeftOut)):
-        message = first if isinstance(first, str) else first.message
-        print(f"serve: {'build failed' if isinstance(first, str) else 'left out of the site'}: {message}",
-              file=sys.stderr)
-        channel.send("error-message", message)
+    announce(channel, run_build())
     site = root / "site"
     site.mkdir(exist_ok=True)
     rebuilder = Rebuilder(root, project, channel, run_ingest, run_build)
