@@ -4,7 +4,7 @@
 
 Ingests ../shared/scale once (not timed), then times, for both generators: a cold build, a
 rebuild with nothing changed, a rebuild after editing one article's title, and one after editing
-the article layout. Hugo builds the same content/ pages with a minimal theme (written below).
+the article layout. Hugo builds the same content/ pages with a minimal theme (bench/scale.py).
 `--search` also times newsarchive's search index.
 """
 from __future__ import annotations
@@ -19,26 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-SCALE = REPO.parent / "shared" / "scale"
-
-HUGO_CONFIG = """baseURL = "http://localhost:1313/"
-title = "bench"
-disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404"]
-[markup.goldmark.renderer]
-unsafe = true
-"""
-HUGO_LAYOUTS = {
-    "_default/baseof.html": "<!DOCTYPE html><html lang=\"{{ .Params.lang | default \"zh\" }}\"><head><meta charset=\"utf-8\">"
-                            "<title>{{ .Title }}</title></head><body>{{ block \"main\" . }}{{ end }}</body></html>",
-    "_default/single.html": "{{ define \"main\" }}<article><h1>{{ .Title }}</h1><p>{{ .Params.outlet }} "
-                            "{{ .Date }}</p>{{ .Content }}</article>{{ end }}",
-    "_default/list.html": "{{ define \"main\" }}<h1>{{ .Title }}</h1><ul>{{ range .Paginator.Pages }}<li><a href=\"{{ "
-                          ".RelPermalink }}\">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}",
-    "index.html": "{{ define \"main\" }}<ul>{{ range first 50 .Site.RegularPages }}<li><a href=\"{{ .RelPermalink }}\">"
-                  "{{ .Title }}</a></li>{{ end }}</ul>{{ end }}",
-}
-
+from scale import REPO, hugo_site, ingest
 
 PEAKS: dict[str, int] = {}
 
@@ -71,15 +52,7 @@ def edit_layout(layouts: Path, name: str, source: Path) -> None:
                                 encoding="utf-8")
 
 
-def hugo_site(tmp: Path, content: Path) -> Path:
-    site = tmp / "hugo"
-    (site / "layouts").mkdir(parents=True)
-    (site / "hugo.toml").write_text(HUGO_CONFIG)
-    for name, text in HUGO_LAYOUTS.items():
-        (site / "layouts" / name).parent.mkdir(parents=True, exist_ok=True)
-        (site / "layouts" / name).write_text(text)
-    shutil.copytree(content, site / "content")
-    return site
+
 
 
 def main() -> None:
@@ -91,16 +64,7 @@ def main() -> None:
     cli = [sys.executable, str(REPO / "build.py")]
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        root = tmp / "archive"
-        raw = sorted(p for p in SCALE.rglob("*.md") if p.name != "SOURCES.md")
-        if args.limit:
-            raw = raw[: args.limit]
-        incoming = tmp / "incoming"
-        for f in raw:
-            target = incoming / f.relative_to(SCALE)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(f, target)
-        subprocess.run(cli + ["--root", str(root), "ingest", str(incoming)], capture_output=True)
+        root = ingest(tmp, args.limit)
         articles = len(list((root / "content").rglob("*.md")))
         site = hugo_site(tmp, root / "content")
         rows = []

@@ -13,20 +13,19 @@ import multiprocessing
 import os
 import re
 import resource
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from scale import REPO, SCALE, copy_raw, raw_files
+
 sys.path.insert(0, str(REPO))
 
 from newsarchive import page  # noqa: E402
 from tests.markers import JUNK_MARKERS, Paragraphs, fold  # noqa: E402
 
-SCALE = REPO.parent / "shared" / "scale"
 # Real paragraphs are at least this many letters/digits (shorter <p> are credits, bylines).
 PARAGRAPH_LETTERS = 30
 
@@ -111,16 +110,11 @@ def main() -> None:
     if args.huge:
         huge()
         return
-    files = sorted(p for p in SCALE.rglob("*.md") if p.name != "SOURCES.md")
-    if args.limit:
-        files = files[: args.limit]
+    files = raw_files(args.limit)
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         folder = tmp / "scale"
-        for f in files:
-            target = folder / f.relative_to(SCALE)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(f, target)
+        copy_raw(files, folder)
         print(f"{len(files)} files from {SCALE}, {os.cpu_count()} cores")
         ours_s, ours_peak = run_newsarchive(folder, tmp / "archive")
         ours_out = {}

