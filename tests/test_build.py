@@ -1,16 +1,21 @@
 """The built site: contract of interfaces.md, links that resolve for every reader, feeds, determinism."""
 import json
+import posixpath
 import re
 import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
 from newsarchive import check
 from newsarchive import archive as arc
 from newsarchive.build import build
+from newsarchive.build.render import rel
 
 from .conftest import REPO, copy_tree, run_cli
 
@@ -177,3 +182,15 @@ def test_hand_named_content_files_still_link(built, tmp_path):
     build(root)
     assert check.link_problems(arc.Archive(root)) == []
     assert (root / "site" / "articles" / page.parent.relative_to(root / "content") / "curator's note #1? 100%.html").is_file()
+
+
+_SEGMENTS = st.sampled_from(["articles", "2020", "09", "index.html", "a.html", "notes #1?.html", "台灣", "x y", "page"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_SEGMENTS, min_size=1, max_size=5), st.lists(_SEGMENTS, min_size=1, max_size=5))
+def test_relative_links_are_posix_relpath(source, target):
+    """render.rel works on the strings alone (for speed); it must agree with posixpath.relpath."""
+    from_path, to_path = "/".join(source), "/".join(target)
+    expected = posixpath.relpath(to_path, posixpath.dirname(from_path) or ".")
+    assert unquote(rel(from_path, to_path)) == expected

@@ -47,8 +47,21 @@ def rel(from_path: str, to_path: str) -> str:
     Characters that end or break a URL path (space # ? % " < > …) are percent-encoded, so a
     hand-named content file ('notes #1?.md') still links; letters of any script stay readable.
     """
-    start = posixpath.dirname(from_path) or "."
-    return _URL_UNSAFE.sub(lambda m: quote(m.group(0)), posixpath.relpath(to_path, start))
+    return _relative(posixpath.dirname(from_path), to_path)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _relative(folder: str, to_path: str) -> str:
+    """posixpath.relpath for two paths inside the site (no '.', '..' or leading '/'), computed on the
+    strings: relpath resolves both against the working directory first, and pages hold many links
+    (a third of rendering an article went there). Pages in one folder share their answers."""
+    here = folder.split("/") if folder else []
+    there = to_path.split("/")
+    common = 0
+    while common < min(len(here), len(there)) and here[common] == there[common]:
+        common += 1
+    relative = "/".join([".."] * (len(here) - common) + there[common:]) or "."
+    return _URL_UNSAFE.sub(lambda m: quote(m.group(0)), relative)
 
 
 @dataclass(frozen=True)
