@@ -1,0 +1,74 @@
+"""The front matter reader's fast path (page._as_written) must read exactly what PyYAML reads."""
+from pathlib import Path
+
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsarchive import page
+from newsarchive.model import Article, CleanReport
+
+from .conftest import REPO
+
+TEXT = st.text(min_size=1, max_size=40)
+PLAIN = st.text(st.characters(codec="utf-8", categories=("L", "N", "Zs", "P")), min_size=1, max_size=40)
+
+
+def _front(text: str) -> str:
+    return text[4:text.find("\n---\n", 3)]
+
+
+def _yaml(front: str):
+    try:
+        return yaml.load(front, Loader=page._Loader)
+    except yaml.YAMLError:
+        return "YAML refuses it"
+
+
+@st.composite
+def articles(draw, text=TEXT):
+    maybe = lambda s: draw(st.none() | s)  # noqa: E731
+    steps = draw(st.lists(st.tuples(st.from_regex(r"[a-z_]{1,12}", fullmatch=True), st.integers(0, 10 ** 6)),
+                          max_size=4))
+    return Article(title=draw(text), outlet=draw(text), lang=draw(st.sampled_from(["zh-Hant", "zh-Hans", "en"])),
+                   body_md="body\n", source_file=draw(text), source_sha256="0" * 64, source_format="jekyll-feed",
+                   date=maybe(text), authors=tuple(draw(st.lists(text, max_size=3))),
+                   tags=tuple(draw(st.lists(text, max_size=3))), summary=maybe(text), source_url=maybe(text),
+                   archive_url=maybe(text), cleaning=CleanReport(rule=draw(text), counts=tuple(dict(steps).items())))
+
+
+@settings(max_examples=400, deadline=None)
+@given(articles())
+def test_pages_as_written_read_as_yaml_reads_them(article):
+    front = _front(page.render(article))
+    fast = page._as_written(front)
+    assert fast is None or fast == _yaml(front)
+
+
+@settings(max_examples=200, deadline=None)
+@given(articles(PLAIN))
+def test_ordinary_pages_take_the_fast_path(article):
+    front = _front(page.render(article))
+    assert page._as_written(front) == _yaml(front)
+
+
+@settings(max_examples=400, deadline=None)
+@given(articles(), st.data())
+def test_hand_edited_lines_go_to_yaml_or_read_the_same(article, data):
+    """A curator's edit in another YAML style: the fast path declines it or agrees with PyYAML."""
+    lines = _front(page.render(article)).split("\n")
+    at = data.draw(st.integers(0, len(lines)))
+    edit = data.draw(st.sampled_from(["title: plain words", "tags:", "- \"x\"", "  - \"y\"", "on: 1", "n: 010",
+                                      "title: 'single'", "  extra: \"\\x41\"", "date: 2020-09-01", "", "   odd: 1",
+                                      "title: \"a\" # note", "yes:", "key: ~", "steps: \"\\ud83d\\ude00\""]))
+    front = "\n".join(lines[:at] + [edit] + lines[at:])
+    fast = page._as_written(front)
+    assert fast is None or fast == _yaml(front)
+
+
+def test_every_bundled_page_takes_the_fast_path_and_reads_the_same():
+    pages = sorted((REPO / "content").rglob("*.md"))
+    assert pages
+    for path in pages:
+        front = _front(path.read_text(encoding="utf-8"))
+        assert page._as_written(front) == yaml.load(front, Loader=page._Loader), path
