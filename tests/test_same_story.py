@@ -78,3 +78,20 @@ def test_cached_answer_is_reused_until_an_article_changes(seed_root, tmp_path, m
     calls = []
     monkeypatch.setattr(rel, "_same_story", lambda entries: calls.append(len(entries)) or {})
     assert same_story(edited, tmp_path / "cache") == {} and calls
+
+
+def test_comparison_in_a_forked_process_gives_the_same_links(corpus_run, monkeypatch):
+    """A large comparison runs in a child process beside rendering; if that child dies, the build
+    compares in process. All three give one answer."""
+    from newsarchive.build import related as rel
+
+    corpus_root, _summary = corpus_run
+    entries = collect(corpus_root).entries
+    monkeypatch.setattr(rel, "BACKGROUND_FROM", 10 ** 9)
+    here = dict(same_story(entries))
+    monkeypatch.setattr(rel, "BACKGROUND_FROM", 1)
+    forked = same_story(entries)
+    assert forked._job is not None and dict(forked) == here and here
+    monkeypatch.setattr(rel, "_compare_in_child", lambda todo, send: send.close())  # a child that dies
+    orphaned = same_story(entries)
+    assert orphaned._job is not None and dict(orphaned) == here

@@ -1,10 +1,11 @@
-"""Build: content/ -> site/. Gather everything, render every page in memory, then write once.
+"""Build: content/ -> site/. Gather everything, render every page into a staging folder, then swap it in.
 
     build(root, base_url=None, search=True) -> BuildReport
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 from .. import config as site_config
@@ -13,7 +14,7 @@ from .collect import collect
 from .pages import all_pages
 from .related import same_story
 from .render import Renderer, environment, load_assets, read_layouts
-from .write import write_site
+from .write import Staging
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -61,7 +62,9 @@ def _build(root: Path, base_url: str | None, search: bool, quick: bool) -> Build
         pages = all_pages(renderer, None, kept_search=root / "site" if search else None)
     else:
         pages = all_pages(renderer, cache_dir / "search" if search else None)
-    pages.update(assets.files)
-    write_site(root / "site", pages)
+    with Staging(root / "site") as staging:
+        for path, data in chain(pages, assets.files.items()):
+            staging.add(path, data)
+        staging.commit()
     pages_memo.save()
-    return BuildReport(articles=len(site.entries), files=len(pages), problems=site.problems)
+    return BuildReport(articles=len(site.entries), files=len(staging.paths), problems=site.problems)

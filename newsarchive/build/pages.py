@@ -48,24 +48,23 @@ def specials(r: Renderer):
     yield robots(r)
 
 
-PRODUCERS = (articles, home, archive, outlets, tags, specials)
+# Articles last: their same-story links may still be computing while the lists are made.
+PRODUCERS = (home, archive, outlets, tags, specials, articles)
 
 
-def all_pages(r: Renderer, search_cache: Path | None, kept_search: Path | None = None) -> dict[str, bytes | Path]:
-    """Every file of the site; the search index too unless search_cache (its shard cache) is None,
-    or, with kept_search (a site folder), that site's search index files as they are."""
-    pages: dict[str, bytes | Path] = {}
+def all_pages(r: Renderer, search_cache: Path | None, kept_search: Path | None = None):
+    """(path, bytes or a file to link) for every page of the site, as each is made; the search index
+    too unless search_cache (its shard cache) is None, or, with kept_search (a site folder), that
+    site's search index files as they are."""
+    made: set[str] = set()
     for producer in PRODUCERS:
         for path, data in producer(r):
-            if path in pages:
-                raise ValueError(f"two pages want {path}")
-            pages[path] = data
+            made.add(path)
+            yield path, data
     if search_cache is not None:
-        for path, data in search_files(r, search_cache):
-            pages[path] = data
+        yield from search_files(r, search_cache)
     if kept_search is not None and (kept_search / "search").is_dir():
         for file in sorted((kept_search / "search").rglob("*")):
             path = file.relative_to(kept_search).as_posix()
-            if file.is_file() and path not in pages:  # search/index.html is a page: made new above
-                pages[path] = file
-    return pages
+            if file.is_file() and path not in made:  # search/index.html is a page: made new above
+                yield path, file

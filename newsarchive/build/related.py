@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 import re
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
@@ -34,6 +36,8 @@ BACKGROUND_RANK = 20
 MAX_RELATED = 8
 # Nearest neighbours kept per article: enough for the background rank and the links.
 CANDIDATES = 32
+# From this many articles to compare, the comparison runs in a process of its own, beside rendering.
+BACKGROUND_FROM = 200
 # Rows compared at once (memory: ROWS x articles floats).
 ROWS = 512
 # Characters of body text compared: the lede names the event; the rest only costs time.
@@ -109,7 +113,7 @@ def _tfidf(texts: list[str]):
 
 
 def same_story(entries: tuple[Entry, ...], cache_dir: Path | None = None,
-               stale_ok: bool = False) -> dict[str, tuple[Entry, ...]]:
+               stale_ok: bool = False) -> "SameStory":
     """For each article path, the other articles that report the same event (most similar first).
 
     Articles are compared within their language (Chinese in either script is one language):
@@ -118,36 +122,112 @@ def same_story(entries: tuple[Entry, ...], cache_dir: Path | None = None,
     With a cache_dir, a language whose articles are all unchanged (same content pages, same
     code) reuses the last answer: a layout or config edit does not redo the comparison. With
     stale_ok (serve's quick pass), the last answer is used even if articles changed since.
+
+    The answer is a mapping that may still be in the making: a large comparison runs in a forked
+    process while the build renders the pages that do not show same-story links.
     """
     groups: dict[str, list[Entry]] = {}
     for e in entries:
         groups.setdefault(e.lang.split("-")[0], []).append(e)
-    related: dict[str, tuple[Entry, ...]] = {}
+    known: dict[str, tuple[Entry, ...]] = {}
+    todo: dict[Path | None, tuple[Entry, ...]] = {}
     for language, members in sorted(groups.items()):
-        if cache_dir is None:
-            related.update(_same_story(tuple(members)))
+        path = cache_dir / f"{language}.json" if cache_dir is not None else None
+        saved = _load(path, tuple(members), stale_ok) if path is not None else None
+        if saved is None:
+            todo[path] = tuple(members)
         else:
-            related.update(_cached(cache_dir / f"{language}.json", tuple(members), stale_ok))
-    return related
+            known.update(saved)
+    return SameStory(known, todo)
 
 
-def _cached(path: Path, entries: tuple[Entry, ...], stale_ok: bool) -> dict[str, tuple[Entry, ...]]:
+class SameStory(Mapping):
+    """Article path -> its same-story articles. Comparisons still to do run in a forked process when
+    they are large (BACKGROUND_FROM articles); the first lookup waits for them."""
+
+    def __init__(self, known: dict[str, tuple[Entry, ...]], todo: dict[Path | None, tuple[Entry, ...]]):
+        self._known, self._todo = known, todo
+        self._job = None
+        if sum(map(len, todo.values())) >= BACKGROUND_FROM and (os.cpu_count() or 1) > 1:
+            context = multiprocessing.get_context("fork")  # the child inherits the entries: nothing pickled
+            receive, send = context.Pipe(duplex=False)
+            child = context.Process(target=_compare_in_child, args=(todo, send), daemon=True)
+            child.start()
+            send.close()
+            self._job = (child, receive)
+
+    def _answer(self) -> dict[str, tuple[Entry, ...]]:
+        if self._todo:
+            self._known.update(self._finish())
+            self._todo = {}
+        return self._known
+
+    def _finish(self) -> dict[str, tuple[Entry, ...]]:
+        paths = None
+        if self._job is not None:
+            child, receive = self._job
+            try:
+                paths = receive.recv()
+            except (EOFError, OSError):  # the child died: compare here instead
+                paths = None
+            child.join()
+        if paths is None:
+            paths = {str(cache): _as_paths(_same_story(members)) for cache, members in self._todo.items()}
+        answer: dict[str, tuple[Entry, ...]] = {}
+        for cache, members in self._todo.items():
+            found = paths[str(cache)]
+            if cache is not None:
+                _save(cache, members, found)
+            answer.update(_as_entries(found, members))
+        return answer
+
+    def __getitem__(self, path: str) -> tuple[Entry, ...]:
+        return self._answer()[path]
+
+    def __iter__(self):
+        return iter(self._answer())
+
+    def __len__(self) -> int:
+        return len(self._answer())
+
+
+def _compare_in_child(todo: dict[Path | None, tuple[Entry, ...]], send) -> None:
+    from .parallel import die_with_parent
+
+    die_with_parent()
+    send.send({str(cache): _as_paths(_same_story(members)) for cache, members in todo.items()})
+    send.close()
+
+
+def _as_paths(related: dict[str, tuple[Entry, ...]]) -> dict[str, list[str]]:
+    return {p: [o.path for o in others] for p, others in related.items()}
+
+
+def _as_entries(paths: dict[str, list[str]], entries: tuple[Entry, ...]) -> dict[str, tuple[Entry, ...]]:
+    by_path = {e.path: e for e in entries}
+    return {p: tuple(by_path[o] for o in others if o in by_path) for p, others in paths.items() if p in by_path}
+
+
+def _key(entries: tuple[Entry, ...]) -> str:
     key = hashlib.sha256(_SOURCE.encode())
     for e in entries:
         key.update(f"\0{e.path}\0{e.digest}".encode())
-    by_path = {e.path: e for e in entries}
+    return key.hexdigest()
+
+
+def _load(path: Path, entries: tuple[Entry, ...], stale_ok: bool) -> dict[str, tuple[Entry, ...]] | None:
     try:
         saved = json.loads(path.read_text(encoding="utf-8"))
-        if saved["key"] == key.hexdigest() or stale_ok:
-            return {p: tuple(by_path[o] for o in others if o in by_path) for p, others in saved["related"].items()
-                    if p in by_path}
+        if saved["key"] == _key(entries) or stale_ok:
+            return _as_entries(saved["related"], entries)
     except (OSError, ValueError, KeyError):
         pass
-    related = _same_story(entries)
+    return None
+
+
+def _save(path: Path, entries: tuple[Entry, ...], related: dict[str, list[str]]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(path, json.dumps({"key": key.hexdigest(), "related": {p: [o.path for o in others] for p, others
-                                                                       in related.items()}}).encode("utf-8"))
-    return related
+    atomic_write(path, json.dumps({"key": _key(entries), "related": related}).encode("utf-8"))
 
 
 def _nearest(vectors, keep: int) -> tuple[np.ndarray, np.ndarray]:

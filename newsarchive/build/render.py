@@ -158,7 +158,7 @@ class Renderer:
     def __init__(self, site: Site, config: SiteConfig, env: jinja2.Environment, assets: Assets,
                  related: dict | None = None, memo=None):
         self.site, self.config, self.env, self.assets = site, config, env, assets
-        self.related = related or {}
+        self.related = related if related is not None else {}  # may still be in the making: look up late
         self.memo = memo  # a memo.Memo: pages whose inputs did not change come from the last site
         self.outlet_of = {g.name: g for g in site.outlets}
         self.tag_of = {g.name: g for g in site.tags}

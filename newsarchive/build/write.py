@@ -1,15 +1,18 @@
 """Write: pages -> site/, staged beside the old site and swapped in whole.
 
-The new site is written to `.site-new-<pid>` next to `site/`; only when every file is
-there does it replace `site/` (old moved aside, new renamed in, old removed). A
-failure leaves the last good site in place. A path written twice is refused.
+The new site is written to `.site-new-<pid>` next to `site/` while it is being rendered (a
+writer thread puts each page on disk as it comes, so disk time overlaps rendering); only when
+every file is there does it replace `site/` in one atomic exchange. A failure leaves the last
+good site in place. A path written twice is refused.
 """
 from __future__ import annotations
 
 import ctypes
 import errno
 import os
+import queue
 import shutil
+import threading
 from pathlib import Path
 
 
@@ -17,25 +20,73 @@ class DoubleWrite(Exception):
     pass
 
 
-def stage(site: Path, pages: dict[str, bytes | Path]) -> Path:
-    """Write every page into a new staging folder: bytes are written, a Path (a file of the last
-    site, or of a cache) is hard-linked - the same bytes without copying them."""
-    staging = site.parent / f".site-new-{os.getpid()}"
-    if staging.exists():
-        shutil.rmtree(staging)
-    made: set[Path] = set()
-    for rel_path in sorted(pages):
-        target = staging / rel_path
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        data = pages[rel_path]
-        if isinstance(data, Path):
-            _link(data, target)
-            continue
-        with open(target, "xb") as fh:  # 'x': a path written twice is an error, not an overwrite
-            fh.write(data)
-    return staging
+class Staging:
+    """The next site, being written. add() every file, then commit(); leaving the `with` block
+    without commit() (an error on the way) removes it and keeps the last site.
+
+    A file is bytes (written) or a Path (a file of the last site or of a cache, hard-linked:
+    the same bytes without copying them).
+    """
+
+    def __init__(self, site: Path):
+        self.site = site
+        self.folder = site.parent / f".site-new-{os.getpid()}"
+        self.paths: set[str] = set()
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._error: BaseException | None = None
+        self._writer = threading.Thread(target=self._write_all, name="site-writer", daemon=True)
+
+    def __enter__(self) -> "Staging":
+        remove_stale(self.site)
+        self.folder.mkdir(parents=True)
+        self._writer.start()
+        return self
+
+    def add(self, rel_path: str, data: bytes | Path) -> None:
+        if rel_path in self.paths:
+            raise DoubleWrite(f"two pages want {rel_path}")
+        if self._error is not None:
+            raise self._error
+        self.paths.add(rel_path)
+        self._queue.put((rel_path, data))
+
+    def commit(self) -> None:
+        self._finish()
+        swap(self.site, self.folder)
+
+    def __exit__(self, *exc) -> None:
+        if self._writer.is_alive():
+            self._finish(raise_error=False)
+        if self.folder.exists():
+            shutil.rmtree(self.folder)
+
+    def _finish(self, raise_error: bool = True) -> None:
+        self._queue.put(None)
+        self._writer.join()
+        if raise_error and self._error is not None:
+            raise self._error
+
+    def _write_all(self) -> None:
+        made: set[Path] = set()
+        while (item := self._queue.get()) is not None:
+            if self._error is not None:
+                continue  # drain: the build will fail at its next add() or at commit()
+            try:
+                target = self.folder / item[0]
+                if target.parent not in made:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    made.add(target.parent)
+                _put(item[1], target)
+            except BaseException as exc:  # noqa: B036 - handed to the building thread
+                self._error = exc
+
+
+def _put(data: bytes | Path, target: Path) -> None:
+    if isinstance(data, Path):
+        _link(data, target)
+        return
+    with open(target, "xb") as fh:  # 'x': a path written twice is an error, not an overwrite
+        fh.write(data)
 
 
 def _link(source: Path, target: Path) -> None:
@@ -82,13 +133,3 @@ def remove_stale(site: Path) -> None:
     for leftover in site.parent.glob(".site-*-*"):
         if leftover.is_dir() and not leftover.is_symlink():
             shutil.rmtree(leftover)
-
-
-def write_site(site: Path, pages: dict[str, bytes | Path]) -> None:
-    remove_stale(site)
-    staging = stage(site, pages)
-    try:
-        swap(site, staging)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging)
