@@ -11,7 +11,21 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 SCALE = REPO.parent / "shared" / "scale"
 
+# The peer builds the same kinds of pages as newsarchive: articles, home, one list per outlet
+# and per tag (50 to a page), feeds and a sitemap (Hugo has no month archives).
 HUGO_CONFIG = """baseURL = "http://localhost:1313/"
+title = "bench"
+disableKinds = ["robotsTXT"]
+[taxonomies]
+tag = "tags"
+outlet = "outlet"
+[pagination]
+pagerSize = 50
+[markup.goldmark.renderer]
+unsafe = true
+"""
+# Articles and home only (what earlier runs of the benchmarks compared against).
+HUGO_CONFIG_ARTICLES_ONLY = """baseURL = "http://localhost:1313/"
 title = "bench"
 disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404"]
 [markup.goldmark.renderer]
@@ -53,10 +67,10 @@ def ingest(tmp: Path, limit: int = 0) -> Path:
     return root
 
 
-def hugo_site(tmp: Path, content: Path) -> Path:
-    site = tmp / "hugo"
+def hugo_site(tmp: Path, content: Path, config: str = HUGO_CONFIG, name: str = "hugo") -> Path:
+    site = tmp / name
     (site / "layouts").mkdir(parents=True)
-    (site / "hugo.toml").write_text(HUGO_CONFIG)
+    (site / "hugo.toml").write_text(config)
     for name, text in HUGO_LAYOUTS.items():
         (site / "layouts" / name).parent.mkdir(parents=True, exist_ok=True)
         (site / "layouts" / name).write_text(text)
