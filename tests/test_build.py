@@ -3,6 +3,7 @@ import json
 import posixpath
 import re
 import shutil
+import threading
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import unquote
@@ -14,7 +15,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from newsarchive import check
 from newsarchive import archive as arc
-from newsarchive.build import build
+from newsarchive.build import build, hot
 from newsarchive.build.render import rel
 
 from .conftest import REPO, copy_tree, run_cli
@@ -194,3 +195,48 @@ def test_relative_links_are_posix_relpath(source, target):
     from_path, to_path = "/".join(source), "/".join(target)
     expected = posixpath.relpath(to_path, posixpath.dirname(from_path) or ".")
     assert unquote(rel(from_path, to_path)) == expected
+
+
+def test_hot_pass_replaces_only_what_an_edit_touches(built, tmp_path):
+    """serve's hot pass: the edited article and the lists showing it are replaced in place, each as a
+    full build writes it; only same-story links and the search index wait for the full build, which
+    then equals a clean build (also after the edit is reverted: no stale key vouches for a file)."""
+    root = tmp_path / "hot"
+    shutil.copytree(built, root)
+    build(root)  # the copy has a new path: one full build records its page keys
+    lock = threading.Lock()
+    before = _files(root / "site")
+    page = sorted((root / "content").rglob("*.md"))[0]
+    original = page.read_text(encoding="utf-8")
+    page.write_text(original.replace('title: "', 'title: "EDITED ', 1), encoding="utf-8")
+    report = hot(root, {page}, lock)
+    assert report is not None and not report.skipped
+    after = _files(root / "site")
+    clean = _clean_build(root, tmp_path / "clean1")
+    written = {k for k in after if after[k] != before.get(k)}
+    article = "articles/" + page.relative_to(root / "content").with_suffix(".html").as_posix()
+    assert {article, "index.html", "feed.xml"} <= written
+    assert all(after[k] == clean[k] for k in written)
+    stale = {k for k in after if after[k] != clean.get(k)}
+    assert stale - {article} and all(k.startswith(("search/", "articles/")) for k in stale)
+    assert all(b"EDITED" in clean[k] and b"EDITED" not in after[k] for k in stale if k.startswith("articles/"))
+    page.write_text(original, encoding="utf-8")  # reverted: the files the hot pass wrote must not be kept
+    build(root)
+    assert _files(root / "site") == before
+    page.write_text(original.replace('title: "', 'title: "EDITED ', 1), encoding="utf-8")
+    hot(root, {page}, lock)
+    build(root)
+    assert _files(root / "site") == clean
+
+
+def test_hot_pass_declines_what_changes_the_whole_site(built, tmp_path):
+    """A new article changes counts every page shows: the hot pass leaves it to a quick build."""
+    root = tmp_path / "hot2"
+    shutil.copytree(built, root)
+    build(root)
+    page = sorted((root / "content").rglob("*.md"))[0]
+    twin = page.with_name("twin.md")
+    twin.write_text(page.read_text(encoding="utf-8"), encoding="utf-8")
+    before = _files(root / "site")
+    assert hot(root, {twin}, threading.Lock()) is None
+    assert _files(root / "site") == before

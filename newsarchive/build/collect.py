@@ -1,6 +1,7 @@
 """Gather: content/ -> everything the site knows before a page is written (articles, taxonomies)."""
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -26,7 +27,7 @@ class Entry:
     summary: str | None = None
     source: dict = field(default_factory=dict, compare=False, hash=False)
     cleaning: dict = field(default_factory=dict, compare=False, hash=False)
-    digest: str = ""          # sha256 of the content page: what a rebuild compares
+    digest: str = ""          # of the content page's path and text: what a rebuild compares (see _digest)
 
     @property
     def sort_key(self) -> tuple:
@@ -37,6 +38,7 @@ class Entry:
         return (self.date[:4], self.date[5:7]) if self.date else None
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def instant(date: str | None) -> float:
     """Seconds since the epoch, for ordering; undated articles sort last."""
     if not date:
@@ -89,15 +91,29 @@ def _groups(entries: list[Entry], key) -> tuple[Group, ...]:
     return tuple(Group(name, slugs[name], tuple(members[name])) for name in sorted(members))
 
 
-# Content pages already parsed in this process, by archive root and file, checked by content digest:
-# serve builds again and again in one process, and parsing front matter is most of gathering.
-_PARSED: dict[Path, dict[Path, Entry]] = {}
+# What the last collect() in this process found, per archive root: each content page parsed (checked
+# by content digest before it is used again) and the pages left out. serve builds again and again
+# in one process, and parsing front matter is most of gathering.
+@dataclass(frozen=True)
+class _Gathered:
+    entries: dict[Path, Entry]
+    problems: tuple[tuple[str, str], ...]
+
+
+_PARSED: dict[Path, _Gathered] = {}
+
+
+def _digest(path: Path, text: str) -> str:
+    """One string standing for a content page's place and text (two pages with one digest are one
+    page): page keys and caches spell an article by it alone."""
+    return hashlib.sha256(f"{path}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def _entry(root: Path, path: Path) -> Entry:
     text = path.read_text(encoding="utf-8")
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    known = _PARSED.get(root, {}).get(path)
+    digest = _digest(path.relative_to(root), text)
+    last = _PARSED.get(root)
+    known = last.entries.get(path) if last else None
     if known is not None and known.digest == digest:
         return known
     return _parse(root, path, text, digest)
@@ -121,18 +137,44 @@ def _parse(root: Path, path: Path, text: str, digest: str) -> Entry:
 
 def collect(root: Path) -> Site:
     """Read every content page; a page that cannot be read is reported and left out."""
-    entries, problems = [], []
     content = root / "content"
     parsed: dict[Path, Entry] = {}
+    problems = []
     for path in sorted(content.rglob("*.md")) if content.is_dir() else []:
         try:
             parsed[path] = _entry(root, path)
-            entries.append(parsed[path])
         except (OSError, UnicodeDecodeError, ValueError) as exc:
             problems.append((path.relative_to(root).as_posix(), str(exc)))
-    _PARSED[root] = parsed  # only what exists now: deleted pages are forgotten
-    entries.sort(key=lambda e: e.sort_key)
+    _PARSED[root] = _Gathered(parsed, tuple(problems))  # only what exists now: deleted pages are forgotten
+    return _assemble(parsed.values(), tuple(problems))
+
+
+def collect_changed(root: Path, changed: set[Path]) -> Site | None:
+    """The last collect() with only the `changed` content pages read again (serve's hot pass, told
+    by the file watcher what changed); a full collect() when this process has not collected root
+    yet. None when a page is left out (a full build names every such page)."""
+    last = _PARSED.get(root)
+    if last is None:
+        site = collect(root)
+        return None if site.problems else site
+    if last.problems:
+        return None
+    parsed = dict(last.entries)
+    for path in changed:
+        if not path.is_file():
+            parsed.pop(path, None)
+            continue
+        try:
+            parsed[path] = _entry(root, path)
+        except (OSError, UnicodeDecodeError, ValueError):
+            return None
+    _PARSED[root] = _Gathered(parsed, ())
+    return _assemble(parsed.values(), ())
+
+
+def _assemble(found, problems: tuple[tuple[str, str], ...]) -> Site:
+    entries = sorted(found, key=lambda e: e.sort_key)
     months = _groups(entries, lambda e: [f"{e.date[:4]}-{e.date[5:7]}"] if e.date else [])
     months = tuple(sorted(months, key=lambda g: g.name, reverse=True))
     return Site(entries=tuple(entries), outlets=_groups(entries, lambda e: [e.outlet]),
-                tags=_groups(entries, lambda e: e.tags), months=months, problems=tuple(problems))
+                tags=_groups(entries, lambda e: e.tags), months=months, problems=problems)

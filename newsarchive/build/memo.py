@@ -4,9 +4,10 @@ site instead of being rendered again, across runs.
 A page's key hashes everything it is made of: the site-wide part (the code, layouts, static files,
 config, and the few site facts every page shows - article and outlet counts, outlet and tag slugs)
 and the page's own inputs (template, path, language, and its context, where an article stands for
-its content page's digest). The keys of the site last written are kept in
+its content page's digest, which covers its path). The keys of the site last written are kept in
 `.newsarchive-cache/pages.json`; a page whose key matches, and whose file is still in site/, is
-hard-linked into the new site (site files are never changed in place, only replaced whole).
+hard-linked into the new site (site files are never changed in place, only replaced whole; serve's
+hot pass replaces single files by rename, with the keys removed from disk until it is done).
 """
 from __future__ import annotations
 
@@ -21,43 +22,87 @@ from .collect import Entry, Group
 MANIFEST = "pages.json"
 
 
-def fingerprint(value):
-    """A hashable, repr-stable stand-in for a page's context value."""
+def fingerprint(value, groups: dict[int, str] | None = None) -> str:
+    """A page's context value spelled out as a string that changes whenever what the page shows can:
+    an article stands for its path and content digest, a group for a digest of its members (once per
+    build when `groups`, id -> digest, is given: index pages show every group). Every piece carries
+    its type and strings their length, so two different contexts never spell the same."""
+    parts: list[str] = []
+    _spell(value, parts, {} if groups is None else groups)
+    return "".join(parts)
+
+
+def _spell(value, parts: list[str], groups: dict[int, str]) -> None:
     if isinstance(value, Entry):
-        return ("entry", value.path, value.digest)
-    if isinstance(value, Group):
-        return ("group", value.name, value.slug, tuple((e.path, e.digest) for e in value.entries))
-    if isinstance(value, (list, tuple)):
-        return tuple(fingerprint(v) for v in value)
-    if isinstance(value, dict):
-        return tuple(sorted((k, fingerprint(v)) for k, v in value.items()))
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    if is_dataclass(value):
-        return (type(value).__name__, tuple((f.name, fingerprint(getattr(value, f.name))) for f in fields(value)))
-    raise TypeError(f"no fingerprint for {type(value).__name__}: a page input the cache cannot see")
+        parts.append(f"E{value.digest}")  # the page's path and text
+    elif isinstance(value, Group):
+        if id(value) not in groups:
+            groups[id(value)] = _members(value)
+        parts.append(f"G{len(value.name)}:{value.name}{len(value.slug)}:{value.slug}{groups[id(value)]}")
+    elif isinstance(value, (list, tuple)):
+        parts.append("[")
+        for v in value:
+            _spell(v, parts, groups)
+        parts.append("]")
+    elif isinstance(value, dict):
+        parts.append("{")
+        for k in sorted(value):
+            _spell(k, parts, groups)
+            _spell(value[k], parts, groups)
+        parts.append("}")
+    elif isinstance(value, str):
+        parts.append(f"S{len(value)}:{value}")
+    elif value is None or isinstance(value, (int, float, bool)):
+        parts.append(f"V{value!r}\0")
+    elif is_dataclass(value):
+        parts.append(f"D{type(value).__name__}(")
+        for f in fields(value):
+            _spell(f.name, parts, groups)
+            _spell(getattr(value, f.name), parts, groups)
+        parts.append(")")
+    else:
+        raise TypeError(f"no fingerprint for {type(value).__name__}: a page input the cache cannot see")
+
+
+def _members(group: Group) -> str:
+    h = hashlib.sha256()
+    for e in group.entries:
+        h.update(e.digest.encode())
+    return h.hexdigest()
 
 
 class Memo:
-    def __init__(self, site: Path, cache_dir: Path, site_key: str):
+    """carry: the pages not looked at stay recorded as they were (serve's hot pass, which renders
+    only what an edit touched and leaves every other file of site/ in place)."""
+
+    def __init__(self, site: Path, cache_dir: Path, site_key: str, carry: bool = False):
         self.site, self.path, self.site_key = site, cache_dir / MANIFEST, site_key
         self.before: dict[str, str] = {}
-        self.now: dict[str, str] = {}
         try:
             saved = json.loads(self.path.read_text(encoding="utf-8"))
             if saved["site_key"] == site_key and site.is_dir():
                 self.before = saved["pages"]
         except (OSError, ValueError, KeyError):
             pass
+        self.now: dict[str, str] = dict(self.before) if carry else {}
+        self._groups: dict[int, str] = {}  # the site's groups, by id: they live as long as this build
 
     def key(self, *inputs) -> str:
-        return hashlib.sha256(repr((self.site_key, fingerprint(inputs))).encode("utf-8")).hexdigest()[:32]
+        text = self.site_key + fingerprint(inputs, self._groups)
+        return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
     def reuse(self, path: str, key: str) -> Path | None:
         """The last site's file for path when its key is unchanged (the key is recorded either way)."""
         self.now[path] = key
         old = self.site / path
         return old if self.before.get(path) == key and old.is_file() else None
+
+    def forget(self, path: str) -> None:
+        self.now.pop(path, None)
+
+    def drop_saved(self) -> None:
+        """Before site/ files are replaced in place: no recorded key may vouch for a file being changed."""
+        self.path.unlink(missing_ok=True)
 
     def save(self) -> None:
         """After the new site is in place: its keys become the ones to compare with."""
@@ -74,7 +119,7 @@ def site_key(code_dir: Path, layout_files: tuple, assets: dict[str, str], config
             h.update(f"\0{path}\0".encode() + path.read_bytes())
     h.update(repr(layout_files).encode())
     h.update(repr(sorted(assets.items())).encode())
-    h.update(repr(fingerprint(config)).encode())
+    h.update(fingerprint(config).encode("utf-8", "surrogatepass"))
     h.update(repr((len(site.entries), len(site.outlets), [(g.name, g.slug) for g in site.outlets],
                    [(g.name, g.slug) for g in site.tags])).encode())
     return h.hexdigest()

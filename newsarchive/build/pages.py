@@ -5,6 +5,7 @@ from pathlib import Path
 
 from . import parallel
 from .feeds import atom, robots, sitemap
+from .collect import Entry
 from .render import Renderer, groups_by_year
 from .search import search_files
 
@@ -68,3 +69,13 @@ def all_pages(r: Renderer, search_cache: Path | None, kept_search: Path | None =
             path = file.relative_to(kept_search).as_posix()
             if file.is_file() and path not in made:  # search/index.html is a page: made new above
                 yield path, file
+
+
+def pages_showing(r: Renderer, entries: tuple[Entry, ...]):
+    """serve's hot pass: every page but the articles (lists, feeds: their memo keys tell which show a
+    changed article), and the article pages of `entries` only."""
+    for producer in PRODUCERS:
+        if producer is not articles:
+            yield from producer(r)
+    for e in entries:
+        yield r.reused_article(e) or r.render_article(e)

@@ -215,10 +215,24 @@ def _key(entries: tuple[Entry, ...]) -> str:
     return key.hexdigest()
 
 
+# Answers read from the cache in this process, by file, with the file's (mtime, size) when read:
+# serve's hot pass takes the last answer on every edit, and parsing it was a fifth of that pass.
+_READ: dict[Path, tuple[tuple[int, int], dict]] = {}
+
+
+def _read(path: Path) -> dict:
+    stat = path.stat()
+    known = _READ.get(path)
+    if known is None or known[0] != (stat.st_mtime_ns, stat.st_size):
+        known = ((stat.st_mtime_ns, stat.st_size), json.loads(path.read_text(encoding="utf-8")))
+        _READ[path] = known
+    return known[1]
+
+
 def _load(path: Path, entries: tuple[Entry, ...], stale_ok: bool) -> dict[str, tuple[Entry, ...]] | None:
     try:
-        saved = json.loads(path.read_text(encoding="utf-8"))
-        if saved["key"] == _key(entries) or stale_ok:
+        saved = _read(path)
+        if stale_ok or saved["key"] == _key(entries):
             return _as_entries(saved["related"], entries)
     except (OSError, ValueError, KeyError):
         pass

@@ -133,3 +133,26 @@ def remove_stale(site: Path) -> None:
     for leftover in site.parent.glob(".site-*-*"):
         if leftover.is_dir() and not leftover.is_symlink():
             shutil.rmtree(leftover)
+
+
+def replace_in_place(site: Path, pages: dict[str, bytes], gone: list[str]) -> int:
+    """serve's hot pass: each changed file of site/ replaced whole (written beside it, renamed over
+    it: a reader has the old file or the new), `gone` files removed. Files whose bytes did not change
+    are left alone. Returns how many files changed."""
+    changed = 0
+    for rel_path, data in sorted(pages.items()):
+        target = site / rel_path
+        try:
+            if target.read_bytes() == data:
+                continue
+        except OSError:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.new")
+        with open(temporary, "wb") as fh:
+            fh.write(data)
+        os.replace(temporary, target)
+        changed += 1
+    for rel_path in gone:
+        (site / rel_path).unlink(missing_ok=True)
+        changed += 1
+    return changed
