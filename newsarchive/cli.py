@@ -97,30 +97,14 @@ def cmd_pack(archive: arc.Archive, output: Path | None) -> int:
 
 
 def cmd_serve(archive: arc.Archive, host: str, port: int) -> int:
-    import jinja2
-
-    from .build import build
-    from .build.search.pagefind import PagefindError
-    from .serve import serve
-    from .serve.server import LeftOut
+    from .serve import passes, serve
 
     def run_ingest():
         ingest.run(archive, [], _rules(archive))
 
-    def run_build(quick: bool = False):
-        try:
-            report = build(archive.root, quick=quick)
-        except jinja2.TemplateError as exc:
-            return _layout_error(exc)
-        except (InputError, PagefindError) as exc:
-            return str(exc)
-        if report.skipped:
-            return False
-        if report.problems:
-            return LeftOut("; ".join(f"{p}: {r}" for p, r in report.problems))
-        return None
-
-    serve(archive.root, PROJECT_DIR, host, port, run_ingest, run_build)
+    serve(archive.root, PROJECT_DIR, host, port, run_ingest, lambda quick=False: passes.run_build(archive.root, quick),
+          run_hot=lambda changed, lock: passes.run_hot(archive.root, changed, lock),
+          start_full=lambda: passes.start_catch_up(archive.root), full_answer=passes.catch_up_answer)
     return 0
 
 

@@ -103,3 +103,46 @@ def test_a_failed_build_shows_the_overlay_and_does_not_reload(tmp_path):
     channel = _Recorder()
     Rebuilder(tmp_path, REPO, channel, lambda: None, lambda quick=False: "layout error: x").once({"layouts"})
     assert channel.events == [("error-message", "layout error: x")]
+
+
+def test_content_edits_take_the_hot_pass_and_a_new_change_stops_the_full_build(tmp_path):
+    """Only content pages changed: the hot pass alone, the pages reload; when it declines, a quick
+    build. The full build runs in a child process, killed when the next change arrives."""
+    from newsarchive.serve.server import HOT_DECLINED, Rebuilder
+
+    channel = _Recorder()
+    calls, children = [], []
+
+    def start_full():
+        children.append(subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"]))
+        return children[-1]
+
+    hot_answers = iter([None, HOT_DECLINED])
+    rebuilder = Rebuilder(tmp_path, REPO, channel, lambda: None,
+                          lambda quick=False: calls.append(("build", quick)),
+                          run_hot=lambda changed: calls.append(("hot", sorted(changed))) or next(hot_answers),
+                          start_full=start_full, full_answer=lambda proc: proc.wait() and None)
+    edited = tmp_path / "content" / "a.md"
+    rebuilder.once({"content"}, {edited})
+    assert calls == [("hot", [edited])] and channel.events[-1] == ("reload", "")
+    assert children[0].poll() is None  # the full build is under way
+    rebuilder.once({"content"}, {edited})
+    assert children[0].wait(timeout=10) == -9  # stopped by the newer change
+    assert calls[1:] == [("hot", [edited]), ("build", True)]  # declined: a quick build instead
+    rebuilder.once({"layouts"})
+    assert calls[3:] == [("build", True)] and children[1].wait(timeout=10) == -9
+    rebuilder._stop_full()
+    assert children[2].wait(timeout=10) == -9
+
+
+def test_the_full_build_child_answers_like_an_in_process_build(seed_root, tmp_path):
+    from newsarchive.serve import passes
+
+    root = tmp_path / "a"
+    copy_tree(seed_root, root)
+    assert passes.catch_up_answer(passes.start_catch_up(root)) is None
+    assert (root / "site" / "search" / "meta.js").is_file()
+    (root / "layouts").mkdir()
+    (root / "layouts" / "article.html").write_text("{% block main %}{{ broken( }}{% endblock %}", encoding="utf-8")
+    answer = passes.catch_up_answer(passes.start_catch_up(root))
+    assert isinstance(answer, str) and answer.startswith("layout error") and "article.html" in answer

@@ -1,8 +1,9 @@
 """The preview server: HTTP over site/, a reload channel (server-sent events), a watcher that rebuilds.
 
-site/ is replaced whole by each build (an atomic directory exchange), so a request never sees a
-half-built site. Build errors are printed and pushed to open pages as an overlay; the server keeps
-running and recovers on the next good build.
+A build replaces site/ whole (an atomic directory exchange); serve's hot pass replaces single files
+holding the site lock, under which requests read files: a request never sees a half-built site.
+Build errors are printed and pushed to open pages as an overlay; the server keeps running and
+recovers on the next good build.
 """
 from __future__ import annotations
 
@@ -18,10 +19,13 @@ from ..archive import is_inside
 from . import changes
 
 RELOAD_JS = (Path(__file__).parent / "reload.js").read_bytes()
-# Quiet time after the last file event before a rebuild starts (editors write in bursts).
-DEBOUNCE_SECONDS = 0.15
+# Quiet time after the last file event before a rebuild starts (an editor's save is a burst of
+# events a few milliseconds apart).
+DEBOUNCE_SECONDS = 0.05
 # Folders of the archive root whose changes are watched.
 WATCHED = ("sources", "content", "layouts", "rules", "static")
+# What a hot pass answers when it cannot do the change alone (a quick build must).
+HOT_DECLINED = "hot pass declined"
 # Seconds between keep-alive comments on the event stream.
 KEEPALIVE_SECONDS = 15
 
@@ -54,7 +58,7 @@ class Channel:
                 q.put((event, data))
 
 
-def make_handler(site: Path, channel: Channel):
+def make_handler(site: Path, channel: Channel, lock: threading.Lock):
     class Handler(http.server.SimpleHTTPRequestHandler):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, directory=str(site), **kwargs)
@@ -70,11 +74,17 @@ def make_handler(site: Path, channel: Channel):
             path = Path(self.translate_path(self.path))
             if path.is_dir():
                 path = path / "index.html"
-            if path.suffix == ".html" and path.is_file():
-                html = path.read_bytes().replace(
-                    b"</body>", b'<script src="/__newsarchive/reload.js" defer></script></body>', 1)
-                return self._send(200, "text/html; charset=utf-8", html)
-            return super().do_GET()
+            with lock:  # a hot pass replaces files under it
+                try:
+                    body = path.read_bytes() if path.is_file() else None
+                except OSError:
+                    body = None
+            if body is None:
+                return super().do_GET()  # a folder listing or 404
+            if path.suffix == ".html":
+                body = body.replace(b"</body>", b'<script src="/__newsarchive/reload.js" defer></script></body>', 1)
+                return self._send(200, "text/html; charset=utf-8", body)
+            return self._send(200, self.guess_type(str(path)), body)
 
         def _send(self, status, kind, body):
             self.send_response(status)
@@ -129,20 +139,32 @@ def announce(channel: Channel, outcome) -> bool:
 
 
 class Rebuilder:
-    """Collects file events, waits for quiet, then runs the work the changes need."""
+    """Collects file events, waits for quiet, then runs the work the changes need.
 
-    def __init__(self, root: Path, project: Path, channel: Channel, run_ingest, run_build):
+    Each change gets a fast pass whose pages reload at once - the hot pass when only content pages
+    changed (run_hot), else a quick build - then a full build brings the search index and
+    same-story links up to date: in a child process (start_full) that the next change stops, or,
+    without start_full, in this thread.
+    """
+
+    def __init__(self, root: Path, project: Path, channel: Channel, run_ingest, run_build,
+                 run_hot=None, start_full=None, full_answer=None):
         self.root, self.project, self.channel = root, project, channel
-        self.run_ingest, self.run_build = run_ingest, run_build
+        self.run_ingest, self.run_build, self.run_hot = run_ingest, run_build, run_hot
+        self.start_full, self.full_answer = start_full, full_answer
         self.pending: set[str] = set()
+        self.pending_content: set[Path] = set()
         self.lock = threading.Lock()
         self.wake = threading.Event()
+        self.full = None  # the full build's child process, while it runs
 
     def notice(self, path: str) -> None:
         kind = changes.classify(self.root, Path(path), self.project)
         if kind:
             with self.lock:
                 self.pending.add(kind)
+                if kind == changes.CONTENT:
+                    self.pending_content.add(Path(path))
             self.wake.set()
 
     def loop(self) -> None:
@@ -151,15 +173,21 @@ class Rebuilder:
             time.sleep(DEBOUNCE_SECONDS)
             with self.lock:
                 kinds, self.pending = self.pending, set()
+                content, self.pending_content = self.pending_content, set()
                 self.wake.clear()
             if kinds:
-                self.once(kinds)
+                self.once(kinds, content)
 
-    def once(self, kinds: set[str]) -> None:
-        """A quick build first (the open pages reload at once), then a full one for what it kept old."""
+    def once(self, kinds: set[str], content: set[Path] = frozenset()) -> None:
+        """A fast pass first (the open pages reload at once), then a full one for what it kept old."""
         ingest, _rebuild, css_only = changes.plan(kinds)
+        self._stop_full()
         started = time.perf_counter()
-        outcome = self._build(ingest=ingest, quick=True)
+        outcome = HOT_DECLINED
+        if kinds == {changes.CONTENT} and self.run_hot is not None:
+            outcome = self._run(lambda: self.run_hot(content))
+        if outcome == HOT_DECLINED:
+            outcome = self._run(lambda: self._ingest_then(quick=True) if ingest else self.run_build(quick=True))
         if outcome is False:  # nothing the site shows changed
             return
         if isinstance(outcome, str):
@@ -169,31 +197,59 @@ class Rebuilder:
         self.channel.send("ok")
         self.channel.send("css" if css_only else "reload")
         announce(self.channel, outcome)  # after the reload: reconnecting pages get a left-out overlay
+        self._start_full()
+
+    def _start_full(self) -> None:
         started = time.perf_counter()
-        if not announce(self.channel, self._build(ingest=False, quick=False)):
+        if self.start_full is None:
+            self._full_done(self._run(lambda: self.run_build(quick=False)), started)
+            return
+        self.full = proc = self.start_full()
+        threading.Thread(target=lambda: self._full_done(self.full_answer(proc), started, proc), daemon=True).start()
+
+    def _full_done(self, outcome, started: float, proc=None) -> None:
+        if proc is not None and proc is not self.full:
+            return  # stopped for a newer change
+        if not announce(self.channel, outcome):
             print(f"serve: search index and same-story links up to date in {time.perf_counter() - started:.2f} s",
                   file=sys.stderr)
 
-    def _build(self, ingest: bool, quick: bool):
+    def _stop_full(self) -> None:
+        """A change arrived: the full build in progress is out of date; stop it (a build killed at any
+        point leaves the last complete site)."""
+        proc, self.full = self.full, None
+        if proc is not None and proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+    def _ingest_then(self, quick: bool):
+        self.run_ingest()
+        return self.run_build(quick=quick)
+
+    @staticmethod
+    def _run(work):
         try:
-            if ingest:
-                self.run_ingest()
-            return self.run_build(quick=quick)
+            return work()
         except Exception as exc:  # noqa: BLE001 - a broken layout or rule must not stop the server
             return f"{type(exc).__name__}: {exc}"
 
 
-def serve(root: Path, project: Path, host: str, port: int, run_ingest, run_build, ready=None) -> None:
+def serve(root: Path, project: Path, host: str, port: int, run_ingest, run_build, ready=None,
+          run_hot=None, start_full=None, full_answer=None) -> None:
     """Serve until interrupted. run_build(quick=False) returns None when it built, False when nothing
-    changed, LeftOut when it built without some pages, or an error message (quick: see build.build)."""
+    changed, LeftOut when it built without some pages, or an error message (quick: see build.build).
+    run_hot(changed content pages, site lock) answers the same, or HOT_DECLINED; start_full() starts
+    a full build in a child process and full_answer(child) waits for its answer (see Rebuilder)."""
     from watchdog.events import FileSystemEventHandler
     from watchdog.observers import Observer
 
     channel = Channel()
+    site_lock = threading.Lock()
     announce(channel, run_build())
     site = root / "site"
     site.mkdir(exist_ok=True)
-    rebuilder = Rebuilder(root, project, channel, run_ingest, run_build)
+    hot = (lambda changed: run_hot(changed, site_lock)) if run_hot else None
+    rebuilder = Rebuilder(root, project, channel, run_ingest, run_build, hot, start_full, full_answer)
 
     class Watch(FileSystemEventHandler):
         adopt = None
@@ -226,7 +282,7 @@ def serve(root: Path, project: Path, host: str, port: int, run_ingest, run_build
     Watch.adopt = staticmethod(lambda path: watch(path) if path.parent == root and path.name in WATCHED else None)
     observer.start()
     threading.Thread(target=rebuilder.loop, daemon=True).start()
-    server = http.server.ThreadingHTTPServer((host, port), make_handler(site, channel))
+    server = http.server.ThreadingHTTPServer((host, port), make_handler(site, channel, site_lock))
     server.daemon_threads = True
     print(f"serve: http://{host}:{server.server_address[1]}/ (Ctrl-C to stop)", flush=True)
     if ready:
