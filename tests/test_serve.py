@@ -42,10 +42,14 @@ def test_edits_reach_the_open_page(server, tmp_path):
         page = b.new_page()
         page.goto(base + quote(article))
         page.wait_for_timeout(500)  # the reload channel connects
+        page.evaluate("window.beforeTheEdit = true")  # gone if the page is navigated again
         # 1. A content edit: the open page shows the new title by itself.
         content.write_text(content.read_text(encoding="utf-8").replace('title: "', 'title: "改過的標題 ', 1),
                            encoding="utf-8")
         page.wait_for_function("document.querySelector('h1').textContent.includes('改過的標題')", timeout=TIMEOUT_MS)
+        # Swapped in without a navigation (the reader keeps their place), the page's own script run again.
+        assert page.evaluate("window.beforeTheEdit") is True
+        page.wait_for_function("document.querySelector('time[datetime]').title !== ''", timeout=TIMEOUT_MS)
         # 2. A layout edit (the archive's own layouts/ override the project's).
         (root / "layouts").mkdir()
         layout = (REPO / "layouts" / "article.html").read_text(encoding="utf-8")

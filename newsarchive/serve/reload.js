@@ -14,7 +14,33 @@
     box.textContent = "Build error — the last good site is shown.\n\n" + message;
   }
   var source = new EventSource("/__newsarchive/events");
-  source.addEventListener("reload", function () { location.reload(); });
+  // A rebuilt page is fetched and swapped in without a navigation when it loads the same styles and
+  // scripts (an edit's usual case: quicker, and the reader keeps their place); else a full reload.
+  function resources(doc) {
+    return Array.prototype.map.call(doc.querySelectorAll("link[rel=stylesheet], script[src]"), function (el) {
+      return (el.type || "") + " " + (el.getAttribute("href") || el.getAttribute("src"));
+    }).filter(function (key) { return key.indexOf("/__newsarchive/") < 0; }).join("\n");
+  }
+  function swapIn(html) {
+    var doc = new DOMParser().parseFromString(html, "text/html");
+    var modules = doc.querySelector('script[type="module"]');
+    if (modules || resources(doc) !== resources(document)) return false;
+    document.title = doc.title;
+    document.documentElement.lang = doc.documentElement.lang;
+    document.body.replaceWith(doc.body);
+    document.querySelectorAll("head script[src]").forEach(function (old) {  // page scripts run on the new body
+      var again = document.createElement("script");
+      again.setAttribute("src", old.getAttribute("src"));
+      old.replaceWith(again);
+    });
+    return true;
+  }
+  source.addEventListener("reload", function () {
+    fetch(location.href, { cache: "no-store" })
+      .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
+      .then(function (html) { if (!swapIn(html)) location.reload(); })
+      .catch(function () { location.reload(); });
+  });
   source.addEventListener("css", function () {
     document.querySelectorAll('link[rel="stylesheet"]').forEach(function (link) {
       var url = new URL(link.href);
