@@ -60,6 +60,14 @@ class Group:
     slug: str
     entries: tuple[Entry, ...]
 
+    @functools.cached_property
+    def members(self) -> str:
+        """One digest of the members (page keys spell a group by it; index pages show every group)."""
+        h = hashlib.sha256()
+        for e in self.entries:
+            h.update(e.digest.encode())
+        return h.hexdigest()
+
 
 @dataclass(frozen=True)
 class Site:
@@ -98,6 +106,7 @@ def _groups(entries: list[Entry], key) -> tuple[Group, ...]:
 class _Gathered:
     entries: dict[Path, Entry]
     problems: tuple[tuple[str, str], ...]
+    site: Site | None = None
 
 
 _PARSED: dict[Path, _Gathered] = {}
@@ -145,8 +154,9 @@ def collect(root: Path) -> Site:
             parsed[path] = _entry(root, path)
         except (OSError, UnicodeDecodeError, ValueError) as exc:
             problems.append((path.relative_to(root).as_posix(), str(exc)))
-    _PARSED[root] = _Gathered(parsed, tuple(problems))  # only what exists now: deleted pages are forgotten
-    return _assemble(parsed.values(), tuple(problems))
+    site = _assemble(parsed.values(), tuple(problems))
+    _PARSED[root] = _Gathered(parsed, tuple(problems), site)  # only what exists now: deleted pages are forgotten
+    return site
 
 
 def collect_changed(root: Path, changed: set[Path]) -> Site | None:
@@ -168,8 +178,30 @@ def collect_changed(root: Path, changed: set[Path]) -> Site | None:
             parsed[path] = _entry(root, path)
         except (OSError, UnicodeDecodeError, ValueError):
             return None
-    _PARSED[root] = _Gathered(parsed, ())
-    return _assemble(parsed.values(), ())
+    swaps = {id(last.entries[p]): parsed[p] for p in changed if p in last.entries and p in parsed}
+    site = _swapped(last.site, swaps) if len(parsed) == len(last.entries) and last.site else None
+    site = site or _assemble(parsed.values(), ())
+    _PARSED[root] = _Gathered(parsed, (), site)
+    return site
+
+
+def _swapped(site: Site, swaps: dict[int, Entry]) -> Site | None:
+    """The site with edited entries put in their predecessors' places, when each keeps its path, date,
+    outlet and tags (so every list keeps its order and members: the usual edit); None otherwise.
+    Groups without an edited member stay the same objects (their member digests are kept)."""
+    old = {id(e): e for e in site.entries if id(e) in swaps}
+    if len(old) != len(swaps) or any((e.path, e.date, e.outlet, e.tags) != (swaps[i].path, swaps[i].date,
+                                     swaps[i].outlet, swaps[i].tags) for i, e in old.items()):
+        return None
+
+    def entries(found: tuple[Entry, ...]) -> tuple[Entry, ...]:
+        return tuple(swaps.get(id(e), e) for e in found)
+
+    def groups(found: tuple[Group, ...]) -> tuple[Group, ...]:
+        return tuple(Group(g.name, g.slug, entries(g.entries)) if any(id(e) in swaps for e in g.entries) else g
+                     for g in found)
+
+    return Site(entries(site.entries), groups(site.outlets), groups(site.tags), groups(site.months), site.problems)
 
 
 def _assemble(found, problems: tuple[tuple[str, str], ...]) -> Site:

@@ -22,33 +22,31 @@ from .collect import Entry, Group
 MANIFEST = "pages.json"
 
 
-def fingerprint(value, groups: dict[int, str] | None = None) -> str:
+def fingerprint(value) -> str:
     """A page's context value spelled out as a string that changes whenever what the page shows can:
-    an article stands for its path and content digest, a group for a digest of its members (once per
-    build when `groups`, id -> digest, is given: index pages show every group). Every piece carries
-    its type and strings their length, so two different contexts never spell the same."""
+    an article stands for its digest (of its path and text), a group for one digest of its members
+    (index pages show every group). Every piece carries its type and strings their length, so two
+    different contexts never spell the same."""
     parts: list[str] = []
-    _spell(value, parts, {} if groups is None else groups)
+    _spell(value, parts)
     return "".join(parts)
 
 
-def _spell(value, parts: list[str], groups: dict[int, str]) -> None:
+def _spell(value, parts: list[str]) -> None:
     if isinstance(value, Entry):
         parts.append(f"E{value.digest}")  # the page's path and text
     elif isinstance(value, Group):
-        if id(value) not in groups:
-            groups[id(value)] = _members(value)
-        parts.append(f"G{len(value.name)}:{value.name}{len(value.slug)}:{value.slug}{groups[id(value)]}")
+        parts.append(f"G{len(value.name)}:{value.name}{len(value.slug)}:{value.slug}{value.members}")
     elif isinstance(value, (list, tuple)):
         parts.append("[")
         for v in value:
-            _spell(v, parts, groups)
+            _spell(v, parts)
         parts.append("]")
     elif isinstance(value, dict):
         parts.append("{")
         for k in sorted(value):
-            _spell(k, parts, groups)
-            _spell(value[k], parts, groups)
+            _spell(k, parts)
+            _spell(value[k], parts)
         parts.append("}")
     elif isinstance(value, str):
         parts.append(f"S{len(value)}:{value}")
@@ -57,18 +55,11 @@ def _spell(value, parts: list[str], groups: dict[int, str]) -> None:
     elif is_dataclass(value):
         parts.append(f"D{type(value).__name__}(")
         for f in fields(value):
-            _spell(f.name, parts, groups)
-            _spell(getattr(value, f.name), parts, groups)
+            _spell(f.name, parts)
+            _spell(getattr(value, f.name), parts)
         parts.append(")")
     else:
         raise TypeError(f"no fingerprint for {type(value).__name__}: a page input the cache cannot see")
-
-
-def _members(group: Group) -> str:
-    h = hashlib.sha256()
-    for e in group.entries:
-        h.update(e.digest.encode())
-    return h.hexdigest()
 
 
 class Memo:
@@ -85,10 +76,9 @@ class Memo:
         except (OSError, ValueError, KeyError):
             pass
         self.now: dict[str, str] = dict(self.before) if carry else {}
-        self._groups: dict[int, str] = {}  # the site's groups, by id: they live as long as this build
 
     def key(self, *inputs) -> str:
-        text = self.site_key + fingerprint(inputs, self._groups)
+        text = self.site_key + fingerprint(inputs)
         return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
     def reuse(self, path: str, key: str) -> Path | None:
