@@ -104,7 +104,8 @@ def cmd_serve(archive: arc.Archive, host: str, port: int) -> int:
 
     serve(archive.root, PROJECT_DIR, host, port, run_ingest, lambda quick=False: passes.run_build(archive.root, quick),
           run_hot=lambda changed, lock: passes.run_hot(archive.root, changed, lock),
-          start_full=lambda: passes.start_catch_up(archive.root), full_answer=passes.catch_up_answer)
+          start_full=lambda: passes.start_catch_up(archive.root),
+          full_answer=lambda child: passes.catch_up_answer(child, archive.root))
     return 0
 
 

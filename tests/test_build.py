@@ -240,3 +240,25 @@ def test_hot_pass_declines_what_changes_the_whole_site(built, tmp_path):
     before = _files(root / "site")
     assert hot(root, {twin}, threading.Lock()) is None
     assert _files(root / "site") == before
+
+
+def test_hot_pass_after_a_date_edit_reorders_the_lists(built, tmp_path):
+    """A new date moves the article in every list (the site changes shape): the lists are keyed and
+    rendered again as a full build would."""
+    root = tmp_path / "hot3"
+    shutil.copytree(built, root)
+    build(root)
+    before = _files(root / "site")
+    page = sorted((root / "content").rglob("*.md"))[0]
+    text = page.read_text(encoding="utf-8")
+    page.write_text(re.sub(r'^date: "[^"]*"', 'date: "2021-01-02T03:04:05+00:00"', text, count=1, flags=re.M),
+                    encoding="utf-8")
+    assert hot(root, {page}, threading.Lock()) is not None
+    after = _files(root / "site")
+    clean = _clean_build(root, tmp_path / "clean")
+    written = {k for k in after if after[k] != before.get(k)}
+    assert {"index.html", "archive/index.html", "archive/2021/01/index.html"} <= written  # a new month
+    assert all(after[k] == clean.get(k) for k in written)
+    assert {k for k in clean if k not in after} <= {k for k in clean if k.startswith("search/")}
+    build(root)
+    assert _files(root / "site") == clean

@@ -144,9 +144,9 @@ def test_the_full_build_child_answers_like_an_in_process_build(seed_root, tmp_pa
 
     root = tmp_path / "a"
     copy_tree(seed_root, root)
-    assert passes.catch_up_answer(passes.start_catch_up(root)) is None
+    assert passes.catch_up_answer(passes.start_catch_up(root), root) is None
     assert (root / "site" / "search" / "meta.js").is_file()
     (root / "layouts").mkdir()
     (root / "layouts" / "article.html").write_text("{% block main %}{{ broken( }}{% endblock %}", encoding="utf-8")
-    answer = passes.catch_up_answer(passes.start_catch_up(root))
+    answer = passes.catch_up_answer(passes.start_catch_up(root), root)
     assert isinstance(answer, str) and answer.startswith("layout error") and "article.html" in answer

@@ -94,7 +94,7 @@ def hot(root: Path, changed: set[Path], lock, base_url: str | None = None) -> Bu
     build. None when this is not enough - the archive's counts or slugs, layouts, static files,
     config or code changed, or a page is left out - and a quick build must run instead.
     """
-    site = collect_changed(root, changed)
+    site, same_shape = collect_changed(root, changed)
     if site is None:
         return None
     made = _inputs(root, base_url, site, carry=True)
@@ -103,6 +103,8 @@ def hot(root: Path, changed: set[Path], lock, base_url: str | None = None) -> Bu
     related = same_story(site.entries, root / cache.CACHE_DIR / "related", stale_ok=True)
     renderer = Renderer(site, made.config, made.env, made.assets, related=related, memo=made.memo)
     edited = {p.relative_to(root).as_posix() for p in changed}
+    if same_shape:
+        renderer.showing = frozenset(e.path for e in site.entries if e.content_file in edited)
     produced, fresh = set(), {}
     for path, data in pages_showing(renderer, tuple(e for e in site.entries if e.content_file in edited)):
         produced.add(path)

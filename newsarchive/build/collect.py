@@ -159,16 +159,17 @@ def collect(root: Path) -> Site:
     return site
 
 
-def collect_changed(root: Path, changed: set[Path]) -> Site | None:
+def collect_changed(root: Path, changed: set[Path]) -> tuple[Site | None, bool]:
     """The last collect() with only the `changed` content pages read again (serve's hot pass, told
     by the file watcher what changed); a full collect() when this process has not collected root
-    yet. None when a page is left out (a full build names every such page)."""
+    yet. Also whether the site kept its shape (every list the same articles in the same order).
+    The site is None when a page is left out (a full build names every such page)."""
     last = _PARSED.get(root)
     if last is None:
         site = collect(root)
-        return None if site.problems else site
+        return (None if site.problems else site), False
     if last.problems:
-        return None
+        return None, False
     parsed = dict(last.entries)
     for path in changed:
         if not path.is_file():
@@ -177,12 +178,13 @@ def collect_changed(root: Path, changed: set[Path]) -> Site | None:
         try:
             parsed[path] = _entry(root, path)
         except (OSError, UnicodeDecodeError, ValueError):
-            return None
+            return None, False
     swaps = {id(last.entries[p]): parsed[p] for p in changed if p in last.entries and p in parsed}
     site = _swapped(last.site, swaps) if len(parsed) == len(last.entries) and last.site else None
+    same_shape = site is not None
     site = site or _assemble(parsed.values(), ())
     _PARSED[root] = _Gathered(parsed, (), site)
-    return site
+    return site, same_shape
 
 
 def _swapped(site: Site, swaps: dict[int, Entry]) -> Site | None:

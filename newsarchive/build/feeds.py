@@ -17,7 +17,7 @@ def atom(r, entries, path: str, alternate: str, title: str):
 
 def sitemap(r):
     locations = ["index.html"] + [e.path for e in r.site.entries]
-    return r.page("sitemap.xml", "sitemap.xml", locations=locations)
+    return r.kept("sitemap.xml", ()) or r.page("sitemap.xml", "sitemap.xml", locations=locations)
 
 
 def robots(r):

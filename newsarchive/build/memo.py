@@ -87,6 +87,14 @@ class Memo:
         old = self.site / path
         return old if self.before.get(path) == key and old.is_file() else None
 
+    def kept(self, path: str) -> Path | None:
+        """The last site's file for path, its recorded key carried over unchanged (see Renderer.kept)."""
+        old = self.site / path
+        if path in self.before and old.is_file():
+            self.now[path] = self.before[path]
+            return old
+        return None
+
     def forget(self, path: str) -> None:
         self.now.pop(path, None)
 

@@ -229,6 +229,15 @@ def _read(path: Path) -> dict:
     return known[1]
 
 
+def preload(cache_dir: Path) -> None:
+    """Read the cached answers now (serve, idle after a full build), so the next hot pass finds them read."""
+    for path in sorted(cache_dir.glob("*.json")):
+        try:
+            _read(path)
+        except (OSError, ValueError):
+            pass
+
+
 def _load(path: Path, entries: tuple[Entry, ...], stale_ok: bool) -> dict[str, tuple[Entry, ...]] | None:
     try:
         saved = _read(path)

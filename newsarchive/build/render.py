@@ -159,6 +159,9 @@ class Renderer:
                  related: dict | None = None, memo=None):
         self.site, self.config, self.env, self.assets = site, config, env, assets
         self.related = related if related is not None else {}  # may still be in the making: look up late
+        # serve's hot pass, when the edit kept the site's shape (every list the same articles in the
+        # same order): the paths of the edited articles; a list page showing none of them is kept.
+        self.showing: frozenset[str] | None = None
         self.memo = memo  # a memo.Memo: pages whose inputs did not change come from the last site
         self.outlet_of = {g.name: g for g in site.outlets}
         self.tag_of = {g.name: g for g in site.tags}
@@ -207,9 +210,18 @@ class Renderer:
         pages = max(1, -(-len(entries) // size))
         paths = [f"{folder}index.html" if n == 1 else f"{folder}page/{n}/index.html" for n in range(1, pages + 1)]
         for n, path in enumerate(paths, 1):
-            yield self.page(template, path, entries=entries[(n - 1) * size:n * size], page_number=n,
-                            page_count=pages, prev_page=paths[n - 2] if n > 1 else None,
-                            next_page=paths[n] if n < pages else None, **context)
+            shown = entries[(n - 1) * size:n * size]
+            yield self.kept(path, shown) or self.page(
+                template, path, entries=shown, page_number=n, page_count=pages,
+                prev_page=paths[n - 2] if n > 1 else None, next_page=paths[n] if n < pages else None, **context)
+
+    def kept(self, path: str, shown: tuple[Entry, ...]) -> tuple[str, Path] | None:
+        """In a hot pass that kept the site's shape, a page showing none of the edited articles (and
+        nothing else that changed) as the last build left it, without keying it."""
+        if self.showing is None or not self.memo or any(e.path in self.showing for e in shown):
+            return None
+        old = self.memo.kept(path)
+        return (path, old) if old else None
 
 
 def groups_by_year(months: tuple[Group, ...]) -> list[tuple[str, list[Group]]]:

@@ -63,12 +63,17 @@ def start_catch_up(root: Path) -> subprocess.Popen:
                             stderr=subprocess.DEVNULL, text=True, preexec_fn=die_with_parent)
 
 
-def catch_up_answer(proc: subprocess.Popen):
-    """Wait for the catch-up child; its answer, or None when it was stopped (killed) or said nothing."""
+def catch_up_answer(proc: subprocess.Popen, root: Path):
+    """Wait for the catch-up child; its answer, or None when it was stopped (killed) or said nothing.
+    After a build, the new same-story answers are read in while serve is idle (the hot pass uses them)."""
     out, _ = proc.communicate()
     line = out.strip().splitlines()[-1] if out.strip() else ""
     if proc.returncode != 0 or not line:
         return None
+    if line == _BUILT:
+        from ..build import cache, related
+
+        related.preload(root / cache.CACHE_DIR / "related")
     if line.startswith(_LEFT_OUT):
         return LeftOut(line[len(_LEFT_OUT):].strip())
     if line.startswith(_FAILED):

@@ -21,7 +21,7 @@ from . import changes
 RELOAD_JS = (Path(__file__).parent / "reload.js").read_bytes()
 # Quiet time after the last file event before a rebuild starts (an editor's save is a burst of
 # events a few milliseconds apart).
-DEBOUNCE_SECONDS = 0.05
+DEBOUNCE_SECONDS = 0.03
 # Folders of the archive root whose changes are watched.
 WATCHED = ("sources", "content", "layouts", "rules", "static")
 # What a hot pass answers when it cannot do the change alone (a quick build must).
