@@ -1,6 +1,8 @@
 """Ingest: one raw file -> one Article (pure), and a run over an archive (writes via archive.py)."""
 from __future__ import annotations
 
+import dataclasses
+
 import multiprocessing
 import os
 import re
@@ -79,18 +81,28 @@ def _is_link_list(markdown: str, text: str) -> bool:
     return len(links) >= LINK_LIST_MIN and letters > 0 and linked >= letters * LINK_LIST_SHARE
 
 
+def _article_of(parsed, rules: RuleBook):
+    """(the outlet rule, the article's HTML): a whole page is parsed here, and its tree dropped on return."""
+    if not parsed.whole_page:
+        return rules.find(parsed.url, parsed.outlet_label, None), parsed.body_html
+    tree = LexborHTMLParser(parsed.body_html)
+    rule = rules.find(parsed.url, parsed.outlet_label, tree)
+    body = article_html(parsed.body_html, rule, parsed.url, tree)
+    if rule is None and parsed.format == "jekyll-feed" and not body:
+        body = parsed.body_html
+    return rule, body
+
+
 def article_from_raw(raw: RawFile, rules: RuleBook) -> Article:
     """Read, find the article, clean, convert, attach provenance. Raises InputError / NotAnArticle."""
-    text, _encoding = decode_bytes(raw.data)
-    parsed = readers.read(normalise_text(text))
-    tree = LexborHTMLParser(parsed.body_html) if parsed.whole_page else None
-    rule = rules.find(parsed.url, parsed.outlet_label, tree)
-    body = article_html(parsed.body_html, rule, parsed.url, tree) if parsed.whole_page else parsed.body_html
-    if parsed.whole_page and rule is None and parsed.format == "jekyll-feed" and not body:
-        body = parsed.body_html
+    parsed = readers.read(normalise_text(decode_bytes(raw.data)[0]))
+    rule, body = _article_of(parsed, rules)
+    parsed = dataclasses.replace(parsed, body_html="")  # big intermediates go as soon as used (a 50 MB page)
     title = clean_title(parsed.title, rule, parsed.site_name, parsed.outlet_label) or parsed.title
     cleaned, report = clean(body, DocInfo(title=title, base_url=parsed.base_url), rule)
+    del body
     markdown = to_markdown.convert(cleaned)
+    del cleaned
     text = plain_text(markdown)
     if not text.strip():
         raise NotAnArticle("no article text")

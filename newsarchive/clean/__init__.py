@@ -39,4 +39,6 @@ def clean(html: str, doc: DocInfo, rule: Rule | None) -> tuple[str, CleanReport]
         if changed:
             counts[name] = counts.get(name, 0) + changed
     report = CleanReport(rule=rule.id if rule else "generic", counts=tuple(sorted(counts.items())))
-    return sanitize(root.inner_html or ""), report
+    cleaned = root.inner_html or ""
+    del root, tree  # the tree goes before the sanitiser builds its own (a 50 MB page)
+    return sanitize(cleaned), report
