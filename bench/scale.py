@@ -76,3 +76,17 @@ def hugo_site(tmp: Path, content: Path, config: str = HUGO_CONFIG, name: str = "
         (site / "layouts" / name).write_text(text)
     shutil.copytree(content, site / "content")
     return site
+
+
+def pad(root: Path, articles: int) -> int:
+    """Grow an ingested archive to `articles` content pages with renamed copies of its own pages (each
+    copy's title marked), for a size the month alone does not reach. Returns the count."""
+    pages = sorted((root / "content").rglob("*.md"))
+    count, n = len(pages), 0
+    while count < articles:
+        source = pages[n % len(pages)]
+        copy = source.with_name(f"{source.stem}-copy{n // len(pages) + 1}.md")
+        text = source.read_text(encoding="utf-8")
+        copy.write_text(text.replace('title: "', f'title: "[copy {n // len(pages) + 1}] ', 1), encoding="utf-8")
+        count, n = count + 1, n + 1
+    return count
