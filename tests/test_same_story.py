@@ -95,3 +95,14 @@ def test_comparison_in_a_forked_process_gives_the_same_links(corpus_run, monkeyp
     monkeypatch.setattr(rel, "_compare_in_child", lambda todo, send: send.close())  # a child that dies
     orphaned = same_story(entries)
     assert orphaned._job is not None and dict(orphaned) == here
+
+
+def test_a_failed_build_stops_the_comparison_it_started(corpus_run, monkeypatch):
+    from newsarchive.build import related as rel
+
+    corpus_root, _summary = corpus_run
+    monkeypatch.setattr(rel, "BACKGROUND_FROM", 1)
+    pending = same_story(collect(corpus_root).entries)
+    child = pending._job[0]
+    pending.close()
+    assert not child.is_alive() and pending._job is None

@@ -75,12 +75,15 @@ def _build(root: Path, base_url: str | None, search: bool, quick: bool) -> Build
         pages = all_pages(renderer, None, kept_search=root / "site" if search else None)
     else:
         pages = all_pages(renderer, cache_dir / "search" if search else None)
-    with Staging(root / "site") as staging:
-        for path, data in chain(pages, made.assets.files.items()):
-            staging.add(path, data)
-        made.memo.drop_saved()  # a kill between the swap and the save must not leave old keys vouching
-        staging.commit()
-        made.memo.save()
+    try:
+        with Staging(root / "site") as staging:
+            for path, data in chain(pages, made.assets.files.items()):
+                staging.add(path, data)
+            made.memo.drop_saved()  # a kill between the swap and the save must not leave old keys vouching
+            staging.commit()
+            made.memo.save()
+    finally:
+        related.close()
     return BuildReport(articles=len(site.entries), files=len(staging.paths), problems=site.problems)
 
 
@@ -106,10 +109,13 @@ def hot(root: Path, changed: set[Path], lock, base_url: str | None = None) -> Bu
     if same_shape:
         renderer.showing = frozenset(e.path for e in site.entries if e.content_file in edited)
     produced, fresh = set(), {}
-    for path, data in pages_showing(renderer, tuple(e for e in site.entries if e.content_file in edited)):
-        produced.add(path)
-        if not isinstance(data, Path):
-            fresh[path] = data
+    try:
+        for path, data in pages_showing(renderer, tuple(e for e in site.entries if e.content_file in edited)):
+            produced.add(path)
+            if not isinstance(data, Path):
+                fresh[path] = data
+    finally:
+        related.close()
     articles = {e.path for e in site.entries}
     gone = [p for p in made.memo.before if p not in produced and p not in articles]
     made.memo.drop_saved()

@@ -181,6 +181,15 @@ class SameStory(Mapping):
             answer.update(_as_entries(found, members))
         return answer
 
+    def close(self) -> None:
+        """Stop a comparison still running (the build failed before it needed the answer)."""
+        if self._job is not None and self._todo:
+            child, receive = self._job
+            child.kill()
+            child.join()
+            receive.close()
+            self._job = None
+
     def __getitem__(self, path: str) -> tuple[Entry, ...]:
         return self._answer()[path]
 
