@@ -108,12 +108,8 @@ def hot(root: Path, changed: set[Path], lock, base_url: str | None = None) -> Bu
     edited = {p.relative_to(root).as_posix() for p in changed}
     if same_shape:
         renderer.showing = frozenset(e.path for e in site.entries if e.content_file in edited)
-    produced, fresh = set(), {}
     try:
-        for path, data in pages_showing(renderer, tuple(e for e in site.entries if e.content_file in edited)):
-            produced.add(path)
-            if not isinstance(data, Path):
-                fresh[path] = data
+        produced, fresh = _changed_pages(renderer, tuple(e for e in site.entries if e.content_file in edited))
     finally:
         related.close()
     articles = {e.path for e in site.entries}
@@ -125,3 +121,13 @@ def hot(root: Path, changed: set[Path], lock, base_url: str | None = None) -> Bu
         made.memo.forget(path)
     made.memo.save()
     return BuildReport(articles=len(site.entries), files=written, problems=(), skipped=not written)
+
+
+def _changed_pages(renderer: Renderer, edited: tuple) -> tuple[set[str], dict[str, bytes]]:
+    """The hot pass's pages: every path it looked at, and the ones rendered anew (their bytes)."""
+    produced, fresh = set(), {}
+    for path, data in pages_showing(renderer, edited):
+        produced.add(path)
+        if not isinstance(data, Path):
+            fresh[path] = data
+    return produced, fresh
