@@ -262,3 +262,18 @@ def test_hot_pass_after_a_date_edit_reorders_the_lists(built, tmp_path):
     assert {k for k in clean if k not in after} <= {k for k in clean if k.startswith("search/")}
     build(root)
     assert _files(root / "site") == clean
+
+
+def test_a_cold_build_across_processes_equals_one_made_in_process(corpus_run, tmp_path, monkeypatch):
+    """At corpus size a cold build makes article bodies ahead on a pool, compares same-story in a
+    child and renders articles across cores; all of it in one process must give the same site."""
+    from newsarchive.build import parallel, related
+
+    corpus_root, _summary = corpus_run
+    for name in ("parallel", "serial"):
+        shutil.copytree(corpus_root / "content", tmp_path / name / "content")
+    assert build(tmp_path / "parallel", search=False).articles >= parallel.PARALLEL_FROM
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 10 ** 9)
+    monkeypatch.setattr(related, "BACKGROUND_FROM", 10 ** 9)
+    build(tmp_path / "serial", search=False)
+    assert _files(tmp_path / "parallel" / "site") == _files(tmp_path / "serial" / "site")

@@ -9,7 +9,7 @@ from itertools import chain
 from pathlib import Path
 
 from .. import config as site_config
-from . import cache, memo
+from . import cache, memo, parallel
 from .collect import collect, collect_changed
 from .pages import all_pages, pages_showing
 from .related import same_story
@@ -71,6 +71,7 @@ def _build(root: Path, base_url: str | None, search: bool, quick: bool) -> Build
     cache_dir = root / cache.CACHE_DIR
     related = same_story(site.entries, cache_dir / "related", stale_ok=quick)
     renderer = Renderer(site, made.config, made.env, made.assets, related=related, memo=made.memo)
+    renderer.pending_bodies = parallel.bodies_ahead(renderer, cold=not made.memo.before)
     if quick:
         pages = all_pages(renderer, None, kept_search=root / "site" if search else None)
     else:
@@ -84,6 +85,8 @@ def _build(root: Path, base_url: str | None, search: bool, quick: bool) -> Build
             made.memo.save()
     finally:
         related.close()
+        if renderer.pending_bodies is not None:
+            renderer.pending_bodies.close()
     return BuildReport(articles=len(site.entries), files=len(staging.paths), problems=site.problems)
 
 

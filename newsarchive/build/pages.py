@@ -11,7 +11,7 @@ from .search import search_files
 
 
 def articles(r: Renderer):
-    yield from parallel.articles(r)
+    yield from parallel.articles(r, r.pending_bodies)
 
 
 def home(r: Renderer):

@@ -1,5 +1,6 @@
 """Article pages rendered across cores (fork: workers inherit the gathered site, nothing is pickled in).
-Pages the memo keeps from the last site are not rendered at all."""
+Pages the memo keeps from the last site are not rendered at all. On a cold build the bodies are made
+ahead, while the same-story comparison the pages wait for is still running (BodiesAhead)."""
 from __future__ import annotations
 
 import ctypes
@@ -7,7 +8,7 @@ import multiprocessing
 import os
 import signal
 
-from .render import Renderer
+from .render import Renderer, markdown_to_html
 
 # Below this many articles a process pool costs more than it saves.
 PARALLEL_FROM = 200
@@ -28,12 +29,47 @@ def die_with_parent() -> None:
         pass
 
 
+class BodiesAhead:
+    """On a cold build, every article's body is turned into HTML on a pool while the same-story
+    comparison (which the article pages wait for) runs; the bodies are handed to the renderer
+    before the article pages are made (their pool, forked after, inherits them)."""
+
+    def __init__(self, r: Renderer):
+        global _RENDERER
+        _RENDERER = r
+        entries = range(len(r.site.entries))
+        chunks = [list(entries[start:start + CHUNK]) for start in range(0, len(entries), CHUNK)]
+        self._pool = multiprocessing.get_context("fork").Pool(os.cpu_count(), initializer=die_with_parent)
+        self._result = self._pool.map_async(_body_chunk, chunks)
+
+    def hand_over(self, r: Renderer) -> None:
+        for chunk in self._result.get():
+            r.bodies.update(chunk)
+        self.close()
+
+    def close(self) -> None:
+        self._pool.terminate()
+        self._pool.join()
+
+
+def bodies_ahead(r: Renderer, cold: bool) -> BodiesAhead | None:
+    """BodiesAhead for a cold build large enough for a pool; else None (bodies are made with the pages)."""
+    if not cold or len(r.site.entries) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+        return None
+    return BodiesAhead(r)
+
+
+def _body_chunk(numbers: list[int]) -> list[tuple[str, str]]:
+    entries = _RENDERER.site.entries
+    return [(entries[n].path, markdown_to_html(entries[n].body_md)) for n in numbers]
+
+
 def _render_chunk(numbers: list[int]) -> list[tuple[str, bytes]]:
     r = _RENDERER
     return [r.render_article(r.site.entries[n]) for n in numbers]
 
 
-def articles(r: Renderer):
+def articles(r: Renderer, ahead: BodiesAhead | None = None):
     """(path, bytes or the last site's file) for every article page; only changed ones are rendered."""
     global _RENDERER
     todo = []
@@ -43,6 +79,9 @@ def articles(r: Renderer):
             yield kept
         else:
             todo.append(n)
+    if ahead is not None:
+        ahead.hand_over(r)
+        r.pending_bodies = None
     if len(todo) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
         for n in todo:
             yield r.render_article(r.site.entries[n])

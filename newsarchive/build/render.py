@@ -162,6 +162,9 @@ class Renderer:
         # serve's hot pass, when the edit kept the site's shape (every list the same articles in the
         # same order): the paths of the edited articles; a list page showing none of them is kept.
         self.showing: frozenset[str] | None = None
+        # Article bodies as HTML made ahead on a cold build (parallel.BodiesAhead), by article path.
+        self.bodies: dict[str, str] = {}
+        self.pending_bodies = None  # that BodiesAhead while it works
         self.memo = memo  # a memo.Memo: pages whose inputs did not change come from the last site
         self.outlet_of = {g.name: g for g in site.outlets}
         self.tag_of = {g.name: g for g in site.tags}
@@ -201,7 +204,8 @@ class Renderer:
     def render_article(self, entry: Entry) -> tuple[str, bytes]:
         related = self.related.get(entry.path, ())
         return self._render("article.html", entry.path, entry.lang, dict(
-            entry=entry, body=markdown_to_html(entry.body_md), related=related, json_ld=json_ld(entry, self.config),
+            entry=entry, body=self.bodies.get(entry.path) or markdown_to_html(entry.body_md), related=related,
+            json_ld=json_ld(entry, self.config),
             canonical=self.config.base_url + url_path(entry.path)))
 
     def listing(self, template: str, folder: str, entries: tuple[Entry, ...], **context):
