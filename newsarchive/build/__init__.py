@@ -108,11 +108,12 @@ def hot(root: Path, changed: set[Path], lock, base_url: str | None = None) -> Bu
         return None
     related = same_story(site.entries, root / cache.CACHE_DIR / "related", stale_ok=True)
     renderer = Renderer(site, made.config, made.env, made.assets, related=related, memo=made.memo)
-    edited = {p.relative_to(root).as_posix() for p in changed}
+    edited_files = {p.relative_to(root).as_posix() for p in changed}
+    edited = tuple(e for e in site.entries if e.content_file in edited_files)
     if same_shape:
-        renderer.showing = frozenset(e.path for e in site.entries if e.content_file in edited)
+        renderer.showing = frozenset(e.path for e in edited)
     try:
-        produced, fresh = _changed_pages(renderer, tuple(e for e in site.entries if e.content_file in edited))
+        produced, fresh = _changed_pages(renderer, edited)
     finally:
         related.close()
     articles = {e.path for e in site.entries}

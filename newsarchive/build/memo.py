@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import fields, is_dataclass
 from pathlib import Path
 
 from .collect import Entry, Group
+from .write import replace_file
 
 MANIFEST = "pages.json"
 
@@ -109,10 +109,8 @@ class Memo:
         site/ itself is not flushed either (it is rebuilt from content/), so a flush would buy nothing
         after a power cut, and it cost serve's hot pass up to 50 ms here."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.new")
-        temporary.write_text(json.dumps({"site_key": self.site_key, "pages": self.now}, sort_keys=True,
-                                        ensure_ascii=False), encoding="utf-8")
-        os.replace(temporary, self.path)
+        replace_file(self.path, json.dumps({"site_key": self.site_key, "pages": self.now}, sort_keys=True,
+                                           ensure_ascii=False).encode("utf-8"))
 
 
 def site_key(code_dir: Path, layout_files: tuple, assets: dict[str, str], config, site) -> str:

@@ -11,7 +11,7 @@ from .search import search_files
 
 
 def articles(r: Renderer):
-    yield from parallel.articles(r, r.pending_bodies)
+    yield from parallel.articles(r)
 
 
 def home(r: Renderer):

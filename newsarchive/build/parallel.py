@@ -69,7 +69,7 @@ def _render_chunk(numbers: list[int]) -> list[tuple[str, bytes]]:
     return [r.render_article(r.site.entries[n]) for n in numbers]
 
 
-def articles(r: Renderer, ahead: BodiesAhead | None = None):
+def articles(r: Renderer):
     """(path, bytes or the last site's file) for every article page; only changed ones are rendered."""
     global _RENDERER
     todo = []
@@ -79,8 +79,8 @@ def articles(r: Renderer, ahead: BodiesAhead | None = None):
             yield kept
         else:
             todo.append(n)
-    if ahead is not None:
-        ahead.hand_over(r)
+    if r.pending_bodies is not None:  # a cold build's bodies, made ahead
+        r.pending_bodies.hand_over(r)
         r.pending_bodies = None
     if len(todo) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
         for n in todo:

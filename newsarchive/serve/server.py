@@ -24,8 +24,9 @@ RELOAD_JS = (Path(__file__).parent / "reload.js").read_bytes()
 DEBOUNCE_SECONDS = 0.03
 # Folders of the archive root whose changes are watched.
 WATCHED = ("sources", "content", "layouts", "rules", "static")
-# What a hot pass answers when it cannot do the change alone (a quick build must).
-HOT_DECLINED = "hot pass declined"
+# What a hot pass answers when it cannot do the change alone (a quick build must). Not a string:
+# a string answer is a failure's message.
+HOT_DECLINED = object()
 # Seconds between keep-alive comments on the event stream.
 KEEPALIVE_SECONDS = 15
 
@@ -186,7 +187,7 @@ class Rebuilder:
         outcome = HOT_DECLINED
         if kinds == {changes.CONTENT} and self.run_hot is not None:
             outcome = self._run(lambda: self.run_hot(content))
-        if outcome == HOT_DECLINED:
+        if outcome is HOT_DECLINED:
             outcome = self._run(lambda: self._ingest_then(quick=True) if ingest else self.run_build(quick=True))
         if outcome is False:  # nothing the site shows changed
             return
