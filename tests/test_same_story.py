@@ -106,3 +106,47 @@ def test_a_failed_build_stops_the_comparison_it_started(corpus_run, monkeypatch)
     child = pending._job[0]
     pending.close()
     assert not child.is_alive() and pending._job is None
+
+
+def _corpus_texts(corpus_run):
+    from newsarchive.to_markdown import plain_text
+
+    entries = [e for e in collect(corpus_run[0]).entries if e.lang.startswith("zh")]
+    return [f"{e.title} {plain_text(e.body_md)}" for e in entries]
+
+
+def test_weighting_is_scikit_learns_tfidf(corpus_run):
+    """The TF-IDF written out on sparse arrays gives scikit-learn's TfidfTransformer(sublinear_tf=True)
+    (the reference; scikit-learn is a test dependency only)."""
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    from newsarchive.build import related as rel
+
+    texts = _corpus_texts(corpus_run)
+    assert len(texts) >= rel.MIN_DF_FROM  # the column filter is exercised
+    counts = rel._counts(texts)
+    df = np.bincount(counts.indices, minlength=counts.shape[1])
+    counts = counts[:, np.flatnonzero((df >= 2) & (df <= 0.5 * len(texts)))]
+    expected = TfidfTransformer(sublinear_tf=True).fit_transform(counts).toarray()
+    ours = rel._tfidf(texts)
+    assert ours.shape == expected.shape
+    assert np.allclose(ours.toarray(), expected, atol=1e-6)
+
+
+def test_split_product_finds_the_plain_products_neighbours(corpus_run):
+    """Common terms compared densely, the rest sparsely: the neighbours and similarities of one
+    plain product of all terms."""
+    import numpy as np
+
+    from newsarchive.build import related as rel
+
+    vectors = rel._tfidf(_corpus_texts(corpus_run))
+    df = np.bincount(vectors.indices, minlength=vectors.shape[1])
+    assert 0 < np.sum(df > rel.DENSE_SHARE * vectors.shape[0]) < vectors.shape[1]  # both halves used
+    plain = (vectors.astype(np.float64) @ vectors.T.astype(np.float64)).toarray()
+    np.fill_diagonal(plain, -1.0)
+    index, value = rel._nearest(vectors, rel.CANDIDATES)
+    expected = -np.sort(-plain, axis=1)[:, :rel.CANDIDATES]
+    assert np.allclose(value, expected, atol=1e-5)
+    assert np.allclose(np.take_along_axis(plain, index, axis=1), value, atol=1e-5)
