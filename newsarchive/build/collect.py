@@ -154,53 +154,19 @@ def _parse(content_file: str, text: str, digest: str) -> Entry:
     )
 
 
-# From this many content pages, a first collect() reads them on a process per core.
-PARALLEL_FROM = 400
-# Content pages per task handed to a reading process.
-CHUNK = 256
-
-
 def collect(root: Path) -> Site:
     """Read every content page; a page that cannot be read is reported and left out."""
     content = root / "content"
-    paths = sorted(content.rglob("*.md")) if content.is_dir() else []
-    if root not in _PARSED and len(paths) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
-        found = _read_in_parallel(root, paths)
-    else:
-        found = map(_read, [root] * len(paths), paths)
     parsed: dict[Path, Entry] = {}
     problems = []
-    for path, entry, problem in found:
-        if entry is not None:
-            parsed[path] = entry
-        else:
-            problems.append((path.relative_to(root).as_posix(), problem))
+    for path in sorted(content.rglob("*.md")) if content.is_dir() else []:
+        try:
+            parsed[path] = _entry(root, path)
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            problems.append((path.relative_to(root).as_posix(), str(exc)))
     site = _assemble(parsed.values(), tuple(problems))
     _PARSED[root] = _Gathered(parsed, tuple(problems), site)  # only what exists now: deleted pages are forgotten
     return site
-
-
-def _read(root: Path, path: Path) -> tuple[Path, Entry | None, str | None]:
-    try:
-        return path, _entry(root, path), None
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        return path, None, str(exc)
-
-
-def _read_chunk(root: Path, paths: list[Path]) -> list[tuple[Path, Entry | None, str | None]]:
-    return [_read(root, path) for path in paths]
-
-
-def _read_in_parallel(root: Path, paths: list[Path]) -> list[tuple[Path, Entry | None, str | None]]:
-    """A cold build's first reading of many pages, on every core: reading and parsing front matter
-    is most of gathering, and nothing else can start before it ends."""
-    import multiprocessing
-
-    from .parallel import die_with_parent
-
-    chunks = [paths[start:start + CHUNK] for start in range(0, len(paths), CHUNK)]
-    with multiprocessing.get_context("fork").Pool(os.cpu_count(), initializer=die_with_parent) as pool:
-        return [found for part in pool.starmap(_read_chunk, [(root, chunk) for chunk in chunks]) for found in part]
 
 
 def collect_changed(root: Path, changed: set[Path]) -> tuple[Site | None, bool]:
