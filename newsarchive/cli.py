@@ -10,10 +10,10 @@ from pathlib import Path
 
 from . import __version__
 from . import archive as arc
-from . import check as checker
-from . import ingest
-from .clean.rules import load_rules
 from .model import InputError
+
+# Each command imports what it runs when it runs: `build` with nothing to do answers at once,
+# without importing the ingest pipeline (its parsers, extractors and rules).
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 # Runs with at least this many files show a progress bar (on a terminal).
@@ -40,6 +40,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _rules(archive: arc.Archive):
+    from .clean.rules import load_rules
+
     return load_rules([archive.root / "rules", PROJECT_DIR / "rules"])
 
 
@@ -58,6 +60,8 @@ def _layout_error(exc) -> str:
 
 
 def cmd_ingest(archive: arc.Archive, paths: list[Path]) -> int:
+    from . import ingest
+
     summary = ingest.run(archive, [p.absolute() for p in paths], _rules(archive), progress=_progress)
     for shown in summary.kept_edits:
         print(f"{shown}: edited by hand since ingest; kept as it is", file=sys.stderr)
@@ -66,23 +70,33 @@ def cmd_ingest(archive: arc.Archive, paths: list[Path]) -> int:
 
 
 def cmd_build(archive: arc.Archive, base_url: str | None, search: bool) -> int:
-    import jinja2
-
     from .build import build
-    from .build.search.pagefind import PagefindError
 
     try:
         report = build(archive.root, base_url=base_url, search=search)
-    except jinja2.TemplateError as exc:
-        print(f"newsarchive: {_layout_error(exc)}; the last good site is left in place", file=sys.stderr)
-        return 1
-    except PagefindError as exc:
-        print(f"newsarchive: search index: {exc}; the last good site is left in place", file=sys.stderr)
+    except Exception as exc:  # noqa: BLE001 - a layout's or Pagefind's error is told in a line; others raise
+        message = _build_error(exc)
+        if message is None:
+            raise
+        print(f"newsarchive: {message}; the last good site is left in place", file=sys.stderr)
         return 1
     for shown, reason in report.problems:
         print(f"{shown}: left out of the site ({reason})", file=sys.stderr)
     print(report.line())
     return 1 if report.problems else 0
+
+
+def _build_error(exc: Exception) -> str | None:
+    """The line for a build failure the archivist can fix (a layout, the search indexer); None for others."""
+    from jinja2 import TemplateError
+
+    from .build.search.pagefind import PagefindError
+
+    if isinstance(exc, TemplateError):
+        return _layout_error(exc)
+    if isinstance(exc, PagefindError):
+        return f"search index: {exc}"
+    return None
 
 
 def cmd_pack(archive: arc.Archive, output: Path | None) -> int:
@@ -100,6 +114,8 @@ def cmd_serve(archive: arc.Archive, host: str, port: int) -> int:
     from .serve import passes, serve
 
     def run_ingest():
+        from . import ingest
+
         ingest.run(archive, [], _rules(archive))
 
     serve(archive.root, PROJECT_DIR, host, port, run_ingest, lambda quick=False: passes.run_build(archive.root, quick),
@@ -110,6 +126,8 @@ def cmd_serve(archive: arc.Archive, host: str, port: int) -> int:
 
 
 def cmd_check(archive: arc.Archive) -> int:
+    from . import check as checker
+
     problems = checker.run(archive)
     for shown, reason in problems:
         print(f"{shown}: {reason}", file=sys.stderr)

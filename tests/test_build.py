@@ -162,6 +162,21 @@ def test_a_broken_layout_leaves_the_last_good_site(built, tmp_path):
     assert _files(root / "site") == before
 
 
+def test_a_failing_search_indexer_is_one_line_and_leaves_the_last_good_site(built, tmp_path, monkeypatch, capsys):
+    from newsarchive import cli
+    from newsarchive.build.search import pagefind
+
+    root = tmp_path / "c"
+    shutil.copytree(built, root)
+    before = _files(root / "site")
+    shutil.rmtree(root / ".newsarchive-cache")  # nothing cached: Pagefind must run
+    monkeypatch.setattr(pagefind, "executable", lambda: Path("/bin/false"))
+    assert cli.main(["--root", str(root), "build"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("newsarchive: search index: pagefind failed") and err.count("\n") == 1
+    assert "left in place" in err and _files(root / "site") == before
+
+
 def test_no_change_rebuild_does_nothing_and_an_edit_rebuilds(built, tmp_path):
     root = tmp_path / "d"
     shutil.copytree(built, root)
@@ -173,6 +188,23 @@ def test_no_change_rebuild_does_nothing_and_an_edit_rebuilds(built, tmp_path):
     report = build(root)
     assert not report.skipped and report.articles == 5
     assert any("EDITED" in p.read_text(encoding="utf-8") for p in (root / "site" / "articles").rglob("*.html"))
+
+
+def test_a_build_with_nothing_to_do_does_not_load_the_pipeline(built, tmp_path):
+    """Nothing changed: the answer comes from the fingerprint alone, without importing the renderer,
+    the same-story comparison or the ingest pipeline (that import was most of its time)."""
+    import subprocess
+    import sys
+
+    root = tmp_path / "f"
+    shutil.copytree(built, root)
+    build(root)
+    probe = ("import sys; from newsarchive import cli; code = cli.main(['--root', sys.argv[1], 'build']); "
+             "print(code, sorted(m for m in sys.modules if m.split('.')[0] in ('numpy', 'jinja2', 'markdown_it') "
+             "or m in ('newsarchive.build.make', 'newsarchive.ingest')))")
+    out = subprocess.run([sys.executable, "-c", probe, str(root)], capture_output=True, text=True, cwd=REPO,
+                         timeout=120).stdout.splitlines()
+    assert out == ["site is up to date: nothing changed since the last build", "0 []"]
 
 
 def test_hand_named_content_files_still_link(built, tmp_path):
