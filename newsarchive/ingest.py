@@ -14,6 +14,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from . import archive as arc
 from . import dedupe, lang, page, readers, to_markdown, urls
+from .ingest_memo import IngestMemo, converter_key
 from .clean import DocInfo, clean
 from .clean.rules import Rule, RuleBook
 from .decode import decode_bytes, normalise_text
@@ -154,16 +155,17 @@ def _index(existing: dict[str, arc.Existing]) -> dedupe.Index:
 
 
 def _write(archive: arc.Archive, article: Article, text: str, old: arc.Existing | None, summary: Summary,
-           writer: arc.BatchWriter) -> None:
-    """Write the rendered page unless it is unchanged or was edited by hand since ingest."""
+           writer: arc.BatchWriter) -> tuple[str, Path]:
+    """Write the rendered page unless it is unchanged or was edited by hand since ingest; the outcome
+    for the memo: ("written", page) or ("kept", page)."""
     key = article.source_file
     if old is not None:
         if old.text == text:
             summary.unchanged.append(key)
-            return
+            return "written", old.path
         if page.verify(old.text) is not True:
             summary.kept_edits.append(arc.rel_or_str(archive, old.path))
-            return
+            return "kept", old.path
         target = old.path
     else:
         target = content_path(archive, article)
@@ -172,6 +174,7 @@ def _write(archive: arc.Archive, article: Article, text: str, old: arc.Existing 
     except ValueError as exc:
         raise InputError(str(exc)) from None
     (summary.updated if old is not None else summary.ingested).append(key)
+    return "written", target
 
 
 # Runs with fewer files than this are processed in this process (a pool costs ~0.3 s to start).
@@ -247,6 +250,7 @@ def _conversions(jobs, count: int, rules: RuleBook, progress):
 def run(archive: arc.Archive, paths: list[Path], rules: RuleBook, progress=None, warn=None) -> Summary:
     """Ingest raw files (copied into sources/ first when outside it); report each outcome.
 
+    A raw file whose last outcome still holds (ingest_memo) is reported as it was, not converted.
     `progress(total)` may return a wrapper for the stream of results (a progress bar) or None.
     """
     warn = warn or (lambda msg: print(msg, file=sys.stderr))
@@ -257,40 +261,94 @@ def run(archive: arc.Archive, paths: list[Path], rules: RuleBook, progress=None,
     for path, reason in refused:
         summary.failed.append((path, reason))
         warn(f"{path}: {reason}")
-    existing, unreadable = arc.existing_pages(archive)
-    for path, reason in unreadable:
-        warn(f"{path}: content page unreadable ({reason}); left as it is")
     arc.remove_stale_temp_files(archive)
-    jobs = _preserved(archive, files, summary, warn)
-    index = _index(existing)
+    memo = IngestMemo(archive.root, converter_key(rules))
+    # Files already in sources/ are looked up now (so the pool is sized to what is left), files
+    # from outside once they are copied in (an identical copy keeps its key).
+    inside = {arc.rel_or_str(archive, path) for path, _ in files if archive.is_inside_sources(path)}
+    recalled = {key for key in inside if memo.recall(key) is not None}
+
+    def jobs():
+        for key, path in _preserved(archive, files, summary, warn):
+            seen = memo.now.get(key) if key in recalled else (None if key in inside else memo.recall(key))
+            if seen is None:
+                yield key, path
+            else:
+                _report(summary, warn, key, seen["kind"], seen.get("detail", ""), seen.get("page"))
+
+    pages = _Pages(archive, warn)
     writer = arc.BatchWriter()
     try:
-        for key, sha, outcome in _conversions(jobs, len(files), rules, progress):
-            _record(archive, key, sha, outcome, existing, index, summary, writer, warn)
+        for key, sha, outcome in _conversions(jobs(), len(files) - len(recalled), rules, progress):
+            _record(archive, key, sha, outcome, pages, summary, writer, warn, memo)
         writer.commit()
+        memo.save()
     finally:
         writer.abandon()
     return summary
 
 
-def _record(archive, key, sha, outcome, existing, index, summary, writer, warn) -> None:
+class _Pages:
+    """The archive's content pages and their duplicate index, read when the first conversion needs
+    them (a run where every raw file is recalled reads none)."""
+
+    def __init__(self, archive: arc.Archive, warn):
+        self._archive, self._warn = archive, warn
+        self._existing: dict[str, arc.Existing] | None = None
+        self._index: dedupe.Index | None = None
+
+    @property
+    def existing(self) -> dict[str, arc.Existing]:
+        if self._existing is None:
+            self._existing, unreadable = arc.existing_pages(self._archive)
+            for path, reason in unreadable:
+                self._warn(f"{path}: content page unreadable ({reason}); left as it is")
+        return self._existing
+
+    @property
+    def index(self) -> dedupe.Index:
+        if self._index is None:
+            self._index = _index(self.existing)
+        return self._index
+
+
+def _report(summary: Summary, warn, key: str, kind: str, detail: str, page_path: str | None = None) -> None:
+    """A recalled outcome, told as the conversion told it."""
+    if kind == "written":
+        summary.unchanged.append(key)
+    elif kind == "kept":
+        summary.kept_edits.append(page_path)
+    elif kind == "duplicate":
+        summary.duplicates.append((key, detail))
+        warn(f"{key}: duplicate of {detail}; not ingested again")
+    elif kind == "skipped":
+        summary.skipped.append((key, detail))
+        warn(f"{key}: skipped: {detail}")
+    else:
+        summary.failed.append((key, detail))
+        warn(f"{key}: {detail}")
+
+
+def _record(archive, key, sha, outcome, pages, summary, writer, warn, memo) -> None:
     if isinstance(outcome[0], str):
         kind, reason = outcome
-        (summary.skipped if kind == "skipped" else summary.failed).append((key, reason))
-        warn(f"{key}: skipped: {reason}" if kind == "skipped" else f"{key}: {reason}")
+        _report(summary, warn, key, kind, reason)
+        if kind == "skipped":  # a failure is tried again next run (its cause may be outside the file)
+            memo.remember(key, kind, reason)
         return
     article, text = outcome
-    old = existing.get(key)
+    old = pages.existing.get(key)
     if old is None:
-        dup = index.duplicate_of(key, sha, article.source_url, article.title, article.body_md)
+        dup = pages.index.duplicate_of(key, sha, article.source_url, article.title, article.body_md)
         if dup:
-            summary.duplicates.append((key, dup))
-            warn(f"{key}: duplicate of {dup}; not ingested again")
+            _report(summary, warn, key, "duplicate", dup)
+            memo.remember(key, "duplicate", dup)
             return
     try:
-        _write(archive, article, text, old, summary, writer)
+        kind, target = _write(archive, article, text, old, summary, writer)
     except (InputError, OSError) as exc:
         summary.failed.append((key, str(exc)))
         warn(f"{key}: {exc}")
         return
-    index.add(key, sha, article.source_url, article.title, article.body_md)
+    memo.remember(key, kind, page=target)
+    pages.index.add(key, sha, article.source_url, article.title, article.body_md)

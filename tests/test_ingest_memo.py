@@ -1,0 +1,89 @@
+"""Ingest again: a raw file whose last outcome still holds is reported as it was, without being
+converted; a changed raw file, a hand-edited or deleted page, or a rule change sends it through
+conversion again, which decides as it always did."""
+import dataclasses
+import shutil
+
+import pytest
+
+from newsarchive import archive as arc
+from newsarchive import ingest, page
+
+from .conftest import _rules, copy_tree, pages
+
+
+@pytest.fixture
+def converted(monkeypatch):
+    """The raw file keys converted during a test (conversion kept in this process to see them)."""
+    seen: list[str] = []
+    real = ingest._convert
+
+    def convert(job):
+        seen.append(job[0])
+        return real(job)
+
+    monkeypatch.setattr(ingest, "_convert", convert)
+    monkeypatch.setattr(ingest, "PARALLEL_FROM", 10 ** 9)
+    return seen
+
+
+def _ingest(root, rules=None):
+    archive = arc.Archive(root)
+    return ingest.run(archive, [], rules or _rules(archive), warn=lambda msg: None)
+
+
+def test_a_second_ingest_of_the_corpus_converts_nothing_and_reports_the_same(corpus_run, tmp_path, converted):
+    first_root, first = corpus_run
+    root = tmp_path / "corpus"
+    copy_tree(first_root, root)  # times kept: the memo still holds
+    before = pages(root)
+    again = _ingest(root)
+    assert converted == []
+    assert not first.failed and not again.failed
+    assert set(again.unchanged) == set(first.ingested + first.updated + first.unchanged) and not again.ingested
+    assert set(again.duplicates) == set(first.duplicates) and first.duplicates
+    assert set(again.skipped) == set(first.skipped) and first.skipped
+    assert pages(root) == before
+
+
+def test_what_changed_is_converted_again(seed_root, tmp_path, converted):
+    root = tmp_path / "seeds"
+    copy_tree(seed_root, root)
+    by_source = _pages_by_source(root)
+    keys = sorted(by_source)
+    assert len(keys) == 5 and _ingest(root).unchanged and converted == []
+
+    edited, deleted, replaced = keys[0], keys[1], keys[2]
+    page_path = by_source[edited]
+    page_path.write_text(page_path.read_text(encoding="utf-8") + "\nA curator's note.\n", encoding="utf-8")
+    by_source[deleted].unlink()
+    raw = root / replaced
+    raw.write_bytes(raw.read_bytes().replace("。".encode(), "．".encode(), 1))
+    summary = _ingest(root)
+    assert sorted(converted) == sorted([edited, deleted, replaced])
+    assert summary.kept_edits == [page_path.relative_to(root).as_posix()]
+    assert summary.ingested == [deleted] and _pages_by_source(root)[deleted].is_file()
+    assert summary.updated == [replaced]
+    assert "A curator's note." in page_path.read_text(encoding="utf-8")
+
+    converted.clear()
+    again = _ingest(root)
+    assert converted == []  # the kept hand edit is remembered too
+    assert again.kept_edits == summary.kept_edits and len(again.unchanged) == 4
+
+    rules = _rules(arc.Archive(root))
+    changed_rules = dataclasses.replace(rules, rules=rules.rules[1:])
+    _ingest(root, changed_rules)
+    assert sorted(converted) == keys
+
+
+def test_without_the_memo_every_file_is_converted(seed_root, tmp_path, converted):
+    root = tmp_path / "seeds"
+    copy_tree(seed_root, root)
+    shutil.rmtree(root / ".newsarchive-cache")
+    summary = _ingest(root)
+    assert len(converted) == 5 and len(summary.unchanged) == 5
+
+
+def _pages_by_source(root):
+    return {page.split(p.read_text(encoding="utf-8"))[0]["source"]["file"]: p for p in (root / "content").rglob("*.md")}
