@@ -134,9 +134,10 @@ def test_weighting_is_scikit_learns_tfidf(corpus_run):
     assert np.allclose(ours.toarray(), expected, atol=1e-6)
 
 
-def test_split_product_finds_the_plain_products_neighbours(corpus_run):
-    """Common terms compared densely, the rest sparsely: the neighbours and similarities of one
-    plain product of all terms."""
+def test_split_product_finds_the_plain_products_neighbours(corpus_run, monkeypatch):
+    """Common terms compared densely, the rest sparsely, in blocks of ROWS articles (small here, so
+    the corpus makes several, the last one short): the neighbours and similarities of one plain
+    product of all terms, best first."""
     import numpy as np
 
     from newsarchive.build import related as rel
@@ -144,9 +145,13 @@ def test_split_product_finds_the_plain_products_neighbours(corpus_run):
     vectors = rel._tfidf(_corpus_texts(corpus_run))
     df = np.bincount(vectors.indices, minlength=vectors.shape[1])
     assert 0 < np.sum(df > rel.DENSE_SHARE * vectors.shape[0]) < vectors.shape[1]  # both halves used
+    monkeypatch.setattr(rel, "ROWS", 37)
+    assert vectors.shape[0] > 3 * 37 and vectors.shape[0] % 37
     plain = (vectors.astype(np.float64) @ vectors.T.astype(np.float64)).toarray()
     np.fill_diagonal(plain, -1.0)
     index, value = rel._nearest(vectors, rel.CANDIDATES)
     expected = -np.sort(-plain, axis=1)[:, :rel.CANDIDATES]
     assert np.allclose(value, expected, atol=1e-5)
     assert np.allclose(np.take_along_axis(plain, index, axis=1), value, atol=1e-5)
+    assert all(len(set(row)) == len(row) for row in index.tolist())
+    assert all(row == sorted(row, reverse=True) for row in value.tolist())
