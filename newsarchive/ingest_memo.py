@@ -98,5 +98,8 @@ class IngestMemo:
                 if entry["page_stat"] is None:
                     continue
             files[key] = entry
-        (self.root / MEMO).parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(self.root / MEMO, json.dumps({"key": self.key, "files": files}, ensure_ascii=False).encode())
+        try:
+            (self.root / MEMO).parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(self.root / MEMO, json.dumps({"key": self.key, "files": files}, ensure_ascii=False).encode())
+        except OSError:  # a memo that cannot be written costs the next run its speed, nothing else
+            pass

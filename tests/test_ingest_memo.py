@@ -87,3 +87,12 @@ def test_without_the_memo_every_file_is_converted(seed_root, tmp_path, converted
 
 def _pages_by_source(root):
     return {page.split(p.read_text(encoding="utf-8"))[0]["source"]["file"]: p for p in (root / "content").rglob("*.md")}
+
+
+def test_a_memo_that_cannot_be_written_costs_only_speed(seed_root, tmp_path, converted):
+    root = tmp_path / "seeds"
+    copy_tree(seed_root, root)
+    shutil.rmtree(root / ".newsarchive-cache")
+    (root / ".newsarchive-cache").write_text("not a folder")  # the memo's folder cannot be made
+    assert len(_ingest(root).unchanged) == 5
+    assert len(_ingest(root).unchanged) == 5 and len(converted) == 10
