@@ -67,18 +67,25 @@ class IngestMemo:
 
     def recall(self, key: str) -> dict | None:
         """The last outcome for raw file `key` if it still holds (see the module's docstring), else None."""
+        try:
+            holds = self._holds(key)
+        except (KeyError, TypeError, AttributeError):  # a memo damaged by hand: convert the file
+            holds = False
+        if not holds:
+            return None
+        self.now[key] = self.before[key]
+        return self.before[key]
+
+    def _holds(self, key: str) -> bool:
         seen = self.before.get(key)
         if seen is None or _stat(self.root / key) != seen["source"]:
-            return None
+            return False
         if seen["kind"] in ("written", "kept") and _stat(self.root / seen["page"]) != seen["page_stat"]:
-            return None
+            return False
         if seen["kind"] == "duplicate":
-            original = self.before.get(seen["detail"])
-            if original is None or original["kind"] != "written" or \
-                    _stat(self.root / original["page"]) != original["page_stat"]:
-                return None
-        self.now[key] = seen
-        return seen
+            original = self.before[seen["detail"]]
+            return original["kind"] == "written" and _stat(self.root / original["page"]) == original["page_stat"]
+        return seen["kind"] in ("written", "kept", "skipped")
 
     def remember(self, key: str, kind: str, detail: str = "", page: Path | None = None) -> None:
         """A conversion's outcome; a page's size and time are read when the memo is saved (after the

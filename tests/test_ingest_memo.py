@@ -96,3 +96,19 @@ def test_a_memo_that_cannot_be_written_costs_only_speed(seed_root, tmp_path, con
     (root / ".newsarchive-cache").write_text("not a folder")  # the memo's folder cannot be made
     assert len(_ingest(root).unchanged) == 5
     assert len(_ingest(root).unchanged) == 5 and len(converted) == 10
+
+
+def test_a_damaged_memo_sends_files_through_conversion(seed_root, tmp_path, converted):
+    import json
+
+    root = tmp_path / "seeds"
+    copy_tree(seed_root, root)
+    memo_file = root / ".newsarchive-cache" / "ingest.json"
+    memo = json.loads(memo_file.read_text(encoding="utf-8"))
+    first, second, third = sorted(memo["files"])[:3]
+    del memo["files"][first]["page"]
+    memo["files"][second]["kind"] = "duplicate"  # of nothing recorded
+    memo["files"][third] = "a string"
+    memo_file.write_text(json.dumps(memo), encoding="utf-8")
+    summary = _ingest(root)
+    assert sorted(converted) == [first, second, third] and len(summary.unchanged) == 5
