@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
 from newsarchive import check
+from newsarchive import page as content_page
 from newsarchive import archive as arc
 from newsarchive.build import build, hot
 from newsarchive.build.render import rel
@@ -309,3 +310,48 @@ def test_a_cold_build_across_processes_equals_one_made_in_process(corpus_run, tm
     monkeypatch.setattr(related, "BACKGROUND_FROM", 10 ** 9)
     build(tmp_path / "serial", search=False)
     assert _files(tmp_path / "parallel" / "site") == _files(tmp_path / "serial" / "site")
+
+
+def test_a_full_render_takes_the_bodies_the_last_one_stored(corpus_run, tmp_path, monkeypatch):
+    """A cold build stores every body's HTML; the next build that renders every article page (a
+    layout edit) takes them instead of making them, except a body edited since, and equals a
+    clean build. A store of another version (other markdown settings) is not taken."""
+    import json
+
+    from newsarchive.build import bodies, parallel
+
+    root = tmp_path / "store"
+    shutil.copytree(corpus_run[0] / "content", root / "content")
+    assert build(root, search=False).articles >= parallel.PARALLEL_FROM
+    store = root / ".newsarchive-cache" / "bodies" / bodies.STORE
+    stored = json.loads(store.read_text(encoding="utf-8"))
+    pages = sorted((root / "content").rglob("*.md"))
+    assert len(stored["bodies"]) == len({content_page.split(p.read_text(encoding="utf-8"))[1] for p in pages})
+
+    made_ahead: list[int] = []
+    real = parallel.BodiesAhead
+    monkeypatch.setattr(parallel, "BodiesAhead", lambda r, numbers: made_ahead.append(len(numbers)) or real(r, numbers))
+    edited = pages[len(pages) // 2]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nA sentence added by the curator.\n", encoding="utf-8")
+    (root / "layouts").mkdir()
+    source = (REPO / "layouts" / "article.html").read_text(encoding="utf-8")
+    (root / "layouts" / "article.html").write_text(source.replace("</h1>", "</h1><!-- v2 -->", 1), encoding="utf-8")
+    build(root, search=False)
+    assert made_ahead == []  # every body but the edited one came from the store; that one with its page
+    after = _files(root / "site")
+    assert any(b"A sentence added by the curator." in data for data in after.values())
+    monkeypatch.setattr(parallel, "BodiesAhead", real)
+    assert after == _clean_build_without_search(root, tmp_path / "clean")
+
+    monkeypatch.setattr(parallel, "BodiesAhead", lambda r, numbers: made_ahead.append(len(numbers)) or real(r, numbers))
+    stored = json.loads(store.read_text(encoding="utf-8"))
+    store.write_text(json.dumps(dict(stored, version="other settings")), encoding="utf-8")
+    (root / "layouts" / "article.html").write_text(source.replace("</h1>", "</h1><!-- v3 -->", 1), encoding="utf-8")
+    build(root, search=False)
+    assert made_ahead == [len(pages)]
+
+
+def _clean_build_without_search(root: Path, where: Path) -> dict[str, bytes]:
+    shutil.copytree(root, where, ignore=shutil.ignore_patterns("site", ".newsarchive-cache"))
+    build(where, search=False)
+    return _files(where / "site")

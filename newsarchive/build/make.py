@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .. import config as site_config
 from . import BuildReport, PROJECT_DIR, cache, memo, parallel
+from .bodies import BodyStore
 from .collect import collect, collect_changed
 from .pages import all_pages, pages_showing
 from .related import same_story
@@ -42,6 +43,7 @@ def make(root: Path, base_url: str | None, search: bool, quick: bool) -> BuildRe
     cache_dir = root / cache.CACHE_DIR
     related = same_story(site.entries, cache_dir / "related", stale_ok=quick)
     renderer = Renderer(site, made.config, made.env, made.assets, related=related, memo=made.memo)
+    renderer.body_store = BodyStore(cache_dir / "bodies")
     renderer.pending_bodies = parallel.bodies_ahead(renderer, cold=not made.memo.before)
     if quick:
         pages = all_pages(renderer, None, kept_search=root / "site" if search else None)
@@ -58,6 +60,7 @@ def make(root: Path, base_url: str | None, search: bool, quick: bool) -> BuildRe
         related.close()
         if renderer.pending_bodies is not None:
             renderer.pending_bodies.close()
+        renderer.body_store.wait()
     return BuildReport(articles=len(site.entries), files=len(staging.paths), problems=site.problems)
 
 

@@ -1,6 +1,7 @@
 """Article pages rendered across cores (fork: workers inherit the gathered site, nothing is pickled in).
-Pages the memo keeps from the last site are not rendered at all. On a cold build the bodies are made
-ahead, while the same-story comparison the pages wait for is still running (BodiesAhead)."""
+Pages the memo keeps from the last site are not rendered at all. When every article page is rendered,
+bodies come from the store of the last such build (bodies.py), and those it lacks are made ahead,
+while the same-story comparison the pages wait for is still running (BodiesAhead)."""
 from __future__ import annotations
 
 import ctypes
@@ -8,6 +9,7 @@ import multiprocessing
 import os
 import signal
 
+from .bodies import STORE_FROM
 from .render import Renderer, markdown_to_html
 
 # Below this many articles a process pool costs more than it saves.
@@ -30,15 +32,15 @@ def die_with_parent() -> None:
 
 
 class BodiesAhead:
-    """On a cold build, every article's body is turned into HTML on a pool while the same-story
-    comparison (which the article pages wait for) runs; the bodies are handed to the renderer
-    before the article pages are made (their pool, forked after, inherits them)."""
+    """On a build that renders every article page, the bodies the store lacks are turned into HTML
+    on a pool while the same-story comparison (which the article pages wait for) runs; they are
+    handed to the renderer before the article pages are made (their pool, forked after, inherits
+    them) and stored for the next builds."""
 
-    def __init__(self, r: Renderer):
+    def __init__(self, r: Renderer, numbers: list[int]):
         global _RENDERER
         _RENDERER = r
-        entries = range(len(r.site.entries))
-        chunks = [list(entries[start:start + CHUNK]) for start in range(0, len(entries), CHUNK)]
+        chunks = [numbers[start:start + CHUNK] for start in range(0, len(numbers), CHUNK)]
         self._pool = multiprocessing.get_context("fork").Pool(os.cpu_count(), initializer=die_with_parent)
         self._result = self._pool.map_async(_body_chunk, chunks)
 
@@ -46,6 +48,8 @@ class BodiesAhead:
         for chunk in self._result.get():
             r.bodies.update(chunk)
         self.close()
+        if r.body_store is not None:
+            r.body_store.save_in_background(r.bodies, r.site.entries)
 
     def close(self) -> None:
         self._pool.terminate()
@@ -53,10 +57,15 @@ class BodiesAhead:
 
 
 def bodies_ahead(r: Renderer, cold: bool) -> BodiesAhead | None:
-    """BodiesAhead for a cold build large enough for a pool; else None (bodies are made with the pages)."""
+    """On a build that renders every article page (`cold`: no page of the last site can be kept) of a
+    large archive, the stored bodies are taken and a BodiesAhead makes the rest if they are many;
+    else None (bodies are made with the pages)."""
     if not cold or len(r.site.entries) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
         return None
-    return BodiesAhead(r)
+    if r.body_store is not None:
+        r.body_store.fill(r.bodies, r.site.entries)
+    missing = [n for n, e in enumerate(r.site.entries) if e.path not in r.bodies]
+    return BodiesAhead(r, missing) if len(missing) >= PARALLEL_FROM else None
 
 
 def _body_chunk(numbers: list[int]) -> list[tuple[str, str]]:
@@ -79,9 +88,11 @@ def articles(r: Renderer):
             yield kept
         else:
             todo.append(n)
-    if r.pending_bodies is not None:  # a cold build's bodies, made ahead
+    if r.pending_bodies is not None:  # bodies made ahead
         r.pending_bodies.hand_over(r)
         r.pending_bodies = None
+    elif r.body_store is not None and not r.bodies and len(todo) >= STORE_FROM:  # many pages: stored bodies
+        r.body_store.fill(r.bodies, [r.site.entries[n] for n in todo])
     if len(todo) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
         for n in todo:
             yield r.render_article(r.site.entries[n])

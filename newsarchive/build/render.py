@@ -165,6 +165,7 @@ class Renderer:
         # Article bodies as HTML made ahead on a cold build (parallel.BodiesAhead), by article path.
         self.bodies: dict[str, str] = {}
         self.pending_bodies = None  # that BodiesAhead while it works
+        self.body_store = None  # a bodies.BodyStore: bodies kept from the last cold build
         self.memo = memo  # a memo.Memo: pages whose inputs did not change come from the last site
         self.outlet_of = {g.name: g for g in site.outlets}
         self.tag_of = {g.name: g for g in site.tags}

@@ -1,0 +1,84 @@
+"""Article bodies as HTML, kept from one cold build to the next builds that re-render many pages.
+
+Turning markdown into HTML (markdown-it-py, then the nh3 allowlist) is most of rendering an article
+page: 6-8 CPU-seconds for 10 000 articles. A cold build makes every body anyway; it stores them here
+(`.newsarchive-cache/bodies/bodies.json`), by the body's own text, so a build that re-renders many article
+pages - a layout edit, serve's build after one - takes the bodies it finds instead of making them.
+An edited body has a new key and is made again; so is every body when the markdown settings, the
+allowlist or the libraries change (the store's version). JSON, not pickle: nothing in the archive's
+cache folder is run. The store is the archive's own, like its layouts (which can hold any markup).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+
+from ..clean.sanitize import sanitize
+from .write import replace_file
+
+STORE = "bodies.json"
+# Below this many article pages to render, bodies are made as they are needed (reading the store
+# costs more than it saves).
+STORE_FROM = 200
+
+
+@lru_cache(maxsize=None)
+def version() -> str:
+    """What a body's HTML depends on besides its text: the renderer's settings, the allowlist, the libraries."""
+    from . import render
+
+    h = hashlib.sha256()
+    for source in (render.__file__, sanitize.__code__.co_filename):
+        h.update(Path(source).read_bytes())
+    for package in ("markdown-it-py", "mdit-py-plugins", "nh3"):
+        h.update(f"\0{package}={metadata.version(package)}".encode())
+    return h.hexdigest()
+
+
+def body_key(markdown: str) -> str:
+    return hashlib.blake2b(markdown.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+class BodyStore:
+    def __init__(self, folder: Path):
+        self.file = folder / STORE
+        self._saving: threading.Thread | None = None
+
+    def fill(self, bodies: dict[str, str], entries) -> None:
+        """Put the stored HTML of these entries' bodies into `bodies` (by article path)."""
+        try:
+            data = json.loads(self.file.read_text(encoding="utf-8"))
+            stored = data["bodies"] if data["version"] == version() else {}
+        except (OSError, ValueError, KeyError, TypeError):
+            return
+        if not isinstance(stored, dict):
+            return
+        for e in entries:
+            html = stored.get(body_key(e.body_md))
+            if isinstance(html, str):
+                bodies[e.path] = html
+
+    def save_in_background(self, bodies: dict[str, str], entries) -> None:
+        """Store these entries' bodies (a thread writes it; `wait` joins it). A store that cannot be
+        written costs the next builds their shortcut, nothing else."""
+        snapshot = [(e.body_md, bodies[e.path]) for e in entries if e.path in bodies]
+
+        def write() -> None:
+            data = {"version": version(), "bodies": {body_key(md): html for md, html in snapshot}}
+            try:
+                self.file.parent.mkdir(parents=True, exist_ok=True)
+                replace_file(self.file, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+            except OSError:
+                pass
+
+        self._saving = threading.Thread(target=write, name="body-store", daemon=True)
+        self._saving.start()
+
+    def wait(self) -> None:
+        if self._saving is not None:
+            self._saving.join()
+            self._saving = None
