@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import dataclasses
-
 import multiprocessing
 import os
 import re
@@ -266,11 +265,11 @@ def run(archive: arc.Archive, paths: list[Path], rules: RuleBook, progress=None,
     # Files already in sources/ are looked up now (so the pool is sized to what is left), files
     # from outside once they are copied in (an identical copy keeps its key).
     inside = {arc.rel_or_str(archive, path) for path, _ in files if archive.is_inside_sources(path)}
-    recalled = {key for key in inside if memo.recall(key) is not None}
+    recalled = sum(memo.recall(key) is not None for key in inside)
 
     def jobs():
         for key, path in _preserved(archive, files, summary, warn):
-            seen = memo.now.get(key) if key in recalled else (None if key in inside else memo.recall(key))
+            seen = memo.now.get(key) if key in inside else memo.recall(key)
             if seen is None:
                 yield key, path
             else:
@@ -279,7 +278,7 @@ def run(archive: arc.Archive, paths: list[Path], rules: RuleBook, progress=None,
     pages = _Pages(archive, warn)
     writer = arc.BatchWriter()
     try:
-        for key, sha, outcome in _conversions(jobs(), len(files) - len(recalled), rules, progress):
+        for key, sha, outcome in _conversions(jobs(), len(files) - recalled, rules, progress):
             _record(archive, key, sha, outcome, pages, summary, writer, warn, memo)
         writer.commit()
         memo.save()
@@ -313,7 +312,8 @@ class _Pages:
 
 
 def _report(summary: Summary, warn, key: str, kind: str, detail: str, page_path: str | None = None) -> None:
-    """A recalled outcome, told as the conversion told it."""
+    """One raw file's outcome into the summary (and a line on stderr when it is not a page), whether
+    the file was just converted or its last outcome recalled."""
     if kind == "written":
         summary.unchanged.append(key)
     elif kind == "kept":
@@ -347,8 +347,7 @@ def _record(archive, key, sha, outcome, pages, summary, writer, warn, memo) -> N
     try:
         kind, target = _write(archive, article, text, old, summary, writer)
     except (InputError, OSError) as exc:
-        summary.failed.append((key, str(exc)))
-        warn(f"{key}: {exc}")
+        _report(summary, warn, key, "failed", str(exc))
         return
     memo.remember(key, kind, page=target)
     pages.index.add(key, sha, article.source_url, article.title, article.body_md)

@@ -22,10 +22,11 @@ import os
 from pathlib import Path
 
 from .archive import atomic_write
+from .build.cache import CACHE_DIR
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-# Beside the build's own cache files (build/cache.py names the folder).
-MEMO = Path(".newsarchive-cache") / "ingest.json"
+# Beside the build's own cache files.
+MEMO = Path(CACHE_DIR) / "ingest.json"
 # The package files whose content the converter's key covers (code and the data it reads).
 _CODE_SUFFIXES = (".py", ".txt", ".json", ".toml")
 
@@ -50,7 +51,7 @@ def _stat(path: Path) -> list[int] | None:
 
 class IngestMemo:
     """Outcomes by raw file key (its path inside the archive, `sources/...`):
-    {"source": [size, mtime_ns], "kind": written|kept|duplicate|skipped|failed,
+    {"source": [size, mtime_ns], "kind": written|kept|duplicate|skipped (failures are not kept),
      "page": content page path (written, kept), "page_stat": [size, mtime_ns], "detail": str}."""
 
     def __init__(self, root: Path, key: str):
