@@ -49,15 +49,16 @@ MIN_DF_FROM = 50
 DENSE_SHARE = 0.05
 # At most this many terms compared densely (memory: articles x DENSE_TERMS floats).
 DENSE_TERMS = 2048
-_FUNCTION_WORDS = Path(__file__).resolve().parent.parent / "data" / "english_function_words.txt"
+_FUNCTION_WORDS = (Path(__file__).resolve().parent.parent / "data" / "english_function_words.txt").read_text(
+    encoding="utf-8")
 # What the comparison depends on besides the articles: this code (its thresholds included), its words.
-_SOURCE = Path(__file__).read_text(encoding="utf-8") + _FUNCTION_WORDS.read_text(encoding="utf-8")
+_SOURCE = Path(__file__).read_text(encoding="utf-8") + _FUNCTION_WORDS
 _LATIN = re.compile(r"[a-z0-9]{3,}")
 
 
 @lru_cache(maxsize=None)
 def _stop_words() -> frozenset[str]:
-    lines = _FUNCTION_WORDS.read_text(encoding="utf-8").splitlines()
+    lines = _FUNCTION_WORDS.splitlines()
     return frozenset(w for line in lines if not line.startswith("#") for w in line.split())
 
 
