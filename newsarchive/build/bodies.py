@@ -46,21 +46,27 @@ def body_key(markdown: str) -> str:
 class BodyStore:
     def __init__(self, folder: Path):
         self.file = folder / STORE
+        self._stored: dict | None = None  # the store as read, once per build
         self._saving: threading.Thread | None = None
 
     def fill(self, bodies: dict[str, str], entries) -> None:
-        """Put the stored HTML of these entries' bodies into `bodies` (by article path)."""
-        try:
-            data = json.loads(self.file.read_text(encoding="utf-8"))
-            stored = data["bodies"] if data["version"] == version() else {}
-        except (OSError, ValueError, KeyError, TypeError):
-            return
-        if not isinstance(stored, dict):
-            return
+        """Put the stored HTML of these entries' bodies into `bodies` (by article path), for those it lacks."""
+        stored = self._read()
         for e in entries:
-            html = stored.get(body_key(e.body_md))
-            if isinstance(html, str):
-                bodies[e.path] = html
+            if e.path not in bodies:
+                html = stored.get(body_key(e.body_md))
+                if isinstance(html, str):
+                    bodies[e.path] = html
+
+    def _read(self) -> dict:
+        if self._stored is None:
+            try:
+                data = json.loads(self.file.read_text(encoding="utf-8"))
+                stored = data["bodies"] if data["version"] == version() else {}
+            except (OSError, ValueError, KeyError, TypeError):
+                stored = {}
+            self._stored = stored if isinstance(stored, dict) else {}
+        return self._stored
 
     def save_in_background(self, bodies: dict[str, str], entries) -> None:
         """Store these entries' bodies (a thread writes it; `wait` joins it). A store that cannot be

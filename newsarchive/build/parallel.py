@@ -91,7 +91,7 @@ def articles(r: Renderer):
     if r.pending_bodies is not None:  # bodies made ahead
         r.pending_bodies.hand_over(r)
         r.pending_bodies = None
-    elif r.body_store is not None and not r.bodies and len(todo) >= STORE_FROM:  # many pages: stored bodies
+    elif r.body_store is not None and len(todo) >= STORE_FROM:  # many pages: stored bodies
         r.body_store.fill(r.bodies, [r.site.entries[n] for n in todo])
     if len(todo) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
         for n in todo:

@@ -162,10 +162,10 @@ class Renderer:
         # serve's hot pass, when the edit kept the site's shape (every list the same articles in the
         # same order): the paths of the edited articles; a list page showing none of them is kept.
         self.showing: frozenset[str] | None = None
-        # Article bodies as HTML made ahead on a cold build (parallel.BodiesAhead), by article path.
+        # Article bodies as HTML by article path, taken from the body store or made ahead (parallel.py).
         self.bodies: dict[str, str] = {}
-        self.pending_bodies = None  # that BodiesAhead while it works
-        self.body_store = None  # a bodies.BodyStore: bodies kept from the last cold build
+        self.pending_bodies = None  # a parallel.BodiesAhead while it works
+        self.body_store = None  # a bodies.BodyStore: bodies kept from the last build that rendered every article
         self.memo = memo  # a memo.Memo: pages whose inputs did not change come from the last site
         self.outlet_of = {g.name: g for g in site.outlets}
         self.tag_of = {g.name: g for g in site.tags}
