@@ -95,7 +95,7 @@ def main() -> None:
         ours_same = timed(cli + ["--root", str(root), "build", "--no-search"])
         edit_one(root / "content")
         ours_edit = timed(cli + ["--root", str(root), "build", "--no-search"])
-        edit_layout(root / "layouts", "article.html", REPO / "layouts" / "article.html")
+        edit_layout(root / "layouts", "article.html", REPO / "newsarchive" / "defaults" / "layouts" / "article.html")
         ours_layout = timed(cli + ["--root", str(root), "build", "--no-search"])
         (root / ".newsarchive-cache" / "ingest.json").unlink(missing_ok=True)  # (cold builds drop it too)
         ingest_convert = timed(cli + ["--root", str(root), "ingest"])  # every raw file converted again

@@ -85,10 +85,11 @@ def measured(cmd: list[str]) -> tuple[float, int, str]:
 OUR_INDEX = """
 import shutil, sys, types
 from pathlib import Path
-from newsarchive.build.collect import collect
-from newsarchive.build.search import search_files
+from newsarchive.archive import Archive
+from newsarchive.builder.collect import collect
+from newsarchive.builder.search import search_files
 root, cache = Path(sys.argv[1]), Path(sys.argv[2])
-site = collect(root)
+site = collect(Archive(root))
 out = root / "site"
 for path, data in search_files(types.SimpleNamespace(site=site), cache):
     target = out / path
@@ -135,7 +136,7 @@ def main() -> None:
     args = ap.parse_args()
     from browser import browser, serve
 
-    from newsarchive.build.search import pagefind
+    from newsarchive.builder.search import pagefind
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)

@@ -16,9 +16,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import page
+from .cache import FOLDER as CACHE_FOLDER
+from .cache import CacheStore
 from .model import InputError
 
 LOCK_NAME = ".newsarchive.lock"
+CONFIG_NAME = "newsarchive.toml"
+# What an archive has unless its root has its own: layouts, static files, outlet rules (in the package).
+DEFAULTS = Path(__file__).resolve().parent / "defaults"
+# Data the code reads (word lists, the site's own words), in the package.
+DATA = Path(__file__).resolve().parent / "data"
+# Folders of an archive root that a run reads: raw files, pages, and the overrides of the defaults.
+INPUT_FOLDERS = ("sources", "content", "layouts", "rules", "static")
 # Longest slug kept from a title, in characters (file names stay well under 255 bytes).
 SLUG_CHARS = 48
 
@@ -29,6 +38,9 @@ class ArchiveBusy(Exception):
 
 @dataclass(frozen=True)
 class Archive:
+    """Every path of an archive, and of the packaged defaults it falls back on: nothing else joins
+    path pieces of an archive."""
+
     root: Path
 
     @property
@@ -42,6 +54,63 @@ class Archive:
     @property
     def site(self) -> Path:
         return self.root / "site"
+
+    @property
+    def config_file(self) -> Path:
+        return self.root / CONFIG_NAME
+
+    @property
+    def lock_file(self) -> Path:
+        return self.root / LOCK_NAME
+
+    @property
+    def cache(self) -> CacheStore:
+        return CacheStore(self.root / CACHE_FOLDER)
+
+    @property
+    def home_page(self) -> Path:
+        """The built site's front page (a site that has none was never built)."""
+        return self.site / "index.html"
+
+    def content_page(self, year_month: tuple[str, str] | None, name: str) -> Path:
+        """Where a content page of that month (None: undated) and file name lives."""
+        return (self.content.joinpath(*year_month) if year_month else self.content / "undated") / name
+
+    @property
+    def zip_file(self) -> Path:
+        """`pack`'s output unless told otherwise."""
+        return self.root / "site.zip"
+
+    def layered(self, kind: str) -> tuple[Path, Path]:
+        """The archive's own folder of this kind (layouts, static, rules), then the package's default."""
+        return self.root / kind, DEFAULTS / kind
+
+    @property
+    def layout_dirs(self) -> tuple[Path, Path]:
+        return self.layered("layouts")
+
+    @property
+    def static_dirs(self) -> tuple[Path, Path]:
+        return self.layered("static")
+
+    @property
+    def rule_dirs(self) -> tuple[Path, Path]:
+        return self.layered("rules")
+
+    @property
+    def input_folders(self) -> tuple[Path, ...]:
+        return tuple(self.root / name for name in INPUT_FOLDERS)
+
+    def at(self, inside: str) -> Path:
+        """The path of a file named by its place inside the archive ("sources/x.txt", "content/...")."""
+        return self.root / inside
+
+    def content_file(self, path: Path) -> str:
+        """A page's path inside the archive as a string ("content/2020/09/x.md"). On the strings:
+        Path.relative_to, called three times per page, was a fifth of gathering 10 000 pages."""
+        whole, prefix = str(path), f"{self.root}{os.sep}"
+        inside = whole[len(prefix):] if whole.startswith(prefix) else path.relative_to(self.root).as_posix()
+        return inside.replace(os.sep, "/")
 
     def is_inside_sources(self, path: Path) -> bool:
         try:
@@ -135,7 +204,7 @@ def remove_stale_temp_files(archive: Archive) -> int:
 def locked(archive: Archive):
     """Hold an exclusive lock on the archive for the whole run; a second run fails at once."""
     archive.root.mkdir(parents=True, exist_ok=True)
-    fh = open(archive.root / LOCK_NAME, "a+")
+    fh = open(archive.lock_file, "a+")
     try:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)

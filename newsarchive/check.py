@@ -31,7 +31,7 @@ def content_problems(archive: arc.Archive) -> list[tuple[str, str]]:
         rel = src.get("file")
         if not isinstance(rel, str):
             continue
-        raw = archive.root / rel
+        raw = archive.at(rel)
         if raw.is_symlink() or not raw.is_file():
             out.append((shown, f"raw file missing: {rel}"))
         elif arc.sha256(raw.read_bytes()) != src.get("sha256"):

@@ -15,7 +15,6 @@ from .model import InputError
 # Each command imports what it runs when it runs: `build` with nothing to do answers at once,
 # without importing the ingest pipeline (its parsers, extractors and rules).
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
 # Runs with at least this many files show a progress bar (on a terminal).
 PROGRESS_FROM = 50
 
@@ -39,12 +38,6 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _rules(archive: arc.Archive):
-    from .clean.rules import load_rules
-
-    return load_rules([archive.root / "rules", PROJECT_DIR / "rules"])
-
-
 def _progress(total: int):
     """A progress bar around the stream of results, for long runs on a terminal; else None."""
     if total < PROGRESS_FROM or not sys.stderr.isatty():
@@ -54,15 +47,11 @@ def _progress(total: int):
     return lambda items: tqdm(items, total=total, unit="file", file=sys.stderr)
 
 
-def _layout_error(exc) -> str:
-    where = f"{exc.filename}:{exc.lineno}: " if getattr(exc, "filename", None) else ""
-    return f"layout error: {where}{exc.message}"
-
-
 def cmd_ingest(archive: arc.Archive, paths: list[Path]) -> int:
     from . import ingest
+    from .clean.rules import for_archive
 
-    summary = ingest.run(archive, [p.absolute() for p in paths], _rules(archive), progress=_progress)
+    summary = ingest.run(archive, [p.absolute() for p in paths], for_archive(archive), progress=_progress)
     for shown in summary.kept_edits:
         print(f"{shown}: edited by hand since ingest; kept as it is", file=sys.stderr)
     print(summary.line())
@@ -70,42 +59,27 @@ def cmd_ingest(archive: arc.Archive, paths: list[Path]) -> int:
 
 
 def cmd_build(archive: arc.Archive, base_url: str | None, search: bool) -> int:
-    from .build import build
+    from .builder import build
+    from .builder.outcome import Failed, LeftOut
 
-    try:
-        report = build(archive.root, base_url=base_url, search=search)
-    except Exception as exc:  # noqa: BLE001 - a layout's or Pagefind's error is told in a line; others raise
-        message = _build_error(exc)
-        if message is None:
-            raise
-        print(f"newsarchive: {message}; the last good site is left in place", file=sys.stderr)
+    outcome = build(archive, base_url=base_url, search=search)
+    if isinstance(outcome, Failed):
+        print(f"newsarchive: {outcome.reason}; the last good site is left in place", file=sys.stderr)
         return 1
-    for shown, reason in report.problems:
-        print(f"{shown}: left out of the site ({reason})", file=sys.stderr)
-    print(report.line())
-    return 1 if report.problems else 0
-
-
-def _build_error(exc: Exception) -> str | None:
-    """The line for a build failure the archivist can fix (a layout, the search indexer); None for others."""
-    from jinja2 import TemplateError
-
-    from .build.search.pagefind import PagefindError
-
-    if isinstance(exc, TemplateError):
-        return _layout_error(exc)
-    if isinstance(exc, PagefindError):
-        return f"search index: {exc}"
-    return None
+    if isinstance(outcome, LeftOut):
+        for shown, reason in outcome.problems:
+            print(f"{shown}: left out of the site ({reason})", file=sys.stderr)
+    print(outcome.line())
+    return 1 if isinstance(outcome, LeftOut) else 0
 
 
 def cmd_pack(archive: arc.Archive, output: Path | None) -> int:
-    from .build.pack import pack
+    from .builder.pack import pack
 
-    if not (archive.site / "index.html").is_file():
+    if not archive.home_page.is_file():
         print(f"newsarchive: {archive.site}: no site to pack; run `build` first", file=sys.stderr)
         return 1
-    target = pack(archive.site, output or archive.root / "site.zip")
+    target = pack(archive.site, output or archive.zip_file)
     print(f"packed {target} ({target.stat().st_size // 1024} KB): unzip it and open news-archive/index.html")
     return 0
 
@@ -113,15 +87,7 @@ def cmd_pack(archive: arc.Archive, output: Path | None) -> int:
 def cmd_serve(archive: arc.Archive, host: str, port: int) -> int:
     from .serve import passes, serve
 
-    def run_ingest():
-        from . import ingest
-
-        ingest.run(archive, [], _rules(archive))
-
-    serve(archive.root, PROJECT_DIR, host, port, run_ingest, lambda quick=False: passes.run_build(archive.root, quick),
-          run_hot=lambda changed, lock: passes.run_hot(archive.root, changed, lock),
-          start_full=lambda: passes.start_catch_up(archive.root),
-          full_answer=lambda child: passes.catch_up_answer(child, archive.root))
+    serve(archive, host, port, passes.Builder(archive))
     return 0
 
 

@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, fields
-from pathlib import Path
 
+from .archive import Archive
 from .model import InputError
-
-CONFIG_NAME = "newsarchive.toml"
 
 
 @dataclass(frozen=True)
@@ -45,8 +43,8 @@ def _base(url: str) -> str:
     return url if url.endswith("/") else url + "/"
 
 
-def load(root: Path) -> SiteConfig:
-    path = root / CONFIG_NAME
+def load(archive: Archive) -> SiteConfig:
+    path = archive.config_file
     if not path.is_file():
         return SiteConfig()
     try:

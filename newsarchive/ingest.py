@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import dataclasses
-import multiprocessing
-import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -12,7 +10,7 @@ from pathlib import Path
 from selectolax.lexbor import LexborHTMLParser
 
 from . import archive as arc
-from . import dedupe, lang, page, readers, to_markdown, urls
+from . import dedupe, forked, lang, page, readers, to_markdown, urls
 from .ingest_memo import IngestMemo, converter_key
 from .clean import DocInfo, clean
 from .clean.rules import Rule, RuleBook
@@ -66,7 +64,7 @@ def _summary(markdown: str) -> str | None:
 
 def _date(parsed: Parsed, rule: Rule | None, text: str) -> str | None:
     if parsed.date:
-        return parsed.date
+        return dates.settle(parsed.date, rule.timezone if rule else None)
     for pattern in (rule.datelines if rule else ()):
         m = re.search(pattern, text)
         if m:
@@ -139,9 +137,8 @@ class Summary:
 
 
 def content_path(archive: arc.Archive, article: Article) -> Path:
-    ym = dates.year_month(article.date)
-    folder = archive.content.joinpath(*ym) if ym else archive.content / "undated"
-    return folder / f"{arc.slug(article.title)}-{article.source_sha256[:8]}.md"
+    name = f"{arc.slug(article.title)}-{article.source_sha256[:8]}.md"
+    return archive.content_page(dates.year_month(article.date), name)
 
 
 def _index(existing: dict[str, arc.Existing]) -> dedupe.Index:
@@ -153,57 +150,51 @@ def _index(existing: dict[str, arc.Existing]) -> dedupe.Index:
     return index
 
 
-def _write(archive: arc.Archive, article: Article, text: str, old: arc.Existing | None, summary: Summary,
-           writer: arc.BatchWriter) -> tuple[str, Path]:
-    """Write the rendered page unless it is unchanged or was edited by hand since ingest; the outcome
-    for the memo: ("written", page) or ("kept", page)."""
-    key = article.source_file
-    if old is not None:
-        if old.text == text:
-            summary.unchanged.append(key)
-            return "written", old.path
-        if page.verify(old.text) is not True:
-            summary.kept_edits.append(arc.rel_or_str(archive, old.path))
-            return "kept", old.path
-        target = old.path
-    else:
-        target = content_path(archive, article)
-    try:
-        writer.write(target, text.encode("utf-8"))
-    except ValueError as exc:
-        raise InputError(str(exc)) from None
-    (summary.updated if old is not None else summary.ingested).append(key)
-    return "written", target
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one raw file: `kind` is written (its page is as ingest made it: new, updated or
+    unchanged), kept (its page was edited by hand and stays), duplicate (detail: of which file),
+    skipped (not an article; detail: why) or failed (detail: why). `page`: the content page, for
+    written and kept (its path inside the archive)."""
+
+    key: str
+    kind: str
+    detail: str = ""
+    page: str | None = None
+
+
+@dataclass(frozen=True)
+class Converted:
+    """A raw file turned into an article and its page's text (not yet written)."""
+
+    key: str
+    sha256: str
+    article: Article
+    text: str
 
 
 # Runs with fewer files than this are processed in this process (a pool costs ~0.3 s to start).
 PARALLEL_FROM = 64
-_WORKER_RULES: RuleBook | None = None
 
 
-def _init_worker(rules: RuleBook) -> None:
-    global _WORKER_RULES
-    _WORKER_RULES = rules
-
-
-def _convert(job: tuple[str, str]):
-    """Worker: (key, path) -> (key, sha256, outcome): (Article, page text), or (kind, reason) when there is none."""
+def _convert(rules: RuleBook, job: tuple[str, str]) -> Converted | Outcome:
+    """(key, path) -> the converted article, or the outcome when there is none (a worker's task)."""
     key, path = job
     try:
         data = arc.read_raw(Path(path))
         raw = RawFile(rel_path=key, data=data, sha256=arc.sha256(data))
-        article = article_from_raw(raw, _WORKER_RULES)
-        return key, raw.sha256, (article, page.render(article))
+        article = article_from_raw(raw, rules)
+        return Converted(key, raw.sha256, article, page.render(article))
     except NotAnArticle as exc:
-        return key, None, ("skipped", str(exc))
+        return Outcome(key, "skipped", str(exc))
     except InputError as exc:
-        return key, None, ("failed", str(exc))
+        return Outcome(key, "failed", str(exc))
     except Exception as exc:  # noqa: BLE001 - one file's failure must not stop the run
         first = str(exc).splitlines()[0] if str(exc) else ""
-        return key, None, ("failed", f"could not be ingested ({type(exc).__name__}: {first})")
+        return Outcome(key, "failed", f"could not be ingested ({type(exc).__name__}: {first})")
 
 
-def _preserved(archive: arc.Archive, files, summary: Summary, warn):
+def _preserved(archive: arc.Archive, files, report):
     """Copy raw files into sources/ (if outside it), a group at a time, just before they are converted.
 
     A generator: with a pool, its copying overlaps the workers' converting. A file is
@@ -216,8 +207,7 @@ def _preserved(archive: arc.Archive, files, summary: Summary, warn):
             kept = arc.preserve(archive, path, base, writer)
         except (OSError, ValueError) as exc:
             reason = getattr(exc, "strerror", None) or str(exc)
-            summary.failed.append((str(path), f"could not be copied into sources/ ({reason})"))
-            warn(f"{path}: could not be copied into sources/ ({reason})")
+            report(Outcome(str(path), "failed", f"could not be copied into sources/ ({reason})"))
             continue
         ready.append((arc.rel_or_str(archive, kept), str(kept)))
         if not writer.staged:  # the group was committed (or nothing needed copying)
@@ -229,13 +219,12 @@ def _preserved(archive: arc.Archive, files, summary: Summary, warn):
 
 def _conversions(jobs, count: int, rules: RuleBook, progress):
     """Convert raw files to articles, in parallel across cores for large runs; results in job order."""
-    if count < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
-        _init_worker(rules)
-        results = map(_convert, jobs)
-        pool = None
+    pool = None
+    if count < PARALLEL_FROM or forked.cores() < 2:
+        results = (_convert(rules, job) for job in jobs)
     else:
         lang.warm()  # loaded once here, shared by the forked workers
-        pool = multiprocessing.get_context("fork").Pool(os.cpu_count(), _init_worker, (rules,))
+        pool = forked.Pool(rules)
         results = pool.imap(_convert, jobs, chunksize=16)
     wrap = progress(count) if progress else None
     try:
@@ -243,7 +232,6 @@ def _conversions(jobs, count: int, rules: RuleBook, progress):
     finally:
         if pool is not None:
             pool.close()
-            pool.join()
 
 
 def run(archive: arc.Archive, paths: list[Path], rules: RuleBook, progress=None, warn=None) -> Summary:
@@ -252,56 +240,56 @@ def run(archive: arc.Archive, paths: list[Path], rules: RuleBook, progress=None,
     A raw file whose last outcome still holds (ingest_memo) is reported as it was, not converted.
     `progress(total)` may return a wrapper for the stream of results (a progress bar) or None.
     """
-    warn = warn or (lambda msg: print(msg, file=sys.stderr))
-    summary = Summary()
+    ingest_run = _Run(archive, rules, warn or (lambda msg: print(msg, file=sys.stderr)))
     # No PATH: all of sources/; a root without sources/ (an empty folder) has nothing to ingest.
     default = [archive.sources] if archive.sources.is_dir() else []
     files, refused = arc.raw_files(archive, paths or default)
     for path, reason in refused:
-        summary.failed.append((path, reason))
-        warn(f"{path}: {reason}")
+        ingest_run.report(Outcome(path, "failed", reason))
     arc.remove_stale_temp_files(archive)
-    memo = IngestMemo(archive.root, converter_key(rules))
+    memo = ingest_run.memo
     # Files already in sources/ are looked up now (so the pool is sized to what is left), files
     # from outside once they are copied in (an identical copy keeps its key).
     inside = {arc.rel_or_str(archive, path) for path, _ in files if archive.is_inside_sources(path)}
     recalled = sum(memo.recall(key) is not None for key in inside)
 
     def jobs():
-        for key, path in _preserved(archive, files, summary, warn):
+        for key, path in _preserved(archive, files, ingest_run.report):
             seen = memo.now.get(key) if key in inside else memo.recall(key)
             if seen is None:
                 yield key, path
             else:
-                _report(summary, warn, key, seen["kind"], seen.get("detail", ""), seen.get("page"))
+                ingest_run.report(Outcome(key, seen["kind"], seen.get("detail", ""), seen.get("page")))
 
-    pages = _Pages(archive, warn)
-    writer = arc.BatchWriter()
     try:
-        for key, sha, outcome in _conversions(jobs(), len(files) - recalled, rules, progress):
-            _record(archive, key, sha, outcome, pages, summary, writer, warn, memo)
-        writer.commit()
+        for result in _conversions(jobs(), len(files) - recalled, rules, progress):
+            ingest_run.record(result)
+        ingest_run.writer.commit()
         memo.save()
     finally:
-        writer.abandon()
-    return summary
+        ingest_run.writer.abandon()
+    return ingest_run.summary
 
 
-class _Pages:
-    """The archive's content pages and their duplicate index, read when the first conversion needs
-    them (a run where every raw file is recalled reads none)."""
+class _Run:
+    """One ingest run's state: what it reports, the pages it writes, its memo."""
 
-    def __init__(self, archive: arc.Archive, warn):
-        self._archive, self._warn = archive, warn
+    def __init__(self, archive: arc.Archive, rules: RuleBook, warn):
+        self.archive, self.warn = archive, warn
+        self.summary = Summary()
+        self.writer = arc.BatchWriter()
+        self.memo = IngestMemo(archive, converter_key(rules))
         self._existing: dict[str, arc.Existing] | None = None
         self._index: dedupe.Index | None = None
 
     @property
     def existing(self) -> dict[str, arc.Existing]:
+        """The archive's content pages, read when the first conversion needs them (a run where every
+        raw file is recalled reads none)."""
         if self._existing is None:
-            self._existing, unreadable = arc.existing_pages(self._archive)
+            self._existing, unreadable = arc.existing_pages(self.archive)
             for path, reason in unreadable:
-                self._warn(f"{path}: content page unreadable ({reason}); left as it is")
+                self.warn(f"{path}: content page unreadable ({reason}); left as it is")
         return self._existing
 
     @property
@@ -310,44 +298,64 @@ class _Pages:
             self._index = _index(self.existing)
         return self._index
 
+    def report(self, outcome: Outcome) -> None:
+        """One raw file's outcome into the summary (and a line on stderr when it is not a page), whether
+        the file was just converted or its last outcome recalled."""
+        s, key, detail = self.summary, outcome.key, outcome.detail
+        if outcome.kind == "written":
+            s.unchanged.append(key)
+        elif outcome.kind == "kept":
+            s.kept_edits.append(outcome.page)
+        elif outcome.kind == "duplicate":
+            s.duplicates.append((key, detail))
+            self.warn(f"{key}: duplicate of {detail}; not ingested again")
+        elif outcome.kind == "skipped":
+            s.skipped.append((key, detail))
+            self.warn(f"{key}: skipped: {detail}")
+        else:
+            s.failed.append((key, detail))
+            self.warn(f"{key}: {detail}")
 
-def _report(summary: Summary, warn, key: str, kind: str, detail: str, page_path: str | None = None) -> None:
-    """One raw file's outcome into the summary (and a line on stderr when it is not a page), whether
-    the file was just converted or its last outcome recalled."""
-    if kind == "written":
-        summary.unchanged.append(key)
-    elif kind == "kept":
-        summary.kept_edits.append(page_path)
-    elif kind == "duplicate":
-        summary.duplicates.append((key, detail))
-        warn(f"{key}: duplicate of {detail}; not ingested again")
-    elif kind == "skipped":
-        summary.skipped.append((key, detail))
-        warn(f"{key}: skipped: {detail}")
-    else:
-        summary.failed.append((key, detail))
-        warn(f"{key}: {detail}")
-
-
-def _record(archive, key, sha, outcome, pages, summary, writer, warn, memo) -> None:
-    if isinstance(outcome[0], str):
-        kind, reason = outcome
-        _report(summary, warn, key, kind, reason)
-        if kind == "skipped":  # a failure is tried again next run (its cause may be outside the file)
-            memo.remember(key, kind, reason)
-        return
-    article, text = outcome
-    old = pages.existing.get(key)
-    if old is None:
-        dup = pages.index.duplicate_of(key, sha, article.source_url, article.title, article.body_md)
-        if dup:
-            _report(summary, warn, key, "duplicate", dup)
-            memo.remember(key, "duplicate", dup)
+    def record(self, result: Converted | Outcome) -> None:
+        """A conversion's result: reported, remembered, its page written when it is an article."""
+        if isinstance(result, Outcome):
+            self.report(result)
+            if result.kind == "skipped":  # a failure is tried again next run (its cause may be outside the file)
+                self.memo.remember(result.key, result.kind, result.detail)
             return
-    try:
-        kind, target = _write(archive, article, text, old, summary, writer)
-    except (InputError, OSError) as exc:
-        _report(summary, warn, key, "failed", str(exc))
-        return
-    memo.remember(key, kind, page=target)
-    pages.index.add(key, sha, article.source_url, article.title, article.body_md)
+        key, article = result.key, result.article
+        old = self.existing.get(key)
+        if old is None:
+            dup = self.index.duplicate_of(key, result.sha256, article.source_url, article.title, article.body_md)
+            if dup:
+                self.report(Outcome(key, "duplicate", dup))
+                self.memo.remember(key, "duplicate", dup)
+                return
+        try:
+            kind, target = self._write(article, result.text, old)
+        except (InputError, OSError) as exc:
+            self.report(Outcome(key, "failed", str(exc)))
+            return
+        self.memo.remember(key, kind, page=target)
+        self.index.add(key, result.sha256, article.source_url, article.title, article.body_md)
+
+    def _write(self, article: Article, text: str, old: arc.Existing | None) -> tuple[str, Path]:
+        """Write the rendered page unless it is unchanged or was edited by hand since ingest; the outcome
+        for the memo: ("written", page) or ("kept", page)."""
+        key, s = article.source_file, self.summary
+        if old is not None:
+            if old.text == text:
+                s.unchanged.append(key)
+                return "written", old.path
+            if page.verify(old.text) is not True:
+                s.kept_edits.append(arc.rel_or_str(self.archive, old.path))
+                return "kept", old.path
+            target = old.path
+        else:
+            target = content_path(self.archive, article)
+        try:
+            self.writer.write(target, text.encode("utf-8"))
+        except ValueError as exc:
+            raise InputError(str(exc)) from None
+        (s.updated if old is not None else s.ingested).append(key)
+        return "written", target

@@ -17,28 +17,19 @@ without it (a fresh clone, a deleted cache) every file is converted, as before.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from pathlib import Path
 
-from .archive import atomic_write
-from .build.cache import CACHE_DIR
+from . import cache
+from .archive import Archive
 
-PACKAGE_DIR = Path(__file__).resolve().parent
-# Beside the build's own cache files.
-MEMO = Path(CACHE_DIR) / "ingest.json"
-# The package files whose content the converter's key covers (code and the data it reads).
-_CODE_SUFFIXES = (".py", ".txt", ".json", ".toml")
+# The memo's file in the archive's cache store.
+MEMO = "ingest.json"
 
 
 def converter_key(rules) -> str:
-    """Names the converter: every code and data file of the package, by content, and the rules."""
-    h = hashlib.sha256(repr(rules).encode("utf-8"))
-    for path in sorted(PACKAGE_DIR.rglob("*")):
-        if path.suffix in _CODE_SUFFIXES and "__pycache__" not in path.parts and path.is_file():
-            h.update(f"\0{path.relative_to(PACKAGE_DIR).as_posix()}\0".encode())
-            h.update(path.read_bytes())
-    return h.hexdigest()
+    """Names the converter: ingest's own code and data (cache.CODE), by content, and the rules."""
+    return hashlib.sha256(f"{cache.code_key('ingest')}\0{rules!r}".encode("utf-8")).hexdigest()
 
 
 def _stat(path: Path) -> list[int] | None:
@@ -54,18 +45,14 @@ class IngestMemo:
     {"source": [size, mtime_ns], "kind": written|kept|duplicate|skipped (failures are not kept),
      "page": content page path (written, kept), "page_stat": [size, mtime_ns], "detail": str}."""
 
-    def __init__(self, root: Path, key: str):
-        self.root, self.key = root, key
+    def __init__(self, archive: Archive, key: str):
+        self.archive, self.key = archive, key
         self.before = self._load()
         self.now: dict[str, dict] = {}
 
     def _load(self) -> dict[str, dict]:
-        try:
-            data = json.loads((self.root / MEMO).read_text(encoding="utf-8"))
-            return data["files"] if data["key"] == self.key else {}
-        except (OSError, ValueError, KeyError, TypeError):
-            return {}
-
+        files = self.archive.cache.load(MEMO, self.key)
+        return files if isinstance(files, dict) else {}
     def recall(self, key: str) -> dict | None:
         """The last outcome for raw file `key` if it still holds (see the module's docstring), else None."""
         try:
@@ -79,21 +66,21 @@ class IngestMemo:
 
     def _holds(self, key: str) -> bool:
         seen = self.before.get(key)
-        if seen is None or _stat(self.root / key) != seen["source"]:
+        if seen is None or _stat(self.archive.at(key)) != seen["source"]:
             return False
-        if seen["kind"] in ("written", "kept") and _stat(self.root / seen["page"]) != seen["page_stat"]:
+        if seen["kind"] in ("written", "kept") and _stat(self.archive.at(seen["page"])) != seen["page_stat"]:
             return False
         if seen["kind"] == "duplicate":
             original = self.before[seen["detail"]]
-            return original["kind"] == "written" and _stat(self.root / original["page"]) == original["page_stat"]
+            return original["kind"] == "written" and _stat(self.archive.at(original["page"])) == original["page_stat"]
         return seen["kind"] in ("written", "kept", "skipped")
 
     def remember(self, key: str, kind: str, detail: str = "", page: Path | None = None) -> None:
         """A conversion's outcome; a page's size and time are read when the memo is saved (after the
         pages are on disk)."""
-        entry = {"source": _stat(self.root / key), "kind": kind, "detail": detail}
+        entry = {"source": _stat(self.archive.at(key)), "kind": kind, "detail": detail}
         if page is not None:
-            entry["page"] = Path(os.path.relpath(page, self.root)).as_posix()
+            entry["page"] = Path(os.path.relpath(page, self.archive.root)).as_posix()
         self.now[key] = entry
 
     def save(self) -> None:
@@ -102,12 +89,8 @@ class IngestMemo:
         files = {}
         for key, entry in sorted(self.now.items()):
             if "page" in entry:
-                entry = dict(entry, page_stat=_stat(self.root / entry["page"]))
+                entry = dict(entry, page_stat=_stat(self.archive.at(entry["page"])))
                 if entry["page_stat"] is None:
                     continue
             files[key] = entry
-        try:
-            (self.root / MEMO).parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(self.root / MEMO, json.dumps({"key": self.key, "files": files}, ensure_ascii=False).encode())
-        except OSError:  # a memo that cannot be written costs the next run its speed, nothing else
-            pass
+        self.archive.cache.save(MEMO, self.key, files)  # one that cannot be written costs the next run its speed

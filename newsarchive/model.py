@@ -31,7 +31,7 @@ class Parsed:
     format: str
     title: str
     body_html: str
-    date: str | None = None            # ISO 8601 with offset, or YYYY-MM-DD
+    date: str | None = None            # ISO 8601 with offset, without one (the outlet's zone), or YYYY-MM-DD
     outlet_label: str | None = None    # the outlet as the source names it
     url: str | None = None             # original article URL
     archive_url: str | None = None
@@ -52,20 +52,27 @@ class CleanReport:
 
 
 @dataclass(frozen=True)
-class Article:
-    """One uniform content page: front matter fields and the markdown body."""
+class ArticleText:
+    """What an article is wherever it is held (ingest's Article, the build's Entry): the front matter's
+    article fields (fields.py) and the markdown body."""
 
     title: str
     outlet: str
     lang: str
     body_md: str
-    source_file: str
-    source_sha256: str
-    source_format: str
     date: str | None = None
     authors: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     summary: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Article(ArticleText):
+    """One uniform content page as ingest makes it: the article and its provenance."""
+
+    source_file: str
+    source_sha256: str
+    source_format: str
     source_url: str | None = None
     archive_url: str | None = None
     cleaning: CleanReport = field(default_factory=lambda: CleanReport(rule="generic"))

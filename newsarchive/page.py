@@ -8,9 +8,11 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from operator import attrgetter
 
 import yaml
 
+from .fields import FIELDS, Field
 from .model import Article
 
 _CHECKSUM_LINE = re.compile(r"^  checksum: \"?([0-9a-f]{64})\"?\n", re.M)
@@ -25,32 +27,28 @@ def _q(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _list(key: str, values, indent: str = "") -> list[str]:
-    if not values:
-        return []
-    return [f"{indent}{key}:"] + [f"{indent}  - {_q(v)}" for v in values]
+def _written(f: Field, article: Article) -> list[str]:
+    """The lines of one front-matter field (none for an empty optional one)."""
+    value = attrgetter(f.attr)(article)
+    indent = "  " if f.mapping else ""
+    if f.kind == "counts":
+        return [f"{indent}{f.name}:"] + [f"{indent}  {name}: {count}" for name, count in value] if value else []
+    if f.kind == "texts":
+        return [f"{indent}{f.name}:"] + [f"{indent}  - {_q(v)}" for v in value] if value else []
+    return [f"{indent}{f.name}: {_q(value)}"] if value or f.required == "yes" else []
 
 
 def render(article: Article) -> str:
-    a = article
-    lines = ["---", f"title: {_q(a.title)}"]
-    if a.date:
-        lines.append(f"date: {_q(a.date)}")
-    lines += [f"outlet: {_q(a.outlet)}", f"lang: {_q(a.lang)}"]
-    lines += _list("authors", a.authors) + _list("tags", a.tags)
-    if a.summary:
-        lines.append(f"summary: {_q(a.summary)}")
-    lines.append("source:")
-    if a.source_url:
-        lines.append(f"  url: {_q(a.source_url)}")
-    if a.archive_url:
-        lines.append(f"  archive_url: {_q(a.archive_url)}")
-    lines += [f"  file: {_q(a.source_file)}", f"  sha256: {_q(a.source_sha256)}",
-              f"  format: {_q(a.source_format)}", "cleaning:", f"  rule: {_q(a.cleaning.rule)}"]
-    if a.cleaning.counts:
-        lines.append("  steps:")
-        lines += [f"    {name}: {count}" for name, count in a.cleaning.counts]
-    text = "\n".join(lines) + "\n---\n\n" + a.body_md
+    """The page's text: front matter in FIELDS' order, the body, and the checksum of the rest."""
+    lines, opened = ["---"], ""
+    for f in FIELDS:
+        if f.kind == "checksum":
+            continue  # the page's own: added below
+        if f.mapping and f.mapping != opened:
+            lines.append(f"{f.mapping}:")
+            opened = f.mapping
+        lines += _written(f, article)
+    text = "\n".join(lines) + "\n---\n\n" + article.body_md
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return text.replace("\n---\n\n", f"\n  checksum: {_q(digest)}\n---\n\n", 1)
 

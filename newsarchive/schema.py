@@ -1,49 +1,76 @@
-"""The front matter schema of interfaces.md, checked: one reason per problem."""
+"""The front matter schema of interfaces.md (declared in fields.py), checked: one reason per problem."""
 from __future__ import annotations
 
 import re
 
+from .fields import FIELDS, Field
 from .model import FORMATS
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$")
 _LANG = re.compile(r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-[A-Z]{2}|-\d{3})?$")
 _SHA = re.compile(r"^[0-9a-f]{64}$")
+_HTML = re.compile(r"<[a-z/!]", re.I)
+_MISSING = object()
 
 
 def _str(value) -> bool:
     return isinstance(value, str) and bool(value.strip())
 
 
+def _title(f: Field, value) -> str | None:
+    if not _str(value):
+        return f"{f.key} missing"
+    return f"{f.key} contains HTML" if "<" in value and _HTML.search(value) else None
+
+
+def _date(f: Field, value) -> str | None:
+    ok = value is _MISSING or (isinstance(value, str) and _DATE.match(value))
+    return None if ok else f"{f.key} not ISO 8601 with offset: {None if value is _MISSING else value!r}"
+
+
+def _lang(f: Field, value) -> str | None:
+    ok = isinstance(value, str) and _LANG.match(value) and value != "zh"
+    return None if ok else f"{f.key} not BCP 47 (zh needs a script): {None if value is _MISSING else value!r}"
+
+
+def _url(f: Field, value) -> str | None:
+    ok = value is _MISSING or (isinstance(value, str) and re.match(r"^https?://", value))
+    return None if ok else f"{f.key} not an http(s) URL"
+
+
+def _original_url(f: Field, value) -> str | None:
+    if isinstance(value, str) and "web.archive.org/web/" in value and _url(f, value) is None:
+        return f"{f.key} is an archive URL"
+    return _url(f, value)
+
+
+# Per kind: (value -> the problem, or None). A value that is not there is _MISSING.
+CHECKS = {
+    "title": _title,
+    "text": lambda f, v: None if _str(v) else f"{f.key} missing",
+    "date": _date,
+    "lang": _lang,
+    "texts": lambda f, v: None if v is _MISSING or (isinstance(v, list) and all(_str(x) for x in v))
+    else f"{f.key} not a list of strings",
+    "summary": lambda f, v: None if v is _MISSING or isinstance(v, str) else f"{f.key} not text",
+    "file": lambda f, v: None if _str(v) and v.startswith("sources/") else f"{f.key} missing or not under sources/",
+    "sha256": lambda f, v: None if isinstance(v, str) and _SHA.match(v) else f"{f.key} missing or not hex SHA-256",
+    "format": lambda f, v: None if v in FORMATS else f"{f.key} not one of {', '.join(FORMATS)}",
+    "url": _url,
+    "original_url": _original_url,
+}
+
+
 def problems(fm: dict) -> list[str]:
     out = []
-    if not _str(fm.get("title")):
-        out.append("title missing")
-    elif "<" in fm["title"] and re.search(r"<[a-z/!]", fm["title"], re.I):
-        out.append("title contains HTML")
-    if "date" in fm and not (isinstance(fm["date"], str) and _DATE.match(fm["date"])):
-        out.append(f"date not ISO 8601 with offset: {fm.get('date')!r}")
-    if not _str(fm.get("outlet")):
-        out.append("outlet missing")
-    lang = fm.get("lang")
-    if not (isinstance(lang, str) and _LANG.match(lang)) or lang == "zh":
-        out.append(f"lang not BCP 47 (zh needs a script): {lang!r}")
-    for key in ("authors", "tags"):
-        if key in fm and not (isinstance(fm[key], list) and all(_str(v) for v in fm[key])):
-            out.append(f"{key} not a list of strings")
-    if "summary" in fm and not isinstance(fm["summary"], str):
-        out.append("summary not text")
-    src = fm.get("source")
-    if not isinstance(src, dict):
-        return out + ["source mapping missing"]
-    if not (_str(src.get("file")) and src["file"].startswith("sources/")):
-        out.append("source.file missing or not under sources/")
-    if not (isinstance(src.get("sha256"), str) and _SHA.match(src["sha256"])):
-        out.append("source.sha256 missing or not hex SHA-256")
-    if src.get("format") not in FORMATS:
-        out.append(f"source.format not one of {', '.join(FORMATS)}")
-    for key in ("url", "archive_url"):
-        if key in src and not (isinstance(src[key], str) and re.match(r"^https?://", src[key])):
-            out.append(f"source.{key} not an http(s) URL")
-    if isinstance(src.get("url"), str) and "web.archive.org/web/" in src["url"]:
-        out.append("source.url is an archive URL")
+    for f in FIELDS:
+        check = CHECKS.get(f.kind)  # the cleaning record is ours, not the schema's
+        if check is None:
+            continue
+        holder = fm.get(f.mapping) if f.mapping else fm
+        if not isinstance(holder, dict):
+            return out + [f"{f.mapping} mapping missing"]
+        problem = check(f, holder.get(f.name, _MISSING))
+        if problem:
+            out.append(problem)
     return out

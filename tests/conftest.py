@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from newsarchive import archive as arc
-from newsarchive import ingest, page
-from newsarchive.cli import PROJECT_DIR, _rules
+from newsarchive import builder, ingest, page
+from newsarchive.archive import DEFAULTS
+from newsarchive.clean.rules import for_archive as _rules
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -30,6 +31,11 @@ def pages(root: Path) -> dict[str, tuple[dict, str]]:
         front, body = page.split(path.read_text(encoding="utf-8"))
         out[front["source"]["file"]] = (front, body)
     return out
+
+
+def build(root: Path, **options):
+    """builder.build on the archive at root (the tests name archives by their roots)."""
+    return builder.build(arc.Archive(root), **options)
 
 
 def ingest_into(root: Path, paths: list[Path]) -> ingest.Summary:
@@ -60,4 +66,4 @@ def copy_tree(src: Path, dst: Path) -> None:
     shutil.copytree(src, dst, symlinks=True)
 
 
-__all__ = ["CORPUS", "PROJECT_DIR", "REPO", "SEEDS", "SHARED", "copy_tree", "ingest_into", "pages", "run_cli"]
+__all__ = ["CORPUS", "DEFAULTS", "REPO", "SEEDS", "SHARED", "build", "copy_tree", "ingest_into", "pages", "run_cli"]

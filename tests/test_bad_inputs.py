@@ -6,10 +6,9 @@ import re
 import pytest
 
 from newsarchive import page
-from newsarchive.build import build
 
 from .bad_inputs.cases import CASES
-from .conftest import copy_tree, pages, run_cli
+from .conftest import build, copy_tree, pages, run_cli
 
 VECTORS = re.compile(r"(?<!\\)<\s*(script|iframe|object|embed|svg|math|form|meta|base|style)\b|\son\w+\s*=|"
                      r"javascript:|data:text/html|http-equiv|evil\.example", re.I)

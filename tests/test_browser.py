@@ -3,10 +3,9 @@ from urllib.parse import quote
 
 import pytest
 
-from newsarchive.build import build
 
 from .browser import browser, serve
-from .conftest import copy_tree
+from .conftest import build, copy_tree
 
 WIDTHS = {"phone": (390, 844), "desktop": (1280, 900)}
 

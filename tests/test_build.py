@@ -16,10 +16,11 @@ from selectolax.lexbor import LexborHTMLParser
 from newsarchive import check
 from newsarchive import page as content_page
 from newsarchive import archive as arc
-from newsarchive.build import build, hot
-from newsarchive.build.render import rel
+from newsarchive.builder import BuildState, hot
+from newsarchive.builder.outcome import Built, HotDeclined, Unchanged
+from newsarchive.builder.render import rel
 
-from .conftest import REPO, copy_tree, run_cli
+from .conftest import DEFAULTS, REPO, build, copy_tree, run_cli
 
 GOLDEN_SITE = Path(__file__).resolve().parent / "golden" / "site"
 # The search index (Pagefind's binary bundle and our tables) is tested by test_search.py; the golden
@@ -144,7 +145,7 @@ def test_incremental_rebuild_equals_a_clean_build(built, tmp_path):
     assert not any(p.startswith("articles/") for p in kept)  # every seed names the edited one as same story
     # A layout edited: the site-wide key changes, every page is rendered again, as a clean build would.
     (root / "layouts").mkdir()
-    source = (REPO / "layouts" / "article.html").read_text(encoding="utf-8")
+    source = (DEFAULTS / "layouts" / "article.html").read_text(encoding="utf-8")
     (root / "layouts" / "article.html").write_text(source.replace("</h1>", "</h1><!-- v2 -->", 1), encoding="utf-8")
     build(root)
     assert _files(root / "site") == _clean_build(root, tmp_path / "clean2")
@@ -165,7 +166,7 @@ def test_a_broken_layout_leaves_the_last_good_site(built, tmp_path):
 
 def test_a_failing_search_indexer_is_one_line_and_leaves_the_last_good_site(built, tmp_path, monkeypatch, capsys):
     from newsarchive import cli
-    from newsarchive.build.search import pagefind
+    from newsarchive.builder.search import pagefind
 
     root = tmp_path / "c"
     shutil.copytree(built, root)
@@ -182,12 +183,12 @@ def test_no_change_rebuild_does_nothing_and_an_edit_rebuilds(built, tmp_path):
     root = tmp_path / "d"
     shutil.copytree(built, root)
     build(root)  # the copy has a new path: one full build records its fingerprint
-    assert build(root).skipped
+    assert isinstance(build(root), Unchanged)
     page = next((root / "content").rglob("*.md"))
     text = page.read_text(encoding="utf-8")
     page.write_text(text.replace('title: "', 'title: "EDITED ', 1), encoding="utf-8")
     report = build(root)
-    assert not report.skipped and report.articles == 5
+    assert isinstance(report, Built) and report.articles == 5
     assert any("EDITED" in p.read_text(encoding="utf-8") for p in (root / "site" / "articles").rglob("*.html"))
 
 
@@ -202,7 +203,7 @@ def test_a_build_with_nothing_to_do_does_not_load_the_pipeline(built, tmp_path):
     build(root)
     probe = ("import sys; from newsarchive import cli; code = cli.main(['--root', sys.argv[1], 'build']); "
              "print(code, sorted(m for m in sys.modules if m.split('.')[0] in ('numpy', 'jinja2', 'markdown_it') "
-             "or m in ('newsarchive.build.make', 'newsarchive.ingest')))")
+             "or m in ('newsarchive.builder.make', 'newsarchive.ingest')))")
     out = subprocess.run([sys.executable, "-c", probe, str(root)], capture_output=True, text=True, cwd=REPO,
                          timeout=120).stdout.splitlines()
     assert out == ["site is up to date: nothing changed since the last build", "0 []"]
@@ -236,14 +237,15 @@ def test_hot_pass_replaces_only_what_an_edit_touches(built, tmp_path):
     then equals a clean build (also after the edit is reverted: no stale key vouches for a file)."""
     root = tmp_path / "hot"
     shutil.copytree(built, root)
-    build(root)  # the copy has a new path: one full build records its page keys
+    state = BuildState()
+    build(root, state=state)  # the copy has a new path: one full build records its page keys
     lock = threading.Lock()
     before = _files(root / "site")
     page = sorted((root / "content").rglob("*.md"))[0]
     original = page.read_text(encoding="utf-8")
     page.write_text(original.replace('title: "', 'title: "EDITED ', 1), encoding="utf-8")
-    report = hot(root, {page}, lock)
-    assert report is not None and not report.skipped
+    report = hot(arc.Archive(root), {page}, lock, state)
+    assert isinstance(report, Built)
     after = _files(root / "site")
     clean = _clean_build(root, tmp_path / "clean1")
     written = {k for k in after if after[k] != before.get(k)}
@@ -257,7 +259,7 @@ def test_hot_pass_replaces_only_what_an_edit_touches(built, tmp_path):
     build(root)
     assert _files(root / "site") == before
     page.write_text(original.replace('title: "', 'title: "EDITED ', 1), encoding="utf-8")
-    hot(root, {page}, lock)
+    hot(arc.Archive(root), {page}, lock, state)
     build(root)
     assert _files(root / "site") == clean
 
@@ -266,12 +268,13 @@ def test_hot_pass_declines_what_changes_the_whole_site(built, tmp_path):
     """A new article changes counts every page shows: the hot pass leaves it to a quick build."""
     root = tmp_path / "hot2"
     shutil.copytree(built, root)
-    build(root)
+    state = BuildState()
+    build(root, state=state)
     page = sorted((root / "content").rglob("*.md"))[0]
     twin = page.with_name("twin.md")
     twin.write_text(page.read_text(encoding="utf-8"), encoding="utf-8")
     before = _files(root / "site")
-    assert hot(root, {twin}, threading.Lock()) is None
+    assert isinstance(hot(arc.Archive(root), {twin}, threading.Lock(), state), HotDeclined)
     assert _files(root / "site") == before
 
 
@@ -280,13 +283,14 @@ def test_hot_pass_after_a_date_edit_reorders_the_lists(built, tmp_path):
     rendered again as a full build would."""
     root = tmp_path / "hot3"
     shutil.copytree(built, root)
-    build(root)
+    state = BuildState()
+    build(root, state=state)
     before = _files(root / "site")
     page = sorted((root / "content").rglob("*.md"))[0]
     text = page.read_text(encoding="utf-8")
     page.write_text(re.sub(r'^date: "[^"]*"', 'date: "2021-01-02T03:04:05+00:00"', text, count=1, flags=re.M),
                     encoding="utf-8")
-    assert hot(root, {page}, threading.Lock()) is not None
+    assert not isinstance(hot(arc.Archive(root), {page}, threading.Lock(), state), HotDeclined)
     after = _files(root / "site")
     clean = _clean_build(root, tmp_path / "clean")
     written = {k for k in after if after[k] != before.get(k)}
@@ -300,7 +304,7 @@ def test_hot_pass_after_a_date_edit_reorders_the_lists(built, tmp_path):
 def test_a_cold_build_across_processes_equals_one_made_in_process(corpus_run, tmp_path, monkeypatch):
     """At corpus size a cold build makes article bodies ahead on a pool, compares same-story in a
     child and renders articles across cores; all of it in one process must give the same site."""
-    from newsarchive.build import parallel, related
+    from newsarchive.builder import parallel, related
 
     corpus_root, _summary = corpus_run
     for name in ("parallel", "serial"):
@@ -318,15 +322,15 @@ def test_a_full_render_takes_the_bodies_the_last_one_stored(corpus_run, tmp_path
     clean build. A store of another version (other markdown settings) is not taken."""
     import json
 
-    from newsarchive.build import bodies, parallel
+    from newsarchive.builder import bodies, parallel
 
     root = tmp_path / "store"
     shutil.copytree(corpus_run[0] / "content", root / "content")
     assert build(root, search=False).articles >= parallel.PARALLEL_FROM
-    store = root / ".newsarchive-cache" / "bodies" / bodies.STORE
+    store = root / ".newsarchive-cache" / bodies.STORE
     stored = json.loads(store.read_text(encoding="utf-8"))
     pages = sorted((root / "content").rglob("*.md"))
-    assert len(stored["bodies"]) == len({content_page.split(p.read_text(encoding="utf-8"))[1] for p in pages})
+    assert len(stored["data"]) == len({content_page.split(p.read_text(encoding="utf-8"))[1] for p in pages})
 
     made_ahead: list[int] = []
     real = parallel.BodiesAhead
@@ -334,7 +338,7 @@ def test_a_full_render_takes_the_bodies_the_last_one_stored(corpus_run, tmp_path
     edited = pages[len(pages) // 2]
     edited.write_text(edited.read_text(encoding="utf-8") + "\nA sentence added by the curator.\n", encoding="utf-8")
     (root / "layouts").mkdir()
-    source = (REPO / "layouts" / "article.html").read_text(encoding="utf-8")
+    source = (DEFAULTS / "layouts" / "article.html").read_text(encoding="utf-8")
     (root / "layouts" / "article.html").write_text(source.replace("</h1>", "</h1><!-- v2 -->", 1), encoding="utf-8")
     build(root, search=False)
     assert made_ahead == []  # every body but the edited one came from the store; that one with its page

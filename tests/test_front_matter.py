@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsarchive import page
+from newsarchive.clean.steps import STEPS
 from newsarchive.model import Article, CleanReport
 
 from .conftest import REPO
@@ -28,8 +29,8 @@ def _yaml(front: str):
 @st.composite
 def articles(draw, text=TEXT):
     maybe = lambda s: draw(st.none() | s)  # noqa: E731
-    steps = draw(st.lists(st.tuples(st.from_regex(r"[a-z_]{1,12}", fullmatch=True), st.integers(0, 10 ** 6)),
-                          max_size=4))
+    # Step names are the registry's (a name YAML reads as a boolean, `no`, is never one).
+    steps = draw(st.lists(st.tuples(st.sampled_from(sorted(STEPS)), st.integers(0, 10 ** 6)), max_size=4))
     return Article(title=draw(text), outlet=draw(text), lang=draw(st.sampled_from(["zh-Hant", "zh-Hans", "en"])),
                    body_md="body\n", source_file=draw(text), source_sha256="0" * 64, source_format="jekyll-feed",
                    date=maybe(text), authors=tuple(draw(st.lists(text, max_size=3))),
@@ -72,3 +73,37 @@ def test_every_bundled_page_takes_the_fast_path_and_reads_the_same():
     for path in pages:
         front = _front(path.read_text(encoding="utf-8"))
         assert page._as_written(front) == yaml.load(front, Loader=page._Loader), path
+
+
+def test_the_readme_table_is_the_declared_schema():
+    """The README's table of front-matter keys is made from fields.FIELDS, and says all of it."""
+    from newsarchive.fields import markdown_table
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    start = readme.index("<!-- front-matter-fields: generated from newsarchive/fields.py -->\n")
+    table = readme[readme.index("\n", start) + 1:readme.index("\n<!-- end front-matter-fields -->")]
+    assert table == markdown_table()
+
+
+def test_pages_are_written_and_checked_by_the_declared_fields(seed_root):
+    """Each seed page holds its keys in the declared order, every required one among them; the
+    checker knows every kind of key but the cleaning record's (ours, not the schema's)."""
+    from newsarchive import schema
+    from newsarchive.fields import FIELDS
+
+    order = [f.key for f in FIELDS]
+    for path in sorted((seed_root / "content").rglob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        keys, mapping = [], ""
+        for line in text[4:text.index("\n---\n")].split("\n"):
+            name = line.strip().split(":")[0]
+            if not line.startswith(" "):
+                mapping = name
+                keys.append(name)
+            elif line.startswith("  ") and not line.startswith(("    ", "  -")):
+                keys.append(f"{mapping}.{name}")
+        written = [k for k in keys if k in order]
+        assert written == sorted(written, key=order.index)
+        assert {f.key for f in FIELDS if f.required == "yes"} <= set(written)
+        assert set(keys) - set(order) <= {"source", "cleaning"}
+    assert {f.kind for f in FIELDS} - set(schema.CHECKS) == {"rule", "counts", "checksum"}

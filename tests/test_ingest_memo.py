@@ -18,9 +18,9 @@ def converted(monkeypatch):
     seen: list[str] = []
     real = ingest._convert
 
-    def convert(job):
+    def convert(rules, job):
         seen.append(job[0])
-        return real(job)
+        return real(rules, job)
 
     monkeypatch.setattr(ingest, "_convert", convert)
     monkeypatch.setattr(ingest, "PARALLEL_FROM", 10 ** 9)
@@ -105,10 +105,10 @@ def test_a_damaged_memo_sends_files_through_conversion(seed_root, tmp_path, conv
     copy_tree(seed_root, root)
     memo_file = root / ".newsarchive-cache" / "ingest.json"
     memo = json.loads(memo_file.read_text(encoding="utf-8"))
-    first, second, third = sorted(memo["files"])[:3]
-    del memo["files"][first]["page"]
-    memo["files"][second]["kind"] = "duplicate"  # of nothing recorded
-    memo["files"][third] = "a string"
+    first, second, third = sorted(memo["data"])[:3]
+    del memo["data"][first]["page"]
+    memo["data"][second]["kind"] = "duplicate"  # of nothing recorded
+    memo["data"][third] = "a string"
     memo_file.write_text(json.dumps(memo), encoding="utf-8")
     summary = _ingest(root)
     assert sorted(converted) == [first, second, third] and len(summary.unchanged) == 5

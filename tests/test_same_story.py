@@ -2,8 +2,10 @@
 articles on different events do not."""
 import shutil
 
-from newsarchive.build.collect import collect
-from newsarchive.build.related import MIN_SIMILARITY, same_story
+from newsarchive.archive import Archive
+from newsarchive.cache import CacheStore
+from newsarchive.builder.collect import collect
+from newsarchive.builder.related import MIN_SIMILARITY, same_story
 
 SEED_FILES = {f"sources/{n}" for n in ("000_bf67578e0c1fd6cd.txt", "001_adfec861ec877f4b.txt",
                                       "002_794e56555e130c76.txt", "003_bb4a6ccb6fd5c6e9.txt",
@@ -30,7 +32,7 @@ def test_threshold_is_named():
 
 
 def test_seed_archive_alone(seed_root):
-    site = collect(seed_root)
+    site = collect(Archive(seed_root))
     _check_seeds(_links(same_story(site.entries), site.entries))
 
 
@@ -39,7 +41,7 @@ def test_seeds_among_the_corpus(seed_root, corpus_run, tmp_path):
     root = tmp_path / "mixed"
     shutil.copytree(corpus_root / "content", root / "content")
     shutil.copytree(seed_root / "content", root / "content", dirs_exist_ok=True)
-    site = collect(root)
+    site = collect(Archive(root))
     links = _links(same_story(site.entries), site.entries)
     _check_seeds(links)
     by_file = {e.source["file"]: e for e in site.entries}
@@ -60,33 +62,33 @@ def test_seeds_among_the_corpus(seed_root, corpus_run, tmp_path):
 def test_cached_answer_is_reused_until_an_article_changes(seed_root, tmp_path, monkeypatch):
     import dataclasses
 
-    from newsarchive.build import related as rel
+    from newsarchive.builder import related as rel
 
-    site = collect(seed_root)
+    site = collect(Archive(seed_root))
     fresh = same_story(site.entries)
-    first = same_story(site.entries, tmp_path / "cache")
+    first = same_story(site.entries, CacheStore(tmp_path / "cache"))
     assert first == fresh
 
     def must_not_run(entries):
         raise AssertionError("compared again though nothing changed")
 
     monkeypatch.setattr(rel, "_same_story", must_not_run)
-    assert same_story(site.entries, tmp_path / "cache") == fresh
+    assert same_story(site.entries, CacheStore(tmp_path / "cache")) == fresh
     # One article edited (its content page's digest changes): its language is compared again.
     edited = (dataclasses.replace(site.entries[0], digest="edited"),) + site.entries[1:]
     monkeypatch.undo()
     calls = []
     monkeypatch.setattr(rel, "_same_story", lambda entries: calls.append(len(entries)) or {})
-    assert same_story(edited, tmp_path / "cache") == {} and calls
+    assert same_story(edited, CacheStore(tmp_path / "cache")) == {} and calls
 
 
 def test_comparison_in_a_forked_process_gives_the_same_links(corpus_run, monkeypatch):
     """A large comparison runs in a child process beside rendering; if that child dies, the build
     compares in process. All three give one answer."""
-    from newsarchive.build import related as rel
+    from newsarchive.builder import related as rel
 
     corpus_root, _summary = corpus_run
-    entries = collect(corpus_root).entries
+    entries = collect(Archive(corpus_root)).entries
     monkeypatch.setattr(rel, "BACKGROUND_FROM", 10 ** 9)
     here = dict(same_story(entries))
     monkeypatch.setattr(rel, "BACKGROUND_FROM", 1)
@@ -98,11 +100,11 @@ def test_comparison_in_a_forked_process_gives_the_same_links(corpus_run, monkeyp
 
 
 def test_a_failed_build_stops_the_comparison_it_started(corpus_run, monkeypatch):
-    from newsarchive.build import related as rel
+    from newsarchive.builder import related as rel
 
     corpus_root, _summary = corpus_run
     monkeypatch.setattr(rel, "BACKGROUND_FROM", 1)
-    pending = same_story(collect(corpus_root).entries)
+    pending = same_story(collect(Archive(corpus_root)).entries)
     child = pending._job[0]
     pending.close()
     assert not child.is_alive() and pending._job is None
@@ -111,7 +113,7 @@ def test_a_failed_build_stops_the_comparison_it_started(corpus_run, monkeypatch)
 def _corpus_texts(corpus_run):
     from newsarchive.to_markdown import plain_text
 
-    entries = [e for e in collect(corpus_run[0]).entries if e.lang.startswith("zh")]
+    entries = [e for e in collect(Archive(corpus_run[0])).entries if e.lang.startswith("zh")]
     return [f"{e.title} {plain_text(e.body_md)}" for e in entries]
 
 
@@ -121,7 +123,7 @@ def test_weighting_is_scikit_learns_tfidf(corpus_run):
     import numpy as np
     from sklearn.feature_extraction.text import TfidfTransformer
 
-    from newsarchive.build import related as rel
+    from newsarchive.builder import related as rel
 
     texts = _corpus_texts(corpus_run)
     assert len(texts) >= rel.MIN_DF_FROM  # the column filter is exercised
@@ -140,7 +142,7 @@ def test_split_product_finds_the_plain_products_neighbours(corpus_run, monkeypat
     product of all terms, best first."""
     import numpy as np
 
-    from newsarchive.build import related as rel
+    from newsarchive.builder import related as rel
 
     vectors = rel._tfidf(_corpus_texts(corpus_run))
     df = np.bincount(vectors.indices, minlength=vectors.shape[1])

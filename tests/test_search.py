@@ -13,14 +13,14 @@ from urllib.parse import quote
 import opencc
 import pytest
 
-from newsarchive.build import build
-from newsarchive.build.collect import collect
-from newsarchive.build.render import rel
-from newsarchive.build.search import searchable_text
-from newsarchive.build.search.tokens import index_words, normalize
+from newsarchive.archive import Archive
+from newsarchive.builder.collect import collect
+from newsarchive.builder.render import rel
+from newsarchive.builder.search import searchable_text
+from newsarchive.builder.search.tokens import index_words, normalize
 
 from .browser import browser, serve
-from .conftest import REPO, copy_tree
+from .conftest import REPO, build, copy_tree
 
 SEED_QUERIES = ("台灣", "台湾", "臺灣", "聯合國", "联合国", "克拉夫特", "李光章", "聯合國 午餐", '"共進午餐"', "Craft",
                 "視訊", "新唐人", "台")
@@ -38,7 +38,7 @@ class Corpus:
     """Normalized text of each article of a built archive, by its URL as the search page links it."""
 
     def __init__(self, root):
-        self.entries = collect(root).entries
+        self.entries = collect(Archive(root)).entries
         self.text = {self.url(e): normalize(searchable_text(e)) for e in self.entries}
         self.raw = {self.url(e): searchable_text(e) for e in self.entries}
 
@@ -328,7 +328,7 @@ def test_query_folding_agrees_with_the_index(corpus_site, chromium):
 
 
 def test_a_new_article_reindexes_only_its_shard(seed_root, tmp_path, monkeypatch):
-    from newsarchive.build.search import pagefind
+    from newsarchive.builder.search import pagefind
 
     monkeypatch.setattr(pagefind, "SHARD_PAGES", 2)  # 5 seeds -> 3 shards, 6 articles -> still 3
     root = tmp_path / "a"

@@ -8,8 +8,13 @@ from urllib.parse import quote
 
 import pytest
 
+from newsarchive.archive import Archive
+from newsarchive.builder.outcome import Built, Failed, HotDeclined, LeftOut
+from newsarchive.serve.passes import Builder
+from newsarchive.serve.server import Rebuilder
+
 from .browser import browser, free_port
-from .conftest import REPO, SEEDS, copy_tree
+from .conftest import DEFAULTS, REPO, SEEDS, copy_tree
 
 TIMEOUT_MS = 15_000
 
@@ -52,7 +57,7 @@ def test_edits_reach_the_open_page(server, tmp_path):
         page.wait_for_function("document.querySelector('time[datetime]').title !== ''", timeout=TIMEOUT_MS)
         # 2. A layout edit (the archive's own layouts/ override the project's).
         (root / "layouts").mkdir()
-        layout = (REPO / "layouts" / "article.html").read_text(encoding="utf-8")
+        layout = (DEFAULTS / "layouts" / "article.html").read_text(encoding="utf-8")
         (root / "layouts" / "article.html").write_text(layout.replace('<p class="kicker">', '<p class="kicker">版面已改 · '),
                                                        encoding="utf-8")
         page.wait_for_function("document.body.textContent.includes('版面已改')", timeout=TIMEOUT_MS)
@@ -83,70 +88,95 @@ class _Recorder:
         self.events.append((event, data))
 
 
+class _Job:
+    """A full build as Rebuilder sees it: finished with an outcome, or a child process to stop."""
+
+    def __init__(self, outcome=None, proc=None):
+        self.outcome, self.proc = outcome, proc
+
+    def wait(self):
+        return self.proc.wait() and None if self.proc else self.outcome
+
+    def stop(self):
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
+class _Builder:
+    """serve's builder with its passes played by the test: each records its call and answers."""
+
+    def __init__(self, quick, hot=None, full=None, calls=None):
+        self._quick, self._hot, self._full = quick, hot, full
+        self.calls = calls if calls is not None else []
+
+    def ingest(self):
+        self.calls.append(("ingest",))
+
+    def quick(self):
+        self.calls.append(("build", True))
+        return self._quick()
+
+    def hot(self, changed, lock):
+        self.calls.append(("hot", sorted(changed)))
+        return self._hot() if self._hot else HotDeclined()
+
+    def full(self):
+        self.calls.append(("build", False))
+        return self._full() if self._full else _Job(self._quick())
+
+
 def test_pages_left_out_still_reload_and_show_why(tmp_path):
     """A content page with bad front matter is left out; the rest of the site still reloads, and the
     reason shows as the overlay (sent after the reload, so the reloaded page gets it)."""
-    from newsarchive.serve.server import LeftOut, Rebuilder
-
     channel = _Recorder()
-    passes = []
-
-    def run_build(quick=False):
-        passes.append(quick)
-        return LeftOut("content/x.md: lang not BCP 47")
-
-    Rebuilder(tmp_path, REPO, channel, lambda: None, run_build).once({"content"})
+    builder = _Builder(lambda: LeftOut(5, 38, (("content/x.md", "lang not BCP 47"),)))
+    Rebuilder(Archive(tmp_path), channel, builder).once({"content"})
+    passes = [quick for kind, *quick in builder.calls if kind == "build" for quick in quick]
     assert passes == [True, False]  # the quick pass, then the full one
     names = [e for e, _ in channel.events]
     assert names[:3] == ["ok", "reload", "error-message"] and "lang not BCP 47" in channel.events[2][1]
 
 
 def test_a_failed_build_shows_the_overlay_and_does_not_reload(tmp_path):
-    from newsarchive.serve.server import Rebuilder
-
     channel = _Recorder()
-    Rebuilder(tmp_path, REPO, channel, lambda: None, lambda quick=False: "layout error: x").once({"layouts"})
+    Rebuilder(Archive(tmp_path), channel, _Builder(lambda: Failed("layout error: x"))).once({"layouts"})
     assert channel.events == [("error-message", "layout error: x")]
 
 
 def test_content_edits_take_the_hot_pass_and_a_new_change_stops_the_full_build(tmp_path):
     """Only content pages changed: the hot pass alone, the pages reload; when it declines, a quick
     build. The full build runs in a child process, killed when the next change arrives."""
-    from newsarchive.serve.server import HOT_DECLINED, Rebuilder
-
     channel = _Recorder()
     calls, children = [], []
 
     def start_full():
         children.append(subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"]))
-        return children[-1]
+        return _Job(proc=children[-1])
 
-    hot_answers = iter([None, HOT_DECLINED])
-    rebuilder = Rebuilder(tmp_path, REPO, channel, lambda: None,
-                          lambda quick=False: calls.append(("build", quick)),
-                          run_hot=lambda changed: calls.append(("hot", sorted(changed))) or next(hot_answers),
-                          start_full=start_full, full_answer=lambda proc: proc.wait() and None)
+    hot_answers = iter([Built(5, 3), HotDeclined()])
+    builder = _Builder(lambda: Built(5, 38), hot=lambda: next(hot_answers), full=start_full, calls=calls)
+    rebuilder = Rebuilder(Archive(tmp_path), channel, builder)
     edited = tmp_path / "content" / "a.md"
     rebuilder.once({"content"}, {edited})
-    assert calls == [("hot", [edited])] and channel.events[-1] == ("reload", "")
+    assert calls == [("hot", [edited]), ("build", False)] and channel.events[-1] == ("reload", "")
     assert children[0].poll() is None  # the full build is under way
     rebuilder.once({"content"}, {edited})
     assert children[0].wait(timeout=10) == -9  # stopped by the newer change
-    assert calls[1:] == [("hot", [edited]), ("build", True)]  # declined: a quick build instead
+    assert calls[2:] == [("hot", [edited]), ("build", True), ("build", False)]  # declined: a quick build instead
     rebuilder.once({"layouts"})
-    assert calls[3:] == [("build", True)] and children[1].wait(timeout=10) == -9
+    assert calls[5:] == [("build", True), ("build", False)] and children[1].wait(timeout=10) == -9
     rebuilder._stop_full()
     assert children[2].wait(timeout=10) == -9
 
 
 def test_the_full_build_child_answers_like_an_in_process_build(seed_root, tmp_path):
-    from newsarchive.serve import passes
-
     root = tmp_path / "a"
     copy_tree(seed_root, root)
-    assert passes.catch_up_answer(passes.start_catch_up(root), root) is None
+    builder = Builder(Archive(root))
+    assert isinstance(builder.full().wait(), Built)
     assert (root / "site" / "search" / "meta.js").is_file()
     (root / "layouts").mkdir()
     (root / "layouts" / "article.html").write_text("{% block main %}{{ broken( }}{% endblock %}", encoding="utf-8")
-    answer = passes.catch_up_answer(passes.start_catch_up(root), root)
-    assert isinstance(answer, str) and answer.startswith("layout error") and "article.html" in answer
+    answer = builder.full().wait()
+    assert isinstance(answer, Failed) and answer.reason.startswith("layout error") and "article.html" in answer.reason

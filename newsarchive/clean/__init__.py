@@ -12,7 +12,7 @@ from selectolax.lexbor import LexborHTMLParser
 from ..model import CleanReport
 from .chain import AFTER_RULES, BEFORE_RULES
 from .rules import Rule
-from .sanitize import sanitize
+from ..sanitize import sanitize
 from .steps import STEPS
 
 

@@ -25,15 +25,17 @@ JUNK_WORDS = (
 JUNK_PREFIXES = ("adslot", "advert", "sponsor", "newsletter", "subscri", "taboola", "outbrain", "dfp")
 # Boilerplate phrases: the short block holding one is removed.
 BOILERPLATE = (
-    "获取更多RSS", "獲取更多RSS", "Feed enhanced by", "first appeared on", "請加入成為眾新聞的月費訂戶",
-    "成為眾新聞的月費訂戶", "訂閱《", "订阅《", "点击订阅", "點擊訂閱", "Sign up for our newsletter",
+    "获取更多RSS", "獲取更多RSS", "Feed enhanced by", "first appeared on", "訂閱《", "订阅《", "点击订阅", "點擊訂閱", "Sign up for our newsletter",
     "Subscribe to our newsletter", "我们的标准：", "版權所有，未經授權", "版权所有，未经授权",
     "违法和不良信息举报电话", "違法和不良信息舉報電話", "举报邮箱：", "【打印本页】", "【关闭窗口】", "【打印】",
     "未经授权，不得转载", "未經授權，不得轉載", "扫描二维码", "掃描二維碼", "下载客户端", "下載客戶端",
     "分享到：", "分享到:", "点击进入专题", "我要跟帖", "Loading Comments", "不感兴趣", "我们将会减少此类文章的推荐",
     "登录超时，稍后再试", "免注册 快速登录", "本文仅代表作者本人观点", "您所在的位置：", "现在位置：",
-    "Embed from Getty Images", "view video in browser",
+    "view video in browser",
 )
+# The credit lines third-party embed widgets leave in any outlet's page (the picture or video itself
+# is gone with the widget's script): a widget's, not an outlet's, words.
+EMBED_CREDITS = ("Embed from Getty Images",)
 # Headings that open a trailing related-articles list: it is cut from there.
 RELATED_HEADINGS = (
     "相關新聞", "相关新闻", "延伸閱讀", "延伸阅读", "相關閱讀", "相关阅读", "相關內容", "相关内容",
@@ -53,7 +55,7 @@ BEFORE_RULES = (
 )
 AFTER_RULES = (
     ("drop_junk_containers", {"words": JUNK_WORDS, "prefixes": JUNK_PREFIXES}),
-    ("drop_text_blocks", {"phrases": BOILERPLATE}),
+    ("drop_text_blocks", {"phrases": BOILERPLATE + EMBED_CREDITS}),
     ("truncate_at_heading", {"phrases": RELATED_HEADINGS}),
     ("unwrap_image_proxies", {"proxies": IMAGE_PROXIES}),
     ("decode_cf_email", {}),

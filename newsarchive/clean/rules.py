@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..model import InputError
-from . import steps as step_registry
+from . import rulefile
 
 
 @dataclass(frozen=True)
@@ -60,45 +60,31 @@ class Rule:
     path: str = ""
 
 
-_RULE_KEYS = {"name", "lang", "timezone", "match", "title", "datelines", "article", "steps", "tests"}
-
-
 def _strings(value) -> tuple[str, ...]:
     if value is None:
         return ()
     return (value,) if isinstance(value, str) else tuple(value)
 
 
-def _fail(path: Path, why: str):
-    raise InputError(f"rule {path.name}: {why}")
+def _fail(path: Path, why: str, line: int | None = None):
+    raise InputError(f"rule {path.name}{f':{line}' if line else ''}: {why}")
 
 
 def load_rule(path: Path) -> Rule:
+    """A rule file, checked at every level (rulefile.py) before the rule is made."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         _fail(path, f"not valid TOML ({exc})")
-    unknown = set(data) - _RULE_KEYS
-    if unknown:
-        _fail(path, f"unknown keys {sorted(unknown)}")
-    if not isinstance(data.get("name"), str):
-        _fail(path, "needs `name`, the outlet's display name")
-    steps = []
-    for spec in data.get("steps", []):
-        spec = dict(spec)
-        use = spec.pop("use", None)
-        if use not in step_registry.STEPS:
-            _fail(path, f"unknown step {use!r} (known: {', '.join(sorted(step_registry.STEPS))})")
-        steps.append((use, spec))
-    title = data.get("title", {})
-    patterns = (*title.get("suffixes", []), *title.get("prefixes", []), *data.get("datelines", []),
-                *data.get("match", {}).get("urls", []))
-    for pattern in patterns:
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            _fail(path, f"bad regular expression {pattern!r}: {exc}")
-    match = data.get("match", {})
+    except OSError as exc:
+        _fail(path, f"unreadable ({exc.strerror})")
+    try:
+        rulefile.check(data)
+    except rulefile.RuleFileError as exc:
+        _fail(path, exc.why, rulefile.line_of(text, exc.where))
+    steps = tuple((spec["use"], {k: v for k, v in spec.items() if k != "use"}) for spec in data.get("steps", []))
+    match, title = data.get("match", {}), data.get("title", {})
     tests = tuple(RuleTest(name=t.get("name", f"case {i}"), html=t["html"], contains=tuple(t.get("contains", ())),
                            absent=tuple(t.get("absent", ())), title=t.get("title", ""),
                            expect_title=t.get("expect_title", ""))
@@ -108,7 +94,7 @@ def load_rule(path: Path) -> Rule:
                 urls=tuple(match.get("urls", ())), page_selectors=tuple(match.get("page_selectors", ())),
                 title_suffixes=tuple(title.get("suffixes", ())), title_prefixes=tuple(title.get("prefixes", ())),
                 datelines=tuple(data.get("datelines", ())), article=_strings(data.get("article")),
-                steps=tuple(steps), tests=tests, path=str(path))
+                steps=steps, tests=tests, path=str(path))
 
 
 @dataclass(frozen=True)
@@ -146,3 +132,8 @@ def load_rules(directories: list[Path]) -> RuleBook:
             if path.stem not in seen:
                 seen[path.stem] = load_rule(path)
     return RuleBook(tuple(seen[k] for k in sorted(seen)))
+
+
+def for_archive(archive) -> RuleBook:
+    """An archive's rules: its own `rules/` first, then the packaged defaults."""
+    return load_rules(list(archive.rule_dirs))

@@ -81,3 +81,47 @@ def outermost(nodes) -> list:
         if not inside:
             out.append(node)
     return out
+
+
+# Elements looked at from the top of a body before a search of its leading blocks gives up: only the
+# top can hold a title repeat or a date stamp, and deep pages stay linear.
+LEADING_NODES = 400
+
+
+def leading(root, tags, counts, blocks: int):
+    """The elements of `tags` at the top of the body, in document order: the search ends after
+    LEADING_NODES elements, or once `blocks` of the yielded ones for which `counts(node)` holds
+    (the article's leading blocks) are passed. Consumers stop early on what they are looking for."""
+    seen = 0
+    for visited, node in enumerate(root.traverse()):
+        if visited >= LEADING_NODES:
+            return
+        if node.tag not in tags:
+            continue
+        yield node
+        if counts(node):
+            seen += 1
+            if seen >= blocks:
+                return
+
+
+def remove_each(root, find) -> int:
+    """Remove the first node `find(root)` gives, again until it gives None; how many went. One at a
+    time: no node inside one already removed is ever touched."""
+    removed = 0
+    while (node := find(root)) is not None:
+        node.decompose()
+        removed += 1
+    return removed
+
+
+def each_match(root, selectors, act, pick=list) -> int:
+    """act(node) on the elements matching each selector in turn (`pick` chooses among them, e.g.
+    outermost) that are still in the tree; how many."""
+    changed = 0
+    for selector in selectors:
+        for node in pick(elements(root, selector)):
+            if node.parent is not None:
+                act(node)
+                changed += 1
+    return changed

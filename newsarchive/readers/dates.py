@@ -21,11 +21,11 @@ def _offset(tz: str) -> timezone:
     return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
 
 
-def normalise(value: str | None, default_offset: str | None = None) -> str | None:
+def normalise(value: str | None) -> str | None:
     """'2020-09-17T06:56:20.000Z' -> '2020-09-17T06:56:20+00:00'; '2020-09-17' stays.
 
-    A time without an offset gets `default_offset` (the outlet's zone) or is cut
-    to its date: an instant must never be invented.
+    A time without an offset stays without one ('2020-09-17T06:56:20'): only the outlet's rule knows
+    its zone (see settle).
     """
     if not value:
         return None
@@ -39,14 +39,25 @@ def normalise(value: str | None, default_offset: str | None = None) -> str | Non
         return None
     if hh is None:
         return day.strftime("%Y-%m-%d")
-    tz = tz or default_offset
-    if tz is None:
-        return day.strftime("%Y-%m-%d")
     try:
-        moment = datetime(int(y), int(mo), int(d), int(hh), int(mm), int(ss or 0), tzinfo=_offset(tz))
+        moment = datetime(int(y), int(mo), int(d), int(hh), int(mm), int(ss or 0), tzinfo=_offset(tz) if tz else None)
     except ValueError:
         return None
     return moment.isoformat()
+
+
+_NAIVE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$")
+
+
+def settle(date: str | None, offset: str | None) -> str | None:
+    """A date as front matter keeps it: a time without an offset takes the outlet's (its rule's
+    `timezone`, e.g. '+08:00'), or is cut to its day when the outlet's zone is unknown: an instant
+    must never be invented."""
+    if not date or not _NAIVE.match(date):
+        return date
+    if offset is None:
+        return date[:10]
+    return datetime.fromisoformat(date).replace(tzinfo=_offset(offset)).isoformat()
 
 
 def year_month(date: str | None) -> tuple[str, str] | None:

@@ -111,16 +111,5 @@ def read(text: str) -> Parsed:
         title, site = split_site_name(title)
     author = _first_attr(tree, ('meta[name="author"]', 'meta[property="article:author"]'), "content")
     authors = (author,) if author and not author.startswith("http") and len(author) < 80 else ()
-    return Parsed(
-        format=FORMAT,
-        title=title,
-        body_html=text,
-        date=_page_date(tree, text),
-        outlet_label=site,
-        url=url,
-        authors=authors,
-        lang_hint=lang,
-        base_url=url,
-        whole_page=True,
-        site_name=site,
-    )
+    return Parsed(format=FORMAT, title=title, body_html=text, date=_page_date(tree, text), outlet_label=site,
+                  url=url, authors=authors, lang_hint=lang, base_url=url, whole_page=True, site_name=site)

@@ -58,13 +58,5 @@ def read(text: str) -> Parsed:
     # The bot copies its outlet label into tags/categories: that is not a tag.
     bot_labels = {label, *frontmatter.list_field(fm, "categories")}
     tags = tuple(t for t in frontmatter.list_field(fm, "tags") if t not in bot_labels)
-    return Parsed(
-        format=FORMAT,
-        title=frontmatter.text_field(fm, "title") or "",
-        body_html=body,
-        date=date,
-        outlet_label=label,
-        url=url,
-        tags=tags,
-        base_url=url,
-    )
+    return Parsed(format=FORMAT, title=frontmatter.text_field(fm, "title") or "", body_html=body, date=date,
+                  outlet_label=label, url=url, tags=tags, base_url=url)

@@ -12,21 +12,16 @@ import queue
 import sys
 import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
-from ..archive import is_inside
+from ..archive import Archive, is_inside
+from ..builder.outcome import Failed, HotDeclined, LeftOut, Outcome, Unchanged
 from . import changes
 
 RELOAD_JS = (Path(__file__).parent / "reload.js").read_bytes()
 # Quiet time after the last file event before a rebuild starts (an editor's save is a burst of
 # events a few milliseconds apart).
 DEBOUNCE_SECONDS = 0.03
-# Folders of the archive root whose changes are watched.
-WATCHED = ("sources", "content", "layouts", "rules", "static")
-# What a hot pass answers when it cannot do the change alone (a quick build must). Not a string:
-# a string answer is a failure's message.
-HOT_DECLINED = object()
 # Seconds between keep-alive comments on the event stream.
 KEEPALIVE_SECONDS = 15
 
@@ -118,49 +113,39 @@ def make_handler(site: Path, channel: Channel, lock: threading.Lock):
     return Handler
 
 
-@dataclass(frozen=True)
-class LeftOut:
-    """run_build's answer when the site was built but some content pages were left out: the pages
-    reload, and the reasons show in the terminal and as the overlay."""
-
-    message: str
-
-
-def announce(channel: Channel, outcome) -> bool:
-    """Print a build's trouble and show it as the overlay: a failure (an error message) or pages
-    left out (LeftOut). True when the build failed."""
-    if isinstance(outcome, str):
-        print(f"serve: build failed: {outcome}", file=sys.stderr)
-        channel.send("error-message", outcome)
+def announce(channel: Channel, outcome: Outcome | None) -> bool:
+    """Print a build's trouble and show it as the overlay: a failure, or pages left out. True when
+    the build failed."""
+    if isinstance(outcome, Failed):
+        print(f"serve: build failed: {outcome.reason}", file=sys.stderr)
+        channel.send("error-message", outcome.reason)
         return True
     if isinstance(outcome, LeftOut):
-        print(f"serve: left out of the site: {outcome.message}", file=sys.stderr)
-        channel.send("error-message", outcome.message)
+        print(f"serve: left out of the site: {outcome.message()}", file=sys.stderr)
+        channel.send("error-message", outcome.message())
     return False
 
 
 class Rebuilder:
     """Collects file events, waits for quiet, then runs the work the changes need.
 
-    Each change gets a fast pass whose pages reload at once - the hot pass when only content pages
-    changed (run_hot), else a quick build - then a full build brings the search index and
-    same-story links up to date: in a child process (start_full) that the next change stops, or,
-    without start_full, in this thread.
+    Each change gets a fast pass whose pages reload at once - the builder's hot pass when only
+    content pages changed, else a quick build - then a full build (builder.full(), a job with
+    wait() and stop()) brings the search index and same-story links up to date; the next change
+    stops it.
     """
 
-    def __init__(self, root: Path, project: Path, channel: Channel, run_ingest, run_build,
-                 run_hot=None, start_full=None, full_answer=None):
-        self.root, self.project, self.channel = root, project, channel
-        self.run_ingest, self.run_build, self.run_hot = run_ingest, run_build, run_hot
-        self.start_full, self.full_answer = start_full, full_answer
+    def __init__(self, archive: Archive, channel: Channel, builder, site_lock: threading.Lock | None = None):
+        self.archive, self.channel, self.builder = archive, channel, builder
+        self.site_lock = site_lock or threading.Lock()
         self.pending: set[str] = set()
         self.pending_content: set[Path] = set()
         self.lock = threading.Lock()
         self.wake = threading.Event()
-        self.full = None  # the full build's child process, while it runs
+        self.full = None  # the full build under way
 
     def notice(self, path: str) -> None:
-        kind = changes.classify(self.root, Path(path), self.project)
+        kind = changes.classify(self.archive, Path(path))
         if kind:
             with self.lock:
                 self.pending.add(kind)
@@ -181,17 +166,17 @@ class Rebuilder:
 
     def once(self, kinds: set[str], content: set[Path] = frozenset()) -> None:
         """A fast pass first (the open pages reload at once), then a full one for what it kept old."""
-        ingest, _rebuild, css_only = changes.plan(kinds)
+        ingest, css_only = changes.plan(kinds)
         self._stop_full()
         started = time.perf_counter()
-        outcome = HOT_DECLINED
-        if kinds == {changes.CONTENT} and self.run_hot is not None:
-            outcome = self._run(lambda: self.run_hot(content))
-        if outcome is HOT_DECLINED:
-            outcome = self._run(lambda: self._ingest_then(quick=True) if ingest else self.run_build(quick=True))
-        if outcome is False:  # nothing the site shows changed
+        outcome: Outcome = HotDeclined()
+        if kinds == {changes.CONTENT}:
+            outcome = self._run(lambda: self.builder.hot(content, self.site_lock))
+        if isinstance(outcome, HotDeclined):
+            outcome = self._run(self._ingest_then_quick if ingest else self.builder.quick)
+        if isinstance(outcome, Unchanged):  # nothing the site shows changed
             return
-        if isinstance(outcome, str):
+        if isinstance(outcome, Failed):
             announce(self.channel, outcome)
             return
         print(f"serve: rebuilt ({', '.join(sorted(kinds))}) in {time.perf_counter() - started:.2f} s", file=sys.stderr)
@@ -202,14 +187,11 @@ class Rebuilder:
 
     def _start_full(self) -> None:
         started = time.perf_counter()
-        if self.start_full is None:
-            self._full_done(self._run(lambda: self.run_build(quick=False)), started)
-            return
-        self.full = proc = self.start_full()
-        threading.Thread(target=lambda: self._full_done(self.full_answer(proc), started, proc), daemon=True).start()
+        self.full = job = self.builder.full()
+        threading.Thread(target=lambda: self._full_done(job.wait(), started, job), daemon=True).start()
 
-    def _full_done(self, outcome, started: float, proc=None) -> None:
-        if proc is not None and proc is not self.full:
+    def _full_done(self, outcome: Outcome | None, started: float, job) -> None:
+        if job is not self.full:
             return  # stopped for a newer change
         if not announce(self.channel, outcome):
             print(f"serve: search index and same-story links up to date in {time.perf_counter() - started:.2f} s",
@@ -218,39 +200,31 @@ class Rebuilder:
     def _stop_full(self) -> None:
         """A change arrived: the full build in progress is out of date; stop it (a build killed at any
         point leaves the last complete site)."""
-        proc, self.full = self.full, None
-        if proc is not None and proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        job, self.full = self.full, None
+        if job is not None:
+            job.stop()
 
-    def _ingest_then(self, quick: bool):
-        self.run_ingest()
-        return self.run_build(quick=quick)
+    def _ingest_then_quick(self) -> Outcome:
+        self.builder.ingest()
+        return self.builder.quick()
 
     @staticmethod
-    def _run(work):
+    def _run(work) -> Outcome:
         try:
             return work()
-        except Exception as exc:  # noqa: BLE001 - a broken layout or rule must not stop the server
-            return f"{type(exc).__name__}: {exc}"
+        except Exception as exc:  # noqa: BLE001 - a broken rule or a bug must not stop the server
+            return Failed(f"{type(exc).__name__}: {exc}")
 
 
-def serve(root: Path, project: Path, host: str, port: int, run_ingest, run_build, ready=None,
-          run_hot=None, start_full=None, full_answer=None) -> None:
-    """Serve until interrupted. run_build(quick=False) returns None when it built, False when nothing
-    changed, LeftOut when it built without some pages, or an error message (quick: see build.build).
-    run_hot(changed content pages, site lock) answers the same, or HOT_DECLINED; start_full() starts
-    a full build in a child process and full_answer(child) waits for its answer (see Rebuilder)."""
+def serve(archive: Archive, host: str, port: int, builder, ready=None) -> None:
+    """Serve until interrupted; `builder` (passes.Builder) runs every build (see Rebuilder)."""
     from watchdog.events import FileSystemEventHandler
     from watchdog.observers import Observer
 
     channel = Channel()
-    site_lock = threading.Lock()
-    announce(channel, run_build())
-    site = root / "site"
-    site.mkdir(exist_ok=True)
-    hot = (lambda changed: run_hot(changed, site_lock)) if run_hot else None
-    rebuilder = Rebuilder(root, project, channel, run_ingest, run_build, hot, start_full, full_answer)
+    announce(channel, builder.quick())
+    archive.site.mkdir(exist_ok=True)
+    rebuilder = Rebuilder(archive, channel, builder)
 
     class Watch(FileSystemEventHandler):
         adopt = None
@@ -272,18 +246,18 @@ def serve(root: Path, project: Path, host: str, port: int, run_ingest, run_build
             watched.add(str(folder))
             observer.schedule(Watch(), str(folder), recursive=True)
 
-    # Each input folder recursively (never site/: it is swapped whole on every build); the root
-    # itself flat, to see the config and folders made later, which are then watched too.
-    for name in WATCHED:
-        watch(root / name)
-    for name in ("layouts", "rules", "static"):
-        if not is_inside(project / name, root):
-            watch(project / name)
-    observer.schedule(Watch(), str(root), recursive=False)
-    Watch.adopt = staticmethod(lambda path: watch(path) if path.parent == root and path.name in WATCHED else None)
+    # Each input folder recursively (never site/: it is swapped whole on every build), and the packaged
+    # defaults (a developer editing them); the root itself flat, to see the config and folders made
+    # later, which are then watched too.
+    inputs = archive.input_folders
+    for folder in (*inputs, archive.layout_dirs[1], archive.rule_dirs[1], archive.static_dirs[1]):
+        if folder in inputs or not is_inside(folder, archive.root):
+            watch(folder)
+    observer.schedule(Watch(), str(archive.root), recursive=False)
+    Watch.adopt = staticmethod(lambda path: watch(path) if path in inputs else None)
     observer.start()
     threading.Thread(target=rebuilder.loop, daemon=True).start()
-    server = http.server.ThreadingHTTPServer((host, port), make_handler(site, channel, site_lock))
+    server = http.server.ThreadingHTTPServer((host, port), make_handler(archive.site, channel, rebuilder.site_lock))
     server.daemon_threads = True
     print(f"serve: http://{host}:{server.server_address[1]}/ (Ctrl-C to stop)", flush=True)
     if ready:

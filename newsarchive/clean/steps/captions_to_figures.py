@@ -5,9 +5,27 @@ rule holding an image and a caption element (`containers`: list of
 {block, caption} selectors); and, generically, an image directly followed by a
 short caption-only sibling (`<div><small>…</small></div>`, `.caption`, …).
 """
+from dataclasses import dataclass
 import html
 
 from ..tree import class_tokens, elements, is_blank, next_element, text_of
+
+
+@dataclass(frozen=True)
+class Container:
+    """A rule's image container: the block holding the image and the caption element inside it."""
+
+    block: str
+    """CSS selector of the container."""
+    caption: str
+    """CSS selector of its caption, inside it."""
+
+
+@dataclass(frozen=True)
+class Params:
+    containers: tuple[Container, ...] = ()
+    """The outlet's image containers (rule files write each as `{ block = "...", caption = "..." }`)."""
+
 
 # A caption longer than this is a paragraph, not a caption.
 MAX_CAPTION = 300

@@ -4,7 +4,14 @@ Cloudflare XORs the address with its first byte and hex-encodes it, in
 `/cdn-cgi/l/email-protection#<hex>` links and `data-cfemail` attributes. No
 library covers this; it is four lines of arithmetic.
 """
+from dataclasses import dataclass
+
 from ..tree import elements
+
+
+@dataclass(frozen=True)
+class Params:
+    """This step takes no parameters."""
 
 
 def decode(hexstr: str) -> str | None:

@@ -3,11 +3,16 @@
 A short name before the stamp (a feed's "byline + time" line) goes with it.
 """
 import re
+from dataclasses import dataclass
 
-from ..tree import BLOCK_TAGS, squash
+from ..tree import BLOCK_TAGS, leading, remove_each, squash
 
-# Elements looked at from the top before giving up.
-LEADING_NODES = 400
+
+@dataclass(frozen=True)
+class Params:
+    """This step takes no parameters."""
+
+
 # How many leading blocks are examined for a bare timestamp.
 LEADING_BLOCKS = 4
 # Longest name that may stand before the stamp in the same block ("纪思道 2020-09-11 11:22:17").
@@ -25,35 +30,18 @@ _DATE_ONLY = re.compile(
 )
 
 
+def _counts(node) -> bool:
+    """A leading block: one with text and no block inside it."""
+    return node.css_first("p, div, li") is None and bool(squash(node.text(deep=True)))
+
+
 def _first_stamp(root):
-    seen = 0
-    for visited, node in enumerate(root.traverse()):
-        if visited >= LEADING_NODES:  # only the top of the body can hold it; deep pages stay linear
-            return None
-        if node.tag not in BLOCK_TAGS:
-            continue
+    for node in leading(root, BLOCK_TAGS, _counts, LEADING_BLOCKS):
         raw = node.text(deep=True)
-        if len(raw) > MAX_STAMP_BLOCK:
-            if node.css_first("p, div, li") is None:
-                seen += 1
-                if seen >= LEADING_BLOCKS:
-                    return None
-            continue
-        text = squash(raw)
-        if not text:
-            continue
-        if _DATE_ONLY.match(text):
+        if len(raw) <= MAX_STAMP_BLOCK and _DATE_ONLY.match(squash(raw)):
             return node
-        if node.css_first("p, div, li") is None:
-            seen += 1
-            if seen >= LEADING_BLOCKS:
-                return None
     return None
 
 
 def run(root, doc) -> int:
-    removed = 0
-    while (node := _first_stamp(root)) is not None:
-        node.decompose()  # one at a time: never touch a node inside one already removed
-        removed += 1
-    return removed
+    return remove_each(root, _first_stamp)

@@ -1,12 +1,14 @@
 """Remove every element matching the given CSS selectors, with its content."""
-from ..tree import elements, outermost
+from dataclasses import dataclass
+
+from ..tree import each_match, outermost
+
+
+@dataclass(frozen=True)
+class Params:
+    selectors: tuple[str, ...] = ()
+    """CSS selectors of the elements to remove, with their content."""
 
 
 def run(root, doc, selectors=()) -> int:
-    removed = 0
-    for selector in selectors:
-        for node in outermost(elements(root, selector)):
-            if node.parent is not None:
-                node.decompose()
-                removed += 1
-    return removed
+    return each_match(root, selectors, lambda node: node.decompose(), pick=outermost)

@@ -1,5 +1,13 @@
 """Remove containers left with no text and no image, and stray rules/breaks at the edges."""
+from dataclasses import dataclass
+
 from ..tree import MEDIA_TAGS as MEDIA, is_blank, squash
+
+
+@dataclass(frozen=True)
+class Params:
+    """This step takes no parameters."""
+
 
 _KEEP_EMPTY = frozenset({"img", "br", "hr", "td", "th", "tr"})
 # Media that shows something by itself (a <picture> shows only through its <img>).

@@ -4,7 +4,18 @@ Matching is by whole words of class/id ('adslot_pcBox' has the word 'adslot'),
 never substrings ('header' is not 'ad'). A node holding most of the document's
 text is never removed, whatever its name: that is the article, badly named.
 """
+from dataclasses import dataclass
+
 from ..tree import class_tokens, elements, outermost, text_length
+
+
+@dataclass(frozen=True)
+class Params:
+    words: tuple[str, ...] = ()
+    """Whole class/id words naming junk containers."""
+    prefixes: tuple[str, ...] = ()
+    """Prefixes of such words."""
+
 
 # Share of the document's text above which a node is the article, not a widget.
 ARTICLE_SHARE = 0.5

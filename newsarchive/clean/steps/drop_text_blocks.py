@@ -4,7 +4,16 @@ For footers like '获取更多RSS：…' or 'The post … first appeared on …'
 no telling class. The block is removed only when the phrase is a large part of it
 (a short boilerplate block), never a long paragraph quoting the phrase.
 """
+from dataclasses import dataclass
+
 from ..tree import BLOCK_TAGS, squash, text_of
+
+
+@dataclass(frozen=True)
+class Params:
+    phrases: tuple[str, ...] = ()
+    """Phrases whose short block is removed."""
+
 
 # A block is boilerplate when it is at most this many times longer than the phrase...
 MAX_BLOCK_TO_PHRASE = 4

@@ -1,7 +1,14 @@
 """Remove tracking pixels, spacers and decorative icons: images no reader sees."""
+from dataclasses import dataclass
 import re
 
 from ..tree import elements
+
+
+@dataclass(frozen=True)
+class Params:
+    """This step takes no parameters."""
+
 
 # An image this small (CSS pixels, either side) is a beacon, not a picture.
 MAX_PIXEL_SIDE = 2

@@ -4,10 +4,16 @@ Plugins (<object>, <embed>) are not players a reader can follow: the generic cha
 
 The built site runs no third-party frames; a reader still gets the address.
 """
+from dataclasses import dataclass
 import html
 
 from ... import urls
 from ..tree import elements
+
+
+@dataclass(frozen=True)
+class Params:
+    """This step takes no parameters."""
 
 
 def run(root, doc) -> int:

@@ -6,10 +6,17 @@ against the article URL; protocol-relative ones get https; tracking parameters g
 A relative URL that cannot be resolved (a saved page with no known address) leads
 nowhere: the link keeps its text, the image goes.
 """
+from dataclasses import dataclass
 import re
 
 from ... import urls
 from ..tree import elements
+
+
+@dataclass(frozen=True)
+class Params:
+    """This step takes no parameters."""
+
 
 _ABSOLUTE = re.compile(r"^(?:https?:|mailto:)", re.I)
 LAZY_SOURCES = ("data-src", "data-original", "data-lazy-src", "data-actualsrc", "data-url", "data-echo")

@@ -5,8 +5,16 @@ A heading here is a short block whose whole text is one of the given phrases
 siblings go; if the heading sat alone in a wrapper, the wrapper's following siblings go too.
 """
 import re
+from dataclasses import dataclass
 
 from ..tree import BLOCK_TAGS, squash, text_of
+
+
+@dataclass(frozen=True)
+class Params:
+    phrases: tuple[str, ...] = ()
+    """Headings from which the rest of the body is cut."""
+
 
 _TRIM = re.compile(r"^[\s#|｜:：\-—–>»·•【】\[\]]+|[\s#|｜:：\-—–>»·•【】\[\]]+$")
 # Article text that must come before the heading, in characters: a 'related'

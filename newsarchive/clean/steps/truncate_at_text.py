@@ -5,7 +5,15 @@ and after which nothing belongs to the article. The block, everything after it a
 its level and at every level above it go; a thematic break (`<hr>`) right before
 the block goes too. Nothing is cut when that block holds all of the text.
 """
+from dataclasses import dataclass
+
 from ..tree import BLOCK_TAGS, text_length
+
+
+@dataclass(frozen=True)
+class Params:
+    phrases: tuple[str, ...] = ()
+    """Phrases from whose block the rest of the body is cut."""
 
 
 def _block_holding(node):

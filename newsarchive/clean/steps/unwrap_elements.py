@@ -1,12 +1,14 @@
 """Replace matching elements by their content (keep the text, drop the wrapper/link)."""
-from ..tree import elements
+from dataclasses import dataclass
+
+from ..tree import each_match
+
+
+@dataclass(frozen=True)
+class Params:
+    selectors: tuple[str, ...] = ()
+    """CSS selectors of the elements to replace by their content."""
 
 
 def run(root, doc, selectors=()) -> int:
-    changed = 0
-    for selector in selectors:
-        for node in elements(root, selector):
-            if node.parent is not None:
-                node.unwrap()
-                changed += 1
-    return changed
+    return each_match(root, selectors, lambda node: node.unwrap())

@@ -1,7 +1,14 @@
 """An image wrapped in a link to a bigger copy of itself: keep the image, drop the link."""
+from dataclasses import dataclass
 import re
 
 from ..tree import elements, is_blank
+
+
+@dataclass(frozen=True)
+class Params:
+    """This step takes no parameters."""
+
 
 _IMAGE_URL = re.compile(r"\.(jpe?g|png|gif|webp|avif)(\?.*)?$", re.I)
 

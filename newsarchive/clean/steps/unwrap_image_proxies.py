@@ -3,9 +3,17 @@
 `https://images.weserv.nl/?url=imgcdn.cna.com.tw/x.jpg` -> `https://imgcdn.cna.com.tw/x.jpg`.
 Parameters name each proxy host and the query parameter holding the target.
 """
+from dataclasses import dataclass, field
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from ..tree import elements
+
+
+@dataclass(frozen=True)
+class Params:
+    proxies: dict[str, str] = field(default_factory=dict)
+    """Proxy host -> the query parameter holding the real image URL."""
+
 
 _ATTRS = ("src", "href", "poster")
 

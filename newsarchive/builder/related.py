@@ -10,9 +10,7 @@ same-event reports share much more than that.
 from __future__ import annotations
 
 import hashlib
-import json
 import multiprocessing
-import os
 import re
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -21,10 +19,12 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import lang
-from ..archive import atomic_write
+from .. import forked, lang
+from ..archive import DATA
+from ..cache import CacheStore
 from ..to_markdown import plain_text
 from .collect import Entry
+from .state import BuildState
 
 # Cosine similarity below which two articles are never the same story.
 MIN_SIMILARITY = 0.12
@@ -49,7 +49,7 @@ MIN_DF_FROM = 50
 DENSE_SHARE = 0.05
 # At most this many terms compared densely (memory: articles x DENSE_TERMS floats).
 DENSE_TERMS = 2048
-_FUNCTION_WORDS = (Path(__file__).resolve().parent.parent / "data" / "english_function_words.txt").read_text(
+_FUNCTION_WORDS = (DATA / "english_function_words.txt").read_text(
     encoding="utf-8")
 # What the comparison depends on besides the articles: this code (its thresholds included), its words.
 _SOURCE = Path(__file__).read_text(encoding="utf-8") + _FUNCTION_WORDS
@@ -128,14 +128,14 @@ def _tfidf(texts: list[str]):
     return weights.astype(np.float32)
 
 
-def same_story(entries: tuple[Entry, ...], cache_dir: Path | None = None,
-               stale_ok: bool = False) -> "SameStory":
+def same_story(entries: tuple[Entry, ...], store: CacheStore | None = None, stale_ok: bool = False,
+               state: BuildState | None = None) -> "SameStory":
     """For each article path, the other articles that report the same event (most similar first).
 
     Articles are compared within their language (Chinese in either script is one language):
     lexical similarity cannot see one story told in two languages, and a lone English page
     among Chinese ones would otherwise have no background to stand out from.
-    With a cache_dir, a language whose articles are all unchanged (same content pages, same
+    With a store, a language whose articles are all unchanged (same content pages, same
     code) reuses the last answer: a layout or config edit does not redo the comparison. With
     stale_ok (serve's quick pass), the last answer is used even if articles changed since.
 
@@ -146,25 +146,27 @@ def same_story(entries: tuple[Entry, ...], cache_dir: Path | None = None,
     for e in entries:
         groups.setdefault(e.lang.split("-")[0], []).append(e)
     known: dict[str, tuple[Entry, ...]] = {}
-    todo: dict[Path | None, tuple[Entry, ...]] = {}
+    todo: dict[str | None, tuple[Entry, ...]] = {}
+    state = state or BuildState()
     for language, members in sorted(groups.items()):
-        path = cache_dir / f"{language}.json" if cache_dir is not None else None
-        saved = _load(path, tuple(members), stale_ok) if path is not None else None
+        name = f"{FOLDER}/{language}.json" if store is not None else None
+        saved = _load(store, name, tuple(members), stale_ok, state) if name is not None else None
         if saved is None:
-            todo[path] = tuple(members)
+            todo[name] = tuple(members)
         else:
             known.update(saved)
-    return SameStory(known, todo)
+    return SameStory(known, todo, store)
 
 
 class SameStory(Mapping):
     """Article path -> its same-story articles. Comparisons still to do run in a forked process when
     they are large (BACKGROUND_FROM articles); the first lookup waits for them."""
 
-    def __init__(self, known: dict[str, tuple[Entry, ...]], todo: dict[Path | None, tuple[Entry, ...]]):
-        self._known, self._todo = known, todo
+    def __init__(self, known: dict[str, tuple[Entry, ...]], todo: dict[str | None, tuple[Entry, ...]],
+                 store: CacheStore | None):
+        self._known, self._todo, self._store = known, todo, store
         self._job = None
-        if sum(map(len, todo.values())) >= BACKGROUND_FROM and (os.cpu_count() or 1) > 1:
+        if sum(map(len, todo.values())) >= BACKGROUND_FROM and forked.cores() > 1:
             context = multiprocessing.get_context("fork")  # the child inherits the entries: nothing pickled
             receive, send = context.Pipe(duplex=False)
             child = context.Process(target=_compare_in_child, args=(todo, send), daemon=True)
@@ -193,7 +195,7 @@ class SameStory(Mapping):
         for cache, members in self._todo.items():
             found = paths[str(cache)]
             if cache is not None:
-                _save(cache, members, found)
+                self._store.save(cache, _key(members), found)
             answer.update(_as_entries(found, members))
         return answer
 
@@ -216,10 +218,8 @@ class SameStory(Mapping):
         return len(self._answer())
 
 
-def _compare_in_child(todo: dict[Path | None, tuple[Entry, ...]], send) -> None:
-    from .parallel import die_with_parent
-
-    die_with_parent()
+def _compare_in_child(todo: dict[str | None, tuple[Entry, ...]], send) -> None:
+    forked.die_with_parent()
     send.send({str(cache): _as_paths(_same_story(members)) for cache, members in todo.items()})
     send.close()
 
@@ -240,42 +240,39 @@ def _key(entries: tuple[Entry, ...]) -> str:
     return key.hexdigest()
 
 
-# Answers read from the cache in this process, by file, with the file's (mtime, size) when read:
-# serve's hot pass takes the last answer on every edit, and parsing it was a fifth of that pass.
-_READ: dict[Path, tuple[tuple[int, int], dict]] = {}
+# The tenant's folder in the cache store: one file per language.
+FOLDER = "related"
 
 
-def _read(path: Path) -> dict:
-    stat = path.stat()
-    known = _READ.get(path)
+def _read(store: CacheStore, name: str, state: BuildState) -> tuple[str, dict] | None:
+    """(key, answer) stored under name, parsed once per state of the file (serve's hot pass takes
+    the last answer on every edit, and parsing it was a fifth of that pass)."""
+    try:
+        stat = store.path(name).stat()
+    except OSError:
+        return None
+    known = state.related.get(name)
     if known is None or known[0] != (stat.st_mtime_ns, stat.st_size):
-        known = ((stat.st_mtime_ns, stat.st_size), json.loads(path.read_text(encoding="utf-8")))
-        _READ[path] = known
+        known = ((stat.st_mtime_ns, stat.st_size), store.load_any(name))
+        state.related[name] = known
     return known[1]
 
 
-def preload(cache_dir: Path) -> None:
-    """Read the cached answers now (serve, idle after a full build), so the next hot pass finds them read."""
-    for path in sorted(cache_dir.glob("*.json")):
-        try:
-            _read(path)
-        except (OSError, ValueError):
-            pass
+def preload(store: CacheStore, state: BuildState) -> None:
+    """Read the stored answers now (serve, idle after a full build), so the next hot pass finds them read."""
+    for path in sorted(store.path(FOLDER).glob("*.json")):
+        _read(store, f"{FOLDER}/{path.name}", state)
 
 
-def _load(path: Path, entries: tuple[Entry, ...], stale_ok: bool) -> dict[str, tuple[Entry, ...]] | None:
+def _load(store: CacheStore, name: str, entries: tuple[Entry, ...], stale_ok: bool,
+          state: BuildState) -> dict[str, tuple[Entry, ...]] | None:
+    saved = _read(store, name, state)
+    if saved is None or not (stale_ok or saved[0] == _key(entries)):
+        return None
     try:
-        saved = _read(path)
-        if stale_ok or saved["key"] == _key(entries):
-            return _as_entries(saved["related"], entries)
-    except (OSError, ValueError, KeyError):
-        pass
-    return None
-
-
-def _save(path: Path, entries: tuple[Entry, ...], related: dict[str, list[str]]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(path, json.dumps({"key": _key(entries), "related": related}).encode("utf-8"))
+        return _as_entries(saved[1], entries)
+    except (AttributeError, TypeError):  # a file damaged by hand: compare again
+        return None
 
 
 def _nearest(vectors, keep: int) -> tuple[np.ndarray, np.ndarray]:
@@ -302,7 +299,7 @@ def _nearest(vectors, keep: int) -> tuple[np.ndarray, np.ndarray]:
         order = np.argsort(-values, axis=1, kind="stable")
         return np.take_along_axis(part, order, axis=1), np.take_along_axis(values, order, axis=1)
 
-    with threadpool_limits(1), ThreadPoolExecutor(os.cpu_count() or 1) as pool:
+    with threadpool_limits(1), ThreadPoolExecutor(forked.cores()) as pool:
         parts = list(pool.map(block, range(0, vectors.shape[0], ROWS)))
     return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 

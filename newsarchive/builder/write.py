@@ -15,6 +15,8 @@ import shutil
 import threading
 from pathlib import Path
 
+from ..cache import replace_file
+
 
 class DoubleWrite(Exception):
     pass
@@ -153,12 +155,3 @@ def replace_in_place(site: Path, pages: dict[str, bytes], gone: list[str]) -> in
         (site / rel_path).unlink(missing_ok=True)
         changed += 1
     return changed
-
-
-def replace_file(target: Path, data: bytes) -> None:
-    """target replaced whole: written beside it, renamed over it (a reader or a kill sees the old file
-    or the new). Not flushed to disk: for files rebuilt from content/ (site/, caches)."""
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.new")
-    with open(temporary, "wb") as fh:
-        fh.write(data)
-    os.replace(temporary, target)

@@ -21,10 +21,11 @@ import jinja2
 from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 
-from ..clean.sanitize import sanitize
+from ..sanitize import sanitize
 from .feeds import atom_date
 from ..config import SiteConfig
 from .collect import Entry, Group, Site
+from .ui import MONTHS, words
 
 _MD = MarkdownIt("commonmark", {"html": True, "typographer": False}).enable("table").use(footnote_plugin)
 
@@ -129,8 +130,7 @@ def display_date(date: str | None, lang: str = "zh") -> str:
     clock = f" {date[11:16]} UTC{'' if date.endswith(('Z', '+00:00')) else date[19:]}" if "T" in date else ""
     if lang.startswith(("zh", "ja")):
         return f"{y}年{m}月{d}日{clock}"
-    months = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
-    return f"{d} {months[m - 1]} {y}{clock}"
+    return f"{d} {MONTHS[m - 1]} {y}{clock}"
 
 
 def json_ld(entry: Entry, config: SiteConfig) -> str:
@@ -155,27 +155,26 @@ def json_ld(entry: Entry, config: SiteConfig) -> str:
 class Renderer:
     """Turns the Site into pages; each page gets `url(target)` relative to itself."""
 
-    def __init__(self, site: Site, config: SiteConfig, env: jinja2.Environment, assets: Assets,
-                 related: dict | None = None, memo=None):
+    def __init__(self, site: Site, config: SiteConfig, env: jinja2.Environment, assets: Assets, related,
+                 memo, body_store, showing: frozenset[str] | None = None):
         self.site, self.config, self.env, self.assets = site, config, env, assets
-        self.related = related if related is not None else {}  # may still be in the making: look up late
+        self.related = related  # same_story's answer: may still be in the making, so looked up late
+        self.memo = memo  # a memo.Memo: pages whose inputs did not change come from the last site
+        self.body_store = body_store  # a bodies.BodyStore: bodies kept from the last build that rendered every article
         # serve's hot pass, when the edit kept the site's shape (every list the same articles in the
         # same order): the paths of the edited articles; a list page showing none of them is kept.
-        self.showing: frozenset[str] | None = None
+        self.showing = showing
         # Article bodies as HTML by article path, taken from the body store or made ahead (parallel.py).
         self.bodies: dict[str, str] = {}
-        self.pending_bodies = None  # a parallel.BodiesAhead while it works
-        self.body_store = None  # a bodies.BodyStore: bodies kept from the last build that rendered every article
-        self.memo = memo  # a memo.Memo: pages whose inputs did not change come from the last site
+        self.words = words(config.language)  # the site's own words in its headings
         self.outlet_of = {g.name: g for g in site.outlets}
         self.tag_of = {g.name: g for g in site.tags}
 
     def page(self, template: str, path: str, lang: str | None = None, **context) -> tuple[str, bytes | Path]:
         """One page: bytes, or the last site's file (a Path) when nothing it is made of changed."""
-        if self.memo:
-            old = self.memo.reuse(path, self.memo.key(template, path, lang, context))
-            if old:
-                return path, old
+        old = self.memo.reuse(path, self.memo.key(template, path, lang, context))
+        if old:
+            return path, old
         return self._render(template, path, lang, context)
 
     def _render(self, template: str, path: str, lang: str | None, context: dict) -> tuple[str, bytes]:
@@ -196,8 +195,6 @@ class Renderer:
 
     def reused_article(self, entry: Entry) -> tuple[str, Path] | None:
         """The last site's page for this article if neither it nor what it shows changed."""
-        if not self.memo:
-            return None
         key = self.memo.key("article.html", entry.path, entry, self.related.get(entry.path, ()))
         old = self.memo.reuse(entry.path, key)
         return (entry.path, old) if old else None
@@ -223,7 +220,7 @@ class Renderer:
     def kept(self, path: str, shown: tuple[Entry, ...]) -> tuple[str, Path] | None:
         """In a hot pass that kept the site's shape, a page showing none of the edited articles (and
         nothing else that changed) as the last build left it, without keying it."""
-        if self.showing is None or not self.memo or any(e.path in self.showing for e in shown):
+        if self.showing is None or any(e.path in self.showing for e in shown):
             return None
         old = self.memo.kept(path)
         return (path, old) if old else None

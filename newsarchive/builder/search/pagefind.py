@@ -25,7 +25,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..parallel import die_with_parent
+from ...forked import die_with_parent
 from . import tokens
 
 PAGEFIND_VERSION = "1.5.2"

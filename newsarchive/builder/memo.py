@@ -5,20 +5,21 @@ A page's key hashes everything it is made of: the site-wide part (the code, layo
 config, and the few site facts every page shows - article and outlet counts, outlet and tag slugs)
 and the page's own inputs (template, path, language, and its context, where an article stands for
 its content page's digest, which covers its path). The keys of the site last written are kept in
-`.newsarchive-cache/pages.json`; a page whose key matches, and whose file is still in site/, is
+`pages.json` of the archive's cache store; a page whose key matches, and whose file is still in site/, is
 hard-linked into the new site (site files are never changed in place, only replaced whole; serve's
 hot pass replaces single files by rename, with the keys removed from disk until it is done).
 """
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import fields, is_dataclass
 from pathlib import Path
 
+from ..archive import Archive
+from ..cache import code_key
 from .collect import Entry, Group
-from .write import replace_file
 
+# The tenant's file in the cache store.
 MANIFEST = "pages.json"
 
 
@@ -66,15 +67,10 @@ class Memo:
     """carry: the pages not looked at stay recorded as they were (serve's hot pass, which renders
     only what an edit touched and leaves every other file of site/ in place)."""
 
-    def __init__(self, site: Path, cache_dir: Path, site_key: str, carry: bool = False):
-        self.site, self.path, self.site_key = site, cache_dir / MANIFEST, site_key
-        self.before: dict[str, str] = {}
-        try:
-            saved = json.loads(self.path.read_text(encoding="utf-8"))
-            if saved["site_key"] == site_key and site.is_dir():
-                self.before = saved["pages"]
-        except (OSError, ValueError, KeyError):
-            pass
+    def __init__(self, archive: Archive, site_key: str, carry: bool = False):
+        self.site, self.store, self.site_key = archive.site, archive.cache, site_key
+        saved = self.store.load(MANIFEST, site_key) if self.site.is_dir() else None
+        self.before: dict[str, str] = saved if isinstance(saved, dict) else {}
         self.now: dict[str, str] = dict(self.before) if carry else {}
 
     def key(self, *inputs) -> str:
@@ -100,7 +96,7 @@ class Memo:
 
     def drop_saved(self) -> None:
         """Before site/ files are replaced in place: no recorded key may vouch for a file being changed."""
-        self.path.unlink(missing_ok=True)
+        self.store.forget(MANIFEST)
 
     def save(self) -> None:
         """After the new site is in place: its keys become the ones to compare with.
@@ -108,17 +104,13 @@ class Memo:
         Written beside and renamed over (a kill leaves the old file or the new), not flushed to disk:
         site/ itself is not flushed either (it is rebuilt from content/), so a flush would buy nothing
         after a power cut, and it cost serve's hot pass up to 50 ms here."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        replace_file(self.path, json.dumps({"site_key": self.site_key, "pages": self.now}, sort_keys=True,
-                                           ensure_ascii=False).encode("utf-8"))
+        self.store.save(MANIFEST, self.site_key, self.now, sort_keys=True)
 
 
-def site_key(code_dir: Path, layout_files: tuple, assets: dict[str, str], config, site) -> str:
-    """Everything every page depends on, hashed once per build (layout_files: render.Layouts.files)."""
-    h = hashlib.sha256()
-    for path in sorted(code_dir.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            h.update(f"\0{path}\0".encode() + path.read_bytes())
+def site_key(layout_files: tuple, assets: dict[str, str], config, site) -> str:
+    """Everything every page depends on, hashed once per build (layout_files: render.Layouts.files):
+    the build's code (cache.CODE), layouts, static files, config and the site facts every page shows."""
+    h = hashlib.sha256(code_key("build").encode())
     h.update(repr(layout_files).encode())
     h.update(repr(sorted(assets.items())).encode())
     h.update(fingerprint(config).encode("utf-8", "surrogatepass"))

@@ -2,7 +2,7 @@
 
 Turning markdown into HTML (markdown-it-py, then the nh3 allowlist) is most of rendering an article
 page: 6-8 CPU-seconds for 10 000 articles. A cold build makes every body anyway; it stores them here
-(`.newsarchive-cache/bodies/bodies.json`), by the body's own text, so a build that re-renders many article
+(`bodies.json` in the archive's cache store), by the body's own text, so a build that re-renders many article
 pages - a layout edit, serve's build after one - takes the bodies it finds instead of making them.
 An edited body has a new key and is made again; so is every body when the markdown settings, the
 allowlist or the libraries change (the store's version). JSON, not pickle: nothing in the archive's
@@ -11,15 +11,15 @@ cache folder is run. The store is the archive's own, like its layouts (which can
 from __future__ import annotations
 
 import hashlib
-import json
 import threading
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
-from ..clean.sanitize import sanitize
-from .write import replace_file
+from ..cache import CacheStore
+from ..sanitize import sanitize
 
+# The tenant's file in the cache store.
 STORE = "bodies.json"
 # Below this many article pages to render, bodies are made as they are needed (reading the store
 # costs more than it saves).
@@ -44,8 +44,8 @@ def body_key(markdown: str) -> str:
 
 
 class BodyStore:
-    def __init__(self, folder: Path):
-        self.file = folder / STORE
+    def __init__(self, store: CacheStore):
+        self.store = store
         self._stored: dict | None = None  # the store as read, once per build
         self._saving: threading.Thread | None = None
 
@@ -60,11 +60,7 @@ class BodyStore:
 
     def _read(self) -> dict:
         if self._stored is None:
-            try:
-                data = json.loads(self.file.read_text(encoding="utf-8"))
-                stored = data["bodies"] if data["version"] == version() else {}
-            except (OSError, ValueError, KeyError, TypeError):
-                stored = {}
+            stored = self.store.load(STORE, version())
             self._stored = stored if isinstance(stored, dict) else {}
         return self._stored
 
@@ -74,12 +70,7 @@ class BodyStore:
         snapshot = [(e.body_md, bodies[e.path]) for e in entries if e.path in bodies]
 
         def write() -> None:
-            data = {"version": version(), "bodies": {body_key(md): html for md, html in snapshot}}
-            try:
-                self.file.parent.mkdir(parents=True, exist_ok=True)
-                replace_file(self.file, json.dumps(data, ensure_ascii=False).encode("utf-8"))
-            except OSError:
-                pass
+            self.store.save(STORE, version(), {body_key(md): html for md, html in snapshot})
 
         self._saving = threading.Thread(target=write, name="body-store", daemon=True)
         self._saving.start()

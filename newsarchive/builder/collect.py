@@ -3,29 +3,22 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .. import page, schema
-from ..archive import slug
+from .. import fields, page, schema
+from ..archive import Archive, slug
+from ..model import ArticleText
+from .state import BuildState
 
 
-@dataclass(frozen=True)
-class Entry:
+@dataclass(frozen=True, kw_only=True)
+class Entry(ArticleText):
     """One article as the site shows it."""
 
     path: str                 # output path inside site/, e.g. "articles/2020/09/x.html"
     content_file: str         # e.g. "content/2020/09/x.md"
-    title: str
-    outlet: str
-    lang: str
-    body_md: str
-    date: str | None = None
-    authors: tuple[str, ...] = ()
-    tags: tuple[str, ...] = ()
-    summary: str | None = None
     source: dict = field(default_factory=dict, compare=False, hash=False)
     cleaning: dict = field(default_factory=dict, compare=False, hash=False)
     digest: str = ""          # of the content page's path and text: what a rebuild compares (see _digest)
@@ -100,17 +93,13 @@ def _groups(entries: list[Entry], key) -> tuple[Group, ...]:
     return tuple(Group(name, slugs[name], tuple(members[name])) for name in sorted(members))
 
 
-# What the last collect() in this process found, per archive root: each content page parsed (checked
-# by content digest before it is used again) and the pages left out. serve builds again and again
-# in one process, and parsing front matter is most of gathering.
 @dataclass(frozen=True)
-class _Gathered:
+class Gathered:
+    """What a collect() found (kept in a BuildState for the next build of the same process)."""
+
     entries: dict[Path, Entry]
     problems: tuple[tuple[str, str], ...]
     site: Site | None = None
-
-
-_PARSED: dict[Path, _Gathered] = {}
 
 
 def _digest(path: Path, text: str) -> str:
@@ -119,23 +108,14 @@ def _digest(path: Path, text: str) -> str:
     return hashlib.sha256(f"{path}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
-def _entry(root: Path, path: Path) -> Entry:
+def _entry(archive: Archive, path: Path, last: Gathered | None) -> Entry:
     text = path.read_text(encoding="utf-8")
-    content_file = _inside(root, path)  # "content/2020/09/x.md"
+    content_file = archive.content_file(path)  # "content/2020/09/x.md"
     digest = _digest(content_file, text)
-    last = _PARSED.get(root)
     known = last.entries.get(path) if last else None
     if known is not None and known.digest == digest:
         return known
     return _parse(content_file, text, digest)
-
-
-def _inside(root: Path, path: Path) -> str:
-    """A page's path inside the archive, as a string: Path.relative_to, called three times per page,
-    was a fifth of gathering 10 000 pages."""
-    whole, prefix = str(path), f"{root}{os.sep}"
-    rel = whole[len(prefix):] if whole.startswith(prefix) else path.relative_to(root).as_posix()
-    return rel.replace(os.sep, "/")
 
 
 def _parse(content_file: str, text: str, digest: str) -> Entry:
@@ -144,39 +124,35 @@ def _parse(content_file: str, text: str, digest: str) -> Entry:
     if problems:
         raise ValueError("; ".join(problems))
     inside = content_file.removeprefix("content/")
-    src = front.get("source") or {}
-    return Entry(
-        path=f"articles/{inside.removesuffix('.md')}.html", content_file=content_file,
-        title=front["title"], outlet=front["outlet"], lang=front["lang"], body_md=body,
-        date=front.get("date"), authors=tuple(front.get("authors") or ()), tags=tuple(front.get("tags") or ()),
-        summary=front.get("summary"), source=dict(src), cleaning=dict(front.get("cleaning") or {}),
-        digest=digest,
-    )
+    return Entry(path=f"articles/{inside.removesuffix('.md')}.html", content_file=content_file, body_md=body,
+                 digest=digest, **fields.read(front))
 
 
-def collect(root: Path) -> Site:
-    """Read every content page; a page that cannot be read is reported and left out."""
-    content = root / "content"
+def collect(archive: Archive, state: BuildState | None = None) -> Site:
+    """Read every content page; a page that cannot be read is reported and left out. `state`: the
+    last build's (pages parsed then are taken when their text is the same), kept for the next."""
+    state = state or BuildState()
+    content = archive.content
     parsed: dict[Path, Entry] = {}
     problems = []
     for path in sorted(content.rglob("*.md")) if content.is_dir() else []:
         try:
-            parsed[path] = _entry(root, path)
+            parsed[path] = _entry(archive, path, state.gathered)
         except (OSError, UnicodeDecodeError, ValueError) as exc:
-            problems.append((path.relative_to(root).as_posix(), str(exc)))
+            problems.append((archive.content_file(path), str(exc)))
     site = _assemble(parsed.values(), tuple(problems))
-    _PARSED[root] = _Gathered(parsed, tuple(problems), site)  # only what exists now: deleted pages are forgotten
+    state.gathered = Gathered(parsed, tuple(problems), site)  # only what exists now: deleted pages are forgotten
     return site
 
 
-def collect_changed(root: Path, changed: set[Path]) -> tuple[Site | None, bool]:
+def collect_changed(archive: Archive, changed: set[Path], state: BuildState) -> tuple[Site | None, bool]:
     """The last collect() with only the `changed` content pages read again (serve's hot pass, told
-    by the file watcher what changed); a full collect() when this process has not collected root
-    yet. Also whether the site kept its shape (every list the same articles in the same order).
+    by the file watcher what changed); a full collect() when this state has none yet. Also whether
+    the site kept its shape (every list the same articles in the same order).
     The site is None when a page is left out (a full build names every such page)."""
-    last = _PARSED.get(root)
+    last = state.gathered
     if last is None:
-        site = collect(root)
+        site = collect(archive, state)
         return (None if site.problems else site), False
     if last.problems:
         return None, False
@@ -186,14 +162,14 @@ def collect_changed(root: Path, changed: set[Path]) -> tuple[Site | None, bool]:
             parsed.pop(path, None)
             continue
         try:
-            parsed[path] = _entry(root, path)
+            parsed[path] = _entry(archive, path, last)
         except (OSError, UnicodeDecodeError, ValueError):
             return None, False
     swaps = {id(last.entries[p]): parsed[p] for p in changed if p in last.entries and p in parsed}
     site = _swapped(last.site, swaps) if len(parsed) == len(last.entries) and last.site else None
     same_shape = site is not None
     site = site or _assemble(parsed.values(), ())
-    _PARSED[root] = _Gathered(parsed, (), site)
+    state.gathered = Gathered(parsed, (), site)
     return site, same_shape
 
 

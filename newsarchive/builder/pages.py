@@ -10,10 +10,6 @@ from .render import Renderer, groups_by_year
 from .search import search_files
 
 
-def articles(r: Renderer):
-    yield from parallel.articles(r)
-
-
 def home(r: Renderer):
     yield from r.listing("home.html", "", r.site.entries)
 
@@ -23,11 +19,11 @@ def archive(r: Renderer):
     for g in r.site.months:
         year, month = g.name[:4], g.name[5:]
         yield from r.listing("list.html", f"archive/{year}/{month}/", g.entries,
-                             heading=f"{year}年{int(month)}月", feed=None)
+                             heading=r.words.month_heading(year, month), feed=None)
 
 
 def outlets(r: Renderer):
-    yield r.page("groups.html", "outlets/index.html", heading="媒體 Outlets", groups=r.site.outlets, prefix="outlets/")
+    yield r.page("groups.html", "outlets/index.html", heading=r.words.outlets, groups=r.site.outlets, prefix="outlets/")
     for g in r.site.outlets:
         yield from r.listing("list.html", f"outlets/{g.slug}/", g.entries, heading=g.name,
                              feed=f"outlets/{g.slug}/feed.xml")
@@ -36,7 +32,7 @@ def outlets(r: Renderer):
 
 
 def tags(r: Renderer):
-    yield r.page("groups.html", "tags/index.html", heading="標籤 Tags", groups=r.site.tags, prefix="tags/")
+    yield r.page("groups.html", "tags/index.html", heading=r.words.tags, groups=r.site.tags, prefix="tags/")
     for g in r.site.tags:
         yield from r.listing("list.html", f"tags/{g.slug}/", g.entries, heading=f"#{g.name}", feed=None)
 
@@ -49,16 +45,17 @@ def specials(r: Renderer):
     yield robots(r)
 
 
-# Articles last: their same-story links may still be computing while the lists are made.
-PRODUCERS = (home, archive, outlets, tags, specials, articles)
+# Every page but the articles, which come last (parallel.articles): their same-story links may still
+# be computing while the lists are made.
+PRODUCERS = (home, archive, outlets, tags, specials)
 
 
-def all_pages(r: Renderer, search_cache: Path | None, kept_search: Path | None = None):
+def all_pages(r: Renderer, search_cache: Path | None, kept_search: Path | None = None, ahead=None):
     """(path, bytes or a file to link) for every page of the site, as each is made; the search index
     too unless search_cache (its shard cache) is None, or, with kept_search (a site folder), that
-    site's search index files as they are."""
+    site's search index files as they are. `ahead`: article bodies being made (parallel.bodies_ahead)."""
     made: set[str] = set()
-    for producer in PRODUCERS:
+    for producer in (*PRODUCERS, lambda r: parallel.articles(r, ahead)):
         for path, data in producer(r):
             made.add(path)
             yield path, data
@@ -75,7 +72,6 @@ def pages_showing(r: Renderer, entries: tuple[Entry, ...]):
     """serve's hot pass: every page but the articles (lists, feeds: their memo keys tell which show a
     changed article), and the article pages of `entries` only."""
     for producer in PRODUCERS:
-        if producer is not articles:
-            yield from producer(r)
+        yield from producer(r)
     for e in entries:
         yield r.reused_article(e) or r.render_article(e)

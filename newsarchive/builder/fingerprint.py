@@ -1,0 +1,49 @@
+"""What changed since the last build: a fingerprint of every input, kept in the archive's cache store.
+
+The fingerprint covers content/, the layouts and static files in use, the config, the build
+options and the build's code. When it matches the last successful build and site/ is
+there, the build has nothing to do.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+
+from ..archive import Archive
+from ..cache import code_files
+
+# The tenant's file in the cache store.
+STATE = "build.json"
+# Its format (a different one is no fingerprint at all).
+VERSION = "1"
+
+
+def fingerprint(archive: Archive, options: dict) -> str:
+    h = hashlib.sha256(json.dumps(options, sort_keys=True).encode())
+    for folder in (archive.content, *archive.layout_dirs, *archive.static_dirs):
+        h.update(f"\\0{folder}".encode())
+        if not folder.is_dir():
+            continue
+        for dirpath, dirnames, filenames in os.walk(folder):
+            dirnames.sort()
+            for name in sorted(filenames):
+                _stat_into(h, os.path.join(dirpath, name))
+    for path in code_files("build"):
+        _stat_into(h, str(path))
+    if archive.config_file.is_file():
+        h.update(archive.config_file.read_bytes())
+    return h.hexdigest()
+
+
+def _stat_into(h, path: str) -> None:
+    st = os.stat(path)
+    h.update(f"{path}\\0{st.st_size}\\0{st.st_mtime_ns}\\n".encode())
+
+
+def unchanged(archive: Archive, print_: str) -> bool:
+    return archive.site.is_dir() and archive.cache.load(STATE, VERSION) == print_
+
+
+def remember(archive: Archive, print_: str) -> None:
+    archive.cache.save(STATE, VERSION, print_)

@@ -1,0 +1,116 @@
+"""The build's work: gather the site, render its pages (only those whose inputs changed), write them.
+
+    make(archive, base_url, search, quick, state) -> Outcome        (a full or quick build; see build())
+    hot(archive, changed, lock, state, base_url) -> Outcome         (serve's hot pass)
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import chain
+from pathlib import Path
+
+from .. import config as site_config
+from ..archive import Archive
+from . import memo, parallel
+from .bodies import BodyStore
+from .collect import collect, collect_changed
+from .outcome import Built, HotDeclined, LeftOut, Outcome, Unchanged
+from .pages import all_pages, pages_showing
+from .related import same_story
+from .render import Renderer, environment, load_assets, read_layouts
+from .state import BuildState
+from .write import Staging, replace_in_place
+
+# The search index's tenant folder in the cache store (Pagefind bundles, one per shard).
+SEARCH_CACHE = "search"
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    """What every page is made from besides the articles: read once per build."""
+
+    config: object
+    env: object
+    assets: object
+    memo: memo.Memo
+
+
+def _inputs(archive: Archive, base_url: str | None, site, carry: bool = False) -> _Inputs:
+    config = site_config.load(archive).with_base_url(base_url)
+    layouts = read_layouts(list(archive.layout_dirs))
+    assets = load_assets(list(archive.static_dirs))
+    key = memo.site_key(layouts.files, assets.paths, config, site)
+    return _Inputs(config, environment(layouts), assets, memo.Memo(archive, key, carry))
+
+
+def make(archive: Archive, base_url: str | None, search: bool, quick: bool, state: BuildState) -> Outcome:
+    site = collect(archive, state)
+    made = _inputs(archive, base_url, site)
+    related = same_story(site.entries, archive.cache, stale_ok=quick, state=state)
+    renderer = Renderer(site, made.config, made.env, made.assets, related, made.memo, BodyStore(archive.cache))
+    ahead = parallel.bodies_ahead(renderer, cold=not made.memo.before)
+    if quick:
+        pages = all_pages(renderer, None, kept_search=archive.site if search else None, ahead=ahead)
+    else:
+        pages = all_pages(renderer, archive.cache.path(SEARCH_CACHE) if search else None, ahead=ahead)
+    try:
+        with Staging(archive.site) as staging:
+            for path, data in chain(pages, made.assets.files.items()):
+                staging.add(path, data)
+            made.memo.drop_saved()  # a kill between the swap and the save must not leave old keys vouching
+            staging.commit()
+            made.memo.save()
+    finally:
+        related.close()
+        if ahead is not None:
+            ahead.close()
+        renderer.body_store.wait()
+    if site.problems:
+        return LeftOut(len(site.entries), len(staging.paths), site.problems)
+    return Built(len(site.entries), len(staging.paths))
+
+
+def hot(archive: Archive, changed: set[Path], lock, state: BuildState, base_url: str | None = None) -> Outcome:
+    """serve's hot pass after content pages changed (`changed`: their paths, from the file watcher).
+
+    Only the changed pages are read again; only the pages whose memo key changed are rendered - the
+    changed articles' own pages and the lists and feeds that show them - and those files are replaced
+    in site/ in place, holding `lock` (the server reads pages under it, so it never shows half an
+    edit). Same-story links and the search index stay as the last build left them, as in a quick
+    build. HotDeclined when this is not enough - the archive's counts or slugs, layouts, static files,
+    config or code changed, or a page is left out - and a quick build must run instead.
+    """
+    site, same_shape = collect_changed(archive, changed, state)
+    if site is None:
+        return HotDeclined()
+    made = _inputs(archive, base_url, site, carry=True)
+    if not made.memo.before:  # nothing recorded for this site key: every page may differ
+        return HotDeclined()
+    related = same_story(site.entries, archive.cache, stale_ok=True, state=state)
+    edited_files = {archive.content_file(p) for p in changed}
+    edited = tuple(e for e in site.entries if e.content_file in edited_files)
+    renderer = Renderer(site, made.config, made.env, made.assets, related, made.memo, BodyStore(archive.cache),
+                        showing=frozenset(e.path for e in edited) if same_shape else None)
+    try:
+        produced, fresh = _changed_pages(renderer, edited)
+    finally:
+        related.close()
+    articles = {e.path for e in site.entries}
+    gone = [p for p in made.memo.before if p not in produced and p not in articles]
+    made.memo.drop_saved()
+    with lock:
+        written = replace_in_place(archive.site, fresh, gone)
+    for path in gone:
+        made.memo.forget(path)
+    made.memo.save()
+    return Built(len(site.entries), written) if written else Unchanged()
+
+
+def _changed_pages(renderer: Renderer, edited: tuple) -> tuple[set[str], dict[str, bytes]]:
+    """The hot pass's pages: every path it looked at, and the ones rendered anew (their bytes)."""
+    produced, fresh = set(), {}
+    for path, data in pages_showing(renderer, edited):
+        produced.add(path)
+        if not isinstance(data, Path):
+            fresh[path] = data
+    return produced, fresh

@@ -1,0 +1,20 @@
+"""What a long-lived process keeps between its builds: one explicit object, no module globals.
+
+serve builds again and again in one process: re-reading every content page's front matter, and the
+same-story answers from the cache, was most of its hot pass. A build given the BuildState of the
+last one takes what it can from it (each piece checked before it is used); a command-line build
+starts from an empty one.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass
+class BuildState:
+    gathered: object = None
+    """collect.Gathered: each content page as last parsed (checked by its digest before reuse), the
+    pages left out, and the site assembled from them."""
+    related: dict[Path, tuple[tuple[int, int], dict]] = field(default_factory=dict)
+    """Same-story answers read from the cache store, by file, with the file's (mtime, size) when read."""

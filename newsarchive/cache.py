@@ -1,0 +1,119 @@
+"""The archive's cache folder: one store, each stage's remembered work a tenant of it.
+
+    .newsarchive-cache/ingest.json      what ingest made of each raw file (ingest_memo)
+    .newsarchive-cache/build.json       the last good build's input fingerprint (builder/fingerprint)
+    .newsarchive-cache/pages.json       each page's key in the last site (builder/memo)
+    .newsarchive-cache/bodies.json      article bodies as HTML (builder/bodies)
+    .newsarchive-cache/related/*.json   same-story answers per language (builder/related)
+    .newsarchive-cache/search/<key>/    Pagefind bundles per shard (builder/search/pagefind)
+
+Every JSON tenant is written the same way - whole, beside the old file and renamed over it (a kill
+leaves the old or the new) - and read the same way: its data only when the version stored with it
+is the one asked for; a missing, damaged or other-version file is no cache at all. A cache is never
+the only copy of anything (content/ and sources/ are), so a store that cannot be written costs the
+next run its speed, nothing else, and is not flushed to disk. Deleting the folder clears it all.
+
+What a stage's cached work depends on in the package's code is named per stage (CODE), so that an
+edit to the build's code does not make ingest convert every raw file again, and the reverse.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from functools import lru_cache
+from pathlib import Path
+
+FOLDER = ".newsarchive-cache"
+PACKAGE = Path(__file__).resolve().parent
+# The package files (and folders) each stage's code reads: its own modules, those they import, and
+# the data they load. tests/test_cache.py holds each list to the stage's real import graph.
+CODE = {
+    "ingest": ("ingest.py", "ingest_memo.py", "readers", "clean", "decode.py", "dedupe.py", "extract.py",
+               "lang.py", "to_markdown.py", "sanitize.py", "page.py", "fields.py", "model.py", "urls.py",
+               "archive.py", "cache.py", "forked.py"),
+    "build": ("builder", "page.py", "schema.py", "fields.py", "config.py", "model.py", "to_markdown.py",
+              "lang.py", "urls.py", "sanitize.py", "archive.py", "cache.py", "forked.py", "data"),
+}
+# Which files of a code folder count: source and the data it reads.
+_CODE_SUFFIXES = (".py", ".txt", ".json", ".toml")
+
+
+def code_files(stage: str, package: Path | None = None) -> list[Path]:
+    """The files of the package that stage reads (see CODE), sorted."""
+    package = package or PACKAGE
+    found = []
+    for name in CODE[stage]:
+        path = package / name
+        if path.is_dir():
+            found += [p for p in path.rglob("*") if p.suffix in _CODE_SUFFIXES and p.is_file()
+                      and "__pycache__" not in p.parts]
+        elif path.is_file():
+            found.append(path)
+    return sorted(found)
+
+
+@lru_cache(maxsize=None)
+def _code_key(stage: str, package: Path) -> str:
+    h = hashlib.sha256(stage.encode())
+    for path in code_files(stage, package):
+        h.update(f"\0{path.relative_to(package).as_posix()}\0".encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def code_key(stage: str) -> str:
+    """The stage's code by content. Once per process: a process runs the code it imported."""
+    return _code_key(stage, PACKAGE)
+
+
+class CacheStore:
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def path(self, name: str) -> Path:
+        """A tenant's own file or folder (a tenant that keeps more than one JSON file)."""
+        return self.folder / name
+
+    def load(self, name: str, version: str):
+        """The data stored under name with this version; None when there is none."""
+        stored = self.load_any(name)
+        return stored[1] if stored is not None and stored[0] == version else None
+
+    def load_any(self, name: str) -> tuple[str, object] | None:
+        """(version, data) stored under name, whatever the version; None when there is none."""
+        try:
+            saved = json.loads((self.folder / name).read_text(encoding="utf-8"))
+            return saved["version"], saved["data"]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def save(self, name: str, version: str, data, **dump) -> bool:
+        """Store data under name (replacing it whole); False when it could not be written."""
+        text = json.dumps({"version": version, "data": data}, ensure_ascii=False, **dump)
+        try:
+            replace_file(self.folder / name, text.encode("utf-8", "surrogatepass"))
+            return True
+        except OSError:
+            return False
+
+    def forget(self, name: str) -> None:
+        """Remove one tenant's file (before what it vouches for is changed in place)."""
+        try:
+            (self.folder / name).unlink(missing_ok=True)
+        except OSError:
+            pass
+
+    def clear(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def replace_file(target: Path, data: bytes) -> None:
+    """target replaced whole: written beside it, renamed over it (a reader or a kill sees the old file
+    or the new). Not flushed to disk: for files rebuilt from content/ (site/, caches)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.new")
+    with open(temporary, "wb") as fh:
+        fh.write(data)
+    os.replace(temporary, target)

@@ -1,0 +1,74 @@
+"""Process pools whose workers are handed one object by fork: inherited, never pickled.
+
+Ingest's rules and the build's renderer (with the whole gathered site) are large; pickling them to
+each worker would cost more than the work. A pool made here forks its workers with the object as
+their initializer's argument (fork copies it, nothing is pickled); each task names a module-level
+function, which is called with the object and the task's item.
+"""
+from __future__ import annotations
+
+import ctypes
+import multiprocessing
+import os
+import signal
+
+# The object a worker was handed: set in worker processes only (by the pool's initializer), so a
+# worker function can reach it; the process that made the pool never sets it.
+_HANDED = None
+
+
+def die_with_parent() -> None:
+    """Run in a child process: the kernel kills it when the process that started it dies.
+
+    A build killed mid-way (SIGKILL, OOM) would otherwise leave its pool workers waiting
+    forever on a queue their siblings keep open. Linux prctl(PR_SET_PDEATHSIG); a no-op elsewhere.
+    """
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _adopt(handed) -> None:
+    global _HANDED
+    die_with_parent()
+    _HANDED = handed
+
+
+def _call(task):
+    function, item = task
+    return function(_HANDED, item)
+
+
+def cores() -> int:
+    return os.cpu_count() or 1
+
+
+class Pool:
+    """A pool of one process per core, each holding `handed`; imap(function, items) yields
+    function(handed, item) in order. Use as a context manager (the workers are ended on leaving)."""
+
+    def __init__(self, handed):
+        self._pool = multiprocessing.get_context("fork").Pool(cores(), _adopt, (handed,))
+
+    def imap(self, function, items, chunksize: int = 1):
+        return self._pool.imap(_call, ((function, item) for item in items), chunksize=chunksize)
+
+    def map_async(self, function, items):
+        return self._pool.map_async(_call, [(function, item) for item in items])
+
+    def close(self) -> None:
+        """Let the workers finish their tasks and end."""
+        self._pool.close()
+        self._pool.join()
+
+    def stop(self) -> None:
+        """End the workers now."""
+        self._pool.terminate()
+        self._pool.join()
+
+    def __enter__(self) -> "Pool":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()

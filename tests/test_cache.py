@@ -1,0 +1,119 @@
+"""The cache store's stage keys: each stage's cached work depends on exactly its own code. An edit to
+the build's code leaves ingest's memo valid, an edit to ingest's code leaves the page memo valid,
+and each stage's declared code (cache.CODE) is the real import graph of its modules."""
+import ast
+import shutil
+from pathlib import Path
+
+import pytest
+
+from newsarchive import cache
+
+from .conftest import build, copy_tree
+from .test_ingest_memo import _ingest, converted  # noqa: F401 - a fixture
+
+PACKAGE = cache.PACKAGE
+# The modules each stage starts from.
+ENTRIES = {"ingest": ["ingest.py"], "build": [str(p.relative_to(PACKAGE)) for p in (PACKAGE / "builder").rglob("*.py")]}
+
+
+def _imports(path: Path) -> set[Path]:
+    """The package's modules a module imports (at its top or inside functions)."""
+    found = set()
+    here = path.parent
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = here
+                for _ in range(node.level - 1):
+                    base = base.parent
+            elif (node.module or "").startswith("newsarchive"):
+                base, node.module = PACKAGE, node.module.removeprefix("newsarchive").lstrip(".")
+            else:
+                continue
+            target = base.joinpath(*node.module.split(".")) if node.module else base
+            candidates = [target.with_suffix(".py"), target / "__init__.py"]
+            candidates += [target / f"{alias.name}.py" for alias in node.names] + [target / alias.name / "__init__.py"
+                                                                                   for alias in node.names]
+            found |= {c for c in candidates if c.is_file()}
+            if target.is_dir():
+                found.add(target / "__init__.py")
+    return found
+
+
+def _closure(stage: str) -> set[Path]:
+    todo = [PACKAGE / name for name in ENTRIES[stage]]
+    seen: set[Path] = set()
+    while todo:
+        path = todo.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        todo += list(_imports(path))
+        parent = path.parent
+        while parent != PACKAGE and parent.is_relative_to(PACKAGE):  # a package's __init__ runs first
+            todo.append(parent / "__init__.py")
+            parent = parent.parent
+    return seen
+
+
+@pytest.mark.parametrize("stage", sorted(cache.CODE))
+def test_each_stage_declares_exactly_the_code_it_imports(stage):
+    declared = {p for p in cache.code_files(stage) if p.suffix == ".py"}
+    imported = _closure(stage) - {PACKAGE / "__init__.py"}
+    assert sorted(map(str, imported - declared)) == [], "imported but not in cache.CODE"
+    assert sorted(map(str, declared - imported)) == [], "in cache.CODE but never imported"
+
+
+def _package_copy(where: Path, edit: str | None = None) -> Path:
+    """A copy of the package's code, with one module edited (a comment added: new bytes, same code)."""
+    shutil.copytree(PACKAGE, where, ignore=shutil.ignore_patterns("__pycache__"))
+    if edit:
+        with open(where / edit, "a", encoding="utf-8") as fh:
+            fh.write("\n# an edit\n")
+    return where
+
+
+def test_a_build_only_edit_leaves_ingest_memo_valid(seed_root, tmp_path, monkeypatch, converted):  # noqa: F811
+    root = tmp_path / "seeds"
+    copy_tree(seed_root, root)
+    monkeypatch.setattr(cache, "PACKAGE", _package_copy(tmp_path / "a"))
+    _ingest(root)
+    first = len(converted)
+    monkeypatch.setattr(cache, "PACKAGE", _package_copy(tmp_path / "b", "builder/render.py"))
+    assert len(_ingest(root).unchanged) == 5 and len(converted) == first  # nothing converted again
+    monkeypatch.setattr(cache, "PACKAGE", _package_copy(tmp_path / "c", "readers/html_page.py"))
+    assert len(_ingest(root).unchanged) == 5 and len(converted) == first + 5  # ingest's own code: all again
+
+
+def _inodes(site: Path) -> dict[str, int]:
+    return {p.relative_to(site).as_posix(): p.stat().st_ino for p in site.rglob("*.html")}
+
+
+def test_an_ingest_only_edit_leaves_the_page_memo_valid(seed_root, tmp_path, monkeypatch):
+    root = tmp_path / "seeds"
+    copy_tree(seed_root, root)
+    monkeypatch.setattr(cache, "PACKAGE", _package_copy(tmp_path / "a"))
+    build(root, search=False)
+    before = _inodes(root / "site")
+    monkeypatch.setattr(cache, "PACKAGE", _package_copy(tmp_path / "b", "readers/html_page.py"))
+    build(root, search=False)
+    assert _inodes(root / "site") == before  # every page kept from the last site (hard-linked), none rendered
+    monkeypatch.setattr(cache, "PACKAGE", _package_copy(tmp_path / "c", "builder/render.py"))
+    build(root, search=False)
+    after = _inodes(root / "site")
+    assert not any(after[p] == before[p] for p in before)  # the build's own code: every page rendered again
+
+
+def test_one_store_atomic_versioned_and_cleared(tmp_path):
+    store = cache.CacheStore(tmp_path / "cache")
+    assert store.load("x.json", "1") is None
+    assert store.save("x.json", "1", {"a": [1, 2]}) and store.load("x.json", "1") == {"a": [1, 2]}
+    assert store.load("x.json", "2") is None  # another version is no cache
+    (tmp_path / "cache" / "x.json").write_text("{damaged", encoding="utf-8")
+    assert store.load("x.json", "1") is None
+    assert not [p for p in (tmp_path / "cache").iterdir() if p.name != "x.json"]  # no temp file left
+    store.clear()
+    assert not (tmp_path / "cache").exists()
+    (tmp_path / "cache").write_text("a file where the folder should be", encoding="utf-8")
+    assert store.save("x.json", "1", {}) is False  # cannot be written: only speed is lost
