@@ -6,7 +6,7 @@ outcome (its page written, a duplicate, not an article, a hand edit kept; never 
 tried again) is reported again without converting it while
 
 * the raw file has the size and modification time it had then,
-* the converter is the same: the package's code and the rules, by content,
+* the converter is the same: ingest's own code (cache.CODE) and the rules, by content,
 * and the content page it wrote (or kept) has the size and modification time ingest left it with:
   a hand edit, a move or a deletion sends the file through conversion again, which decides as
   before (a hand edit is kept; a deleted page is written again).
