@@ -19,21 +19,63 @@ from .model import InputError
 PROGRESS_FROM = 50
 
 
+# Commands that work on an archive that already exists (`ingest` may start one; `init` makes one).
+NEED_ARCHIVE = (None, "build", "check", "serve", "pack")
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors are one line (and exit status 2), not argparse's usage block."""
+
+    def error(self, message: str):
+        self.exit(2, f"newsarchive: {message} (see `newsarchive --help`)\n")
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"port must be a number, not {text!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"port must be from 0 to 65535, not {port}")
+    return port
+
+
+def _base_url(text: str) -> str:
+    from .config import base_url
+
+    try:
+        return base_url(text)
+    except InputError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="newsarchive", description="Curated news archive: ingest raw files, build a site.")
-    p.add_argument("--root", default=".", help="archive root (default: current directory)")
+    # --root is accepted before the command and after it (a subcommand's value wins).
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--root", default=argparse.SUPPRESS, help="archive root (default: current directory)")
+    p = _Parser(prog="newsarchive", description="Curated news archive: ingest raw files, build a site.",
+                parents=[common])
     p.add_argument("--version", action="version", version=f"newsarchive {__version__}")
-    sub = p.add_subparsers(dest="command")
-    ing = sub.add_parser("ingest", help="raw files or folders -> content/ (no PATH: all of sources/)")
-    ing.add_argument("paths", nargs="*", type=Path)
-    bld = sub.add_parser("build", help="content/ -> site/: pages, feeds, sitemap, search index")
-    bld.add_argument("--base-url", default=None, help="absolute URL the site is published at (feeds, sitemap)")
+    sub = p.add_subparsers(dest="command", parser_class=_Parser)
+
+    def command(name: str, help: str):
+        return sub.add_parser(name, help=help, description=help, parents=[common])
+
+    init = command("init", "make a new archive: folders, a commented newsarchive.toml, deploy configs")
+    init.add_argument("folder", nargs="?", type=Path, default=None,
+                      help="where to make it (default: --root, or the current directory)")
+    ing = command("ingest", "raw files or folders -> content/ (no PATH: all of sources/)")
+    ing.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                     help="a raw file or a folder of them; one outside sources/ is first copied into it")
+    bld = command("build", "content/ -> site/: pages, feeds, sitemap, search index")
+    bld.add_argument("--base-url", type=_base_url, default=None,
+                     help="absolute URL the site is published at (feeds, sitemap, canonical links)")
     bld.add_argument("--no-search", action="store_true", help="skip the search index")
-    sub.add_parser("check", help="verify raw-file hashes, front matter schema and site links")
-    srv = sub.add_parser("serve", help="build, serve site/ over HTTP, rebuild on changes, reload open pages")
-    srv.add_argument("--host", default="127.0.0.1")
-    srv.add_argument("--port", type=int, default=8000)
-    pack = sub.add_parser("pack", help="zip site/ for offline reading (unzip, open index.html)")
+    command("check", "verify raw-file hashes, front matter schema and site links")
+    srv = command("serve", "build, serve site/ over HTTP, rebuild on changes, reload open pages")
+    srv.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    srv.add_argument("--port", type=_port, default=8000, help="port to listen on (default: 8000; 0: any free port)")
+    pack = command("pack", "zip site/ for offline reading (unzip, open index.html)")
     pack.add_argument("--output", type=Path, default=None, help="zip file to write (default: ROOT/site.zip)")
     return p
 
@@ -101,28 +143,58 @@ def cmd_check(archive: arc.Archive) -> int:
     return 1 if problems else 0
 
 
+def cmd_init(folder: Path) -> int:
+    from .init import scaffold
+
+    made = scaffold(folder)
+    print(f"made a new archive in {folder}: {', '.join(made)}")
+    print("next: put raw files in sources/, then run `newsarchive` there (ingest, then build site/)")
+    return 0
+
+
+def _usage_error(message: str) -> int:
+    print(f"newsarchive: {message}", file=sys.stderr)
+    return 2
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    archive = arc.Archive(Path(args.root).absolute())
+    root = Path(getattr(args, "root", ".")).absolute()
+    if args.command == "init":
+        return _run(lambda: cmd_init((args.folder or root).absolute()))
+    if args.command in NEED_ARCHIVE and not root.is_dir():
+        why = "not a folder" if root.exists() else "no such folder"
+        return _usage_error(f"{root}: {why}; give the archive's folder with --root, or make one with `newsarchive init`")
+    archive = arc.Archive(root)
+    return _run(lambda: _in_archive(archive, args))
+
+
+def _in_archive(archive: arc.Archive, args) -> int:
+    with arc.locked(archive):
+        if args.command == "check":
+            return cmd_check(archive)
+        if args.command == "ingest":
+            return cmd_ingest(archive, args.paths)
+        if args.command == "serve":
+            return cmd_serve(archive, args.host, args.port)
+        if args.command == "pack":
+            return cmd_pack(archive, args.output)
+        if args.command == "build":
+            return cmd_build(archive, args.base_url, not args.no_search)
+        ingested = cmd_ingest(archive, [])  # the main job: ingest what is new or changed, then build
+        return max(ingested, cmd_build(archive, None, True))
+
+
+def _run(work) -> int:
+    """A command's exit status; what stops it is one line on stderr, never a traceback."""
     try:
-        with arc.locked(archive):
-            if args.command == "check":
-                return cmd_check(archive)
-            if args.command == "ingest":
-                return cmd_ingest(archive, args.paths)
-            if args.command == "serve":
-                return cmd_serve(archive, args.host, args.port)
-            if args.command == "pack":
-                return cmd_pack(archive, args.output)
-            if args.command == "build":
-                return cmd_build(archive, args.base_url, not args.no_search)
-            ingested = cmd_ingest(archive, [])  # the main job: ingest what is new or changed, then build
-            return max(ingested, cmd_build(archive, None, True))
-    except arc.ArchiveBusy as exc:
+        return work()
+    except (arc.ArchiveBusy, InputError) as exc:
         print(f"newsarchive: {exc}", file=sys.stderr)
         return 1
-    except InputError as exc:
-        print(f"newsarchive: {exc}", file=sys.stderr)
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"newsarchive: {where}{exc.strerror or exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -34,12 +34,20 @@ class SiteConfig:
     def with_base_url(self, url: str | None) -> "SiteConfig":
         if not url:
             return self
-        return SiteConfig(**{**self.__dict__, "base_url": _base(url)})
+        return SiteConfig(**{**self.__dict__, "base_url": base_url(url)})
 
 
-def _base(url: str) -> str:
-    if not url.startswith(("http://", "https://")):
-        raise InputError(f"base URL must start with http:// or https://: {url!r}")
+def base_url(url: str) -> str:
+    """A base URL as the site uses it (ending in /); InputError when it is not an absolute http(s) URL."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or any(c in url for c in ' "<>\\'):
+        raise InputError(f"base URL must be an absolute http:// or https:// URL: {url!r}")
     return url if url.endswith("/") else url + "/"
 
 
@@ -61,3 +69,18 @@ def load(archive: Archive) -> SiteConfig:
             raise InputError(f"{path.name}: {key} must be {'a positive whole number' if want is int else 'text'}")
     config = SiteConfig(**data)
     return config.with_base_url(config.base_url)
+
+
+def settings() -> list[tuple[str, object, str]]:
+    """(name, default, meaning) of every setting, in declaration order: the meaning is the field's
+    docstring, read from this module's source (Python keeps no attribute docstrings at run time)."""
+    import ast
+    import inspect
+
+    tree = ast.parse(inspect.getsource(SiteConfig))
+    body = tree.body[0].body
+    docs = {}
+    for node, after in zip(body, body[1:]):
+        if isinstance(node, ast.AnnAssign) and isinstance(after, ast.Expr) and isinstance(after.value, ast.Constant):
+            docs[node.target.id] = " ".join(after.value.value.split())
+    return [(f.name, f.default, docs.get(f.name, "")) for f in fields(SiteConfig)]

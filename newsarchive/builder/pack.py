@@ -16,6 +16,8 @@ NOT_PACKED = ("search/pf/",)
 
 def pack(site: Path, output: Path) -> Path:
     tmp = output.with_name(output.name + ".part")
+    if not output.parent.is_dir():  # named as the user named it, not by its temporary name
+        raise FileNotFoundError(2, "no such folder to write the zip in", str(output))
     with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for path in sorted(p for p in site.rglob("*") if p.is_file()):
             name = path.relative_to(site).as_posix()

@@ -63,32 +63,68 @@ def make_handler(site: Path, channel: Channel, lock: threading.Lock):
             pass
 
         def do_GET(self):
-            if self.path == "/__newsarchive/reload.js":
-                return self._send(200, "text/javascript", RELOAD_JS)
-            if self.path == "/__newsarchive/events":
+            self._answer(head=False)
+
+        def do_HEAD(self):
+            self._answer(head=True)
+
+        def _answer(self, head: bool):
+            try:
+                self._respond(head)
+            except (ValueError, OSError):  # a path no file can have (a NUL byte, too long): refused
+                self._send(400, "text/plain; charset=utf-8", b"Bad request\n", head)
+
+        def _respond(self, head: bool):
+            """The site as a host serves it: a file, a folder's index.html (a folder named without its
+            slash is redirected to it, so its relative links resolve), else the site's own 404 page
+            with status 404. Never a folder listing; nothing outside site/, symlinks not followed."""
+            route = self.path.split("?", 1)[0].split("#", 1)[0]
+            if route == "/__newsarchive/reload.js":
+                return self._send(200, "text/javascript", RELOAD_JS, head)
+            if route == "/__newsarchive/events" and not head:
                 return self._events()
             path = Path(self.translate_path(self.path))
-            if path.is_dir():
-                path = path / "index.html"
-            with lock:  # a hot pass replaces files under it
-                try:
-                    body = path.read_bytes() if path.is_file() else None
-                except OSError:
-                    body = None
+            if path.is_dir() and not route.endswith("/"):
+                return self._redirect(route + "/" + (self.path[len(route):] if "?" in self.path else ""))
+            body = self._read(path / "index.html" if path.is_dir() else path)
+            status = 200
             if body is None:
-                return super().do_GET()  # a folder listing or 404
+                path, status = site / "404.html", 404
+                body = self._read(path) or b"<!DOCTYPE html><title>404</title><p>Not found.</p>"
+                # Served at any depth: its relative links resolve from the site's root.
+                body = body.replace(b"<head>", b'<head><base href="/">', 1)
             if path.suffix == ".html":
                 body = body.replace(b"</body>", b'<script src="/__newsarchive/reload.js" defer></script></body>', 1)
-                return self._send(200, "text/html; charset=utf-8", body)
-            return self._send(200, self.guess_type(str(path)), body)
+                return self._send(status, "text/html; charset=utf-8", body, head)
+            return self._send(status, self.guess_type(str(path)), body, head)
 
-        def _send(self, status, kind, body):
+        def _read(self, path: Path) -> bytes | None:
+            """A file's bytes if it is a regular file inside site/ reached without a symlink."""
+            try:  # a symlink anywhere below site/ resolves elsewhere (or outside it): refused
+                if path.resolve().relative_to(site.resolve()) != path.relative_to(site) or not path.is_file():
+                    return None
+            except (ValueError, OSError):
+                return None
+            with lock:  # a hot pass replaces files under it
+                try:
+                    return path.read_bytes()
+                except OSError:
+                    return None
+
+        def _redirect(self, location: str):
+            self.send_response(301)
+            self.send_header("Location", location)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def _send(self, status, kind, body, head: bool = False):
             self.send_response(status)
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Cache-Control", "no-store")
             self.end_headers()
-            self.wfile.write(body)
+            if not head:
+                self.wfile.write(body)
 
         def _events(self):
             self.send_response(200)
@@ -257,7 +293,10 @@ def serve(archive: Archive, host: str, port: int, builder, ready=None) -> None:
     Watch.adopt = staticmethod(lambda path: watch(path) if path in inputs else None)
     observer.start()
     threading.Thread(target=rebuilder.loop, daemon=True).start()
-    server = http.server.ThreadingHTTPServer((host, port), make_handler(archive.site, channel, rebuilder.site_lock))
+    try:
+        server = http.server.ThreadingHTTPServer((host, port), make_handler(archive.site, channel, rebuilder.site_lock))
+    except OSError as exc:  # the address in use, or not this machine's: one line naming it
+        raise OSError(exc.errno, exc.strerror, f"{host}:{port}") from None
     server.daemon_threads = True
     print(f"serve: http://{host}:{server.server_address[1]}/ (Ctrl-C to stop)", flush=True)
     if ready:
