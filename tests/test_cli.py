@@ -126,7 +126,9 @@ def test_preview_redirects_folders_and_never_lists_them(preview):
     site, request = preview
     status, headers, _body = request("/outlets?x=1")
     assert status == 301 and headers["Location"] == "/outlets/?x=1"
-    assert request("/outlets/")[0] == 200
+    for folder in ("/", "/outlets/"):
+        status, headers, body = request(folder)
+        assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8" and b"<html" in body
     status, _headers, body = request("/assets/")  # a folder without index.html
     assert status == 404 and b"Directory listing" not in body
 

@@ -86,7 +86,9 @@ def make_handler(site: Path, channel: Channel, lock: threading.Lock):
             path = Path(self.translate_path(self.path))
             if path.is_dir() and not route.endswith("/"):
                 return self._redirect(route + "/" + (self.path[len(route):] if "?" in self.path else ""))
-            body = self._read(path / "index.html" if path.is_dir() else path)
+            if path.is_dir():
+                path = path / "index.html"
+            body = self._read(path)
             status = 200
             if body is None:
                 path, status = site / "404.html", 404

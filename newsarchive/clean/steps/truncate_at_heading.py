@@ -1,8 +1,8 @@
 """Cut a trailing 'related articles' section: the heading and everything after it.
 
 A heading here is a short block whose whole text is one of the given phrases
-(e.g. 相關新聞, 延伸閱讀, Related) and that something follows. It and its following
-siblings go; if the heading sat alone in a wrapper, the wrapper's following siblings go too.
+(e.g. 相關新聞, 延伸閱讀, Related). It and its following siblings go; if the
+heading sat alone in a wrapper, the wrapper's following siblings go too.
 """
 import re
 from dataclasses import dataclass
@@ -52,10 +52,8 @@ def run(root, doc, phrases=()) -> int:
         while start.parent is not None and start.parent.tag not in ("body", "html") \
                 and _heading_text(start.parent).lower() in wanted:
             start = start.parent
-        following = _following(start)
-        if not any(n.is_element_node or (n.text_content or "").strip() for n in following):
-            continue  # nothing follows: a paragraph that happens to say "Comments", not a section's heading
-        after = sum(len(text_of(n)) for n in [start] + following if n.is_element_node)
+        tail = [start] + _following(start)
+        after = sum(len(text_of(n)) for n in tail if n.is_element_node)
         if total - after < MIN_TEXT_BEFORE:
             continue
         removed = 0
