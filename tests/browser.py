@@ -22,7 +22,13 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def browser():
-    from playwright.sync_api import sync_playwright
+    from .conftest import missing, require
+
+    require(Path(CHROMIUM), "Debian's Chromium (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing("needs Playwright's Python package (pip install -e '.[test]')")
 
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)

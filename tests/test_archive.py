@@ -4,7 +4,7 @@ import shutil
 
 from newsarchive import archive as arc
 
-from .conftest import SEEDS, copy_tree, ingest_into, pages, run_cli
+from .conftest import SEEDS, SHARED, copy_tree, ingest_into, pages, require, run_cli
 
 SEED = SEEDS / "000_bf67578e0c1fd6cd.txt"
 
@@ -13,6 +13,14 @@ def _snapshot(root):
     """What is archived: every file but the lock and the cache folder (which remembers, archives nothing)."""
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*")
             if p.is_file() and p.name != arc.LOCK_NAME and ".newsarchive-cache" not in p.relative_to(root).parts}
+
+
+def test_the_bundled_archive_holds_exactly_the_seeds():
+    """The tests take the seeds from the repo's own sources/ (a fresh clone needs nothing beside it):
+    they are the five files of ../shared/seeds, byte for byte."""
+    require(SHARED / "seeds", "the seed files (../shared/seeds)")
+    shared = {p.name: p.read_bytes() for p in (SHARED / "seeds").iterdir()}
+    assert {p.name: p.read_bytes() for p in SEEDS.iterdir()} == shared and len(shared) == 5
 
 
 def test_raw_files_kept_byte_for_byte(seed_root):

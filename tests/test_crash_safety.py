@@ -11,7 +11,7 @@ from pathlib import Path
 
 from newsarchive import page
 
-from .conftest import CORPUS, REPO, SEEDS
+from .conftest import CORPUS, REPO, SEEDS, require
 
 KILLS = 6
 
@@ -46,6 +46,7 @@ def _survivors(root: Path, grace: float = 3.0) -> list[str]:
 
 
 def _incoming(tmp_path) -> Path:
+    require(CORPUS, "the sample corpus (../shared/corpus)")
     incoming = tmp_path / "incoming"
     shutil.copytree(CORPUS / "jekyll-feed", incoming / "jekyll-feed")
     for seed in SEEDS.iterdir():
