@@ -40,6 +40,8 @@ def test_netlify_builds_with_the_cli_and_publishes_site():
     assert headers["/*"]["X-Content-Type-Options"] == "nosniff" and "Referrer-Policy" in headers["/*"]
     assert "immutable" in headers["/assets/*"]["Cache-Control"]
     assert any(r["to"] == "/404.html" and r["status"] == 404 for r in config["redirects"])
+    cache = next(p for p in config["plugins"] if p["package"] == "netlify-plugin-cache")
+    assert cache["inputs"]["paths"] == [".newsarchive-cache"]  # deploys stay incremental
 
 
 def test_pages_workflow_builds_the_project_site_and_deploys_site():
@@ -48,7 +50,11 @@ def test_pages_workflow_builds_the_project_site_and_deploys_site():
     runs = [s["run"] for s in steps if "run" in s]
     calls = [c for r in runs for c in _cli_calls(r)]
     assert [c[0] for c in calls] == ["ingest", "build"]
-    assert calls[1][1] == "--base-url" and ".github.io/" in calls[1][2] and calls[1][2].endswith("/")
+    assert calls[1][1] == "--base-url" and calls[1][2] == "${{ steps.pages.outputs.base_url }}/"
+    pages = next(s for s in steps if str(s.get("uses", "")).startswith("actions/configure-pages"))
+    assert pages["id"] == "pages"  # the base URL Pages gives: user or project site, or a custom domain
+    cache = next(s for s in steps if str(s.get("uses", "")).startswith("actions/cache"))
+    assert cache["with"]["path"] == ".newsarchive-cache" and "hashFiles(" in cache["with"]["key"]
     upload = next(s for s in steps if str(s.get("uses", "")).startswith("actions/upload-pages-artifact"))
     assert upload["with"]["path"] == "site"
     assert any(str(s.get("uses", "")).startswith("actions/deploy-pages") for s in flow["jobs"]["deploy"]["steps"])
