@@ -39,6 +39,12 @@ def server(seed_root, tmp_path):
     print(out)
 
 
+def test_serve_starts_with_a_full_build(server):
+    """The first build is a full one: the search index and same-story links are there from the start."""
+    root, _base = server
+    assert (root / "site" / "search" / "meta.js").is_file() and list((root / "site" / "search" / "pf").iterdir())
+
+
 def test_edits_reach_the_open_page(server, tmp_path):
     root, base = server
     article = next((root / "site" / "articles").rglob("*61cf1516.html")).relative_to(root / "site").as_posix()

@@ -1,5 +1,6 @@
 """The builds serve runs, as one object (Builder), each pass answering a builder.Outcome:
 
+- first(): the full build serve starts with, in its own process;
 - quick(): the whole site, keeping the last search index and same-story links;
 - hot(changed, lock): only the pages an edit of content pages touches, replaced in place
   (builder.hot); HotDeclined when that is not enough and a quick build must run;
@@ -32,6 +33,10 @@ class Builder:
         from ..clean.rules import for_archive
 
         ingest.run(self.archive, [], for_archive(self.archive))
+
+    def first(self) -> Outcome:
+        """The build serve starts with: a full one, in this process (what it reads serves the first hot pass)."""
+        return build(self.archive, state=self.state)
 
     def quick(self) -> Outcome:
         return build(self.archive, quick=True, state=self.state)

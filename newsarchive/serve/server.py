@@ -260,7 +260,7 @@ def serve(archive: Archive, host: str, port: int, builder, ready=None) -> None:
     from watchdog.observers import Observer
 
     channel = Channel()
-    announce(channel, builder.quick())
+    announce(channel, builder.first())
     archive.site.mkdir(exist_ok=True)
     rebuilder = Rebuilder(archive, channel, builder)
 
