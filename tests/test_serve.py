@@ -186,3 +186,17 @@ def test_the_full_build_child_answers_like_an_in_process_build(seed_root, tmp_pa
     (root / "layouts" / "article.html").write_text("{% block main %}{{ broken( }}{% endblock %}", encoding="utf-8")
     answer = builder.full().wait()
     assert isinstance(answer, Failed) and answer.reason.startswith("layout error") and "article.html" in answer.reason
+
+
+def test_a_full_build_that_dies_is_said_and_one_stopped_is_not(tmp_path):
+    from newsarchive.serve.passes import FullBuild
+
+    builder = Builder(Archive(tmp_path))
+    died = FullBuild(builder, subprocess.Popen([sys.executable, "-c", "import sys; sys.exit(3)"],
+                                               stdout=subprocess.PIPE, text=True))
+    outcome = died.wait()
+    assert isinstance(outcome, Failed) and "exit status 3" in outcome.reason
+    stopped = FullBuild(builder, subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"],
+                                                  stdout=subprocess.PIPE, text=True))
+    stopped.stop()
+    assert stopped.wait() is None

@@ -11,13 +11,14 @@
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
 from ..archive import Archive
 from ..builder import BuildState, build, hot
-from ..builder.outcome import Built, Outcome, from_json, to_json
+from ..builder.outcome import Built, Failed, Outcome, from_json, to_json
 from ..forked import die_with_parent
 
 
@@ -64,11 +65,13 @@ class FullBuild:
         self.builder, self.proc = builder, proc
 
     def wait(self) -> Outcome | None:
-        """Its outcome, or None when it was stopped (killed) or said nothing."""
+        """Its outcome; None when it was stopped (killed for a newer change)."""
         out, _ = self.proc.communicate()
         lines = out.strip().splitlines()
-        if self.proc.returncode != 0 or not lines:
+        if self.proc.returncode == -signal.SIGKILL:
             return None
+        if self.proc.returncode != 0 or not lines:  # a bug in the build: said, not taken for a good build
+            return Failed(f"the full build stopped (exit status {self.proc.returncode}); run `newsarchive build` to see why")
         outcome = from_json(json.loads(lines[-1]))
         self.builder.full_done(outcome)
         return outcome
