@@ -11,12 +11,11 @@ from pathlib import Path
 from . import __version__
 from . import archive as arc
 from .model import InputError
+from .progress import Progress
 
 # Each command imports what it runs when it runs: `build` with nothing to do answers at once,
 # without importing the ingest pipeline (its parsers, extractors and rules).
 
-# Runs with at least this many files show a progress bar (on a terminal).
-PROGRESS_FROM = 50
 
 
 # Commands that work on an archive that already exists (`ingest` may start one; `init` makes one).
@@ -53,6 +52,8 @@ def _parser() -> argparse.ArgumentParser:
     # --root is accepted before the command and after it (a subcommand's value wins).
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--root", default=argparse.SUPPRESS, help="archive root (default: current directory)")
+    common.add_argument("--quiet", "-q", action="store_true", default=argparse.SUPPRESS,
+                        help="no progress bars and no summary line: only problems are printed")
     p = _Parser(prog="newsarchive", description="Curated news archive: ingest raw files, build a site.",
                 parents=[common])
     p.add_argument("--version", action="version", version=f"newsarchive {__version__}")
@@ -80,38 +81,32 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _progress(total: int):
-    """A progress bar around the stream of results, for long runs on a terminal; else None."""
-    if total < PROGRESS_FROM or not sys.stderr.isatty():
-        return None
-    from tqdm import tqdm
-
-    return lambda items: tqdm(items, total=total, unit="file", file=sys.stderr)
-
-
-def cmd_ingest(archive: arc.Archive, paths: list[Path]) -> int:
+def cmd_ingest(archive: arc.Archive, paths: list[Path], quiet: bool = False) -> int:
     from . import ingest
     from .clean.rules import for_archive
 
-    summary = ingest.run(archive, [p.absolute() for p in paths], for_archive(archive), progress=_progress)
+    summary = ingest.run(archive, [p.absolute() for p in paths], for_archive(archive),
+                         progress=Progress.on_terminal(quiet))
     for shown in summary.kept_edits:
         print(f"{shown}: edited by hand since ingest; kept as it is", file=sys.stderr)
-    print(summary.line())
+    if not quiet:
+        print(summary.line())
     return 1 if summary.failed else 0
 
 
-def cmd_build(archive: arc.Archive, base_url: str | None, search: bool) -> int:
+def cmd_build(archive: arc.Archive, base_url: str | None, search: bool, quiet: bool = False) -> int:
     from .builder import build
     from .builder.outcome import Failed, LeftOut
 
-    outcome = build(archive, base_url=base_url, search=search)
+    outcome = build(archive, base_url=base_url, search=search, progress=Progress.on_terminal(quiet))
     if isinstance(outcome, Failed):
         print(f"newsarchive: {outcome.reason}; the last good site is left in place", file=sys.stderr)
         return 1
     if isinstance(outcome, LeftOut):
         for shown, reason in outcome.problems:
             print(f"{shown}: left out of the site ({reason})", file=sys.stderr)
-    print(outcome.line())
+    if not quiet:
+        print(outcome.line())
     return 1 if isinstance(outcome, LeftOut) else 0
 
 
@@ -173,16 +168,17 @@ def _in_archive(archive: arc.Archive, args) -> int:
     with arc.locked(archive):
         if args.command == "check":
             return cmd_check(archive)
+        quiet = getattr(args, "quiet", False)
         if args.command == "ingest":
-            return cmd_ingest(archive, args.paths)
+            return cmd_ingest(archive, args.paths, quiet)
         if args.command == "serve":
             return cmd_serve(archive, args.host, args.port)
         if args.command == "pack":
             return cmd_pack(archive, args.output)
         if args.command == "build":
-            return cmd_build(archive, args.base_url, not args.no_search)
-        ingested = cmd_ingest(archive, [])  # the main job: ingest what is new or changed, then build
-        return max(ingested, cmd_build(archive, None, True))
+            return cmd_build(archive, args.base_url, not args.no_search, quiet)
+        ingested = cmd_ingest(archive, [], quiet)  # the main job: ingest what is new or changed, then build
+        return max(ingested, cmd_build(archive, None, True, quiet))
 
 
 def _run(work) -> int:

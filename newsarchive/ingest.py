@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from .clean.rules import Rule, RuleBook
 from .decode import decode_bytes, normalise_text
 from .extract import article_html
 from .model import Article, InputError, Parsed, RawFile
+from .progress import Progress
 from .readers import dates
 from .to_markdown import plain_text
 
@@ -217,7 +217,7 @@ def _preserved(archive: arc.Archive, files, report):
     yield from ready
 
 
-def _conversions(jobs, count: int, rules: RuleBook, progress):
+def _conversions(jobs, count: int, rules: RuleBook, progress: Progress):
     """Convert raw files to articles, in parallel across cores for large runs; results in job order."""
     pool = None
     if count < PARALLEL_FROM or forked.cores() < 2:
@@ -226,21 +226,23 @@ def _conversions(jobs, count: int, rules: RuleBook, progress):
         lang.warm()  # loaded once here, shared by the forked workers
         pool = forked.Pool(rules)
         results = pool.imap(_convert, jobs, chunksize=16)
-    wrap = progress(count) if progress else None
     try:
-        yield from (wrap(results) if wrap else results)
+        yield from progress.wrap(results, "ingesting", count, "file")
     finally:
         if pool is not None:
             pool.close()
 
 
-def run(archive: arc.Archive, paths: list[Path], rules: RuleBook, progress=None, warn=None) -> Summary:
+def run(archive: arc.Archive, paths: list[Path], rules: RuleBook, progress: Progress | None = None,
+        warn=None) -> Summary:
     """Ingest raw files (copied into sources/ first when outside it); report each outcome.
 
     A raw file whose last outcome still holds (ingest_memo) is reported as it was, not converted.
-    `progress(total)` may return a wrapper for the stream of results (a progress bar) or None.
+    `progress` shows the conversions (a bar on a terminal); `warn` takes each notice (default: the
+    progress's, which holds them while its bar is on the screen).
     """
-    ingest_run = _Run(archive, rules, warn or (lambda msg: print(msg, file=sys.stderr)))
+    progress = progress or Progress.off()
+    ingest_run = _Run(archive, rules, warn or progress.notice)
     # No PATH: all of sources/; a root without sources/ (an empty folder) has nothing to ingest.
     default = [archive.sources] if archive.sources.is_dir() else []
     files, refused = arc.raw_files(archive, paths or default)
@@ -268,6 +270,7 @@ def run(archive: arc.Archive, paths: list[Path], rules: RuleBook, progress=None,
         memo.save()
     finally:
         ingest_run.writer.abandon()
+        progress.end()
     return ingest_run.summary
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from .. import fields, page, schema
 from ..archive import Archive, slug
 from ..model import ArticleText
+from ..progress import Progress
 from .state import BuildState
 
 
@@ -128,14 +129,15 @@ def _parse(content_file: str, text: str, digest: str) -> Entry:
                  digest=digest, **fields.read(front))
 
 
-def collect(archive: Archive, state: BuildState | None = None) -> Site:
+def collect(archive: Archive, state: BuildState | None = None, progress: Progress | None = None) -> Site:
     """Read every content page; a page that cannot be read is reported and left out. `state`: the
     last build's (pages parsed then are taken when their text is the same), kept for the next."""
     state = state or BuildState()
     content = archive.content
     parsed: dict[Path, Entry] = {}
     problems = []
-    for path in sorted(content.rglob("*.md")) if content.is_dir() else []:
+    paths = sorted(content.rglob("*.md")) if content.is_dir() else []
+    for path in (progress or Progress.off()).wrap(paths, "reading", len(paths), "page"):
         try:
             parsed[path] = _entry(archive, path, state.gathered)
         except (OSError, UnicodeDecodeError, ValueError) as exc:

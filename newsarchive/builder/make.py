@@ -14,6 +14,7 @@ from ..archive import Archive
 from . import memo, parallel
 from .bodies import BodyStore
 from .collect import collect, collect_changed
+from ..progress import Progress
 from .outcome import Built, HotDeclined, LeftOut, Outcome, Unchanged
 from .pages import all_pages, pages_showing
 from .related import same_story
@@ -43,11 +44,13 @@ def _inputs(archive: Archive, base_url: str | None, site, carry: bool = False) -
     return _Inputs(config, environment(layouts), assets, memo.Memo(archive, key, carry))
 
 
-def make(archive: Archive, base_url: str | None, search: bool, quick: bool, state: BuildState) -> Outcome:
-    site = collect(archive, state)
+def make(archive: Archive, base_url: str | None, search: bool, quick: bool, state: BuildState,
+         progress: Progress) -> Outcome:
+    site = collect(archive, state, progress)
     made = _inputs(archive, base_url, site)
     related = same_story(site.entries, archive.cache, stale_ok=quick, state=state)
-    renderer = Renderer(site, made.config, made.env, made.assets, related, made.memo, BodyStore(archive.cache))
+    renderer = Renderer(site, made.config, made.env, made.assets, related, made.memo, BodyStore(archive.cache),
+                        progress=progress.below(len(site.entries)))
     ahead = parallel.bodies_ahead(renderer, cold=not made.memo.before)
     if quick:
         pages = all_pages(renderer, None, kept_search=archive.site if search else None, ahead=ahead)
@@ -61,6 +64,7 @@ def make(archive: Archive, base_url: str | None, search: bool, quick: bool, stat
             staging.commit()
             made.memo.save()
     finally:
+        progress.end()
         related.close()
         if ahead is not None:
             ahead.close()

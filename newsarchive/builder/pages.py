@@ -55,10 +55,15 @@ def all_pages(r: Renderer, search_cache: Path | None, kept_search: Path | None =
     too unless search_cache (its shard cache) is None, or, with kept_search (a site folder), that
     site's search index files as they are. `ahead`: article bodies being made (parallel.bodies_ahead)."""
     made: set[str] = set()
-    for producer in (*PRODUCERS, lambda r: parallel.articles(r, ahead)):
+    tick = r.progress.phase("list pages", unit="page")
+    for producer in PRODUCERS:
         for path, data in producer(r):
             made.add(path)
+            tick(1)
             yield path, data
+    for path, data in parallel.articles(r, ahead):  # its own phases: same story, article pages
+        made.add(path)
+        yield path, data
     if search_cache is not None:
         yield from search_files(r, search_cache)
     if kept_search is not None and (kept_search / "search").is_dir():

@@ -61,6 +61,10 @@ def _render_chunk(r: Renderer, numbers: list[int]) -> list[tuple[str, bytes]]:
 def articles(r: Renderer, ahead: BodiesAhead | None):
     """(path, bytes or the last site's file) for every article page; only changed ones are rendered.
     `ahead`: the bodies being made on a pool since the build began (bodies_ahead), or None."""
+    if r.site.entries:  # an article page's key and page show its same-story links: wait for them here
+        tick = r.progress.phase("same story", len(r.site.entries), "article")
+        len(r.related)
+        tick(len(r.site.entries))
     todo = []
     for n, e in enumerate(r.site.entries):
         kept = r.reused_article(e)
@@ -72,10 +76,13 @@ def articles(r: Renderer, ahead: BodiesAhead | None):
         ahead.hand_over(r)
     elif len(todo) >= STORE_FROM:  # many pages: stored bodies
         r.body_store.fill(r.bodies, [r.site.entries[n] for n in todo])
+    tick = r.progress.phase("article pages", len(todo), "page")
     if len(todo) < PARALLEL_FROM or forked.cores() < 2:
         for n in todo:
+            tick(1)
             yield r.render_article(r.site.entries[n])
         return
     with forked.Pool(r) as pool:
         for pages in pool.imap(_render_chunk, _chunks(todo)):
+            tick(len(pages))
             yield from pages

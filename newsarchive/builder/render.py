@@ -24,6 +24,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from ..sanitize import sanitize
 from .feeds import atom_date
 from ..config import SiteConfig
+from ..progress import Progress
 from .collect import Entry, Group, Site
 from .ui import MONTHS, words
 
@@ -156,8 +157,9 @@ class Renderer:
     """Turns the Site into pages; each page gets `url(target)` relative to itself."""
 
     def __init__(self, site: Site, config: SiteConfig, env: jinja2.Environment, assets: Assets, related,
-                 memo, body_store, showing: frozenset[str] | None = None):
+                 memo, body_store, showing: frozenset[str] | None = None, progress: Progress | None = None):
         self.site, self.config, self.env, self.assets = site, config, env, assets
+        self.progress = progress or Progress.off()  # phases of making the pages, on a terminal
         self.related = related  # same_story's answer: may still be in the making, so looked up late
         self.memo = memo  # a memo.Memo: pages whose inputs did not change come from the last site
         self.body_store = body_store  # a bodies.BodyStore: bodies kept from the last build that rendered every article

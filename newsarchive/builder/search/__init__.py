@@ -37,7 +37,8 @@ def search_files(r: Renderer, cache_dir: Path):
     # Pagefind pages are named by article, not by position: a new article shifts every position.
     names = [hashlib.sha1(e.path.encode()).hexdigest()[:16] for e in entries]
     number = {name: n for n, name in enumerate(names)}
-    bundles = pagefind.index_shards([[(names[n], texts[n]) for n in docs] for docs in members], cache_dir)
+    bundles = pagefind.index_shards([[(names[n], texts[n]) for n in docs] for docs in members], cache_dir,
+                                    r.progress)
     ids: dict[str, int] = {}
     for k, bundle in enumerate(bundles):
         ids.update({page_id: number[name] for page_id, name in bundle.ids.items()})

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ...forked import die_with_parent
+from ...progress import Progress
 from . import tokens
 
 PAGEFIND_VERSION = "1.5.2"
@@ -56,7 +57,7 @@ def executable() -> Path:
     return Path(pagefind_bin.get_executable())
 
 
-def index_shards(shards: list[list[tuple[str, str]]], cache_dir: Path) -> list[Shard]:
+def index_shards(shards: list[list[tuple[str, str]]], cache_dir: Path, progress: Progress | None = None) -> list[Shard]:
     """Each shard's (page name, article text) -> its Pagefind bundle; cached shards reused.
 
     Missing shards are made in a pool of processes, one per core: each turns its texts into
@@ -68,10 +69,12 @@ def index_shards(shards: list[list[tuple[str, str]]], cache_dir: Path) -> list[S
     missing = [(binary, cache_dir / key, docs) for key, docs in zip(keys, shards)
                if not (cache_dir / key / "ids.json").is_file()]
     if missing:
+        tick = (progress or Progress.off()).phase("search index", len(missing), "shard")
         workers = min(len(missing), os.cpu_count() or 1)
         with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
                                  initializer=die_with_parent) as pool:
-            list(pool.map(_run, *zip(*missing)))
+            for _done in pool.map(_run, *zip(*missing)):
+                tick(1)
     for stale in set(p.name for p in cache_dir.iterdir()) - set(keys):
         shutil.rmtree(cache_dir / stale, ignore_errors=True)
     return [_load(cache_dir / key) for key in keys]
