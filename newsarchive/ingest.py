@@ -15,7 +15,7 @@ from .clean import DocInfo, clean
 from .clean.rules import Rule, RuleBook
 from .decode import decode_bytes, normalise_text
 from .extract import article_html
-from .model import Article, InputError, Parsed, RawFile
+from .model import Article, InputError, NotAnArticle, Parsed, RawFile
 from .progress import Progress
 from .readers import dates
 from .to_markdown import plain_text
@@ -28,10 +28,6 @@ LINK_LIST_SHARE = 0.8
 LINK_LIST_MIN = 3
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _TITLE_SEPARATORS = (" - ", " – ", " — ", " | ", "｜", " _ ", "_", " :: ")
-
-
-class NotAnArticle(Exception):
-    """The raw file is readable but holds no article (an empty stub, an index of links)."""
 
 
 def clean_title(title: str, rule: Rule | None, site_name: str | None, label: str | None = None) -> str:
@@ -91,9 +87,12 @@ def _article_of(parsed, rules: RuleBook):
     return rule, body
 
 
-def article_from_raw(raw: RawFile, rules: RuleBook) -> Article:
-    """Read, find the article, clean, convert, attach provenance. Raises InputError / NotAnArticle."""
+def article_from_raw(raw: RawFile, rules: RuleBook, notes: list[str] | None = None) -> Article:
+    """Read, find the article, clean, convert, attach provenance. Raises InputError / NotAnArticle.
+    What the reader had to leave out (a source URL that is not one) is added to `notes`."""
     parsed = readers.read(normalise_text(decode_bytes(raw.data)[0]))
+    if notes is not None:
+        notes.extend(parsed.notes)
     rule, body = _article_of(parsed, rules)
     parsed = dataclasses.replace(parsed, body_html="")  # big intermediates go as soon as used (a 50 MB page)
     title = clean_title(parsed.title, rule, parsed.site_name, parsed.outlet_label) or parsed.title
@@ -171,6 +170,7 @@ class Converted:
     sha256: str
     article: Article
     text: str
+    notes: tuple[str, ...] = ()
 
 
 # Runs with fewer files than this are processed in this process (a pool costs ~0.3 s to start).
@@ -183,8 +183,9 @@ def _convert(rules: RuleBook, job: tuple[str, str]) -> Converted | Outcome:
     try:
         data = arc.read_raw(Path(path))
         raw = RawFile(rel_path=key, data=data, sha256=arc.sha256(data))
-        article = article_from_raw(raw, rules)
-        return Converted(key, raw.sha256, article, page.render(article))
+        notes: list[str] = []
+        article = article_from_raw(raw, rules, notes)
+        return Converted(key, raw.sha256, article, page.render(article), tuple(notes))
     except NotAnArticle as exc:
         return Outcome(key, "skipped", str(exc))
     except InputError as exc:
@@ -327,6 +328,8 @@ class _Run:
                 self.memo.remember(result.key, result.kind, result.detail)
             return
         key, article = result.key, result.article
+        for note in result.notes:
+            self.warn(f"{key}: {note}")
         old = self.existing.get(key)
         if old is None:
             dup = self.index.duplicate_of(key, result.sha256, article.source_url, article.title, article.body_md)

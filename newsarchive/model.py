@@ -11,6 +11,10 @@ class InputError(Exception):
     """Bad input: the message is a one-line reason, shown next to the file name."""
 
 
+class NotAnArticle(Exception):
+    """The raw file is readable but holds no article (an empty stub, an index of links)."""
+
+
 @dataclass(frozen=True)
 class RawFile:
     """A preserved raw file: its path relative to the archive root and its bytes."""
@@ -41,6 +45,7 @@ class Parsed:
     base_url: str | None = None        # for resolving relative links in the body
     whole_page: bool = False           # body_html is a whole page: the article is still to be found
     site_name: str | None = None       # e.g. og:site_name, to strip from the title
+    notes: tuple[str, ...] = ()        # what the reader had to leave out, said as a warning (not a failure)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,30 @@ TRACKING_PARAMS = re.compile(
 WAYBACK = re.compile(r"^(?:(?:https?:)?//web\.archive\.org)?/web/\d{1,14}(?:[a-z]{2}_)?/(.+)$", re.I)
 
 
+# A host name (letters of any script for an IDN). What follows it is kept as the source wrote it
+# (a path with spaces in it still names the article).
+_HOST = re.compile(r"^[\w.-]+$")
+
+
+def provenance(url: str | None, relative_ok: bool = False) -> tuple[str | None, str | None]:
+    """A source's original-article URL as front matter keeps it (tracking parameters removed), and a
+    note when the source gave something that is not an absolute http(s) URL (then no URL is kept:
+    the article is, with a warning). `relative_ok`: a link without a scheme (a page's relative
+    canonical link) is dropped without a note."""
+    if not url or not url.strip():
+        return None, None
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+        if parts.scheme.lower() in ("http", "https") and _HOST.match(parts.hostname or ""):
+            return strip_tracking(url), None
+        if relative_ok and not parts.scheme:
+            return None, None
+    except ValueError:
+        pass
+    return None, f"the source URL {url[:200]!r} is not an http(s) URL; source.url left out"
+
+
 def strip_tracking(url: str) -> str:
     parts = urlsplit(url)
     if not parts.query:

@@ -5,8 +5,13 @@ table below is the order in which shapes are tried: the most specific first.
 """
 from __future__ import annotations
 
-from ..model import InputError, Parsed
+import re
+
+from ..model import InputError, NotAnArticle, Parsed
 from . import html_page, jekyll_feed, plain_text, wayback_markdown
+
+_TAG = re.compile(r"<[^>]*>")
+_TEXT = re.compile(r"[^\s\u3000]")
 
 READERS = (
     ("wayback-markdown", wayback_markdown),
@@ -21,6 +26,8 @@ def read(text: str) -> Parsed:
     for _name, reader in READERS:
         if reader.sniff(text):
             parsed = reader.read(text)
+            if not parsed.title and not parsed.whole_page and not _TEXT.search(_TAG.sub("", parsed.body_html)):
+                raise NotAnArticle("an empty stub: no title and no text")
             if not parsed.title:
                 raise InputError(f"{parsed.format}: no title found")
             return parsed

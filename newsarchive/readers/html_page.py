@@ -100,7 +100,7 @@ def read(text: str) -> Parsed:
         node = tree.css_first("title") or tree.css_first("h1")
         title = node.text(strip=True) if node is not None else ""
     url = _first_attr(tree, _URL_META, "href") or _first_attr(tree, _URL_META, "content")
-    url = urls.strip_tracking(urls.absolute(url, None)) if url else None
+    url, note = urls.provenance(urls.absolute(url, None) if url else None, relative_ok=True)
     if url and not url.startswith(("http://", "https://")):
         url = None
     html_node = tree.css_first("html")
@@ -112,4 +112,5 @@ def read(text: str) -> Parsed:
     author = _first_attr(tree, ('meta[name="author"]', 'meta[property="article:author"]'), "content")
     authors = (author,) if author and not author.startswith("http") and len(author) < 80 else ()
     return Parsed(format=FORMAT, title=title, body_html=text, date=_page_date(tree, text), outlet_label=site,
-                  url=url, authors=authors, lang_hint=lang, base_url=url, whole_page=True, site_name=site)
+                  url=url, authors=authors, lang_hint=lang, base_url=url, whole_page=True, site_name=site,
+                  notes=(note,) if note else ())

@@ -54,9 +54,10 @@ def read(text: str) -> Parsed:
     else:
         date = dates.normalise(frontmatter.text_field(fm, "date"))
     url = frontmatter.text_field(fm, "from") or frontmatter.text_field(fm, "url")
-    url = urls.strip_tracking(url) if url else None
+    url, note = urls.provenance(url)
     # The bot copies its outlet label into tags/categories: that is not a tag.
     bot_labels = {label, *frontmatter.list_field(fm, "categories")}
     tags = tuple(t for t in frontmatter.list_field(fm, "tags") if t not in bot_labels)
     return Parsed(format=FORMAT, title=frontmatter.text_field(fm, "title") or "", body_html=body, date=date,
-                  outlet_label=label, url=url, tags=tags, base_url=url)
+                  outlet_label=label, url=url, tags=tags, base_url=url,
+                  notes=(note,) if note else ())

@@ -51,6 +51,7 @@ def read(text: str) -> Parsed:
         updated = dates.normalise(frontmatter.text_field(fm, "last_updated"))
         date = updated[:10] if updated else None
     author = frontmatter.text_field(fm, "author")
+    url, note = urls.provenance(original)
     body = _SPACED_LINK.sub(lambda m: "](" + m.group(1).replace(" ", "") + ")", body)
     body_html = _MD.render(_SHORTCODE.sub(_shortcode_to_link, body))
     return Parsed(
@@ -58,9 +59,10 @@ def read(text: str) -> Parsed:
         title=frontmatter.text_field(fm, "title") or "",
         body_html=body_html,
         date=date,
-        url=urls.strip_tracking(original) if original else None,
+        url=url,
         archive_url=archive_url,
         authors=(author,) if author else (),
         tags=frontmatter.list_field(fm, "tags"),
-        base_url=archive_url or original,
+        base_url=archive_url or url,
+        notes=(note,) if note else (),
     )
