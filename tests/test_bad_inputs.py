@@ -7,7 +7,7 @@ import pytest
 
 from newsarchive import page
 
-from .bad_inputs.cases import CASES
+from .bad_inputs.cases import CASES, SEED_BODY
 from .conftest import build, copy_tree, pages, run_cli
 
 VECTORS = re.compile(r"(?<!\\)<\s*(script|iframe|object|embed|svg|math|form|meta|base|style)\b|\son\w+\s*=|"
@@ -55,6 +55,14 @@ def test_ingested_cases_have_clean_pages(outcome, case):
     if case.keeps:
         assert case.keeps in body
     assert not VECTORS.search(body), body
+
+
+def test_a_source_url_that_is_not_one_loses_only_the_url(outcome):
+    """Said in one warning line (test_one_line_per_failure_and_no_traceback); the article is there, with
+    everything but source.url."""
+    root, _before, _result, _all = outcome
+    front, body = pages(root)["sources/incoming/from-not-a-url.md"]
+    assert "url" not in front["source"] and front["title"] == "來源網址壞了" and SEED_BODY in body
 
 
 def test_nothing_already_archived_changed(outcome):

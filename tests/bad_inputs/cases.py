@@ -42,7 +42,7 @@ def huge_html(megabytes: int) -> bytes:
 class Case:
     name: str            # the file name (spaces, zero-width and other Unicode on purpose)
     data: bytes
-    outcome: str         # "ingested", "skipped", or a phrase the one-line error must hold
+    outcome: str         # "ingested", or a phrase the one line about it must hold (an error, a skip, a warning)
     keeps: str = ""      # text the page must keep
 
 
@@ -62,6 +62,11 @@ CASES = (
     Case("deep 20000.html", deep_html(20_000), "ingested", SEED_BODY),
     Case("huge-50MB.html", huge_html(50), "ingested", SEED_BODY),
     Case("name with spaces 與\u200b零寬\u200d字元 ☃.md", jekyll("檔名奇怪", SEED_BODY), "ingested", SEED_BODY),
+    Case("empty-export-stub.md", b'---\ntitle: ""\ndate: ""\nauthor: ""\nurl: "https://web.archive.org/web/2021/'
+         b'https://www.hkcnews.com/article/32693/-"\n---\n\n\n', "skipped: an empty stub"),
+    Case("from-not-a-url.md", jekyll("來源網址壞了", SEED_BODY).replace(b"from: https://news.example/",
+                                                                  b"from: https://news.example\xef\xbc\x8fa/"),
+         "source.url left out", SEED_BODY),
     Case("hostile.md", jekyll("惡意標記", "開頭").replace(b"<div><p>\xe9\x96\x8b\xe9\xa0\xad</p></div>",
                                                        HOSTILE_HTML.encode()), "ingested", "第四段正文"),
 )
