@@ -57,6 +57,14 @@ def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog="newsarchive", description="Curated news archive: ingest raw files, build a site.",
                 parents=[common])
     p.add_argument("--version", action="version", version=f"newsarchive {__version__}")
+    # The main job's options (no command): what it builds with, and when it fails.
+    p.add_argument("--base-url", type=_base_url, default=None,
+                   help="absolute URL the site is published at (feeds, sitemap, canonical links)")
+    p.add_argument("--no-search", action="store_true", help="skip the search index")
+    p.add_argument("--strict", action="store_true",
+                   help="the main job fails (exit 1) for a raw file that fails and never failed before, or a "
+                        "content page left out; without it such problems are listed (and on the site's problems "
+                        "page) and the site is still published")
     sub = p.add_subparsers(dest="command", parser_class=_Parser)
 
     def command(name: str, help: str):
@@ -69,9 +77,9 @@ def _parser() -> argparse.ArgumentParser:
     ing.add_argument("paths", nargs="*", type=Path, metavar="PATH",
                      help="a raw file or a folder of them; one outside sources/ is first copied into it")
     bld = command("build", "content/ -> site/: pages, feeds, sitemap, search index")
-    bld.add_argument("--base-url", type=_base_url, default=None,
+    bld.add_argument("--base-url", type=_base_url, default=argparse.SUPPRESS,
                      help="absolute URL the site is published at (feeds, sitemap, canonical links)")
-    bld.add_argument("--no-search", action="store_true", help="skip the search index")
+    bld.add_argument("--no-search", action="store_true", default=argparse.SUPPRESS, help="skip the search index")
     command("check", "verify raw-file hashes, front matter schema and site links")
     srv = command("serve", "build, serve site/ over HTTP, rebuild on changes, reload open pages")
     srv.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
@@ -82,6 +90,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def cmd_ingest(archive: arc.Archive, paths: list[Path], quiet: bool = False) -> int:
+    return 1 if _ingest(archive, paths, quiet).failed else 0
+
+
+def _ingest(archive: arc.Archive, paths: list[Path], quiet: bool):
     from . import ingest
     from .clean.rules import for_archive
 
@@ -91,23 +103,44 @@ def cmd_ingest(archive: arc.Archive, paths: list[Path], quiet: bool = False) -> 
         print(f"{shown}: edited by hand since ingest; kept as it is", file=sys.stderr)
     if not quiet:
         print(summary.line())
-    return 1 if summary.failed else 0
+    return summary
+
+
+def cmd_main(archive: arc.Archive, base_url: str | None, search: bool, strict: bool, quiet: bool) -> int:
+    """Ingest what is new or changed, then build. A raw file that fails (told above, listed on the
+    site's problems page) does not stop the site being published; under `strict` a new one does."""
+    from .builder.outcome import Failed, LeftOut
+
+    summary = _ingest(archive, [], quiet)
+    outcome = _build(archive, base_url, search, quiet)
+    if summary.failed:
+        print(f"newsarchive: {len(summary.failed)} raw file(s) not ingested, {len(summary.new_failures)} of them "
+              f"new; the site lists them at problems/index.html", file=sys.stderr)
+    if isinstance(outcome, Failed) or (strict and (summary.new_failures or isinstance(outcome, LeftOut))):
+        return 1
+    return 0
 
 
 def cmd_build(archive: arc.Archive, base_url: str | None, search: bool, quiet: bool = False) -> int:
+    from .builder.outcome import Failed, LeftOut
+
+    return 1 if isinstance(_build(archive, base_url, search, quiet), (Failed, LeftOut)) else 0
+
+
+def _build(archive: arc.Archive, base_url: str | None, search: bool, quiet: bool):
     from .builder import build
     from .builder.outcome import Failed, LeftOut
 
     outcome = build(archive, base_url=base_url, search=search, progress=Progress.on_terminal(quiet))
     if isinstance(outcome, Failed):
         print(f"newsarchive: {outcome.reason}; the last good site is left in place", file=sys.stderr)
-        return 1
+        return outcome
     if isinstance(outcome, LeftOut):
         for shown, reason in outcome.problems:
             print(f"{shown}: left out of the site ({reason})", file=sys.stderr)
     if not quiet:
         print(outcome.line())
-    return 1 if isinstance(outcome, LeftOut) else 0
+    return outcome
 
 
 def cmd_pack(archive: arc.Archive, output: Path | None) -> int:
@@ -177,8 +210,7 @@ def _in_archive(archive: arc.Archive, args) -> int:
             return cmd_pack(archive, args.output)
         if args.command == "build":
             return cmd_build(archive, args.base_url, not args.no_search, quiet)
-        ingested = cmd_ingest(archive, [], quiet)  # the main job: ingest what is new or changed, then build
-        return max(ingested, cmd_build(archive, None, True, quiet))
+        return cmd_main(archive, args.base_url, not args.no_search, args.strict, quiet)
 
 
 def _run(work) -> int:

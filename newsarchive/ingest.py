@@ -9,7 +9,7 @@ from pathlib import Path
 from selectolax.lexbor import LexborHTMLParser
 
 from . import archive as arc
-from . import dedupe, forked, lang, page, readers, to_markdown, urls
+from . import dedupe, failures, forked, lang, page, readers, to_markdown, urls
 from .ingest_memo import IngestMemo, converter_key
 from .clean import DocInfo, clean
 from .clean.rules import Rule, RuleBook
@@ -128,6 +128,7 @@ class Summary:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     kept_edits: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
+    new_failures: tuple = ()  # failures.Failure: the failed files the archive had not seen fail before
 
     def line(self) -> str:
         return (f"ingested {len(self.ingested)}, updated {len(self.updated)}, unchanged {len(self.unchanged)}, "
@@ -269,6 +270,8 @@ def run(archive: arc.Archive, paths: list[Path], rules: RuleBook, progress: Prog
             ingest_run.record(result)
         ingest_run.writer.commit()
         memo.save()
+        summary = ingest_run.summary
+        summary.new_failures = failures.update(archive, ingest_run.seen, summary.failed)
     finally:
         ingest_run.writer.abandon()
         progress.end()
@@ -281,6 +284,7 @@ class _Run:
     def __init__(self, archive: arc.Archive, rules: RuleBook, warn):
         self.archive, self.warn = archive, warn
         self.summary = Summary()
+        self.seen: set[str] = set()  # every raw file this run handled, whatever became of it
         self.writer = arc.BatchWriter()
         self.memo = IngestMemo(archive, converter_key(rules))
         self._existing: dict[str, arc.Existing] | None = None
@@ -306,6 +310,7 @@ class _Run:
         """One raw file's outcome into the summary (and a line on stderr when it is not a page), whether
         the file was just converted or its last outcome recalled."""
         s, key, detail = self.summary, outcome.key, outcome.detail
+        self.seen.add(key)
         if outcome.kind == "written":
             s.unchanged.append(key)
         elif outcome.kind == "kept":
@@ -328,6 +333,7 @@ class _Run:
                 self.memo.remember(result.key, result.kind, result.detail)
             return
         key, article = result.key, result.article
+        self.seen.add(key)
         for note in result.notes:
             self.warn(f"{key}: {note}")
         old = self.existing.get(key)

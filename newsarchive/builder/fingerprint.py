@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 
+from .. import failures
 from ..archive import Archive
 from ..cache import code_files
 
@@ -31,8 +32,9 @@ def fingerprint(archive: Archive, options: dict) -> str:
                 _stat_into(h, os.path.join(dirpath, name))
     for path in code_files("build"):
         _stat_into(h, str(path))
-    if archive.config_file.is_file():
-        h.update(archive.config_file.read_bytes())
+    for path in (archive.config_file, archive.cache.path(failures.STORE)):  # the problems page shows the latter
+        if path.is_file():
+            h.update(path.read_bytes())
     return h.hexdigest()
 
 

@@ -10,6 +10,7 @@ from itertools import chain
 from pathlib import Path
 
 from .. import config as site_config
+from .. import failures
 from ..archive import Archive
 from . import memo, parallel
 from .bodies import BodyStore
@@ -34,14 +35,16 @@ class _Inputs:
     env: object
     assets: object
     memo: memo.Memo
+    failures: tuple  # failures.Failure: raw files ingest could not make articles of (the problems page)
 
 
 def _inputs(archive: Archive, base_url: str | None, site, carry: bool = False) -> _Inputs:
     config = site_config.load(archive).with_base_url(base_url)
     layouts = read_layouts(list(archive.layout_dirs))
     assets = load_assets(list(archive.static_dirs))
-    key = memo.site_key(layouts.files, assets.paths, config, site)
-    return _Inputs(config, environment(layouts), assets, memo.Memo(archive, key, carry))
+    failed = failures.load(archive)
+    key = memo.site_key(layouts.files, assets.paths, config, site, len(failed) + len(site.problems))
+    return _Inputs(config, environment(layouts), assets, memo.Memo(archive, key, carry), failed)
 
 
 def make(archive: Archive, base_url: str | None, search: bool, quick: bool, state: BuildState,
@@ -50,7 +53,7 @@ def make(archive: Archive, base_url: str | None, search: bool, quick: bool, stat
     made = _inputs(archive, base_url, site)
     related = same_story(site.entries, archive.cache, stale_ok=quick, state=state)
     renderer = Renderer(site, made.config, made.env, made.assets, related, made.memo, BodyStore(archive.cache),
-                        progress=progress.below(len(site.entries)))
+                        progress=progress.below(len(site.entries)), failures=made.failures)
     ahead = parallel.bodies_ahead(renderer, cold=not made.memo.before)
     if quick:
         pages = all_pages(renderer, None, kept_search=archive.site if search else None, ahead=ahead)
@@ -94,7 +97,7 @@ def hot(archive: Archive, changed: set[Path], lock, state: BuildState, base_url:
     edited_files = {archive.content_file(p) for p in changed}
     edited = tuple(e for e in site.entries if e.content_file in edited_files)
     renderer = Renderer(site, made.config, made.env, made.assets, related, made.memo, BodyStore(archive.cache),
-                        showing=frozenset(e.path for e in edited) if same_shape else None)
+                        showing=frozenset(e.path for e in edited) if same_shape else None, failures=made.failures)
     try:
         produced, fresh = _changed_pages(renderer, edited)
     finally:

@@ -107,13 +107,14 @@ class Memo:
         self.store.save(MANIFEST, self.site_key, self.now, sort_keys=True)
 
 
-def site_key(layout_files: tuple, assets: dict[str, str], config, site) -> str:
+def site_key(layout_files: tuple, assets: dict[str, str], config, site, problems: int = 0) -> str:
     """Everything every page depends on, hashed once per build (layout_files: render.Layouts.files):
-    the build's code (cache.CODE), layouts, static files, config and the site facts every page shows."""
+    the build's code (cache.CODE), layouts, static files, config and the site facts every page shows
+    (counts, slugs, and how many problems its footer names)."""
     h = hashlib.sha256(code_key("build").encode())
     h.update(repr(layout_files).encode())
     h.update(repr(sorted(assets.items())).encode())
     h.update(fingerprint(config).encode("utf-8", "surrogatepass"))
     h.update(repr((len(site.entries), len(site.outlets), [(g.name, g.slug) for g in site.outlets],
-                   [(g.name, g.slug) for g in site.tags])).encode())
+                   [(g.name, g.slug) for g in site.tags], problems)).encode())
     return h.hexdigest()

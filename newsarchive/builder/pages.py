@@ -45,9 +45,16 @@ def specials(r: Renderer):
     yield robots(r)
 
 
+def problems(r: Renderer):
+    """What the archive could not publish, listed for its keeper (only when there is any)."""
+    if r.problem_count:
+        yield r.page("problems.html", "problems/index.html", heading=r.words.problems, failures=r.failures,
+                     left_out=r.site.problems)
+
+
 # Every page but the articles, which come last (parallel.articles): their same-story links may still
 # be computing while the lists are made.
-PRODUCERS = (home, archive, outlets, tags, specials)
+PRODUCERS = (home, archive, outlets, tags, specials, problems)
 
 
 def all_pages(r: Renderer, search_cache: Path | None, kept_search: Path | None = None, ahead=None):

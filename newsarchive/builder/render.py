@@ -157,8 +157,12 @@ class Renderer:
     """Turns the Site into pages; each page gets `url(target)` relative to itself."""
 
     def __init__(self, site: Site, config: SiteConfig, env: jinja2.Environment, assets: Assets, related,
-                 memo, body_store, showing: frozenset[str] | None = None, progress: Progress | None = None):
+                 memo, body_store, showing: frozenset[str] | None = None, progress: Progress | None = None,
+                 failures: tuple = ()):
         self.site, self.config, self.env, self.assets = site, config, env, assets
+        # Raw files ingest could not make articles of, and the pages left out: the problems page.
+        self.failures = failures
+        self.problem_count = len(failures) + len(site.problems)
         self.progress = progress or Progress.off()  # phases of making the pages, on a terminal
         self.related = related  # same_story's answer: may still be in the making, so looked up late
         self.memo = memo  # a memo.Memo: pages whose inputs did not change come from the last site
@@ -185,6 +189,7 @@ class Renderer:
 
         html = self.env.get_template(template).render(
             site=self.site, config=self.config, path=path, lang=lang or self.config.language, url=url,
+            problems=self.problem_count,
             asset=lambda name: url(self.assets.paths[name]), outlet_url=lambda n: url(self.outlet_path(n)),
             tag_url=lambda n: url(self.tag_path(n)), **context)
         return path, html.encode("utf-8")

@@ -19,6 +19,8 @@ class Words:
     """Heading of the tags index."""
     month: str
     """Heading of a month's list: a format with {year}, {month}, {month_name}."""
+    problems: str
+    """Heading of the problems page (raw files not ingested, content pages left out)."""
 
     def month_heading(self, year: str, month: str) -> str:
         return self.month.format(year=year, month=int(month), month_name=MONTHS[int(month) - 1])
