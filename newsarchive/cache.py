@@ -32,9 +32,9 @@ PACKAGE = Path(__file__).resolve().parent
 CODE = {
     "ingest": ("ingest.py", "ingest_memo.py", "readers", "clean", "decode.py", "dedupe.py", "extract.py",
                "lang.py", "to_markdown.py", "sanitize.py", "page.py", "fields.py", "model.py", "urls.py",
-               "archive.py", "cache.py", "forked.py", "failures.py"),
+               "archive.py", "cache.py", "forked.py", "failures.py", "progress.py"),
     "build": ("builder", "page.py", "schema.py", "fields.py", "config.py", "model.py", "to_markdown.py",
-              "lang.py", "urls.py", "sanitize.py", "archive.py", "cache.py", "forked.py", "failures.py", "data"),
+              "lang.py", "urls.py", "sanitize.py", "archive.py", "cache.py", "forked.py", "failures.py", "progress.py", "data"),
 }
 # Which files of a code folder count: source and the data it reads.
 _CODE_SUFFIXES = (".py", ".txt", ".json", ".toml")
