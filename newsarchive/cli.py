@@ -128,8 +128,9 @@ def cmd_build(archive: arc.Archive, base_url: str | None, search: bool, quiet: b
 
 
 def _build(archive: arc.Archive, base_url: str | None, search: bool, quiet: bool):
+    from . import config as site_config
     from .builder import build
-    from .builder.outcome import Failed, LeftOut
+    from .builder.outcome import Built, Failed, LeftOut
 
     outcome = build(archive, base_url=base_url, search=search, progress=Progress.on_terminal(quiet))
     if isinstance(outcome, Failed):
@@ -140,6 +141,9 @@ def _build(archive: arc.Archive, base_url: str | None, search: bool, quiet: bool
             print(f"{shown}: left out of the site ({reason})", file=sys.stderr)
     if not quiet:
         print(outcome.line())
+        if isinstance(outcome, (Built, LeftOut)) and not (base_url or site_config.load(archive).base_url):
+            print("newsarchive: no base URL (base_url in newsarchive.toml, or --base-url): feeds link relatively, "
+                  "the sitemap lists no pages and article pages carry no canonical link", file=sys.stderr)
     return outcome
 
 

@@ -20,8 +20,10 @@ from .model import InputError
 class SiteConfig:
     title: str = "新聞典藏 News Archive"
     """The site's name, in the header, feeds and page titles."""
-    base_url: str = "http://localhost:8000/"
-    """Absolute URL the site is published at; only feeds, sitemap, canonical links and JSON-LD use it."""
+    base_url: str = ""
+    """Absolute URL the site is published at (or `build --base-url`); feeds, the sitemap, canonical
+    links and JSON-LD use it. Without one the build writes no absolute URL of its own making: feeds
+    link relatively, the sitemap lists no pages, article pages carry no canonical link."""
     language: str = "zh-Hant"
     """`<html lang>` of pages that are not one article (home, lists)."""
     page_size: int = 50
@@ -65,10 +67,10 @@ def load(archive: Archive) -> SiteConfig:
         raise InputError(f"{path.name}: unknown settings {unknown} (known: {', '.join(sorted(known))})")
     for key, value in data.items():
         want = int if known[key] == "int" else str
-        if not isinstance(value, want) or (want is int and value < 1):
+        if not isinstance(value, want) or (want is int and value < 1) or (want is str and not value and key != "base_url"):
             raise InputError(f"{path.name}: {key} must be {'a positive whole number' if want is int else 'text'}")
     config = SiteConfig(**data)
-    return config.with_base_url(config.base_url)
+    return config.with_base_url(config.base_url or None)
 
 
 def settings() -> list[tuple[str, object, str]]:

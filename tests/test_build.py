@@ -65,6 +65,12 @@ def test_under_a_subpath_base_url(seed_root, tmp_path):
     assert check.link_problems(arc.Archive(root)) == []
     feed = (root / "site" / "feed.xml").read_text(encoding="utf-8")
     assert "https://example.org/archive/articles/" in feed
+    sitemap = ET.parse(root / "site" / "sitemap.xml").getroot()
+    locs = {u.text for u in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")}
+    for page in (root / "site" / "articles").rglob("*.html"):
+        assert "https://example.org/archive/" + page.relative_to(root / "site").as_posix() in locs
+        assert '<link rel="canonical" href="https://example.org/archive/articles/' in page.read_text(encoding="utf-8")
+    assert "Sitemap: https://example.org/archive/sitemap.xml" in (root / "site" / "robots.txt").read_text()
     for page in (root / "site").rglob("*.html"):
         html = page.read_text(encoding="utf-8")
         assert not re.search(r'(?:href|src)="/(?!/)', html), page  # no root-absolute internal links
@@ -96,9 +102,12 @@ def test_feed_is_atom_and_sitemap_lists_every_article(built):
     assert len(feed.findall("a:entry", ns)) == 5
     assert all(e.find("a:title", ns).text and e.find("a:updated", ns).text for e in feed.findall("a:entry", ns))
     sitemap = ET.parse(built / "site" / "sitemap.xml").getroot()
-    locs = {u.text for u in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")}
-    for page in (built / "site" / "articles").rglob("*.html"):
-        assert "http://localhost:8000/" + page.relative_to(built / "site").as_posix() in locs
+    # Built without a base URL: no absolute URL is made up (no localhost anywhere), links are relative.
+    assert not list(sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc"))
+    for entry in feed.findall("a:entry", ns):
+        href = entry.find("a:link", ns).attrib["href"]
+        assert href.startswith("articles/") and (built / "site" / unquote(href)).is_file()
+    assert not [p for p in (built / "site").rglob("*") if p.is_file() and b"localhost" in p.read_bytes()]
 
 
 def test_json_ld_is_a_news_article_based_on_the_original(built):

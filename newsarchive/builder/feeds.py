@@ -1,4 +1,5 @@
-"""Atom feeds, the sitemap and robots.txt: the absolute-URL outputs (they use config.base_url)."""
+"""Atom feeds, the sitemap and robots.txt: the absolute-URL outputs (they use config.base_url; without
+one, feeds link relatively, the sitemap lists nothing and robots.txt names no sitemap)."""
 from __future__ import annotations
 
 
@@ -21,4 +22,5 @@ def sitemap(r):
 
 
 def robots(r):
-    return "robots.txt", f"User-agent: *\nAllow: /\nSitemap: {r.config.base_url}sitemap.xml\n".encode()
+    sitemap_line = f"Sitemap: {r.config.base_url}sitemap.xml\n" if r.config.base_url else ""
+    return "robots.txt", f"User-agent: *\nAllow: /\n{sitemap_line}".encode()

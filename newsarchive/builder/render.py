@@ -138,8 +138,9 @@ def json_ld(entry: Entry, config: SiteConfig) -> str:
     data = {
         "@context": "https://schema.org", "@type": "NewsArticle", "headline": entry.title,
         "inLanguage": entry.lang, "publisher": {"@type": "Organization", "name": entry.outlet},
-        "url": config.base_url + url_path(entry.path),
     }
+    if config.base_url:
+        data["url"] = config.base_url + url_path(entry.path)
     if entry.date:
         data["datePublished"] = entry.date
     if entry.authors:
@@ -187,7 +188,11 @@ class Renderer:
         def url(target: str) -> str:
             return rel(path, target)
 
-        html = self.env.get_template(template).render(
+        def absolute(target: str) -> str:
+            """A link that must be absolute where it can (feeds): from the base URL, else relative."""
+            return self.config.base_url + url_path(target) if self.config.base_url else url(target)
+
+        html = self.env.get_template(template).render(absolute=absolute,
             site=self.site, config=self.config, path=path, lang=lang or self.config.language, url=url,
             problems=self.problem_count,
             asset=lambda name: url(self.assets.paths[name]), outlet_url=lambda n: url(self.outlet_path(n)),
@@ -211,7 +216,7 @@ class Renderer:
         return self._render("article.html", entry.path, entry.lang, dict(
             entry=entry, body=self.bodies.get(entry.path) or markdown_to_html(entry.body_md), related=related,
             json_ld=json_ld(entry, self.config),
-            canonical=self.config.base_url + url_path(entry.path)))
+            canonical=self.config.base_url + url_path(entry.path) if self.config.base_url else None))
 
     def listing(self, template: str, folder: str, entries: tuple[Entry, ...], **context):
         """A paginated list: folder/index.html, folder/page/2/index.html, ..."""
