@@ -128,7 +128,8 @@ def main() -> None:
         try:
             wait_up(f"http://127.0.0.1:{ours_port}/index.html", ours)
             wait_up(f"http://127.0.0.1:{hugo_port}/", theirs)
-            out = next((root / "site" / "articles").rglob(f"*{md.stem[-8:]}.html")).relative_to(root / "site")
+            preview = root / ".newsarchive-cache" / "preview" / "site"  # serve's own site (Archive.for_preview)
+            out = next((preview / "articles").rglob(f"*{md.stem[-8:]}.html")).relative_to(preview)
             with browser() as b:
                 page = b.new_page()
                 page.goto(f"http://127.0.0.1:{ours_port}/{urllib.request.pathname2url(out.as_posix())}")

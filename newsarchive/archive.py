@@ -21,6 +21,7 @@ from .cache import CacheStore
 from .model import InputError
 
 LOCK_NAME = ".newsarchive.lock"
+SERVE_LOCK_NAME = ".newsarchive-serve.lock"
 CONFIG_NAME = "newsarchive.toml"
 # What an archive has unless its root has its own: layouts, static files, outlet rules (in the package).
 DEFAULTS = Path(__file__).resolve().parent / "defaults"
@@ -42,6 +43,16 @@ class Archive:
     path pieces of an archive."""
 
     root: Path
+    preview: bool = False
+    """serve's view of the archive: the same inputs, its own site folder (in the cache folder, built
+    for the preview's address) and its own record of what that site holds, so site/ is never touched."""
+
+    def for_preview(self) -> "Archive":
+        return Archive(self.root, preview=True)
+
+    def site_tenant(self, name: str) -> str:
+        """The cache store's name for a tenant that describes one site folder (its fingerprint, its pages)."""
+        return f"preview/{name}" if self.preview else name
 
     @property
     def sources(self) -> Path:
@@ -53,7 +64,7 @@ class Archive:
 
     @property
     def site(self) -> Path:
-        return self.root / "site"
+        return self.root / CACHE_FOLDER / "preview" / "site" if self.preview else self.root / "site"
 
     @property
     def config_file(self) -> Path:
@@ -62,6 +73,11 @@ class Archive:
     @property
     def lock_file(self) -> Path:
         return self.root / LOCK_NAME
+
+    @property
+    def serve_lock_file(self) -> Path:
+        """Held by a running serve (one preview per archive at a time)."""
+        return self.root / SERVE_LOCK_NAME
 
     @property
     def cache(self) -> CacheStore:
@@ -201,13 +217,16 @@ def remove_stale_temp_files(archive: Archive) -> int:
 
 
 @contextmanager
-def locked(archive: Archive):
-    """Hold an exclusive lock on the archive for the whole run; a second run fails at once."""
+def locked(archive: Archive, shared: bool = False, lock_file: Path | None = None):
+    """Hold a lock on the archive for the whole run; a run that cannot have it fails at once.
+    Exclusive for what writes the archive (ingest, build, the main job); shared for what only reads
+    it (check, pack) and for serve, which writes only its own preview (so check and pack may run
+    beside it, and ingest or build may not)."""
     archive.root.mkdir(parents=True, exist_ok=True)
-    fh = open(archive.lock_file, "a+")
+    fh = open(lock_file or archive.lock_file, "a+")
     try:
         try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fh, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
         except OSError as exc:
             if exc.errno in (errno.EAGAIN, errno.EACCES):
                 raise ArchiveBusy(f"{archive.root}: another newsarchive run is working on this archive") from None

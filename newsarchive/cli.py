@@ -161,7 +161,8 @@ def cmd_pack(archive: arc.Archive, output: Path | None) -> int:
 def cmd_serve(archive: arc.Archive, host: str, port: int) -> int:
     from .serve import passes, serve
 
-    serve(archive, host, port, passes.Builder(archive))
+    with arc.locked(archive, lock_file=archive.serve_lock_file):  # one preview of an archive at a time
+        serve(archive, host, port, passes.Builder)
     return 0
 
 
@@ -202,7 +203,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _in_archive(archive: arc.Archive, args) -> int:
-    with arc.locked(archive):
+    # What only reads the archive (check, pack) shares the lock, with each other and with serve, which
+    # writes only its own preview; what writes the archive holds it alone.
+    with arc.locked(archive, shared=args.command in ("check", "pack", "serve")):
         if args.command == "check":
             return cmd_check(archive)
         quiet = getattr(args, "quiet", False)

@@ -42,12 +42,14 @@ def server(seed_root, tmp_path):
 def test_serve_starts_with_a_full_build(server):
     """The first build is a full one: the search index and same-story links are there from the start."""
     root, _base = server
-    assert (root / "site" / "search" / "meta.js").is_file() and list((root / "site" / "search" / "pf").iterdir())
+    preview = Archive(root).for_preview().site
+    assert (preview / "search" / "meta.js").is_file() and list((preview / "search" / "pf").iterdir())
 
 
 def test_edits_reach_the_open_page(server, tmp_path):
     root, base = server
-    article = next((root / "site" / "articles").rglob("*61cf1516.html")).relative_to(root / "site").as_posix()
+    preview = Archive(root).for_preview().site
+    article = next((preview / "articles").rglob("*61cf1516.html")).relative_to(preview).as_posix()
     content = next((root / "content").rglob("*61cf1516.md"))
     with browser() as b:
         page = b.new_page()
@@ -181,7 +183,7 @@ def test_the_full_build_child_answers_like_an_in_process_build(seed_root, tmp_pa
     copy_tree(seed_root, root)
     builder = Builder(Archive(root))
     assert isinstance(builder.full().wait(), Built)
-    assert (root / "site" / "search" / "meta.js").is_file()
+    assert (Archive(root).for_preview().site / "search" / "meta.js").is_file()
     (root / "layouts").mkdir()
     (root / "layouts" / "article.html").write_text("{% block main %}{{ broken( }}{% endblock %}", encoding="utf-8")
     answer = builder.full().wait()
@@ -200,3 +202,45 @@ def test_a_full_build_that_dies_is_said_and_one_stopped_is_not(tmp_path):
                                                   stdout=subprocess.PIPE, text=True))
     stopped.stop()
     assert stopped.wait() is None
+
+
+def test_serve_leaves_site_alone_and_lets_check_and_pack_run(seed_root, tmp_path):
+    """serve builds its own preview (for its own address): site/ stays as `build` made it, byte for
+    byte and file for file, through the preview's builds; check and pack run while it serves."""
+    root = tmp_path / "a"
+    copy_tree(seed_root, root)
+    assert subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(root), "build",
+                           "--base-url", "https://example.org/"], capture_output=True).returncode == 0
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in (root / "site").rglob("*") if p.is_file()}
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, str(REPO / "build.py"), "--root", str(root), "serve", "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        preview = Archive(root).for_preview().site
+        assert f"http://127.0.0.1:{port}/".encode() in (preview / "feed.xml").read_bytes()  # its own address
+        content = next((root / "content").rglob("*61cf1516.md"))
+        content.write_text(content.read_text(encoding="utf-8").replace('title: "', 'title: "預覽 ', 1), encoding="utf-8")
+        deadline = time.time() + 30
+        while time.time() < deadline and not any("預覽" in p.read_text(encoding="utf-8")
+                                                 for p in (preview / "articles").rglob("*61cf1516.html")):
+            time.sleep(0.2)
+        for command in (["check"], ["pack", "--output", str(tmp_path / "x.zip")]):
+            result = subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(root), *command],
+                                    capture_output=True, text=True)
+            assert "another newsarchive run" not in result.stderr, command
+        second = subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(root), "serve", "--port", "0"],
+                                capture_output=True, text=True, timeout=60)
+        assert second.returncode == 1 and "another newsarchive run" in second.stderr  # one preview at a time
+        assert (tmp_path / "x.zip").is_file()
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=10)
+    after = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in (root / "site").rglob("*") if p.is_file()}
+    assert after == before

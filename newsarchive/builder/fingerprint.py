@@ -44,8 +44,8 @@ def _stat_into(h, path: str) -> None:
 
 
 def unchanged(archive: Archive, print_: str) -> bool:
-    return archive.site.is_dir() and archive.cache.load(STATE, VERSION) == print_
+    return archive.site.is_dir() and archive.cache.load(archive.site_tenant(STATE), VERSION) == print_
 
 
 def remember(archive: Archive, print_: str) -> None:
-    archive.cache.save(STATE, VERSION, print_)
+    archive.cache.save(archive.site_tenant(STATE), VERSION, print_)

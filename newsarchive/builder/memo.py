@@ -69,7 +69,8 @@ class Memo:
 
     def __init__(self, archive: Archive, site_key: str, carry: bool = False):
         self.site, self.store, self.site_key = archive.site, archive.cache, site_key
-        saved = self.store.load(MANIFEST, site_key) if self.site.is_dir() else None
+        self.name = archive.site_tenant(MANIFEST)  # each site folder (site/, serve's preview) has its own
+        saved = self.store.load(self.name, site_key) if self.site.is_dir() else None
         self.before: dict[str, str] = saved if isinstance(saved, dict) else {}
         self.now: dict[str, str] = dict(self.before) if carry else {}
 
@@ -96,7 +97,7 @@ class Memo:
 
     def drop_saved(self) -> None:
         """Before site/ files are replaced in place: no recorded key may vouch for a file being changed."""
-        self.store.forget(MANIFEST)
+        self.store.forget(self.name)
 
     def save(self) -> None:
         """After the new site is in place: its keys become the ones to compare with.
@@ -104,7 +105,7 @@ class Memo:
         Written beside and renamed over (a kill leaves the old file or the new), not flushed to disk:
         site/ itself is not flushed either (it is rebuilt from content/), so a flush would buy nothing
         after a power cut, and it cost serve's hot pass up to 50 ms here."""
-        self.store.save(MANIFEST, self.site_key, self.now, sort_keys=True)
+        self.store.save(self.name, self.site_key, self.now, sort_keys=True)
 
 
 def site_key(layout_files: tuple, assets: dict[str, str], config, site, problems: int = 0) -> str:

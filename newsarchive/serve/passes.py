@@ -23,10 +23,13 @@ from ..forked import die_with_parent
 
 
 class Builder:
-    """What serve runs for an archive; its BuildState carries what one build leaves the next."""
+    """What serve runs for an archive: it ingests into the archive, and builds the archive's preview
+    (its own site folder, for the preview's address `base_url`; site/ is never touched). Its
+    BuildState carries what one build leaves the next."""
 
-    def __init__(self, archive: Archive):
-        self.archive = archive
+    def __init__(self, archive: Archive, base_url: str | None = None):
+        self.archive, self.base_url = archive, base_url
+        self.preview = archive.for_preview()
         self.state = BuildState()
 
     def ingest(self) -> None:
@@ -37,17 +40,17 @@ class Builder:
 
     def first(self) -> Outcome:
         """The build serve starts with: a full one, in this process (what it reads serves the first hot pass)."""
-        return build(self.archive, state=self.state)
+        return build(self.preview, self.base_url, state=self.state)
 
     def quick(self) -> Outcome:
-        return build(self.archive, quick=True, state=self.state)
+        return build(self.preview, self.base_url, quick=True, state=self.state)
 
     def hot(self, changed: set[Path], lock) -> Outcome:
-        return hot(self.archive, changed, lock, self.state)
+        return hot(self.preview, changed, lock, self.state, self.base_url)
 
     def full(self) -> "FullBuild":
         return FullBuild(self, subprocess.Popen(
-            [sys.executable, "-m", __name__, str(self.archive.root)], stdout=subprocess.PIPE,
+            [sys.executable, "-m", __name__, str(self.archive.root), self.base_url or ""], stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL, text=True, preexec_fn=die_with_parent))
 
     def full_done(self, outcome: Outcome) -> None:
@@ -55,7 +58,7 @@ class Builder:
         if isinstance(outcome, Built):
             from ..builder import related
 
-            related.preload(self.archive.cache, self.state)
+            related.preload(self.preview.cache, self.state)
 
 
 class FullBuild:
@@ -82,11 +85,11 @@ class FullBuild:
             self.proc.wait()
 
 
-def _child(root: Path) -> int:
-    outcome = build(Archive(root))
+def _child(root: Path, base_url: str) -> int:
+    outcome = build(Archive(root).for_preview(), base_url or None)
     print(json.dumps(to_json(outcome), ensure_ascii=False))
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(_child(Path(sys.argv[1])))
+    sys.exit(_child(Path(sys.argv[1]), sys.argv[2]))

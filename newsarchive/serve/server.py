@@ -164,6 +164,13 @@ def announce(channel: Channel, outcome: Outcome | None) -> bool:
     return False
 
 
+def _url_host(host: str) -> str:
+    """A listening address as a URL's host: every address's server is reached at 127.0.0.1."""
+    if host in ("", "0.0.0.0", "::"):
+        return "127.0.0.1"
+    return f"[{host}]" if ":" in host else host
+
+
 class Rebuilder:
     """Collects file events, waits for quiet, then runs the work the changes need.
 
@@ -254,15 +261,30 @@ class Rebuilder:
             return Failed(f"{type(exc).__name__}: {exc}")
 
 
-def serve(archive: Archive, host: str, port: int, builder, ready=None) -> None:
-    """Serve until interrupted; `builder` (passes.Builder) runs every build (see Rebuilder)."""
+def serve(archive: Archive, host: str, port: int, make_builder, ready=None) -> None:
+    """Serve the archive's preview until interrupted: `make_builder(archive, base_url)` (passes.Builder)
+    makes what runs every build (see Rebuilder), for the address the server got."""
     from watchdog.events import FileSystemEventHandler
     from watchdog.observers import Observer
 
     channel = Channel()
+    site_lock = threading.Lock()
+    preview = archive.for_preview()
+    # Bound first (the preview is built for the address it gets), listening only once it is built.
+    server = http.server.ThreadingHTTPServer((host, port), make_handler(preview.site, channel, site_lock),
+                                             bind_and_activate=False)
+    try:
+        server.server_bind()
+    except OSError as exc:  # the address in use, or not this machine's: one line naming it
+        server.server_close()
+        raise OSError(exc.errno, exc.strerror, f"{host}:{port}") from None
+    server.daemon_threads = True
+    address = f"http://{_url_host(host)}:{server.server_address[1]}/"
+    builder = make_builder(archive, address)
     announce(channel, builder.first())
-    archive.site.mkdir(exist_ok=True)
-    rebuilder = Rebuilder(archive, channel, builder)
+    server.server_activate()
+    preview.site.mkdir(parents=True, exist_ok=True)
+    rebuilder = Rebuilder(archive, channel, builder, site_lock)
 
     class Watch(FileSystemEventHandler):
         adopt = None
@@ -295,12 +317,7 @@ def serve(archive: Archive, host: str, port: int, builder, ready=None) -> None:
     Watch.adopt = staticmethod(lambda path: watch(path) if path in inputs else None)
     observer.start()
     threading.Thread(target=rebuilder.loop, daemon=True).start()
-    try:
-        server = http.server.ThreadingHTTPServer((host, port), make_handler(archive.site, channel, rebuilder.site_lock))
-    except OSError as exc:  # the address in use, or not this machine's: one line naming it
-        raise OSError(exc.errno, exc.strerror, f"{host}:{port}") from None
-    server.daemon_threads = True
-    print(f"serve: http://{host}:{server.server_address[1]}/ (Ctrl-C to stop)", flush=True)
+    print(f"serve: {address} (Ctrl-C to stop)", flush=True)
     if ready:
         ready(server.server_address[1])
     try:
