@@ -244,3 +244,24 @@ def test_serve_leaves_site_alone_and_lets_check_and_pack_run(seed_root, tmp_path
         proc.communicate(timeout=10)
     after = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in (root / "site").rglob("*") if p.is_file()}
     assert after == before
+
+
+def test_an_open_page_listing_the_edited_article_catches_up_after_the_full_build(server):
+    """The hot pass updates the edited article and the lists at once; another article's same-story
+    list showing its title is brought up to date by the full build that follows, and that page, open
+    in the browser, shows it without being navigated."""
+    root, base = server
+    preview = Archive(root).for_preview().site
+    other = next((preview / "articles").rglob("*8f261365.html")).relative_to(preview).as_posix()
+    content = next((root / "content").rglob("*61cf1516.md"))
+    with browser() as b:
+        page = b.new_page()
+        page.goto(base + quote(other))
+        page.wait_for_timeout(500)  # the reload channel connects
+        page.evaluate("window.beforeTheEdit = true")
+        assert "全文已改" not in page.text_content(".related")
+        content.write_text(content.read_text(encoding="utf-8").replace('title: "', 'title: "全文已改 ', 1),
+                           encoding="utf-8")
+        page.wait_for_function("document.querySelector('.related').textContent.includes('全文已改')",
+                               timeout=60_000)
+        assert page.evaluate("window.beforeTheEdit") is True  # swapped in, not navigated

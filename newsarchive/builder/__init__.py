@@ -20,20 +20,21 @@ __all__ = ["BuildState", "Built", "Failed", "LeftOut", "Outcome", "Unchanged", "
 
 
 def build(archive: Archive, base_url: str | None = None, search: bool = True, quick: bool = False,
-          state: BuildState | None = None, progress: Progress | None = None) -> Outcome:
+          state: BuildState | None = None, progress: Progress | None = None, tell_changes: bool = False) -> Outcome:
     """Build the archive's site. `quick` is serve's first pass after an edit: the whole-archive parts
     are taken from the last build as they are - the search index files, and same-story links
     computed before the edit - so the edited pages show at once; a full build follows and brings
     those up to date. `state`: what a long-lived process keeps between its builds (serve).
     `progress`: the phases shown on a terminal (reading, list pages, same story, article pages,
-    search index)."""
+    search index). `tell_changes`: the outcome lists the site files whose bytes changed."""
     print_ = fingerprint.fingerprint(archive, {"base_url": base_url, "search": search, "quick": quick})
     if fingerprint.unchanged(archive, print_):
         return Unchanged()
     try:
         from .make import make
 
-        outcome = make(archive, base_url, search, quick, state or BuildState(), progress or Progress.off())
+        outcome = make(archive, base_url, search, quick, state or BuildState(), progress or Progress.off(),
+                       tell_changes)
     except Exception as exc:  # noqa: BLE001 - a failure the archivist can fix is an outcome; a bug raises
         return _failed(exc)
     if isinstance(outcome, Built):

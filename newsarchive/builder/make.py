@@ -48,7 +48,7 @@ def _inputs(archive: Archive, base_url: str | None, site, carry: bool = False) -
 
 
 def make(archive: Archive, base_url: str | None, search: bool, quick: bool, state: BuildState,
-         progress: Progress) -> Outcome:
+         progress: Progress, tell_changes: bool = False) -> Outcome:
     site = collect(archive, state, progress)
     made = _inputs(archive, base_url, site)
     related = same_story(site.entries, archive.cache, stale_ok=quick, state=state)
@@ -60,7 +60,7 @@ def make(archive: Archive, base_url: str | None, search: bool, quick: bool, stat
     else:
         pages = all_pages(renderer, archive.cache.path(SEARCH_CACHE) if search else None, ahead=ahead)
     try:
-        with Staging(archive.site) as staging:
+        with Staging(archive.site, compare=tell_changes) as staging:
             for path, data in chain(pages, made.assets.files.items()):
                 staging.add(path, data)
             made.memo.drop_saved()  # a kill between the swap and the save must not leave old keys vouching
@@ -72,9 +72,10 @@ def make(archive: Archive, base_url: str | None, search: bool, quick: bool, stat
         if ahead is not None:
             ahead.close()
         renderer.body_store.wait()
+    changed = tuple(sorted(staging.changed))
     if site.problems:
-        return LeftOut(len(site.entries), len(staging.paths), site.problems)
-    return Built(len(site.entries), len(staging.paths))
+        return LeftOut(len(site.entries), len(staging.paths), site.problems, changed)
+    return Built(len(site.entries), len(staging.paths), changed)
 
 
 def hot(archive: Archive, changed: set[Path], lock, state: BuildState, base_url: str | None = None) -> Outcome:

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 class Built:
     articles: int
     files: int
+    changed: tuple[str, ...] = ()
+    """The site's files whose bytes changed, when the build was asked to tell (serve's full build)."""
 
     def line(self) -> str:
         return f"built {self.articles} articles, {self.files} files; 0 content pages left out"
@@ -27,6 +29,7 @@ class LeftOut:
     articles: int
     files: int
     problems: tuple[tuple[str, str], ...]
+    changed: tuple[str, ...] = ()
 
     def line(self) -> str:
         return f"built {self.articles} articles, {self.files} files; {len(self.problems)} content pages left out"
@@ -87,4 +90,6 @@ def from_json(data: dict) -> Outcome:
     kind = KINDS[fields.pop("kind")]
     if "problems" in fields:
         fields["problems"] = tuple(tuple(p) for p in fields["problems"])
+    if "changed" in fields:
+        fields["changed"] = tuple(fields["changed"])
     return kind(**fields)

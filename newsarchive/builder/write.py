@@ -30,8 +30,10 @@ class Staging:
     the same bytes without copying them).
     """
 
-    def __init__(self, site: Path):
+    def __init__(self, site: Path, compare: bool = False):
         self.site = site
+        # compare: note each file whose bytes differ from the last site's (serve tells the open pages)
+        self.compare, self.changed = compare, []
         self.folder = site.parent / f".site-new-{os.getpid()}"
         self.paths: set[str] = set()
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
@@ -78,9 +80,21 @@ class Staging:
                 if target.parent not in made:
                     target.parent.mkdir(parents=True, exist_ok=True)
                     made.add(target.parent)
+                if self.compare and _differs(item[1], self.site / item[0]):
+                    self.changed.append(item[0])
                 _put(item[1], target)
             except BaseException as exc:  # noqa: B036 - handed to the building thread
                 self._error = exc
+
+
+def _differs(data: bytes | Path, old: Path) -> bool:
+    """Whether a new site file differs from the last site's (a file linked from it is the same)."""
+    try:
+        if isinstance(data, Path):
+            return not os.path.samefile(data, old) and data.read_bytes() != old.read_bytes()
+        return old.read_bytes() != data
+    except OSError:  # no such file in the last site
+        return True
 
 
 def _put(data: bytes | Path, target: Path) -> None:

@@ -86,7 +86,7 @@ class FullBuild:
 
 
 def _child(root: Path, base_url: str) -> int:
-    outcome = build(Archive(root).for_preview(), base_url or None)
+    outcome = build(Archive(root).for_preview(), base_url or None, tell_changes=True)
     print(json.dumps(to_json(outcome), ensure_ascii=False))
     return 0
 

@@ -35,11 +35,24 @@
     });
     return true;
   }
-  source.addEventListener("reload", function () {
+  function refresh() {
     fetch(location.href, { cache: "no-store" })
       .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
       .then(function (html) { if (!swapIn(html)) location.reload(); })
       .catch(function () { location.reload(); });
+  }
+  source.addEventListener("reload", refresh);
+  // After the full build that follows an edit: the site files it changed. This page catches up when
+  // its own file is among them (another article's same-story list, say), or, on the search page,
+  // when the search index is.
+  source.addEventListener("changed", function (e) {
+    var mine = decodeURIComponent(location.pathname).replace(/^\//, "");
+    if (mine === "" || mine.slice(-1) === "/") mine += "index.html";
+    var changed = JSON.parse(e.data);
+    var search = mine.indexOf("search/") === 0;
+    if (changed.some(function (path) { return path === mine || (search && path.indexOf("search/") === 0); })) {
+      refresh();
+    }
   });
   source.addEventListener("css", function () {
     document.querySelectorAll('link[rel="stylesheet"]').forEach(function (link) {

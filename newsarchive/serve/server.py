@@ -8,6 +8,7 @@ recovers on the next good build.
 from __future__ import annotations
 
 import http.server
+import json
 import queue
 import sys
 import threading
@@ -15,7 +16,7 @@ import time
 from pathlib import Path
 
 from ..archive import Archive, is_inside
-from ..builder.outcome import Failed, HotDeclined, LeftOut, Outcome, Unchanged
+from ..builder.outcome import Built, Failed, HotDeclined, LeftOut, Outcome, Unchanged
 from . import changes
 
 RELOAD_JS = (Path(__file__).parent / "reload.js").read_bytes()
@@ -238,6 +239,8 @@ class Rebuilder:
     def _full_done(self, outcome: Outcome | None, started: float, job) -> None:
         if job is not self.full:
             return  # stopped for a newer change
+        if isinstance(outcome, (Built, LeftOut)) and outcome.changed:  # the pages it brought up to date
+            self.channel.send("changed", json.dumps(outcome.changed, ensure_ascii=False))
         if not announce(self.channel, outcome):
             print(f"serve: search index and same-story links up to date in {time.perf_counter() - started:.2f} s",
                   file=sys.stderr)
