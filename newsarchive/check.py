@@ -48,6 +48,18 @@ def _targets(html_text: str):
                 yield value
 
 
+def _under_some_root(site: Path, path: str) -> bool:
+    """Whether a root-relative path names a file of the site under some base path (/archive/x -> x)."""
+    parts = [p for p in unquote(path).split("/") if p]
+    for start in range(len(parts)):
+        target = site.joinpath(*parts[start:])
+        if target.is_dir():
+            target = target / "index.html"
+        if target.is_file() and arc.is_inside(target, site):
+            return True
+    return False
+
+
 def link_problems(archive: arc.Archive) -> list[tuple[str, str]]:
     out = []
     site = archive.site
@@ -60,6 +72,8 @@ def link_problems(archive: arc.Archive) -> list[tuple[str, str]]:
             if parts.scheme or parts.netloc or url.startswith(("#", "data:", "mailto:")):
                 continue
             if url.startswith("/"):
+                if path.name == "404.html" and path.parent == site and _under_some_root(site, parts.path):
+                    continue  # served at any path, its links start from the base URL's path
                 out.append((shown, f"root-absolute internal link: {url}"))
                 continue
             target = Path(os.path.normpath(path.parent / unquote(parts.path))) if parts.path else path

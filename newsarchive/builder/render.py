@@ -14,7 +14,7 @@ import json
 import posixpath
 import re
 from dataclasses import dataclass
-from urllib.parse import quote, unquote
+from urllib.parse import quote, unquote, urlsplit
 from pathlib import Path
 
 import jinja2
@@ -177,16 +177,24 @@ class Renderer:
         self.outlet_of = {g.name: g for g in site.outlets}
         self.tag_of = {g.name: g for g in site.tags}
 
-    def page(self, template: str, path: str, lang: str | None = None, **context) -> tuple[str, bytes | Path]:
-        """One page: bytes, or the last site's file (a Path) when nothing it is made of changed."""
-        old = self.memo.reuse(path, self.memo.key(template, path, lang, context))
+    def page(self, template: str, path: str, lang: str | None = None, anywhere: bool = False,
+             **context) -> tuple[str, bytes | Path]:
+        """One page: bytes, or the last site's file (a Path) when nothing it is made of changed.
+        `anywhere`: a page hosts serve at any path (the 404 page), see _render."""
+        old = self.memo.reuse(path, self.memo.key(template, path, lang, anywhere, context))
         if old:
             return path, old
-        return self._render(template, path, lang, context)
+        return self._render(template, path, lang, context, anywhere)
 
-    def _render(self, template: str, path: str, lang: str | None, context: dict) -> tuple[str, bytes]:
+    def _render(self, template: str, path: str, lang: str | None, context: dict,
+                anywhere: bool = False) -> tuple[str, bytes]:
+        # A page served at any path (a host sends its 404 page for /a/b/c/missing.html) cannot link
+        # relatively: with a base URL its links start from the base URL's path; without one they stay
+        # relative (the site is read from disk or served at its root).
+        root = urlsplit(self.config.base_url).path if anywhere and self.config.base_url else None
+
         def url(target: str) -> str:
-            return rel(path, target)
+            return root + url_path(target) if root is not None else rel(path, target)
 
         def absolute(target: str) -> str:
             """A link that must be absolute where it can (feeds): from the base URL, else relative."""
