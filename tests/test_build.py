@@ -371,3 +371,15 @@ def _clean_build_without_search(root: Path, where: Path) -> dict[str, bytes]:
     shutil.copytree(root, where, ignore=shutil.ignore_patterns("site", ".newsarchive-cache"))
     build(where, search=False)
     return _files(where / "site")
+
+
+def test_every_page_has_the_sites_icon_and_manifest(built):
+    site = built / "site"
+    manifest = json.loads((site / "manifest.webmanifest").read_text(encoding="utf-8"))
+    assert manifest["name"] and manifest["start_url"] == "index.html"
+    assert all((site / icon["src"]).is_file() and icon["type"] == "image/svg+xml" for icon in manifest["icons"])
+    for page in site.rglob("*.html"):
+        tree = LexborHTMLParser(page.read_text(encoding="utf-8"))
+        icon = tree.css_first('link[rel="icon"]').attributes["href"]
+        assert (page.parent / unquote(icon)).resolve().is_file() or page.name == "404.html"
+        assert tree.css_first('link[rel="manifest"]') is not None

@@ -2,6 +2,8 @@
 one, feeds link relatively, the sitemap lists nothing and robots.txt names no sitemap)."""
 from __future__ import annotations
 
+import json
+
 
 def atom_date(date: str | None) -> str:
     if not date:
@@ -19,6 +21,15 @@ def atom(r, entries, path: str, alternate: str, title: str):
 def sitemap(r):
     locations = ["index.html"] + [e.path for e in r.site.entries]
     return r.kept("sitemap.xml", ()) or r.page("sitemap.xml", "sitemap.xml", locations=locations)
+
+
+def web_manifest(r):
+    """The web app manifest: the site's name, where it starts, its icon (paths relative to the manifest)."""
+    data = {"name": r.config.title, "short_name": r.config.title, "description": r.config.description,
+            "lang": r.config.language, "start_url": "index.html", "scope": "./", "display": "browser",
+            "background_color": "#fbfaf7", "theme_color": "#9b1c1c",
+            "icons": [{"src": r.assets.paths["favicon.svg"], "sizes": "any", "type": "image/svg+xml"}]}
+    return "manifest.webmanifest", json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
 
 
 def robots(r):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import parallel
-from .feeds import atom, robots, sitemap
+from .feeds import atom, robots, sitemap, web_manifest
 from .collect import Entry
 from .render import Renderer, groups_by_year
 from .search import search_files
@@ -43,6 +43,7 @@ def specials(r: Renderer):
     yield atom(r, r.site.entries, "feed.xml", "index.html", r.config.title)
     yield sitemap(r)
     yield robots(r)
+    yield web_manifest(r)
 
 
 def problems(r: Renderer):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import http.server
 import json
+import mimetypes
 import queue
 import sys
 import threading
@@ -20,6 +21,7 @@ from ..builder.outcome import Built, Failed, HotDeclined, LeftOut, Outcome, Unch
 from . import changes
 
 RELOAD_JS = (Path(__file__).parent / "reload.js").read_bytes()
+mimetypes.add_type("application/manifest+json", ".webmanifest")  # as hosts send it
 # Quiet time after the last file event before a rebuild starts (an editor's save is a burst of
 # events a few milliseconds apart).
 DEBOUNCE_SECONDS = 0.03
