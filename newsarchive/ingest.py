@@ -341,14 +341,14 @@ class _Run:
             dup = self.index.duplicate_of(key, result.sha256, article.source_url, article.title, article.body_md)
             if dup:
                 self.report(Outcome(key, "duplicate", dup))
-                self.memo.remember(key, "duplicate", dup)
+                self.memo.remember(key, "duplicate", dup, sha256=result.sha256)
                 return
         try:
             kind, target = self._write(article, result.text, old)
         except (InputError, OSError) as exc:
             self.report(Outcome(key, "failed", str(exc)))
             return
-        self.memo.remember(key, kind, page=target)
+        self.memo.remember(key, kind, page=target, sha256=result.sha256)
         self.index.add(key, result.sha256, article.source_url, article.title, article.body_md)
 
     def _write(self, article: Article, text: str, old: arc.Existing | None) -> tuple[str, Path]:

@@ -5,9 +5,11 @@ by converting every raw file again took 22 s for 9 672 files with nothing new. A
 outcome (its page written, a duplicate, not an article, a hand edit kept; never a failure, which is
 tried again) is reported again without converting it while
 
-* the raw file has the size and modification time it had then,
+* the raw file has the size and modification time it had then - or, when only its time changed (a
+  fresh checkout in a deploy's CI job, the cache restored), the same bytes (its SHA-256),
 * the converter is the same: ingest's own code (cache.CODE) and the rules, by content,
-* and the content page it wrote (or kept) has the size and modification time ingest left it with:
+* and the content page it wrote (or kept) has the size and modification time ingest left it with
+  (or, likewise, the same bytes):
   a hand edit, a move or a deletion sends the file through conversion again, which decides as
   before (a hand edit is kept; a deleted page is written again).
 
@@ -30,6 +32,23 @@ MEMO = "ingest.json"
 def converter_key(rules) -> str:
     """Names the converter: ingest's own code and data (cache.CODE), by content, and the rules."""
     return hashlib.sha256(f"{cache.code_key('ingest')}\0{rules!r}".encode("utf-8")).hexdigest()
+
+
+def _same(path: Path, stat: list[int], sha256: str | None) -> bool:
+    """Whether a file is as it was: the same size and time, or the same size and bytes (its time moved)."""
+    now = _stat(path)
+    if now is None:
+        return False
+    if now == stat:
+        return True
+    return sha256 is not None and now[0] == stat[0] and _sha256(path) == sha256
+
+
+def _sha256(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
 
 
 def _stat(path: Path) -> list[int] | None:
@@ -61,24 +80,30 @@ class IngestMemo:
             holds = False
         if not holds:
             return None
-        self.now[key] = self.before[key]
+        self.now[key] = dict(self.before[key], source=_stat(self.archive.at(key)))  # its time, as it is now
         return self.before[key]
 
     def _holds(self, key: str) -> bool:
         seen = self.before.get(key)
-        if seen is None or _stat(self.archive.at(key)) != seen["source"]:
+        if seen is None or not _same(self.archive.at(key), seen["source"], seen.get("sha256")):
             return False
-        if seen["kind"] in ("written", "kept") and _stat(self.archive.at(seen["page"])) != seen["page_stat"]:
+        if seen["kind"] in ("written", "kept") and not self._page_holds(seen):
             return False
         if seen["kind"] == "duplicate":
             original = self.before[seen["detail"]]
-            return original["kind"] == "written" and _stat(self.archive.at(original["page"])) == original["page_stat"]
+            return original["kind"] == "written" and self._page_holds(original)
         return seen["kind"] in ("written", "kept", "skipped")
 
-    def remember(self, key: str, kind: str, detail: str = "", page: Path | None = None) -> None:
-        """A conversion's outcome; a page's size and time are read when the memo is saved (after the
-        pages are on disk)."""
+    def _page_holds(self, seen: dict) -> bool:
+        return _same(self.archive.at(seen["page"]), seen["page_stat"], seen.get("page_sha256"))
+
+    def remember(self, key: str, kind: str, detail: str = "", page: Path | None = None,
+                 sha256: str | None = None) -> None:
+        """A conversion's outcome (`sha256`: the raw file's, when it was read); a page's size, time and
+        digest are read when the memo is saved (after the pages are on disk)."""
         entry = {"source": _stat(self.archive.at(key)), "kind": kind, "detail": detail}
+        if sha256 is not None:
+            entry["sha256"] = sha256
         if page is not None:
             entry["page"] = Path(os.path.relpath(page, self.archive.root)).as_posix()
         self.now[key] = entry
@@ -89,8 +114,19 @@ class IngestMemo:
         files = {}
         for key, entry in sorted(self.now.items()):
             if "page" in entry:
-                entry = dict(entry, page_stat=_stat(self.archive.at(entry["page"])))
-                if entry["page_stat"] is None:
+                entry = self._with_page(entry)
+                if entry is None:
                     continue
             files[key] = entry
         self.archive.cache.save(MEMO, self.key, files)  # one that cannot be written costs the next run its speed
+
+    def _with_page(self, entry: dict) -> dict | None:
+        """The entry with its page's size, time and digest as they are now (the digest read again only
+        when the size or time moved); None when the page cannot be read."""
+        path = self.archive.at(entry["page"])
+        stat = _stat(path)
+        if stat is None:
+            return None
+        digest = entry.get("page_sha256") if entry.get("page_stat") == stat else None
+        digest = digest or _sha256(path)
+        return None if digest is None else dict(entry, page_stat=stat, page_sha256=digest)

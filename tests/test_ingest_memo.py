@@ -2,6 +2,7 @@
 converted; a changed raw file, a hand-edited or deleted page, or a rule change sends it through
 conversion again, which decides as it always did."""
 import dataclasses
+import os
 import shutil
 
 import pytest
@@ -112,3 +113,20 @@ def test_a_damaged_memo_sends_files_through_conversion(seed_root, tmp_path, conv
     memo_file.write_text(json.dumps(memo), encoding="utf-8")
     summary = _ingest(root)
     assert sorted(converted) == [first, second, third] and len(summary.unchanged) == 5
+
+
+def test_a_fresh_checkout_with_the_cache_restored_converts_nothing(seed_root, tmp_path, converted):
+    """A deploy's CI job checks the archive out anew (every file's time is new) and restores the cache
+    folder: files whose bytes are as they were are still recalled, by their digest."""
+    root = tmp_path / "seeds"
+    copy_tree(seed_root, root)
+    _ingest(root)  # the memo now holds digests
+    for path in list((root / "sources").rglob("*")) + list((root / "content").rglob("*.md")):
+        os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10 ** 9))  # a second later
+    converted.clear()
+    again = _ingest(root)
+    assert converted == [] and len(again.unchanged) == 5
+    page = next((root / "content").rglob("*.md"))
+    page.write_text(page.read_text(encoding="utf-8").replace("。", "！", 1), encoding="utf-8")  # a real edit
+    os.utime(page, ns=(page.stat().st_atime_ns, page.stat().st_mtime_ns + 10 ** 9))
+    assert len(_ingest(root).kept_edits) == 1 and len(converted) == 1
