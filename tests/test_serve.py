@@ -19,11 +19,8 @@ from .conftest import DEFAULTS, REPO, SEEDS, copy_tree
 TIMEOUT_MS = 15_000
 
 
-@pytest.fixture
-def server(seed_root, tmp_path):
-    root = tmp_path / "a"
-    copy_tree(seed_root, root)
-    port = free_port()
+def _start_serve(root, port: int) -> subprocess.Popen:
+    """`serve` on the archive at root, once it listens (its first build done)."""
     proc = subprocess.Popen([sys.executable, str(REPO / "build.py"), "--root", str(root), "serve", "--port", str(port)],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     deadline = time.time() + 60
@@ -33,6 +30,15 @@ def server(seed_root, tmp_path):
             break
         except OSError:
             time.sleep(0.2)
+    return proc
+
+
+@pytest.fixture
+def server(seed_root, tmp_path):
+    root = tmp_path / "a"
+    copy_tree(seed_root, root)
+    port = free_port()
+    proc = _start_serve(root, port)
     yield root, f"http://127.0.0.1:{port}/"
     proc.terminate()
     out, _ = proc.communicate(timeout=10)
@@ -213,16 +219,8 @@ def test_serve_leaves_site_alone_and_lets_check_and_pack_run(seed_root, tmp_path
                            "--base-url", "https://example.org/"], capture_output=True).returncode == 0
     before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in (root / "site").rglob("*") if p.is_file()}
     port = free_port()
-    proc = subprocess.Popen([sys.executable, str(REPO / "build.py"), "--root", str(root), "serve", "--port", str(port)],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = _start_serve(root, port)
     try:
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                time.sleep(0.2)
         preview = Archive(root).for_preview().site
         assert f"http://127.0.0.1:{port}/".encode() in (preview / "feed.xml").read_bytes()  # its own address
         content = next((root / "content").rglob("*61cf1516.md"))
