@@ -22,16 +22,21 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def browser():
-    from .conftest import missing, require
+    """Debian's Chromium, else a browser Playwright installed itself; the test is skipped saying why
+    (failed under CI) when there is neither."""
+    from .conftest import missing
 
-    require(Path(CHROMIUM), "Debian's Chromium (apt-get install chromium)")
     try:
-        from playwright.sync_api import sync_playwright
+        from playwright.sync_api import Error, sync_playwright
     except ImportError:
         missing("needs Playwright's Python package (pip install -e '.[test]')")
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            system = {"executable_path": CHROMIUM} if Path(CHROMIUM).exists() else {}
+            b = p.chromium.launch(args=ARGS, headless=True, **system)
+        except Error:
+            missing(f"needs Debian's Chromium at {CHROMIUM} (apt-get install chromium) or Playwright's own browser")
         try:
             yield b
         finally:
