@@ -1,6 +1,7 @@
 """A fresh clone with nothing beside it passes the README's test command: what needs ../shared (the
 sample corpus, Readability's reference text) is skipped, each with its reason."""
 import os
+import shutil
 import subprocess
 import sys
 
@@ -12,10 +13,21 @@ from .conftest import REPO
 NESTED = "NEWSARCHIVE_FRESH_CLONE"
 
 
+# What a checkout without git (an unpacked source archive) leaves out when copied: at its top, what a
+# run makes; anywhere, caches.
+NOT_SOURCE_TOP = (".git", "site", ".newsarchive-cache", "build", "dist", ".pytest_cache", ".hypothesis", "site.zip")
+NOT_SOURCE = ("__pycache__", "*.egg-info", ".site-*", ".newsarchive*.lock")
+
+
 def _copy_tracked(where) -> None:
     """The repo's files as a clone has them (tracked, and new ones not ignored), nothing else."""
-    names = subprocess.run(["git", "ls-files", "-z", "-co", "--exclude-standard"], cwd=REPO, capture_output=True,
-                           check=True).stdout.split(b"\0")
+    listed = subprocess.run(["git", "ls-files", "-z", "-co", "--exclude-standard"], cwd=REPO, capture_output=True)
+    if listed.returncode != 0:  # not a git checkout: its files, less what a run makes
+        anywhere = shutil.ignore_patterns(*NOT_SOURCE)
+        shutil.copytree(REPO, where, ignore=lambda folder, names: set(anywhere(folder, names)) | (
+            set(names) & set(NOT_SOURCE_TOP) if os.path.samefile(folder, REPO) else set()))
+        return
+    names = listed.stdout.split(b"\0")
     for name in filter(None, names):
         source, target = REPO / os.fsdecode(name), where / os.fsdecode(name)
         if source.is_file():
