@@ -16,8 +16,6 @@ from .progress import Progress
 # Each command imports what it runs when it runs: `build` with nothing to do answers at once,
 # without importing the ingest pipeline (its parsers, extractors and rules).
 
-
-
 # Commands that work on an archive that already exists (`ingest` may start one; `init` makes one).
 NEED_ARCHIVE = (None, "build", "check", "serve", "pack")
 
