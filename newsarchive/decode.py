@@ -170,6 +170,23 @@ def _repair_runs(text: str, codec: str) -> str | None:
     return out if total and repaired >= total * MOJIBAKE_REPAIRED else None
 
 
+# What no text field of a page may hold, whatever a source's escapes produced: C0 and C1 controls but
+# tab and line feed, lone surrogates, and Unicode's non-characters (U+FDD0-FDEF, U+xFFFE/xFFFF).
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
+                     + "".join(f"{chr(p * 0x10000 + 0xFFFE)}{chr(p * 0x10000 + 0xFFFF)}" for p in range(17)) + "]")
+
+
+_LINE_BREAK = re.compile("[\n\u2028\u2029]")
+
+
+def safe_text(text: str, one_line: bool = False) -> str:
+    """A text field as pages keep it: no control character (but tab and, unless `one_line`, line
+    feed), no lone surrogate, no non-character. The one place ingest makes text safe to write, so
+    that the build (YAML, XML, JSON) never has to reject what ingest wrote."""
+    text = _UNSAFE.sub("", text)
+    return _LINE_BREAK.sub(" ", text) if one_line else text
+
+
 def normalise_text(text: str) -> str:
     """Mojibake repaired, line endings to LF (CRLF and lone CR), control characters out."""
     text, _codec = repair_mojibake(text)

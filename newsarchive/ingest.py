@@ -13,7 +13,7 @@ from . import dedupe, failures, forked, lang, page, readers, to_markdown, urls
 from .ingest_memo import IngestMemo, converter_key
 from .clean import DocInfo, clean
 from .clean.rules import Rule, RuleBook
-from .decode import decode_bytes, normalise_text
+from .decode import decode_bytes, normalise_text, safe_text
 from .extract import article_html
 from .model import Article, InputError, NotAnArticle, Parsed, RawFile
 from .progress import Progress
@@ -110,13 +110,29 @@ def article_from_raw(raw: RawFile, rules: RuleBook, notes: list[str] | None = No
         or "unknown"
     detected = lang.detect(title + "\n" + text, hint=(rule.lang if rule else None)
                            or parsed.lang_hint)
-    return Article(
+    return _safe(Article(
         title=title, outlet=outlet, lang=detected, body_md=markdown, source_file=raw.rel_path,
         source_sha256=raw.sha256, source_format=parsed.format, date=date,
         authors=parsed.authors, tags=parsed.tags, summary=_summary(markdown),
         source_url=parsed.url if parsed.url and parsed.url.startswith(("http://", "https://")) else None,
         archive_url=parsed.archive_url, cleaning=report,
-    )
+    ))
+
+
+def _safe(article: Article) -> Article:
+    """Every text field through the one sanitising point (decode.safe_text): whatever a source's own
+    escapes made (a YAML `\\e`, a JSON `\\uffff`), the page written can be read, rendered and fed."""
+    def line(value: str | None) -> str | None:
+        return safe_text(value, one_line=True) if value else value
+
+    def lines(values: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(v for v in (safe_text(v, one_line=True) for v in values) if v)
+
+    return dataclasses.replace(
+        article, title=line(article.title) or "untitled", outlet=line(article.outlet) or "unknown",
+        summary=line(article.summary), authors=lines(article.authors), tags=lines(article.tags),
+        body_md=safe_text(article.body_md), source_url=line(article.source_url),
+        archive_url=line(article.archive_url))
 
 
 @dataclass

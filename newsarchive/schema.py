@@ -9,7 +9,8 @@ from .model import FORMATS
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$")
 _LANG = re.compile(r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-[A-Z]{2}|-\d{3})?$")
 _SHA = re.compile(r"^[0-9a-f]{64}$")
-_HTML = re.compile(r"<[a-z/!]", re.I)
+# A whole tag (what ingest removes from titles); a lone `<` is text.
+_HTML = re.compile(r"<[a-z/!][^<>]*>", re.I)
 _MISSING = object()
 
 

@@ -35,6 +35,8 @@ def markdown_to_html(body: str) -> str:
     return sanitize(_MD.render(body))
 
 
+# Characters outside XML 1.0's Char production: one of them makes a whole feed unreadable.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _URL_UNSAFE = re.compile(r"[\x00-\x20#?%\"<>\\^`{|}\x7f]")
 
 
@@ -151,7 +153,20 @@ def json_ld(entry: Entry, config: SiteConfig) -> str:
         data["archivedAt"] = entry.source["archive_url"]
     if entry.summary:
         data["description"] = entry.summary
-    return json.dumps(data, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
+    return script_json(data)
+
+
+# In a script element the HTML parser looks for `</script` and, after `<!--`, for `<script`: no
+# `<` may reach it (nor `>`, `&`); U+2028/2029 end a line in older JavaScript.
+_SCRIPT_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_SCRIPT_UNSAFE_RE = re.compile("[<>&\u2028\u2029]")
+
+
+def script_json(value, **dump) -> str:
+    """JSON that is safe inside a <script> element (or a classic script file), whatever its strings
+    hold: the characters that could end or confuse the element escaped as JSON escapes."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, **dump)
+    return _SCRIPT_UNSAFE_RE.sub(lambda m: _SCRIPT_UNSAFE[m.group(0)], text)
 
 
 class Renderer:
@@ -205,6 +220,8 @@ class Renderer:
             problems=self.problem_count,
             asset=lambda name: url(self.assets.paths[name]), outlet_url=lambda n: url(self.outlet_path(n)),
             tag_url=lambda n: url(self.tag_path(n)), **context)
+        if template.endswith(".xml"):  # feeds, sitemap: no character XML 1.0 refuses, whatever a page holds
+            html = _NOT_XML.sub("", html)
         return path, html.encode("utf-8")
 
     def outlet_path(self, name: str) -> str:

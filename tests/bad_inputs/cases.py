@@ -67,6 +67,12 @@ CASES = (
     Case("from-not-a-url.md", jekyll("來源網址壞了", SEED_BODY).replace(b"from: https://news.example/",
                                                                   b"from: https://news.example\xef\xbc\x8fa/"),
          "source.url left out", SEED_BODY),
+    # Text a source's own escapes make: what ingest accepts, the build publishes, feeds and JSON-LD intact.
+    Case("title-comment-script.md", jekyll("評論 <!--<script 標題", SEED_BODY), "ingested", SEED_BODY),
+    Case("title-yaml-escapes.md", jekyll("跳脫 \\e 與 \\uFFFE \\uFFFF 和 \\u2028 標題", SEED_BODY), "ingested", SEED_BODY),
+    Case("author-breaks-script.md", jekyll("作者欄", SEED_BODY).replace("author: 測試社".encode(),
+                                                                 "author: \"</script><!--<script>\"".encode()),
+         "ingested", SEED_BODY),
     Case("hostile.md", jekyll("惡意標記", "開頭").replace(b"<div><p>\xe9\x96\x8b\xe9\xa0\xad</p></div>",
                                                        HOSTILE_HTML.encode()), "ingested", "第四段正文"),
 )

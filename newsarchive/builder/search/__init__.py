@@ -15,14 +15,13 @@ Both answer from the same folded form (tokens.normalize), so they give the same 
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 from pathlib import Path
 
 from ... import lang
 from ...to_markdown import plain_text
 from ..collect import Entry
-from ..render import Renderer, rel
+from ..render import Renderer, rel, script_json
 from . import pagefind
 
 PAGE = "search/index.html"
@@ -70,7 +69,7 @@ def _meta(r: Renderer, count: int, ids: dict[str, int]) -> dict:
 
 
 def _script(name: str, value, push: bool = False) -> bytes:
-    body = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True).replace("</", "<\\/")
+    body = script_json(value, separators=(",", ":"))
     if push:
         return f"(window.{name}=window.{name}||[]).push({body});\n".encode("utf-8")
     return f"window.{name}={body};\n".encode("utf-8")
