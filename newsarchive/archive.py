@@ -117,6 +117,21 @@ class Archive:
     def input_folders(self) -> tuple[Path, ...]:
         return tuple(self.root / name for name in INPUT_FOLDERS)
 
+    def content_pages(self) -> tuple[list[Path], list[Path]]:
+        """The content pages (`*.md` below content/, sorted), never through a symlink: (pages, the
+        symlinks met, which every reader refuses and names)."""
+        pages, links = [], []
+        if not self.content.is_dir() or self.content.is_symlink():
+            return pages, ([self.content] if self.content.is_symlink() else [])
+        for dirpath, dirnames, filenames in os.walk(self.content, followlinks=False):
+            folder = Path(dirpath)
+            links += [folder / d for d in dirnames if (folder / d).is_symlink()]
+            dirnames[:] = sorted(d for d in dirnames if not (folder / d).is_symlink())
+            for name in filenames:
+                if name.endswith(".md"):
+                    (links if (folder / name).is_symlink() else pages).append(folder / name)
+        return sorted(pages), sorted(links)
+
     def at(self, inside: str) -> Path:
         """The path of a file named by its place inside the archive ("sources/x.txt", "content/...")."""
         return self.root / inside
@@ -308,9 +323,9 @@ class Existing:
 def existing_pages(archive: Archive) -> tuple[dict[str, Existing], list[tuple[str, str]]]:
     """Content pages by their source.file; problems are pages that could not be read."""
     pages, problems = {}, []
-    if not archive.content.is_dir():
-        return pages, problems
-    for path in sorted(archive.content.rglob("*.md")):
+    paths, links = archive.content_pages()
+    problems += [(rel_or_str(archive, link), "symlink, not followed") for link in links]
+    for path in paths:
         try:
             text = path.read_text(encoding="utf-8")
             front, _body = page.split(text)

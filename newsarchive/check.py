@@ -16,10 +16,9 @@ from . import page, schema
 
 
 def content_problems(archive: arc.Archive) -> list[tuple[str, str]]:
-    out = []
-    if not archive.content.is_dir():
-        return out
-    for path in sorted(archive.content.rglob("*.md")):
+    paths, links = archive.content_pages()
+    out = [(arc.rel_or_str(archive, link), "symlink, not followed") for link in links]
+    for path in paths:
         shown = arc.rel_or_str(archive, path)
         try:
             front, _body = page.split(path.read_text(encoding="utf-8"))

@@ -133,10 +133,9 @@ def collect(archive: Archive, state: BuildState | None = None, progress: Progres
     """Read every content page; a page that cannot be read is reported and left out. `state`: the
     last build's (pages parsed then are taken when their text is the same), kept for the next."""
     state = state or BuildState()
-    content = archive.content
     parsed: dict[Path, Entry] = {}
-    problems = []
-    paths = sorted(content.rglob("*.md")) if content.is_dir() else []
+    paths, links = archive.content_pages()
+    problems = [(archive.content_file(link), "symlink, not followed") for link in links]
     for path in (progress or Progress.off()).wrap(paths, "reading", len(paths), "page"):
         try:
             parsed[path] = _entry(archive, path, state.gathered)
@@ -160,6 +159,8 @@ def collect_changed(archive: Archive, changed: set[Path], state: BuildState) -> 
         return None, False
     parsed = dict(last.entries)
     for path in changed:
+        if path.is_symlink():
+            return None, False  # a full build names it
         if not path.is_file():
             parsed.pop(path, None)
             continue

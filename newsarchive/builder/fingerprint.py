@@ -26,7 +26,7 @@ def fingerprint(archive: Archive, options: dict) -> str:
         h.update(f"\\0{folder}".encode())
         if not folder.is_dir():
             continue
-        for dirpath, dirnames, filenames in os.walk(folder):
+        for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
             dirnames.sort()
             for name in sorted(filenames):
                 _stat_into(h, os.path.join(dirpath, name))
@@ -39,7 +39,7 @@ def fingerprint(archive: Archive, options: dict) -> str:
 
 
 def _stat_into(h, path: str) -> None:
-    st = os.stat(path)
+    st = os.lstat(path)  # a symlink is what it is (the build refuses to follow it), dangling or not
     h.update(f"{path}\\0{st.st_size}\\0{st.st_mtime_ns}\\n".encode())
 
 

@@ -16,6 +16,7 @@ import threading
 from pathlib import Path
 
 from ..cache import replace_file
+from ..model import InputError
 
 
 class DoubleWrite(Exception):
@@ -41,6 +42,9 @@ class Staging:
         self._writer = threading.Thread(target=self._write_all, name="site-writer", daemon=True)
 
     def __enter__(self) -> "Staging":
+        if self.site.is_symlink():  # never written through, nor swapped away: the archivist's to remove
+            raise InputError(f"{self.site}: a symlink ({os.readlink(self.site)}); the site is never written "
+                             "through one: remove it and build again")
         remove_stale(self.site)
         self.folder.mkdir(parents=True)
         self._writer.start()
@@ -147,7 +151,9 @@ def swap(site: Path, staging: Path) -> None:
 def remove_stale(site: Path) -> None:
     """Staging folders left by a killed build are removed before a new one starts."""
     for leftover in site.parent.glob(".site-*-*"):
-        if leftover.is_dir() and not leftover.is_symlink():
+        if leftover.is_symlink():
+            leftover.unlink()
+        elif leftover.is_dir():
             shutil.rmtree(leftover)
 
 

@@ -1,0 +1,54 @@
+"""The archive's edges, as an unlucky or hostile setup has them: symlinks where the site or content
+pages should be, a root no lock can be made in. One line, no traceback, nothing read or written
+outside the archive, the last good site kept."""
+import os
+
+from .conftest import copy_tree, run_cli
+
+
+def _archive(seed_root, tmp_path):
+    root = tmp_path / "a"
+    copy_tree(seed_root, root)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep.txt").write_text("the archivist's own file", encoding="utf-8")
+    (outside / "secret.md").write_text('---\ntitle: "祕密"\n---\n不應被讀取的檔案內容\n', encoding="utf-8")
+    return root, outside
+
+
+def _listing(folder):
+    return sorted((p.relative_to(folder).as_posix(), p.read_bytes()) for p in folder.rglob("*") if p.is_file())
+
+
+def test_a_site_that_is_a_symlink_is_never_written_through(seed_root, tmp_path):
+    root, outside = _archive(seed_root, tmp_path)
+    before = _listing(outside)
+    os.symlink(outside, root / "site")
+    result = run_cli("--root", str(root), "build")
+    assert result.returncode == 1 and result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert "a symlink" in result.stderr and str(root / "site") in result.stderr
+    assert _listing(outside) == before and (root / "site").is_symlink()
+    assert not [p for p in root.iterdir() if p.name.startswith(".site-")]
+
+
+def test_content_symlinks_are_named_and_never_followed(seed_root, tmp_path):
+    root, outside = _archive(seed_root, tmp_path)
+    os.symlink(outside / "secret.md", root / "content" / "leak.md")
+    os.symlink(outside, root / "content" / "folder-link")
+    os.symlink(tmp_path / "nowhere.md", root / "content" / "dangling.md")
+    result = run_cli("--root", str(root), "build")
+    assert "Traceback" not in result.stderr and (root / "site" / "index.html").is_file()
+    for name in ("leak.md", "folder-link", "dangling.md"):
+        assert f"content/{name}: left out of the site (symlink, not followed)" in result.stderr
+    assert not any("不應被讀取" in p.read_text(encoding="utf-8", errors="replace")
+                   for p in (root / "site").rglob("*") if p.is_file())
+    checked = run_cli("--root", str(root), "check")
+    assert checked.returncode == 1 and checked.stderr.count("symlink, not followed") == 3
+    assert "Traceback" not in run_cli("--root", str(root), "ingest").stderr
+
+
+def test_a_root_where_no_lock_can_be_made_is_one_line(tmp_path):
+    for root in ("/proc/self", "/sys/kernel"):
+        result = run_cli("--root", root, "check", cwd=tmp_path)
+        assert result.returncode in (1, 2) and result.stderr.count("\n") == 1, result.stderr
+        assert result.stderr.startswith("newsarchive: ") and "Traceback" not in result.stderr
