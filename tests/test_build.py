@@ -383,3 +383,18 @@ def test_every_page_has_the_sites_icon_and_manifest(built):
         icon = tree.css_first('link[rel="icon"]').attributes["href"]
         assert (page.parent / unquote(icon)).resolve().is_file() or page.name == "404.html"
         assert tree.css_first('link[rel="manifest"]') is not None
+
+
+def test_a_page_deleted_or_edited_in_site_is_made_again(built, tmp_path):
+    """The build notices its outputs, not only its inputs: a page removed from site/ or edited there
+    by hand is rendered again by the next build (and only then does it say "up to date")."""
+    root = tmp_path / "outputs"
+    shutil.copytree(built, root)
+    build(root)  # the copy has a new path: one full build records its fingerprint and page keys
+    assert isinstance(build(root), Unchanged)
+    (root / "site" / "outlets" / "index.html").unlink()
+    article = next((root / "site" / "articles").rglob("*.html"))
+    article.write_text(article.read_text(encoding="utf-8").replace("<h1>", "<h1>TAMPERED ", 1), encoding="utf-8")
+    assert isinstance(build(root), Built)
+    assert _files(root / "site") == _clean_build(root, tmp_path / "clean")
+    assert isinstance(build(root), Unchanged)

@@ -1,8 +1,8 @@
 """What changed since the last build: a fingerprint of every input, kept in the archive's cache store.
 
 The fingerprint covers content/, the layouts and static files in use, the config, the build
-options and the build's code. When it matches the last successful build and site/ is
-there, the build has nothing to do.
+options and the build's code. When it matches the last successful build and site/ is there as
+that build left it (every file's size and time), the build has nothing to do.
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from ..cache import code_files
 # The tenant's file in the cache store.
 STATE = "build.json"
 # Its format (a different one is no fingerprint at all).
-VERSION = "1"
+VERSION = "2"
 
 
 def fingerprint(archive: Archive, options: dict) -> str:
@@ -43,9 +43,23 @@ def _stat_into(h, path: str) -> None:
     h.update(f"{path}\\0{st.st_size}\\0{st.st_mtime_ns}\\n".encode())
 
 
+def site_state(archive: Archive) -> str:
+    """The built site as it is on disk: every file's path, size and time (a page deleted or edited in
+    site/ makes the next build run, and the page memo renders it again)."""
+    h = hashlib.sha256()
+    for dirpath, dirnames, filenames in os.walk(archive.site, followlinks=False):
+        dirnames.sort()
+        for name in sorted(filenames):
+            _stat_into(h, os.path.join(dirpath, name))
+    return h.hexdigest()
+
+
 def unchanged(archive: Archive, print_: str) -> bool:
-    return archive.site.is_dir() and archive.cache.load(archive.site_tenant(STATE), VERSION) == print_
+    if not archive.site.is_dir():
+        return False
+    saved = archive.cache.load(archive.site_tenant(STATE), VERSION)
+    return saved == {"inputs": print_, "site": site_state(archive)}
 
 
 def remember(archive: Archive, print_: str) -> None:
-    archive.cache.save(archive.site_tenant(STATE), VERSION, print_)
+    archive.cache.save(archive.site_tenant(STATE), VERSION, {"inputs": print_, "site": site_state(archive)})

@@ -5,13 +5,15 @@ A page's key hashes everything it is made of: the site-wide part (the code, layo
 config, and the few site facts every page shows - article and outlet counts, outlet and tag slugs)
 and the page's own inputs (template, path, language, and its context, where an article stands for
 its content page's digest, which covers its path). The keys of the site last written are kept in
-`pages.json` of the archive's cache store; a page whose key matches, and whose file is still in site/, is
+`pages.json` of the archive's cache store, each with its file's size and time; a page whose key
+matches, and whose file is still in site/ as it was written (not deleted, not edited by hand), is
 hard-linked into the new site (site files are never changed in place, only replaced whole; serve's
 hot pass replaces single files by rename, with the keys removed from disk until it is done).
 """
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import fields, is_dataclass
 from pathlib import Path
 
@@ -71,7 +73,12 @@ class Memo:
         self.site, self.store, self.site_key = archive.site, archive.cache, site_key
         self.name = archive.site_tenant(MANIFEST)  # each site folder (site/, serve's preview) has its own
         saved = self.store.load(self.name, site_key) if self.site.is_dir() else None
-        self.before: dict[str, str] = saved if isinstance(saved, dict) else {}
+        saved = saved if isinstance(saved, dict) else {}
+        try:  # path -> [key, size, mtime_ns] of the file the key was recorded for
+            self.before: dict[str, str] = {path: entry[0] for path, entry in saved.items()}
+            self._files: dict[str, list[int]] = {path: list(entry[1:]) for path, entry in saved.items()}
+        except (TypeError, IndexError, KeyError):  # damaged by hand: nothing vouched for
+            self.before, self._files = {}, {}
         self.now: dict[str, str] = dict(self.before) if carry else {}
 
     def key(self, *inputs) -> str:
@@ -81,15 +88,17 @@ class Memo:
     def reuse(self, path: str, key: str) -> Path | None:
         """The last site's file for path when its key is unchanged (the key is recorded either way)."""
         self.now[path] = key
-        old = self.site / path
-        return old if self.before.get(path) == key and old.is_file() else None
+        return self.site / path if self.before.get(path) == key and self._intact(path) else None
+
+    def _intact(self, path: str) -> bool:
+        """Whether the last site's file is the one its key was recorded for (not deleted, not edited)."""
+        return _stat(self.site / path) == self._files.get(path)
 
     def kept(self, path: str) -> Path | None:
         """The last site's file for path, its recorded key carried over unchanged (see Renderer.kept)."""
-        old = self.site / path
-        if path in self.before and old.is_file():
+        if path in self.before and self._intact(path):
             self.now[path] = self.before[path]
-            return old
+            return self.site / path
         return None
 
     def forget(self, path: str) -> None:
@@ -105,7 +114,16 @@ class Memo:
         Written beside and renamed over (a kill leaves the old file or the new), not flushed to disk:
         site/ itself is not flushed either (it is rebuilt from content/), so a flush would buy nothing
         after a power cut, and it cost serve's hot pass up to 50 ms here."""
-        self.store.save(self.name, self.site_key, self.now, sort_keys=True)
+        files = {path: [key, *(_stat(self.site / path) or [-1, -1])] for path, key in self.now.items()}
+        self.store.save(self.name, self.site_key, files, sort_keys=True)
+
+
+def _stat(path: Path) -> list[int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns]
 
 
 def site_key(layout_files: tuple, assets: dict[str, str], config, site, problems: int = 0) -> str:
