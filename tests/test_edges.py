@@ -52,3 +52,12 @@ def test_a_root_where_no_lock_can_be_made_is_one_line(tmp_path):
         result = run_cli("--root", root, "check", cwd=tmp_path)
         assert result.returncode in (1, 2) and result.stderr.count("\n") == 1, result.stderr
         assert result.stderr.startswith("newsarchive: ") and "Traceback" not in result.stderr
+
+
+def test_a_site_built_without_search_passes_check(seed_root, tmp_path):
+    root = tmp_path / "a"
+    copy_tree(seed_root, root)
+    assert run_cli("--root", str(root), "build", "--no-search").returncode == 0
+    result = run_cli("--root", str(root), "check")
+    assert result.returncode == 0, result.stderr
+    assert "without its search index" in (root / "site" / "search" / "index.html").read_text(encoding="utf-8")

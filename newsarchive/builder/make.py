@@ -53,7 +53,7 @@ def make(archive: Archive, base_url: str | None, search: bool, quick: bool, stat
     made = _inputs(archive, base_url, site)
     related = same_story(site.entries, archive.cache, stale_ok=quick, state=state)
     renderer = Renderer(site, made.config, made.env, made.assets, related, made.memo, BodyStore(archive.cache),
-                        progress=progress.below(len(site.entries)), failures=made.failures)
+                        progress=progress.below(len(site.entries)), failures=made.failures, search=search)
     ahead = parallel.bodies_ahead(renderer, cold=not made.memo.before)
     if quick:
         pages = all_pages(renderer, None, kept_search=archive.site if search else None, ahead=ahead)

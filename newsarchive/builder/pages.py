@@ -39,7 +39,7 @@ def tags(r: Renderer):
 
 def specials(r: Renderer):
     yield r.page("404.html", "404.html", anywhere=True)
-    yield r.page("search.html", "search/index.html")
+    yield r.page("search.html", "search/index.html", indexed=r.search)
     yield atom(r, r.site.entries, "feed.xml", "index.html", r.config.title)
     yield sitemap(r)
     yield robots(r)

@@ -174,8 +174,9 @@ class Renderer:
 
     def __init__(self, site: Site, config: SiteConfig, env: jinja2.Environment, assets: Assets, related,
                  memo, body_store, showing: frozenset[str] | None = None, progress: Progress | None = None,
-                 failures: tuple = ()):
+                 failures: tuple = (), search: bool = True):
         self.site, self.config, self.env, self.assets = site, config, env, assets
+        self.search = search  # whether the site has its search index (the search page says so when not)
         # Raw files ingest could not make articles of, and the pages left out: the problems page.
         self.failures = failures
         self.problem_count = len(failures) + len(site.problems)
