@@ -381,6 +381,10 @@ class _Run:
             target = old.path
         else:
             target = content_path(self.archive, article)
+            if target.exists() or target.is_symlink():  # a page ingest cannot read as this file's (its
+                # `source.file` edited away, or unreadable): a curator's, never replaced
+                s.kept_edits.append(arc.rel_or_str(self.archive, target))
+                return "kept", target
         try:
             self.writer.write(target, text.encode("utf-8"))
         except ValueError as exc:

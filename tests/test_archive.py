@@ -1,5 +1,6 @@
 """Archive safety: byte-for-byte sources, idempotent re-ingest, hand edits kept, duplicates, bad input, check."""
 import fcntl
+import re
 import shutil
 
 from newsarchive import archive as arc
@@ -187,3 +188,18 @@ def test_chinese_always_gets_a_script():
     # Mostly a URL with a Chinese title: still zh-Hant / zh-Hans, never zh or yue.
     assert lang.detect("【CDTV】矢板明夫：美中對決與亞太情勢 https://youtu.be/u7rf5-1s41s") == "zh-Hant"
     assert lang.detect("粵語：佢哋今日喺度傾咗好耐，講咗好多嘢") == "zh-Hant"
+
+
+def test_a_page_whose_source_line_was_removed_is_never_replaced(seed_root, tmp_path):
+    """A curator removed a page's `file:` line (ingest no longer knows it as that raw file's page) and
+    edited its body: the next ingest keeps the page byte for byte and says so."""
+    root = tmp_path / "a"
+    copy_tree(seed_root, root)
+    page_path = next((root / "content").rglob("*61cf1516.md"))
+    text = page_path.read_text(encoding="utf-8")
+    edited = re.sub(r'^  file: .*\n', "", text, count=1, flags=re.M) + "\n策展人加的一段話。\n"
+    page_path.write_text(edited, encoding="utf-8")
+    shutil.rmtree(root / ".newsarchive-cache")  # no memo: the raw file is converted again
+    result = run_cli("--root", str(root), "ingest")
+    assert page_path.read_text(encoding="utf-8") == edited
+    assert "kept hand edits 1" in result.stdout and "edited by hand" in result.stderr
