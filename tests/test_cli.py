@@ -151,3 +151,37 @@ def test_preview_follows_no_symlink_and_refuses_bad_paths(preview, tmp_path):
     assert request("/x%00y")[0] in (400, 404)
     assert request("/" + "a" * 5000)[0] in (400, 404)
     assert request("/../../etc/passwd")[0] == 404
+
+
+def test_preview_survives_a_flood_of_half_sent_requests(seed_root, tmp_path, monkeypatch, capfd):
+    """Silent connections are closed after the idle time and never hold more than the connection cap;
+    the server then answers as before, with no traceback."""
+    import socket
+    import time
+
+    from newsarchive.serve import server as preview_server
+
+    monkeypatch.setattr(preview_server, "IDLE_SECONDS", 1)
+    root = tmp_path / "a"
+    copy_tree(seed_root, root)
+    assert run_cli("--root", str(root), "build", "--no-search").returncode == 0
+    server = preview_server._Server(("127.0.0.1", 0), make_handler(root / "site", Channel(), threading.Lock()))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        port = server.server_address[1]
+        flood = []
+        for _ in range(preview_server.MAX_CONNECTIONS + 40):
+            s = socket.create_connection(("127.0.0.1", port), timeout=5)
+            s.sendall(b"GET /index.html HTTP/1.1\r\nHost: x")  # never finished
+            flood.append(s)
+        time.sleep(2.5)  # the idle time passes
+        assert threading.active_count() < preview_server.MAX_CONNECTIONS
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn.request("GET", "/index.html")
+        assert conn.getresponse().status == 200
+        for s in flood:
+            s.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert "Traceback" not in capfd.readouterr().err

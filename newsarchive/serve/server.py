@@ -27,6 +27,32 @@ mimetypes.add_type("application/manifest+json", ".webmanifest")  # as hosts send
 DEBOUNCE_SECONDS = 0.03
 # Seconds between keep-alive comments on the event stream.
 KEEPALIVE_SECONDS = 15
+# Seconds a connection may stay silent while sending its request (a half-sent request must not hold
+# a thread for ever), and the most connections served at once (more are closed at once).
+IDLE_SECONDS = 30
+MAX_CONNECTIONS = 64
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    """A thread per connection, at most MAX_CONNECTIONS of them."""
+
+    daemon_threads = True
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
+
+    def process_request(self, request, client_address):
+        if not self._slots.acquire(blocking=False):
+            self.shutdown_request(request)
+            return
+        super().process_request(request, client_address)
+
+    def process_request_thread(self, request, client_address):
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
 
 
 class Channel:
@@ -59,6 +85,8 @@ class Channel:
 
 def make_handler(site: Path, channel: Channel, lock: threading.Lock):
     class Handler(http.server.SimpleHTTPRequestHandler):
+        timeout = IDLE_SECONDS  # a socket timeout: reading a request that never comes ends the connection
+
         def __init__(self, *args, **kwargs):
             super().__init__(*args, directory=str(site), **kwargs)
 
@@ -146,7 +174,7 @@ def make_handler(site: Path, channel: Channel, lock: threading.Lock):
                     except queue.Empty:
                         self.wfile.write(b": keep-alive\n\n")
                     self.wfile.flush()
-            except (BrokenPipeError, ConnectionResetError):
+            except OSError:  # the page went away, or stopped reading for IDLE_SECONDS
                 pass
             finally:
                 channel.leave(q)
@@ -276,14 +304,12 @@ def serve(archive: Archive, host: str, port: int, make_builder, ready=None) -> N
     site_lock = threading.Lock()
     preview = archive.for_preview()
     # Bound first (the preview is built for the address it gets), listening only once it is built.
-    server = http.server.ThreadingHTTPServer((host, port), make_handler(preview.site, channel, site_lock),
-                                             bind_and_activate=False)
+    server = _Server((host, port), make_handler(preview.site, channel, site_lock), bind_and_activate=False)
     try:
         server.server_bind()
     except OSError as exc:  # the address in use, or not this machine's: one line naming it
         server.server_close()
         raise OSError(exc.errno, exc.strerror, f"{host}:{port}") from None
-    server.daemon_threads = True
     address = f"http://{_url_host(host)}:{server.server_address[1]}/"
     builder = make_builder(archive, address)
     announce(channel, builder.first())
