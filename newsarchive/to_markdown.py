@@ -31,6 +31,9 @@ _LINE_START = re.compile(r"^(\s*)([#>+=~-]|\d+[.)])")
 _EDGE_PUNCT = re.compile(r"^([\s\W_]*)(.*?)([\s\W_]*)$", re.S)
 
 
+# Runs of tildes in a code block (its fence must be longer than any).
+_TILDES = re.compile("~+")
+
 def _text(raw: str) -> str:
     if _INVISIBLE.search(raw):
         raw = _INVISIBLE.sub("", raw)
@@ -176,7 +179,9 @@ def _block(node) -> list[str]:
         return ["\n".join("> " + ln if ln else ">" for ln in inner.split("\n"))] if inner else []
     if tag == "pre":
         code = (node.text() or "").strip("\n")
-        fence = "~~~~" if "```" in code else "```"
+        # A fence no line inside can close: ``` unless the code holds one, else tildes longer than any run.
+        fence = "~" * max(4, 1 + max((len(run) for run in _TILDES.findall(code)), default=0)) if "```" in code \
+            else "```"
         return [f"{fence}\n{code}\n{fence}"] if code.strip() else []
     if tag == "hr":
         return ["---"]

@@ -1,4 +1,5 @@
 """Property tests (hypothesis) on the cleaner and the HTML -> markdown converter."""
+import html
 import re
 
 from hypothesis import HealthCheck, given, settings
@@ -59,3 +60,16 @@ def test_plain_paragraph_text_is_preserved(paragraphs, noise):
     flat = re.sub(r"\s+", "", markdown)
     for p in paragraphs:
         assert p in flat, (p, markdown)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["```", "~~~~", "~~~~~~~", "`", "code", "    indented", "", "```python", "~~~"]),
+                min_size=1, max_size=8))
+def test_preformatted_text_stays_one_code_block(lines):
+    """A <pre> whose lines are fences of either kind and any length is one code block with its text."""
+    from markdown_it import MarkdownIt
+
+    code = "\n".join(["first line"] + lines + ["last line"])
+    markdown = _convert(f"<pre>{html.escape(code)}</pre>")
+    tokens = [t for t in MarkdownIt("commonmark").parse(markdown) if t.type in ("fence", "code_block")]
+    assert len(tokens) == 1 and tokens[0].content.rstrip("\n") == code, markdown
