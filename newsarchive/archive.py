@@ -275,6 +275,9 @@ def preserve(archive: Archive, path: Path, base: Path | None = None, writer: "Ba
     return target
 
 
+NOT_REGULAR = "not a regular file (a FIFO, socket or device); skipped"
+
+
 def raw_files(archive: Archive, paths: list[Path]) -> tuple[list[tuple[Path, Path | None]], list[tuple[str, str]]]:
     """Expand files and folders to raw files (sorted), never following symlinks.
 
@@ -295,12 +298,14 @@ def raw_files(archive: Archive, paths: list[Path]) -> tuple[list[tuple[Path, Pat
                         continue
                     if item.is_symlink():
                         refused.append((str(item), "symlink, not followed"))
+                    elif not item.is_file():  # reading a FIFO would wait for ever
+                        refused.append((str(item), NOT_REGULAR))
                     else:
                         files.append((item, base))
         elif path.is_file():
             files.append((path, None))
         else:
-            refused.append((str(path), "no such file or folder"))
+            refused.append((str(path), NOT_REGULAR if path.exists() else "no such file or folder"))
     return files, refused
 
 

@@ -61,3 +61,12 @@ def test_a_site_built_without_search_passes_check(seed_root, tmp_path):
     result = run_cli("--root", str(root), "check")
     assert result.returncode == 0, result.stderr
     assert "without its search index" in (root / "site" / "search" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_fifo_in_sources_is_named_and_skipped(seed_root, tmp_path):
+    root = tmp_path / "a"
+    copy_tree(seed_root, root)
+    os.mkfifo(root / "sources" / "pipe.md")  # opening it for reading would wait for a writer for ever
+    result = run_cli("--root", str(root), "ingest")
+    assert result.returncode == 1 and "pipe.md: not a regular file" in result.stderr
+    assert "unchanged 5" in result.stdout and "Traceback" not in result.stderr
