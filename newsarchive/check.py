@@ -1,7 +1,8 @@
 """`check`: the archive is what it claims to be.
 
-Every content page's front matter fits the schema and its `source.sha256`
-matches the preserved raw file; every internal link in site/ resolves to a file.
+Every content page's front matter fits the schema and its `source.sha256` matches the preserved
+raw file; every raw file without a page (a duplicate, a non-article) matches the digest ingest
+recorded for it; every internal link in site/ resolves to a file.
 """
 from __future__ import annotations
 
@@ -15,9 +16,11 @@ from . import archive as arc
 from . import page, schema
 
 
-def content_problems(archive: arc.Archive) -> list[tuple[str, str]]:
+def content_problems(archive: arc.Archive) -> tuple[list[tuple[str, str]], set[str]]:
+    """Each content page against the schema and its raw file's digest; and the raw files that have a page."""
     paths, links = archive.content_pages()
     out = [(arc.rel_or_str(archive, link), "symlink, not followed") for link in links]
+    paged: set[str] = set()
     for path in paths:
         shown = arc.rel_or_str(archive, path)
         try:
@@ -30,12 +33,13 @@ def content_problems(archive: arc.Archive) -> list[tuple[str, str]]:
         rel = src.get("file")
         if not isinstance(rel, str):
             continue
+        paged.add(rel)
         raw = archive.at(rel)
         if raw.is_symlink() or not raw.is_file():
             out.append((shown, f"raw file missing: {rel}"))
         elif arc.sha256(raw.read_bytes()) != src.get("sha256"):
             out.append((shown, f"raw file modified (SHA-256 mismatch): {rel}"))
-    return out
+    return out, paged
 
 
 def _targets(html_text: str):
@@ -83,5 +87,21 @@ def link_problems(archive: arc.Archive) -> list[tuple[str, str]]:
     return out
 
 
+def unpaged_raw_problems(archive: arc.Archive, paged: set[str]) -> list[tuple[str, str]]:
+    """Raw files with no page of their own (duplicates, non-articles), against the digest ingest
+    recorded when it read them (its memo in the cache folder: without one they cannot be verified)."""
+    from .ingest_memo import recorded_digests
+
+    out = []
+    for key, digest in sorted(recorded_digests(archive).items()):
+        raw = archive.at(key)
+        if key in paged or not raw.is_file() or raw.is_symlink():
+            continue
+        if arc.sha256(raw.read_bytes()) != digest:
+            out.append((key, "raw file modified since ingest read it (SHA-256 mismatch)"))
+    return out
+
+
 def run(archive: arc.Archive) -> list[tuple[str, str]]:
-    return content_problems(archive) + link_problems(archive)
+    problems, paged = content_problems(archive)
+    return problems + unpaged_raw_problems(archive, paged) + link_problems(archive)

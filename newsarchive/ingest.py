@@ -177,6 +177,7 @@ class Outcome:
     kind: str
     detail: str = ""
     page: str | None = None
+    sha256: str | None = None  # the raw file's, when it was read (a skipped file: check verifies it by this)
 
 
 @dataclass(frozen=True)
@@ -204,7 +205,7 @@ def _convert(rules: RuleBook, job: tuple[str, str]) -> Converted | Outcome:
         article = article_from_raw(raw, rules, notes)
         return Converted(key, raw.sha256, article, page.render(article), tuple(notes))
     except NotAnArticle as exc:
-        return Outcome(key, "skipped", str(exc))
+        return Outcome(key, "skipped", str(exc), sha256=arc.sha256(data))
     except InputError as exc:
         return Outcome(key, "failed", str(exc))
     except Exception as exc:  # noqa: BLE001 - one file's failure must not stop the run
@@ -346,7 +347,7 @@ class _Run:
         if isinstance(result, Outcome):
             self.report(result)
             if result.kind == "skipped":  # a failure is tried again next run (its cause may be outside the file)
-                self.memo.remember(result.key, result.kind, result.detail)
+                self.memo.remember(result.key, result.kind, result.detail, sha256=result.sha256)
             return
         key, article = result.key, result.article
         self.seen.add(key)

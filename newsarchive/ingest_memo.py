@@ -29,6 +29,15 @@ from .archive import Archive
 MEMO = "ingest.json"
 
 
+def recorded_digests(archive: Archive) -> dict[str, str]:
+    """Raw file key -> the SHA-256 ingest last read in it, for every file the memo holds (any version:
+    `check` verifies raw files that have no page by this)."""
+    stored = archive.cache.load_any(MEMO)
+    files = stored[1] if stored is not None and isinstance(stored[1], dict) else {}
+    return {key: entry["sha256"] for key, entry in files.items()
+            if isinstance(entry, dict) and isinstance(entry.get("sha256"), str)}
+
+
 def converter_key(rules) -> str:
     """Names the converter: ingest's own code and data (cache.CODE), by content, and the rules."""
     return hashlib.sha256(f"{cache.code_key('ingest')}\0{rules!r}".encode("utf-8")).hexdigest()

@@ -70,3 +70,18 @@ def test_a_fifo_in_sources_is_named_and_skipped(seed_root, tmp_path):
     result = run_cli("--root", str(root), "ingest")
     assert result.returncode == 1 and "pipe.md: not a regular file" in result.stderr
     assert "unchanged 5" in result.stdout and "Traceback" not in result.stderr
+
+
+def test_check_catches_a_flipped_byte_in_a_raw_file_that_has_no_page(seed_root, tmp_path):
+    """A duplicate's raw file has no page of its own: check still verifies it (by ingest's record)."""
+    root = tmp_path / "a"
+    copy_tree(seed_root, root)
+    twin = root / "sources" / "twin-of-000.txt"
+    twin.write_bytes((root / "sources" / "000_bf67578e0c1fd6cd.txt").read_bytes() + b"\n")
+    assert "duplicates 1" in run_cli("--root", str(root), "ingest").stdout
+    assert run_cli("--root", str(root), "check").returncode == 0
+    data = bytearray(twin.read_bytes())
+    data[100] ^= 0x01
+    twin.write_bytes(bytes(data))
+    result = run_cli("--root", str(root), "check")
+    assert result.returncode == 1 and "sources/twin-of-000.txt: raw file modified since ingest read it" in result.stderr
