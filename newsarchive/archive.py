@@ -20,7 +20,6 @@ from .cache import FOLDER as CACHE_FOLDER
 from .cache import CacheStore
 from .model import InputError
 
-LOCK_NAME = ".newsarchive.lock"
 SERVE_LOCK_NAME = ".newsarchive-serve.lock"
 CONFIG_NAME = "newsarchive.toml"
 # What an archive has unless its root has its own: layouts, static files, outlet rules (in the package).
@@ -69,10 +68,6 @@ class Archive:
     @property
     def config_file(self) -> Path:
         return self.root / CONFIG_NAME
-
-    @property
-    def lock_file(self) -> Path:
-        return self.root / LOCK_NAME
 
     @property
     def serve_lock_file(self) -> Path:
@@ -238,17 +233,19 @@ def locked(archive: Archive, shared: bool = False, lock_file: Path | None = None
     it (check, pack) and for serve, which writes only its own preview (so check and pack may run
     beside it, and ingest or build may not)."""
     archive.root.mkdir(parents=True, exist_ok=True)
-    fh = open(lock_file or archive.lock_file, "a+")
+    # The archive's lock is on its root folder itself: no lock file a run could delete lets a second
+    # run in while the first holds it.
+    fd = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o644) if lock_file else os.open(archive.root, os.O_RDONLY)
     try:
         try:
-            fcntl.flock(fh, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
+            fcntl.flock(fd, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
         except OSError as exc:
             if exc.errno in (errno.EAGAIN, errno.EACCES):
                 raise ArchiveBusy(f"{archive.root}: another newsarchive run is working on this archive") from None
             raise
         yield
     finally:
-        fh.close()
+        os.close(fd)
 
 
 def preserve(archive: Archive, path: Path, base: Path | None = None, writer: "BatchWriter | None" = None) -> Path:
