@@ -14,6 +14,14 @@ from charset_normalizer import from_bytes
 
 from .model import InputError
 
+# Codecs Python has that no page is written in (they would "decode" anything, or fail oddly).
+_NOT_CHARSETS = frozenset({"unicode-escape", "raw-unicode-escape", "undefined", "idna", "punycode"})
+# Charsets in which every byte is a character: a declaration of one is checked against detection.
+_SINGLE_BYTE = frozenset({"latin_1", "iso8859-1", "cp1252", "ascii", "iso8859-15", "cp1250", "cp1251", "mac-roman",
+                          "iso8859-2", "cp437", "cp850"})
+# Multi-byte CJK charsets detection can find (their codecs' canonical names).
+_CJK_MULTIBYTE = frozenset({"big5", "big5hkscs", "cp950", "gb18030", "gbk", "gb2312", "euc_jp", "shift_jis",
+                            "cp932", "euc_kr", "cp949", "iso2022_jp", "hz"})
 # Declared charsets that real pages under-declare: decode with the superset.
 _WIDER = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030",
           "big5": "big5hkscs", "x-big5": "big5hkscs", "cp950": "big5hkscs"}
@@ -24,6 +32,8 @@ DECLARATION_WINDOW = 4096
 # UTF-8 (the broken ones become U+FFFD) rather than guessed as a legacy encoding.
 BROKEN_UTF8_SHARE = 0.01
 BROKEN_UTF8_FEW = 8
+# Share of characters that must be printable for bytes with NULs on one side to be read as UTF-16.
+UTF16_READABLE = 0.95
 # Share of C0 control bytes (other than tab/CR/LF/FF/ESC) above which bytes are binary, not text.
 BINARY_CONTROL_SHARE = 0.05
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
@@ -40,7 +50,8 @@ def _bom_encoding(data: bytes) -> str | None:
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
-    """UTF-16 text without a BOM has a NUL in every other byte for ASCII-heavy text."""
+    """UTF-16 text without a BOM: a NUL in every other byte for ASCII-heavy text; for CJK-heavy text
+    (few NULs), NULs mostly on one side and a strict decode that reads as text."""
     sample = data[:2000]
     if len(sample) < 4:
         return None
@@ -50,7 +61,16 @@ def _utf16_without_bom(data: bytes) -> str | None:
         return "utf-16-le"
     if even > half * 0.3 and odd < half * 0.05:
         return "utf-16-be"
-    return None
+    # Mostly one side (a CJK character can have a NUL byte too: U+4E00 is 00 4E in UTF-16-LE).
+    side = "utf-16-le" if odd > even * 4 else "utf-16-be" if even > odd * 4 else None
+    if side is None or len(data) % 2:
+        return None
+    try:
+        text = data[:len(sample) - len(sample) % 2].decode(side)
+    except UnicodeDecodeError:
+        return None
+    readable = sum(1 for c in text if c.isprintable() or c.isspace())
+    return side if readable >= len(text) * UTF16_READABLE else None
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -62,15 +82,36 @@ def _looks_binary(data: bytes) -> bool:
 
 
 def _declared(data: bytes) -> str | None:
+    """The charset the bytes declare, when it names a text encoding a page can be in (a codec such as
+    zlib, rot13, undefined or unicode_escape is no charset: the declaration is ignored)."""
     m = _DECLARED.search(data[:DECLARATION_WINDOW])
     if not m:
         return None
     name = m.group(1).decode("ascii", "ignore").lower()
     name = _WIDER.get(name, name)
     try:
-        return codecs.lookup(name).name
+        info = codecs.lookup(name)
     except LookupError:
         return None
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_CHARSETS:
+        return None
+    return info.name
+
+
+def _declared_decode(data: bytes, declared: str) -> str | None:
+    """The bytes as the declared charset reads them, when it reads them cleanly and plausibly: a
+    single-byte charset decodes any bytes, so one declared on what detection finds to be a CJK
+    multi-byte text (a Big5 page that says iso-8859-1) loses to the detection."""
+    try:
+        text = data.decode(declared)
+    except (UnicodeError, ValueError, LookupError):
+        return None
+    if declared in _SINGLE_BYTE:
+        best = from_bytes(data[:200_000]).best()
+        guess = _WIDER.get(best.encoding, best.encoding) if best is not None and best.encoding else None
+        if guess and codecs.lookup(guess).name in _CJK_MULTIBYTE:
+            return None
+    return text
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:
@@ -96,10 +137,9 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         return mostly, "utf-8 (invalid bytes replaced)"
     declared = _declared(data)
     if declared and declared != "utf-8":
-        try:
-            return data.decode(declared), declared
-        except UnicodeDecodeError:
-            pass
+        text = _declared_decode(data, declared)
+        if text is not None:
+            return text, declared
     best = from_bytes(data[:200_000]).best()
     if best is None or best.encoding is None:
         raise InputError("undecodable bytes: neither UTF-8 nor a detectable legacy encoding")

@@ -27,6 +27,13 @@ def plain(title: str, encoding: str) -> bytes:
     return f"{title}\n【新唐人亞太台 2020 年 09 月 17 日訊】{SEED_BODY}\n".encode(encoding)
 
 
+def declared_page(charset: str, encoding: str) -> bytes:
+    """A saved page that declares `charset` and is really in `encoding`."""
+    own = f"這一頁宣告的字集是 {charset}，其實以 {encoding} 寫成，讀取時必須看出真相。"  # a page of its own
+    return (f"<html><head><meta charset='{charset}'><title>字集宣告不實 {charset} - 測試網</title></head><body>"
+            f"<article><p>{own}</p>" + f"<p>{SEED_BODY}</p>" * 3 + "</article></body></html>").encode(encoding)
+
+
 def deep_html(depth: int) -> bytes:
     return ("<html><head><title>深層巢狀 - 測試網</title></head><body><article>" + "<div>" * depth
             + f"<p>{SEED_BODY}</p>" + "</div>" * depth + "</article></body></html>").encode()
@@ -53,6 +60,11 @@ CASES = (
     Case("big5.txt", plain("Big5 編碼的標題", "big5"), "ingested", "真正的新聞正文"),
     Case("gb18030.txt", plain("GB18030编码的标题", "gb18030"), "ingested", "真正的新聞正文"),
     Case("utf16-bom.txt", plain("UTF-16 帶 BOM 的標題", "utf-16"), "ingested", "真正的新聞正文"),
+    Case("utf16le-no-bom.txt", plain("UTF-16LE 沒有 BOM 的標題", "utf-16-le"), "ingested", "真正的新聞正文"),
+    Case("big5-declared-latin1.html", declared_page("iso-8859-1", "big5"), "ingested", "真正的新聞正文"),
+    Case("big5-declared-cp1252.html", declared_page("windows-1252", "big5"), "ingested", "真正的新聞正文"),
+    Case("charset-zlib.html", declared_page("zlib", "big5"), "ingested", "真正的新聞正文"),
+    Case("charset-unicode-escape.html", declared_page("unicode_escape", "gb18030"), "ingested", "真正的新聞正文"),
     Case("crlf.md", jekyll("CRLF 行尾", SEED_BODY, "\r\n"), "ingested", SEED_BODY),
     Case("lone-cr.md", jekyll("CR 行尾", SEED_BODY, "\r"), "ingested", SEED_BODY),
     Case("control-chars.md", jekyll("控制\x01字元\x10標題", SEED_BODY + "\x07"), "ingested", SEED_BODY),
