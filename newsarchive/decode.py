@@ -227,6 +227,44 @@ def safe_text(text: str, one_line: bool = False) -> str:
     return _LINE_BREAK.sub(" ", text) if one_line else text
 
 
+# Element nesting past which tags are dropped before any HTML parser sees the text: a spec-following
+# parser looks through every open element at each start tag, so 100 000 nested divs cost minutes in
+# lexbor and in the sanitiser alike. No article nests a thousand elements.
+MAX_NESTING = 1000
+# Elements that nest by closing explicitly (those with optional end tags - p, li, td - would pile up
+# in a count that does not model HTML's implied ends, and are left alone).
+_NESTING = frozenset("div span b i em strong u s small big font a blockquote ul ol dl table section article aside "
+                     "header footer main nav figure center sup sub q cite code pre mark abbr del ins".split())
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)(?=[\s/>])[^<>]*?(/?)>")
+
+
+def cap_nesting(text: str) -> str:
+    """The text with the tags of elements nested deeper than MAX_NESTING removed (their text stays),
+    in one pass (linear time); unchanged when nothing nests that deep."""
+    if text.count("<") < MAX_NESTING:  # too few tags to nest that deep: the common case, at once
+        return text
+    stack: list[bool] = []  # for each open nesting element: whether its tags are dropped
+    cuts: list[tuple[int, int]] = []
+    for m in _TAG.finditer(text):
+        closing, name, self_closing = m.groups()
+        if self_closing or name.lower() not in _NESTING:
+            continue
+        if not closing:
+            stack.append(len(stack) >= MAX_NESTING)
+            if stack[-1]:
+                cuts.append(m.span())
+        elif stack and stack.pop():
+            cuts.append(m.span())
+    if not cuts:
+        return text
+    kept, last = [], 0
+    for start, end in cuts:
+        kept.append(text[last:start])
+        last = end
+    kept.append(text[last:])
+    return "".join(kept)
+
+
 def normalise_text(text: str) -> str:
     """Mojibake repaired, line endings to LF (CRLF and lone CR), control characters out."""
     text, _codec = repair_mojibake(text)

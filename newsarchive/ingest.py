@@ -13,7 +13,7 @@ from . import dedupe, failures, forked, lang, page, readers, to_markdown, urls
 from .ingest_memo import IngestMemo, converter_key
 from .clean import DocInfo, clean
 from .clean.rules import Rule, RuleBook
-from .decode import decode_bytes, normalise_text, safe_text
+from .decode import cap_nesting, decode_bytes, normalise_text, safe_text
 from .extract import article_html
 from .model import Article, InputError, NotAnArticle, Parsed, RawFile
 from .progress import Progress
@@ -90,7 +90,7 @@ def _article_of(parsed, rules: RuleBook):
 def article_from_raw(raw: RawFile, rules: RuleBook, notes: list[str] | None = None) -> Article:
     """Read, find the article, clean, convert, attach provenance. Raises InputError / NotAnArticle.
     What the reader had to leave out (a source URL that is not one) is added to `notes`."""
-    parsed = readers.read(normalise_text(decode_bytes(raw.data)[0]))
+    parsed = readers.read(cap_nesting(normalise_text(decode_bytes(raw.data)[0])))
     if notes is not None:
         notes.extend(parsed.notes)
     rule, body = _article_of(parsed, rules)

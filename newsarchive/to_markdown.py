@@ -241,9 +241,34 @@ def plain_text(markdown: str) -> str:
     return _MD_MARK.sub("", text)
 
 
+# Element nesting kept as markup; what lies deeper becomes its plain text (the conversion recurses,
+# and no article nests a hundred elements: 5 000 nested spans are an attack or a broken export).
+MAX_DEPTH = 100
+
+
+def _flatten_deep(root) -> int:
+    """Each element at MAX_DEPTH below root keeps only its text (a list, as one item), in one pass over
+    the tree (an explicit stack: no recursion, linear time). How many were flattened."""
+    flattened, stack = 0, [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        child = node.child
+        while child is not None:
+            if child.is_element_node:
+                if depth + 1 >= MAX_DEPTH:
+                    text = html.escape(child.text(deep=True), quote=False)
+                    child.inner_html = f"<li>{text}</li>" if child.tag in ("ul", "ol") else text
+                    flattened += 1
+                else:
+                    stack.append((child, depth + 1))
+            child = child.next
+    return flattened
+
+
 def convert(clean_html: str) -> str:
     tree = LexborHTMLParser(clean_html)
     if tree.body is None:
         return ""
+    _flatten_deep(tree.body)
     blocks = _blocks(tree.body)
     return "\n\n".join(blocks) + "\n" if blocks else ""

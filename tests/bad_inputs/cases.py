@@ -39,6 +39,14 @@ def deep_html(depth: int) -> bytes:
             + f"<p>{SEED_BODY}</p>" + "</div>" * depth + "</article></body></html>").encode()
 
 
+def nested(open_tag: str, close_tag: str, depth: int) -> bytes:
+    """A feed post whose body nests `depth` elements (open_tag ... close_tag) around a sentence."""
+    deep = open_tag * depth + f"最深處的文字，{depth} 層之下。" + close_tag * depth
+    name = "".join(ch for ch in open_tag if ch.isalpha())  # the title names it (tags are cut from titles)
+    body = f"這一篇的元素是 {name}，共 {depth} 層。" + SEED_BODY  # each its own text: not duplicates
+    return jekyll(f"巢狀 {name} {depth} 層", body).replace(b"</div>\n", f"</div>{deep}\n".encode(), 1)
+
+
 def huge_html(megabytes: int) -> bytes:
     para = f"<p>{SEED_BODY}</p>\n".encode()
     head = b"<html><head><meta charset='utf-8'><title>\xe5\xa4\xa7\xe6\xaa\x94 - \xe6\xb8\xac\xe8\xa9\xa6</title></head><body><article>"
@@ -73,6 +81,12 @@ CASES = (
     Case("no-closing-fence.md", b"---\ntitle: x\ndate: 2020-01-01\n<p>body</p>\n", "no closing"),
     Case("deep 20000.html", deep_html(20_000), "ingested", SEED_BODY),
     Case("huge-50MB.html", huge_html(50), "ingested", SEED_BODY),
+    Case("nested 5000 span.md", nested("<span>", "</span>", 5000), "ingested", "5000 層之下"),
+    Case("nested 5000 b em.md", nested("<b><em>", "</em></b>", 2500), "ingested", "2500 層之下"),
+    Case("nested 5000 lists.md", nested("<ul><li>", "</li></ul>", 2500), "ingested", "2500 層之下"),
+    Case("nested 5000 blockquotes.md", nested("<blockquote>", "</blockquote>", 5000), "ingested", "5000 層之下"),
+    Case("nested 5000 tables.md", nested("<table><tr><td>", "</td></tr></table>", 5000), "ingested", "5000 層之下"),
+    Case("nested 100000 divs.md", nested("<div>", "</div>", 100_000), "ingested", "100000 層之下"),
     Case("name with spaces 與\u200b零寬\u200d字元 ☃.md", jekyll("檔名奇怪", SEED_BODY), "ingested", SEED_BODY),
     Case("empty-export-stub.md", b'---\ntitle: ""\ndate: ""\nauthor: ""\nurl: "https://web.archive.org/web/2021/'
          b'https://www.hkcnews.com/article/32693/-"\n---\n\n\n', "skipped: an empty stub"),
