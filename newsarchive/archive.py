@@ -248,6 +248,23 @@ def locked(archive: Archive, shared: bool = False, lock_file: Path | None = None
         os.close(fd)
 
 
+def _utf8_name(path: Path) -> bool:
+    try:
+        str(path).encode("utf-8")
+        return True
+    except UnicodeEncodeError:  # bytes that are not UTF-8, kept by the OS as lone surrogates
+        return False
+
+
+def _utf8_path(relative: Path) -> Path:
+    """A name from outside as sources/ keeps it: bytes that are not UTF-8 become U+FFFD (the file's own
+    bytes are kept as they are; only its name in the archive is readable)."""
+    if _utf8_name(relative):
+        return relative
+    raw = os.fsencode(relative)
+    return Path(raw.decode("utf-8", errors="replace"))
+
+
 def preserve(archive: Archive, path: Path, base: Path | None = None, writer: "BatchWriter | None" = None) -> Path:
     """Copy a raw file from outside into sources/ byte for byte; return its path inside sources/.
 
@@ -257,7 +274,7 @@ def preserve(archive: Archive, path: Path, base: Path | None = None, writer: "Ba
     if archive.is_inside_sources(path):
         return path
     relative = path.relative_to(base) if base else Path(path.name)
-    target = archive.sources / relative
+    target = archive.sources / _utf8_path(relative)
     data = path.read_bytes()
     if target.exists():
         if target.read_bytes() == data:
@@ -273,6 +290,9 @@ def preserve(archive: Archive, path: Path, base: Path | None = None, writer: "Ba
 
 
 NOT_REGULAR = "not a regular file (a FIFO, socket or device); skipped"
+# A raw file already in sources/ is never renamed by ingest (one from outside is copied in under a
+# readable name); pages record their raw file's path, which must be text.
+NOT_UTF8_NAME = "its name is not UTF-8 (a page records where its raw file is): rename it to ingest it"
 
 
 def raw_files(archive: Archive, paths: list[Path]) -> tuple[list[tuple[Path, Path | None]], list[tuple[str, str]]]:
@@ -297,8 +317,12 @@ def raw_files(archive: Archive, paths: list[Path]) -> tuple[list[tuple[Path, Pat
                         refused.append((str(item), "symlink, not followed"))
                     elif not item.is_file():  # reading a FIFO would wait for ever
                         refused.append((str(item), NOT_REGULAR))
+                    elif not _utf8_name(item) and archive.is_inside_sources(item):
+                        refused.append((str(item), NOT_UTF8_NAME))
                     else:
                         files.append((item, base))
+        elif path.is_file() and not _utf8_name(path) and archive.is_inside_sources(path):
+            refused.append((str(path), NOT_UTF8_NAME))
         elif path.is_file():
             files.append((path, None))
         else:

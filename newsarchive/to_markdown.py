@@ -133,7 +133,8 @@ def _figure(node) -> str:
 
 def _list(node, ordered: bool) -> str:
     items = []
-    number = int(node.attributes.get("start") or 1) if ordered else 0
+    start = (node.attributes.get("start") or "1").strip()
+    number = int(start) if ordered and start.isdigit() and len(start) < 10 else 1 if ordered else 0
     for li in node.iter():
         if li.tag != "li":
             continue

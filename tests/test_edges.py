@@ -88,3 +88,21 @@ def test_check_catches_a_flipped_byte_in_a_raw_file_that_has_no_page(seed_root, 
     twin.write_bytes(bytes(data))
     result = run_cli("--root", str(root), "check")
     assert result.returncode == 1 and "sources/twin-of-000.txt: raw file modified since ingest read it" in result.stderr
+
+
+def test_a_file_name_that_is_not_utf8(seed_root, tmp_path):
+    """From outside, it is copied in under a readable name (its bytes as they are); already inside
+    sources/, it is named in one line (ingest never renames an archived file)."""
+    root = tmp_path / "a"
+    copy_tree(seed_root, root)
+    incoming = tmp_path / "incoming"
+    incoming.mkdir()
+    seed = (root / "sources" / "001_adfec861ec877f4b.txt").read_bytes()
+    text = seed.replace("美台".encode(), "檔名".encode(), 1)
+    (incoming / os.fsdecode(b"bad-\xff\xfe-name.txt")).write_bytes(text)
+    result = run_cli("--root", str(root), "ingest", str(incoming))
+    assert result.returncode == 0 and "failed 0" in result.stdout, result.stderr  # (a duplicate of its seed)
+    assert (root / "sources" / "incoming" / "bad-\ufffd\ufffd-name.txt").read_bytes() == text
+    (root / "sources" / os.fsdecode(b"inside-\xff.txt")).write_bytes(text + b"\n")
+    result = run_cli("--root", str(root), "ingest")
+    assert result.returncode == 1 and "its name is not UTF-8" in result.stderr and "Traceback" not in result.stderr

@@ -9,8 +9,12 @@ _ISO = re.compile(
 )
 
 
-def from_epoch_ms(ms: int) -> str:
-    return datetime.fromtimestamp(ms / 1000, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+def from_epoch_ms(ms: int) -> str | None:
+    """An instant given in milliseconds since the epoch; None when no calendar holds it."""
+    try:
+        return datetime.fromtimestamp(ms / 1000, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+    except (OverflowError, ValueError, OSError):
+        return None
 
 
 def _offset(tz: str) -> timezone:

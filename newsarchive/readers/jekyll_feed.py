@@ -47,17 +47,16 @@ def read(text: str) -> Parsed:
     fm = frontmatter.parse(fm_text)
     body, epoch = _body_and_epoch(body)
     label = frontmatter.text_field(fm, "author")
-    if epoch and len(str(epoch)) == 13:
-        date = dates.from_epoch_ms(epoch)
-    elif epoch:
-        date = dates.from_epoch_ms(epoch * 1000)
-    else:
-        date = dates.normalise(frontmatter.text_field(fm, "date"))
+    notes = []
+    date = dates.from_epoch_ms(epoch if len(str(epoch)) == 13 else epoch * 1000) if epoch else None
+    if epoch and date is None:
+        notes.append(f"the epoch line {epoch} is no date; the front matter's date is taken")
+    date = date or dates.normalise(frontmatter.text_field(fm, "date"))
     url = frontmatter.text_field(fm, "from") or frontmatter.text_field(fm, "url")
     url, note = urls.provenance(url)
+    notes += [note] if note else []
     # The bot copies its outlet label into tags/categories: that is not a tag.
     bot_labels = {label, *frontmatter.list_field(fm, "categories")}
     tags = tuple(t for t in frontmatter.list_field(fm, "tags") if t not in bot_labels)
     return Parsed(format=FORMAT, title=frontmatter.text_field(fm, "title") or "", body_html=body, date=date,
-                  outlet_label=label, url=url, tags=tags, base_url=url,
-                  notes=(note,) if note else ())
+                  outlet_label=label, url=url, tags=tags, base_url=url, notes=tuple(notes))

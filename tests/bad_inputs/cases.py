@@ -93,6 +93,11 @@ CASES = (
     Case("from-not-a-url.md", jekyll("來源網址壞了", SEED_BODY).replace(b"from: https://news.example/",
                                                                   b"from: https://news.example\xef\xbc\x8fa/"),
          "source.url left out", SEED_BODY),
+    # Single bad values: the value is dropped (with a note), never the file.
+    Case("epoch-out-of-range.md", jekyll("時間戳超出範圍", SEED_BODY).replace(b"---\n<div>", b"---\n<!--99999999999999-->\n<div>", 1),
+         "the epoch line 99999999999999 is no date", SEED_BODY),
+    Case("ol-start-abc.md", jekyll("清單起點不是數字", SEED_BODY + '</p><ol start="abc"><li>第一項</li><li>第二項</li></ol><p>'),
+         "ingested", "第二項"),
     # Text a source's own escapes make: what ingest accepts, the build publishes, feeds and JSON-LD intact.
     Case("title-comment-script.md", jekyll("評論 <!--<script 標題", SEED_BODY), "ingested", SEED_BODY),
     Case("title-yaml-escapes.md", jekyll("跳脫 \\e 與 \\uFFFE \\uFFFF 和 \\u2028 標題", SEED_BODY), "ingested", SEED_BODY),
