@@ -109,6 +109,15 @@ class CacheStore:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
+def file_stat(path: Path) -> list[int] | None:
+    """[size, mtime_ns] of a file, None when there is none: how the tenants tell a file is as it was."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns]
+
+
 def replace_file(target: Path, data: bytes) -> None:
     """target replaced whole: written beside it, renamed over it (a reader or a kill sees the old file
     or the new). Not flushed to disk: for files rebuilt from content/ (site/, caches)."""

@@ -23,6 +23,7 @@ import os
 from pathlib import Path
 
 from . import cache
+from .cache import file_stat as _stat
 from .archive import Archive
 
 # The memo's file in the archive's cache store.
@@ -59,13 +60,6 @@ def _sha256(path: Path) -> str | None:
     except OSError:
         return None
 
-
-def _stat(path: Path) -> list[int] | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return [st.st_size, st.st_mtime_ns]
 
 
 class IngestMemo:

@@ -45,6 +45,15 @@ def server(seed_root, tmp_path):
     print(out)
 
 
+def _open(b, url: str):
+    """A page open on url, its reload channel connected, marked so that a navigation would show."""
+    page = b.new_page()
+    page.goto(url)
+    page.wait_for_timeout(500)  # the reload channel connects
+    page.evaluate("window.beforeTheEdit = true")  # gone if the page is navigated again
+    return page
+
+
 def test_serve_starts_with_a_full_build(server):
     """The first build is a full one: the search index and same-story links are there from the start."""
     root, _base = server
@@ -58,10 +67,7 @@ def test_edits_reach_the_open_page(server, tmp_path):
     article = next((preview / "articles").rglob("*61cf1516.html")).relative_to(preview).as_posix()
     content = next((root / "content").rglob("*61cf1516.md"))
     with browser() as b:
-        page = b.new_page()
-        page.goto(base + quote(article))
-        page.wait_for_timeout(500)  # the reload channel connects
-        page.evaluate("window.beforeTheEdit = true")  # gone if the page is navigated again
+        page = _open(b, base + quote(article))
         # 1. A content edit: the open page shows the new title by itself.
         content.write_text(content.read_text(encoding="utf-8").replace('title: "', 'title: "改過的標題 ', 1),
                            encoding="utf-8")
@@ -253,10 +259,7 @@ def test_an_open_page_listing_the_edited_article_catches_up_after_the_full_build
     other = next((preview / "articles").rglob("*8f261365.html")).relative_to(preview).as_posix()
     content = next((root / "content").rglob("*61cf1516.md"))
     with browser() as b:
-        page = b.new_page()
-        page.goto(base + quote(other))
-        page.wait_for_timeout(500)  # the reload channel connects
-        page.evaluate("window.beforeTheEdit = true")
+        page = _open(b, base + quote(other))
         assert "全文已改" not in page.text_content(".related")
         content.write_text(content.read_text(encoding="utf-8").replace('title: "', 'title: "全文已改 ', 1),
                            encoding="utf-8")

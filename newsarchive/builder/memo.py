@@ -13,12 +13,12 @@ hot pass replaces single files by rename, with the keys removed from disk until 
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import fields, is_dataclass
 from pathlib import Path
 
 from ..archive import Archive
 from ..cache import code_key
+from ..cache import file_stat as _stat
 from .collect import Entry, Group
 
 # The tenant's file in the cache store.
@@ -116,14 +116,6 @@ class Memo:
         after a power cut, and it cost serve's hot pass up to 50 ms here."""
         files = {path: [key, *(_stat(self.site / path) or [-1, -1])] for path, key in self.now.items()}
         self.store.save(self.name, self.site_key, files, sort_keys=True)
-
-
-def _stat(path: Path) -> list[int] | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return [st.st_size, st.st_mtime_ns]
 
 
 def site_key(layout_files: tuple, assets: dict[str, str], config, site, problems: int = 0) -> str:
