@@ -275,6 +275,12 @@ def preserve(archive: Archive, path: Path, base: Path | None = None, writer: "Ba
         return path
     relative = path.relative_to(base) if base else Path(path.name)
     target = archive.sources / _utf8_path(relative)
+    nearest = target.parent  # the folder the copy goes in, or the nearest one of its that exists
+    while not nearest.exists() and nearest != archive.sources and nearest.parent != nearest:
+        nearest = nearest.parent
+    if not is_inside(nearest, archive.sources):
+        raise ValueError(f"{rel_or_str(archive, target.parent)} leads outside the archive (a symlink): "
+                         "nothing is written through it")
     data = path.read_bytes()
     if target.exists():
         if target.read_bytes() == data:
@@ -290,6 +296,12 @@ def preserve(archive: Archive, path: Path, base: Path | None = None, writer: "Ba
 
 
 NOT_REGULAR = "not a regular file (a FIFO, socket or device); skipped"
+LEAVES = "leads outside the archive through a symlink: not read"
+
+
+def _leaves(archive: Archive, path: Path) -> bool:
+    """Whether a path named inside the archive leads outside it (a symlinked folder on the way)."""
+    return path.is_relative_to(archive.root) and not is_inside(path, archive.root)
 # A raw file already in sources/ is never renamed by ingest (one from outside is copied in under a
 # readable name); pages record their raw file's path, which must be text.
 NOT_UTF8_NAME = "its name is not UTF-8 (a page records where its raw file is): rename it to ingest it"
@@ -302,12 +314,18 @@ def raw_files(archive: Archive, paths: list[Path]) -> tuple[list[tuple[Path, Pat
     is relative to (a folder keeps its name there); problems are (path, reason).
     """
     files, refused = [], []
-    for path in paths:
+    for path in (Path(os.path.abspath(p)) for p in paths):  # `..` resolved on the names, not through links
         base = path.parent if path.is_dir() else None
         if path.is_symlink():
             refused.append((str(path), "symlink, not followed"))
+        elif _leaves(archive, path):
+            refused.append((str(path), LEAVES))
         elif path.is_dir():
             for dirpath, dirnames, filenames in os.walk(path, followlinks=False):
+                if Path(dirpath) / "sources" == archive.sources:  # a PATH holding the archive: not its own files
+                    refused.append((dirpath, "the archive itself: its sources/ are ingested without a PATH"))
+                    dirnames[:] = []
+                    continue
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
                 for name in sorted(filenames):
                     item = Path(dirpath) / name

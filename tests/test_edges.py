@@ -106,3 +106,30 @@ def test_a_file_name_that_is_not_utf8(seed_root, tmp_path):
     (root / "sources" / os.fsdecode(b"inside-\xff.txt")).write_bytes(text + b"\n")
     result = run_cli("--root", str(root), "ingest")
     assert result.returncode == 1 and "its name is not UTF-8" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_paths_never_lead_outside_the_archive(seed_root, tmp_path):
+    """A PATH through a symlinked folder inside sources/ is not read; a folder from outside whose name
+    is a symlink inside sources/ is not copied through it; `ingest ..` (a PATH holding the archive)
+    neither copies the archive's own files nor writes outside sources/. The folder above the archive
+    is the same file for file before and after."""
+    root, outside = _archive(seed_root, tmp_path)
+    os.symlink(outside, root / "sources" / "linked")
+    incoming = tmp_path / "incoming" / "linked"
+    incoming.mkdir(parents=True)
+    (incoming / "new.md").write_bytes((root / "sources" / "000_bf67578e0c1fd6cd.txt").read_bytes() + b"\n")
+    before_outside = _listing(outside)
+    before_above = sorted(p.name for p in tmp_path.iterdir())
+    through = run_cli("--root", str(root), "ingest", str(root / "sources" / "linked" / "secret.md"))
+    assert through.returncode == 1 and "leads outside the archive" in through.stderr
+    copied = run_cli("--root", str(root), "ingest", str(incoming))
+    assert copied.returncode == 1 and "nothing is written through it" in copied.stderr
+    above = run_cli("--root", str(root), "ingest", str(root / ".."))
+    assert "the archive itself" in above.stderr and "Traceback" not in above.stderr
+    assert _listing(outside) == before_outside and sorted(p.name for p in tmp_path.iterdir()) == before_above
+    for name in ("layouts", "top.md"):
+        assert not (root / name).exists()
+    # (`..` names the folder above, whose outside/ the archivist asked for: copied in as real files)
+    assert not any('file: "sources/linked/' in p.read_text(encoding="utf-8") for p in (root / "content").rglob("*.md"))
+    assert all(p.resolve().is_relative_to(root.resolve()) for p in (root / "sources").rglob("*")
+               if p.is_file() and not p.is_symlink() and "linked" not in p.parts)
