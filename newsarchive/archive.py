@@ -297,6 +297,13 @@ def preserve(archive: Archive, path: Path, base: Path | None = None, writer: "Ba
 
 NOT_REGULAR = "not a regular file (a FIFO, socket or device); skipped"
 LEAVES = "leads outside the archive through a symlink: not read"
+# Files a folder of raw files holds that are not articles: named as skipped, never read as one.
+NOTES = ("SOURCES.md", "README.md")
+NOTES_REASON = "a folder's notes (README.md, SOURCES.md), not an article"
+HIDDEN = "a hidden file (its name starts with a dot), not an article"
+HIDDEN_FOLDER = "a hidden folder (its name starts with a dot), not read"
+# The reasons above are skips, not failures.
+SKIPS = frozenset({NOTES_REASON, HIDDEN, HIDDEN_FOLDER})
 
 
 def _leaves(archive: Archive, path: Path) -> bool:
@@ -326,10 +333,12 @@ def raw_files(archive: Archive, paths: list[Path]) -> tuple[list[tuple[Path, Pat
                     refused.append((dirpath, "the archive itself: its sources/ are ingested without a PATH"))
                     dirnames[:] = []
                     continue
+                refused += [(str(Path(dirpath) / d), HIDDEN_FOLDER) for d in sorted(dirnames) if d.startswith(".")]
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
                 for name in sorted(filenames):
                     item = Path(dirpath) / name
-                    if name.startswith(".") or name in ("SOURCES.md", "README.md"):
+                    if name.startswith(".") or name in NOTES:
+                        refused.append((str(item), HIDDEN if name.startswith(".") else NOTES_REASON))
                         continue
                     if item.is_symlink():
                         refused.append((str(item), "symlink, not followed"))

@@ -266,7 +266,8 @@ def run(archive: arc.Archive, paths: list[Path], rules: RuleBook, progress: Prog
     default = [archive.sources] if archive.sources.is_dir() else []
     files, refused = arc.raw_files(archive, paths or default)
     for path, reason in refused:
-        ingest_run.report(Outcome(path, "failed", reason))
+        ingest_run.report(Outcome(arc.rel_or_str(archive, Path(path)), "skipped" if reason in arc.SKIPS else "failed",
+                                  reason))
     arc.remove_stale_temp_files(archive)
     memo = ingest_run.memo
     # Files already in sources/ are looked up now (so the pool is sized to what is left), files

@@ -133,3 +133,19 @@ def test_paths_never_lead_outside_the_archive(seed_root, tmp_path):
     assert not any('file: "sources/linked/' in p.read_text(encoding="utf-8") for p in (root / "content").rglob("*.md"))
     assert all(p.resolve().is_relative_to(root.resolve()) for p in (root / "sources").rglob("*")
                if p.is_file() and not p.is_symlink() and "linked" not in p.parts)
+
+
+def test_notes_and_hidden_files_are_named_as_skipped(seed_root, tmp_path):
+    """README.md, SOURCES.md and hidden files or folders in a folder of raw files are no articles: each
+    is said as skipped (they went by without a line)."""
+    root = tmp_path / "a"
+    copy_tree(seed_root, root)
+    incoming = tmp_path / "incoming"
+    (incoming / ".git").mkdir(parents=True)
+    (incoming / ".git" / "HEAD").write_text("ref", encoding="utf-8")
+    for name in ("README.md", "SOURCES.md", ".hidden.md", "..hidden.md"):
+        (incoming / name).write_text("---\ntitle: 說明\n---\n一段說明文字。\n", encoding="utf-8")
+    result = run_cli("--root", str(root), "ingest", str(incoming))
+    assert result.returncode == 0 and "skipped non-articles 5" in result.stdout, result.stdout
+    for name in ("README.md", "SOURCES.md", ".hidden.md", "..hidden.md", ".git"):
+        assert f"{name}: skipped: " in result.stderr, name
