@@ -80,6 +80,8 @@ class Memo:
         except (TypeError, IndexError, KeyError):  # damaged by hand: nothing vouched for
             self.before, self._files = {}, {}
         self.now: dict[str, str] = dict(self.before) if carry else {}
+        # Pages taken from the last site as they were: their recorded size and time still hold.
+        self._unchanged: set[str] = set(self.before) if carry else set()
 
     def key(self, *inputs) -> str:
         text = self.site_key + fingerprint(inputs)
@@ -88,7 +90,11 @@ class Memo:
     def reuse(self, path: str, key: str) -> Path | None:
         """The last site's file for path when its key is unchanged (the key is recorded either way)."""
         self.now[path] = key
-        return self.site / path if self.before.get(path) == key and self._intact(path) else None
+        if self.before.get(path) == key and self._intact(path):
+            self._unchanged.add(path)
+            return self.site / path
+        self._unchanged.discard(path)
+        return None
 
     def _intact(self, path: str) -> bool:
         """Whether the last site's file is the one its key was recorded for (not deleted, not edited)."""
@@ -98,6 +104,7 @@ class Memo:
         """The last site's file for path, its recorded key carried over unchanged (see Renderer.kept)."""
         if path in self.before and self._intact(path):
             self.now[path] = self.before[path]
+            self._unchanged.add(path)
             return self.site / path
         return None
 
@@ -114,7 +121,8 @@ class Memo:
         Written beside and renamed over (a kill leaves the old file or the new), not flushed to disk:
         site/ itself is not flushed either (it is rebuilt from content/), so a flush would buy nothing
         after a power cut, and it cost serve's hot pass up to 50 ms here."""
-        files = {path: [key, *(_stat(self.site / path) or [-1, -1])] for path, key in self.now.items()}
+        files = {path: [key, *(self._files[path] if path in self._unchanged else _stat(self.site / path) or [-1, -1])]
+                 for path, key in self.now.items()}
         self.store.save(self.name, self.site_key, files, sort_keys=True)
 
 
