@@ -304,14 +304,25 @@ HIDDEN = "a hidden file (its name starts with a dot), not an article"
 HIDDEN_FOLDER = "a hidden folder (its name starts with a dot), not read"
 # The reasons above are skips, not failures.
 SKIPS = frozenset({NOTES_REASON, HIDDEN, HIDDEN_FOLDER})
+# A raw file already in sources/ is never renamed by ingest (one from outside is copied in under a
+# readable name); pages record their raw file's path, which must be text.
+NOT_UTF8_NAME = "its name is not UTF-8 (a page records where its raw file is): rename it to ingest it"
 
 
 def _leaves(archive: Archive, path: Path) -> bool:
     """Whether a path named inside the archive leads outside it (a symlinked folder on the way)."""
     return path.is_relative_to(archive.root) and not is_inside(path, archive.root)
-# A raw file already in sources/ is never renamed by ingest (one from outside is copied in under a
-# readable name); pages record their raw file's path, which must be text.
-NOT_UTF8_NAME = "its name is not UTF-8 (a page records where its raw file is): rename it to ingest it"
+
+
+def _refusal(archive: Archive, path: Path) -> str | None:
+    """Why a file (not a folder) is not read as a raw file, or None when it is."""
+    if path.is_symlink():
+        return "symlink, not followed"
+    if not path.is_file():  # reading a FIFO would wait for ever
+        return NOT_REGULAR if path.exists() else "no such file or folder"
+    if not _utf8_name(path) and archive.is_inside_sources(path):
+        return NOT_UTF8_NAME
+    return None
 
 
 def raw_files(archive: Archive, paths: list[Path]) -> tuple[list[tuple[Path, Path | None]], list[tuple[str, str]]]:
@@ -323,11 +334,9 @@ def raw_files(archive: Archive, paths: list[Path]) -> tuple[list[tuple[Path, Pat
     files, refused = [], []
     for path in (Path(os.path.abspath(p)) for p in paths):  # `..` resolved on the names, not through links
         base = path.parent if path.is_dir() else None
-        if path.is_symlink():
-            refused.append((str(path), "symlink, not followed"))
-        elif _leaves(archive, path):
+        if _leaves(archive, path) and not path.is_symlink():
             refused.append((str(path), LEAVES))
-        elif path.is_dir():
+        elif path.is_dir() and not path.is_symlink():
             for dirpath, dirnames, filenames in os.walk(path, followlinks=False):
                 if Path(dirpath) / "sources" == archive.sources:  # a PATH holding the archive: not its own files
                     refused.append((dirpath, "the archive itself: its sources/ are ingested without a PATH"))
@@ -339,21 +348,14 @@ def raw_files(archive: Archive, paths: list[Path]) -> tuple[list[tuple[Path, Pat
                     item = Path(dirpath) / name
                     if name.startswith(".") or name in NOTES:
                         refused.append((str(item), HIDDEN if name.startswith(".") else NOTES_REASON))
-                        continue
-                    if item.is_symlink():
-                        refused.append((str(item), "symlink, not followed"))
-                    elif not item.is_file():  # reading a FIFO would wait for ever
-                        refused.append((str(item), NOT_REGULAR))
-                    elif not _utf8_name(item) and archive.is_inside_sources(item):
-                        refused.append((str(item), NOT_UTF8_NAME))
+                    elif why := _refusal(archive, item):
+                        refused.append((str(item), why))
                     else:
                         files.append((item, base))
-        elif path.is_file() and not _utf8_name(path) and archive.is_inside_sources(path):
-            refused.append((str(path), NOT_UTF8_NAME))
-        elif path.is_file():
-            files.append((path, None))
+        elif why := _refusal(archive, path):
+            refused.append((str(path), why))
         else:
-            refused.append((str(path), NOT_REGULAR if path.exists() else "no such file or folder"))
+            files.append((path, None))
     return files, refused
 
 

@@ -6,6 +6,8 @@
     .newsarchive-cache/bodies.json      article bodies as HTML (builder/bodies)
     .newsarchive-cache/related/*.json   same-story answers per language (builder/related)
     .newsarchive-cache/search/<key>/    Pagefind bundles per shard (builder/search/pagefind)
+    .newsarchive-cache/failures.json    raw files that could not be ingested (failures)
+    .newsarchive-cache/preview/         serve's preview site and its own build.json, pages.json
 
 Every JSON tenant is written the same way - whole, beside the old file and renamed over it (a kill
 leaves the old or the new) - and read the same way: its data only when the version stored with it
@@ -34,7 +36,8 @@ CODE = {
                "lang.py", "to_markdown.py", "sanitize.py", "page.py", "fields.py", "model.py", "urls.py",
                "archive.py", "cache.py", "forked.py", "failures.py", "progress.py"),
     "build": ("builder", "page.py", "schema.py", "fields.py", "config.py", "model.py", "to_markdown.py",
-              "lang.py", "urls.py", "sanitize.py", "archive.py", "cache.py", "forked.py", "failures.py", "progress.py", "data"),
+              "lang.py", "urls.py", "sanitize.py", "archive.py", "cache.py", "forked.py", "failures.py",
+              "progress.py", "data"),
 }
 # Which files of a code folder count: source and the data it reads.
 _CODE_SUFFIXES = (".py", ".txt", ".json", ".toml")

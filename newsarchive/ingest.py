@@ -205,7 +205,7 @@ def _convert(rules: RuleBook, job: tuple[str, str]) -> Converted | Outcome:
         article = article_from_raw(raw, rules, notes)
         return Converted(key, raw.sha256, article, page.render(article), tuple(notes))
     except NotAnArticle as exc:
-        return Outcome(key, "skipped", str(exc), sha256=arc.sha256(data))
+        return Outcome(key, "skipped", str(exc), sha256=raw.sha256)
     except InputError as exc:
         return Outcome(key, "failed", str(exc))
     except Exception as exc:  # noqa: BLE001 - one file's failure must not stop the run
