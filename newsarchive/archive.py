@@ -371,7 +371,7 @@ class Existing:
     """A content page already in the archive."""
 
     path: Path
-    text: str
+    text: str  # exactly as on disk (line endings too: a curator's editor may have changed them)
     front: dict
 
 
@@ -382,8 +382,8 @@ def existing_pages(archive: Archive) -> tuple[dict[str, Existing], list[tuple[st
     problems += [(rel_or_str(archive, link), "symlink, not followed") for link in links]
     for path in paths:
         try:
-            text = path.read_text(encoding="utf-8")
-            front, _body = page.split(text)
+            text = path.read_bytes().decode("utf-8")
+            front, _body = page.split(text.replace("\r\n", "\n"))
         except (OSError, UnicodeDecodeError, ValueError) as exc:
             problems.append((rel_or_str(archive, path), str(exc)))
             continue

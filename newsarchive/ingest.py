@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,7 +11,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from . import archive as arc
 from . import dedupe, failures, forked, lang, page, readers, to_markdown, urls
-from .ingest_memo import IngestMemo, converter_key
+from .ingest_memo import IngestMemo, converter_key, written_pages
 from .clean import DocInfo, clean
 from .clean.rules import Rule, RuleBook
 from .decode import cap_nesting, decode_bytes, normalise_text, safe_text
@@ -305,6 +306,7 @@ class _Run:
         self.seen: set[str] = set()  # every raw file this run handled, whatever became of it
         self.writer = arc.BatchWriter()
         self.memo = IngestMemo(archive, converter_key(rules))
+        self.written_pages = written_pages(archive)
         self._existing: dict[str, arc.Existing] | None = None
         self._index: dedupe.Index | None = None
 
@@ -369,6 +371,14 @@ class _Run:
         self.memo.remember(key, kind, page=target, sha256=result.sha256)
         self.index.add(key, result.sha256, article.source_url, article.title, article.body_md)
 
+    def _edited(self, old: arc.Existing) -> bool:
+        """Whether a page was edited by hand: its bytes are not what ingest last wrote (the memo's
+        digest) or, where the memo does not know the page, its own checksum does not hold."""
+        written = self.written_pages.get(arc.rel_or_str(self.archive, old.path))
+        if written is not None and hashlib.sha256(old.text.encode("utf-8")).hexdigest() != written:
+            return True
+        return page.verify(old.text) is not True
+
     def _write(self, article: Article, text: str, old: arc.Existing | None) -> tuple[str, Path]:
         """Write the rendered page unless it is unchanged or was edited by hand since ingest; the outcome
         for the memo: ("written", page) or ("kept", page)."""
@@ -377,7 +387,7 @@ class _Run:
             if old.text == text:
                 s.unchanged.append(key)
                 return "written", old.path
-            if page.verify(old.text) is not True:
+            if self._edited(old):
                 s.kept_edits.append(arc.rel_or_str(self.archive, old.path))
                 return "kept", old.path
             target = old.path

@@ -39,6 +39,17 @@ def recorded_digests(archive: Archive) -> dict[str, str]:
             if isinstance(entry, dict) and isinstance(entry.get("sha256"), str)}
 
 
+def written_pages(archive: Archive) -> dict[str, str]:
+    """Content page path -> the SHA-256 of the page as ingest last wrote it, from the memo of any
+    version (a rule change, which makes every file be converted again, must not forget what ingest
+    wrote): a page whose bytes differ was edited by hand, whatever the edit."""
+    stored = archive.cache.load_any(MEMO)
+    files = stored[1] if stored is not None and isinstance(stored[1], dict) else {}
+    return {entry["page"]: entry["page_sha256"] for entry in files.values()
+            if isinstance(entry, dict) and entry.get("kind") == "written"
+            and isinstance(entry.get("page"), str) and isinstance(entry.get("page_sha256"), str)}
+
+
 def converter_key(rules) -> str:
     """Names the converter: ingest's own code and data (cache.CODE), by content, and the rules."""
     return hashlib.sha256(f"{cache.code_key('ingest')}\0{rules!r}".encode("utf-8")).hexdigest()
