@@ -111,6 +111,30 @@ class CacheStore:
     def clear(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
 
+    def remove_stale(self) -> None:
+        """Files and folders a killed run left half-written (named `.*.new`, see `temporary_name`),
+        removed before a run writes the store. serve's preview site is not searched: it holds none."""
+        for folder, dirs, files in os.walk(self.folder):
+            here = Path(folder)
+            for name in [d for d in dirs if _temporary(d)]:
+                shutil.rmtree(here / name, ignore_errors=True)
+            dirs[:] = [d for d in dirs if not _temporary(d) and d != "site"]
+            for name in filter(_temporary, files):
+                (here / name).unlink(missing_ok=True)
+
+
+# What a temporary name in the store ends with: whatever a tenant writes before renaming it into place.
+TEMPORARY_SUFFIX = ".new"
+
+
+def temporary_name(name: str) -> str:
+    """The name `name` is written under before it is renamed into place (a kill leaves it to remove_stale)."""
+    return f".{name}.{os.getpid()}{TEMPORARY_SUFFIX}"
+
+
+def _temporary(name: str) -> bool:
+    return name.startswith(".") and name.endswith(TEMPORARY_SUFFIX)
+
 
 def file_stat(path: Path) -> list[int] | None:
     """[size, mtime_ns] of a file, None when there is none: how the tenants tell a file is as it was."""
@@ -125,7 +149,11 @@ def replace_file(target: Path, data: bytes) -> None:
     """target replaced whole: written beside it, renamed over it (a reader or a kill sees the old file
     or the new). Not flushed to disk: for files rebuilt from content/ (site/, caches)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.new")
-    with open(temporary, "wb") as fh:
-        fh.write(data)
-    os.replace(temporary, target)
+    temporary = target.with_name(temporary_name(target.name))
+    try:
+        with open(temporary, "wb") as fh:
+            fh.write(data)
+        os.replace(temporary, target)
+    except OSError as exc:  # a full disk: no half file left, and the error names the file
+        temporary.unlink(missing_ok=True)
+        raise exc if exc.filename else OSError(exc.errno, exc.strerror, str(target)) from None

@@ -27,6 +27,7 @@ def build(archive: Archive, base_url: str | None = None, search: bool = True, qu
     those up to date. `state`: what a long-lived process keeps between its builds (serve).
     `progress`: the phases shown on a terminal (reading, list pages, same story, article pages,
     search index). `tell_changes`: the outcome lists the site files whose bytes changed."""
+    archive.cache.remove_stale()  # what a killed build left half-written
     print_ = fingerprint.fingerprint(archive, {"base_url": base_url, "search": search, "quick": quick})
     if fingerprint.unchanged(archive, print_):
         return Unchanged()

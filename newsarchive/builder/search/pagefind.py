@@ -25,6 +25,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from ...cache import TEMPORARY_SUFFIX
 from ...forked import die_with_parent
 from ...progress import Progress
 from . import tokens
@@ -98,7 +99,7 @@ def _load(cached: Path) -> Shard:
 
 
 def _run(binary: Path, cached: Path, docs: list[tuple[str, str]]) -> None:
-    with tempfile.TemporaryDirectory(prefix="pagefind-", dir=cached.parent) as tmp:
+    with tempfile.TemporaryDirectory(prefix=".pagefind-", suffix=TEMPORARY_SUFFIX, dir=cached.parent) as tmp:
         pages, out = Path(tmp) / "pages", Path(tmp) / "out"
         pages.mkdir()
         for name, text in docs:
@@ -112,7 +113,11 @@ def _run(binary: Path, cached: Path, docs: list[tuple[str, str]]) -> None:
                               preexec_fn=die_with_parent)
         if proc.returncode != 0:
             raise PagefindError(f"pagefind failed: {proc.stderr.strip()[-500:]}")
-        ids = _page_ids(out / "fragment")
+        try:
+            ids = _page_ids(out / "fragment")
+        except (ValueError, KeyError, EOFError) as exc:  # gzip, JSON: cut short (Pagefind says nothing of a full disk)
+            raise PagefindError(f"pagefind's output in {out} is cut short ({exc}); is the disk full? "
+                                "Free space and build again") from None
         for path in list(out.rglob("*")):
             name = path.relative_to(out).as_posix()
             if path.is_file() and name.startswith(_UNUSED):
