@@ -123,7 +123,7 @@ class Archive:
             links += [folder / d for d in dirnames if (folder / d).is_symlink()]
             dirnames[:] = sorted(d for d in dirnames if not (folder / d).is_symlink())
             for name in filenames:
-                if name.endswith(".md"):
+                if name.endswith(".md") and not name.startswith(TEMPORARY_PREFIX):
                     (links if (folder / name).is_symlink() else pages).append(folder / name)
         return sorted(pages), sorted(links)
 
@@ -150,6 +150,18 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+# Errors of the file system that are no one file's fault: the disk (or quota) is full, or it is
+# read-only. They stop a run (one line, what to do) instead of failing every file after them.
+STOPS_THE_RUN = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS})
+
+
+def stops_the_run(exc: BaseException) -> bool:
+    return isinstance(exc, OSError) and exc.errno in STOPS_THE_RUN
+
+
+# What the name of a raw file's or page's copy being written starts with, until it is renamed into
+# place (a killed run's are removed by the next, and never read as pages).
+TEMPORARY_PREFIX = ".tmp-"
 _TMP_COUNTER = itertools.count()
 
 
@@ -179,7 +191,7 @@ class BatchWriter:
         if path in self.written:
             raise ValueError(f"refusing to write {path} twice in one run")
         self.written.add(path)
-        tmp = path.parent / f".tmp-{os.getpid()}-{next(_TMP_COUNTER)}"
+        tmp = path.parent / f"{TEMPORARY_PREFIX}{os.getpid()}-{next(_TMP_COUNTER)}"
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         except FileNotFoundError:
@@ -189,20 +201,30 @@ class BatchWriter:
             view = memoryview(data)
             while view:
                 view = view[os.write(fd, view):]
-        except BaseException:
+        except OSError as exc:
             os.close(fd)
             os.unlink(tmp)
-            raise
+            raise named_error(exc, path) from None
         self.staged.append((fd, tmp, path))
         return self.commit() if len(self.staged) >= self.size else []
 
     def commit(self) -> list[Path]:
+        """Flush and rename the group into place. On an error (a full disk) the files not yet in place
+        are dropped, never left half-written under their names or as temp files."""
         staged, self.staged = self.staged, []
-        for fd, _tmp, _path in staged:
-            os.fdatasync(fd)
-            os.close(fd)
-        for _fd, tmp, path in staged:
-            os.replace(tmp, path)
+        current = None
+        try:
+            for fd, _tmp, current in staged:
+                os.fdatasync(fd)
+            for _fd, tmp, current in staged:
+                os.replace(tmp, current)
+        except OSError as exc:
+            for _fd, tmp, _path in staged:
+                Path(tmp).unlink(missing_ok=True)
+            raise named_error(exc, current) from None
+        finally:
+            for fd, _tmp, _path in staged:
+                os.close(fd)
         return [path for _fd, _tmp, path in staged]
 
     def abandon(self) -> None:
@@ -214,12 +236,18 @@ class BatchWriter:
         self.staged = []
 
 
+def named_error(exc: OSError, path: Path | None) -> OSError:
+    """The error naming the file it was about (a write's own error names none)."""
+    return exc if exc.filename or path is None else OSError(exc.errno, exc.strerror, str(path))
+
+
 def remove_stale_temp_files(archive: Archive) -> int:
-    """Temp files left by a killed run (never renamed into place) are removed."""
+    """Temp files left by a killed run (never renamed into place) are removed, the cache's too."""
+    archive.cache.remove_stale()
     removed = 0
     for folder in (archive.sources, archive.content):
         if folder.is_dir():
-            for tmp in folder.rglob(".tmp-*"):
+            for tmp in folder.rglob(f"{TEMPORARY_PREFIX}*"):
                 if tmp.is_file() and not tmp.is_symlink():
                     tmp.unlink()
                     removed += 1

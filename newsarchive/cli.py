@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 from pathlib import Path
 
@@ -218,6 +219,17 @@ def _in_archive(archive: arc.Archive, args) -> int:
         return cmd_main(archive, args.base_url, not args.no_search, args.strict, quiet)
 
 
+# What the archivist can do about an error of the file system, by its errno (what stopped a run
+# changed nothing archived: the last good site, sources and pages stay).
+_WHAT_TO_DO = {
+    errno.ENOSPC: "; free space and run again (the last good site is kept)",
+    errno.EDQUOT: "; free space and run again (the last good site is kept)",
+    errno.EROFS: "; run where the archive can be written",
+    errno.EACCES: "; make it readable and writable by this user and run again",
+    errno.EPERM: "; make it writable by this user and run again",
+}
+
+
 def _run(work) -> int:
     """A command's exit status; what stops it is one line on stderr, never a traceback."""
     try:
@@ -227,7 +239,7 @@ def _run(work) -> int:
         return 1
     except OSError as exc:
         where = f"{exc.filename}: " if exc.filename else ""
-        print(f"newsarchive: {where}{exc.strerror or exc}", file=sys.stderr)
+        print(f"newsarchive: {where}{exc.strerror or exc}{_WHAT_TO_DO.get(exc.errno, '')}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

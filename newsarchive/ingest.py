@@ -10,7 +10,7 @@ from pathlib import Path
 from selectolax.lexbor import LexborHTMLParser
 
 from . import archive as arc
-from . import dedupe, failures, forked, lang, page, readers, to_markdown, urls
+from . import dedupe, failures, forked, lang, page, readers, schema, to_markdown, urls
 from .ingest_memo import IngestMemo, converter_key, written_pages
 from .clean import DocInfo, clean
 from .clean.rules import Rule, RuleBook
@@ -33,7 +33,7 @@ _TITLE_SEPARATORS = (" - ", " – ", " — ", " | ", "｜", " _ ", "_", " :: ")
 
 def clean_title(title: str, rule: Rule | None, site_name: str | None, label: str | None = None) -> str:
     """Title without markup, extra spaces, or the outlet's name as prefix/suffix (rule patterns first)."""
-    title = re.sub(r"<[^>]+>", "", title)
+    title = schema.without_tags(title)
     title = re.sub(r"[ \t\r\n\xa0]+", " ", title).strip(" \u3000")
     for pattern in (rule.title_suffixes if rule else ()):
         title = re.sub(f"(?:{pattern})\\s*$", "", title).strip()
@@ -96,7 +96,8 @@ def article_from_raw(raw: RawFile, rules: RuleBook, notes: list[str] | None = No
         notes.extend(parsed.notes)
     rule, body = _article_of(parsed, rules)
     parsed = dataclasses.replace(parsed, body_html="")  # big intermediates go as soon as used (a 50 MB page)
-    title = clean_title(parsed.title, rule, parsed.site_name, parsed.outlet_label) or parsed.title
+    # A title that is nothing but the outlet's name stays as it was (but never with markup)
+    title = clean_title(parsed.title, rule, parsed.site_name, parsed.outlet_label) or schema.without_tags(parsed.title)
     cleaned, report = clean(body, DocInfo(title=title, base_url=parsed.base_url), rule)
     del body
     markdown = to_markdown.convert(cleaned)
@@ -222,18 +223,23 @@ def _preserved(archive: arc.Archive, files, report):
     """
     writer = arc.BatchWriter()
     ready: list[tuple[str, str]] = []
-    for path, base in files:
-        try:
-            kept = arc.preserve(archive, path, base, writer)
-        except (OSError, ValueError) as exc:
-            reason = getattr(exc, "strerror", None) or str(exc)
-            report(Outcome(str(path), "failed", f"could not be copied into sources/ ({reason})"))
-            continue
-        ready.append((arc.rel_or_str(archive, kept), str(kept)))
-        if not writer.staged:  # the group was committed (or nothing needed copying)
-            yield from ready
-            ready = []
-    writer.commit()
+    try:
+        for path, base in files:
+            try:
+                kept = arc.preserve(archive, path, base, writer)
+            except (OSError, ValueError) as exc:
+                if arc.stops_the_run(exc):
+                    raise
+                reason = getattr(exc, "strerror", None) or str(exc)
+                report(Outcome(str(path), "failed", f"could not be copied into sources/ ({reason})"))
+                continue
+            ready.append((arc.rel_or_str(archive, kept), str(kept)))
+            if not writer.staged:  # the group was committed (or nothing needed copying)
+                yield from ready
+                ready = []
+        writer.commit()
+    finally:  # stopped (a full disk, the run's end): what is not committed leaves no temp file
+        writer.abandon()
     yield from ready
 
 
@@ -366,7 +372,9 @@ class _Run:
         try:
             kind, target = self._write(article, result.text, old)
         except (InputError, OSError) as exc:
-            self.report(Outcome(key, "failed", str(exc)))
+            if arc.stops_the_run(exc):
+                raise
+            self.report(Outcome(key, "failed", getattr(exc, "strerror", None) or str(exc)))
             return
         self.memo.remember(key, kind, page=target, sha256=result.sha256)
         self.index.add(key, result.sha256, article.source_url, article.title, article.body_md)

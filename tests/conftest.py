@@ -44,6 +44,21 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
                           cwd=cwd or REPO, timeout=600)
 
 
+# Root's power to read and write any file, dropped (setpriv, util-linux) so that file modes hold for
+# it too: a test of an unreadable page or a read-only site means something when run as root.
+NO_FILE_POWERS = ["setpriv", "--bounding-set=-dac_override,-dac_read_search"]
+
+
+def run_cli_without_file_powers(*args: str) -> subprocess.CompletedProcess:
+    """run_cli as a user file modes hold for (root with its file powers dropped)."""
+    if os.geteuid() != 0:
+        return run_cli(*args)
+    if not shutil.which("setpriv"):
+        missing("needs setpriv (util-linux) to take root's power over file modes away")
+    return subprocess.run([*NO_FILE_POWERS, sys.executable, str(REPO / "build.py"), *args], capture_output=True,
+                          text=True, cwd=REPO, timeout=600)
+
+
 def pages(root: Path) -> dict[str, tuple[dict, str]]:
     """content pages of an archive by source.file -> (front matter, body)."""
     out = {}
@@ -87,4 +102,4 @@ def copy_tree(src: Path, dst: Path) -> None:
     shutil.copytree(src, dst, symlinks=True)
 
 
-__all__ = ["CORPUS", "DEFAULTS", "UNDER_CI", "missing", "require", "REPO", "SEEDS", "SHARED", "build", "copy_tree", "ingest_into", "pages", "run_cli"]
+__all__ = ["CORPUS", "DEFAULTS", "UNDER_CI", "missing", "require", "REPO", "SEEDS", "SHARED", "build", "copy_tree", "ingest_into", "pages", "run_cli", "run_cli_without_file_powers"]

@@ -2,8 +2,12 @@
 pages should be, a root no lock can be made in. One line, no traceback, nothing read or written
 outside the archive, the last good site kept."""
 import os
+import shutil
+import subprocess
 
-from .conftest import copy_tree, run_cli
+import pytest
+
+from .conftest import CORPUS, copy_tree, missing, require, run_cli, run_cli_without_file_powers
 
 
 def _archive(seed_root, tmp_path):
@@ -149,3 +153,103 @@ def test_notes_and_hidden_files_are_named_as_skipped(seed_root, tmp_path):
     assert result.returncode == 0 and "skipped non-articles 5" in result.stdout, result.stdout
     for name in ("README.md", "SOURCES.md", ".hidden.md", "..hidden.md", ".git"):
         assert f"{name}: skipped: " in result.stderr, name
+
+
+def _leftovers(root):
+    return sorted(p.name for p in root.rglob("*") if p.name.startswith((".tmp-", ".site-", ".pagefind"))
+                  or p.name.endswith(".new"))
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 1 MB file system of its own (tmpfs), filled up by the test; unmounted after."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(disk)], capture_output=True)
+    if mounted.returncode != 0:
+        missing(f"needs to mount a small tmpfs (root): {mounted.stderr.decode(errors='replace').strip()}")
+    yield disk
+    subprocess.run(["umount", "-l", str(disk)], capture_output=True)
+
+
+def _fill(disk, leave: int) -> None:
+    """The disk filled but for about `leave` bytes."""
+    free = shutil.disk_usage(disk).free
+    (disk / "filler").write_bytes(b"\0" * max(free - leave, 0))
+
+
+def _edit_a_page(root) -> None:
+    first = sorted((root / "content").rglob("*.md"))[0]
+    first.write_text(first.read_text(encoding="utf-8") + "\n策展人補記一段。\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("search", [True, False], ids=["with search", "no search"])
+def test_a_full_disk_stops_a_build_with_one_line_and_keeps_the_last_site(seed_root, small_disk, search):
+    root = small_disk / "a"
+    copy_tree(seed_root, root)
+    assert run_cli("--root", str(root), "build").returncode == 0
+    last = _listing(root / "site")
+    _edit_a_page(root)
+    shutil.rmtree(root / ".newsarchive-cache")  # the whole site to write again
+    _fill(small_disk, 60_000)
+    result = run_cli("--root", str(root), "build", *([] if search else ["--no-search"]))
+    lines = [ln for ln in result.stderr.splitlines() if "no base URL" not in ln]
+    assert result.returncode == 1 and len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "free space" in lines[0].lower() and str(root) in lines[0]
+    assert _listing(root / "site") == last and _leftovers(root) == []
+    (small_disk / "filler").unlink()
+    assert run_cli("--root", str(root), "build").returncode == 0 and _listing(root / "site") != last
+
+
+def test_a_full_disk_stops_an_ingest_with_one_line_and_changes_nothing(seed_root, small_disk, tmp_path):
+    require(CORPUS, "the sample corpus (../shared/corpus)")
+    root = small_disk / "a"
+    copy_tree(seed_root, root)
+    incoming = tmp_path / "jekyll-feed"
+    incoming.mkdir()
+    for post in sorted((CORPUS / "jekyll-feed").iterdir(), key=lambda p: p.stat().st_size)[:20]:
+        shutil.copy(post, incoming / post.name)
+    before = _listing(root)
+    _fill(small_disk, 40_000)
+    result = run_cli("--root", str(root), "ingest", str(incoming))
+    assert result.returncode == 1 and result.stderr.count("\n") == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "No space left on device; free space and run again" in result.stderr
+    assert _leftovers(root) == []
+    archived = [entry for entry in _listing(root) if not entry[0].startswith("sources/jekyll-feed/")]
+    assert archived == before  # what was there is as it was; raw files copied whole stay for the next run
+    (small_disk / "filler").unlink()
+    assert run_cli("--root", str(root), "ingest", str(incoming)).returncode == 0
+
+
+def test_a_site_folder_that_is_not_writable_is_one_line_and_kept(seed_root, tmp_path):
+    root = tmp_path / "a"
+    copy_tree(seed_root, root)
+    assert run_cli("--root", str(root), "build").returncode == 0
+    last = _listing(root / "site")
+    _edit_a_page(root)
+    for folder in (root / "site", root):
+        folder.chmod(0o555)
+        result = run_cli_without_file_powers("--root", str(root), "build")
+        folder.chmod(0o755)
+        assert result.returncode == 1 and "Traceback" not in result.stderr
+        assert f"{folder}: not writable" in result.stderr and _listing(root / "site") == last
+
+
+def test_a_read_only_folder_inside_the_site_does_not_stop_the_build(seed_root, tmp_path):
+    """The new site goes in place; the last one, which cannot be removed, is named with what to do,
+    and removed by the first build after it is made writable."""
+    root = tmp_path / "a"
+    copy_tree(seed_root, root)
+    assert run_cli("--root", str(root), "build").returncode == 0
+    locked_folder = next((root / "site" / "articles").iterdir())
+    locked_folder.chmod(0o555)
+    _edit_a_page(root)
+    result = run_cli_without_file_powers("--root", str(root), "build")
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert result.stderr.count("a last site set aside, not removed") == 1 and "remove it by hand" in result.stderr
+    assert "策展人補記一段" in "".join(p.read_text(encoding="utf-8") for p in (root / "site" / "articles").rglob("*.html"))
+    for leftover in root.glob(".site-*"):
+        for folder in leftover.rglob("*"):
+            folder.chmod(0o755) if folder.is_dir() else None
+    _edit_a_page(root)
+    assert run_cli("--root", str(root), "build").returncode == 0 and _leftovers(root) == []

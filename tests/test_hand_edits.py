@@ -10,22 +10,17 @@ the cache), or, without that memory, from the checksum ingest wrote into the pag
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import shutil
-import subprocess
-import sys
 
 import pytest
 
 from newsarchive import page
 
-from .conftest import REPO, copy_tree, missing, run_cli
+from .conftest import copy_tree, run_cli, run_cli_without_file_powers
 
 # A rule file of the archive's own that matches nothing: a rule change makes every raw file be converted again.
 NEW_RULE = 'name = "本地規則"\n\n[match]\nhosts = ["example.invalid"]\n'
-# A cap (the kernel's) that root needs dropped before a mode-000 file is unreadable to it.
-NO_FILE_POWERS = ["setpriv", "--bounding-set=-dac_override,-dac_read_search"]
 
 
 def _front_value(text: str) -> str:
@@ -125,24 +120,15 @@ def test_an_earlier_version_restored_is_kept(seed_root, tmp_path, how):
 @pytest.mark.parametrize("how", ["memo kept", "memo gone", "rules changed"])
 def test_an_unreadable_page_is_never_replaced(seed_root, tmp_path, how):
     """Edited, then made unreadable (mode 000): kept as it is, its mode too, and named."""
-    if not shutil.which("setpriv"):
-        missing("needs setpriv (util-linux) to take root's power to read any file away")
     root, page_path = _archive(seed_root, tmp_path)
     edited = _body_line(page_path.read_text(encoding="utf-8")).encode("utf-8")
     page_path.write_bytes(edited)
     page_path.chmod(0)
     _force_conversion(root, how)
-    result = _ingest_without_file_powers(root)
+    result = run_cli_without_file_powers("--root", str(root), "ingest")
     page_path.chmod(0o644)
     assert page_path.read_bytes() == edited
     shown = page_path.relative_to(root).as_posix()
     assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
     assert f"{shown}: content page unreadable" in result.stderr and "kept hand edits 1," in result.stdout
     assert len(list((root / "content").rglob("*.md"))) == 5  # no second page for the same raw file
-
-
-def _ingest_without_file_powers(root):
-    """`ingest` run as a user a mode-000 file is unreadable to: root with its file powers dropped."""
-    prefix = NO_FILE_POWERS if os.geteuid() == 0 else []
-    return subprocess.run([*prefix, sys.executable, str(REPO / "build.py"), "--root", str(root), "ingest"],
-                          capture_output=True, text=True, timeout=600)

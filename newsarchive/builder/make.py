@@ -60,7 +60,7 @@ def make(archive: Archive, base_url: str | None, search: bool, quick: bool, stat
     else:
         pages = all_pages(renderer, archive.cache.path(SEARCH_CACHE) if search else None, ahead=ahead)
     try:
-        with Staging(archive.site, compare=tell_changes) as staging:
+        with Staging(archive.site, compare=tell_changes, tell=progress.notice) as staging:
             for path, data in chain(pages, made.assets.files.items()):
                 staging.add(path, data)
             made.memo.drop_saved()  # a kill between the swap and the save must not leave old keys vouching

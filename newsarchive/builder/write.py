@@ -15,6 +15,7 @@ import shutil
 import threading
 from pathlib import Path
 
+from ..archive import named_error
 from ..cache import replace_file
 from ..model import InputError
 
@@ -31,8 +32,9 @@ class Staging:
     the same bytes without copying them).
     """
 
-    def __init__(self, site: Path, compare: bool = False):
-        self.site = site
+    def __init__(self, site: Path, compare: bool = False, tell=print):
+        self.site, self.tell = site, tell
+        self.committed = False
         # compare: note each file whose bytes differ from the last site's (serve tells the open pages)
         self.compare, self.changed = compare, []
         self.folder = site.parent / f".site-new-{os.getpid()}"
@@ -45,7 +47,11 @@ class Staging:
         if self.site.is_symlink():  # never written through, nor swapped away: the archivist's to remove
             raise InputError(f"{self.site}: a symlink ({os.readlink(self.site)}); the site is never written "
                              "through one: remove it and build again")
-        remove_stale(self.site)
+        for folder in (self.site.parent, self.site):
+            if folder.is_dir() and not os.access(folder, os.W_OK | os.X_OK):
+                raise InputError(f"{folder}: not writable; the site is written there: make it writable "
+                                 "(chmod u+w) and build again")
+        remove_stale(self.site, self.tell)
         self.folder.mkdir(parents=True)
         self._writer.start()
         return self
@@ -60,13 +66,14 @@ class Staging:
 
     def commit(self) -> None:
         self._finish()
-        swap(self.site, self.folder)
+        swap(self.site, self.folder, self.tell)
+        self.committed = True
 
     def __exit__(self, *exc) -> None:
         if self._writer.is_alive():
             self._finish(raise_error=False)
-        if self.folder.exists():
-            shutil.rmtree(self.folder)
+        if not self.committed and self.folder.exists():  # the half-made site goes
+            _discard(self.folder, self.tell)
 
     def _finish(self, raise_error: bool = True) -> None:
         self._queue.put(None)
@@ -102,11 +109,14 @@ def _differs(data: bytes | Path, old: Path) -> bool:
 
 
 def _put(data: bytes | Path, target: Path) -> None:
-    if isinstance(data, Path):
-        _link(data, target)
-        return
-    with open(target, "xb") as fh:  # 'x': a path written twice is an error, not an overwrite
-        fh.write(data)
+    try:
+        if isinstance(data, Path):
+            _link(data, target)
+            return
+        with open(target, "xb") as fh:  # 'x': a path written twice is an error, not an overwrite
+            fh.write(data)
+    except OSError as exc:  # a full disk: the error of a write names no file
+        raise named_error(exc, target) from None
 
 
 def _link(source: Path, target: Path) -> None:
@@ -136,25 +146,44 @@ def _exchange(a: Path, b: Path) -> bool:
     return result == 0
 
 
-def swap(site: Path, staging: Path) -> None:
+def swap(site: Path, staging: Path, tell=print) -> None:
+    """The staged site in place of site/; the last site is then removed (`tell`: a line for what
+    could not be)."""
     if site.exists() and _exchange(staging, site):
-        shutil.rmtree(staging)  # now holds the old site
+        _discard(staging, tell)  # now holds the old site
         return
     old = site.parent / f".site-old-{os.getpid()}"
     if site.exists():
         os.replace(site, old)
     os.replace(staging, site)
     if old.exists():
-        shutil.rmtree(old)
+        _discard(old, tell)
 
 
-def remove_stale(site: Path) -> None:
-    """Staging folders left by a killed build are removed before a new one starts."""
+def remove_stale(site: Path, tell=print) -> None:
+    """Staging folders left by a killed build (or a last site that could not be removed) are removed
+    before a new one starts."""
     for leftover in site.parent.glob(".site-*-*"):
         if leftover.is_symlink():
             leftover.unlink()
         elif leftover.is_dir():
-            shutil.rmtree(leftover)
+            _discard(leftover, tell)
+
+
+def _discard(folder: Path, tell) -> None:
+    """A set-aside site removed. One that cannot be (a folder in it made read-only) is not the build's
+    failure - the new site is in place - but a line saying what to do; the next build tries again."""
+    failed: list[tuple[str, str]] = []
+
+    def note(_function, path, exc_info):
+        if not failed:
+            failed.append((path, getattr(exc_info[1], "strerror", None) or str(exc_info[1])))
+
+    shutil.rmtree(folder, onerror=note)
+    if failed:
+        path, reason = failed[0]
+        tell(f"newsarchive: {folder}: a last site set aside, not removed ({path}: {reason}); "
+             f"make it writable or remove it by hand")
 
 
 def replace_in_place(site: Path, pages: dict[str, bytes], gone: list[str]) -> int:
