@@ -9,9 +9,16 @@ from .model import FORMATS
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$")
 _LANG = re.compile(r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-[A-Z]{2}|-\d{3})?$")
 _SHA = re.compile(r"^[0-9a-f]{64}$")
-# A whole tag (what ingest removes from titles); a lone `<` is text.
+# A whole tag (what ingest removes from titles: without_tags); a lone `<` is text.
 _HTML = re.compile(r"<[a-z/!][^<>]*>", re.I)
 _MISSING = object()
+
+
+def without_tags(text: str) -> str:
+    """The text with every whole tag removed, until none is left (`<<b>b>` leaves none either)."""
+    while "<" in text and _HTML.search(text):
+        text = _HTML.sub("", text)
+    return text
 
 
 def _str(value) -> bool:

@@ -3,6 +3,7 @@ import re
 import shutil
 
 from newsarchive import archive as arc
+from newsarchive import schema
 
 from .conftest import SEEDS, SHARED, copy_tree, ingest_into, pages, require, run_cli
 
@@ -204,3 +205,22 @@ def test_a_page_whose_source_line_was_removed_is_never_replaced(seed_root, tmp_p
     result = run_cli("--root", str(root), "ingest")
     assert page_path.read_text(encoding="utf-8") == edited
     assert "kept hand edits 1" in result.stdout and "edited by hand" in result.stderr
+
+
+def test_a_markdown_post_keeps_its_paragraphs_and_markup_never_reaches_a_title(tmp_path):
+    """A front-matter post whose body has no tag at all is Markdown, as Jekyll reads it (blank lines
+    are paragraphs); a title that is nothing but markup keeps no tag; a year before 1000 is written
+    with four digits. Found by the pipeline's property test; each page is then published."""
+    paragraphs = ["立法會今日三讀通過修訂條例，多名議員在辯論中提出對私隱保障的憂慮。",
+                  "The council voted on Tuesday to extend the archive's opening hours.", "## 小標題", "1. 第一點"]
+    incoming = tmp_path / "in"
+    incoming.mkdir()
+    (incoming / "a.md").write_text("---\ntitle: <!--<script>\ndate: 0999-01-01\n---\n\n" + "\n\n".join(paragraphs),
+                                   encoding="utf-8")
+    root = tmp_path / "a"
+    summary = ingest_into(root, [incoming])
+    assert len(summary.ingested) == 1
+    ((front, body),) = pages(root).values()
+    assert schema.problems(front) == [] and front["date"] == "0999-01-01"
+    assert body.strip().split("\n\n") == [paragraphs[0], paragraphs[1], "## 小標題", "1. 第一點"]
+    assert run_cli("--root", str(root), "build").returncode == 0

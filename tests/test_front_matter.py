@@ -1,5 +1,4 @@
 """The front matter reader's fast path (page._as_written) must read exactly what PyYAML reads."""
-from pathlib import Path
 
 import yaml
 from hypothesis import given, settings

@@ -12,7 +12,7 @@ _ISO = re.compile(
 def from_epoch_ms(ms: int) -> str | None:
     """An instant given in milliseconds since the epoch; None when no calendar holds it."""
     try:
-        return datetime.fromtimestamp(ms / 1000, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+        return datetime.fromtimestamp(ms / 1000, tz=timezone.utc).replace(microsecond=0).isoformat()
     except (OverflowError, ValueError, OSError):
         return None
 
@@ -42,7 +42,7 @@ def normalise(value: str | None) -> str | None:
     except ValueError:
         return None
     if hh is None:
-        return day.strftime("%Y-%m-%d")
+        return day.date().isoformat()  # (isoformat, not strftime: year 999 is "0999")
     try:
         moment = datetime(int(y), int(mo), int(d), int(hh), int(mm), int(ss or 0), tzinfo=_offset(tz) if tz else None)
     except ValueError:

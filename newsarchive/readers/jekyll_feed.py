@@ -8,7 +8,8 @@
     ------
     <raw feed HTML>
 
-Variants without the epoch line carry a whole prettified page as the body.
+Variants without the epoch line carry a whole prettified page as the body. Any other front-matter
+post is read the same way; a body with no tag at all is Markdown (as Jekyll reads a post).
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ import re
 
 from .. import urls
 from ..model import Parsed
-from . import dates, frontmatter
+from . import dates, frontmatter, markdown_body
 
 FORMAT = "jekyll-feed"
 _EPOCH = re.compile(r"^\s*<!--\s*(\d{10,14})\s*-->\s*$", re.M)
@@ -46,6 +47,7 @@ def read(text: str) -> Parsed:
     fm_text, body = frontmatter.split(text)
     fm = frontmatter.parse(fm_text)
     body, epoch = _body_and_epoch(body)
+    body = markdown_body.as_html(body)
     label = frontmatter.text_field(fm, "author")
     notes = []
     date = dates.from_epoch_ms(epoch if len(str(epoch)) == 13 else epoch * 1000) if epoch else None

@@ -10,14 +10,12 @@ from __future__ import annotations
 import html
 import re
 
-from markdown_it import MarkdownIt
-
 from .. import urls
 from ..model import Parsed
 from . import dates, frontmatter
+from .markdown_body import MARKDOWN as _MD
 
 FORMAT = "wayback-markdown"
-_MD = MarkdownIt("commonmark", {"html": True}).enable("table")
 # A link destination broken by spaces (the exporter wraps long URLs): "](https://x.com/ a/ b)".
 _SPACED_LINK = re.compile(r"\]\(((?:https?:)?//[^)\s]*(?: [^)\s]+)+)\)")
 _SHORTCODE = re.compile(r"\{\{<\s*(?:video|youtube|iframe)\s+src=\"([^\"]+)\"\s*>\}\}")
