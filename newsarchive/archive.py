@@ -254,26 +254,63 @@ def remove_stale_temp_files(archive: Archive) -> int:
     return removed
 
 
+class Held:
+    """A lock held by descriptor (flock) for a run. The archive's lock is on its root folder, which
+    no one deletes mid-run; serve's own lock is on a file, which someone may: `kept()` then takes
+    it again on a new file, unless another run took it first."""
+
+    def __init__(self, archive: Archive, shared: bool, lock_file: Path | None):
+        self.archive, self.shared, self.lock_file = archive, shared, lock_file
+        self.fd = self._take()
+
+    def _take(self) -> int:
+        path = self.lock_file
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644) if path else os.open(self.archive.root, os.O_RDONLY)
+        try:
+            fcntl.flock(fd, (fcntl.LOCK_SH if self.shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
+        except OSError as exc:
+            os.close(fd)
+            if exc.errno in (errno.EAGAIN, errno.EACCES):
+                raise ArchiveBusy(f"{self.archive.root}: another newsarchive run is working on this archive") from None
+            raise
+        return fd
+
+    def kept(self) -> bool:
+        """Whether the lock is still this run's: its file is the one locked, or (removed or replaced)
+        a new one could be locked now."""
+        if self.lock_file is None:
+            return True
+        try:
+            if os.stat(self.lock_file).st_ino == os.fstat(self.fd).st_ino:
+                return True
+        except OSError:
+            pass
+        try:
+            fd = self._take()
+        except (ArchiveBusy, OSError):
+            return False
+        os.close(self.fd)
+        self.fd = fd
+        return True
+
+    def release(self) -> None:
+        os.close(self.fd)
+
+
 @contextmanager
 def locked(archive: Archive, shared: bool = False, lock_file: Path | None = None):
     """Hold a lock on the archive for the whole run; a run that cannot have it fails at once.
     Exclusive for what writes the archive (ingest, build, the main job); shared for what only reads
     it (check, pack) and for serve, which writes only its own preview (so check and pack may run
-    beside it, and ingest or build may not)."""
+    beside it, and ingest or build may not). Yields the Held lock."""
     archive.root.mkdir(parents=True, exist_ok=True)
     # The archive's lock is on its root folder itself: no lock file a run could delete lets a second
     # run in while the first holds it.
-    fd = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o644) if lock_file else os.open(archive.root, os.O_RDONLY)
+    held = Held(archive, shared, lock_file)
     try:
-        try:
-            fcntl.flock(fd, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
-        except OSError as exc:
-            if exc.errno in (errno.EAGAIN, errno.EACCES):
-                raise ArchiveBusy(f"{archive.root}: another newsarchive run is working on this archive") from None
-            raise
-        yield
+        yield held
     finally:
-        os.close(fd)
+        held.release()
 
 
 def _utf8_name(path: Path) -> bool:

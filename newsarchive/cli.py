@@ -160,8 +160,8 @@ def cmd_pack(archive: arc.Archive, output: Path | None) -> int:
 def cmd_serve(archive: arc.Archive, host: str, port: int) -> int:
     from .serve import passes, serve
 
-    with arc.locked(archive, lock_file=archive.serve_lock_file):  # one preview of an archive at a time
-        serve(archive, host, port, passes.Builder)
+    with arc.locked(archive, lock_file=archive.serve_lock_file) as held:  # one preview of an archive at a time
+        serve(archive, host, port, passes.Builder, lock=held)
     return 0
 
 

@@ -266,3 +266,26 @@ def test_an_open_page_listing_the_edited_article_catches_up_after_the_full_build
         page.wait_for_function("document.querySelector('.related').textContent.includes('全文已改')",
                                timeout=60_000)
         assert page.evaluate("window.beforeTheEdit") is True  # swapped in, not navigated
+
+
+def test_serve_keeps_its_lock_when_its_lock_file_is_removed(seed_root, tmp_path):
+    """serve's own lock (one preview of an archive at a time) is on a file someone may delete while it
+    serves: serve takes it again at once, so a second serve started after is still refused."""
+    root = tmp_path / "a"
+    copy_tree(seed_root, root)
+    proc = _start_serve(root, free_port())
+    try:
+        lock_file = Archive(root).serve_lock_file
+        first_inode = lock_file.stat().st_ino
+        lock_file.unlink()
+        deadline = time.time() + 10
+        while time.time() < deadline and not lock_file.exists():
+            time.sleep(0.1)
+        assert lock_file.exists() and lock_file.stat().st_ino != first_inode  # taken again on a new file
+        second = subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(root), "serve", "--port", "0"],
+                                capture_output=True, text=True, timeout=60)
+        assert second.returncode == 1 and "another newsarchive run" in second.stderr
+        assert proc.poll() is None  # and the first still serves
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=10)

@@ -294,9 +294,18 @@ class Rebuilder:
             return Failed(f"{type(exc).__name__}: {exc}")
 
 
-def serve(archive: Archive, host: str, port: int, make_builder, ready=None) -> None:
+def _keep(lock, server) -> None:
+    """serve's lock file was removed or replaced: taken again, or (another serve has it) serve stops."""
+    if not lock.kept():
+        print(f"newsarchive: {lock.lock_file}: serve's lock was removed and another serve took it; "
+              "this one stops", file=sys.stderr, flush=True)
+        threading.Thread(target=server.shutdown, daemon=True).start()
+
+
+def serve(archive: Archive, host: str, port: int, make_builder, ready=None, lock=None) -> None:
     """Serve the archive's preview until interrupted: `make_builder(archive, base_url)` (passes.Builder)
-    makes what runs every build (see Rebuilder), for the address the server got."""
+    makes what runs every build (see Rebuilder), for the address the server got. `lock`: serve's
+    own (archive.Held); its file removed, it is taken again, or serve stops if another serve has it."""
     from watchdog.events import FileSystemEventHandler
     from watchdog.observers import Observer
 
@@ -322,6 +331,9 @@ def serve(archive: Archive, host: str, port: int, make_builder, ready=None) -> N
 
         def on_any_event(self, event):
             if event.event_type in ("opened", "closed_no_write"):
+                return
+            if lock is not None and str(lock.lock_file) in (event.src_path, getattr(event, "dest_path", "")):
+                _keep(lock, server)
                 return
             if event.is_directory and event.event_type == "created" and Watch.adopt:
                 Watch.adopt(Path(event.src_path))
