@@ -34,7 +34,7 @@ PACKAGE = Path(__file__).resolve().parent
 CODE = {
     "ingest": ("ingest.py", "ingest_memo.py", "readers", "clean", "decode.py", "dedupe.py", "extract.py",
                "lang.py", "to_markdown.py", "sanitize.py", "page.py", "fields.py", "model.py", "urls.py",
-               "archive.py", "cache.py", "forked.py", "failures.py", "progress.py"),
+               "archive.py", "cache.py", "forked.py", "failures.py", "progress.py", "schema.py"),
     "build": ("builder", "page.py", "schema.py", "fields.py", "config.py", "model.py", "to_markdown.py",
               "lang.py", "urls.py", "sanitize.py", "archive.py", "cache.py", "forked.py", "failures.py",
               "progress.py", "data"),
