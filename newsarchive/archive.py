@@ -88,6 +88,19 @@ class Archive:
         return (self.content.joinpath(*year_month) if year_month else self.content / "undated") / name
 
     @property
+    def media(self) -> Path:
+        """The archive's pictures, kept like raw files (byte for byte, by SHA-256), with their manifest."""
+        return self.sources / "media"
+
+    @property
+    def media_manifest(self) -> Path:
+        return self.media / "manifest.json"
+
+    def media_file(self, site_path: str) -> Path:
+        """A stored picture by its place in the site (`media/ab/abcd….jpg`): the same place under sources/."""
+        return self.sources / site_path
+
+    @property
     def zip_file(self) -> Path:
         """`pack`'s output unless told otherwise."""
         return self.root / "site.zip"
@@ -408,7 +421,8 @@ def raw_files(archive: Archive, paths: list[Path]) -> tuple[list[tuple[Path, Pat
                     dirnames[:] = []
                     continue
                 refused += [(str(Path(dirpath) / d), HIDDEN_FOLDER) for d in sorted(dirnames) if d.startswith(".")]
-                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+                # (the archive's pictures are not articles: never walked)
+                dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and Path(dirpath) / d != archive.media)
                 for name in sorted(filenames):
                     item = Path(dirpath) / name
                     if name.startswith(".") or name in NOTES:

@@ -37,7 +37,8 @@ CODE = {
                "archive.py", "cache.py", "forked.py", "failures.py", "progress.py", "schema.py"),
     "build": ("builder", "page.py", "schema.py", "fields.py", "config.py", "model.py", "to_markdown.py",
               "lang.py", "urls.py", "sanitize.py", "archive.py", "cache.py", "forked.py", "failures.py",
-              "progress.py", "data"),
+              "progress.py", "data", "media/__init__.py", "media/show.py", "media/addresses.py", "media/store.py",
+              "media/kinds.py"),
 }
 # Which files of a code folder count: source and the data it reads.
 _CODE_SUFFIXES = (".py", ".txt", ".json", ".toml")

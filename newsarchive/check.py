@@ -2,7 +2,8 @@
 
 Every content page's front matter fits the schema and its `source.sha256` matches the preserved
 raw file; every raw file without a page (a duplicate, a non-article) matches the digest ingest
-recorded for it; every internal link in site/ resolves to a file.
+recorded for it; every picture the media manifest lists is there with the bytes its name says;
+every internal link in site/ resolves to a file.
 """
 from __future__ import annotations
 
@@ -103,5 +104,7 @@ def unpaged_raw_problems(archive: arc.Archive, paged: set[str]) -> list[tuple[st
 
 
 def run(archive: arc.Archive) -> list[tuple[str, str]]:
+    from .media import store as media
+
     problems, paged = content_problems(archive)
-    return problems + unpaged_raw_problems(archive, paged) + link_problems(archive)
+    return problems + unpaged_raw_problems(archive, paged) + media.problems(archive) + link_problems(archive)

@@ -75,6 +75,8 @@ def _parser() -> argparse.ArgumentParser:
     ing = command("ingest", "raw files or folders -> content/ (no PATH: all of sources/)")
     ing.add_argument("paths", nargs="*", type=Path, metavar="PATH",
                      help="a raw file or a folder of them; one outside sources/ is first copied into it")
+    ing.add_argument("--fetch-media", action="store_true", default=argparse.SUPPRESS,
+                     help="fetch every image the articles show into sources/media/ (as media.fetch = true does)")
     bld = command("build", "content/ -> site/: pages, feeds, sitemap, search index")
     bld.add_argument("--base-url", type=_base_url, default=argparse.SUPPRESS,
                      help="absolute URL the site is published at (feeds, sitemap, canonical links)")
@@ -88,21 +90,42 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def cmd_ingest(archive: arc.Archive, paths: list[Path], quiet: bool = False) -> int:
-    return 1 if _ingest(archive, paths, quiet).failed else 0
+def cmd_ingest(archive: arc.Archive, paths: list[Path], quiet: bool = False, fetch_media: bool = False) -> int:
+    return 1 if _ingest(archive, paths, quiet, fetch_media).failed else 0
 
 
-def _ingest(archive: arc.Archive, paths: list[Path], quiet: bool):
+def _ingest(archive: arc.Archive, paths: list[Path], quiet: bool, fetch_media: bool = False):
+    from . import config as site_config
     from . import ingest
     from .clean.rules import for_archive
 
+    media = site_config.load(archive).media  # (a bad config is one line before anything is done)
     summary = ingest.run(archive, [p.absolute() for p in paths], for_archive(archive),
                          progress=Progress.on_terminal(quiet))
     for shown in summary.kept_edits:
         print(f"{shown}: edited by hand since ingest; kept as it is", file=sys.stderr)
     if not quiet:
         print(summary.line())
+    if fetch_media or media.fetch:
+        _fetch_media(archive, media, quiet)
     return summary
+
+
+# Failed pictures named one line each, up to this many a run (the manifest lists every one).
+MEDIA_FAILURES_SHOWN = 20
+
+
+def _fetch_media(archive: arc.Archive, media, quiet: bool) -> None:
+    from .media.run import fetch_media
+
+    summary = fetch_media(archive, media, Progress.on_terminal(quiet))
+    for url, reason in summary.failed[:MEDIA_FAILURES_SHOWN]:
+        print(f"picture not fetched: {url[:200]}: {reason}", file=sys.stderr)
+    if len(summary.failed) > MEDIA_FAILURES_SHOWN:
+        print(f"... and {len(summary.failed) - MEDIA_FAILURES_SHOWN} more pictures not fetched "
+              f"(sources/media/manifest.json lists each, with why)", file=sys.stderr)
+    if not quiet:
+        print(summary.line())
 
 
 def cmd_main(archive: arc.Archive, base_url: str | None, search: bool, strict: bool, quiet: bool) -> int:
@@ -209,7 +232,7 @@ def _in_archive(archive: arc.Archive, args) -> int:
             return cmd_check(archive)
         quiet = getattr(args, "quiet", False)
         if args.command == "ingest":
-            return cmd_ingest(archive, args.paths, quiet)
+            return cmd_ingest(archive, args.paths, quiet, getattr(args, "fetch_media", False))
         if args.command == "serve":
             return cmd_serve(archive, args.host, args.port)
         if args.command == "pack":

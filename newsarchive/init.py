@@ -17,7 +17,7 @@ def config_text() -> str:
     """newsarchive.toml with every setting, its meaning and its default (commented out)."""
     lines = ["# newsarchive settings. Every one is optional: each is shown with its default, commented out.", ""]
     for name, default, meaning in settings():
-        value = json.dumps(default, ensure_ascii=False) if isinstance(default, str) else str(default)
+        value = json.dumps(list(default) if isinstance(default, tuple) else default, ensure_ascii=False)
         lines += [f"# {meaning}", f"# {name} = {value}", ""]
     return "\n".join(lines)
 

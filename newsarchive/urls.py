@@ -62,6 +62,36 @@ def unwrap_wayback(url: str) -> str:
     return inner
 
 
+_CAPTURE = re.compile(r"^(?:(?:https?:)?//web\.archive\.org)?/web/(\d{1,14})(?:[a-z]{2}_)?/(.+)$", re.I)
+
+
+def wayback_image(url: str) -> str | None:
+    """A Wayback capture address as the capture of an image (`https://web.archive.org/web/<ts>im_/<url>`:
+    the archived bytes themselves, reachable after the origin is gone); None when url is no capture."""
+    m = _CAPTURE.match(url.strip())
+    if not m:
+        return None
+    return f"https://web.archive.org/web/{m.group(1)}im_/{unwrap_wayback(url)}"
+
+
+# Image proxies that carry the original's address: WordPress's Photon (i0-i3.wp.com/<host>/<path>),
+# and weserv (images.weserv.nl/?url=, wsrv.nl/?url=).
+_PHOTON = re.compile(r"^https?://i[0-3]\.wp\.com/([^/?#]+/[^?#]*)", re.I)
+_WESERV = re.compile(r"^https?://(?:images\.weserv\.nl|wsrv\.nl)/?\?(?:.*&)?url=([^&#]+)", re.I)
+
+
+def unproxied(url: str) -> str | None:
+    """The original address of an image served through a known proxy; None for any other address."""
+    m = _PHOTON.match(url)
+    if m:
+        return "https://" + m.group(1)
+    m = _WESERV.match(url)
+    if m:
+        inner = unquote(m.group(1))
+        return inner if re.match(r"^https?://", inner, re.I) else "https://" + inner
+    return None
+
+
 def absolute(url: str, base: str | None) -> str:
     url = url.strip()
     if url.startswith("//"):

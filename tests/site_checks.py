@@ -22,3 +22,16 @@ def assert_published_and_well_formed(root: Path) -> None:
         assert [s.attributes.get("type") for s in scripts if not s.attributes.get("src")] == ["application/ld+json"]
         json.loads(scripts[0].text())
         assert tree.css_first("article") is not None
+
+
+def netlify_headers(site: Path) -> dict[str, dict[str, str]]:
+    """site/_headers read as Netlify reads it: a path line, then its `  Name: value` lines."""
+    out: dict[str, dict[str, str]] = {}
+    current = None
+    for line in (site / "_headers").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith((" ", "\t", "#")):
+            current = out.setdefault(line.strip(), {})
+        elif line.strip() and current is not None:
+            name, _, value = line.strip().partition(":")
+            current[name.strip()] = value.strip()
+    return out

@@ -13,6 +13,7 @@ from newsarchive.cli import _parser
 
 from .browser import browser
 from .conftest import REPO, copy_tree, run_cli
+from .site_checks import netlify_headers
 
 
 def _cli_calls(command: str) -> list[list[str]]:
@@ -35,9 +36,7 @@ def test_netlify_builds_with_the_cli_and_publishes_site():
         args = _parser().parse_args(argv)  # exits (fails the test) on a usage error
         assert args.command is None and args.base_url == "https://example.netlify.app/" and not args.strict
     headers = {h["for"]: h["values"] for h in config["headers"]}
-    csp = headers["/*"]["Content-Security-Policy"]
-    assert "object-src 'none'" in csp and "'unsafe-inline'" not in csp and "'wasm-unsafe-eval'" in csp
-    assert headers["/*"]["X-Content-Type-Options"] == "nosniff" and "Referrer-Policy" in headers["/*"]
+    assert "/*" not in headers  # it would override site/_headers, which the build writes
     assert "immutable" in headers["/assets/*"]["Cache-Control"]
     assert any(r["to"] == "/404.html" and r["status"] == 404 for r in config["redirects"])
     cache = next(p for p in config["plugins"] if p["package"] == "netlify-plugin-cache")
@@ -98,3 +97,19 @@ def _as_root(site: Path) -> arc.Archive:
     if not target.exists():
         target.symlink_to(site, target_is_directory=True)
     return arc.Archive(link)
+
+
+def test_the_build_writes_the_security_headers_and_the_picture_policy_follows_the_config(seed_root, tmp_path):
+    """site/_headers: nothing runs but the site's own scripts; pictures from elsewhere are allowed
+    until `media.local_only` says every picture is stored."""
+    root = tmp_path / "a"
+    copy_tree(seed_root, root)
+    assert run_cli("--root", str(root), "build", "--no-search").returncode == 0
+    headers = netlify_headers(root / "site")["/*"]
+    csp = headers["Content-Security-Policy"]
+    assert "object-src 'none'" in csp and "'unsafe-inline'" not in csp and "'wasm-unsafe-eval'" in csp
+    assert "img-src 'self' data: https:;" in csp
+    assert headers["X-Content-Type-Options"] == "nosniff" and "Referrer-Policy" in headers
+    (root / "newsarchive.toml").write_text("[media]\nlocal_only = true\n", encoding="utf-8")
+    assert run_cli("--root", str(root), "build", "--no-search").returncode == 0
+    assert "img-src 'self' data:;" in netlify_headers(root / "site")["/*"]["Content-Security-Policy"]

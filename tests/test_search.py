@@ -20,7 +20,7 @@ from newsarchive.builder.search import searchable_text
 from newsarchive.builder.search.tokens import index_words, normalize
 
 from .browser import browser, serve
-from .conftest import REPO, build, copy_tree
+from .conftest import build, copy_tree
 
 SEED_QUERIES = ("台灣", "台湾", "臺灣", "聯合國", "联合国", "克拉夫特", "李光章", "聯合國 午餐", '"共進午餐"', "Craft",
                 "視訊", "新唐人", "台")
@@ -298,11 +298,11 @@ def test_index_words_are_framed_bigrams_then_characters():
 
 
 def test_search_under_the_netlify_security_headers(seed_site, chromium):
-    """Pagefind (WebAssembly, its worker) runs under the exact headers netlify.toml sends, nothing blocked."""
-    import tomllib
+    """Pagefind (WebAssembly, its worker) runs under the exact headers Netlify sends (site/_headers,
+    written by the build), nothing blocked."""
+    from .site_checks import netlify_headers
 
-    config = tomllib.loads((REPO / "netlify.toml").read_text(encoding="utf-8"))
-    headers = next(h["values"] for h in config["headers"] if h["for"] == "/*")
+    headers = netlify_headers(seed_site / "site")["/*"]
     corpus = Corpus(seed_site)
     with serve(seed_site / "site", "/archive/", headers=headers) as base:
         page = chromium.new_page()

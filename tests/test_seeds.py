@@ -37,12 +37,12 @@ SEEDS = {
         first="美國與台灣之間的外交互動近期頻仍，美聯社報道，美國駐聯合國大使克拉夫特（Kelly Craft）周三與駐紐約台北經濟文化辦事處處長李光章在紐約共進午餐。",
         last="克拉夫特又稱，她會利用一切機會，在聯合國安理會的討論提及中國，不管是什麼議題，並在每個聲明中試圖提到中國的所作所為。她說，美國應當讓世人清楚的看到發生在中國國內的人權問題。",
         figures=[
-            ("https://www.hkcnews.com/news_新聞/hk-discuss/2020/09/美台關係-駐紐約台北經濟文化辦事處處長李光章-美國駐聯合國大使克拉夫特Kelly%20Craft-20200917155841_9209_large.jpg",
+            ("https://web.archive.org/web/20201020052559im_/https://www.hkcnews.com/news_新聞/hk-discuss/2020/09/美台關係-駐紐約台北經濟文化辦事處處長李光章-美國駐聯合國大使克拉夫特Kelly%20Craft-20200917155841_9209_large.jpg",
              "美國駐聯合國大使克拉夫特（右）與駐紐約台北經濟文化辦事處處長李光章（左）共進午餐。美聯社"),
-            ("https://www.hkcnews.com/news_新聞/hk-discuss/2020/09/駐紐約台北經濟文化辦事處處長李光章-美國駐聯合國大使克拉夫特Kelly%20Craft-美台關係-20200917155908_2d98_large.jpg",
+            ("https://web.archive.org/web/20201020052559im_/https://www.hkcnews.com/news_新聞/hk-discuss/2020/09/駐紐約台北經濟文化辦事處處長李光章-美國駐聯合國大使克拉夫特Kelly%20Craft-美台關係-20200917155908_2d98_large.jpg",
              "克拉夫特（右）透露是李光章（左）邀約午餐。美聯社"),
         ],
-        gone=["月費訂戶", "每周時事", "aboutus", "web.archive.org", "\n---\n"],
+        gone=["月費訂戶", "每周時事", "aboutus", "](https://web.archive.org", "\n---\n"],  # (pictures keep their archived copy: issue 13)
     ),
     "003": dict(
         file="sources/003_bb4a6ccb6fd5c6e9.txt", format="plain-text",

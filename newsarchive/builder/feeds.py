@@ -35,3 +35,19 @@ def web_manifest(r):
 def robots(r):
     sitemap_line = f"Sitemap: {r.config.base_url}sitemap.xml\n" if r.config.base_url else ""
     return "robots.txt", f"User-agent: *\nAllow: /\n{sitemap_line}".encode()
+
+
+# The site's security policy: nothing runs but its own scripts (and, for search, WebAssembly).
+# Pictures may come from elsewhere (https:) until an archive stores them all (media.local_only).
+_CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:{remote}; "
+        "font-src 'self'; connect-src 'self'; media-src https:; object-src 'none'; base-uri 'self'; "
+        "form-action 'self'; frame-ancestors 'none'")
+
+
+def netlify_headers(r):
+    """`_headers`: the security headers Netlify sends with every page (netlify.toml would override
+    them, so it sets none for /*). Other hosts ignore the file."""
+    csp = _CSP.format(remote="" if r.config.media.local_only else " https:")
+    lines = ["/*", f"  Content-Security-Policy: {csp}", "  X-Content-Type-Options: nosniff",
+             "  Referrer-Policy: strict-origin-when-cross-origin", "  X-Frame-Options: DENY", ""]
+    return "_headers", "\n".join(lines).encode()

@@ -1,7 +1,7 @@
 """What changed since the last build: a fingerprint of every input, kept in the archive's cache store.
 
-The fingerprint covers content/, the layouts and static files in use, the config, the build
-options and the build's code. When it matches the last successful build and site/ is there as
+The fingerprint covers content/, the layouts and static files in use, the config, the media
+manifest, the build options and the build's code. When it matches the last successful build and site/ is there as
 that build left it (every file's size and time), the build has nothing to do.
 """
 from __future__ import annotations
@@ -32,7 +32,8 @@ def fingerprint(archive: Archive, options: dict) -> str:
                 _stat_into(h, os.path.join(dirpath, name))
     for path in code_files("build"):
         _stat_into(h, str(path))
-    for path in (archive.config_file, archive.cache.path(failures.STORE)):  # the problems page shows the latter
+    # (the problems page shows the failures; pages show the pictures the media manifest lists)
+    for path in (archive.config_file, archive.cache.path(failures.STORE), archive.media_manifest):
         if path.is_file():
             h.update(path.read_bytes())
     return h.hexdigest()

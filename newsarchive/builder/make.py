@@ -12,6 +12,7 @@ from pathlib import Path
 from .. import config as site_config
 from .. import failures
 from ..archive import Archive
+from ..media.show import Pictures
 from . import memo, parallel
 from .bodies import BodyStore
 from .collect import collect, collect_changed
@@ -52,8 +53,10 @@ def make(archive: Archive, base_url: str | None, search: bool, quick: bool, stat
     site = collect(archive, state, progress)
     made = _inputs(archive, base_url, site)
     related = same_story(site.entries, archive.cache, stale_ok=quick, state=state)
+    pictures = Pictures(archive)
     renderer = Renderer(site, made.config, made.env, made.assets, related, made.memo, BodyStore(archive.cache),
-                        progress=progress.below(len(site.entries)), failures=made.failures, search=search)
+                        progress=progress.below(len(site.entries)), failures=made.failures, search=search,
+                        pictures=pictures)
     ahead = parallel.bodies_ahead(renderer, cold=not made.memo.before)
     if quick:
         pages = all_pages(renderer, None, kept_search=archive.site if search else None, ahead=ahead)
@@ -61,7 +64,7 @@ def make(archive: Archive, base_url: str | None, search: bool, quick: bool, stat
         pages = all_pages(renderer, archive.cache.path(SEARCH_CACHE) if search else None, ahead=ahead)
     try:
         with Staging(archive.site, compare=tell_changes, tell=progress.notice) as staging:
-            for path, data in chain(pages, made.assets.files.items()):
+            for path, data in chain(pages, made.assets.files.items(), pictures.files.items()):
                 staging.add(path, data)
             made.memo.drop_saved()  # a kill between the swap and the save must not leave old keys vouching
             staging.commit()
@@ -98,7 +101,8 @@ def hot(archive: Archive, changed: set[Path], lock, state: BuildState, base_url:
     edited_files = {archive.content_file(p) for p in changed}
     edited = tuple(e for e in site.entries if e.content_file in edited_files)
     renderer = Renderer(site, made.config, made.env, made.assets, related, made.memo, BodyStore(archive.cache),
-                        showing=frozenset(e.path for e in edited) if same_shape else None, failures=made.failures)
+                        showing=frozenset(e.path for e in edited) if same_shape else None, failures=made.failures,
+                        pictures=Pictures(archive))
     try:
         produced, fresh = _changed_pages(renderer, edited)
     finally:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import parallel
-from .feeds import atom, robots, sitemap, web_manifest
+from .feeds import atom, netlify_headers, robots, sitemap, web_manifest
 from .collect import Entry
 from .render import Renderer, groups_by_year
 from .search import search_files
@@ -44,6 +44,7 @@ def specials(r: Renderer):
     yield sitemap(r)
     yield robots(r)
     yield web_manifest(r)
+    yield netlify_headers(r)
 
 
 def problems(r: Renderer):

@@ -136,7 +136,7 @@ def display_date(date: str | None, lang: str = "zh") -> str:
     return f"{d} {MONTHS[m - 1]} {y}{clock}"
 
 
-def json_ld(entry: Entry, config: SiteConfig) -> str:
+def json_ld(entry: Entry, config: SiteConfig, image: str | None = None) -> str:
     data = {
         "@context": "https://schema.org", "@type": "NewsArticle", "headline": entry.title,
         "inLanguage": entry.lang, "publisher": {"@type": "Organization", "name": entry.outlet},
@@ -153,6 +153,8 @@ def json_ld(entry: Entry, config: SiteConfig) -> str:
         data["archivedAt"] = entry.source["archive_url"]
     if entry.summary:
         data["description"] = entry.summary
+    if image:
+        data["image"] = image
     return script_json(data)
 
 
@@ -174,9 +176,10 @@ class Renderer:
 
     def __init__(self, site: Site, config: SiteConfig, env: jinja2.Environment, assets: Assets, related,
                  memo, body_store, showing: frozenset[str] | None = None, progress: Progress | None = None,
-                 failures: tuple = (), search: bool = True):
+                 failures: tuple = (), search: bool = True, pictures=None):
         self.site, self.config, self.env, self.assets = site, config, env, assets
         self.search = search  # whether the site has its search index (the search page says so when not)
+        self.pictures = pictures  # media.show.Pictures: the stored pictures (None: show every image where it is)
         # Raw files ingest could not make articles of, and the pages left out: the problems page.
         self.failures = failures
         self.problem_count = len(failures) + len(site.problems)
@@ -233,16 +236,32 @@ class Renderer:
 
     def reused_article(self, entry: Entry) -> tuple[str, Path] | None:
         """The last site's page for this article if neither it nor what it shows changed."""
-        key = self.memo.key("article.html", entry.path, entry, self.related.get(entry.path, ()))
+        key = self.memo.key("article.html", entry.path, entry, self.related.get(entry.path, ()), self._pictures_of(entry))
         old = self.memo.reuse(entry.path, key)
         return (entry.path, old) if old else None
 
+    def _pictures_of(self, entry: Entry) -> tuple:
+        return self.pictures.of(entry.body_md) if self.pictures is not None else ()
+
     def render_article(self, entry: Entry) -> tuple[str, bytes]:
         related = self.related.get(entry.path, ())
+        body = self.bodies.get(entry.path) or markdown_to_html(entry.body_md)
+        image = None
+        if self.pictures is not None:
+            body = self.pictures.localize(body, lambda target: rel(entry.path, target))
+            image = self._lead_image(entry)
         return self._render("article.html", entry.path, entry.lang, dict(
-            entry=entry, body=self.bodies.get(entry.path) or markdown_to_html(entry.body_md), related=related,
-            json_ld=json_ld(entry, self.config),
+            entry=entry, body=body, related=related, image=image,
+            json_ld=json_ld(entry, self.config, image),
             canonical=self.config.base_url + url_path(entry.path) if self.config.base_url else None))
+
+    def _lead_image(self, entry: Entry) -> str | None:
+        """The absolute address of an article's first picture (JSON-LD, Open Graph): its local copy's
+        when stored and the site has a base URL, else where it is."""
+        url, stored = self.pictures.lead(entry.body_md)
+        if stored is not None and self.config.base_url:
+            return self.config.base_url + url_path(stored.site_path)
+        return url
 
     def listing(self, template: str, folder: str, entries: tuple[Entry, ...], **context):
         """A paginated list: folder/index.html, folder/page/2/index.html, ..."""

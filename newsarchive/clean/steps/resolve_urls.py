@@ -1,7 +1,9 @@
-"""Every link and image points at the original web: absolute, unarchived, untracked.
+"""Every link points at the original web: absolute, unarchived, untracked; every image at where its
+bytes can still be had.
 
 Lazy-loaded images get their real source; Wayback capture URLs (absolute or
-`/web/<ts>/...`) become the URLs they captured; relative URLs are resolved
+`/web/<ts>/...`) of links become the URLs they captured, of images the archived image itself
+(`…im_/`: the origin may be gone, as hkcnews.com is); relative URLs are resolved
 against the article URL; protocol-relative ones get https; tracking parameters go.
 A relative URL that cannot be resolved (a saved page with no known address) leads
 nowhere: the link keeps its text, the image goes.
@@ -43,7 +45,8 @@ def run(root, doc) -> int:
             value = node.attributes.get(attr)
             if value is None:
                 continue
-            new = _fix(value, doc.base_url)
+            capture = urls.wayback_image(value) if attr == "src" and node.tag in ("img", "source") else None
+            new = capture or _fix(value, doc.base_url)
             if not _ABSOLUTE.match(new):
                 changed += 1
                 if node.tag == "a":
