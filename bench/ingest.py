@@ -1,10 +1,16 @@
 """Ingest benchmark: newsarchive vs trafilatura on the same raw files, side by side in one run.
 
     python bench/ingest.py [--limit N] [--jobs J]
+    python bench/ingest.py --fetch-media [--limit N]
 
 Prints files/second, peak memory, the throughput ratio, and quality scored the same way for both:
 the share of files whose output still holds junk (tests/markers.py) and the share of real paragraphs
 (each <p> of the raw feed HTML with 30+ letters, read by the stdlib parser) found in the output.
+
+`--fetch-media`: the scale month's pictures fetched from a picture server on 127.0.0.1 (generated
+images of realistic sizes, tests/media_server.py; the raw files' image addresses moved to it):
+images per second and the fetching run's peak memory. The pictures all come from one host here, so
+the per-host limit is raised to the thread count (a real month's pictures come from hundreds of hosts).
 """
 from __future__ import annotations
 
@@ -101,14 +107,58 @@ def huge() -> None:
     print(f"50 MB page: {elapsed:.1f} s, peak RSS {peak_kb / 1024:.0f} MB; {proc.stdout.strip()}")
 
 
+# Every attribute an image's address can be in (the cleaner takes a lazy-loaded image's real one).
+_IMAGE_ADDRESS = re.compile(r"""((?:src|data-src|data-original|data-lazy-src|data-actualsrc|data-url|data-echo)"""
+                            r"""=(?:["']|&quot;))(?:https?:)?//""")
+
+
+def fetch_media(files: list[Path]) -> None:
+    """Ingest the files with their pictures moved to a local server, then time `ingest --fetch-media`."""
+    from tests.media_server import PictureServer
+
+    with PictureServer(unique=True) as server, tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        for f in files:
+            target = tmp / "raw" / f.relative_to(SCALE.parent)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            text = f.read_text(encoding="utf-8", errors="replace")
+            target.write_text(_IMAGE_ADDRESS.sub(lambda m: m.group(1) + server.url("/img/"), text), encoding="utf-8")
+        root = tmp / "archive"
+        root.mkdir()
+        (root / "newsarchive.toml").write_text('[media]\nallow_hosts = ["127.0.0.1"]\nper_host = 8\n', encoding="utf-8")
+        subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(root), "ingest", str(tmp / "raw")],
+                       capture_output=True, text=True)
+        start = time.perf_counter()
+        proc = subprocess.run(["/usr/bin/time", "-f", "%M", sys.executable, str(REPO / "build.py"), "--root", str(root),
+                               "--quiet", "ingest", "--fetch-media"], capture_output=True, text=True)
+        elapsed = time.perf_counter() - start
+        from newsarchive import archive as arc
+        from newsarchive.media import store
+
+        manifest = store.load(arc.Archive(root))
+        stored = store.stored_files(arc.Archive(root))
+        size = sum(s.bytes for s in manifest.images.values())
+    peak_kb = int(proc.stderr.strip().splitlines()[-1])
+    local = [u for u in manifest.images if u.startswith(server.url("/"))]
+    print(f"{len(files)} raw files: {len(manifest.images)} picture addresses stored ({len(local)} from the local server), "
+          f"{len(manifest.failures)} failed (addresses the rewrite did not reach: no outside network), "
+          f"{len(stored)} files, {size / 1e6:.0f} MB fetched")
+    print(f"fetch run: {elapsed:.1f} s, {len(manifest.images) / elapsed:.0f} pictures/s, "
+          f"{size / 1e6 / elapsed:.1f} MB/s, peak RSS {peak_kb / 1024:.0f} MB (server in this process, same 2 cores)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--limit", type=int, default=0, help="only the first N files (default: all)")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="trafilatura worker processes")
     ap.add_argument("--huge", action="store_true", help="only: time and peak memory of ingesting one 50 MB page")
+    ap.add_argument("--fetch-media", action="store_true", help="only: fetch the pictures from a local server")
     args = ap.parse_args()
     if args.huge:
         huge()
+        return
+    if args.fetch_media:
+        fetch_media(raw_files(args.limit))
         return
     files = raw_files(args.limit)
     with tempfile.TemporaryDirectory() as tmp:

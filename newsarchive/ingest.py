@@ -13,6 +13,7 @@ from . import archive as arc
 from . import dedupe, failures, forked, lang, page, readers, schema, to_markdown, urls
 from .ingest_memo import IngestMemo, converter_key, written_pages
 from .clean import DocInfo, clean
+from .clean.steps.resolve_urls import prefer_largest
 from .clean.rules import Rule, RuleBook
 from .decode import cap_nesting, decode_bytes, normalise_text, safe_text
 from .extract import article_html
@@ -82,7 +83,8 @@ def _article_of(parsed, rules: RuleBook):
         return rules.find(parsed.url, parsed.outlet_label, None), parsed.body_html
     tree = LexborHTMLParser(parsed.body_html)
     rule = rules.find(parsed.url, parsed.outlet_label, tree)
-    body = article_html(parsed.body_html, rule, parsed.url, tree)
+    page_html = tree.html if prefer_largest(tree) else parsed.body_html  # (extraction keeps src alone)
+    body = article_html(page_html, rule, parsed.url, tree)
     if rule is None and parsed.format == "jekyll-feed" and not body:
         body = parsed.body_html
     return rule, body

@@ -92,6 +92,37 @@ def unproxied(url: str) -> str | None:
     return None
 
 
+_DESCRIPTOR = re.compile(r"^(\d+(?:\.\d+)?)([wx])$")
+
+
+def best_candidate(srcset: str) -> str | None:
+    """The largest image a `srcset` offers (the widest `w`, else the densest `x`; a candidate with no
+    descriptor counts as 1x), parsed as HTML does: a URL is a run of non-space characters (commas
+    inside it are kept), descriptors follow it up to a comma."""
+    best, best_size, i, n = None, (-1, -1.0), 0, len(srcset)
+    while i < n:
+        while i < n and (srcset[i].isspace() or srcset[i] == ","):
+            i += 1
+        start = i
+        while i < n and not srcset[i].isspace():
+            i += 1
+        url = srcset[start:i]
+        descriptors = ""
+        if url.endswith(","):
+            url = url.rstrip(",")
+        else:
+            end = srcset.find(",", i)
+            end = n if end < 0 else end
+            descriptors, i = srcset[i:end].strip(), end + 1
+        if not url:
+            continue
+        m = _DESCRIPTOR.match(descriptors)
+        size = (1, float(m.group(1))) if m and m.group(2) == "w" else (0, float(m.group(1)) if m else 1.0)
+        if size > best_size:
+            best, best_size = url, size
+    return best
+
+
 def absolute(url: str, base: str | None) -> str:
     url = url.strip()
     if url.startswith("//"):

@@ -20,9 +20,15 @@ from PIL import Image
 DISTINCT = 40
 
 
-def picture(path: str, kind: str = "JPEG") -> bytes:
-    """The picture for a path: one of DISTINCT, by the path's digest; realistic sizes (tens of KB)."""
-    return _picture(int(hashlib.sha256(path.encode()).hexdigest(), 16) % DISTINCT, kind)
+def picture(path: str, kind: str = "JPEG", unique: bool = False) -> bytes:
+    """The picture for a path: one of DISTINCT, by the path's digest; realistic sizes (tens of KB).
+    `unique`: a JPEG of its own for every path (the path's digest in a comment segment)."""
+    digest = hashlib.sha256(path.encode()).digest()
+    data = _picture(int.from_bytes(digest, "big") % DISTINCT, kind)
+    if unique and kind == "JPEG":
+        comment = b"\xff\xfe" + struct.pack(">H", 2 + len(digest)) + digest
+        return data[:2] + comment + data[2:]
+    return data
 
 
 @functools.lru_cache(maxsize=None)
@@ -53,7 +59,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.server.counts[path] += 1
         seen = self.server.counts[path]
         if path.startswith("/img/"):
-            return self._send(200, "image/jpeg", picture(path))
+            return self._send(200, "image/jpeg", picture(path, unique=self.server.unique))
         if path.startswith("/png/"):
             return self._send(200, "image/png", picture(path, "PNG"))
         if path == "/missing.jpg":
@@ -124,11 +130,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
 class PictureServer:
     """Serves on 127.0.0.1 (a free port) while in a `with` block; `url(path)` addresses it."""
 
-    def __init__(self, host: str = "127.0.0.1"):
+    def __init__(self, host: str = "127.0.0.1", unique: bool = False):
+        """`unique`: every /img/ path its own picture (a benchmark's many distinct images)."""
         self.host = host
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
         self.httpd.counts = Counter()
+        self.httpd.unique = unique
 
     @property
     def counts(self) -> Counter:

@@ -52,9 +52,14 @@ def test_chinese_pages_say_their_script(corpus_run):
     assert "zh" not in langs and {"zh-Hant", "zh-Hans", "en"} <= langs
 
 
+IMAGE = re.compile(r"!\[(?:[^\]\\\n]|\\.)*\]\([^)\s]*\)")
+
+
 def test_no_junk_markers(corpus_run):
     root, _summary = corpus_run
-    hits = [(key, m) for key, (_front, body) in pages(root).items() for m in JUNK_MARKERS if m in body]
+    # (a picture keeps its archived Wayback address, which a link must not: images are left out here)
+    bodies = {key: IMAGE.sub("", body) for key, (_front, body) in pages(root).items()}
+    hits = [(key, m) for key, body in bodies.items() for m in JUNK_MARKERS if m in body]
     assert not hits, hits
 
 

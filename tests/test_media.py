@@ -207,3 +207,23 @@ def test_a_run_killed_mid_download_leaves_no_partial_file_and_the_next_completes
     manifest = store.load(arc.Archive(root))
     assert {addresses.normal(server.url(p)) for p in paths[:6]} <= set(manifest.images)
     assert len(store.stored_files(arc.Archive(root))) == len({s.sha256 for s in manifest.images.values()})
+
+
+def test_an_image_offering_several_sizes_keeps_the_largest(tmp_path):
+    """srcset (w or x descriptors, commas inside a URL), a lazy data-srcset, <picture> sources."""
+    html = ('<html><head><title>多尺寸圖片測試</title></head><body><article><h1>多尺寸圖片測試</h1>'
+            '<p>第一段正文，內容足夠長，讓這一頁被當作文章。第一段正文，內容足夠長。</p>'
+            '<figure><img src="https://img.example/a-450.jpg" srcset="https://img.example/a-450.jpg 450w, '
+            'https://img.example/a-1200.jpg 1200w, https://img.example/a-900.jpg 900w" alt="一"></figure>'
+            '<figure><img src="https://img.example/b.jpg" srcset="https://img.example/b,x1.jpg 1x, '
+            'https://img.example/b,x2.jpg 2x" alt="二"></figure>'
+            '<figure><picture><source srcset="https://img.example/c-big.webp 1600w, https://img.example/c-small.webp 400w">'
+            '<img src="https://img.example/c.jpg" alt="三"></picture></figure>'
+            '<p>第二段正文也在這裡，內容完整保留，讓這一頁被當作文章來讀。</p></article></body></html>')
+    root = tmp_path / "a"
+    (root / "in").mkdir(parents=True)
+    (root / "in" / "page.html").write_text(html, encoding="utf-8")
+    assert run_cli("--root", str(root), "ingest", str(root / "in")).returncode == 0
+    body = next((root / "content").rglob("*.md")).read_text(encoding="utf-8")
+    assert addresses.images_in(body) == ["https://img.example/a-1200.jpg", "https://img.example/b,x2.jpg",
+                                         "https://img.example/c-big.webp"]
