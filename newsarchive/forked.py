@@ -8,6 +8,7 @@ function, which is called with the object and the task's item.
 from __future__ import annotations
 
 import ctypes
+import functools
 import multiprocessing
 import os
 import signal
@@ -17,21 +18,31 @@ import signal
 _HANDED = None
 
 
-def die_with_parent() -> None:
-    """Run in a child process: the kernel kills it when the process that started it dies.
+def die_with_parent(parent: int) -> None:
+    """Run in a child process of `parent` (its pid, taken before the fork): the kernel kills the
+    child when the parent dies.
 
     A build killed mid-way (SIGKILL, OOM) would otherwise leave its pool workers waiting
     forever on a queue their siblings keep open. Linux prctl(PR_SET_PDEATHSIG); a no-op elsewhere.
+    A parent killed between the fork and the prctl sends no signal: the child then finds itself
+    adopted by another process and ends at once.
     """
     try:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
+    if os.getppid() != parent:
+        os._exit(1)
 
 
-def _adopt(handed) -> None:
+def child_of_this_process():
+    """A preexec_fn / initializer for a child of the calling process: die_with_parent(this pid)."""
+    return functools.partial(die_with_parent, os.getpid())
+
+
+def _adopt(handed, parent: int) -> None:
     global _HANDED
-    die_with_parent()
+    die_with_parent(parent)
     _HANDED = handed
 
 
@@ -49,7 +60,7 @@ class Pool:
     function(handed, item) in order. Use as a context manager (the workers are ended on leaving)."""
 
     def __init__(self, handed):
-        self._pool = multiprocessing.get_context("fork").Pool(cores(), _adopt, (handed,))
+        self._pool = multiprocessing.get_context("fork").Pool(cores(), _adopt, (handed, os.getpid()))
 
     def imap(self, function, items, chunksize: int = 1):
         return self._pool.imap(_call, ((function, item) for item in items), chunksize=chunksize)

@@ -10,6 +10,7 @@ same-event reports share much more than that.
 from __future__ import annotations
 
 import hashlib
+import os
 import multiprocessing
 import re
 from collections.abc import Mapping
@@ -169,7 +170,7 @@ class SameStory(Mapping):
         if sum(map(len, todo.values())) >= BACKGROUND_FROM and forked.cores() > 1:
             context = multiprocessing.get_context("fork")  # the child inherits the entries: nothing pickled
             receive, send = context.Pipe(duplex=False)
-            child = context.Process(target=_compare_in_child, args=(todo, send), daemon=True)
+            child = context.Process(target=_compare_in_child, args=(todo, send, os.getpid()), daemon=True)
             child.start()
             send.close()
             self._job = (child, receive)
@@ -218,8 +219,8 @@ class SameStory(Mapping):
         return len(self._answer())
 
 
-def _compare_in_child(todo: dict[str | None, tuple[Entry, ...]], send) -> None:
-    forked.die_with_parent()
+def _compare_in_child(todo: dict[str | None, tuple[Entry, ...]], send, parent: int) -> None:
+    forked.die_with_parent(parent)
     send.send({str(cache): _as_paths(_same_story(members)) for cache, members in todo.items()})
     send.close()
 

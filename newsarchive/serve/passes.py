@@ -19,7 +19,7 @@ from pathlib import Path
 from ..archive import Archive
 from ..builder import BuildState, build, hot
 from ..builder.outcome import Built, Failed, Outcome, from_json, to_json
-from ..forked import die_with_parent
+from ..forked import child_of_this_process
 
 
 class Builder:
@@ -51,7 +51,7 @@ class Builder:
     def full(self) -> "FullBuild":
         return FullBuild(self, subprocess.Popen(
             [sys.executable, "-m", __name__, str(self.archive.root), self.base_url or ""], stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL, text=True, preexec_fn=die_with_parent))
+            stderr=subprocess.DEVNULL, text=True, preexec_fn=child_of_this_process()))
 
     def full_done(self, outcome: Outcome) -> None:
         """After a full build, the new same-story answers are read in while serve is idle (the hot pass uses them)."""

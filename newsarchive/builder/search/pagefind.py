@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ...cache import TEMPORARY_SUFFIX
-from ...forked import die_with_parent
+from ...forked import child_of_this_process
 from ...progress import Progress
 from . import tokens
 
@@ -73,7 +73,7 @@ def index_shards(shards: list[list[tuple[str, str]]], cache_dir: Path, progress:
         tick = (progress or Progress.off()).phase("search index", len(missing), "shard")
         workers = min(len(missing), os.cpu_count() or 1)
         with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
-                                 initializer=die_with_parent) as pool:
+                                 initializer=child_of_this_process()) as pool:
             for _done in pool.map(_run, *zip(*missing)):
                 tick(1)
     for stale in set(p.name for p in cache_dir.iterdir()) - set(keys):
@@ -110,7 +110,7 @@ def _run(binary: Path, cached: Path, docs: list[tuple[str, str]]) -> None:
         # One language ("und": no stemming, no browser word segmentation of the query's bigrams).
         proc = subprocess.run([str(binary), "--site", str(pages), "--output-path", str(out),
                                "--force-language", "und", "--silent"], capture_output=True, text=True,
-                              preexec_fn=die_with_parent)
+                              preexec_fn=child_of_this_process())
         if proc.returncode != 0:
             raise PagefindError(f"pagefind failed: {proc.stderr.strip()[-500:]}")
         try:
