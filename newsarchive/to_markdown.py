@@ -235,9 +235,19 @@ _MD_MARK = re.compile(r"[*_`>#|\\]|^- |^\d+\. ", re.M)
 _FIGURE_HTML = re.compile(r"<figure>.*?</figure>", re.S)
 
 
-def plain_text(markdown: str) -> str:
-    """The words of a page this module wrote, without markup (for language, summary, search)."""
-    text = _FIGURE_HTML.sub("", markdown)
+_CAPTION = re.compile(r"<figcaption>(.*?)</figcaption>", re.S)
+
+
+def _caption(figure: re.Match) -> str:
+    m = _CAPTION.search(figure.group(0))
+    return html.unescape(m.group(1)).strip() if m else ""
+
+
+def plain_text(markdown: str, captions: bool = False) -> str:
+    """The words of a page this module wrote, without markup (for language, summary, search).
+    `captions`: a captioned figure leaves its caption's text where it stood (search finds what a
+    reader sees: the names of the people pictured, the photographer's credit)."""
+    text = _FIGURE_HTML.sub(_caption if captions else "", markdown)
     text = _MD_LINK_TEXT.sub(r"\1", text)
     return _MD_MARK.sub("", text)
 

@@ -17,7 +17,7 @@ from newsarchive.archive import Archive
 from newsarchive.builder.collect import collect
 from newsarchive.builder.render import rel
 from newsarchive.builder.search import searchable_text
-from newsarchive.builder.search.tokens import index_words, normalize
+from newsarchive.builder.search.tokens import CJK_CLASS, index_words, latin_term_matches, normalize
 
 from .browser import browser, serve
 from .conftest import build, copy_tree
@@ -47,8 +47,16 @@ class Corpus:
         return rel("search/index.html", e.path)
 
     def expected(self, query):
-        terms = [normalize(a or b) for a, b in re.findall(r'"([^"]+)"|(\S+)', query)]
-        return {url for url, text in self.text.items() if all(_holds(text, t) for t in terms if t)}
+        terms = [(normalize(a or b), bool(a)) for a, b in re.findall(r'"([^"]+)"|(\S+)', query)]
+        return {url for url, text in self.text.items() if all(_matches(text, t, exact) for t, exact in terms if t)}
+
+
+def _matches(text, term, exact):
+    """The search rule: a one-word Latin term (not quoted) also finds the words it begins and the
+    words with its stem (tokens.latin_term_matches); anything else occurs as written."""
+    if not exact and " " not in term and not re.match(f"[{CJK_CLASS}]", term):
+        return latin_term_matches({w for w in text.split(" ") if w and not re.match(f"[{CJK_CLASS}]", w)}, term)
+    return _holds(text, term)
 
 
 def _holds(text, term):
@@ -344,3 +352,80 @@ def test_a_new_article_reindexes_only_its_shard(seed_root, tmp_path, monkeypatch
     after = {p.name for p in shards.iterdir()}
     assert len(after) == 3 and len(after - before) == 1
     assert len(list((root / "site" / "search" / "pf").iterdir())) == 3
+
+
+# Traditional characters OpenCC folds to characters outside the Basic Multilingual Plane.
+ASTRAL_FOLDS = sorted(c for c, s in __import__("newsarchive.lang", fromlist=["fold_map"]).fold_map().items()
+                      if any(ord(x) > 0xFFFF for x in s))
+
+
+@pytest.fixture(scope="module")
+def shown_site(seed_root, tmp_path_factory):
+    """The seeds and one article whose caption, tags and byline hold words its text does not, and
+    whose text holds every character that folds outside the BMP before the words searched for."""
+    root = tmp_path_factory.mktemp("search-shown") / "a"
+    copy_tree(seed_root, root)
+    incoming = root.parent / "in"
+    incoming.mkdir()
+    body = ("".join(ASTRAL_FOLDS) + "\n\n佢哋喺度傾偈，講到美國大選同埋經濟。\n\n"
+            '<figure>\n<img src="https://img.example/a.jpg" alt="">\n<figcaption>攝影師莫雲漪拍攝的照片</figcaption>\n</figure>\n\n'
+            "The council was posting notices about the new books.\n")
+    (incoming / "shown.md").write_text(
+        "---\ntitle: 嗰度的新聞\ndate: 2021-03-04\nauthor: 司徒懷恩\ntags:\n  - 綠茵劇場\n---\n\n" + body, encoding="utf-8")
+    from .conftest import ingest_into
+    summary = ingest_into(root, [incoming])
+    assert len(summary.ingested) == 1
+    build(root)
+    return root
+
+
+SHOWN_QUERIES = {"莫雲漪": "caption", "綠茵劇場": "tag", "司徒懷恩": "byline", "美國 大選": "text",
+                 "post": "prefix (posting)", "book": "stem (books)", "notice": "stem (notices)", "councils": "stem (council)"}
+
+
+@pytest.mark.parametrize("how", ["http", "file"])
+def test_captions_tags_and_bylines_are_found_and_marks_land_on_the_words(shown_site, chromium, how):
+    """Every word the article page shows as the article is found (a caption, a tag, a byline), on both
+    paths; and in a text holding every character that folds outside the BMP the marks are exactly
+    the words searched for (each mark folds to the query's folded item)."""
+    site = shown_site / "site"
+    with serve(site) as base:
+        page = _open(chromium, (site / "search" / "index.html").as_uri() if how == "file" else base + "search/index.html")
+        assert _engine(page) == ("offline" if how == "file" else "pagefind")
+        corpus = Corpus(shown_site)
+        for query, kind in SHOWN_QUERIES.items():
+            urls = {r["url"] for r in _search(page, query)}
+            assert any("嗰度的新聞" in u for u in urls) and urls == corpus.expected(query), (query, kind, urls)
+        assert not any("嗰度的新聞" in r["url"] for r in _search(page, '"post"'))  # quoted: the word as written
+        for query in ("美國 大選", "佢哋 喺度", ASTRAL_FOLDS[100] + ASTRAL_FOLDS[101]):
+            page.goto(page.url.split("?")[0] + "?q=" + quote(query))
+            page.wait_for_selector("#search-results .entry .excerpt")
+            marks = page.eval_on_selector_all("#search-results .excerpt mark", "ms => ms.map(m => m.textContent)")
+            items = [normalize(w) for w in query.split()]
+            assert marks and all(normalize(m) in items for m in marks), (query, marks)
+
+
+def test_marks_are_exact_after_every_character_that_folds_outside_the_bmp(seed_site, chromium):
+    """The excerpt of one text per astral-folding character (the character, then a word): the mark is
+    that character and word, exactly; and after all 633 of them, a later word is marked, not shifted."""
+    page = _open(chromium, (seed_site / "site" / "search" / "index.html").as_uri())
+    cases = [[f"前文{c}後文測試", f"{c}後"] for c in ASTRAL_FOLDS]
+    cases.append(["".join(ASTRAL_FOLDS) + " 提出討論 美國大選", "美國 大選"])
+    got = page.evaluate("cs => cs.map(c => window.newsarchive.excerpt(c[0], c[1]))", cases)
+    assert len(ASTRAL_FOLDS) > 600
+    for (text, query), marks in zip(cases[:-1], got[:-1]):
+        assert marks == [query], (text, marks)
+    assert got[-1] == ["美國", "大選"]
+
+
+def test_the_page_stems_as_the_index_does(corpus_site, chromium):
+    """static/search.js's stemmer gives tokens.stem's answer for every Latin word of the corpus."""
+    from newsarchive.builder.search.tokens import stem
+
+    words = sorted({w for text in Corpus(corpus_site).text.values() for w in text.split(" ")
+                    if w and not re.match(f"[{CJK_CLASS}]", w)})
+    assert len(words) > 2000
+    with serve(corpus_site / "site") as base:
+        page = _open(chromium, base + "search/index.html")
+        got = page.evaluate("ws => ws.map(window.newsarchive.stem)", words)
+    assert dict(zip(words, got)) == {w: stem(w) for w in words}

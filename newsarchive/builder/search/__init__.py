@@ -4,7 +4,7 @@
 
 Both answer from the same folded form (tokens.normalize), so they give the same results:
 
-* `search/meta.js` (classic script): `window.NEWSARCHIVE_SEARCH = {fold, docs, outlets, tags, shards, ids}`.
+* `search/meta.js` (classic script): `window.NEWSARCHIVE_SEARCH = {fold, docs, outlets, tags, shards, ids, head}`.
   `fold` maps each Traditional-only character to its Simplified form (OpenCC's table, for the query);
   `docs[n] = [url, title, date, outlet#, lang, [tag#...]]` is the lookup table for results, ranking,
   filters and counts (no per-result fetch); `ids` maps Pagefind's page ids to document numbers.
@@ -48,9 +48,16 @@ def search_files(r: Renderer, cache_dir: Path):
     yield "search/meta.js", _script("NEWSARCHIVE_SEARCH", _meta(r, count, ids))
 
 
+# Lines of an article's search text before its own text: matched, never excerpted (search.js reads
+# the count from meta.js).
+HEAD_LINES = 4
+
+
 def searchable_text(e: Entry) -> str:
-    """What search matches for an article: title, outlet, then its text (the first two lines are not excerpted)."""
-    return f"{e.title}\n{e.outlet}\n{plain_text(e.body_md)}"
+    """What search matches for an article: everything its page shows as the article - title, outlet,
+    byline, tags (HEAD_LINES lines), then its text with the figure captions where they stand."""
+    head = [e.title, e.outlet, " ".join(e.authors), " ".join(e.tags)]
+    return "\n".join(line.replace("\n", " ") for line in head) + "\n" + plain_text(e.body_md, captions=True)
 
 
 def _shard(path: str, count: int) -> int:
@@ -65,7 +72,8 @@ def _meta(r: Renderer, count: int, ids: dict[str, int]) -> dict:
     tag_no = {t: i for i, t in enumerate(tags)}
     docs = [[rel(PAGE, e.path), e.title, e.date or "", outlet_no[e.outlet], e.lang, [tag_no[t] for t in e.tags]]
             for e in r.site.entries]
-    return {"fold": lang.fold_map(), "docs": docs, "outlets": outlets, "tags": tags, "shards": count, "ids": ids}
+    return {"fold": lang.fold_map(), "docs": docs, "outlets": outlets, "tags": tags, "shards": count, "ids": ids,
+            "head": HEAD_LINES}
 
 
 def _script(name: str, value, push: bool = False) -> bytes:
