@@ -33,6 +33,7 @@
     query = (query || "").replace(QUOTES, '"');
     while ((m = re.exec(query)) !== null) {
       var items = normalize(m[1] !== undefined ? m[1] : m[2]).split(" ").filter(Boolean);
+      items.exact = m[1] !== undefined;  // quoted: as written (no prefix, no stem)
       if (items.length) terms.push(items);
     }
     return terms;
@@ -46,6 +47,38 @@
       if ((!latinStart || at === 0 || text[at - 1] === " ") && (!latinEnd || end === text.length || text[end] === " ")) return at;
     }
     return -1;
+  }
+
+  // A light English stemmer: the same rules as tokens.stem in Python (a test holds them together).
+  var ENGLISH = /^[a-z]+$/, VOWELS = "aeiou", PREFIX_MIN = 3, PREFIX_MAX = 12;
+  var KEEP = new Set("news series species always perhaps whereas lens chaos does goes".split(" "));
+  function ends(word, suffixes) { return suffixes.some(function (x) { return word.endsWith(x); }); }
+  function mended(base) {
+    var n = base.length, a = base[n - 3], b = base[n - 2], c = base[n - 1];
+    if (c === b && (VOWELS + "lsz").indexOf(c) < 0) return base.slice(0, -1);
+    if (n === 3 && VOWELS.indexOf(a) < 0 && VOWELS.indexOf(b) >= 0 && (VOWELS + "wxy").indexOf(c) < 0) return base + "e";
+    return base;
+  }
+  function stem(word) {
+    if (word.length < 4 || KEEP.has(word) || !ENGLISH.test(word)) return word;
+    if (ends(word, ["ies", "ied"]) && word.length > 4) return word.slice(0, -3) + "y";
+    if (ends(word, ["sses", "xes", "zes", "ches", "shes"])) return word.slice(0, -2);
+    if (ends(word, ["ss", "us", "is"])) return word;
+    if (word.endsWith("s")) return word.slice(0, -1);
+    var suffixes = ["ing", "ed"];
+    for (var i = 0; i < suffixes.length; i++) {
+      var base = word.slice(0, -suffixes[i].length);
+      if (word.endsWith(suffixes[i]) && base.length >= 3 && /[aeiou]/.test(base)) return mended(base);
+    }
+    return word;
+  }
+  // A one-word Latin term: it also finds the words it begins and the words with its stem.
+  function isLatinWord(items) { return items.length === 1 && !items.exact && !isCjk(items[0]); }
+  function prefixOk(q) { return q.length >= PREFIX_MIN && q.length <= PREFIX_MAX && ENGLISH.test(q); }
+  function latinMatches(words, q) {
+    var wanted = stem(q), prefix = prefixOk(q);
+    for (var w of words) if (stem(w) === wanted || (prefix && w.startsWith(q))) return true;
+    return false;
   }
 
   // The same term as Pagefind words (see tokens.index_words): a run's first character where the
@@ -94,9 +127,17 @@
         return {
           name: "pagefind",
           term: function (items) {
-            return pf.search(pagefindQuery(items)).then(function (found) {
+            // A one-word Latin term asks for the word, its stem's word and mark, and its prefix mark.
+            var q = items[0], queries = [pagefindQuery(items)];
+            if (isLatinWord(items)) {
+              queries.push('"' + stem(q) + '"', '"' + stem(q) + '_"');
+              if (prefixOk(q)) queries.push('"' + q + '__"');
+            }
+            return Promise.all(queries.map(function (query) { return pf.search(query); })).then(function (answers) {
               var docs = new Set();
-              found.results.forEach(function (r) { if (r.id in META.ids) docs.add(META.ids[r.id]); });
+              answers.forEach(function (found) {
+                found.results.forEach(function (r) { if (r.id in META.ids) docs.add(META.ids[r.id]); });
+              });
               return docs;
             });
           },
@@ -111,7 +152,11 @@
     });
   }
 
-  var TEXT = {}, NORMALIZED = {};
+  var TEXT = {}, NORMALIZED = {}, WORDS = {};
+  function latinWords(n) {  // an article's distinct Latin words (made at its first Latin query)
+    if (!(n in WORDS)) WORDS[n] = new Set(NORMALIZED[n].split(" ").filter(function (w) { return w && !isCjk(w); }));
+    return WORDS[n];
+  }
   function offlineEngine() {
     return new Promise(function (resolve, reject) {
       var waiting = META.shards;
@@ -128,14 +173,14 @@
       return {
         name: "offline",
         term: function (items) {
-          var docs = new Set();
+          var docs = new Set(), latin = isLatinWord(items);
           for (var n = 0; n < META.docs.length; n++) {
             if (!(n in NORMALIZED)) NORMALIZED[n] = normalize(TEXT[n] || "");
-            if (find(NORMALIZED[n], items) >= 0) docs.add(n);
+            if (latin ? latinMatches(latinWords(n), items[0]) : find(NORMALIZED[n], items) >= 0) docs.add(n);
           }
           return Promise.resolve(docs);
         },
-        text: function (n) { return Promise.resolve((TEXT[n] || "").split("\n").slice(2).join("\n")); }
+        text: function (n) { return Promise.resolve((TEXT[n] || "").split("\n").slice(META.head).join("\n")); }
       };
     });
   }
@@ -165,7 +210,11 @@
       return Promise.all(terms.map(e.term)).then(function (sets) {
         sets.sort(function (a, b) { return a.size - b.size; });
         var docs = Array.from(sets[0]).filter(function (n) { return sets.every(function (s) { return s.has(n); }); });
-        var inTitle = function (n) { return terms.every(function (t) { return find(titleOf(n), t) >= 0; }) ? 0 : 1; };
+        var inTitle = function (n) {
+          return terms.every(function (t) {
+            return isLatinWord(t) ? latinMatches(titleOf(n).split(" "), t[0]) : find(titleOf(n), t) >= 0;
+          }) ? 0 : 1;
+        };
         docs.sort(function (a, b) { return inTitle(a) - inTitle(b) || a - b; });
         return { terms: terms, docs: docs };
       });
@@ -183,6 +232,7 @@
   };
   window.newsarchive.engine = function () { return getEngine().then(function (e) { return e.name; }); };
   window.newsarchive.normalize = normalize;
+  window.newsarchive.stem = stem;
 
   // --- the page: filters with counts, sort, results with excerpts ------------------------------
   var LANGS = { "zh-Hant": "繁體中文", "zh-Hans": "简体中文", en: "English" };
@@ -260,34 +310,73 @@
     });
   }
 
-  // The article's own text around the first match, matches marked. normalize() folds one character
-  // into one character for CJK, so positions are found on a per-character fold of the text.
-  function excerpt(text, terms) {
-    text = text.replace(/\s+/g, " ").trim();
-    var folded = text.replace(TRAD, function (c) { return FOLD[c]; }).toLowerCase();
-    var needles = [];
-    terms.forEach(function (items) { items.forEach(function (it) { needles.push(it); }); });
-    var first = -1;
-    needles.forEach(function (w) { var at = folded.indexOf(w); if (at >= 0 && (first < 0 || at < first)) first = at; });
-    var start = Math.max(0, (first < 0 ? 0 : first) - EXCERPT_CHARS / 3);
-    var part = text.slice(start, start + EXCERPT_CHARS), partFolded = folded.slice(start, start + EXCERPT_CHARS);
-    var p = el("p", "excerpt");
-    if (start > 0) p.appendChild(document.createTextNode("…"));
-    var pos = 0;
-    while (pos < part.length) {
+  // The text folded one character (code point) at a time, as normalize folds it, and for each
+  // UTF-16 unit of the folded text the offset in `text` of the character it came from: a
+  // Traditional character may fold to one outside the BMP (two units where it had one), lower case
+  // may lengthen one, so positions in the folded text are not positions in the text.
+  function foldMapped(text) {
+    var folded = "", from = [], at = 0;
+    for (var ch of text) {
+      var f = (FOLD[ch] || ch).toLowerCase();
+      for (var i = 0; i < f.length; i++) from.push(at);
+      folded += f;
+      at += ch.length;
+    }
+    from.push(at);
+    return { folded: folded, from: from };
+  }
+
+  // Where the terms' items occur in a text: [start, end) offsets in the text itself, in order, not
+  // overlapping (the earliest, then the longest).
+  function hits(text, terms) {
+    var m = foldMapped(text), needles = [], out = [];
+    terms.forEach(function (items) {
+      items.forEach(function (it) { needles.push(it); });
+      if (isLatinWord(items) && stem(items[0]) !== items[0]) needles.push(stem(items[0]));  // books: book
+    });
+    for (var pos = 0; pos < m.folded.length;) {
       var hit = -1, len = 0;
       needles.forEach(function (w) {
-        var at = partFolded.indexOf(w, pos);
-        if (at >= 0 && (hit < 0 || at < hit)) { hit = at; len = w.length; }
+        var at = m.folded.indexOf(w, pos);
+        if (at >= 0 && (hit < 0 || at < hit || (at === hit && w.length > len))) { hit = at; len = w.length; }
       });
-      if (hit < 0) { p.appendChild(document.createTextNode(part.slice(pos))); break; }
-      p.appendChild(document.createTextNode(part.slice(pos, hit)));
-      p.appendChild(el("mark", "", part.slice(hit, hit + len)));
+      if (hit < 0) break;
+      var start = m.from[hit], end = m.from[hit + len];
+      if (end <= start) end = start + (text.codePointAt(start) > 0xffff ? 2 : 1);
+      out.push([start, end]);
       pos = hit + len;
     }
-    if (start + EXCERPT_CHARS < text.length) p.appendChild(document.createTextNode("…"));
+    return out;
+  }
+
+  // A cut at a UTF-16 offset moved off the middle of a surrogate pair.
+  function whole(text, at) {
+    var c = text.charCodeAt(at);
+    return at > 0 && c >= 0xdc00 && c <= 0xdfff ? at - 1 : at;
+  }
+
+  // The article's own text around the first match, the matches marked (offsets from hits()).
+  function excerpt(text, terms) {
+    text = text.replace(/\s+/g, " ").trim();
+    var found = hits(text, terms);
+    var start = whole(text, Math.max(0, (found.length ? found[0][0] : 0) - EXCERPT_CHARS / 3));
+    var end = whole(text, Math.min(text.length, start + EXCERPT_CHARS));
+    var p = el("p", "excerpt"), pos = start;
+    if (start > 0) p.appendChild(document.createTextNode("…"));
+    found.forEach(function (h) {
+      var a = Math.max(h[0], pos), b = Math.min(h[1], end);
+      if (a >= b) return;
+      p.appendChild(document.createTextNode(text.slice(pos, a)));
+      p.appendChild(el("mark", "", text.slice(a, b)));
+      pos = b;
+    });
+    p.appendChild(document.createTextNode(text.slice(pos, end)));
+    if (end < text.length) p.appendChild(document.createTextNode("…"));
     return p;
   }
+  window.newsarchive.excerpt = function (text, query) {  // (for tests: the marked parts of an excerpt)
+    return Array.from(excerpt(text, parse(query)).querySelectorAll("mark")).map(function (m) { return m.textContent; });
+  };
 
   function drawResults(list, from) {
     var ol = out.querySelector("ol.entry-list");
