@@ -8,7 +8,8 @@ search (not timed). Then, for both: index build time; peak memory of the whole p
 size; and query latency in headless Chromium (Debian's) over a mix with very common words. Ours is timed through
 window.newsarchive.search (all matches, ranked), over HTTP (Pagefind) and from file:// (offline
 index); default Pagefind through its own JS API on the site's pages.
-Targets (issue 4): build <= 60 s and <= 2 GB; p95 <= 300 ms warm; first query <= 1 s.
+Targets (issue 4): build <= 60 s and <= 2 GB; p95 <= 300 ms warm; first query <= 1 s. Ranking
+(issue 16): the mean reciprocal rank of 100 known-item queries (tests/test_search.known_items).
 """
 from __future__ import annotations
 
@@ -125,6 +126,21 @@ def latencies(b, url: str, queries) -> tuple[float, list[float], int]:
     return first, warm, count
 
 
+def known_item_ranks(b, url: str, root: Path, count: int = 100) -> list[int]:
+    """Where each of `count` known-item queries (tests/test_search.known_items: a distinctive phrase
+    from an article's text typed as separate words) puts its article (0 = first; None = not found)."""
+    from test_search import Corpus, known_items
+
+    queries = known_items(Corpus(root), count, seed=20261201)
+    page = b.new_page()
+    page.goto(url)
+    page.wait_for_function("window.newsarchive && window.newsarchive.search", timeout=120_000)
+    got = page.evaluate("qs => Promise.all(qs.map(q => window.newsarchive.search(q)))", [q for q, _ in queries])
+    page.close()
+    urls = [[r["url"] for r in results] for results in got]
+    return [found.index(target) if target in found else None for (_q, target), found in zip(queries, urls)]
+
+
 def p(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100)[int(q) - 1] if len(values) > 1 else values[0]
 
@@ -159,6 +175,7 @@ def main() -> None:
             http_first, http_warm, n = latencies(b, base + "search/index.html", QUERIES)
             file_first, file_warm, _ = latencies(b, (site / "search" / "index.html").as_uri(), QUERIES)
             def_first, def_warm, _ = latencies(b, def_base + "default.html", QUERIES)
+            ranks = known_item_ranks(b, base + "search/index.html", root)
 
     print(f"{articles} articles, {os.cpu_count()} cores, Pagefind {pagefind.PAGEFIND_VERSION}")
     print(f"{'':38}{'newsarchive':>14}{'default Pagefind':>18}")
@@ -172,6 +189,9 @@ def main() -> None:
     print(f"{'warm p95, ms (target <= 300)':38}{p(http_warm, 95):14.0f}{p(def_warm, 95):18.0f}")
     print(f"{'offline: first query / p50 / p95, ms':38}{file_first:8.0f} / {p(file_warm, 50):.0f} / "
           f"{p(file_warm, 95):.0f}")
+    mrr = sum(1 / (r + 1) for r in ranks if r is not None) / len(ranks)
+    print(f"known-item queries: {len(ranks)}, MRR {mrr:.3f}, first {sum(r == 0 for r in ranks) / len(ranks):.0%}, "
+          f"top 3 {sum(r is not None and r < 3 for r in ranks) / len(ranks):.0%}")
 
 
 if __name__ == "__main__":

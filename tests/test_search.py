@@ -429,3 +429,63 @@ def test_the_page_stems_as_the_index_does(corpus_site, chromium):
         page = _open(chromium, base + "search/index.html")
         got = page.evaluate("ws => ws.map(window.newsarchive.stem)", words)
     assert dict(zip(words, got)) == {w: stem(w) for w in words}
+
+
+KNOWN_ITEMS = 100
+KNOWN_SEED = 20261201
+
+
+def known_items(corpus: Corpus, count: int, seed: int) -> list[tuple[str, str]]:
+    """(query, the one article it should find first): a distinctive phrase from an article's text
+    (never from its title), given as separate words - four or six CJK characters as two-character
+    words, or three English words - that at least two other articles hold apart, so that ranking
+    decides."""
+    from newsarchive.builder.search import HEAD_LINES
+
+    rng = random.Random(seed)
+    bodies = {corpus.url(e): normalize(searchable_text(e).split("\n", HEAD_LINES)[-1]) for e in corpus.entries}
+    titles = {corpus.url(e): normalize(e.title) for e in corpus.entries}
+    urls, out, tries = sorted(bodies), [], 0
+    while len(out) < count and tries < count * 200:
+        tries += 1
+        url = rng.choice(urls)
+        runs = [r for r in bodies[url].split(" ") if len(r) >= 10 and re.match(f"[{CJK_CLASS}]", r)]
+        english = re.findall(r"(?<![a-z0-9] )\b[a-z]{4,} [a-z]{4,} [a-z]{4,}\b", bodies[url])
+        if english and rng.random() < 0.15:
+            phrase = rng.choice(english)
+            query = phrase
+        elif runs:
+            run = rng.choice(runs)
+            size = rng.choice((4, 6))
+            at = rng.randrange(len(run) - size + 1)
+            phrase = run[at:at + size]
+            query = " ".join(phrase[k:k + 2] for k in range(0, size, 2))  # as if typed word by word
+        else:
+            continue
+        holders = [u for u, text in corpus.text.items() if _holds(text, phrase)]
+        matching = corpus.expected(query)
+        # distinctive as a phrase, common as words: other articles match too, and ranking decides
+        if holders == [url] and phrase not in titles[url] and len(matching) >= 3 and (query, url) not in out:
+            out.append((query, url))
+    return out
+
+
+def test_known_items_come_first_in_the_same_order_on_both_paths(corpus_site, chromium):
+    """100 known-item queries on the corpus: the article is first in >= 90 %, in the top 3 in >= 98 %,
+    and the two paths rank every query's results the same."""
+    corpus = Corpus(corpus_site)
+    queries = known_items(corpus, KNOWN_ITEMS, KNOWN_SEED)
+    assert len(queries) == KNOWN_ITEMS
+    site = corpus_site / "site"
+    ranks = {}
+    with serve(site) as base:
+        for how, url in (("http", base + "search/index.html"), ("file", (site / "search" / "index.html").as_uri())):
+            page = _open(chromium, url)
+            got = page.evaluate("qs => Promise.all(qs.map(q => window.newsarchive.search(q)))", [q for q, _ in queries])
+            ranks[how] = [[r["url"] for r in results] for results in got]
+    assert ranks["http"] == ranks["file"]
+    positions = [found.index(url) if url in found else 99 for (q, url), found in zip(queries, ranks["http"])]
+    first = sum(p == 0 for p in positions) / len(positions)
+    top3 = sum(p < 3 for p in positions) / len(positions)
+    missed = [(q, p) for (q, _u), p in zip(queries, positions) if p > 0]
+    assert first >= 0.90 and top3 >= 0.98, (first, top3, missed)

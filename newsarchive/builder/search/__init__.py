@@ -6,8 +6,8 @@ Both answer from the same folded form (tokens.normalize), so they give the same 
 
 * `search/meta.js` (classic script): `window.NEWSARCHIVE_SEARCH = {fold, docs, outlets, tags, shards, ids, head}`.
   `fold` maps each Traditional-only character to its Simplified form (OpenCC's table, for the query);
-  `docs[n] = [url, title, date, outlet#, lang, [tag#...]]` is the lookup table for results, ranking,
-  filters and counts (no per-result fetch); `ids` maps Pagefind's page ids to document numbers.
+  `docs[n] = [url, title, date, outlet#, lang, [tag#...], byline]` is the lookup table for results,
+  ranking, filters and counts (no per-result fetch); `ids` maps Pagefind's page ids to document numbers.
 * `search/pf/<k>/`: the Pagefind bundle of shard k (see pagefind.py).
 * `search/text/<k>.js` (classic scripts, loaded only from file://, where Pagefind cannot run):
   each article's own text, which the offline search normalizes and matches, and cuts excerpts from.
@@ -70,8 +70,8 @@ def _meta(r: Renderer, count: int, ids: dict[str, int]) -> dict:
     tags = sorted({t for e in r.site.entries for t in e.tags})
     outlet_no = {o: i for i, o in enumerate(outlets)}
     tag_no = {t: i for i, t in enumerate(tags)}
-    docs = [[rel(PAGE, e.path), e.title, e.date or "", outlet_no[e.outlet], e.lang, [tag_no[t] for t in e.tags]]
-            for e in r.site.entries]
+    docs = [[rel(PAGE, e.path), e.title, e.date or "", outlet_no[e.outlet], e.lang, [tag_no[t] for t in e.tags],
+             " ".join(e.authors)] for e in r.site.entries]
     return {"fold": lang.fold_map(), "docs": docs, "outlets": outlets, "tags": tags, "shards": count, "ids": ids,
             "head": HEAD_LINES}
 

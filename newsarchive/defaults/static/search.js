@@ -141,6 +141,13 @@
               return docs;
             });
           },
+          phrase: function (items, docs) {
+            return pf.search(pagefindQuery(items)).then(function (found) {
+              var among = new Set(docs), out = new Set();
+              found.results.forEach(function (r) { var n = META.ids[r.id]; if (among.has(n)) out.add(n); });
+              return out;
+            });
+          },
           text: function (n) {
             return fetch(META.docs[n][0]).then(function (r) { return r.text(); }).then(function (html) {
               var body = new DOMParser().parseFromString(html, "text/html").querySelector(".article-body");
@@ -180,6 +187,9 @@
           }
           return Promise.resolve(docs);
         },
+        phrase: function (items, docs) {
+          return Promise.resolve(new Set(docs.filter(function (n) { return find(NORMALIZED[n], items) >= 0; })));
+        },
         text: function (n) { return Promise.resolve((TEXT[n] || "").split("\n").slice(META.head).join("\n")); }
       };
     });
@@ -199,24 +209,62 @@
   }
 
   // --- matching and ranking ----------------------------------------------------------------------
-  var TITLES = {};
+  var TITLES = {}, BYLINES = {};
   function titleOf(n) { return n in TITLES ? TITLES[n] : (TITLES[n] = normalize(META.docs[n][1])); }
+  function bylineOf(n) {  // the byline and the tags, normalized
+    if (!(n in BYLINES)) {
+      var d = META.docs[n];
+      BYLINES[n] = normalize(d[6] + " " + d[5].map(function (t) { return META.tags[t]; }).join(" "));
+    }
+    return BYLINES[n];
+  }
+  function holds(text, t) { return isLatinWord(t) ? latinMatches(text.split(" "), t[0]) : find(text, t) >= 0; }
 
-  // All documents matching every term, best first: title hits, then newest (the table's order).
+  // Ranking, the same from both paths (it uses only what both know: the documents each term
+  // matches, the titles, bylines and tags, and whether the whole query occurs as one phrase):
+  // BM25's idf of each term with its frequency taken as present or absent, weighted by field - a
+  // title hit adds WEIGHT.title, a byline or tag hit WEIGHT.meta - plus WEIGHT.phrase when the
+  // query's terms stand together in that order; ties go to the newest (the table's order).
+  var WEIGHT = { title: 1.0, meta: 0.5, phrase: 1.5 };
+  function idf(df) { var N = META.docs.length; return Math.log(1 + (N - df + 0.5) / (df + 0.5)); }
+  function score(n, terms, weights, phrased) {
+    var total = 0, all = 0;
+    terms.forEach(function (t, i) {
+      total += weights[i] * (1 + (holds(titleOf(n), t) ? WEIGHT.title : 0) + (holds(bylineOf(n), t) ? WEIGHT.meta : 0));
+      all += weights[i];
+    });
+    return total + (phrased.has(n) ? WEIGHT.phrase * all : 0);
+  }
+
+  // The query's terms as one phrase, as the text would hold it: CJK next to CJK with no space
+  // between (a user's 中央 人民 is the text's 中央人民), anything else a space apart.
+  function phraseOf(terms) {
+    var joined = "", last = "";
+    terms.forEach(function (items) {
+      items.forEach(function (it) {
+        var cjkSeam = last && isCjk(Array.from(last).pop()) && isCjk(it);
+        joined += (joined && !cjkSeam ? " " : "") + it;
+        last = it;
+      });
+    });
+    return joined.split(" ");
+  }
+
+  // All documents matching every term, best first (see score), and the terms.
   function match(query) {
     var terms = parse(query);
     if (!terms.length) return Promise.resolve({ terms: terms, docs: [] });
     return getEngine().then(function (e) {
       return Promise.all(terms.map(e.term)).then(function (sets) {
-        sets.sort(function (a, b) { return a.size - b.size; });
-        var docs = Array.from(sets[0]).filter(function (n) { return sets.every(function (s) { return s.has(n); }); });
-        var inTitle = function (n) {
-          return terms.every(function (t) {
-            return isLatinWord(t) ? latinMatches(titleOf(n).split(" "), t[0]) : find(titleOf(n), t) >= 0;
-          }) ? 0 : 1;
-        };
-        docs.sort(function (a, b) { return inTitle(a) - inTitle(b) || a - b; });
-        return { terms: terms, docs: docs };
+        var weights = sets.map(function (s) { return idf(s.size); });
+        var smallest = sets.reduce(function (a, b) { return a.size <= b.size ? a : b; });
+        var docs = Array.from(smallest).filter(function (n) { return sets.every(function (s) { return s.has(n); }); });
+        var phrased = terms.length > 1 && docs.length ? e.phrase(phraseOf(terms), docs) : Promise.resolve(new Set());
+        return phrased.then(function (phrased) {
+          var scores = new Map(docs.map(function (n) { return [n, score(n, terms, weights, phrased)]; }));
+          docs.sort(function (a, b) { return scores.get(b) - scores.get(a) || a - b; });
+          return { terms: terms, docs: docs };
+        });
       });
     });
   }
