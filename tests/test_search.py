@@ -489,3 +489,28 @@ def test_known_items_come_first_in_the_same_order_on_both_paths(corpus_site, chr
     top3 = sum(p < 3 for p in positions) / len(positions)
     missed = [(q, p) for (q, _u), p in zip(queries, positions) if p > 0]
     assert first >= 0.90 and top3 >= 0.98, (first, top3, missed)
+
+
+def test_no_result_says_why_and_filters_can_be_cleared_and_the_keyboard_skips_the_filters(seed_site, chromium):
+    """A query nothing holds: the page says so with the query and what may help. A filter that leaves
+    nothing: one button clears the filters. The skip link takes the keyboard past the filters."""
+    with serve(seed_site / "site") as base:
+        page = _open(chromium, base + "search/index.html?q=" + quote("不存在的詞語組合"))
+        page.wait_for_selector("#search-results .no-results")
+        assert "不存在的詞語組合" in page.inner_text("#search-results .no-results")
+        assert page.locator("#search-results .clear-filters").count() == 0  # no filter to blame
+        page.goto(base + "search/index.html?q=" + quote("聯合國") + "&year=1999")
+        page.wait_for_selector("#search-results .clear-filters")
+        page.click("#search-results .clear-filters")
+        page.wait_for_selector("#search-results .entry")
+        assert page.locator("#search-results .entry").count() == len(Corpus(seed_site).expected("聯合國"))
+        page.focus("#q")
+        for _ in range(6):  # past the search box's own button, the skip link comes before any filter
+            page.keyboard.press("Tab")
+            focused = page.evaluate("[document.activeElement.tagName, document.activeElement.getAttribute('href')]")
+            assert focused[0] != "INPUT" and focused[0] != "SELECT", focused
+            if focused[1] == "#search-results":
+                break
+        assert focused[1] == "#search-results"
+        page.keyboard.press("Enter")
+        assert page.evaluate("document.activeElement.id") == "search-results"

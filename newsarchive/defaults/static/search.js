@@ -434,10 +434,12 @@
       a.href = r.url; a.lang = d[4];
       var meta = el("p", "meta", r.outlet + (r.date ? " · " + r.date.slice(0, 10) : "") + " · " + (LANGS[d[4]] || d[4]));
       li.lang = d[4];
-      li.appendChild(a); li.appendChild(meta); ol.appendChild(li);
+      // The excerpt's place is kept from the start (its lines arrive later: nothing below moves).
+      var slot = el("p", "excerpt pending");
+      li.appendChild(a); li.appendChild(meta); li.appendChild(slot); ol.appendChild(li);
       getEngine().then(function (e) { return e.text(n); }).then(function (text) {
-        li.appendChild(excerpt(text, state.matched.terms));
-      }).catch(function () {});
+        li.replaceChild(excerpt(text, state.matched.terms), slot);
+      }).catch(function () { slot.classList.remove("pending"); });
     });
     state.shown = Math.min(list.length, from + PAGE_SIZE);
     var more = out.querySelector(".more-results");
@@ -455,9 +457,29 @@
     drawFilters();
     out.textContent = "";
     out.appendChild(el("p", "meta result-count", state.query ? list.length + " 篇 results" : ""));
+    if (state.query && !list.length) out.appendChild(nothingFound());
     out.appendChild(el("ol", "entry-list"));
     drawResults(list, 0);
     remember();
+  }
+
+  // No result: say what was searched, and what may help (the filters in force can be cleared at once).
+  function nothingFound() {
+    var box = el("div", "no-results");
+    box.appendChild(el("p", "", "沒有找到「" + state.query + "」。No article holds every word of “" + state.query + "”."));
+    var tips = el("ul");
+    tips.appendChild(el("li", "", "少用幾個詞，或換個說法。Try fewer or other words (each must occur)."));
+    tips.appendChild(el("li", "", "繁體與簡體已互通，不必兩種都試。Both scripts are already searched."));
+    tips.appendChild(el("li", "", "英文詞可只打開頭幾個字母。An English word may be cut short: elect finds election."));
+    box.appendChild(tips);
+    var chosen = FACETS.reduce(function (k, f) { return k + state.chosen[f.key].size; }, 0);
+    if (chosen && state.matched.docs.length) {
+      var clear = el("button", "clear-filters", "清除篩選 Clear the " + chosen + " filter(s): " + state.matched.docs.length + " results");
+      clear.type = "button";
+      clear.addEventListener("click", function () { FACETS.forEach(function (f) { state.chosen[f.key].clear(); }); redraw(); });
+      box.appendChild(clear);
+    }
+    return box;
   }
 
   function remember() {
