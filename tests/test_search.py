@@ -244,6 +244,8 @@ def test_filters_sort_and_excerpts(corpus_site, chromium):
         outlets = _facet(page, "outlet")
         assert sum(outlets.values()) == len(want) and len(outlets) > 1
         years = _facet(page, "year")
+        months = _facet(page, "month")
+        assert sum(months.values()) == sum(years.values()) and all(m[:4] in years for m in months)
         langs = _facet(page, "lang")
         assert sum(langs.values()) == len(want)
         # One outlet: exactly its results, and the other filters recount.

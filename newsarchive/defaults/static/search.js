@@ -8,7 +8,21 @@
 // filters, counts and sort are computed here from the lookup table, the same for both.
 (function () {
   "use strict";
-  var META = window.NEWSARCHIVE_SEARCH || { fold: {}, docs: [], outlets: [], tags: [], shards: 0, ids: {} };
+  var loader = document.currentScript;
+
+  // The page is painted first; the lookup table (megabytes for a large archive) is loaded after,
+  // by a classic <script> (it works from file:// too), and the search starts once it is there.
+  function begin() {
+    if (window.NEWSARCHIVE_SEARCH || !loader || !loader.dataset.meta) return start();
+    var s = document.createElement("script");
+    s.src = loader.dataset.meta;
+    s.onload = s.onerror = start;
+    document.head.appendChild(s);
+  }
+  requestAnimationFrame(function () { setTimeout(begin, 0); });
+
+  function start() {
+  var META = window.NEWSARCHIVE_SEARCH || { fold: {}, docs: [], outlets: [], tags: [], shards: 0, ids: {}, head: 4 };
   var FOLD = META.fold;
   var CJK = "\\u3040-\\u30ff\\u3400-\\u4dbf\\u4e00-\\u9fff\\uac00-\\ud7af\\uf900-\\ufaff\\u{20000}-\\u{3134f}";
   var ITEM = new RegExp("[" + CJK + "]+|(?:(?![" + CJK + "])[\\p{L}\\p{N}])+", "gu");
@@ -287,6 +301,8 @@
   var FACETS = [
     { key: "outlet", label: "媒體 Outlet", values: function (d) { return [META.outlets[d[3]]]; } },
     { key: "year", label: "年份 Year", values: function (d) { return d[2] ? [d[2].slice(0, 4)] : []; } },
+    // (a year holds thousands of articles in a real archive: months narrow it)
+    { key: "month", label: "月份 Month", values: function (d) { return d[2] ? [d[2].slice(0, 7)] : []; } },
     { key: "lang", label: "語言 Language", values: function (d) { return [d[4]]; }, name: function (v) { return LANGS[v] || v; } },
     { key: "tag", label: "標籤 Tag", values: function (d) { return d[5].map(function (t) { return META.tags[t]; }); } }
   ];
@@ -337,7 +353,7 @@
       state.chosen[f.key].forEach(function (v) { if (!counts.has(v)) counts.set(v, 0); });
       if (!counts.size) return;
       var values = Array.from(counts.keys()).sort(function (a, b) {
-        return f.key === "year" ? (a < b ? 1 : -1) : counts.get(b) - counts.get(a) || (a < b ? -1 : 1);
+        return f.key === "year" || f.key === "month" ? (a < b ? 1 : -1) : counts.get(b) - counts.get(a) || (a < b ? -1 : 1);
       });
       var set = el("fieldset", "facet"), more = null;
       set.appendChild(el("legend", "", f.label));
@@ -520,4 +536,5 @@
   });
   box.form.addEventListener("submit", function (ev) { ev.preventDefault(); clearTimeout(pending); run(box.value); });
   if (box.value) run(box.value);
+  }
 })();
