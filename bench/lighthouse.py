@@ -23,7 +23,7 @@ from urllib.parse import quote
 
 from scale import REPO
 
-sys.path.insert(0, str(REPO / "tests"))
+sys.path.insert(0, str(REPO))  # the tests package: its picture server, browser and corpus helpers
 
 CHROMIUM = "/usr/bin/chromium"
 CORPUS = REPO.parent / "shared" / "corpus"
@@ -56,7 +56,7 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3)
     args = ap.parse_args()
     binary = lighthouse()
-    from browser import serve
+    from tests.browser import serve
 
     with tempfile.TemporaryDirectory() as tmp:
         root = args.root or Path(tmp) / "archive"

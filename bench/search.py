@@ -27,7 +27,7 @@ from pathlib import Path
 from scale import REPO, ingest
 
 sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "tests"))
+
 
 QUERIES = ("中国", "美国", "今年", "台湾", "臺灣", "香港", "疫情", "习近平", "特朗普", "拜登", "新冠肺炎", "总统",
            "联合国", "警察", "经济", "美國 大選", "香港 警察", '"国家安全"', "trump", "covid", "election", "2020年",
@@ -89,10 +89,11 @@ from pathlib import Path
 from newsarchive.archive import Archive
 from newsarchive.builder.collect import collect
 from newsarchive.builder.search import search_files
+from newsarchive.progress import Progress
 root, cache = Path(sys.argv[1]), Path(sys.argv[2])
 site = collect(Archive(root))
 out = root / "site"
-for path, data in search_files(types.SimpleNamespace(site=site), cache):
+for path, data in search_files(types.SimpleNamespace(site=site, progress=Progress.off()), cache):
     target = out / path
     target.parent.mkdir(parents=True, exist_ok=True)
     if isinstance(data, Path):  # a Pagefind file in its cache
@@ -129,7 +130,7 @@ def latencies(b, url: str, queries) -> tuple[float, list[float], int]:
 def known_item_ranks(b, url: str, root: Path, count: int = 100) -> list[int]:
     """Where each of `count` known-item queries (tests/test_search.known_items: a distinctive phrase
     from an article's text typed as separate words) puts its article (0 = first; None = not found)."""
-    from test_search import Corpus, known_items
+    from tests.test_search import Corpus, known_items
 
     queries = known_items(Corpus(root), count, seed=20261201)
     page = b.new_page()
@@ -150,7 +151,7 @@ def main() -> None:
     ap.add_argument("--root", type=Path, help="an archive already ingested (its site/ is rebuilt)")
     ap.add_argument("--limit", type=int, default=0, help="only the first N raw files")
     args = ap.parse_args()
-    from browser import browser, serve
+    from tests.browser import browser, serve
 
     from newsarchive.builder.search import pagefind
 

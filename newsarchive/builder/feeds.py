@@ -19,7 +19,18 @@ def atom(r, entries, path: str, alternate: str, title: str):
 
 
 def sitemap(r):
-    locations = ["index.html"] + [e.path for e in r.site.entries]
+    """Every article (its date as <lastmod>) and the first page of every list (its newest article's)."""
+    site = r.site
+
+    def newest(entries) -> str:
+        return next((e.date[:10] for e in entries if e.date), "")
+
+    lists = [("index.html", newest(site.entries)), ("archive/index.html", newest(site.entries)),
+             ("outlets/index.html", newest(site.entries)), ("tags/index.html", newest(site.entries))]
+    lists += [(f"archive/{g.name[:4]}/{g.name[5:]}/index.html", newest(g.entries)) for g in site.months]
+    lists += [(f"outlets/{g.slug}/index.html", newest(g.entries)) for g in site.outlets]
+    lists += [(f"tags/{g.slug}/index.html", newest(g.entries)) for g in site.tags]
+    locations = lists + [(e.path, (e.date or "")[:10]) for e in site.entries]
     return r.kept("sitemap.xml", ()) or r.page("sitemap.xml", "sitemap.xml", locations=locations)
 
 

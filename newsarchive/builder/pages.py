@@ -34,7 +34,10 @@ def outlets(r: Renderer):
 def tags(r: Renderer):
     yield r.page("groups.html", "tags/index.html", heading=r.words.tags, groups=r.site.tags, prefix="tags/")
     for g in r.site.tags:
-        yield from r.listing("list.html", f"tags/{g.slug}/", g.entries, heading=f"#{g.name}", feed=None)
+        yield from r.listing("list.html", f"tags/{g.slug}/", g.entries, heading=f"#{g.name}",
+                             feed=f"tags/{g.slug}/feed.xml")
+        yield atom(r, g.entries, f"tags/{g.slug}/feed.xml", f"tags/{g.slug}/index.html",
+                   f"#{g.name} · {r.config.title}")
 
 
 def specials(r: Renderer):

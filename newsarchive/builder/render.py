@@ -105,7 +105,16 @@ def _environment(layout_dirs: tuple[Path, ...], _files: tuple) -> jinja2.Environ
     env.filters["atom_date"] = atom_date
     env.filters["urlize_label"] = lambda url: unquote(url)
     env.filters["urlpath"] = url_path
+    env.filters["og_locale"] = og_locale
     return env
+
+
+# Open Graph locales of the languages articles come in (anything else: its tag with an underscore).
+_OG_LOCALES = {"zh-Hant": "zh_TW", "zh-Hans": "zh_CN", "en": "en_US", "ja": "ja_JP", "ko": "ko_KR"}
+
+
+def og_locale(lang: str) -> str:
+    return _OG_LOCALES.get(lang, lang.replace("-", "_"))
 
 
 @dataclass(frozen=True)
@@ -142,15 +151,15 @@ def json_ld(entry: Entry, config: SiteConfig, image: str | None = None) -> str:
         "inLanguage": entry.lang, "publisher": {"@type": "Organization", "name": entry.outlet},
     }
     if config.base_url:
-        data["url"] = config.base_url + url_path(entry.path)
+        data["url"] = data["mainEntityOfPage"] = config.base_url + url_path(entry.path)
     if entry.date:
         data["datePublished"] = entry.date
     if entry.authors:
         data["author"] = [{"@type": "Person", "name": a} for a in entry.authors]
     if entry.source.get("url"):
         data["isBasedOn"] = entry.source["url"]
-    if entry.source.get("archive_url"):
-        data["archivedAt"] = entry.source["archive_url"]
+    if entry.source.get("archive_url") or config.base_url:  # the Wayback copy, else this archive's own page
+        data["archivedAt"] = entry.source.get("archive_url") or data["url"]
     if entry.summary:
         data["description"] = entry.summary
     if image:
