@@ -1,0 +1,95 @@
+"""Issue 17: the reader's side. Read in either script: the switch in every page's header shows the
+title, the text and the captions in the chosen script (OpenCC's phrase tables, shipped in the site),
+remembers the choice for the next page, and works from file:// and over HTTP, with no request
+outside the site."""
+from __future__ import annotations
+
+import pytest
+
+from .browser import browser, serve
+from .conftest import build, copy_tree
+
+TRADITIONAL = "8f261365"  # 美駐聯國大使與台駐紐約處長共進午餐-稱推動台灣重返聯合國: captions, 台灣, 聯合國
+SIMPLIFIED = "d424ff2a"   # 美台又一大突破-美驻联合国大使会见台驻纽约办事处官员...: 联合国
+
+
+@pytest.fixture(scope="module")
+def site(seed_root, tmp_path_factory):
+    root = tmp_path_factory.mktemp("reader") / "a"
+    copy_tree(seed_root, root)
+    build(root)
+    return root / "site"
+
+
+def _article(site, key):
+    return next(site.joinpath("articles").rglob(f"*{key}.html"))
+
+
+def _choose(page, value):
+    page.select_option("#script-choice", value)
+    page.evaluate("v => window.newsarchive.showScript(v)", value)
+
+
+def _texts(page):
+    return page.evaluate("""() => ({title: document.querySelector('article h1').textContent,
+        body: document.querySelector('.article-body').textContent,
+        captions: [...document.querySelectorAll('figcaption')].map(f => f.textContent).join(' '),
+        header: document.querySelector('.site-header').textContent, lang: document.documentElement.lang})""")
+
+
+@pytest.mark.parametrize("how", ["file", "http"])
+def test_the_script_switch_converts_remembers_and_restores(site, how):
+    with browser() as b, serve(site) as base:
+        context = b.new_context()
+        outside = []
+        root_url = site.as_uri() if how == "file" else base.rstrip("/")
+        # (the articles' pictures not stored in this archive are their own: the switch asks for nothing outside)
+        context.route("**/*", lambda route: (route.continue_() if route.request.url.startswith(root_url)
+                                             else (route.request.resource_type == "image"
+                                                   or outside.append(route.request.url), route.abort())))
+        page = context.new_page()
+
+        def url(path):
+            rel = path.relative_to(site).as_posix()
+            return path.as_uri() if how == "file" else base + rel
+
+        page.goto(url(_article(site, TRADITIONAL)))
+        page.wait_for_function("window.newsarchive && window.newsarchive.showScript")
+        assert page.is_visible("#script-choice")
+        archived = _texts(page)
+        assert "聯合國" in archived["title"] + archived["body"] and "台灣" in archived["title"] + archived["body"]
+        assert "聯合國" in archived["captions"]
+        _choose(page, "cn")
+        shown = _texts(page)
+        assert "联合国" in shown["title"] and "台湾" in shown["title"] and "聯合國" not in shown["title"]
+        assert "联合国" in shown["body"] and "聯合國" not in shown["body"]
+        assert "联合国" in shown["captions"] and "聯合國" not in shown["captions"]
+        assert "归档" in shown["header"] and shown["lang"] == "zh-Hans"   # the site's own words too
+        # The next page opens in the chosen script.
+        page.goto(url(_article(site, SIMPLIFIED)))
+        page.wait_for_function("window.newsarchive && window.newsarchive.scriptShown")
+        page.evaluate("window.newsarchive.scriptShown")
+        assert page.input_value("#script-choice") == "cn"
+        simplified = _texts(page)
+        assert "联合国" in simplified["title"]
+        _choose(page, "tw")
+        traditional = _texts(page)
+        assert "聯合國" in traditional["title"] and "联合国" not in traditional["title"] and traditional["lang"] == "zh-Hant"
+        _choose(page, "")  # as archived, exactly
+        assert _texts(page)["title"] == simplified["title"] and _texts(page)["body"] == simplified["body"]
+        page.goto(url(_article(site, TRADITIONAL)))
+        page.wait_for_function("window.newsarchive && window.newsarchive.scriptShown")
+        page.evaluate("window.newsarchive.scriptShown")
+        assert _texts(page) == archived
+        context.close()
+    assert outside == [], outside
+
+
+def test_the_converters_are_shipped_as_vendored(site):
+    """The site carries opencc-js's converters byte for byte as vendored, with their licenses."""
+    from newsarchive.archive import DEFAULTS
+
+    for name in ("opencc-t2cn.js", "opencc-cn2t.js", "OPENCC-LICENSES.txt"):
+        stem, ext = name.rsplit(".", 1)
+        (shipped,) = site.joinpath("assets", "vendor").glob(f"{stem}.*.{ext}")
+        assert shipped.read_bytes() == (DEFAULTS / "static" / "vendor" / name).read_bytes()
