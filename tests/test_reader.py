@@ -4,10 +4,12 @@ remembers the choice for the next page, and works from file:// and over HTTP, wi
 outside the site."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from .browser import browser, serve
-from .conftest import build, copy_tree
+from .conftest import build, copy_tree, missing
 
 TRADITIONAL = "8f261365"  # 美駐聯國大使與台駐紐約處長共進午餐-稱推動台灣重返聯合國: captions, 台灣, 聯合國
 SIMPLIFIED = "d424ff2a"   # 美台又一大突破-美驻联合国大使会见台驻纽约办事处官员...: 联合国
@@ -93,3 +95,31 @@ def test_the_converters_are_shipped_as_vendored(site):
         stem, ext = name.rsplit(".", 1)
         (shipped,) = site.joinpath("assets", "vendor").glob(f"{stem}.*.{ext}")
         assert shipped.read_bytes() == (DEFAULTS / "static" / "vendor" / name).read_bytes()
+
+
+AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
+PAGE_KINDS = {"home": "index.html", "archive": "archive/index.html", "outlets": "outlets/index.html",
+              "tags": "tags/index.html", "search": "search/index.html?q=%E8%81%AF%E5%90%88%E5%9C%8B"}
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_violation_on_any_page_kind(site, scheme):
+    """axe-core (WCAG 2 A and AA rules) on every kind of page, in light and in dark mode."""
+    if not AXE.exists():
+        missing(f"needs axe-core at {AXE} (cd tests && npm install axe-core@4; .ci/run does)")
+    kinds = dict(PAGE_KINDS, article=_article(site, TRADITIONAL).relative_to(site).as_posix(),
+                 outlet=next(site.joinpath("outlets").glob("*/index.html")).relative_to(site).as_posix())
+    found = {}
+    with browser() as b, serve(site) as base:
+        context = b.new_context(color_scheme=scheme)
+        page = context.new_page()
+        for kind, path in kinds.items():
+            page.goto(base + path)
+            page.wait_for_load_state("load")
+            if kind == "search":
+                page.wait_for_selector("#search-results .entry .excerpt:not(.pending)")
+            page.add_script_tag(path=str(AXE))
+            result = page.evaluate("axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})")
+            found[kind] = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
+        context.close()
+    assert found == {kind: [] for kind in kinds}, found
