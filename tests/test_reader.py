@@ -123,3 +123,36 @@ def test_axe_finds_no_violation_on_any_page_kind(site, scheme):
             found[kind] = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
         context.close()
     assert found == {kind: [] for kind in kinds}, found
+
+
+def test_json_ld_meets_newsarticle_expectations(seed_root, tmp_path):
+    """Every article page's JSON-LD, parsed and held to schema.org's NewsArticle as search engines read
+    it: the required and recommended properties present, each of its type."""
+    import json
+    import re
+    from datetime import datetime
+
+
+    root = tmp_path / "a"
+    copy_tree(seed_root, root)
+    build(root, base_url="https://example.org/archive/", search=False)
+    pages = sorted((root / "site" / "articles").rglob("*.html"))
+    assert len(pages) == 5
+    iso = lambda v: isinstance(v, str) and datetime.fromisoformat(v.replace("Z", "+00:00"))  # noqa: E731
+    url = lambda v: isinstance(v, str) and re.match(r"^https?://[^\s]+$", v)  # noqa: E731
+    for path in pages:
+        html = path.read_text(encoding="utf-8")
+        data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
+        assert data["@context"] == "https://schema.org" and data["@type"] == "NewsArticle"
+        assert isinstance(data["headline"], str) and 0 < len(data["headline"]) <= 200
+        assert iso(data["datePublished"]) and iso(data["dateModified"])
+        assert iso(data["dateModified"]) >= iso(data["datePublished"])
+        assert data["publisher"]["@type"] == "Organization" and data["publisher"]["name"]
+        for author in data.get("author", []):
+            assert author["@type"] == "Person" and isinstance(author["name"], str) and author["name"]
+        assert url(data["url"]) and data["mainEntityOfPage"] == data["url"]
+        assert f'<link rel="canonical" href="{data["url"]}">' in html
+        assert url(data["archivedAt"]) and (url(data["isBasedOn"]) if "isBasedOn" in data else True)
+        assert re.match(r"^[a-z]{2,3}(-[A-Z][a-z]{3})?$", data["inLanguage"])
+        if "<img" in html.split('<div class="article-body"', 1)[-1]:
+            assert url(data["image"]) and f'<meta property="og:image" content="{data["image"]}">' in html

@@ -152,8 +152,8 @@ def json_ld(entry: Entry, config: SiteConfig, image: str | None = None) -> str:
     }
     if config.base_url:
         data["url"] = data["mainEntityOfPage"] = config.base_url + url_path(entry.path)
-    if entry.date:
-        data["datePublished"] = entry.date
+    if entry.date:  # (no later version is known: modified when published)
+        data["datePublished"] = data["dateModified"] = entry.date
     if entry.authors:
         data["author"] = [{"@type": "Person", "name": a} for a in entry.authors]
     if entry.source.get("url"):
