@@ -98,7 +98,8 @@ def test_the_converters_are_shipped_as_vendored(site):
 
 
 AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
-PAGE_KINDS = {"home": "index.html", "archive": "archive/index.html", "outlets": "outlets/index.html",
+PAGE_KINDS = {"home": "index.html", "archive": "archive/index.html", "month": "archive/2020/09/index.html",
+              "day": "archive/2020/09/17/index.html", "outlets": "outlets/index.html",
               "tags": "tags/index.html", "search": "search/index.html?q=%E8%81%AF%E5%90%88%E5%9C%8B"}
 
 
@@ -156,3 +157,43 @@ def test_json_ld_meets_newsarticle_expectations(seed_root, tmp_path):
         assert re.match(r"^[a-z]{2,3}(-[A-Z][a-z]{3})?$", data["inLanguage"])
         if "<img" in html.split('<div class="article-body"', 1)[-1]:
             assert url(data["image"]) and f'<meta property="og:image" content="{data["image"]}">' in html
+
+
+def test_browse_by_time_calendar_neighbours_pager_and_breadcrumbs(seed_root, tmp_path):
+    """A month page's calendar links each day with articles to that day's page, which lists exactly
+    them; every article links its newer and older neighbours (in the archive and in its outlet) in
+    date order; long lists number their pages; breadcrumbs lead back up."""
+    import re
+
+    from newsarchive.archive import Archive
+    from newsarchive.builder.collect import collect
+
+    root = tmp_path / "a"
+    copy_tree(seed_root, root)
+    (root / "newsarchive.toml").write_text("page_size = 1\n", encoding="utf-8")
+    build(root, search=False)
+    site = root / "site"
+    entries = collect(Archive(root)).entries  # newest first
+    month = site / "archive" / "2020" / "09" / "index.html"
+    html = month.read_text(encoding="utf-8")
+    linked = dict(re.findall(r'<a href="(\d\d)/index.html" data-count="(\d+)">', html))
+    days = {}
+    for e in entries:
+        if e.date and e.date.startswith("2020-09"):
+            days[e.date[8:10]] = days.get(e.date[8:10], 0) + 1
+    assert linked == {d: str(n) for d, n in days.items()}
+    for day, count in days.items():
+        pages = list((site / "archive" / "2020" / "09" / day).rglob("index.html"))
+        assert len(pages) == count  # one article a page here
+    for n, e in enumerate(entries):
+        page = (site / e.path).read_text(encoding="utf-8")
+        newer = re.search(r'rel="next" href="([^"]+)"', page)
+        older = re.search(r'rel="prev" href="([^"]+)"', page)
+        assert (newer is None) == (n == 0) and (older is None) == (n == len(entries) - 1)
+        if newer:
+            assert newer.group(1).endswith(entries[n - 1].path.rsplit("/", 1)[-1])
+        assert 'class="breadcrumbs"' in page and "首頁 Home" in page
+    home = (site / "index.html").read_text(encoding="utf-8")
+    numbers = re.findall(r'<span class="pager-numbers">(.*?)</span>\n', home, re.S)[0]
+    assert re.sub(r"<[^>]+>", "", numbers).split() == ["1", "2", "3", "…", "5"]
+    assert '<span aria-current="page">1</span>' in numbers

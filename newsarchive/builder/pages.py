@@ -1,6 +1,7 @@
 """Which pages the site has: a table of producers, each yielding (path, bytes)."""
 from __future__ import annotations
 
+import calendar
 from pathlib import Path
 
 from . import parallel
@@ -18,8 +19,36 @@ def archive(r: Renderer):
     yield r.page("archive.html", "archive/index.html", years=groups_by_year(r.site.months))
     for g in r.site.months:
         year, month = g.name[:4], g.name[5:]
+        days = by_day(g.entries)
         yield from r.listing("list.html", f"archive/{year}/{month}/", g.entries,
-                             heading=r.words.month_heading(year, month), feed=None)
+                             heading=r.words.month_heading(year, month), feed=None,
+                             calendar=month_calendar(int(year), int(month), days))
+        for day, entries in days.items():
+            yield from r.listing("list.html", f"archive/{year}/{month}/{day}/", entries,
+                                 heading=r.words.day_heading(year, month, day), feed=None)
+
+
+def by_day(entries) -> dict[str, tuple]:
+    """A month's articles by day of the month ("07"), newest day first (undated ones have no day)."""
+    days: dict[str, list] = {}
+    for e in entries:
+        if e.date and len(e.date) >= 10:
+            days.setdefault(e.date[8:10], []).append(e)
+    return {day: tuple(found) for day, found in days.items()}
+
+
+def month_calendar(year: int, month: int, days: dict) -> list[list[tuple[int, int, str] | None]]:
+    """The month's weeks (Monday first) of (day, articles that day, the day's page) - None for a day
+    of another month, (day, 0, "") for a day without articles."""
+    weeks = []
+    for week in calendar.Calendar(firstweekday=0).monthdayscalendar(year, month):
+        row = []
+        for day in week:
+            key = f"{day:02d}"
+            count = len(days.get(key, ()))
+            row.append(None if day == 0 else (day, count, f"archive/{year:04d}/{month:02d}/{key}/index.html" if count else ""))
+        weeks.append(row)
+    return weeks
 
 
 def outlets(r: Renderer):

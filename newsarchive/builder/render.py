@@ -203,6 +203,8 @@ class Renderer:
         self.bodies: dict[str, str] = {}
         self.words = words(config.language)  # the site's own words in its headings
         self.outlet_of = {g.name: g for g in site.outlets}
+        self._places: dict[str, int] | None = None  # article path -> its place, newest first (neighbours)
+        self._outlet_places: dict[str, int] = {}
         self.tag_of = {g.name: g for g in site.tags}
 
     def page(self, template: str, path: str, lang: str | None = None, anywhere: bool = False,
@@ -245,9 +247,22 @@ class Renderer:
 
     def reused_article(self, entry: Entry) -> tuple[str, Path] | None:
         """The last site's page for this article if neither it nor what it shows changed."""
-        key = self.memo.key("article.html", entry.path, entry, self.related.get(entry.path, ()), self._pictures_of(entry))
+        key = self.memo.key("article.html", entry.path, entry, self.related.get(entry.path, ()), self._pictures_of(entry),
+                            self.neighbours(entry))
         old = self.memo.reuse(entry.path, key)
         return (entry.path, old) if old else None
+
+    def neighbours(self, entry: Entry) -> tuple:
+        """(newer, older) in the whole archive, then (newer, older) from the same outlet: None at an end."""
+        if self._places is None:
+            self._places = {e.path: n for n, e in enumerate(self.site.entries)}
+            self._outlet_places = {e.path: n for g in self.site.outlets for n, e in enumerate(g.entries)}
+        both = []
+        for entries, places in ((self.site.entries, self._places),
+                                (self.outlet_of[entry.outlet].entries, self._outlet_places)):
+            n = places[entry.path]
+            both += [entries[n - 1] if n > 0 else None, entries[n + 1] if n + 1 < len(entries) else None]
+        return tuple(both)
 
     def _pictures_of(self, entry: Entry) -> tuple:
         return self.pictures.of(entry.body_md) if self.pictures is not None else ()
@@ -259,8 +274,10 @@ class Renderer:
         if self.pictures is not None:
             body = self.pictures.localize(body, lambda target: rel(entry.path, target))
             image = self._lead_image(entry)
+        newer, older, outlet_newer, outlet_older = self.neighbours(entry)
         return self._render("article.html", entry.path, entry.lang, dict(
-            entry=entry, body=body, related=related, image=image,
+            entry=entry, body=body, related=related, image=image, newer=newer, older=older,
+            outlet_newer=outlet_newer, outlet_older=outlet_older,
             json_ld=json_ld(entry, self.config, image),
             canonical=self.config.base_url + url_path(entry.path) if self.config.base_url else None))
 
@@ -281,7 +298,8 @@ class Renderer:
             shown = entries[(n - 1) * size:n * size]
             yield self.kept(path, shown) or self.page(
                 template, path, entries=shown, page_number=n, page_count=pages,
-                prev_page=paths[n - 2] if n > 1 else None, next_page=paths[n] if n < pages else None, **context)
+                prev_page=paths[n - 2] if n > 1 else None, next_page=paths[n] if n < pages else None,
+                numbered=numbered_pages(paths, n), **context)
 
     def kept(self, path: str, shown: tuple[Entry, ...]) -> tuple[str, Path] | None:
         """In a hot pass that kept the site's shape, a page showing none of the edited articles (and
@@ -290,6 +308,22 @@ class Renderer:
             return None
         old = self.memo.kept(path)
         return (path, old) if old else None
+
+
+# Pages numbered on each side of the current one in a list's pager (the first and last always are).
+PAGER_REACH = 2
+
+
+def numbered_pages(paths: list[str], current: int) -> list[tuple[int, str] | None]:
+    """A pager's numbers: (number, path) for the first, the last and those near the current page;
+    None where numbers are left out (shown as an ellipsis)."""
+    out: list[tuple[int, str] | None] = []
+    for n, path in enumerate(paths, 1):
+        if n in (1, len(paths)) or abs(n - current) <= PAGER_REACH:
+            out.append((n, path))
+        elif out and out[-1] is not None:
+            out.append(None)
+    return out
 
 
 def groups_by_year(months: tuple[Group, ...]) -> list[tuple[str, list[Group]]]:

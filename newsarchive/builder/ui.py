@@ -19,11 +19,16 @@ class Words:
     """Heading of the tags index."""
     month: str
     """Heading of a month's list: a format with {year}, {month}, {month_name}."""
+    day: str
+    """Heading of a day's list: a format with {year}, {month}, {month_name}, {day}."""
     problems: str
     """Heading of the problems page (raw files not ingested, content pages left out)."""
 
     def month_heading(self, year: str, month: str) -> str:
         return self.month.format(year=year, month=int(month), month_name=MONTHS[int(month) - 1])
+
+    def day_heading(self, year: str, month: str, day: str) -> str:
+        return self.day.format(year=year, month=int(month), month_name=MONTHS[int(month) - 1], day=int(day))
 
 
 @lru_cache(maxsize=None)
