@@ -36,6 +36,7 @@ def _texts(page):
     return page.evaluate("""() => ({title: document.querySelector('article h1').textContent,
         body: document.querySelector('.article-body').textContent,
         captions: [...document.querySelectorAll('figcaption')].map(f => f.textContent).join(' '),
+        alts: [...document.querySelectorAll('.article-body img')].map(i => i.alt).join(' '),
         header: document.querySelector('.site-header').textContent, lang: document.documentElement.lang})""")
 
 
@@ -66,6 +67,7 @@ def test_the_script_switch_converts_remembers_and_restores(site, how):
         assert "联合国" in shown["title"] and "台湾" in shown["title"] and "聯合國" not in shown["title"]
         assert "联合国" in shown["body"] and "聯合國" not in shown["body"]
         assert "联合国" in shown["captions"] and "聯合國" not in shown["captions"]
+        assert "联合国" in shown["alts"] and "聯合國" not in shown["alts"]  # what a missing picture shows
         assert "归档" in shown["header"] and shown["lang"] == "zh-Hans"   # the site's own words too
         # The next page opens in the chosen script.
         page.goto(url(_article(site, SIMPLIFIED)))

@@ -16,6 +16,8 @@
   };
   var SKIP = { SCRIPT: 1, STYLE: 1, CODE: 1, PRE: 1, TEXTAREA: 1, NOSCRIPT: 1 };
   var original = new Map();     // text node -> its text as archived
+  var ATTRIBUTES = ["alt", "title", "placeholder", "aria-label"];  // text a reader also meets
+  var originalAttr = new Map(); // element -> {attribute: its value as archived}
   var originalLang = new Map(); // element -> its lang attribute as built
   var converters = {}, libraries = {}, current = "";
 
@@ -63,6 +65,17 @@
       var text = original.get(node), shown = convert ? convert(text) : text;
       if (node.nodeValue !== shown) node.nodeValue = shown;
     });
+    (root.querySelectorAll ? Array.from(root.querySelectorAll("[alt], [title], [placeholder], [aria-label]")) : [])
+      .forEach(function (el) {
+        if (el.closest("[data-no-convert]")) return;
+        if (!originalAttr.has(el)) {
+          var kept = {};
+          ATTRIBUTES.forEach(function (a) { if (el.hasAttribute(a)) kept[a] = el.getAttribute(a); });
+          originalAttr.set(el, kept);
+        }
+        var was = originalAttr.get(el);
+        Object.keys(was).forEach(function (a) { el.setAttribute(a, convert ? convert(was[a]) : was[a]); });
+      });
     (root.querySelectorAll ? Array.from(root.querySelectorAll("[lang]")) : []).concat(root === document.body ? [document.documentElement] : [])
       .forEach(function (el) {
         if (!originalLang.has(el)) originalLang.set(el, el.getAttribute("lang"));
