@@ -1,7 +1,8 @@
 """Same article, several raw files: fingerprints that tell exact and near duplicates.
 
-Exact: the same raw bytes (SHA-256). Near: the same original URL, or the same
-title (folded) with nearly the same text (character 4-gram Jaccard).
+Exact: the same raw bytes (SHA-256). Near: the same original URL with the same text (folded), or
+the same title (folded) with nearly the same text (character 4-gram Jaccard). The same original URL
+with other text is no duplicate but a later version of the article (version_of).
 """
 from __future__ import annotations
 
@@ -40,18 +41,24 @@ class Index:
     """
 
     by_sha: dict[str, str] = field(default_factory=dict)
-    by_url: dict[str, str] = field(default_factory=dict)
+    by_url: dict[str, list[tuple[str, object]]] = field(default_factory=dict)  # every capture, first first
     by_title: dict[str, list[tuple[str, object]]] = field(default_factory=dict)
 
     def add(self, key: str, sha: str, url: str | None, title: str, body) -> None:
         self.by_sha.setdefault(sha, key)
         if url:
-            self.by_url.setdefault(url, key)
+            self.by_url.setdefault(url, []).append((key, body))
         self.by_title.setdefault(fold(title), []).append((key, body))
 
     def duplicate_of(self, key: str, sha: str, url: str | None, title: str, body: str) -> str | None:
-        for other in (self.by_sha.get(sha), self.by_url.get(url) if url else None):
-            if other and other != key:
+        """The article this file repeats: the same bytes, a capture of its URL with the same text, or
+        its title with nearly the same text."""
+        other = self.by_sha.get(sha)
+        if other and other != key:
+            return other
+        mine = fold(body)
+        for other, theirs in self.by_url.get(url, []) if url else []:
+            if other != key and fold(theirs() if callable(theirs) else theirs) == mine:
                 return other
         candidates = [c for c in self.by_title.get(fold(title), []) if c[0] != key]
         if candidates:
@@ -61,3 +68,9 @@ class Index:
                 if jaccard(mine, shingles(text)) >= NEAR_DUPLICATE:
                     return other
         return None
+
+    def version_of(self, key: str, url: str | None) -> str | None:
+        """The first capture of an article at this URL (with other text: duplicate_of said no), which
+        this file is a later version of; None when the URL is new."""
+        captures = [k for k, _body in self.by_url.get(url, [])] if url else []
+        return next((k for k in captures if k != key), None)

@@ -17,7 +17,7 @@ class Field:
     kind: str
     """What the value is: text, title, date, lang, texts (a list of text), summary (any text),
     file (`sources/...`), sha256, format, url, original_url (an http(s) URL, never an archive's),
-    rule, counts (name: number), checksum."""
+    version_of (an optional `sources/...`), rule, counts (name: number), checksum."""
     required: str
     """When the page must have it: `yes`, `yes where known`, or `no`."""
     meaning: str
@@ -55,6 +55,9 @@ FIELDS = (
           "source_file"),
     Field("source.sha256", "sha256", "yes", "hex SHA-256 of the preserved raw file's bytes", "source_sha256"),
     Field("source.format", "format", "yes", f"{', '.join(f'`{f}`' for f in FORMATS)}", "source_format"),
+    Field("source.version_of", "version_of", "no", "ours: on a later capture of the same article (its original "
+          "URL, other text), the raw file of its first capture (`sources/...`): the site shows the latest capture "
+          "and lists every version", "version_of"),
     Field("cleaning.rule", "rule", "no", "ours: the outlet rule that cleaned the article (`generic`: none)",
           "cleaning.rule"),
     Field("cleaning.steps", "counts", "no", "ours: how many nodes each cleaning step removed or changed",

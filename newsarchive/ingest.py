@@ -316,6 +316,7 @@ class _Run:
         self.memo = IngestMemo(archive, converter_key(rules))
         self.written_pages = written_pages(archive)
         self._existing: dict[str, arc.Existing] | None = None
+        self.roots: dict[str, str] = {}  # raw file -> the first capture it is a later version of (this run's)
         self._index: dedupe.Index | None = None
 
     @property
@@ -371,8 +372,15 @@ class _Run:
                 self.report(Outcome(key, "duplicate", dup))
                 self.memo.remember(key, "duplicate", dup, sha256=result.sha256)
                 return
+        text = result.text
+        root = self._root(key, old, article.source_url)
+        if root:  # a later capture of an article at this URL, with other text: a version of it
+            article = dataclasses.replace(article, version_of=root)
+            text = page.render(article)
+            if old is None:
+                self.warn(f"{key}: a later version of {root} (the same original URL, other text)")
         try:
-            kind, target = self._write(article, result.text, old)
+            kind, target = self._write(article, text, old)
         except (InputError, OSError) as exc:
             if arc.stops_the_run(exc):
                 raise
@@ -380,6 +388,21 @@ class _Run:
             return
         self.memo.remember(key, kind, page=target, sha256=result.sha256)
         self.index.add(key, result.sha256, article.source_url, article.title, article.body_md)
+        if article.version_of:
+            self.roots[key] = article.version_of
+
+    def _root(self, key: str, old: arc.Existing | None, url: str | None) -> str | None:
+        """The raw file of the first capture this file is a later version of: as its page already says,
+        or, for a new file, the root of a capture already held at its URL (None: a first capture)."""
+        if old is not None:
+            src = old.front.get("source") if isinstance(old.front.get("source"), dict) else {}
+            return src.get("version_of") if isinstance(src.get("version_of"), str) else None
+        other = self.index.version_of(key, url)
+        if other is None:
+            return None
+        held = self.existing.get(other)
+        src = held.front.get("source") if held is not None and isinstance(held.front.get("source"), dict) else {}
+        return src.get("version_of") if isinstance(src.get("version_of"), str) else self.roots.get(other, other)
 
     def _edited(self, old: arc.Existing) -> bool:
         """Whether a page was edited by hand: its bytes are not what ingest last wrote (the memo's

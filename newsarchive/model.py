@@ -80,4 +80,5 @@ class Article(ArticleText):
     source_format: str
     source_url: str | None = None
     archive_url: str | None = None
+    version_of: str | None = None  # a later capture of an article: the raw file of its first capture
     cleaning: CleanReport = field(default_factory=lambda: CleanReport(rule="generic"))

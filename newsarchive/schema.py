@@ -62,6 +62,8 @@ CHECKS = {
     else f"{f.key} not a list of strings",
     "summary": lambda f, v: None if v is _MISSING or isinstance(v, str) else f"{f.key} not text",
     "file": lambda f, v: None if _str(v) and v.startswith("sources/") else f"{f.key} missing or not under sources/",
+    "version_of": lambda f, v: None if v is _MISSING or (_str(v) and v.startswith("sources/"))
+    else f"{f.key} not under sources/",
     "sha256": lambda f, v: None if isinstance(v, str) and _SHA.match(v) else f"{f.key} missing or not hex SHA-256",
     "format": lambda f, v: None if v in FORMATS else f"{f.key} not one of {', '.join(FORMATS)}",
     "url": _url,

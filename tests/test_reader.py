@@ -199,3 +199,56 @@ def test_browse_by_time_calendar_neighbours_pager_and_breadcrumbs(seed_root, tmp
     numbers = re.findall(r'<span class="pager-numbers">(.*?)</span>\n', home, re.S)[0]
     assert re.sub(r"<[^>]+>", "", numbers).split() == ["1", "2", "3", "…", "5"]
     assert '<span aria-current="page">1</span>' in numbers
+
+
+def _capture(title: str, paragraphs: list[str], date: str) -> str:
+    body = "\n\n".join(f"<p>{p}</p>" for p in paragraphs)
+    return (f"---\ntitle: {title}\ndate: {date}\nauthor: 測試社\nfrom: https://news.example/a/123\n---\n\n"
+            f"<!--{int(__import__('datetime').datetime.fromisoformat(date).timestamp() * 1000)}-->\n"
+            f"[{title}](https://news.example/a/123)\n\n------\n\n{body}\n")
+
+
+VERSION_TEXT = ["立法會今日三讀通過修訂條例，多名議員在辯論中提出對私隱保障的憂慮。",
+                "政府回應會檢討執行細節，並承諾在六個月內提交報告。",
+                "有議員表示，條例的執行需要更多的公眾諮詢，以免影響市民的日常生活。"]
+
+
+def test_versions_of_an_article(tmp_path):
+    """Two captures of one URL with an edited title and paragraph: one article in the lists, two
+    versions listed on its page (each its own page), the diff shows the edit, both raw files kept
+    and verified by check; a third capture identical to the first in text is a duplicate."""
+    import re
+
+    from .conftest import ingest_into, run_cli
+
+    incoming = tmp_path / "in"
+    incoming.mkdir()
+    (incoming / "a-first.md").write_text(_capture("條例三讀通過", VERSION_TEXT, "2021-03-01T10:00:00+08:00"), encoding="utf-8")
+    edited = [VERSION_TEXT[0], "政府回應會檢討執行細節，並承諾在三個月內提交報告。", VERSION_TEXT[2]]
+    (incoming / "b-later.md").write_text(_capture("條例三讀通過 政府承諾檢討", edited, "2021-03-01T18:00:00+08:00"),
+                                         encoding="utf-8")
+    (incoming / "c-again.md").write_text(_capture("條例三讀通過", VERSION_TEXT, "2021-03-01T10:00:00+08:00")
+                                         .replace("<p>", "<p> "), encoding="utf-8")
+    root = tmp_path / "a"
+    summary = ingest_into(root, [incoming])
+    assert len(summary.ingested) == 2 and summary.duplicates == [("sources/in/c-again.md", "sources/in/a-first.md")]
+    build(root, search=False)
+    site = root / "site"
+    pages = sorted(site.joinpath("articles").rglob("*.html"))
+    assert len(pages) == 2  # a page per capture
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert "· 1 篇 articles ·" in home and "政府承諾檢討" in home  # one article in the lists: the latest
+    latest = next(p for p in pages if "政府承諾檢討" in p.read_text(encoding="utf-8").split("<h1>")[1][:80])
+    html = latest.read_text(encoding="utf-8")
+    assert "版本 Versions (2)" in html and "version-notice" not in html
+    diff = re.search(r'<ul class="diff"[^>]*>(.*?)</ul>', html, re.S).group(1)
+    assert "<del>六</del><ins>三</ins>" in diff and "<ins> 政府承諾檢討</ins>" in diff
+    earlier = next(p for p in pages if p != latest).read_text(encoding="utf-8")
+    assert "version-notice" in earlier and "六個月" in earlier
+    for raw in ("a-first.md", "b-later.md", "c-again.md"):
+        assert (root / "sources" / "in" / raw).read_bytes() == (incoming / raw).read_bytes()
+    assert run_cli("--root", str(root), "check").returncode == 0
+    flipped = root / "sources" / "in" / "a-first.md"
+    flipped.write_bytes(flipped.read_bytes().replace("六個月".encode(), "七個月".encode()))
+    checked = run_cli("--root", str(root), "check")
+    assert checked.returncode == 1 and "sources/in/a-first.md" in checked.stderr

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -66,11 +67,14 @@ class Group:
 
 @dataclass(frozen=True)
 class Site:
-    entries: tuple[Entry, ...]            # newest first
+    entries: tuple[Entry, ...]            # newest first: the latest version of each article
     outlets: tuple[Group, ...]            # by name
     tags: tuple[Group, ...]
     months: tuple[Group, ...]             # "2020-09", newest first
     problems: tuple[tuple[str, str], ...] = ()
+    earlier: tuple[Entry, ...] = ()       # earlier versions: a page each, in no list
+    versions: dict = field(default_factory=dict, compare=False, hash=False)
+    """Article page path -> every version of its article, oldest first (only articles with several)."""
 
 
 def _unique_slugs(names: list[str]) -> dict[str, str]:
@@ -192,12 +196,48 @@ def _swapped(site: Site, swaps: dict[int, Entry]) -> Site | None:
         return tuple(Group(g.name, g.slug, entries(g.entries)) if any(id(e) in swaps for e in g.entries) else g
                      for g in found)
 
-    return Site(entries(site.entries), groups(site.outlets), groups(site.tags), groups(site.months), site.problems)
+    if site.versions and any(e.path in site.versions for e in old.values()):
+        return None  # a version's edit may change which is the latest: the site is assembled again
+    return Site(entries(site.entries), groups(site.outlets), groups(site.tags), groups(site.months), site.problems,
+                site.earlier, site.versions)
+
+
+def captured(e: Entry) -> tuple:
+    """When a version was captured, for ordering versions: the Wayback capture's time where there is
+    one, else the article's date; then its raw file's name."""
+    stamp = WAYBACK_TIME.search(e.source.get("archive_url") or "")
+    when = f"{stamp.group(1)}" if stamp else ""
+    return (when, instant(e.date), e.source.get("file") or "")
+
+
+# A Wayback capture's time in its address: /web/20201020052559/...
+WAYBACK_TIME = re.compile(r"/web/(\d{14})")
+
+
+def _versions(found) -> tuple[list[Entry], tuple[Entry, ...], dict]:
+    """The latest version of each article (and every article with one version), the earlier versions,
+    and each latest version's page path -> all its versions, oldest first. Versions are the pages whose
+    `source.version_of` names one raw file, with that file's own page."""
+    by_root: dict[str, list[Entry]] = {}
+    for e in found:
+        root = e.source.get("version_of") or e.source.get("file") or e.content_file
+        by_root.setdefault(root, []).append(e)
+    latest, earlier, versions = [], [], {}
+    for group in by_root.values():
+        group.sort(key=captured)
+        latest.append(group[-1])
+        if len(group) > 1:
+            earlier += group[:-1]
+            versions[group[-1].path] = tuple(group)
+            versions.update({e.path: tuple(group) for e in group[:-1]})
+    return latest, tuple(sorted(earlier, key=lambda e: e.path)), versions
 
 
 def _assemble(found, problems: tuple[tuple[str, str], ...]) -> Site:
+    found, earlier, versions = _versions(found)
     entries = sorted(found, key=lambda e: e.sort_key)
     months = _groups(entries, lambda e: [f"{e.date[:4]}-{e.date[5:7]}"] if e.date else [])
     months = tuple(sorted(months, key=lambda g: g.name, reverse=True))
     return Site(entries=tuple(entries), outlets=_groups(entries, lambda e: [e.outlet]),
-                tags=_groups(entries, lambda e: e.tags), months=months, problems=problems)
+                tags=_groups(entries, lambda e: e.tags), months=months, problems=problems, earlier=earlier,
+                versions=versions)

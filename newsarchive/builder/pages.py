@@ -79,6 +79,12 @@ def specials(r: Renderer):
     yield netlify_headers(r)
 
 
+def earlier_versions(r: Renderer):
+    """A page for each earlier version of an article (in no list): its own text, and the way to the latest."""
+    for e in r.site.earlier:
+        yield r.reused_article(e) or r.render_article(e)
+
+
 def problems(r: Renderer):
     """What the archive could not publish, listed for its keeper (only when there is any)."""
     if r.problem_count:
@@ -88,7 +94,7 @@ def problems(r: Renderer):
 
 # Every page but the articles, which come last (parallel.articles): their same-story links may still
 # be computing while the lists are made.
-PRODUCERS = (home, archive, outlets, tags, specials, problems)
+PRODUCERS = (home, archive, outlets, tags, specials, problems, earlier_versions)
 
 
 def all_pages(r: Renderer, search_cache: Path | None, kept_search: Path | None = None, ahead=None):

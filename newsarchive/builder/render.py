@@ -25,6 +25,7 @@ from ..sanitize import sanitize
 from .feeds import atom_date
 from ..config import SiteConfig
 from ..progress import Progress
+from ..to_markdown import plain_text
 from .collect import Entry, Group, Site
 from .ui import MONTHS, words
 
@@ -145,15 +146,16 @@ def display_date(date: str | None, lang: str = "zh") -> str:
     return f"{d} {MONTHS[m - 1]} {y}{clock}"
 
 
-def json_ld(entry: Entry, config: SiteConfig, image: str | None = None) -> str:
+def json_ld(entry: Entry, config: SiteConfig, image: str | None = None, versions: tuple = ()) -> str:
     data = {
         "@context": "https://schema.org", "@type": "NewsArticle", "headline": entry.title,
         "inLanguage": entry.lang, "publisher": {"@type": "Organization", "name": entry.outlet},
     }
     if config.base_url:
         data["url"] = data["mainEntityOfPage"] = config.base_url + url_path(entry.path)
-    if entry.date:  # (no later version is known: modified when published)
-        data["datePublished"] = data["dateModified"] = entry.date
+    if entry.date:  # published with the first version, modified with the latest (one version: the same)
+        data["datePublished"] = (versions[0].date if versions else None) or entry.date
+        data["dateModified"] = (versions[-1].date if versions else None) or entry.date
     if entry.authors:
         data["author"] = [{"@type": "Person", "name": a} for a in entry.authors]
     if entry.source.get("url"):
@@ -240,15 +242,17 @@ class Renderer:
         return path, html.encode("utf-8")
 
     def outlet_path(self, name: str) -> str:
-        return f"outlets/{self.outlet_of[name].slug}/index.html"
+        group = self.outlet_of.get(name)  # (an earlier version's outlet may have no list of its own)
+        return f"outlets/{group.slug}/index.html" if group else "outlets/index.html"
 
     def tag_path(self, name: str) -> str:
-        return f"tags/{self.tag_of[name].slug}/index.html"
+        group = self.tag_of.get(name)
+        return f"tags/{group.slug}/index.html" if group else "tags/index.html"
 
     def reused_article(self, entry: Entry) -> tuple[str, Path] | None:
         """The last site's page for this article if neither it nor what it shows changed."""
         key = self.memo.key("article.html", entry.path, entry, self.related.get(entry.path, ()), self._pictures_of(entry),
-                            self.neighbours(entry))
+                            self.neighbours(entry), self.site.versions.get(entry.path, ()))
         old = self.memo.reuse(entry.path, key)
         return (entry.path, old) if old else None
 
@@ -257,6 +261,8 @@ class Renderer:
         if self._places is None:
             self._places = {e.path: n for n, e in enumerate(self.site.entries)}
             self._outlet_places = {e.path: n for g in self.site.outlets for n, e in enumerate(g.entries)}
+        if entry.path not in self._places:  # an earlier version: in no list, beside no other article
+            return (None, None, None, None)
         both = []
         for entries, places in ((self.site.entries, self._places),
                                 (self.outlet_of[entry.outlet].entries, self._outlet_places)):
@@ -275,10 +281,12 @@ class Renderer:
             body = self.pictures.localize(body, lambda target: rel(entry.path, target))
             image = self._lead_image(entry)
         newer, older, outlet_newer, outlet_older = self.neighbours(entry)
+        versions = self.site.versions.get(entry.path, ())
         return self._render("article.html", entry.path, entry.lang, dict(
             entry=entry, body=body, related=related, image=image, newer=newer, older=older,
-            outlet_newer=outlet_newer, outlet_older=outlet_older,
-            json_ld=json_ld(entry, self.config, image),
+            outlet_newer=outlet_newer, outlet_older=outlet_older, versions=versions,
+            latest=versions[-1] if versions else entry, diffs=version_diffs(versions),
+            json_ld=json_ld(entry, self.config, image, versions),
             canonical=self.config.base_url + url_path(entry.path) if self.config.base_url else None))
 
     def _lead_image(self, entry: Entry) -> str | None:
@@ -308,6 +316,18 @@ class Renderer:
             return None
         old = self.memo.kept(path)
         return (path, old) if old else None
+
+
+def version_diffs(versions: tuple[Entry, ...]) -> list[tuple[Entry, Entry, list[str]]]:
+    """(older, newer, changed sentences as HTML) for each two versions in a row, the title's change first."""
+    from .diff import changes
+
+    out = []
+    for older, newer in zip(versions, versions[1:]):
+        found = changes(older.title, newer.title) if older.title != newer.title else []
+        found += changes(plain_text(older.body_md, captions=True), plain_text(newer.body_md, captions=True))
+        out.append((older, newer, found))
+    return out
 
 
 # Pages numbered on each side of the current one in a list's pager (the first and last always are).
