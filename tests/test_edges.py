@@ -162,10 +162,11 @@ def _leftovers(root):
 
 @pytest.fixture
 def small_disk(tmp_path):
-    """A 1 MB file system of its own (tmpfs), filled up by the test; unmounted after."""
+    """An 8 MB file system of its own (tmpfs; a site with its script converters is ~2 MB), filled up by the
+    test; unmounted after."""
     disk = tmp_path / "disk"
     disk.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(disk)], capture_output=True)
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(disk)], capture_output=True)
     if mounted.returncode != 0:
         missing(f"needs to mount a small tmpfs (root): {mounted.stderr.decode(errors='replace').strip()}")
     yield disk

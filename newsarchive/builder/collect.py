@@ -218,9 +218,14 @@ def _versions(found) -> tuple[list[Entry], tuple[Entry, ...], dict]:
     """The latest version of each article (and every article with one version), the earlier versions,
     and each latest version's page path -> all its versions, oldest first. Versions are the pages whose
     `source.version_of` names one raw file, with that file's own page."""
-    by_root: dict[str, list[Entry]] = {}
+    found = sorted(found, key=lambda e: e.content_file)
+    first_page = {}  # raw file -> the page of its capture (a page written without version_of)
     for e in found:
-        root = e.source.get("version_of") or e.source.get("file") or e.content_file
+        if not e.source.get("version_of"):
+            first_page.setdefault(e.source.get("file"), e.content_file)
+    by_root: dict[str, list[Entry]] = {}
+    for e in found:  # (two pages of one raw file - a curator's copy - are two articles, not versions)
+        root = first_page.get(e.source.get("version_of"), e.content_file) if e.source.get("version_of") else e.content_file
         by_root.setdefault(root, []).append(e)
     latest, earlier, versions = [], [], {}
     for group in by_root.values():
