@@ -49,11 +49,37 @@ def run_once(binary: str, url: str, out: Path) -> dict:
             "TBT ms": audits["total-blocking-time"]["numericValue"]}
 
 
+def every_kind(binary: str, site: Path, tmp: Path) -> None:
+    from tests.browser import serve
+
+    def first(pattern: str) -> str:
+        return next(site.glob(pattern)).relative_to(site).as_posix()
+
+    kinds = {"home": "index.html", "archive": "archive/index.html", "month": first("archive/*/*/index.html"),
+             "day": first("archive/*/*/*/index.html"), "outlets": "outlets/index.html",
+             "an outlet": first("outlets/*/index.html"), "tags": "tags/index.html", "a tag": first("tags/*/index.html"),
+             "an article": first("articles/*/*/*.html"), "search": "search/index.html?q=" + quote("香港"),
+             "404": "404.html"}
+    with serve(site) as base:
+        for kind, path in kinds.items():
+            out = tmp / "report.json"
+            subprocess.run([binary, base + path, "--quiet", "--output=json", f"--output-path={out}",
+                            "--only-categories=accessibility", f"--chrome-path={CHROMIUM}",
+                            "--chrome-flags=--headless=new --no-sandbox --disable-gpu"], check=True, capture_output=True)
+            report = json.loads(out.read_text(encoding="utf-8"))
+            failed = [a for a, v in report["audits"].items() if v.get("score") == 0 and v.get("scoreDisplayMode") == "binary"]
+            print(f"  {kind:12} accessibility {report['categories']['accessibility']['score'] * 100:5.0f}"
+                  + (f"  failing: {', '.join(failed)}" if failed else ""))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--root", type=Path, help="an archive already ingested (default: the sample corpus)")
     ap.add_argument("--query", default="香港 警察")
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--every-kind", action="store_true",
+                    help="instead: accessibility only, once on each kind of page (home, archive, month, day, "
+                         "outlets, an outlet, tags, a tag, an article, search, 404)")
     args = ap.parse_args()
     binary = lighthouse()
     from tests.browser import serve
@@ -65,6 +91,8 @@ def main() -> None:
                            capture_output=True, check=False)
         subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(root), "build"], capture_output=True)
         articles = len(list((root / "content").rglob("*.md")))
+        if args.every_kind:
+            return every_kind(binary, root / "site", Path(tmp))
         runs = []
         with serve(root / "site") as base:
             url = base + "search/index.html?q=" + quote(args.query)

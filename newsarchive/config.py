@@ -58,6 +58,8 @@ class SiteConfig:
     """Articles per list page (home, archive, outlet, tag)."""
     feed_size: int = 50
     """Entries in each Atom feed."""
+    full_feeds: bool = False
+    """Feeds carry each article's whole text (as HTML), not only its summary."""
     description: str = "A curated archive of news articles, each with its provenance."
     """One sentence for the home page, feeds and link previews."""
     media: MediaConfig = MediaConfig()

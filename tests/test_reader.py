@@ -238,6 +238,7 @@ def test_versions_of_an_article(tmp_path):
     assert len(pages) == 2  # a page per capture
     home = (site / "index.html").read_text(encoding="utf-8")
     assert "· 1 篇 articles ·" in home and "政府承諾檢討" in home  # one article in the lists: the latest
+    assert re.search(r'First titled: <span lang="zh-Hant">條例三讀通過</span>', home)  # the title changed
     latest = next(p for p in pages if "政府承諾檢討" in p.read_text(encoding="utf-8").split("<h1>")[1][:80])
     html = latest.read_text(encoding="utf-8")
     assert "版本 Versions (2)" in html and "version-notice" not in html
@@ -252,3 +253,23 @@ def test_versions_of_an_article(tmp_path):
     flipped.write_bytes(flipped.read_bytes().replace("六個月".encode(), "七個月".encode()))
     checked = run_cli("--root", str(root), "check")
     assert checked.returncode == 1 and "sources/in/a-first.md" in checked.stderr
+
+
+def test_full_content_feeds_and_dates_in_the_page_language(seed_root, tmp_path):
+    """full_feeds = true: every feed entry carries the article's whole text; lists date every article
+    in the page's language (an English article on a Chinese page too), with a 24-hour clock."""
+    import re
+    import xml.etree.ElementTree as ET
+
+    root = tmp_path / "a"
+    copy_tree(seed_root, root)
+    (root / "newsarchive.toml").write_text("full_feeds = true\n", encoding="utf-8")
+    build(root, search=False)
+    feed = ET.parse(root / "site" / "feed.xml")
+    atom = "{http://www.w3.org/2005/Atom}"
+    contents = [e.find(f"{atom}content") for e in feed.getroot().iter(f"{atom}entry")]
+    assert len(contents) == 5 and all(c is not None and c.get("type") == "html" and "<p>" in c.text for c in contents)
+    home = (root / "site" / "index.html").read_text(encoding="utf-8")
+    dates = re.findall(r'<time datetime="[^"]+" lang="([^"]+)">([^<]+)</time>', home)
+    assert dates and all(lang == "zh-Hant" and "年" in text and "上午" not in text and "下午" not in text
+                         for lang, text in dates), dates

@@ -234,7 +234,7 @@ class Renderer:
 
         html = self.env.get_template(template).render(absolute=absolute,
             site=self.site, config=self.config, path=path, lang=lang or self.config.language, url=url,
-            problems=self.problem_count,
+            problems=self.problem_count, feed_body=self.feed_body,
             asset=lambda name: url(self.assets.paths[name]), outlet_url=lambda n: url(self.outlet_path(n)),
             tag_url=lambda n: url(self.tag_path(n)), **context)
         if template.endswith(".xml"):  # feeds, sitemap: no character XML 1.0 refuses, whatever a page holds
@@ -269,6 +269,14 @@ class Renderer:
             n = places[entry.path]
             both += [entries[n - 1] if n > 0 else None, entries[n + 1] if n + 1 < len(entries) else None]
         return tuple(both)
+
+    def feed_body(self, entry: Entry) -> str:
+        """An article's text as HTML for a full-content feed (pictures at absolute addresses where
+        the site has a base URL)."""
+        body = self.bodies.get(entry.path) or markdown_to_html(entry.body_md)
+        if self.pictures is not None and self.config.base_url:
+            body = self.pictures.localize(body, lambda target: self.config.base_url + url_path(target))
+        return body
 
     def _pictures_of(self, entry: Entry) -> tuple:
         return self.pictures.of(entry.body_md) if self.pictures is not None else ()

@@ -6,6 +6,7 @@ document.querySelectorAll("time[datetime]").forEach(function (el) {
   var date = new Date(value);
   if (isNaN(date)) return;
   el.title = value;
-  el.textContent = date.toLocaleString(document.documentElement.lang || undefined,
-    { year: "numeric", month: "long", day: "numeric", hour: "2-digit", minute: "2-digit" });
+  el.textContent = date.toLocaleString(el.closest("[lang]") ? el.closest("[lang]").lang : undefined,
+    // (a 24-hour clock: never 下午08:54 beside a date written otherwise)
+    { year: "numeric", month: "long", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
 });
