@@ -50,12 +50,18 @@ def clean_title(title: str, rule: Rule | None, site_name: str | None, label: str
     return title
 
 
+# A block that is no sentence: a bare address (an embed), or only a date and time.
+_NO_SENTENCE = re.compile(r"^(?:(?:https?://|www\.)\S+\s*)+$|^[\d\s年月日時分:./\-–—,()（）]+(?:[上下]午|[AaPp]\.?[Mm]\.?)?[\d\s:]*$")
+
+
 def _summary(markdown: str) -> str | None:
+    """The first real sentence: the first block of ten characters or more that is neither a picture,
+    a heading, a table or code, nor a bare address or a date line."""
     for block in markdown.split("\n\n"):
         if block.startswith(("<figure", "#", "!", "|", "```")):
             continue
         text = re.sub(r"\s+", " ", plain_text(block)).strip()
-        if len(text) >= 10:
+        if len(text) >= 10 and not _NO_SENTENCE.match(text):
             return text if len(text) <= SUMMARY_CHARS else text[: SUMMARY_CHARS - 1].rstrip() + "…"
     return None
 

@@ -115,6 +115,9 @@ def test_the_site_and_the_pack_show_the_pictures_offline(fetched, tmp_path):
     assert ld["image"].startswith("https://example.org/a/media/")
     assert f'<meta property="og:image" content="{ld["image"]}">' in html
     assert re.search(r'<img [^>]*src="(\.\./)+media/[0-9a-f]{2}/[0-9a-f]{64}\.jpg"[^>]* width="\d+" height="\d+"', html)
+    home = (root / "site" / "index.html").read_text(encoding="utf-8")  # lists show the lead picture, small
+    assert re.search(r'<img class="thumb" src="media/[0-9a-f]{2}/[0-9a-f]{64}\.jpg" alt="" loading="lazy" '
+                     r'decoding="async" width="\d+" height="\d+">', home)
     assert run_cli("--root", str(root), "pack", "--output", str(tmp_path / "site.zip")).returncode == 0
     with zipfile.ZipFile(tmp_path / "site.zip") as zf:
         zf.extractall(tmp_path / "unpacked")

@@ -270,6 +270,37 @@ def test_full_content_feeds_and_dates_in_the_page_language(seed_root, tmp_path):
     contents = [e.find(f"{atom}content") for e in feed.getroot().iter(f"{atom}entry")]
     assert len(contents) == 5 and all(c is not None and c.get("type") == "html" and "<p>" in c.text for c in contents)
     home = (root / "site" / "index.html").read_text(encoding="utf-8")
+    assert '<span class="authors">眾新聞記者</span>' in home  # the byline beside the outlet
     dates = re.findall(r'<time datetime="[^"]+" lang="([^"]+)">([^<]+)</time>', home)
     assert dates and all(lang == "zh-Hant" and "年" in text and "上午" not in text and "下午" not in text
                          for lang, text in dates), dates
+
+
+def test_tags_that_mean_one_thing_and_lists_worth_scanning(tmp_path):
+    """Tag aliases (data/tag_aliases.toml) and spellings differing in case or spacing are one tag; a
+    list item shows outlet, byline and reading time, and a summary that is a sentence, not a URL."""
+    import re
+
+    from .conftest import ingest_into
+
+    incoming = tmp_path / "in"
+    incoming.mkdir()
+    posts = [("RTHK", "Kelly Craft"), ("港台", "kelly  craft"), ("rthk hk", "Kelly Craft")]
+    for n, (alias, name) in enumerate(posts):
+        (incoming / f"p{n}.md").write_text(
+            f"---\ntitle: 測試文章第{n}篇\ndate: 2021-03-0{n + 1}\nauthor: 記者{n}\ntags:\n  - {alias}\n  - {name}\n---\n\n"
+            f"https://www.youtube.com/watch?v=abc{n}\n\n"
+            + "立法會今日三讀通過修訂條例，多名議員在辯論中提出對私隱保障的憂慮，政府回應會檢討執行細節。" * (n + 1), encoding="utf-8")
+    root = tmp_path / "a"
+    assert len(ingest_into(root, [incoming]).ingested) == 3
+    build(root, search=False)
+    tags = sorted(p.parent.name for p in (root / "site" / "tags").glob("*/index.html"))
+    assert tags == ["kelly-craft", "香港電台"], tags
+    rthk = (root / "site" / "tags" / "香港電台" / "index.html").read_text(encoding="utf-8")
+    assert rthk.count('<li class="entry') == 3 and "#香港電台" in rthk
+    kelly = (root / "site" / "tags" / "kelly-craft" / "index.html").read_text(encoding="utf-8")
+    assert "#Kelly Craft" in kelly  # the most used spelling
+    home = (root / "site" / "index.html").read_text(encoding="utf-8")
+    assert "分鐘 min</span>" in home
+    summaries = re.findall(r'<p class="summary">(.*?)</p>', home)
+    assert len(summaries) == 3 and all(s.startswith("立法會") for s in summaries), summaries

@@ -1,15 +1,19 @@
 """Gather: content/ -> everything the site knows before a page is written (articles, taxonomies)."""
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import re
+import tomllib
+import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 from .. import fields, page, schema
-from ..archive import Archive, slug
+from ..archive import DATA, Archive, slug
 from ..model import ArticleText
 from ..progress import Progress
 from .state import BuildState
@@ -238,8 +242,42 @@ def _versions(found) -> tuple[list[Entry], tuple[Entry, ...], dict]:
     return latest, tuple(sorted(earlier, key=lambda e: e.path)), versions
 
 
+# Tags that mean one thing: data/tag_aliases.toml (see there).
+TAG_ALIASES = DATA / "tag_aliases.toml"
+
+
+def _tag_key(tag: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", tag).casefold().split())
+
+
+@functools.lru_cache(maxsize=1)
+def _aliases() -> dict[str, str]:
+    table = tomllib.loads(TAG_ALIASES.read_text(encoding="utf-8"))["aliases"]
+    return {_tag_key(alias): name for name, aliases in table.items() for alias in [name, *aliases]}
+
+
+def _one_tag_each(found: list[Entry]) -> list[Entry]:
+    """The articles with their tags as one name each: an alias's canonical name, else the most used
+    spelling of those differing only in case, width or spacing. An article whose tags change gets a
+    digest that says so (its page and the tag lists are keyed by it)."""
+    spellings: dict[str, Counter] = {}
+    for e in found:
+        for tag in e.tags:
+            spellings.setdefault(_tag_key(tag), Counter())[tag] += 1
+    aliases = _aliases()
+    name = {key: aliases.get(key) or min(c, key=lambda t: (-c[t], t)) for key, c in spellings.items()}
+    out = []
+    for e in found:
+        tags = tuple(dict.fromkeys(name[_tag_key(t)] for t in e.tags))
+        if tags != e.tags:
+            digest = hashlib.sha256(f"{e.digest}\0{tags}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
+            e = dataclasses.replace(e, tags=tags, digest=digest)
+        out.append(e)
+    return out
+
+
 def _assemble(found, problems: tuple[tuple[str, str], ...]) -> Site:
-    found, earlier, versions = _versions(found)
+    found, earlier, versions = _versions(_one_tag_each(list(found)))
     entries = sorted(found, key=lambda e: e.sort_key)
     months = _groups(entries, lambda e: [f"{e.date[:4]}-{e.date[5:7]}"] if e.date else [])
     months = tuple(sorted(months, key=lambda g: g.name, reverse=True))

@@ -107,6 +107,7 @@ def _environment(layout_dirs: tuple[Path, ...], _files: tuple) -> jinja2.Environ
     env.filters["urlize_label"] = lambda url: unquote(url)
     env.filters["urlpath"] = url_path
     env.filters["og_locale"] = og_locale
+    env.filters["reading_minutes"] = reading_minutes
     return env
 
 
@@ -315,7 +316,13 @@ class Renderer:
             yield self.kept(path, shown) or self.page(
                 template, path, entries=shown, page_number=n, page_count=pages,
                 prev_page=paths[n - 2] if n > 1 else None, next_page=paths[n] if n < pages else None,
-                numbered=numbered_pages(paths, n), **context)
+                numbered=numbered_pages(paths, n), leads=self.leads(shown), **context)
+
+    def leads(self, entries: tuple[Entry, ...]) -> tuple:
+        """Each entry's stored lead picture, or None (a list shows it as a thumbnail; part of the key)."""
+        if self.pictures is None or not self.pictures.images:
+            return tuple(None for _ in entries)
+        return tuple(self.pictures.lead(e.body_md)[1] for e in entries)
 
     def kept(self, path: str, shown: tuple[Entry, ...]) -> tuple[str, Path] | None:
         """In a hot pass that kept the site's shape, a page showing none of the edited articles (and
@@ -324,6 +331,20 @@ class Renderer:
             return None
         old = self.memo.kept(path)
         return (path, old) if old else None
+
+
+# Reading speed: characters a minute for Chinese and Japanese text, words a minute for the rest.
+CJK_CHARS_A_MINUTE = 400
+WORDS_A_MINUTE = 230
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def reading_minutes(markdown: str) -> int:
+    """About how long an article takes to read, in whole minutes (at least 1)."""
+    text = plain_text(markdown)
+    cjk = len(_CJK.findall(text))
+    words = len(_CJK.sub(" ", text).split())
+    return max(1, round(cjk / CJK_CHARS_A_MINUTE + words / WORDS_A_MINUTE))
 
 
 def version_diffs(versions: tuple[Entry, ...]) -> list[tuple[Entry, Entry, list[str]]]:

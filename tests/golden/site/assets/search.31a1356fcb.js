@@ -298,12 +298,17 @@
 
   // --- the page: filters with counts, sort, results with excerpts ------------------------------
   var LANGS = { "zh-Hant": "繁體中文", "zh-Hans": "简体中文", en: "English" };
+  // Any other language by its own name where the browser knows it (ja: 日本語), never a bare code.
+  function langName(code) {
+    if (LANGS[code]) return LANGS[code];
+    try { return new Intl.DisplayNames([code], { type: "language" }).of(code) || code; } catch (err) { return code; }
+  }
   var FACETS = [
     { key: "outlet", label: "媒體 Outlet", values: function (d) { return [META.outlets[d[3]]]; } },
     { key: "year", label: "年份 Year", values: function (d) { return d[2] ? [d[2].slice(0, 4)] : []; } },
     // (a year holds thousands of articles in a real archive: months narrow it)
     { key: "month", label: "月份 Month", values: function (d) { return d[2] ? [d[2].slice(0, 7)] : []; } },
-    { key: "lang", label: "語言 Language", values: function (d) { return [d[4]]; }, name: function (v) { return LANGS[v] || v; } },
+    { key: "lang", label: "語言 Language", values: function (d) { return [d[4]]; }, name: langName },
     { key: "tag", label: "標籤 Tag", values: function (d) { return d[5].map(function (t) { return META.tags[t]; }); } }
   ];
   var FACET_SHOWN = 12;        // values listed per filter before "more"
@@ -448,7 +453,7 @@
       var r = result(n), d = META.docs[n];
       var li = el("li", "entry"), a = el("a", "entry-title", r.title);
       a.href = r.url; a.lang = d[4];
-      var meta = el("p", "meta", r.outlet + (r.date ? " · " + r.date.slice(0, 10) : "") + " · " + (LANGS[d[4]] || d[4]));
+      var meta = el("p", "meta", r.outlet + (r.date ? " · " + r.date.slice(0, 10) : "") + " · " + langName(d[4]));
       li.lang = d[4];
       // The excerpt's place is kept from the start (its lines arrive later: nothing below moves).
       var slot = el("p", "excerpt pending");
