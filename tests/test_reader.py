@@ -270,7 +270,7 @@ def test_full_content_feeds_and_dates_in_the_page_language(seed_root, tmp_path):
     contents = [e.find(f"{atom}content") for e in feed.getroot().iter(f"{atom}entry")]
     assert len(contents) == 5 and all(c is not None and c.get("type") == "html" and "<p>" in c.text for c in contents)
     home = (root / "site" / "index.html").read_text(encoding="utf-8")
-    assert '<span class="authors">眾新聞記者</span>' in home  # the byline beside the outlet
+    assert '</span><span class="authors">眾新聞記者</span>' in home  # the byline beside the outlet (its dot is the stylesheet's)
     dates = re.findall(r'<time datetime="[^"]+" lang="([^"]+)">([^<]+)</time>', home)
     assert dates and all(lang == "zh-Hant" and "年" in text and "上午" not in text and "下午" not in text
                          for lang, text in dates), dates
