@@ -57,10 +57,13 @@ class Index:
         if other and other != key:
             return other
         mine = fold(body)
-        for other, theirs in self.by_url.get(url, []) if url else []:
+        captures = self.by_url.get(url, []) if url else []
+        for other, theirs in captures:
             if other != key and fold(theirs() if callable(theirs) else theirs) == mine:
                 return other
-        candidates = [c for c in self.by_title.get(fold(title), []) if c[0] != key]
+        # (a capture of the same URL whose text differs, however little, is a version: not compared here)
+        same_url = {other for other, _body in captures}
+        candidates = [c for c in self.by_title.get(fold(title), []) if c[0] != key and c[0] not in same_url]
         if candidates:
             mine = shingles(body)
             for other, theirs in candidates:

@@ -304,3 +304,26 @@ def test_tags_that_mean_one_thing_and_lists_worth_scanning(tmp_path):
     assert "分鐘 min</span>" in home
     summaries = re.findall(r'<p class="summary">(.*?)</p>', home)
     assert len(summaries) == 3 and all(s.startswith("立法會") for s in summaries), summaries
+
+
+def test_three_versions_are_compared_every_two(tmp_path):
+    """Three captures with three texts: three versions, and what changed between any two of them."""
+    import re
+
+    from .conftest import ingest_into
+
+    incoming = tmp_path / "in"
+    incoming.mkdir()
+    texts = [VERSION_TEXT, [VERSION_TEXT[0], "政府回應會檢討執行細節，並承諾在三個月內提交報告。", VERSION_TEXT[2]],
+             [VERSION_TEXT[0], "政府回應會檢討執行細節，並承諾在一個月內提交報告。", VERSION_TEXT[2]]]
+    for n, text in enumerate(texts):
+        (incoming / f"{n}.md").write_text(_capture("條例三讀通過", text, f"2021-03-0{n + 1}T10:00:00+08:00"),
+                                          encoding="utf-8")
+    root = tmp_path / "a"
+    assert len(ingest_into(root, [incoming]).ingested) == 3
+    build(root, search=False)
+    pages = sorted((root / "site" / "articles").rglob("*.html"))
+    latest = next(p for p in pages if "version-notice" not in p.read_text(encoding="utf-8"))
+    html = latest.read_text(encoding="utf-8")
+    pairs = re.findall(r"What changed from version (\d) to (\d)", html)
+    assert sorted(pairs) == [("1", "2"), ("1", "3"), ("2", "3")] and "<del>六</del><ins>一</ins>" in html

@@ -347,15 +347,27 @@ def reading_minutes(markdown: str) -> int:
     return max(1, round(cjk / CJK_CHARS_A_MINUTE + words / WORDS_A_MINUTE))
 
 
-def version_diffs(versions: tuple[Entry, ...]) -> list[tuple[Entry, Entry, list[str]]]:
-    """(older, newer, changed sentences as HTML) for each two versions in a row, the title's change first."""
+# Versions up to this many are compared every two with each other; more, each with the next and the
+# first with the latest (the pairs grow with the square).
+ALL_PAIRS_UP_TO = 5
+
+
+def version_diffs(versions: tuple[Entry, ...]) -> list[tuple[int, int, list[str]]]:
+    """(older's number, newer's number, changed sentences as HTML) for any two versions (see
+    ALL_PAIRS_UP_TO), each with the title's change first; numbers count from 1, oldest first."""
     from .diff import changes
 
+    n = len(versions)
+    if n <= ALL_PAIRS_UP_TO:
+        pairs = [(i, j) for j in range(1, n) for i in range(j)]
+    else:
+        pairs = [(i, i + 1) for i in range(n - 1)] + [(0, n - 1)]
     out = []
-    for older, newer in zip(versions, versions[1:]):
+    for i, j in pairs:
+        older, newer = versions[i], versions[j]
         found = changes(older.title, newer.title) if older.title != newer.title else []
         found += changes(plain_text(older.body_md, captions=True), plain_text(newer.body_md, captions=True))
-        out.append((older, newer, found))
+        out.append((i + 1, j + 1, found))
     return out
 
 
