@@ -34,7 +34,7 @@ def version() -> str:
     h = hashlib.sha256()
     for source in (render.__file__, sanitize.__code__.co_filename):
         h.update(Path(source).read_bytes())
-    for package in ("markdown-it-py", "mdit-py-plugins", "nh3"):
+    for package in ("markdown-it-py", "mdit-py-plugins", "nh3", "markdown-it-pyrs"):
         h.update(f"\0{package}={metadata.version(package)}".encode())
     return h.hexdigest()
 

@@ -1,0 +1,46 @@
+"""The faster renderer (markdown-it.rs) is held to the reference (markdown-it-py): for every article
+of the corpus and of the scale month, the HTML the build makes is byte for byte the reference's, and
+the fast path renders almost all of them (a test that falls back everywhere would prove nothing)."""
+from __future__ import annotations
+
+import pytest
+
+from newsarchive import page
+from newsarchive.builder import render
+
+from .conftest import SHARED, ingest_into, require
+
+# Bodies the fast path must render itself, at least (when this was written: 272 of the corpus's 277;
+# 26 of 9 643 bodies of the scale month, the corpus and the seeds together fell back).
+FAST_SHARE = 0.98
+
+
+def _bodies(root) -> list[str]:
+    return [page.split(p.read_text(encoding="utf-8"))[1] for p in sorted((root / "content").rglob("*.md"))]
+
+
+@pytest.fixture(scope="module")
+def scale_root(tmp_path_factory):
+    require(SHARED / "scale", "the scale month (../shared/scale)")
+    root = tmp_path_factory.mktemp("scale-render")
+    ingest_into(root, [SHARED / "scale"])
+    return root
+
+
+def _held(bodies: list[str]) -> None:
+    assert render._FAST is not None, "markdown-it-pyrs is a dependency"
+    fast = [b for b in bodies if not render._REFERENCE_ONLY.search(b)]
+    assert len(fast) >= FAST_SHARE * len(bodies), (len(fast), len(bodies))
+    differing = [b[:80] for b in bodies if render.markdown_to_html(b) != render.reference_html(b)]
+    assert differing == [], differing[:5]
+
+
+def test_the_fast_renderer_is_byte_identical_on_the_corpus(corpus_run):
+    root, _summary = corpus_run
+    _held(_bodies(root))
+
+
+def test_the_fast_renderer_is_byte_identical_on_the_scale_month(scale_root):
+    bodies = _bodies(scale_root)
+    assert len(bodies) > 9000
+    _held(bodies)
