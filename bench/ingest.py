@@ -107,11 +107,6 @@ def huge() -> None:
     print(f"50 MB page: {elapsed:.1f} s, peak RSS {peak_kb / 1024:.0f} MB; {proc.stdout.strip()}")
 
 
-# Every attribute an image's address can be in (the cleaner takes a lazy-loaded image's real one).
-_IMAGE_ADDRESS = re.compile(r"""((?:src|data-src|data-original|data-lazy-src|data-actualsrc|data-url|data-echo)"""
-                            r"""=(?:["']|&quot;))(?:https?:)?//""")
-
-
 def fetch_media(files: list[Path]) -> None:
     """Ingest the files with their pictures moved to a local server, then time `ingest --fetch-media`."""
     from tests.media_server import PictureServer
@@ -122,7 +117,7 @@ def fetch_media(files: list[Path]) -> None:
             target = tmp / "raw" / f.relative_to(SCALE.parent)
             target.parent.mkdir(parents=True, exist_ok=True)
             text = f.read_text(encoding="utf-8", errors="replace")
-            target.write_text(_IMAGE_ADDRESS.sub(lambda m: m.group(1) + server.url("/img/"), text), encoding="utf-8")
+            target.write_text(server.moved_here(text), encoding="utf-8")
         root = tmp / "archive"
         root.mkdir()
         (root / "newsarchive.toml").write_text('[media]\nallow_hosts = ["127.0.0.1"]\nper_host = 8\n', encoding="utf-8")

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import page
 from .cache import FOLDER as CACHE_FOLDER
-from .cache import CacheStore
+from .cache import CacheStore, named_error
 from .model import InputError
 
 SERVE_LOCK_NAME = ".newsarchive-serve.lock"
@@ -247,11 +247,6 @@ class BatchWriter:
             if os.path.exists(tmp):
                 os.unlink(tmp)
         self.staged = []
-
-
-def named_error(exc: OSError, path: Path | None) -> OSError:
-    """The error naming the file it was about (a write's own error names none)."""
-    return exc if exc.filename or path is None else OSError(exc.errno, exc.strerror, str(path))
 
 
 def remove_stale_temp_files(archive: Archive) -> int:

@@ -157,4 +157,9 @@ def replace_file(target: Path, data: bytes) -> None:
         os.replace(temporary, target)
     except OSError as exc:  # a full disk: no half file left, and the error names the file
         temporary.unlink(missing_ok=True)
-        raise exc if exc.filename else OSError(exc.errno, exc.strerror, str(target)) from None
+        raise named_error(exc, target) from None
+
+
+def named_error(exc: OSError, path: Path | None) -> OSError:
+    """The error naming the file it was about (a write's own error names none)."""
+    return exc if exc.filename or path is None else OSError(exc.errno, exc.strerror, str(path))

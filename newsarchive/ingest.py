@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,7 +10,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from . import archive as arc
 from . import dedupe, failures, forked, lang, page, readers, schema, to_markdown, urls
-from .ingest_memo import IngestMemo, converter_key, written_pages
+from .ingest_memo import IngestMemo, converter_key
 from .clean import DocInfo, clean
 from .clean.steps.resolve_urls import prefer_largest
 from .clean.rules import Rule, RuleBook
@@ -167,6 +166,13 @@ def content_path(archive: arc.Archive, article: Article) -> Path:
     return archive.content_page(dates.year_month(article.date), name)
 
 
+def _recorded_root(page_: arc.Existing) -> str | None:
+    """The first capture a page says it is a later version of (its `source.version_of`)."""
+    src = page_.front.get("source")
+    root = src.get("version_of") if isinstance(src, dict) else None
+    return root if isinstance(root, str) else None
+
+
 def _index(existing: dict[str, arc.Existing]) -> dedupe.Index:
     index = dedupe.Index()
     for key, ex in existing.items():
@@ -320,7 +326,6 @@ class _Run:
         self.seen: set[str] = set()  # every raw file this run handled, whatever became of it
         self.writer = arc.BatchWriter()
         self.memo = IngestMemo(archive, converter_key(rules))
-        self.written_pages = written_pages(archive)
         self._existing: dict[str, arc.Existing] | None = None
         self.roots: dict[str, str] = {}  # raw file -> the first capture it is a later version of (this run's)
         self._index: dedupe.Index | None = None
@@ -401,20 +406,18 @@ class _Run:
         """The raw file of the first capture this file is a later version of: as its page already says,
         or, for a new file, the root of a capture already held at its URL (None: a first capture)."""
         if old is not None:
-            src = old.front.get("source") if isinstance(old.front.get("source"), dict) else {}
-            return src.get("version_of") if isinstance(src.get("version_of"), str) else None
+            return _recorded_root(old)
         other = self.index.version_of(key, url)
         if other is None:
             return None
         held = self.existing.get(other)
-        src = held.front.get("source") if held is not None and isinstance(held.front.get("source"), dict) else {}
-        return src.get("version_of") if isinstance(src.get("version_of"), str) else self.roots.get(other, other)
+        return (_recorded_root(held) if held is not None else None) or self.roots.get(other, other)
 
     def _edited(self, old: arc.Existing) -> bool:
         """Whether a page was edited by hand: its bytes are not what ingest last wrote (the memo's
         digest) or, where the memo does not know the page, its own checksum does not hold."""
-        written = self.written_pages.get(arc.rel_or_str(self.archive, old.path))
-        if written is not None and hashlib.sha256(old.text.encode("utf-8")).hexdigest() != written:
+        written = self.memo.written_pages.get(arc.rel_or_str(self.archive, old.path))
+        if written is not None and arc.sha256(old.text.encode("utf-8")) != written:
             return True
         return page.verify(old.text) is not True
 

@@ -30,21 +30,25 @@ from .archive import Archive
 MEMO = "ingest.json"
 
 
+def _stored(archive: Archive) -> tuple[str | None, dict]:
+    """(the memo's version, its entries by raw file key), whatever the version; (None, {}) without one."""
+    stored = archive.cache.load_any(MEMO)
+    if stored is None or not isinstance(stored[1], dict):
+        return None, {}
+    return stored
+
+
 def recorded_digests(archive: Archive) -> dict[str, str]:
     """Raw file key -> the SHA-256 ingest last read in it, for every file the memo holds (any version:
     `check` verifies raw files that have no page by this)."""
-    stored = archive.cache.load_any(MEMO)
-    files = stored[1] if stored is not None and isinstance(stored[1], dict) else {}
-    return {key: entry["sha256"] for key, entry in files.items()
+    return {key: entry["sha256"] for key, entry in _stored(archive)[1].items()
             if isinstance(entry, dict) and isinstance(entry.get("sha256"), str)}
 
 
-def written_pages(archive: Archive) -> dict[str, str]:
+def _written_pages(files: dict) -> dict[str, str]:
     """Content page path -> the SHA-256 of the page as ingest last wrote it, from the memo of any
     version (a rule change, which makes every file be converted again, must not forget what ingest
     wrote): a page whose bytes differ was edited by hand, whatever the edit."""
-    stored = archive.cache.load_any(MEMO)
-    files = stored[1] if stored is not None and isinstance(stored[1], dict) else {}
     return {entry["page"]: entry["page_sha256"] for entry in files.values()
             if isinstance(entry, dict) and entry.get("kind") == "written"
             and isinstance(entry.get("page"), str) and isinstance(entry.get("page_sha256"), str)}
@@ -80,12 +84,10 @@ class IngestMemo:
 
     def __init__(self, archive: Archive, key: str):
         self.archive, self.key = archive, key
-        self.before = self._load()
+        version, files = _stored(archive)  # read once: this converter's outcomes, any version's pages
+        self.before = files if version == key else {}
+        self.written_pages = _written_pages(files)  # (see _written_pages)
         self.now: dict[str, dict] = {}
-
-    def _load(self) -> dict[str, dict]:
-        files = self.archive.cache.load(MEMO, self.key)
-        return files if isinstance(files, dict) else {}
     def recall(self, key: str) -> dict | None:
         """The last outcome for raw file `key` if it still holds (see the module's docstring), else None."""
         try:

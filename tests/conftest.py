@@ -59,6 +59,14 @@ def run_cli_without_file_powers(*args: str) -> subprocess.CompletedProcess:
                           text=True, cwd=REPO, timeout=600)
 
 
+def leftovers(root: Path) -> list[str]:
+    """Temporary files and folders anywhere in an archive (raw-file and page temp files, staging
+    sites, Pagefind's working folders, cache files being replaced, a zip being written): a run, even a
+    killed one, must leave none after the next."""
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*")
+                  if p.name.startswith((".tmp-", ".site-", ".pagefind")) or p.name.endswith((".new", ".part")))
+
+
 def pages(root: Path) -> dict[str, tuple[dict, str]]:
     """content pages of an archive by source.file -> (front matter, body)."""
     out = {}
@@ -102,4 +110,4 @@ def copy_tree(src: Path, dst: Path) -> None:
     shutil.copytree(src, dst, symlinks=True)
 
 
-__all__ = ["CORPUS", "DEFAULTS", "UNDER_CI", "missing", "require", "REPO", "SEEDS", "SHARED", "build", "copy_tree", "ingest_into", "pages", "run_cli", "run_cli_without_file_powers"]
+__all__ = ["CORPUS", "DEFAULTS", "UNDER_CI", "missing", "require", "REPO", "SEEDS", "SHARED", "build", "copy_tree", "ingest_into", "leftovers", "pages", "run_cli", "run_cli_without_file_powers"]

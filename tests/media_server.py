@@ -7,6 +7,7 @@ import hashlib
 import http.server
 import io
 import random
+import re
 import struct
 import threading
 import time
@@ -127,6 +128,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
             pass
 
 
+# Every attribute an image's address can be in (the cleaner takes a lazy-loaded image's real one).
+IMAGE_ADDRESS = re.compile(r"""((?:src|data-src|data-original|data-lazy-src|data-actualsrc|data-url|data-echo)"""
+                           r"""=(?:["']|&quot;))(?:https?:)?//""")
+
+
 class PictureServer:
     """Serves on 127.0.0.1 (a free port) while in a `with` block; `url(path)` addresses it."""
 
@@ -144,6 +150,11 @@ class PictureServer:
 
     def url(self, path: str) -> str:
         return f"http://{self.host}:{self.httpd.server_address[1]}{path}"
+
+    def moved_here(self, text: str) -> str:
+        """A raw file's text with its pictures' addresses moved to this server
+        (`https://host/path` -> `http://127.0.0.1:PORT/img/host/path`)."""
+        return IMAGE_ADDRESS.sub(lambda m: m.group(1) + self.url("/img/"), text)
 
     def __enter__(self) -> "PictureServer":
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from newsarchive import page
 
-from .conftest import CORPUS, REPO, SEEDS, require
+from .conftest import CORPUS, REPO, SEEDS, leftovers, require
 
 # Kill points per command (the issue asks for at least 20), spread over a clean run's length.
 KILLS = 20
@@ -99,13 +99,6 @@ def _files(folder: Path) -> dict:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
-def _leftovers(root: Path) -> list[str]:
-    """Temporary files and folders anywhere in the archive: raw-file and page temp files, staging
-    sites, cache files being replaced."""
-    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*")
-                  if p.name.startswith((".tmp-", ".site-")) or p.name.endswith((".new", ".part")))
-
-
 def test_killed_ingest_leaves_old_or_new_and_the_next_run_finishes(tmp_path):
     """At each of 20 moments of an ingest: killed, the archive holds whole files only; the next run
     leaves no temporary file and the content (and then the site) of a clean run."""
@@ -121,7 +114,7 @@ def test_killed_ingest_leaves_old_or_new_and_the_next_run_finishes(tmp_path):
         _run("--root", str(root), "ingest", str(incoming))
         _assert_consistent(root, incoming)
         assert _files(root / "content") == _files(clean / "content"), f"killed at {moment:.2f} s"
-        assert _leftovers(root) == [], f"killed at {moment:.2f} s"
+        assert leftovers(root) == [], f"killed at {moment:.2f} s"
         if n % 5 == 0:  # the whole site too, now and then (a build costs more than the ingest)
             assert _run("--root", str(root), "build").returncode == 0
             assert _files(root / "site") == _files(clean / "site")
@@ -164,7 +157,7 @@ def test_killed_build_leaves_a_whole_site_and_the_next_run_finishes(tmp_path):
         assert not _survivors(root), "a killed build left worker processes running"
         assert _run("--root", str(root), "build").returncode == 0
         assert _files(root / "site") == sites[title], f"killed at {moment:.2f} s"
-        assert _leftovers(root) == [], f"killed at {moment:.2f} s"
+        assert leftovers(root) == [], f"killed at {moment:.2f} s"
     print(f"killed {killed} of {KILLS}")
     assert killed >= KILLS // 2, f"only {killed} of {KILLS} builds were still going when killed"
 
@@ -182,7 +175,7 @@ def test_what_a_killed_run_leaves_is_removed_by_the_next(seed_root, tmp_path):
     for path in planted:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(b"half")
-    assert _leftovers(root) != []
+    assert leftovers(root) != []
     assert _run("--root", str(root), "build").returncode == 0  # nothing to rebuild: up to date
     assert _run("--root", str(root), "ingest").returncode == 0
-    assert _leftovers(root) == []
+    assert leftovers(root) == []

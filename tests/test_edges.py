@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from .conftest import CORPUS, copy_tree, missing, require, run_cli, run_cli_without_file_powers
+from .conftest import CORPUS, copy_tree, leftovers, missing, require, run_cli, run_cli_without_file_powers
 
 
 def _archive(seed_root, tmp_path):
@@ -155,11 +155,6 @@ def test_notes_and_hidden_files_are_named_as_skipped(seed_root, tmp_path):
         assert f"{name}: skipped: " in result.stderr, name
 
 
-def _leftovers(root):
-    return sorted(p.name for p in root.rglob("*") if p.name.startswith((".tmp-", ".site-", ".pagefind"))
-                  or p.name.endswith(".new"))
-
-
 @pytest.fixture
 def small_disk(tmp_path):
     """An 8 MB file system of its own (tmpfs; a site with its script converters is ~2 MB), filled up by the
@@ -197,7 +192,7 @@ def test_a_full_disk_stops_a_build_with_one_line_and_keeps_the_last_site(seed_ro
     lines = [ln for ln in result.stderr.splitlines() if "no base URL" not in ln]
     assert result.returncode == 1 and len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
     assert "free space" in lines[0].lower() and str(root) in lines[0]
-    assert _listing(root / "site") == last and _leftovers(root) == []
+    assert _listing(root / "site") == last and leftovers(root) == []
     (small_disk / "filler").unlink()
     assert run_cli("--root", str(root), "build").returncode == 0 and _listing(root / "site") != last
 
@@ -215,7 +210,7 @@ def test_a_full_disk_stops_an_ingest_with_one_line_and_changes_nothing(seed_root
     result = run_cli("--root", str(root), "ingest", str(incoming))
     assert result.returncode == 1 and result.stderr.count("\n") == 1 and "Traceback" not in result.stderr, result.stderr
     assert "No space left on device; free space and run again" in result.stderr
-    assert _leftovers(root) == []
+    assert leftovers(root) == []
     archived = [entry for entry in _listing(root) if not entry[0].startswith("sources/jekyll-feed/")]
     assert archived == before  # what was there is as it was; raw files copied whole stay for the next run
     (small_disk / "filler").unlink()
@@ -253,4 +248,4 @@ def test_a_read_only_folder_inside_the_site_does_not_stop_the_build(seed_root, t
         for folder in leftover.rglob("*"):
             folder.chmod(0o755) if folder.is_dir() else None
     _edit_a_page(root)
-    assert run_cli("--root", str(root), "build").returncode == 0 and _leftovers(root) == []
+    assert run_cli("--root", str(root), "build").returncode == 0 and leftovers(root) == []

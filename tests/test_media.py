@@ -23,8 +23,6 @@ from .media_server import PictureServer
 
 # Feed posts of the corpus taken (the ones with pictures among the first of them).
 FEED_POSTS = 30
-# Every attribute an image's address can be in (the cleaner takes a lazy-loaded image's real one).
-_SRC = re.compile(r"""((?:src|data-src|data-original|data-lazy-src|data-actualsrc|data-url|data-echo)=(?:["']|&quot;))(?:https?:)?//""")
 
 
 def _config(root, allow: str = "127.0.0.1", **media) -> None:
@@ -41,7 +39,7 @@ def _slice(tmp_path, server) -> tuple:
     posts = sorted((CORPUS / "jekyll-feed").iterdir())[:FEED_POSTS] + sorted(SEEDS.iterdir())
     for post in posts:
         text = post.read_text(encoding="utf-8")
-        (incoming / post.name).write_text(_SRC.sub(lambda m: m.group(1) + server.url("/img/"), text), encoding="utf-8")
+        (incoming / post.name).write_text(server.moved_here(text), encoding="utf-8")
     root = tmp_path / "a"
     root.mkdir()
     _config(root)

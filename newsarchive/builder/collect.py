@@ -210,8 +210,7 @@ def captured(e: Entry) -> tuple:
     """When a version was captured, for ordering versions: the Wayback capture's time where there is
     one, else the article's date; then its raw file's name."""
     stamp = WAYBACK_TIME.search(e.source.get("archive_url") or "")
-    when = f"{stamp.group(1)}" if stamp else ""
-    return (when, instant(e.date), e.source.get("file") or "")
+    return (stamp.group(1) if stamp else "", instant(e.date), e.source.get("file") or "")
 
 
 # A Wayback capture's time in its address: /web/20201020052559/...
@@ -220,7 +219,7 @@ WAYBACK_TIME = re.compile(r"/web/(\d{14})")
 
 def _versions(found) -> tuple[list[Entry], tuple[Entry, ...], dict]:
     """The latest version of each article (and every article with one version), the earlier versions,
-    and each latest version's page path -> all its versions, oldest first. Versions are the pages whose
+    and each version's page path -> all its versions, oldest first. Versions are the pages whose
     `source.version_of` names one raw file, with that file's own page."""
     found = sorted(found, key=lambda e: e.content_file)
     first_page = {}  # raw file -> the page of its capture (a page written without version_of)
@@ -237,8 +236,7 @@ def _versions(found) -> tuple[list[Entry], tuple[Entry, ...], dict]:
         latest.append(group[-1])
         if len(group) > 1:
             earlier += group[:-1]
-            versions[group[-1].path] = tuple(group)
-            versions.update({e.path: tuple(group) for e in group[:-1]})
+            versions.update({e.path: tuple(group) for e in group})
     return latest, tuple(sorted(earlier, key=lambda e: e.path)), versions
 
 

@@ -25,8 +25,8 @@ def sitemap(r):
     def newest(entries) -> str:
         return next((e.date[:10] for e in entries if e.date), "")
 
-    lists = [("index.html", newest(site.entries)), ("archive/index.html", newest(site.entries)),
-             ("outlets/index.html", newest(site.entries)), ("tags/index.html", newest(site.entries))]
+    latest = newest(site.entries)
+    lists = [(index, latest) for index in ("index.html", "archive/index.html", "outlets/index.html", "tags/index.html")]
     lists += [(f"archive/{g.name[:4]}/{g.name[5:]}/index.html", newest(g.entries)) for g in site.months]
     lists += [(f"outlets/{g.slug}/index.html", newest(g.entries)) for g in site.outlets]
     lists += [(f"tags/{g.slug}/index.html", newest(g.entries)) for g in site.tags]

@@ -290,24 +290,24 @@ class Renderer:
             both += [entries[n - 1] if n > 0 else None, entries[n + 1] if n + 1 < len(entries) else None]
         return tuple(both)
 
+    def body_html(self, entry: Entry, link=None) -> str:
+        """An article's text as HTML; with `link(site_path)`, its stored pictures shown from the site."""
+        body = self.bodies.get(entry.path) or markdown_to_html(entry.body_md)
+        return self.pictures.localize(body, link) if link and self.pictures is not None else body
+
     def feed_body(self, entry: Entry) -> str:
         """An article's text as HTML for a full-content feed (pictures at absolute addresses where
         the site has a base URL)."""
-        body = self.bodies.get(entry.path) or markdown_to_html(entry.body_md)
-        if self.pictures is not None and self.config.base_url:
-            body = self.pictures.localize(body, lambda target: self.config.base_url + url_path(target))
-        return body
+        base = self.config.base_url
+        return self.body_html(entry, (lambda target: base + url_path(target)) if base else None)
 
     def _pictures_of(self, entry: Entry) -> tuple:
         return self.pictures.of(entry.body_md) if self.pictures is not None else ()
 
     def render_article(self, entry: Entry) -> tuple[str, bytes]:
         related = self.related.get(entry.path, ())
-        body = self.bodies.get(entry.path) or markdown_to_html(entry.body_md)
-        image = None
-        if self.pictures is not None:
-            body = self.pictures.localize(body, lambda target: rel(entry.path, target))
-            image = self._lead_image(entry)
+        body = self.body_html(entry, lambda target: rel(entry.path, target))
+        image = self._lead_image(entry) if self.pictures is not None else None
         newer, older, outlet_newer, outlet_older = self.neighbours(entry)
         versions = self.site.versions.get(entry.path, ())
         return self._render("article.html", entry.path, entry.lang, dict(

@@ -15,8 +15,7 @@ import shutil
 import threading
 from pathlib import Path
 
-from ..archive import named_error
-from ..cache import replace_file
+from ..cache import named_error, replace_file
 from ..model import InputError
 
 

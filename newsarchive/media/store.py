@@ -80,8 +80,7 @@ def put(archive: Archive, data: bytes, kind: Kind) -> tuple[str, bool]:
     path = archive.media_file(site_path(digest, kind.ext))
     if path.is_file() and not path.is_symlink():
         return digest, False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(path, data)
+    atomic_write(path, data)  # (makes the folder when it is missing)
     return digest, True
 
 
@@ -103,6 +102,6 @@ def problems(archive: Archive) -> list[tuple[str, str]]:
 
 
 def stored_files(archive: Archive) -> list[Path]:
-    """Every picture file under sources/media/ (for check's count, and tests)."""
+    """Every picture file under sources/media/ (for the tests and the benchmark)."""
     folder = archive.media
     return sorted(p for p in folder.glob("*/*") if p.is_file()) if folder.is_dir() else []
