@@ -27,8 +27,25 @@ _WS_WITH_NL = re.compile(r"[ \t\r\f\v\xa0]*\n[\s\xa0]*")
 _INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
 _ESCAPE = re.compile(r"([\\`*_\[\]<])")
 _ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
-_LINE_START = re.compile(r"^(\s*)([#>+=~-]|\d+[.)])")
-_EDGE_PUNCT = re.compile(r"^([\s\W_]*)(.*?)([\s\W_]*)$", re.S)
+# What would start a block at a line's start, and only that (CommonMark 4.2-4.5, 5.2-5.3): a `2.0` or a
+# `#hashtag` is text, `2. ` and `# ` are not. Group 2 is kept, group 3 is the character escaped.
+_LINE_START = re.compile(r"^(\s*)()(>)|^(\s*)()(#{1,6}|[-+*]|```|~~~)(?=\s|$)|^(\s*)(\d{1,9})([.)])(?=\s|$)"
+                         r"|^(\s*)()([=-])(?=[=-]*\s*$)")
+# Link and image syntax made by this module, as private-use characters until a line is finished, so that
+# moving punctuation out of emphasis never takes a bracket of a link with it (`**[T](U)**`, not `[**T](U**)`).
+_OPEN, _MIDDLE, _CLOSE, _BANG = "\ue000", "\ue001", "\ue002", "\ue003"
+# Emphasis marks too: where one bold span ends and the next begins (`<b>薛</b><b>仁义</b>`) they merge, since
+# `**薛****仁义**` is no emphasis at all.
+_BOLD, _ITALIC = "\ue004", "\ue005"
+_MARKS = {"**": _BOLD, "*": _ITALIC}
+_SYNTAX = str.maketrans({_OPEN: "[", _MIDDLE: "](", _CLOSE: ")", _BANG: "![", _BOLD: "**", _ITALIC: "*"})
+_EDGE = r"(?:(?![\ue000-\ue003])[\s\W_])*"
+_EDGE_PUNCT = re.compile(rf"^({_EDGE})(.*?)({_EDGE})$", re.S)
+_OURS = re.compile("[\ue000-\ue005]")  # a source's own private-use characters: written as references
+_ONE_LINK = re.compile("^\ue000([^\ue000-\ue003]*)\ue001([^\ue000-\ue003]*)\ue002$")
+_ONE_IMAGE = re.compile("^\ue003[^\ue000-\ue003]*\ue001[^\ue000-\ue003]*\ue002$")
+# Two line breaks in a row (`<br><br>`, with nothing but spaces between) end a paragraph, as they look.
+_PARAGRAPH_BREAK = re.compile(f"{_BR}[ \t\n\xa0{_NL_SPACE}]*(?:{_BR}[ \t\n\xa0{_NL_SPACE}]*)+")
 
 
 # Runs of tildes in a code block (its fence must be longer than any).
@@ -41,17 +58,28 @@ def _text(raw: str) -> str:
         raw = _WS_WITH_NL.sub(_NL_SPACE, raw)
     if _ESCAPE.search(raw):
         raw = _ESCAPE.sub(r"\\\1", raw)
-    return _ENTITY_LIKE.sub("&amp;", raw) if "&" in raw else raw
+    raw = _ENTITY_LIKE.sub("&amp;", raw) if "&" in raw else raw
+    return _OURS.sub(lambda m: f"&#x{ord(m.group(0)):x};", raw) if _OURS.search(raw) else raw
+
+
+def _escape_start(m: re.Match) -> str:
+    lead, kept, mark = (g for g in m.groups() if g is not None)
+    return f"{lead}{kept}\\{mark}"
 
 
 def _finish_line(line: str) -> str:
     if _NL_SPACE in line:
         line = _NL_NEAR_CJK.sub("", line)
     line = _SPACES.sub(" ", line).strip(" \u3000")
-    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), line)
+    line = line.replace(_BOLD + _BOLD, "").replace(_ITALIC + _ITALIC, "")
+    return _LINE_START.sub(_escape_start, line).translate(_SYNTAX)
 
 
-def _finish(inline: str) -> str:
+def _finish(inline: str, paragraphs: bool = False) -> str:
+    """Inline content as one block's text; `paragraphs`: a double line break starts a new paragraph."""
+    if paragraphs and _BR in inline:
+        parts = (_finish(part) for part in _PARAGRAPH_BREAK.split(inline))
+        return "\n\n".join(part for part in parts if part)
     lines = [_finish_line(part) for part in inline.split(_BR)]
     while lines and not lines[-1]:
         lines.pop()
@@ -62,17 +90,23 @@ def _finish(inline: str) -> str:
 
 def _wrap(inner: str, mark: str) -> str:
     """Emphasis that CommonMark will honour next to CJK punctuation."""
+    inner = inner.replace(_MARKS[mark], "")  # bold inside bold is bold once (its marks would pair wrongly)
     m = _EDGE_PUNCT.match(inner)
     lead, core, tail = m.group(1), m.group(2), m.group(3)
+    if _ONE_IMAGE.match(core):  # a picture cannot be bold
+        return inner
+    link = _ONE_LINK.match(core)
+    if link:  # emphasis around a whole link goes inside it: it then needs no flanking punctuation
+        return f"{lead}{_OPEN}{_wrap(link.group(1), mark)}{_MIDDLE}{link.group(2)}{_CLOSE}{tail}"
     if lead.endswith("\\") and core:  # keep an escape with the character it escapes
         lead, core = lead[:-1], "\\" + core
     if not core.strip() or core.endswith("\\"):
         return inner
-    return f"{lead}{mark}{core}{mark}{tail}"
+    return f"{lead}{_MARKS[mark]}{core}{_MARKS[mark]}{tail}"
 
 
 def _link_target(url: str) -> str:
-    return urls.safe_href(url).replace("(", "%28").replace(")", "%29")
+    return _OURS.sub("", urls.safe_href(url).replace("(", "%28").replace(")", "%29"))
 
 
 def _inline(node) -> str:
@@ -92,9 +126,11 @@ def _inline_node(child) -> str:
     if tag == "a":
         inner = _inline(child)
         href = (child.attributes.get("href") or "").strip()
-        if href and inner.strip(" " + _NL_SPACE + _BR):
-            return f"[{inner.strip(' ' + _NL_SPACE)}]({_link_target(href)})"
-        return inner
+        if not href or not inner.strip(" " + _NL_SPACE + _BR):
+            return inner
+        # A link around blocks (a card: heading, then text) links each of its lines: a link cannot span blocks.
+        return _BR.join(f"{_OPEN}{part.strip(' ' + _NL_SPACE)}{_MIDDLE}{_link_target(href)}{_CLOSE}"
+                        if part.strip(" " + _NL_SPACE) else part for part in inner.split(_BR))
     if tag in ("strong", "b"):
         return _wrap(_inline(child), "**")
     if tag in ("em", "i", "cite"):
@@ -102,8 +138,8 @@ def _inline_node(child) -> str:
     if tag == "code":
         code = (child.text() or "").replace("`", "'")
         return f"`{code}`" if code.strip() else ""
-    if tag in _BLOCK:
-        return _BR + _inline(child) + _BR
+    if tag in _BLOCK:  # a block inside inline markup (a link around a heading and text) is still a block
+        return _BR * 2 + _inline(child) + _BR * 2
     return _inline(child)
 
 
@@ -112,8 +148,8 @@ def _image(node) -> str:
     if not src:
         return ""
     alt = _SPACES.sub(" ", node.attributes.get("alt") or "").strip()
-    alt = _ESCAPE.sub(r"\\\1", alt)
-    return f"![{alt}]({_link_target(src)})"
+    alt = _OURS.sub("", _ESCAPE.sub(r"\\\1", alt))
+    return f"{_BANG}{alt}{_MIDDLE}{_link_target(src)}{_CLOSE}"
 
 
 def _figure(node) -> str:
@@ -149,11 +185,22 @@ def _list(node, ordered: bool) -> str:
     return "\n".join(items)
 
 
+def _cells(node) -> list[list]:
+    return [[c for c in tr.iter() if c.tag in ("td", "th")] for tr in node.css("tr")]
+
+
+def _layout_cells(node) -> list | None:
+    """The cells of a table used for layout (no row with two cells that hold text: a page laid out in a
+    one-column table, or text beside a spacer), else None. Such a table is not data: its cells are blocks."""
+    cells = [c for row in _cells(node) for c in row if (c.text() or "").strip() or c.css_first("img")]
+    per_row = [sum(1 for c in row if (c.text() or "").strip()) for row in _cells(node)]
+    return cells if max(per_row, default=0) <= 1 else None
+
+
 def _table(node) -> str:
     rows = []
-    for tr in node.css("tr"):
-        cells = [_finish(_inline(c)).replace("|", "\\|").replace("\\\n", " ") for c in tr.iter()
-                 if c.tag in ("td", "th")]
+    for cells in _cells(node):
+        cells = [_finish(_inline(c)).replace("|", "\\|").replace("\\\n", " ") for c in cells]
         if any(cells):
             rows.append(cells)
     if not rows:
@@ -190,6 +237,9 @@ def _block(node) -> list[str]:
         fig = _figure(node)
         return [fig] if fig else []
     if tag == "table":
+        layout = _layout_cells(node)
+        if layout is not None:
+            return [block for cell in layout for block in _blocks(cell)]
         md = _table(node)
         return [md] if md else []
     return _blocks(node)
@@ -206,7 +256,7 @@ def _blocks(node) -> list[str]:
 
     def flush():
         if run:
-            para = _finish("".join(run))
+            para = _finish("".join(run), paragraphs=True)
             if para:
                 out.append(para)
             run.clear()
