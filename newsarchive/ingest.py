@@ -9,7 +9,7 @@ from pathlib import Path
 from selectolax.lexbor import LexborHTMLParser
 
 from . import archive as arc
-from . import dedupe, failures, forked, lang, page, readers, schema, to_markdown, urls
+from . import bylines, dedupe, failures, forked, lang, outlets, page, readers, schema, to_markdown, urls
 from .ingest_memo import IngestMemo, converter_key
 from .clean import DocInfo, clean
 from .clean.steps.resolve_urls import prefer_largest
@@ -28,24 +28,41 @@ SUMMARY_CHARS = 160
 LINK_LIST_SHARE = 0.8
 LINK_LIST_MIN = 3
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_TITLE_SEPARATORS = (" - ", " – ", " — ", " | ", "｜", " _ ", "_", " :: ")
+_TITLE_SEPARATORS = (" - ", " – ", " — ", " | ", "｜", " _ ", "_", " :: ", " @ ", "-", "|", "—", "–", "--")
+# An outlet's name in brackets at a title's end ("… [LWN.net]", "…【新华网】").
+_BRACKETS = (("[", "]"), ("【", "】"), ("(", ")"), ("（", "）"))
+_TRAILING_SEPARATORS = re.compile(r"(?:\s*(?:::|\||｜|_|-|–|—))+\s*$")
 
 
-def clean_title(title: str, rule: Rule | None, site_name: str | None, label: str | None = None) -> str:
-    """Title without markup, extra spaces, or the outlet's name as prefix/suffix (rule patterns first)."""
+def _cut_name(title: str, name: str) -> str:
+    """The title without `name` as a suffix or prefix set off by a separator or brackets (any case)."""
+    folded, key = title.casefold(), name.casefold()
+    for sep in _TITLE_SEPARATORS:
+        if folded.endswith(sep + key) and len(title) > len(sep + key):
+            return title[: -len(sep + key)].strip()
+        if folded.startswith(key + sep) and len(title) > len(key + sep):
+            return title[len(key + sep):].strip()
+    for left, right in _BRACKETS:
+        if folded.endswith(left + key + right) and len(title) > len(key) + 2:
+            return title[: -len(key) - 2].strip()
+    return title
+
+
+def clean_title(title: str, rule: Rule | None, site_name: str | None, label: str | None = None,
+                names: tuple[str, ...] = ()) -> str:
+    """Title without markup, extra spaces, or the outlet's name as prefix/suffix (rule patterns first;
+    then any of the names the outlet goes by: the page's, the rule's, the label, `names`)."""
     title = schema.without_tags(title)
     title = re.sub(r"[ \t\r\n\xa0]+", " ", title).strip(" \u3000")
     for pattern in (rule.title_suffixes if rule else ()):
         title = re.sub(f"(?:{pattern})\\s*$", "", title).strip()
     for pattern in (rule.title_prefixes if rule else ()):
         title = re.sub(f"^\\s*(?:{pattern})", "", title).strip()
-    names = [n for n in (site_name, rule.name if rule else None, label) if n]
-    for name in names:
-        for sep in _TITLE_SEPARATORS:
-            if title.endswith(sep + name) and len(title) > len(sep + name):
-                title = title[: -len(sep + name)].strip()
-            if title.startswith(name + sep) and len(title) > len(name + sep):
-                title = title[len(name + sep):].strip()
+    candidates = [n for n in (site_name, rule.name if rule else None, label, *names) if n]
+    for _round in range(2):  # a site and its platform ("… @ 史蒂文的家_藍天 :: 痞客邦 PIXNET ::")
+        title = _TRAILING_SEPARATORS.sub("", title) or title
+        for name in candidates:
+            title = _cut_name(title, name)
     return title
 
 
@@ -53,14 +70,22 @@ def clean_title(title: str, rule: Rule | None, site_name: str | None, label: str
 _NO_SENTENCE = re.compile(r"^(?:(?:https?://|www\.)\S+\s*)+$|^[\d\s年月日時分:./\-–—,()（）]+(?:[上下]午|[AaPp]\.?[Mm]\.?)?[\d\s:]*$")
 
 
+# A short block that is one link alone ("点击进入专题") or ends in a colon ("YouTube视频：") is a label,
+# not a lede; at most this many characters.
+LABEL_CHARS = 30
+_ONLY_A_LINK = re.compile(r"^\[[^\]]*\]\([^)]*\)$")
+
+
 def _summary(markdown: str) -> str | None:
     """The first real sentence: the first block of ten characters or more that is neither a picture,
-    a heading, a table or code, nor a bare address or a date line."""
+    a heading, a table or code, a short label (a link alone, "YouTube视频："), a bare address, a date
+    line or a byline."""
     for block in markdown.split("\n\n"):
-        if block.startswith(("<figure", "#", "!", "|", "```")):
+        if block.startswith(("<figure", "#", "!", "|", "```", "[!")):
             continue
         text = re.sub(r"\s+", " ", plain_text(block)).strip()
-        if len(text) >= 10 and not _NO_SENTENCE.match(text):
+        label = len(text) <= LABEL_CHARS and (text.endswith((":", "：")) or _ONLY_A_LINK.match(block.strip()))
+        if len(text) >= 10 and not label and not _NO_SENTENCE.match(text) and not bylines.only_byline(text):
             return text if len(text) <= SUMMARY_CHARS else text[: SUMMARY_CHARS - 1].rstrip() + "…"
     return None
 
@@ -82,17 +107,64 @@ def _is_link_list(markdown: str, text: str) -> bool:
     return len(links) >= LINK_LIST_MIN and letters > 0 and linked >= letters * LINK_LIST_SHARE
 
 
-def _article_of(parsed, rules: RuleBook):
-    """(the outlet rule, the article's HTML): a whole page is parsed here, and its tree dropped on return."""
+@dataclass(frozen=True)
+class Found:
+    """What ingest finds in a source before cleaning: the outlet rule, the article's HTML, and the
+    author lines the page's markup holds (JSON-LD, meta tags, byline elements), as written."""
+
+    rule: Rule | None
+    body: str
+    markup_authors: tuple[str, ...] = ()
+
+
+# Words without which a body's markup names no author (checked before a feed body is parsed for them).
+_AUTHOR_MARKUP = re.compile(r"author|byline|writer", re.I)
+
+
+def _article_of(parsed, rules: RuleBook) -> Found:
+    """The rule, the article and its markup's authors: a whole page is parsed here, its tree dropped on return."""
     if not parsed.whole_page:
-        return rules.find(parsed.url, parsed.outlet_label, None), parsed.body_html
+        rule = rules.find(parsed.url, parsed.outlet_label, None)
+        people = bylines.from_markup(LexborHTMLParser(parsed.body_html)) \
+            if _AUTHOR_MARKUP.search(parsed.body_html) else ()
+        return Found(rule, parsed.body_html, people)
     tree = LexborHTMLParser(parsed.body_html)
     rule = rules.find(parsed.url, parsed.outlet_label, tree)
     page_html = tree.html if prefer_largest(tree) else parsed.body_html  # (extraction keeps src alone)
     body = article_html(page_html, rule, parsed.url, tree)
     if rule is None and parsed.format == "jekyll-feed" and not body:
         body = parsed.body_html
-    return rule, body
+    return Found(rule, body, bylines.from_markup(tree))
+
+
+def _outlet(parsed: Parsed, rule: Rule | None) -> tuple[outlets.Choice, tuple[str, ...], tuple[str, ...]]:
+    """The outlet chosen, every name it goes by (cut from titles), and the names no author may have
+    (the same, but a blog's own name on a platform: there it is its writer's)."""
+    label = None if parsed.whole_page else parsed.outlet_label  # a page's label is its own name for itself
+    choice = outlets.choose(rule.name if rule else None, label, parsed.site_name, parsed.url)
+    host = urls.host(parsed.url)
+    names = (choice.outlet, parsed.site_name, rule.name if rule else None, outlets.known(host),
+             outlets.platform(host), host, host.removeprefix("www."), *(rule.labels if rule else ()))
+    names = tuple(dict.fromkeys(n for n in names if n))
+    blog = choice.person or (parsed.site_name if outlets.platform(host) else None)
+    return choice, names, tuple(n for n in names if n != blog)
+
+
+def _authors(given: tuple[str, ...], found: Found, choice: outlets.Choice, markdown: str,
+             not_names: tuple[str, ...]) -> tuple[tuple[str, ...], str]:
+    """(authors, the body without a block that only held the byline). The source's own author field
+    first, then a platform writer's label, the body's byline lines (explicit, where a portal's markup
+    often names its editor), the page's markup."""
+    blocks = markdown.split("\n\n")
+    texts = [(i, plain_text(b)) for i, b in enumerate(blocks) if not b.startswith("<figure")]
+    in_body, drop = bylines.from_blocks([t for _i, t in texts], not_names)
+    people = tuple(dict.fromkeys(n for raw in given for n in bylines.names(raw, not_names)))
+    person = bylines.names(choice.person, not_names) if choice.person else ()
+    if drop is not None and len(texts) > 1:
+        del blocks[texts[drop][0]]
+        markdown = "\n\n".join(blocks)
+        markdown += "" if markdown.endswith("\n") else "\n"
+    return people or person or in_body or bylines.first_named(found.markup_authors, not_names), markdown
 
 
 def article_from_raw(raw: RawFile, rules: RuleBook, notes: list[str] | None = None) -> Article:
@@ -101,28 +173,30 @@ def article_from_raw(raw: RawFile, rules: RuleBook, notes: list[str] | None = No
     parsed = readers.read(cap_nesting(normalise_text(decode_bytes(raw.data)[0])))
     if notes is not None:
         notes.extend(parsed.notes)
-    rule, body = _article_of(parsed, rules)
+    found = _article_of(parsed, rules)
+    rule = found.rule
     parsed = dataclasses.replace(parsed, body_html="")  # big intermediates go as soon as used (a 50 MB page)
+    choice, names, not_authors = _outlet(parsed, rule)
     # A title that is nothing but the outlet's name stays as it was (but never with markup)
-    title = clean_title(parsed.title, rule, parsed.site_name, parsed.outlet_label) or schema.without_tags(parsed.title)
-    cleaned, report = clean(body, DocInfo(title=title, base_url=parsed.base_url), rule)
-    del body
+    title = clean_title(parsed.title, rule, parsed.site_name, parsed.outlet_label, names) \
+        or schema.without_tags(parsed.title)
+    cleaned, report = clean(found.body, DocInfo(title=title, base_url=parsed.base_url), rule)
+    found = dataclasses.replace(found, body="")
     markdown = to_markdown.convert(cleaned)
     del cleaned
+    authors, markdown = _authors(parsed.authors, found, choice, markdown, not_authors)
     text = plain_text(markdown)
     if not text.strip():
         raise NotAnArticle("no article text")
     if _is_link_list(markdown, text):
         raise NotAnArticle("a list of links, not an article")
     date = _date(parsed, rule, text)
-    outlet = (rule.name if rule else None) or parsed.outlet_label or parsed.site_name or urls.host(parsed.url) \
-        or "unknown"
     detected = lang.detect(title + "\n" + text, hint=(rule.lang if rule else None)
                            or parsed.lang_hint)
     return _safe(Article(
-        title=title, outlet=outlet, lang=detected, body_md=markdown, source_file=raw.rel_path,
+        title=title, outlet=choice.outlet, lang=detected, body_md=markdown, source_file=raw.rel_path,
         source_sha256=raw.sha256, source_format=parsed.format, date=date,
-        authors=parsed.authors, tags=parsed.tags, summary=_summary(markdown),
+        authors=authors, tags=parsed.tags, summary=_summary(markdown),
         source_url=parsed.url if parsed.url and parsed.url.startswith(("http://", "https://")) else None,
         archive_url=parsed.archive_url, cleaning=report,
     ))

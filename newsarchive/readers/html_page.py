@@ -11,7 +11,7 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser
 
-from .. import urls
+from .. import outlets, urls
 from ..model import Parsed
 from . import dates
 
@@ -30,18 +30,31 @@ _URL_META = ('link[rel="canonical"]', 'meta[property="og:url"]')
 
 # A trailing title segment at most this long can be the site's name ("…_光明网", "… - BBC News").
 SITE_SEGMENT_CHARS = 16
-_SEGMENTS = re.compile(r"\s*(?:--|—|–|_|\||｜|::|\s-\s)\s*")
+# A title keeps at least this many characters when its trailing segments are cut.
+MIN_TITLE_CHARS = 4
+# Separators of a title's segments; a bare hyphen counts next to CJK ("…交通-新华网", "…-CSDN.NET" after CJK).
+_SEGMENTS = re.compile(r"\s*(?:--|—|–|_|\||｜|::|\s-\s|(?<=[\u3400-\u9fff])-|-(?=[\u3400-\u9fff]))\s*")
+
+_TRAILING_SEPARATOR = re.compile(r"(?:\s*(?:--|—|–|_|\||｜|::|-))+\s*$")
 
 
 def split_site_name(title: str) -> tuple[str, str | None]:
-    """'女儿出嫁…--文化--人民网' -> ('女儿出嫁…', '人民网'): pages name themselves in <title>."""
-    parts = [p for p in _SEGMENTS.split(title) if p.strip()]
-    if len(parts) < 2:
+    """'女儿出嫁…--文化--人民网' -> ('女儿出嫁…', '人民网'): pages name themselves in <title>. Short
+    segments are peeled off the end (the site, then its section) while the title keeps a long one."""
+    title = _TRAILING_SEPARATOR.sub("", title)
+    parts, seps = _SEGMENTS.split(title), _SEGMENTS.findall(title)
+    if len(parts) < 2 or not all(p.strip() for p in parts):
         return title, None
-    head, tail = parts[0], parts[1:]
-    if len(head) < 4 or any(len(p) > SITE_SEGMENT_CHARS for p in tail):
+    keep = len(parts)
+    while keep > 1 and len(parts[keep - 1]) <= SITE_SEGMENT_CHARS and \
+            len("".join(parts[:keep - 1])) >= MIN_TITLE_CHARS:
+        keep -= 1
+    if keep == len(parts):
         return title, None
-    return head.strip(), tail[-1].strip()
+    head = "".join(p + s for p, s in zip(parts[:keep - 1], seps)) + parts[keep - 1]
+    # The site is the last segment that is a name ("…_长江网_cjn.cn": 长江网, not the host).
+    names = [outlets.site_name(p) for p in reversed(parts[keep:])]
+    return head.strip(), next((n for n in names if n), None)
 
 
 def sniff(text: str) -> bool:
@@ -58,15 +71,34 @@ def _first_attr(tree: LexborHTMLParser, selectors, attr: str) -> str | None:
     return None
 
 
-def _json_ld_date(tree: LexborHTMLParser) -> str | None:
+_SITE_META = ('meta[property="og:site_name"]', 'meta[name="application-name"]', 'meta[name="apple-mobile-web-app-title"]')
+
+
+def _json_ld_items(tree):
     for node in tree.css('script[type="application/ld+json"]'):
         try:
             data = json.loads(node.text() or "")
         except ValueError:
             continue
-        for item in data if isinstance(data, list) else [data]:
-            if isinstance(item, dict) and isinstance(item.get("datePublished"), str):
-                return item["datePublished"]
+        graph = data.get("@graph") if isinstance(data, dict) else None
+        for item in graph if isinstance(graph, list) else data if isinstance(data, list) else [data]:
+            if isinstance(item, dict):
+                yield item
+
+
+def _json_ld_publisher(tree) -> str | None:
+    for item in _json_ld_items(tree):
+        publisher = item.get("publisher")
+        name = publisher.get("name") if isinstance(publisher, dict) else None
+        if isinstance(name, str) and outlets.site_name(name):
+            return outlets.site_name(name)
+    return None
+
+
+def _json_ld_date(tree: LexborHTMLParser) -> str | None:
+    for item in _json_ld_items(tree):
+        if isinstance(item.get("datePublished"), str):
+            return item["datePublished"]
     return None
 
 
@@ -105,12 +137,11 @@ def read(text: str) -> Parsed:
         url = None
     html_node = tree.css_first("html")
     lang = html_node.attributes.get("lang") if html_node is not None else None
-    site = _first_attr(tree, ('meta[property="og:site_name"]', 'meta[name="application-name"]'), "content")
+    site = outlets.site_name(_first_attr(tree, _SITE_META, "content")) or _json_ld_publisher(tree)
     title = re.sub(r"\s+", " ", title or "").strip()
-    if not site:
+    if not site:  # a page that names itself is cut of that name only (ingest.clean_title)
         title, site = split_site_name(title)
-    author = _first_attr(tree, ('meta[name="author"]', 'meta[property="article:author"]'), "content")
-    authors = (author,) if author and not author.startswith("http") and len(author) < 80 else ()
+    # Authors are read from the page's markup by ingest (bylines.from_markup), with the article's own lines.
     return Parsed(format=FORMAT, title=title, body_html=text, date=_page_date(tree, text), outlet_label=site,
-                  url=url, authors=authors, lang_hint=lang, base_url=url, whole_page=True, site_name=site,
+                  url=url, lang_hint=lang, base_url=url, whole_page=True, site_name=site,
                   notes=(note,) if note else ())
