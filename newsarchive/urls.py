@@ -39,11 +39,19 @@ def provenance(url: str | None, relative_ok: bool = False) -> tuple[str | None, 
     return None, f"the source URL {url[:200]!r} is not an http(s) URL; source.url left out"
 
 
+# Parameters that track only with certain values: a feed reader's mark (`?source=rss----…`, Medium's).
+TRACKING_VALUES = re.compile(r"^(?:source|ref|from|src|feed|rss)$", re.I), re.compile(r"^(?:rss|feed|atom)", re.I)
+
+
+def _tracks(key: str, value: str) -> bool:
+    return bool(TRACKING_PARAMS.match(key) or (TRACKING_VALUES[0].match(key) and TRACKING_VALUES[1].match(value)))
+
+
 def strip_tracking(url: str) -> str:
     parts = urlsplit(url)
     if not parts.query:
         return url
-    kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not TRACKING_PARAMS.match(k)]
+    kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _tracks(k, v)]
     if len(kept) == len(parse_qsl(parts.query, keep_blank_values=True)):
         return url
     return urlunsplit(parts._replace(query=urlencode(kept, safe=":/")))

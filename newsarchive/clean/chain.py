@@ -20,6 +20,9 @@ JUNK_WORDS = (
     "share", "sharing", "sharebar", "social", "sns", "comments", "comment", "disqus", "donate", "donation",
     "banner", "popular", "trending", "breadcrumb", "breadcrumbs", "sidebar", "toolbar", "pagination",
     "copyright", "byline", "author", "tags", "tagcloud", "widget", "trust", "badge",
+    # CMS furniture: Drupal's `submitted` line and `pager`, WordPress share and related-post plugins,
+    # video players' "up next" rails.
+    "submitted", "pager", "sharedaddy", "addtoany", "relatedposts", "yarpp", "upnext", "playlist",
 )
 # Prefixes of such words ('adslot_infinite', 'advertorial', 'newsletterSignup').
 JUNK_PREFIXES = ("adslot", "advert", "sponsor", "newsletter", "subscri", "taboola", "outbrain", "dfp")
@@ -32,6 +35,31 @@ BOILERPLATE = (
     "分享到：", "分享到:", "点击进入专题", "我要跟帖", "Loading Comments", "不感兴趣", "我们将会减少此类文章的推荐",
     "登录超时，稍后再试", "免注册 快速登录", "本文仅代表作者本人观点", "您所在的位置：", "现在位置：",
     "view video in browser",
+    # CMS and platform footers: WordPress ("The post … appeared first on …"), Medium ("… was originally
+    # published in … on Medium, where people are continuing the conversation …"), affiliate disclosures.
+    "appeared first on", "where people are continuing the conversation", "was originally published in",
+    "We may earn a commission", "may earn an affiliate commission", "contains affiliate links",
+    "Submitted by",
+)
+# CMS widgets whose class names are compounds no single junk word names (Drupal's share links,
+# WordPress share plugins, link rows).
+CMS_FURNITURE = (
+    ".service-links", ".share-links", ".social-links", ".share-buttons", ".sharing-buttons", ".a2a_kit",
+    ".addtoany_share_save_container", ".node-links", ".links.inline", ".jp-relatedposts", ".wp-block-latest-posts",
+)
+# Classes a page hides elements with (drop_hidden also reads `hidden`, aria-hidden and inline styles).
+HIDING_CLASSES = (
+    "element-invisible", "element-hidden", "visually-hidden", "visuallyhidden", "sr-only", "screen-reader-text",
+    "screen-reader-only", "screenreader-only", "offscreen", "hidden", "hide", "is-hidden", "u-hidden",
+    "a11y-hidden", "hidden-text",
+)
+# A block that is only a relative time, as feeds stamp when they were read.
+RELATIVE_TIMES = (
+    r"\d+\s*(?:秒|分鐘|分钟|小時|小时|天|日|週|周|星期|個月|个月|年)前",
+    r"(?:剛剛|刚刚|昨天|前天|今天|昨日|今日)(?:\s*\d{1,2}[:：]\d{2})?",
+    r"(?:(?:updated|posted|published)\s+)?\d+\s*(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?"
+    r"|years?)\s+ago",
+    r"(?:just now|yesterday|today)(?:\s+at\s+\d{1,2}:\d{2}\s*(?:am|pm)?)?",
 )
 # The credit lines third-party embed widgets leave in any outlet's page (the picture or video itself
 # is gone with the widget's script): a widget's, not an outlet's, words.
@@ -42,7 +70,8 @@ RELATED_HEADINGS = (
     "相關文章", "相关文章", "推薦閱讀", "推荐阅读", "熱門新聞", "热门新闻", "更多新聞", "更多新闻",
     "你可能也會喜歡", "你可能也会喜欢", "猜你喜歡", "猜你喜欢", "相關報導", "相关报道", "延伸閱讀：",
     "精彩推荐", "精彩推薦", "精彩视频推荐", "精彩視頻推薦", "热点推荐", "熱點推薦", "推荐视频", "推薦影片",
-    "Related Videos", "Comments",
+    "Related Videos", "Comments", "Up next", "Next video", "Watch next", "More videos", "更多视频", "更多影片",
+    "下一則影片", "下一个视频",
     "Related", "Related articles", "Related stories", "Related news", "Related content",
     "More on this story", "Read more", "You may also like", "Recommended", "Most read",
 )
@@ -52,10 +81,14 @@ IMAGE_PROXIES = {"images.weserv.nl": "url", "wsrv.nl": "url", "imageproxy.ifunny
 BEFORE_RULES = (
     ("embeds_to_links", {}),
     ("drop_elements", {"selectors": NON_CONTENT}),
+    ("drop_hidden", {"classes": HIDING_CLASSES}),
 )
 AFTER_RULES = (
+    ("drop_elements", {"selectors": CMS_FURNITURE}),
     ("drop_junk_containers", {"words": JUNK_WORDS, "prefixes": JUNK_PREFIXES}),
     ("drop_text_blocks", {"phrases": BOILERPLATE + EMBED_CREDITS}),
+    ("drop_link_lists", {}),
+    ("drop_relative_times", {"patterns": RELATIVE_TIMES}),
     ("truncate_at_heading", {"phrases": RELATED_HEADINGS}),
     ("unwrap_image_proxies", {"proxies": IMAGE_PROXIES}),
     ("decode_cf_email", {}),

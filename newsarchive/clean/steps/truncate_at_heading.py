@@ -20,10 +20,28 @@ _TRIM = re.compile(r"^[\s#|｜:：\-—–>»·•【】\[\]]+|[\s#|｜:：\-—
 # Article text that must come before the heading, in characters: a 'related'
 # heading at the very top is a section title of a link page, not a trailing list.
 MIN_TEXT_BEFORE = 20
+# Never lose the article: a heading near the top (less than EARLY_CHARS of text before it, and at most
+# EARLY_SHARE of it) is not cut at when what follows is mostly prose (less than LINKED_SHARE of it inside
+# links) and more than MAX_EARLY_CUT of the text ("相关新闻" above a long report is a sidebar's label,
+# not the article's end; after a whole report, even a short one, it is the end).
+EARLY_CHARS = 150
+EARLY_SHARE = 1 / 3
+MAX_EARLY_CUT = 0.5
+LINKED_SHARE = 0.5
 
 
 def _heading_text(node) -> str:
     return _TRIM.sub("", squash(node.text(deep=True)))
+
+
+def _keeps_article(tail, total: int, after: int) -> bool:
+    """Cutting here would lose the article: an early heading followed by much prose."""
+    before = total - after
+    if before >= EARLY_CHARS or before > total * EARLY_SHARE or after <= total * MAX_EARLY_CUT:
+        return False
+    linked = sum(len(text_of(a)) for n in tail if n.is_element_node for a in n.css("a"))
+    linked += sum(len(text_of(n)) for n in tail if n.tag == "a")
+    return linked < after * LINKED_SHARE
 
 
 def _remove_from(node) -> int:
@@ -54,7 +72,7 @@ def run(root, doc, phrases=()) -> int:
             start = start.parent
         tail = [start] + _following(start)
         after = sum(len(text_of(n)) for n in tail if n.is_element_node)
-        if total - after < MIN_TEXT_BEFORE:
+        if total - after < MIN_TEXT_BEFORE or _keeps_article(tail, total, after):
             continue
         removed = 0
         cur = start
