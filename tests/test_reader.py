@@ -264,13 +264,17 @@ def test_full_content_feeds_and_dates_in_the_page_language(seed_root, tmp_path):
     root = tmp_path / "a"
     copy_tree(seed_root, root)
     (root / "newsarchive.toml").write_text("full_feeds = true\n", encoding="utf-8")
+    # No seed names a person (the hkcnews seed's 眾新聞記者 is a staff credit): a curator's byline, by hand.
+    hkc = next(p for p in (root / "content").rglob("*.md") if 'outlet: "眾新聞"' in p.read_text(encoding="utf-8"))
+    hkc.write_text(hkc.read_text(encoding="utf-8").replace('outlet: "眾新聞"\n', 'outlet: "眾新聞"\nauthors:\n  - "吳婉英"\n', 1),
+                   encoding="utf-8")
     build(root, search=False)
     feed = ET.parse(root / "site" / "feed.xml")
     atom = "{http://www.w3.org/2005/Atom}"
     contents = [e.find(f"{atom}content") for e in feed.getroot().iter(f"{atom}entry")]
     assert len(contents) == 5 and all(c is not None and c.get("type") == "html" and "<p>" in c.text for c in contents)
     home = (root / "site" / "index.html").read_text(encoding="utf-8")
-    assert '</span><span class="authors">眾新聞記者</span>' in home  # the byline beside the outlet (its dot is the stylesheet's)
+    assert '</span><span class="authors">吳婉英</span>' in home  # the byline beside the outlet (its dot is the stylesheet's)
     dates = re.findall(r'<time datetime="[^"]+" lang="([^"]+)">([^<]+)</time>', home)
     assert dates and all(lang == "zh-Hant" and "年" in text and "上午" not in text and "下午" not in text
                          for lang, text in dates), dates
