@@ -34,7 +34,8 @@ PACKAGE = Path(__file__).resolve().parent
 CODE = {
     "ingest": ("ingest.py", "ingest_memo.py", "readers", "clean", "decode.py", "dedupe.py", "extract.py",
                "lang.py", "to_markdown.py", "sanitize.py", "page.py", "fields.py", "model.py", "urls.py",
-               "archive.py", "cache.py", "forked.py", "failures.py", "progress.py", "schema.py"),
+               "archive.py", "cache.py", "forked.py", "failures.py", "progress.py", "schema.py", "bylines.py",
+               "outlets.py", "data/bylines.toml", "data/outlets.toml"),
     "build": ("builder", "page.py", "schema.py", "fields.py", "config.py", "model.py", "to_markdown.py",
               "lang.py", "urls.py", "sanitize.py", "archive.py", "cache.py", "forked.py", "failures.py",
               "progress.py", "data", "media/__init__.py", "media/show.py", "media/addresses.py", "media/store.py",

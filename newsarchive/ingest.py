@@ -11,12 +11,12 @@ from selectolax.lexbor import LexborHTMLParser
 from . import archive as arc
 from . import bylines, dedupe, failures, forked, lang, outlets, page, readers, schema, to_markdown, urls
 from .ingest_memo import IngestMemo, converter_key
-from .clean import DocInfo, clean
+from .clean import KEEP_ALL, DocInfo, clean
 from .clean.steps.resolve_urls import prefer_largest
 from .clean.rules import Rule, RuleBook
 from .decode import cap_nesting, decode_bytes, normalise_text, safe_text
-from .extract import article_html
-from .model import Article, InputError, NotAnArticle, Parsed, RawFile
+from .extract import article_candidates
+from .model import Article, CleanReport, InputError, NotAnArticle, Parsed, RawFile
 from .progress import Progress
 from .readers import dates
 from .to_markdown import plain_text
@@ -115,6 +115,10 @@ class Found:
     rule: Rule | None
     body: str
     markup_authors: tuple[str, ...] = ()
+    alternatives: tuple[str, ...] = ()
+    """Other extractors' picks of the article (a whole page no rule selector finds it in)."""
+    extracted: bool = False
+    """The body is an extractor's pick from a whole page (not a feed's own article HTML)."""
 
 
 # Words without which a body's markup names no author (checked before a feed body is parsed for them).
@@ -131,10 +135,11 @@ def _article_of(parsed, rules: RuleBook) -> Found:
     tree = LexborHTMLParser(parsed.body_html)
     rule = rules.find(parsed.url, parsed.outlet_label, tree)
     page_html = tree.html if prefer_largest(tree) else parsed.body_html  # (extraction keeps src alone)
-    body = article_html(page_html, rule, parsed.url, tree)
+    picks = article_candidates(page_html, rule, parsed.url, tree)
+    body = picks[0] if picks else ""
     if rule is None and parsed.format == "jekyll-feed" and not body:
         body = parsed.body_html
-    return Found(rule, body, bylines.from_markup(tree))
+    return Found(rule, body, bylines.from_markup(tree), picks[1:], extracted=bool(picks))
 
 
 def _outlet(parsed: Parsed, rule: Rule | None) -> tuple[outlets.Choice, tuple[str, ...], tuple[str, ...]]:
@@ -164,7 +169,66 @@ def _authors(given: tuple[str, ...], found: Found, choice: outlets.Choice, markd
         del blocks[texts[drop][0]]
         markdown = "\n\n".join(blocks)
         markdown += "" if markdown.endswith("\n") else "\n"
+    if not (people or person or in_body) and found.body:  # lines the cleaning removed may name them
+        in_body, _drop = bylines.from_blocks(bylines.edge_texts(found.body), not_names)
     return people or person or in_body or bylines.first_named(found.markup_authors, not_names), markdown
+
+
+# Sentence-ending punctuation: a block that ends with one (or is long) is prose, not a headline or label.
+_SENTENCE_END = re.compile(r"[。！？!?.…」』”\"')）)]$")
+PROSE_BLOCK_CHARS = 40
+# The names a page's cleaning record carries when a second extractor's pick was kept, and when an
+# extractor's pick was kept whole because cleaning left less than KEEP_SHARE of its text (of a pick of
+# at least MIN_EXTRACTED_CHARS: a short pick that loses a credit line is no lost article).
+SECOND_PICK = "second_extractor"
+KEPT_WHOLE = "kept_extracted_whole"
+KEEP_SHARE = 0.3
+MIN_EXTRACTED_CHARS = 500
+
+
+def prose_chars(markdown: str) -> int:
+    """How much of a body is prose: the characters of its blocks that end a sentence or are long."""
+    total = 0
+    for block in markdown.split("\n\n"):
+        if block.startswith(("<figure", "!", "|", "#", "```")) or _ONLY_A_LINK.match(block.strip()):
+            continue
+        text = re.sub(r"\s+", " ", plain_text(block)).strip()
+        if len(text) >= PROSE_BLOCK_CHARS or _SENTENCE_END.search(text):
+            total += len(text)
+    return total
+
+
+def _noted(report: CleanReport, name: str, count: int) -> CleanReport:
+    return dataclasses.replace(report, counts=tuple(sorted((*report.counts, (name, count)))))
+
+
+def _text_chars(markdown: str) -> int:
+    return len(re.sub(r"\s", "", plain_text(markdown)))
+
+
+def _html_chars(html: str) -> int:
+    body = LexborHTMLParser(html).body
+    return len(re.sub(r"\s", "", body.text())) if body is not None else 0
+
+
+def _cleaned(found: Found, doc: DocInfo) -> tuple[str, CleanReport]:
+    """The cleaned Markdown body and its record: of several extractors' picks, the one whose cleaned
+    text holds the most prose (the first on a tie); a later pick kept is said in the record. Never
+    lose the article: when cleaning left less than KEEP_SHARE of an extractor's pick, the pick is kept
+    whole (KEEP_ALL), and the record says so."""
+    best = None
+    for n, html in enumerate((found.body, *found.alternatives)):
+        cleaned, report = clean(html, doc, found.rule)
+        markdown = to_markdown.convert(cleaned)
+        if best is None or prose_chars(markdown) > prose_chars(best[0]):
+            best = (markdown, _noted(report, SECOND_PICK, n) if n else report, html)
+    markdown, report, html = best
+    if found.extracted and _text_chars(markdown) < KEEP_SHARE * _html_chars(html):  # (cheap test first)
+        whole, _report = clean(html, doc, found.rule, steps=KEEP_ALL)
+        whole = to_markdown.convert(whole)
+        if _text_chars(whole) >= MIN_EXTRACTED_CHARS and _text_chars(markdown) < KEEP_SHARE * _text_chars(whole):
+            return whole, _noted(report, KEPT_WHOLE, 1)
+    return markdown, report
 
 
 def article_from_raw(raw: RawFile, rules: RuleBook, notes: list[str] | None = None) -> Article:
@@ -180,11 +244,9 @@ def article_from_raw(raw: RawFile, rules: RuleBook, notes: list[str] | None = No
     # A title that is nothing but the outlet's name stays as it was (but never with markup)
     title = clean_title(parsed.title, rule, parsed.site_name, parsed.outlet_label, names) \
         or schema.without_tags(parsed.title)
-    cleaned, report = clean(found.body, DocInfo(title=title, base_url=parsed.base_url), rule)
-    found = dataclasses.replace(found, body="")
-    markdown = to_markdown.convert(cleaned)
-    del cleaned
+    markdown, report = _cleaned(found, DocInfo(title=title, base_url=parsed.base_url))
     authors, markdown = _authors(parsed.authors, found, choice, markdown, not_authors)
+    del found
     text = plain_text(markdown)
     if not text.strip():
         raise NotAnArticle("no article text")

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from selectolax.lexbor import LexborHTMLParser
 
 from ..model import CleanReport
-from .chain import AFTER_RULES, BEFORE_RULES
+from .chain import AFTER_RULES, BEFORE_RULES, KEEP_ALL  # noqa: F401 - KEEP_ALL: for callers
 from .rules import Rule
 from ..sanitize import sanitize
 from .steps import STEPS
@@ -28,13 +28,14 @@ def plan(rule: Rule | None) -> tuple[tuple[str, dict], ...]:
     return BEFORE_RULES + (rule.steps if rule else ()) + AFTER_RULES
 
 
-def clean(html: str, doc: DocInfo, rule: Rule | None) -> tuple[str, CleanReport]:
+def clean(html: str, doc: DocInfo, rule: Rule | None, steps=None) -> tuple[str, CleanReport]:
+    """`steps`: another chain than the rule's plan (KEEP_ALL: an extractor's body kept whole)."""
     tree = LexborHTMLParser(html)
     root = tree.body
     if root is None:
         return "", CleanReport(rule=rule.id if rule else "generic")
     counts: dict[str, int] = {}
-    for name, params in plan(rule):
+    for name, params in plan(rule) if steps is None else steps:
         changed = STEPS[name](root, doc, **params)
         if changed:
             counts[name] = counts.get(name, 0) + changed

@@ -40,6 +40,8 @@ BOILERPLATE = (
     "appeared first on", "where people are continuing the conversation", "was originally published in",
     "We may earn a commission", "may earn an affiliate commission", "contains affiliate links",
     "Submitted by",
+    # Investment disclaimers of financial portals, and breadcrumb trails that name the home page.
+    "不构成实质性投资建议", "不构成投资建议", "据此操作风险自担", "首页 >", "首页>", "首页 »", "首頁 >",
 )
 # CMS widgets whose class names are compounds no single junk word names (Drupal's share links,
 # WordPress share plugins, link rows).
@@ -52,6 +54,13 @@ HIDING_CLASSES = (
     "element-invisible", "element-hidden", "visually-hidden", "visuallyhidden", "sr-only", "screen-reader-text",
     "screen-reader-only", "screenreader-only", "offscreen", "hidden", "hide", "is-hidden", "u-hidden",
     "a11y-hidden", "hidden-text",
+)
+# Labels of a page's metadata fields ("来源：…", "责任编辑：…"): a short block of nothing but such fields
+# and dates goes (drop_meta_lines).
+META_LABELS = (
+    "来源", "來源", "来源于", "來源於", "出处", "出處", "发布时间", "發布時間", "发布日期", "發布日期", "发表时间", "時間",
+    "时间", "日期", "作者", "记者", "記者", "编辑", "編輯", "责任编辑", "責任編輯", "责编", "責編", "校对", "校對",
+    "审核", "審核", "字号", "字號", "浏览次数", "瀏覽次數", "点击数", "阅读", "閱讀", "Source", "Posted", "Updated",
 )
 # A block that is only a relative time, as feeds stamp when they were read.
 RELATIVE_TIMES = (
@@ -71,12 +80,22 @@ RELATED_HEADINGS = (
     "你可能也會喜歡", "你可能也会喜欢", "猜你喜歡", "猜你喜欢", "相關報導", "相关报道", "延伸閱讀：",
     "精彩推荐", "精彩推薦", "精彩视频推荐", "精彩視頻推薦", "热点推荐", "熱點推薦", "推荐视频", "推薦影片",
     "Related Videos", "Comments", "Up next", "Next video", "Watch next", "More videos", "更多视频", "更多影片",
-    "下一則影片", "下一个视频",
+    "下一則影片", "下一个视频", "媒体报道", "媒體報導",
     "Related", "Related articles", "Related stories", "Related news", "Related content",
     "More on this story", "Read more", "You may also like", "Recommended", "Most read",
 )
 # Image proxies: host -> query parameter carrying the real image URL.
 IMAGE_PROXIES = {"images.weserv.nl": "url", "wsrv.nl": "url", "imageproxy.ifunny.co": "url"}
+
+# The steps that fix addresses and pictures (no text goes): in every chain.
+ADDRESSES_AND_PICTURES = (
+    ("unwrap_image_proxies", {"proxies": IMAGE_PROXIES}),
+    ("decode_cf_email", {}),
+    ("resolve_urls", {}),
+    ("drop_tracking_pixels", {}),
+    ("unwrap_image_links", {}),
+    ("captions_to_figures", {}),
+)
 
 BEFORE_RULES = (
     ("embeds_to_links", {}),
@@ -89,14 +108,24 @@ AFTER_RULES = (
     ("drop_text_blocks", {"phrases": BOILERPLATE + EMBED_CREDITS}),
     ("drop_link_lists", {}),
     ("drop_relative_times", {"patterns": RELATIVE_TIMES}),
+    ("drop_meta_lines", {"labels": META_LABELS}),
     ("truncate_at_heading", {"phrases": RELATED_HEADINGS}),
-    ("unwrap_image_proxies", {"proxies": IMAGE_PROXIES}),
-    ("decode_cf_email", {}),
-    ("resolve_urls", {}),
-    ("drop_tracking_pixels", {}),
-    ("unwrap_image_links", {}),
-    ("captions_to_figures", {}),
+    *ADDRESSES_AND_PICTURES,
     ("drop_title_repeat", {}),
     ("drop_date_blocks", {}),
+    ("drop_empty", {}),
+)
+
+# The chain that keeps an extractor's whole pick (ingest falls back to it when cleaning left too little
+# of the article): markup that never holds text goes (not <aside>, <nav>, <form>: they may hold the
+# article), addresses are fixed, pictures kept; no text goes.
+NEVER_TEXT = (
+    "script", "style", "noscript", "template", "link", "meta", "head", "title", "base", "svg", "canvas", "input",
+    "button", "select", "textarea", "object", "embed", "param", "applet", "frameset", "frame",
+)
+KEEP_ALL = (
+    ("embeds_to_links", {}),
+    ("drop_elements", {"selectors": NEVER_TEXT}),
+    *ADDRESSES_AND_PICTURES,
     ("drop_empty", {}),
 )
