@@ -3,7 +3,7 @@ stamp of when it was read, false as soon as the page is archived (the date is in
 import re
 from dataclasses import dataclass
 
-from ..tree import BLOCK_TAGS, elements, squash
+from ..tree import BLOCK_TAGS, each_match, squash
 
 
 @dataclass(frozen=True)
@@ -16,18 +16,14 @@ class Params:
 MAX_STAMP = 40
 
 
+def _stamp(node, whole: re.Pattern) -> bool:
+    text = squash(node.text(deep=True))
+    return bool(text) and len(text) <= MAX_STAMP and bool(whole.match(text)) and node.css_first("img") is None
+
+
 def run(root, doc, patterns=()) -> int:
-    whole = re.compile("^(?:" + "|".join(patterns) + ")$", re.I) if patterns else None
-    if whole is None:
+    if not patterns:
         return 0
-    found = []
-    for node in elements(root, ",".join(sorted(BLOCK_TAGS | {"span", "time"}))):
-        text = squash(node.text(deep=True))
-        if text and len(text) <= MAX_STAMP and whole.match(text) and not node.css_first("img"):
-            found.append(node)
-    removed = 0
-    for node in found:
-        if node.parent is not None:
-            node.decompose()
-            removed += 1
-    return removed
+    whole = re.compile("^(?:" + "|".join(patterns) + ")$", re.I)
+    return each_match(root, [",".join(sorted(BLOCK_TAGS | {"span", "time"}))], lambda n: n.decompose(),
+                      pick=lambda nodes: [n for n in nodes if _stamp(n, whole)])
