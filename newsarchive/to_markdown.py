@@ -171,10 +171,15 @@ def _list(node, ordered: bool) -> str:
     items = []
     start = (node.attributes.get("start") or "1").strip()
     number = int(start) if ordered and start.isdigit() and len(start) < 10 else 1 if ordered else 0
-    for li in node.iter():
-        if li.tag != "li":
+    for li in node.iter(include_text=True):
+        # A list holds items; what else a page puts straight inside it (a <div>, bare text) shows as
+        # a line of the list, so it is one of its items rather than lost.
+        if li.is_text_node:
+            body = _finish(_text(li.text_content or ""))
+        elif li.is_element_node and li.tag in ("li", "div", "p", "section", "span", "a", "strong", "b", "em"):
+            body = "\n\n".join(_blocks(li)) if li.tag in ("li", "div", "p", "section") else _finish(_inline_node(li))
+        else:
             continue
-        body = "\n\n".join(_blocks(li)) or ""
         if not body.strip():
             continue
         marker = f"{number}. " if ordered else "- "
@@ -185,16 +190,29 @@ def _list(node, ordered: bool) -> str:
     return "\n".join(items)
 
 
+def _rows(table) -> list:
+    """The table's own rows (in its head, body and foot), never those of a table inside a cell."""
+    rows = []
+    for child in table.iter():
+        if child.tag == "tr":
+            rows.append(child)
+        elif child.tag in ("thead", "tbody", "tfoot"):
+            rows += [tr for tr in child.iter() if tr.tag == "tr"]
+    return rows
+
+
 def _cells(node) -> list[list]:
-    return [[c for c in tr.iter() if c.tag in ("td", "th")] for tr in node.css("tr")]
+    return [[c for c in tr.iter() if c.tag in ("td", "th")] for tr in _rows(node)]
 
 
 def _layout_cells(node) -> list | None:
     """The cells of a table used for layout (no row with two cells that hold text: a page laid out in a
     one-column table, or text beside a spacer), else None. Such a table is not data: its cells are blocks."""
-    cells = [c for row in _cells(node) for c in row if (c.text() or "").strip() or c.css_first("img")]
-    per_row = [sum(1 for c in row if (c.text() or "").strip()) for row in _cells(node)]
-    return cells if max(per_row, default=0) <= 1 else None
+    rows = _cells(node)
+    texts = [[bool((c.text() or "").strip()) for c in row] for row in rows]
+    if max((sum(row) for row in texts), default=0) > 1:
+        return None
+    return [c for row, has in zip(rows, texts) for c, text in zip(row, has) if text or c.css_first("img")]
 
 
 def _table(node) -> str:
