@@ -32,6 +32,7 @@ BYLINE_ELEMENTS = ('[itemprop="author"] [itemprop="name"]', '[itemprop="author"]
                    ".article-author", ".writer", '[class*="byline"]')
 _SPLIT = re.compile(r"\s*(?:、|/|／|&|＆|;|；|,|，|\band\b|\bund\b|\bet\b|\be\b|\by\b)\s*")
 _PAREN = re.compile(r"\s*[（(][^（）()]*[）)]\s*")
+_CJK_AFTER = re.compile(r"[\u3400-\u9fff]")
 _CJK_ONLY = re.compile(r"^[\u3400-\u9fff·・\s]+$")
 _EDGE_PUNCT = re.compile(r"^[\s:：|｜,，.。\-–—【】\[\]]+|[\s:：|｜,，.。\-–—【】\[\]]+$")
 
@@ -85,10 +86,13 @@ def _without_role(piece: str, roles) -> str:
 
 def _without_place(piece: str, suffixes, places) -> str:
     """'薛小山華盛頓報導' -> '薛小山': how it was written, then where, cut from a name's end."""
-    for suffix in suffixes:
-        if piece.endswith(suffix) and len(piece) > len(suffix) + 1:
-            piece = piece[: -len(suffix)]
-            break
+    cut = True
+    while cut:  # "台北連線報導": both words go
+        cut = False
+        for suffix in suffixes:
+            if piece.endswith(suffix) and len(piece) > len(suffix) + 1:
+                piece, cut = piece[: -len(suffix)], True
+                break
     for place in places:
         if piece.endswith(place) and len(piece) > len(place) + 1:
             return piece[: -len(place)]
@@ -125,6 +129,9 @@ COMMON_NAME_CHARS = 3
 def _latin_name(piece: str, b: Book, not_names) -> str:
     """'Mark Di Stefano BuzzFeed News Reporter' -> 'Mark Di Stefano': cut at a job title or a word of
     the outlet's name."""
+    latin = _CJK_AFTER.split(piece)[0].strip()
+    if len(latin.split()) >= 2:  # "David McCabe自华盛顿": a Latin name of two words or more ends at CJK text
+        piece = latin
     if piece.casefold() in {n.casefold() for n in not_names if n}:
         return piece  # the outlet itself: is_person says no
     stops = {w.casefold() for n in not_names if n for w in n.split()}
@@ -173,6 +180,29 @@ def match_block(text: str, where: str) -> tuple[Pattern, re.Match] | None:
     return None
 
 
+_BLOCK_TAGS = frozenset("p div section article header footer li h1 h2 h3 h4 h5 h6 blockquote td th tr dd dt "
+                        "figcaption span em strong".split())
+
+
+def edge_texts(html: str) -> list[str]:
+    """The texts of an article's blocks before cleaning (cleaning drops byline and metadata lines; the
+    bylines are read from here when the clean body names nobody). Script and style are no text."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    tree = LexborHTMLParser(html)
+    if tree.body is None:
+        return []
+    for node in tree.css("script, style, noscript, template"):
+        node.decompose()
+    out = []
+    for node in tree.body.traverse():
+        if node.tag in _BLOCK_TAGS and not any(c.tag in _BLOCK_TAGS for c in node.iter()):
+            text = re.sub(r"\s+", " ", node.text(deep=True)).strip()
+            if text:
+                out.append(text)
+    return out
+
+
 def only_byline(text: str) -> bool:
     """A block that says nothing but who wrote the article (at either end of a body)."""
     text = re.sub(r"\s+", " ", text).strip()
@@ -189,17 +219,26 @@ def from_blocks(blocks: list[str], not_names=()) -> tuple[tuple[str, ...], int |
     ends += [(i, "last") for i in range(max(len(blocks) - EDGE_BLOCKS, EDGE_BLOCKS), len(blocks))][::-1]
     for index, where in ends:
         text = re.sub(r"\s+", " ", blocks[index]).strip()
-        found = match_block(text, where)
-        if found is None:
-            continue
-        pattern, m = found
-        people = names(m.group("names"), not_names, pattern.place_follows)
-        if people:
-            # A removing form matches from the block's start: the block is the credit line (a
-            # reporter and then editors), nothing of the article.
-            whole = pattern.removes and m.start() == 0 and len(text) <= MAX_BYLINE_BLOCK
-            return people, index if whole else None
+        lines = [text]
+        if "\n" in blocks[index].strip():  # each line of a block broken by hard breaks, last first
+            lines += [ln.strip() for ln in reversed(blocks[index].split("\n")) if ln.strip()]
+        for line in lines:
+            people, whole = _named(line, where, not_names)
+            if people:
+                return people, index if whole and line == text else None
     return (), None
+
+
+def _named(text: str, where: str, not_names) -> tuple[tuple[str, ...], bool]:
+    """The people one line names, and whether the line is a credit line and nothing else."""
+    found = match_block(text, where)
+    if found is None:
+        return (), False
+    pattern, m = found
+    people = names(m.group("names"), not_names, pattern.place_follows)
+    # A removing form matches from the line's start: the line is the credit (a reporter and then
+    # editors), nothing of the article.
+    return people, bool(people) and pattern.removes and m.start() == 0 and len(text) <= MAX_BYLINE_BLOCK
 
 
 # An author's name in JSON-LD that does not parse (a trailing comma is common): read as text.
