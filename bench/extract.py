@@ -1,11 +1,15 @@
 """Extraction quality: token F1 of the article text each extractor keeps, against reference text, for
 newsarchive (ingest's body), trafilatura and readability-lxml, on the same pages in one run.
 
-    python bench/extract.py [--reference ../shared/reference/readability --pages ../shared/corpus/raw-html/readability]
+    python bench/extract.py [--set readability|corpus|all]
+
+Sets: `readability` - Readability's test pages in the corpus against Mozilla Readability's expected text
+(../shared/reference/readability); `corpus` - the corpus's saved Chinese pages (GeneralNewsExtractor's
+test pages) against reference text written by reading them (bench/reference/corpus, see its README).
 
 Tokens: a CJK character is one token, any other run of letters or digits one (lower-cased); F1 is
 over the bags of tokens (what each keeps, however it orders it). Prints mean, median and the worst
-five pages per extractor. Needs readability-lxml (`pip install -e '.[bench]'`).
+five pages per extractor. (readability-lxml is a dependency of newsarchive itself.)
 """
 from __future__ import annotations
 
@@ -21,7 +25,9 @@ from selectolax.lexbor import LexborHTMLParser
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
-_TOKEN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[^\W_]+", re.U)
+_TOKEN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[^\W_\u3400-\u9fff\uf900-\ufaff]+", re.U)
+# A picture in the Markdown body: its alt text is no text a reader reads (the other extractors drop it).
+_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 WORST = 5
 
 
@@ -53,7 +59,7 @@ def ours(path: Path) -> str:
     data = path.read_bytes()
     article = ingest.article_from_raw(RawFile(str(path), data, hashlib.sha256(data).hexdigest()),
                                       load_rules([DEFAULTS / "rules"]))
-    return article.title + "\n" + plain_text(article.body_md, captions=True)
+    return plain_text(_IMAGE.sub("", article.body_md), captions=True)
 
 
 def trafilatura_text(path: Path) -> str:
@@ -66,29 +72,41 @@ def readability_text(path: Path) -> str:
     from readability import Document
 
     doc = Document(path.read_text(encoding="utf-8", errors="replace"))
-    return doc.title() + "\n" + html_text(doc.summary(html_partial=True))
+    return html_text(doc.summary(html_partial=True))
 
 
 EXTRACTORS = {"newsarchive": ours, "trafilatura": trafilatura_text, "readability-lxml": readability_text}
 
 
-def reference(folder: Path) -> str:
-    return html_text((folder / "expected.html").read_text(encoding="utf-8"))
+def readability_set() -> list[tuple[str, Path, str]]:
+    """(name, page, reference text) of Readability's pages: the expected text Mozilla's tests hold."""
+    refs, pages = SHARED / "reference" / "readability", SHARED / "corpus" / "raw-html" / "readability"
+    return [(ref.name, pages / ref.name / "source.html", html_text((ref / "expected.html").read_text(encoding="utf-8")))
+            for ref in sorted(refs.iterdir()) if (pages / ref.name / "source.html").exists()]
 
 
-def run(pages: Path, refs: Path) -> dict[str, dict[str, float]]:
+def corpus_set() -> list[tuple[str, Path, str]]:
+    """(name, page, reference text) of the corpus's saved Chinese pages, against text read from them."""
+    pages = SHARED / "corpus" / "raw-html" / "GeneralNewsExtractor"
+    out = []
+    for ref in sorted((REPO / "bench" / "reference" / "corpus").glob("*.txt")):
+        site, _sep, name = ref.stem.partition("-")
+        out.append((ref.stem, pages / site / f"{name}.html", ref.read_text(encoding="utf-8")))
+    return out
+
+
+SETS = {"readability": readability_set, "corpus": corpus_set}
+
+
+def run(pages: list[tuple[str, Path, str]]) -> dict[str, dict[str, float]]:
     scores: dict[str, dict[str, float]] = {name: {} for name in EXTRACTORS}
-    for ref in sorted(p for p in refs.iterdir() if (p / "expected.html").exists()):
-        source = pages / ref.name / "source.html"
-        if not source.exists():
-            continue
-        want = reference(ref)
+    for page, source, want in pages:
         for name, extract in EXTRACTORS.items():
             try:
-                scores[name][ref.name] = f1(extract(source), want)
+                scores[name][page] = f1(extract(source), want)
             except Exception as exc:  # noqa: BLE001 - a failing extractor scores 0 on that page, said
-                print(f"{name} failed on {ref.name}: {exc}", file=sys.stderr)
-                scores[name][ref.name] = 0.0
+                print(f"{name} failed on {page}: {exc}", file=sys.stderr)
+                scores[name][page] = 0.0
     return scores
 
 
@@ -103,10 +121,11 @@ def report(scores: dict[str, dict[str, float]]) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--reference", type=Path, default=SHARED / "reference" / "readability")
-    ap.add_argument("--pages", type=Path, default=SHARED / "corpus" / "raw-html" / "readability")
+    ap.add_argument("--set", choices=[*SETS, "all"], default="all")
     args = ap.parse_args()
-    report(run(args.pages, args.reference))
+    for name in SETS if args.set == "all" else [args.set]:
+        print(f"\n{name} set")
+        report(run(SETS[name]()))
 
 
 if __name__ == "__main__":
