@@ -1,7 +1,8 @@
 """What the cleaner is judged against, computed independently of it. Shared by the tests and bench/ingest.py.
 
 JUNK_MARKERS: text that must not survive cleaning. Paragraphs: the text of each top-level <p>
-in raw HTML, read by the standard library's parser (not selectolax, not the cleaning chain).
+in raw HTML (a <p> broken by two line breaks in a row is two paragraphs, as a reader sees it), read
+by the standard library's parser (not selectolax, not the cleaning chain).
 """
 import re
 from html.parser import HTMLParser
@@ -28,6 +29,8 @@ class Paragraphs(HTMLParser):
     def handle_starttag(self, tag, attrs):
         if tag in ("script", "style", "noscript"):
             self.hidden += 1
+        if tag == "br" and self.depth:
+            self.buf.append("\n")
         if tag == "p":
             if self.depth == 0:
                 self.buf = []
@@ -39,7 +42,7 @@ class Paragraphs(HTMLParser):
         if tag == "p" and self.depth:
             self.depth -= 1
             if self.depth == 0:
-                self.out.append("".join(self.buf))
+                self.out += [p for p in re.split(r"\n\s*\n", "".join(self.buf)) if p.strip()]
 
     def handle_data(self, data):
         if self.depth and not self.hidden:
