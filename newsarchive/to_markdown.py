@@ -129,8 +129,7 @@ def _inline_node(child) -> str:
         if not href or not inner.strip(" " + _NL_SPACE + _BR):
             return inner
         # A link around blocks (a card: heading, then text) links each of its lines: a link cannot span blocks.
-        return _BR.join(f"{_OPEN}{part.strip(' ' + _NL_SPACE)}{_MIDDLE}{_link_target(href)}{_CLOSE}"
-                        if part.strip(" " + _NL_SPACE) else part for part in inner.split(_BR))
+        return _BR.join(_link(part, href) if part.strip(" " + _NL_SPACE) else part for part in inner.split(_BR))
     if tag in ("strong", "b"):
         return _wrap(_inline(child), "**")
     if tag in ("em", "i", "cite"):
@@ -141,6 +140,14 @@ def _inline_node(child) -> str:
     if tag in _BLOCK:  # a block inside inline markup (a link around a heading and text) is still a block
         return _BR * 2 + _inline(child) + _BR * 2
     return _inline(child)
+
+
+def _link(text: str, href: str) -> str:
+    """A link whose text's edge spaces stand outside it ("<a>killed</a><a> more</a>": two words)."""
+    core = text.strip(" " + _NL_SPACE)
+    lead = " " if text[:1] in (" ", _NL_SPACE) else ""
+    tail = " " if text[-1:] in (" ", _NL_SPACE) else ""
+    return f"{lead}{_OPEN}{core}{_MIDDLE}{_link_target(href)}{_CLOSE}{tail}"
 
 
 def _image(node) -> str:

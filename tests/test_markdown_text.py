@@ -91,6 +91,8 @@ def test_markdown_keeps_every_block_of_the_scale_month():
     ("<p><b>薛</b><b>仁义</b>：因</p>", "**薛仁义**：因\n"),
     ("<table><tr><td><p>排版用的表格</p><p>第二段</p></td></tr></table>", "排版用的表格\n\n第二段\n"),
     ("<ul><li>一项</li><div>列表里直接放的一段</div></ul>", "- 一项\n- 列表里直接放的一段\n"),
+    ("<p>services <a href='https://e.com/a'>killed</a><a href='https://e.com/a'> more</a>.</p>",
+     "services [killed](https://e.com/a) [more](https://e.com/a).\n"),
 ])
 def test_converter_cases(html, markdown):
     assert to_markdown.convert(html) == markdown
