@@ -37,6 +37,8 @@ _TRAILING_SEPARATORS = re.compile(r"(?:\s*(?:::|\||｜|_|-|–|—))+\s*$")
 def _cut_name(title: str, name: str) -> str:
     """The title without `name` as a suffix or prefix set off by a separator or brackets (any case)."""
     folded, key = title.casefold(), name.casefold()
+    if key not in folded:
+        return title
     for sep in _TITLE_SEPARATORS:
         if folded.endswith(sep + key) and len(title) > len(sep + key):
             return title[: -len(sep + key)].strip()

@@ -2,6 +2,7 @@
 stamp of when it was read, false as soon as the page is archived (the date is in the front matter)."""
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..tree import BLOCK_TAGS, each_match, squash
 
@@ -21,9 +22,18 @@ def _stamp(node, whole: re.Pattern) -> bool:
     return bool(text) and len(text) <= MAX_STAMP and bool(whole.match(text)) and node.css_first("img") is None
 
 
+@lru_cache(maxsize=8)
+def _compiled(patterns: tuple) -> tuple[re.Pattern, re.Pattern]:
+    """(a whole block that is a relative time, one anywhere: the cheap test of a whole body first)."""
+    either = "(?:" + "|".join(patterns) + ")"
+    return re.compile(f"^{either}$", re.I), re.compile(either, re.I)
+
+
 def run(root, doc, patterns=()) -> int:
     if not patterns:
         return 0
-    whole = re.compile("^(?:" + "|".join(patterns) + ")$", re.I)
+    whole, anywhere = _compiled(tuple(patterns))
+    if not anywhere.search(root.text(deep=True) or ""):
+        return 0
     return each_match(root, [",".join(sorted(BLOCK_TAGS | {"span", "time"}))], lambda n: n.decompose(),
                       pick=lambda nodes: [n for n in nodes if _stamp(n, whole)])
