@@ -7,12 +7,15 @@ else, and keep portals and channels (`网易`, `新浪科技`) as authors.
 """
 from __future__ import annotations
 
-import json
 import re
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from selectolax.lexbor import LexborHTMLParser
+
+from .readers.html_page import json_ld
 
 DATA = Path(__file__).parent / "data" / "bylines.toml"
 # How many blocks at each end of the body may carry a byline.
@@ -187,8 +190,6 @@ _BLOCK_TAGS = frozenset("p div section article header footer li h1 h2 h3 h4 h5 h
 def edge_texts(html: str) -> list[str]:
     """The texts of an article's blocks before cleaning (cleaning drops byline and metadata lines; the
     bylines are read from here when the clean body names nobody). Script and style are no text."""
-    from selectolax.lexbor import LexborHTMLParser
-
     tree = LexborHTMLParser(html)
     if tree.body is None:
         return []
@@ -247,14 +248,12 @@ _LOOSE_AUTHOR = re.compile(r'"author"\s*:\s*(?:\[\s*)?(?:\{[^{}]*?"name"\s*:\s*"
 
 def _json_ld_authors(tree) -> list[str]:
     out = []
-    for node in tree.css('script[type="application/ld+json"]'):
-        try:
-            data = json.loads(node.text() or "")
-        except ValueError:
-            out += [a or b for a, b in _LOOSE_AUTHOR.findall(node.text() or "")]
+    for items, text in json_ld(tree):
+        if items is None:
+            out += [a or b for a, b in _LOOSE_AUTHOR.findall(text)]
             continue
-        for item in data if isinstance(data, list) else [data]:
-            author = item.get("author") if isinstance(item, dict) else None
+        for item in items:
+            author = item.get("author")
             for one in author if isinstance(author, list) else [author]:
                 name = one.get("name") if isinstance(one, dict) else one
                 if isinstance(name, str):

@@ -19,6 +19,7 @@ from .extract import article_candidates
 from .model import Article, CleanReport, InputError, NotAnArticle, Parsed, RawFile
 from .progress import Progress
 from .readers import dates
+from .readers.html_page import TRAILING_SEPARATORS
 from .to_markdown import plain_text
 
 # Longest summary (plain-text lede), in characters.
@@ -31,7 +32,6 @@ _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _TITLE_SEPARATORS = (" - ", " – ", " — ", " | ", "｜", " _ ", "_", " :: ", " @ ", "-", "|", "—", "–", "--")
 # An outlet's name in brackets at a title's end ("… [LWN.net]", "…【新华网】").
 _BRACKETS = (("[", "]"), ("【", "】"), ("(", ")"), ("（", "）"))
-_TRAILING_SEPARATORS = re.compile(r"(?:\s*(?:::|\||｜|_|-|–|—))+\s*$")
 
 
 def _cut_name(title: str, name: str) -> str:
@@ -62,7 +62,7 @@ def clean_title(title: str, rule: Rule | None, site_name: str | None, label: str
         title = re.sub(f"^\\s*(?:{pattern})", "", title).strip()
     candidates = [n for n in (site_name, rule.name if rule else None, label, *names) if n]
     for _round in range(2):  # a site and its platform ("… @ 史蒂文的家_藍天 :: 痞客邦 PIXNET ::")
-        title = _TRAILING_SEPARATORS.sub("", title) or title
+        title = TRAILING_SEPARATORS.sub("", title) or title
         for name in candidates:
             title = _cut_name(title, name)
     return title
@@ -76,6 +76,8 @@ _NO_SENTENCE = re.compile(r"^(?:(?:https?://|www\.)\S+\s*)+$|^[\d\s年月日時�
 # not a lede; at most this many characters.
 LABEL_CHARS = 30
 _ONLY_A_LINK = re.compile(r"^\[[^\]]*\]\([^)]*\)$")
+# Blocks that are no running text: a picture, a heading, a table, code.
+_NOT_TEXT = ("<figure", "#", "!", "|", "```")
 
 
 def _summary(markdown: str) -> str | None:
@@ -83,7 +85,7 @@ def _summary(markdown: str) -> str | None:
     a heading, a table or code, a short label (a link alone, "YouTube视频："), a bare address, a date
     line or a byline."""
     for block in markdown.split("\n\n"):
-        if block.startswith(("<figure", "#", "!", "|", "```", "[!")):
+        if block.startswith((*_NOT_TEXT, "[!")):
             continue
         text = re.sub(r"\s+", " ", plain_text(block)).strip()
         label = len(text) <= LABEL_CHARS and (text.endswith((":", "：")) or _ONLY_A_LINK.match(block.strip()))
@@ -153,8 +155,7 @@ def _outlet(parsed: Parsed, rule: Rule | None) -> tuple[outlets.Choice, tuple[st
     names = (choice.outlet, parsed.site_name, rule.name if rule else None, outlets.known(host),
              outlets.platform(host), host, host.removeprefix("www."), *(rule.labels if rule else ()))
     names = tuple(dict.fromkeys(n for n in names if n))
-    blog = choice.person or (parsed.site_name if outlets.platform(host) else None)
-    return choice, names, tuple(n for n in names if n != blog)
+    return choice, names, tuple(n for n in names if n != choice.person)
 
 
 def _authors(given: tuple[str, ...], found: Found, choice: outlets.Choice, markdown: str,
@@ -163,12 +164,14 @@ def _authors(given: tuple[str, ...], found: Found, choice: outlets.Choice, markd
     first, then a platform writer's label, the body's byline lines (explicit, where a portal's markup
     often names its editor), the page's markup."""
     blocks = markdown.split("\n\n")
-    texts = [(i, plain_text(b)) for i, b in enumerate(blocks) if not b.startswith("<figure")]
-    in_body, drop = bylines.from_blocks([t for _i, t in texts], not_names)
+    texts = [i for i, b in enumerate(blocks) if not b.startswith("<figure")]
+    edges = texts if len(texts) <= 2 * bylines.EDGE_BLOCKS else \
+        texts[:bylines.EDGE_BLOCKS] + texts[-bylines.EDGE_BLOCKS:]  # (the only blocks a byline may stand in)
+    in_body, drop = bylines.from_blocks([plain_text(blocks[i]) for i in edges], not_names)
     people = tuple(dict.fromkeys(n for raw in given for n in bylines.names(raw, not_names)))
     person = bylines.names(choice.person, not_names) if choice.person else ()
     if drop is not None and len(texts) > 1:
-        del blocks[texts[drop][0]]
+        del blocks[edges[drop]]
         markdown = "\n\n".join(blocks)
         markdown += "" if markdown.endswith("\n") else "\n"
     if not (people or person or in_body) and found.body:  # lines the cleaning removed may name them
@@ -192,7 +195,7 @@ def prose_chars(markdown: str) -> int:
     """How much of a body is prose: the characters of its blocks that end a sentence or are long."""
     total = 0
     for block in markdown.split("\n\n"):
-        if block.startswith(("<figure", "!", "|", "#", "```")) or _ONLY_A_LINK.match(block.strip()):
+        if block.startswith(_NOT_TEXT) or _ONLY_A_LINK.match(block.strip()):
             continue
         text = re.sub(r"\s+", " ", plain_text(block)).strip()
         if len(text) >= PROSE_BLOCK_CHARS or _SENTENCE_END.search(text):
@@ -222,9 +225,10 @@ def _cleaned(found: Found, doc: DocInfo) -> tuple[str, CleanReport]:
     for n, html in enumerate((found.body, *found.alternatives)):
         cleaned, report = clean(html, doc, found.rule)
         markdown = to_markdown.convert(cleaned)
-        if best is None or prose_chars(markdown) > prose_chars(best[0]):
-            best = (markdown, _noted(report, SECOND_PICK, n) if n else report, html)
-    markdown, report, html = best
+        prose = prose_chars(markdown)
+        if best is None or prose > best[0]:
+            best = (prose, markdown, _noted(report, SECOND_PICK, n) if n else report, html)
+    _prose, markdown, report, html = best
     if found.extracted and _text_chars(markdown) < KEEP_SHARE * _html_chars(html):  # (cheap test first)
         whole, _report = clean(html, doc, found.rule, steps=KEEP_ALL)
         whole = to_markdown.convert(whole)

@@ -35,13 +35,14 @@ MIN_TITLE_CHARS = 4
 # Separators of a title's segments; a bare hyphen counts next to CJK ("…交通-新华网", "…-CSDN.NET" after CJK).
 _SEGMENTS = re.compile(r"\s*(?:--|—|–|_|\||｜|::|\s-\s|(?<=[\u3400-\u9fff])-|-(?=[\u3400-\u9fff]))\s*")
 
-_TRAILING_SEPARATOR = re.compile(r"(?:\s*(?:--|—|–|_|\||｜|::|-))+\s*$")
+# Separators left at a title's end once a name is cut ("… :: 痞客邦 PIXNET ::"): ingest.clean_title too.
+TRAILING_SEPARATORS = re.compile(r"(?:\s*(?:--|—|–|_|\||｜|::|-))+\s*$")
 
 
 def split_site_name(title: str) -> tuple[str, str | None]:
     """'女儿出嫁…--文化--人民网' -> ('女儿出嫁…', '人民网'): pages name themselves in <title>. Short
     segments are peeled off the end (the site, then its section) while the title keeps a long one."""
-    title = _TRAILING_SEPARATOR.sub("", title)
+    title = TRAILING_SEPARATORS.sub("", title)
     parts, seps = _SEGMENTS.split(title), _SEGMENTS.findall(title)
     if len(parts) < 2 or not all(p.strip() for p in parts):
         return title, None
@@ -74,24 +75,32 @@ def _first_attr(tree: LexborHTMLParser, selectors, attr: str) -> str | None:
 _SITE_META = ('meta[property="og:site_name"]', 'meta[name="application-name"]', 'meta[name="apple-mobile-web-app-title"]')
 
 
-def _json_ld_items(tree):
+def json_ld(tree):
+    """Each JSON-LD script of a page: (its objects — at the top, in a list or in `@graph` —, or None when
+    its JSON does not parse; its text). The reader takes dates and publishers from it, bylines authors."""
     for node in tree.css('script[type="application/ld+json"]'):
+        text = node.text() or ""
         try:
-            data = json.loads(node.text() or "")
+            data = json.loads(text)
         except ValueError:
+            yield None, text
             continue
         graph = data.get("@graph") if isinstance(data, dict) else None
-        for item in graph if isinstance(graph, list) else data if isinstance(data, list) else [data]:
-            if isinstance(item, dict):
-                yield item
+        found = graph if isinstance(graph, list) else data if isinstance(data, list) else [data]
+        yield [item for item in found if isinstance(item, dict)], text
+
+
+def _json_ld_items(tree):
+    for items, _text in json_ld(tree):
+        yield from items or ()
 
 
 def _json_ld_publisher(tree) -> str | None:
     for item in _json_ld_items(tree):
         publisher = item.get("publisher")
-        name = publisher.get("name") if isinstance(publisher, dict) else None
-        if isinstance(name, str) and outlets.site_name(name):
-            return outlets.site_name(name)
+        name = outlets.site_name(publisher.get("name")) if isinstance(publisher, dict) else None
+        if name:
+            return name
     return None
 
 

@@ -5,7 +5,6 @@ A list of links to other sites (sources, further reading elsewhere) stays, as do
 anchors (a table of contents), and any list with an item that says more than its link.
 """
 from dataclasses import dataclass
-from urllib.parse import urljoin
 
 from ... import urls
 from ..tree import elements, squash
@@ -29,7 +28,7 @@ def _item_link(li, base: str | None) -> str | None:
     if not text or squash(links[0].text(deep=True)) != text:
         return None
     href = (links[0].attributes.get("href") or "").strip()
-    return None if href.startswith("#") else urljoin(base or "", href)
+    return None if href.startswith("#") else urls.absolute(href, base)
 
 
 def _same_site(address: str, site: str) -> bool:

@@ -39,8 +39,8 @@ def _keeps_article(tail, total: int, after: int) -> bool:
     before = total - after
     if before >= EARLY_CHARS or before > total * EARLY_SHARE or after <= total * MAX_EARLY_CUT:
         return False
+    # (css() includes the node itself: a link in the tail is counted once)
     linked = sum(len(text_of(a)) for n in tail if n.is_element_node for a in n.css("a"))
-    linked += sum(len(text_of(n)) for n in tail if n.tag == "a")
     return linked < after * LINKED_SHARE
 
 
