@@ -115,6 +115,13 @@ def remove_each(root, find) -> int:
     return removed
 
 
+def drop_where(root, selector: str, test) -> int:
+    """Remove each element matching selector for which test(node) holds (tested before any goes); how
+    many went."""
+    return each_match(root, [selector], lambda node: node.decompose(),
+                      pick=lambda nodes: [node for node in nodes if test(node)])
+
+
 def each_match(root, selectors, act, pick=list) -> int:
     """act(node) on the elements matching each selector in turn (`pick` chooses among them, e.g.
     outermost) that are still in the tree; how many."""

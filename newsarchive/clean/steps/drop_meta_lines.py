@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..tree import BLOCK_TAGS, each_match, squash
+from ..tree import BLOCK_TAGS, drop_where, squash
 
 
 @dataclass(frozen=True)
@@ -47,5 +47,4 @@ def run(root, doc, labels=()) -> int:
     fields, anywhere = _fields(tuple(labels))
     if not anywhere.search(root.text(deep=True) or ""):
         return 0
-    return each_match(root, [",".join(sorted(BLOCK_TAGS - {"body", "html"}))], lambda n: n.decompose(),
-                      pick=lambda nodes: [n for n in nodes if _meta_line(n, fields)])
+    return drop_where(root, ",".join(sorted(BLOCK_TAGS - {"body", "html"})), lambda node: _meta_line(node, fields))

@@ -4,7 +4,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..tree import BLOCK_TAGS, each_match, squash
+from ..tree import BLOCK_TAGS, drop_where, squash
 
 
 @dataclass(frozen=True)
@@ -35,5 +35,4 @@ def run(root, doc, patterns=()) -> int:
     whole, anywhere = _compiled(tuple(patterns))
     if not anywhere.search(root.text(deep=True) or ""):
         return 0
-    return each_match(root, [",".join(sorted(BLOCK_TAGS | {"span", "time"}))], lambda n: n.decompose(),
-                      pick=lambda nodes: [n for n in nodes if _stamp(n, whole)])
+    return drop_where(root, ",".join(sorted(BLOCK_TAGS | {"span", "time"})), lambda node: _stamp(node, whole))
