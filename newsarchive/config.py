@@ -62,6 +62,9 @@ class SiteConfig:
     """Feeds carry each article's whole text (as HTML), not only its summary."""
     description: str = "A curated archive of news articles, each with its provenance."
     """One sentence for the home page, feeds and link previews."""
+    same_story_days: int = 3
+    """Same story means the same event: only articles at most this many days apart are compared for
+    an article's "same story elsewhere" list (its "related coverage" list spans any time)."""
     media: MediaConfig = MediaConfig()
     """The `[media]` table: fetching, storing and showing the archive's pictures."""
 

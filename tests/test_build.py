@@ -308,10 +308,17 @@ def test_hot_pass_after_a_date_edit_reorders_the_lists(built, tmp_path):
     clean = _clean_build(root, tmp_path / "clean")
     written = {k for k in after if after[k] != before.get(k)}
     assert {"index.html", "archive/index.html", "archive/2021/01/index.html"} <= written  # a new month
-    assert all(after[k] == clean.get(k) for k in written)
+    # Same story is compared within a date window, so the new date may change the article's links;
+    # the hot pass keeps the last full build's links (the full build after it brings them up to date).
+    assert [k for k in written if _without_links(after[k]) != _without_links(clean.get(k))] == []
     assert {k for k in clean if k not in after} <= {k for k in clean if k.startswith("search/")}
     build(root)
     assert _files(root / "site") == clean
+
+
+def _without_links(page: bytes | None) -> bytes | None:
+    """An article page without its same-story and related-coverage sections."""
+    return re.sub(rb'<section class="related[^"]*".*?</section>\n', b"", page, flags=re.S) if page else page
 
 
 def test_a_cold_build_across_processes_equals_one_made_in_process(corpus_run, tmp_path, monkeypatch):

@@ -1,5 +1,7 @@
-"""Same story across outlets: the five seeds (one lunch, one video call) link to each other;
-articles on different events do not."""
+"""Same story across outlets: the four seed reports of one lunch link to each other as one story, the
+later video call of the same two diplomats is their related coverage; articles on different events
+do not link. Same story is compared within a date window, and finds every pair the all-pairs
+comparison finds inside it."""
 import shutil
 
 from newsarchive.archive import Archive
@@ -12,19 +14,23 @@ SEED_FILES = {f"sources/{n}" for n in ("000_bf67578e0c1fd6cd.txt", "001_adfec861
                                       "004_8b33a5d1a2295563.txt")}
 
 
-def _links(related, entries):
+CALL = "sources/004_8b33a5d1a2295563.txt"  # January 2021: a video call of the same two diplomats
+LUNCH = SEED_FILES - {CALL}                 # September 2020: four outlets' reports of one lunch
+
+
+def _links(related, entries, kind="same"):
     by_path = {e.path: e for e in entries}
-    return {by_path[p].source["file"]: {o.source["file"] for o in others} for p, others in related.items()}
+    return {by_path[p].source["file"]: {o.source["file"] for o in getattr(found, kind)}
+            for p, found in related.items() if getattr(found, kind)}
 
 
-def _check_seeds(links):
-    for seed in SEED_FILES:
-        assert seed in links, f"{seed} links to nothing"
-        assert links[seed] <= SEED_FILES, f"{seed} links outside the story: {links[seed] - SEED_FILES}"
-        assert len(links[seed]) >= 2
-    lunch = SEED_FILES - {"sources/004_8b33a5d1a2295563.txt"}
-    for seed in lunch:  # the four lunch reports name each other
-        assert lunch - {seed} <= links[seed], (seed, links[seed])
+def _check_seeds(related, entries):
+    same, coverage = _links(related, entries), _links(related, entries, "coverage")
+    for seed in LUNCH:  # the four lunch reports are one story
+        assert LUNCH - {seed} <= same.get(seed, set()) <= LUNCH, (seed, same.get(seed))
+    assert CALL not in same  # four months later: another event ...
+    assert coverage[CALL] and coverage[CALL] <= LUNCH  # ... but related coverage of the lunch
+    assert sum(CALL in coverage.get(seed, set()) for seed in LUNCH) >= 3
 
 
 def test_threshold_is_named():
@@ -33,7 +39,7 @@ def test_threshold_is_named():
 
 def test_seed_archive_alone(seed_root):
     site = collect(Archive(seed_root))
-    _check_seeds(_links(same_story(site.entries), site.entries))
+    _check_seeds(same_story(site.entries), site.entries)
 
 
 def test_seeds_among_the_corpus(seed_root, corpus_run, tmp_path):
@@ -42,16 +48,20 @@ def test_seeds_among_the_corpus(seed_root, corpus_run, tmp_path):
     shutil.copytree(corpus_root / "content", root / "content")
     shutil.copytree(seed_root / "content", root / "content", dirs_exist_ok=True)
     site = collect(Archive(root))
-    links = _links(same_story(site.entries), site.entries)
-    _check_seeds(links)
+    related = same_story(site.entries)
+    _check_seeds(related, site.entries)
+    links = _links(related, site.entries)
     by_file = {e.source["file"]: e for e in site.entries}
     # No link crosses languages.
     for a, others in links.items():
         for b in others:
             assert by_file[a].lang.split("-")[0] == by_file[b].lang.split("-")[0]
-    # Reports of one event in two outlets are found (Navalny poisoning: RFI and DW) ...
+    # Two reports on one affair eight days apart are related coverage, not one event (Navalny's
+    # poisoning: RFI on the nerve agent found, DW on Russia refusing an inquiry) ...
     navalny = {f for f, e in by_file.items() if "纳瓦" in e.title}
-    assert len(navalny) == 2 and all(navalny - {f} <= links.get(f, set()) for f in navalny)
+    coverage = _links(related, site.entries, "coverage")
+    assert len(navalny) == 2 and all(navalny - {f} <= coverage.get(f, set()) for f in navalny)
+    assert not any(navalny - {f} <= links.get(f, set()) for f in navalny)
     # ... while most articles, on other events, link to nothing (an Xbox review is one story alone).
     linked_share = len(links) / len(site.entries)
     assert linked_share < 0.2, f"{linked_share:.0%} of articles have same-story links"
@@ -78,7 +88,7 @@ def test_cached_answer_is_reused_until_an_article_changes(seed_root, tmp_path, m
     edited = (dataclasses.replace(site.entries[0], digest="edited"),) + site.entries[1:]
     monkeypatch.undo()
     calls = []
-    monkeypatch.setattr(rel, "_same_story", lambda entries: calls.append(len(entries)) or {})
+    monkeypatch.setattr(rel, "_same_story", lambda entries, days: calls.append(len(entries)) or {})
     assert same_story(edited, CacheStore(tmp_path / "cache")) == {} and calls
 
 
@@ -94,7 +104,7 @@ def test_comparison_in_a_forked_process_gives_the_same_links(corpus_run, monkeyp
     monkeypatch.setattr(rel, "BACKGROUND_FROM", 1)
     forked = same_story(entries)
     assert forked._job is not None and dict(forked) == here and here
-    monkeypatch.setattr(rel, "_compare_in_child", lambda todo, send: send.close())  # a child that dies
+    monkeypatch.setattr(rel, "_compare_in_child", lambda todo, days, send, parent: send.close())  # a child that dies
     orphaned = same_story(entries)
     assert orphaned._job is not None and dict(orphaned) == here
 
@@ -138,8 +148,9 @@ def test_weighting_is_scikit_learns_tfidf(corpus_run):
 
 def test_split_product_finds_the_plain_products_neighbours(corpus_run, monkeypatch):
     """Common terms compared densely, the rest sparsely, in blocks of ROWS articles (small here, so
-    the corpus makes several, the last one short): the neighbours and similarities of one plain
-    product of all terms, best first."""
+    the corpus makes several, the last one short), each block against its time span widened by the
+    window and against the undated articles: the neighbours and similarities of one plain product
+    of all terms with the pairs too far apart in time masked, best first."""
     import numpy as np
 
     from newsarchive.builder import related as rel
@@ -148,12 +159,36 @@ def test_split_product_finds_the_plain_products_neighbours(corpus_run, monkeypat
     df = np.bincount(vectors.indices, minlength=vectors.shape[1])
     assert 0 < np.sum(df > rel.DENSE_SHARE * vectors.shape[0]) < vectors.shape[1]  # both halves used
     monkeypatch.setattr(rel, "ROWS", 37)
-    assert vectors.shape[0] > 3 * 37 and vectors.shape[0] % 37
+    n = vectors.shape[0]
+    assert n > 3 * 37 and n % 37
     plain = (vectors.astype(np.float64) @ vectors.T.astype(np.float64)).toarray()
     np.fill_diagonal(plain, -1.0)
-    index, value = rel._nearest(vectors, rel.CANDIDATES)
-    expected = -np.sort(-plain, axis=1)[:, :rel.CANDIDATES]
-    assert np.allclose(value, expected, atol=1e-5)
-    assert np.allclose(np.take_along_axis(plain, index, axis=1), value, atol=1e-5)
-    assert all(len(set(row)) == len(row) for row in index.tolist())
-    assert all(row == sorted(row, reverse=True) for row in value.tolist())
+    times = np.sort(np.random.default_rng(1).uniform(0, 40 * rel.DAY, n))
+    times[-7:] = np.nan  # undated: compared with everything
+    for window in (float("inf"), 3 * rel.DAY):
+        masked = plain.copy()
+        masked[np.abs(times[:, None] - times[None, :]) > window] = -1.0
+        index, value = rel._nearest(vectors, times, window, rel.CANDIDATES)
+        expected = -np.sort(-masked, axis=1)[:, :rel.CANDIDATES]
+        assert np.allclose(value, expected, atol=1e-5)
+        real = index >= 0
+        assert np.allclose(np.take_along_axis(masked, np.where(real, index, 0), axis=1)[real], value[real], atol=1e-5)
+        assert all(len(set(row)) == len(row) for row in index.tolist())
+        assert all(row == sorted(row, reverse=True) for row in value.tolist())
+    assert (value < 0).any()  # the window did mask pairs
+
+
+def test_related_coverage_leaves_out_the_article_and_its_same_story(corpus_run):
+    """Related coverage: at most MAX_COVERAGE articles, never the article itself, never one already in
+    its same-story list - the next best take their places."""
+    from newsarchive.builder import related as rel
+
+    vectors = rel._tfidf(_corpus_texts(corpus_run))
+    found = rel._coverage(vectors, [set() for _ in range(vectors.shape[0])])
+    assert sum(map(bool, found)) >= 20
+    assert all(i not in row and len(row) <= rel.MAX_COVERAGE for i, row in enumerate(found))
+    taken = [set(row[:1]) for row in found]  # as if each first pick were same story
+    again = rel._coverage(vectors, taken)
+    assert all(not (set(row) & taken[i]) for i, row in enumerate(again))
+    assert all(row == [j for j in found[i] if j not in taken[i]] + row[len(found[i]) - len(taken[i]):]
+               for i, row in enumerate(again) if len(found[i]) < rel.MAX_COVERAGE)

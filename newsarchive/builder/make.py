@@ -52,7 +52,8 @@ def make(archive: Archive, base_url: str | None, search: bool, quick: bool, stat
          progress: Progress, tell_changes: bool = False) -> Outcome:
     site = collect(archive, state, progress)
     made = _inputs(archive, base_url, site)
-    related = same_story(site.entries, archive.cache, stale_ok=quick, state=state)
+    related = same_story(site.entries, archive.cache, stale_ok=quick, state=state,
+                         window_days=made.config.same_story_days)
     pictures = Pictures(archive)
     renderer = Renderer(site, made.config, made.env, made.assets, related, made.memo, BodyStore(archive.cache),
                         progress=progress.below(len(site.entries)), failures=made.failures, search=search,
@@ -97,7 +98,8 @@ def hot(archive: Archive, changed: set[Path], lock, state: BuildState, base_url:
     made = _inputs(archive, base_url, site, carry=True)
     if not made.memo.before:  # nothing recorded for this site key: every page may differ
         return HotDeclined()
-    related = same_story(site.entries, archive.cache, stale_ok=True, state=state)
+    related = same_story(site.entries, archive.cache, stale_ok=True, state=state,
+                         window_days=made.config.same_story_days)
     edited_files = {archive.content_file(p) for p in changed}
     edited = tuple(e for e in site.entries if e.content_file in edited_files)
     renderer = Renderer(site, made.config, made.env, made.assets, related, made.memo, BodyStore(archive.cache),

@@ -1,11 +1,17 @@
-"""Same story, other outlets: articles that report the same event, found by text similarity.
+"""Same story, other outlets - and related coverage at other times - found by text similarity.
 
 Texts are folded to one script (so Traditional and Simplified reports meet), turned into
 CJK character bigrams and Latin words, weighted by TF-IDF (numpy, scipy.sparse) and compared by
-cosine. A pair is the same story when its similarity is at least MIN_SIMILARITY *and*
-stands out CONTRAST times above what each article shares with its ordinary neighbours
-(its BACKGROUND_RANK-th most similar article): articles on one beat all share vocabulary,
-same-event reports share much more than that.
+cosine. Same story means the same event: only articles within WINDOW_DAYS of each other are
+compared (the work grows with the archive times the window, not its square). A pair is the same
+story when its similarity is at least MIN_SIMILARITY (SAME_OUTLET_SIMILARITY for two reports of one
+outlet) *and* stands out CONTRAST times above what each article shares with its ordinary neighbours
+of that time (its BACKGROUND_RANK-th most similar article in its window): articles on one beat all
+share vocabulary, same-event reports share much more than that.
+
+Related coverage - the same people or topic at any time (a later video call of the same two
+diplomats) - is a second, shorter list: articles sharing an article's rarest weighty terms,
+scored through an inverted index of those terms (see _coverage).
 """
 from __future__ import annotations
 
@@ -17,6 +23,7 @@ from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -24,17 +31,41 @@ from .. import forked, lang
 from ..archive import DATA
 from ..cache import CacheStore
 from ..to_markdown import plain_text
-from .collect import Entry
+from .collect import Entry, instant
 from .state import BuildState
 
-# Cosine similarity below which two articles are never the same story.
-MIN_SIMILARITY = 0.12
+# Cosine similarity below which two articles are never the same story ...
+MIN_SIMILARITY = 0.3
+# ... and below which two articles of one outlet are not: an outlet's reports share its house
+# phrases and beat, so its follow-ups on other events come close (labelled pairs, bench/same_story.py).
+SAME_OUTLET_SIMILARITY = 0.5
+# In a group of fewer than MIN_DF_FROM articles the weights know little of what is common (a term
+# in every one of five articles still weighs half a rare one's), so similarities run low: the
+# threshold there, between what the seed archive measures for its four reports of one lunch (0.149-0.23)
+# and for the later video call (0.10-0.13).
+SMALL_GROUP_SIMILARITY = 0.14
 # How far above an article's background a same-story neighbour must stand.
-CONTRAST = 3.0
+CONTRAST = 2.0
 # Which neighbour is "ordinary": the 20th most similar article.
 BACKGROUND_RANK = 20
 # At most this many same-story links on one page.
-MAX_RELATED = 8
+MAX_SAME = 8
+# Same story: articles more than this many days apart are never compared (an event's reports come
+# within days; `same_story_days` in newsarchive.toml changes it).
+WINDOW_DAYS = 3
+DAY = 86400.0
+# Related coverage: at most this many links on one page ...
+MAX_COVERAGE = 5
+# ... scored on each article's heaviest terms among those in at most RARE_DF articles (a person's or
+# place's name, not a beat's vocabulary) ...
+RARE_DF = 200
+SIGNATURE_TERMS = 24
+# ... sharing at least this many of them, for a score (the sum of the shared terms' weight products,
+# of unit-length TF-IDF vectors) of at least MIN_COVERAGE.
+MIN_SHARED_TERMS = 3
+MIN_COVERAGE = 0.02
+# Texts coded at once when counting terms (memory: a few bytes per character of a chunk).
+COUNT_CHUNK = 4000
 # Nearest neighbours kept per article: enough for the background rank and the links.
 CANDIDATES = 32
 # From this many articles to compare, the comparison runs in a process of its own, beside rendering.
@@ -80,6 +111,30 @@ def _counts(texts: list[str]):
     """Term counts per text (CSR, texts x terms): folded CJK character bigrams within each run of
     CJK characters, and Latin words of 3+ letters that are not stop words.
 
+    Counted COUNT_CHUNK texts at a time (a chunk's characters are coded as one array: at 100 000
+    articles the whole group at once took gigabytes), the chunks' columns then put on one vocabulary.
+    """
+    from scipy.sparse import vstack
+
+    parts = [_chunk_counts(texts[at:at + COUNT_CHUNK]) for at in range(0, len(texts), COUNT_CHUNK)]
+    bigrams = np.unique(np.concatenate([p[1] for p in parts])) if parts else np.zeros(0, np.uint32)
+    words = {w: len(bigrams) + n for n, w in enumerate(dict.fromkeys(w for p in parts for w in p[2]))}
+    width = len(bigrams) + len(words)
+    out = []
+    for counts, chunk_bigrams, chunk_words in parts:
+        columns = np.concatenate([np.searchsorted(bigrams, chunk_bigrams),
+                                  np.array([words[w] for w in chunk_words], dtype=np.int64)])
+        counts.indices = columns[counts.indices].astype(counts.indices.dtype)
+        counts.resize((counts.shape[0], width))
+        out.append(counts)
+    matrix = vstack(out, format="csr")
+    matrix.sort_indices()
+    return matrix
+
+
+def _chunk_counts(texts: list[str]):
+    """One chunk's counts, with its own columns: (CSR, its bigram codes, its words) - bigram columns first.
+
     Written with numpy instead of a scikit-learn analyzer: sklearn calls an analyzer per text and
     counts its tokens one by one in Python, which was a third of the time at 10 000 articles; here
     all texts are coded and counted at once. The counts are the same.
@@ -92,6 +147,7 @@ def _counts(texts: list[str]):
     cjk = _is_cjk(codes)
     at = np.flatnonzero(cjk[:-1] & cjk[1:])
     bigrams, bigram_column = np.unique((codes[at] << np.uint32(16)) | codes[at + 1], return_inverse=True)  # BMP
+    del codes, cjk
     stop = _stop_words()
     found = [(m.start(), m.group()) for m in _LATIN.finditer(joined.lower()) if m.group() not in stop]
     vocabulary = {w: n for n, w in enumerate(dict.fromkeys(w for _, w in found))}
@@ -104,7 +160,7 @@ def _counts(texts: list[str]):
                    len(vocabulary))
     counts = hstack([matrix(at, bigram_column, len(bigrams)), words], format="csr")
     counts.sum_duplicates()
-    return counts
+    return counts, bigrams, list(vocabulary)
 
 
 def _tfidf(texts: list[str]):
@@ -129,15 +185,26 @@ def _tfidf(texts: list[str]):
     return weights.astype(np.float32)
 
 
+class Links(NamedTuple):
+    """What an article page links to: the same event elsewhere, then related coverage."""
+
+    same: tuple[Entry, ...] = ()       # reports of the same event (within the window), most similar first
+    coverage: tuple[Entry, ...] = ()   # the same people or topic at any time, best first
+
+
+NO_LINKS = Links()
+
+
 def same_story(entries: tuple[Entry, ...], store: CacheStore | None = None, stale_ok: bool = False,
-               state: BuildState | None = None) -> "SameStory":
-    """For each article path, the other articles that report the same event (most similar first).
+               state: BuildState | None = None, window_days: int = WINDOW_DAYS) -> "SameStory":
+    """For each article path, its Links: the other articles that report the same event (most similar
+    first) and its related coverage.
 
     Articles are compared within their language (Chinese in either script is one language):
     lexical similarity cannot see one story told in two languages, and a lone English page
     among Chinese ones would otherwise have no background to stand out from.
     With a store, a language whose articles are all unchanged (same content pages, same
-    code) reuses the last answer: a layout or config edit does not redo the comparison. With
+    code, same window) reuses the last answer: a layout edit does not redo the comparison. With
     stale_ok (serve's quick pass), the last answer is used even if articles changed since.
 
     The answer is a mapping that may still be in the making: a large comparison runs in a forked
@@ -146,42 +213,43 @@ def same_story(entries: tuple[Entry, ...], store: CacheStore | None = None, stal
     groups: dict[str, list[Entry]] = {}
     for e in entries:
         groups.setdefault(e.lang.split("-")[0], []).append(e)
-    known: dict[str, tuple[Entry, ...]] = {}
+    known: dict[str, Links] = {}
     todo: dict[str | None, tuple[Entry, ...]] = {}
     state = state or BuildState()
     for language, members in sorted(groups.items()):
         name = f"{FOLDER}/{language}.json" if store is not None else None
-        saved = _load(store, name, tuple(members), stale_ok, state) if name is not None else None
+        saved = _load(store, name, tuple(members), window_days, stale_ok, state) if name is not None else None
         if saved is None:
             todo[name] = tuple(members)
         else:
             known.update(saved)
-    return SameStory(known, todo, store)
+    return SameStory(known, todo, store, window_days)
 
 
 class SameStory(Mapping):
-    """Article path -> its same-story articles. Comparisons still to do run in a forked process when
-    they are large (BACKGROUND_FROM articles); the first lookup waits for them."""
+    """Article path -> its Links (articles with none are left out). Comparisons still to do run in a
+    forked process when they are large (BACKGROUND_FROM articles); the first lookup waits for them."""
 
-    def __init__(self, known: dict[str, tuple[Entry, ...]], todo: dict[str | None, tuple[Entry, ...]],
-                 store: CacheStore | None):
-        self._known, self._todo, self._store = known, todo, store
+    def __init__(self, known: dict[str, Links], todo: dict[str | None, tuple[Entry, ...]],
+                 store: CacheStore | None, window_days: int = WINDOW_DAYS):
+        self._known, self._todo, self._store, self._window = known, todo, store, window_days
         self._job = None
         if sum(map(len, todo.values())) >= BACKGROUND_FROM and forked.cores() > 1:
             context = multiprocessing.get_context("fork")  # the child inherits the entries: nothing pickled
             receive, send = context.Pipe(duplex=False)
-            child = context.Process(target=_compare_in_child, args=(todo, send, os.getpid()), daemon=True)
+            child = context.Process(target=_compare_in_child, args=(todo, window_days, send, os.getpid()),
+                                    daemon=True)
             child.start()
             send.close()
             self._job = (child, receive)
 
-    def _answer(self) -> dict[str, tuple[Entry, ...]]:
+    def _answer(self) -> dict[str, Links]:
         if self._todo:
             self._known.update(self._finish())
             self._todo = {}
         return self._known
 
-    def _finish(self) -> dict[str, tuple[Entry, ...]]:
+    def _finish(self) -> dict[str, Links]:
         paths = None
         if self._job is not None:
             child, receive = self._job
@@ -191,12 +259,12 @@ class SameStory(Mapping):
                 paths = None
             child.join()
         if paths is None:
-            paths = {str(cache): _as_paths(_same_story(members)) for cache, members in self._todo.items()}
-        answer: dict[str, tuple[Entry, ...]] = {}
+            paths = _compare_all(self._todo, self._window)
+        answer: dict[str, Links] = {}
         for cache, members in self._todo.items():
             found = paths[str(cache)]
             if cache is not None:
-                self._store.save(cache, _key(members), found)
+                self._store.save(cache, _key(members, self._window), found)
             answer.update(_as_entries(found, members))
         return answer
 
@@ -209,7 +277,7 @@ class SameStory(Mapping):
             receive.close()
             self._job = None
 
-    def __getitem__(self, path: str) -> tuple[Entry, ...]:
+    def __getitem__(self, path: str) -> Links:
         return self._answer()[path]
 
     def __iter__(self):
@@ -219,23 +287,30 @@ class SameStory(Mapping):
         return len(self._answer())
 
 
-def _compare_in_child(todo: dict[str | None, tuple[Entry, ...]], send, parent: int) -> None:
+def _compare_all(todo: dict[str | None, tuple[Entry, ...]], window_days: int) -> dict[str, dict[str, list]]:
+    return {str(cache): _as_paths(_same_story(members, window_days)) for cache, members in todo.items()}
+
+
+def _compare_in_child(todo: dict[str | None, tuple[Entry, ...]], window_days: int, send, parent: int) -> None:
     forked.die_with_parent(parent)
-    send.send({str(cache): _as_paths(_same_story(members)) for cache, members in todo.items()})
+    send.send(_compare_all(todo, window_days))
     send.close()
 
 
-def _as_paths(related: dict[str, tuple[Entry, ...]]) -> dict[str, list[str]]:
-    return {p: [o.path for o in others] for p, others in related.items()}
+def _as_paths(links: dict[str, Links]) -> dict[str, list[list[str]]]:
+    """The stored form: path -> [same-story paths, related-coverage paths]."""
+    return {p: [[o.path for o in found.same], [o.path for o in found.coverage]] for p, found in links.items()}
 
 
-def _as_entries(paths: dict[str, list[str]], entries: tuple[Entry, ...]) -> dict[str, tuple[Entry, ...]]:
+def _as_entries(paths: dict[str, list[list[str]]], entries: tuple[Entry, ...]) -> dict[str, Links]:
     by_path = {e.path: e for e in entries}
-    return {p: tuple(by_path[o] for o in others if o in by_path) for p, others in paths.items() if p in by_path}
+    return {p: Links(*(tuple(by_path[o] for o in others if o in by_path) for others in lists))
+            for p, lists in paths.items() if p in by_path}
 
 
-def _key(entries: tuple[Entry, ...]) -> str:
+def _key(entries: tuple[Entry, ...], window_days: int) -> str:
     key = hashlib.sha256(_SOURCE.encode())
+    key.update(f"window {window_days}".encode())
     for e in entries:
         key.update(f"\0{e.path}\0{e.digest}".encode())
     return key.hexdigest()
@@ -265,56 +340,132 @@ def preload(store: CacheStore, state: BuildState) -> None:
         _read(store, f"{FOLDER}/{path.name}", state)
 
 
-def _load(store: CacheStore, name: str, entries: tuple[Entry, ...], stale_ok: bool,
-          state: BuildState) -> dict[str, tuple[Entry, ...]] | None:
+def _load(store: CacheStore, name: str, entries: tuple[Entry, ...], window_days: int, stale_ok: bool,
+          state: BuildState) -> dict[str, Links] | None:
     saved = _read(store, name, state)
-    if saved is None or not (stale_ok or saved[0] == _key(entries)):
+    if saved is None or not (stale_ok or saved[0] == _key(entries, window_days)):
         return None
     try:
         return _as_entries(saved[1], entries)
-    except (AttributeError, TypeError):  # a file damaged by hand: compare again
+    except (AttributeError, TypeError, ValueError):  # a file damaged by hand (or of an older shape): compare again
         return None
 
 
-def _nearest(vectors, keep: int) -> tuple[np.ndarray, np.ndarray]:
-    """Each row's `keep` most similar other rows (by cosine) and their similarities, most similar
-    first. The products are split by term: common terms (DENSE_SHARE) as dense matrices, the rest
-    as sparse ones - the same sums. Blocks of ROWS rows are compared on a thread per core (scipy's
-    sparse product and BLAS release the GIL; BLAS keeps to the calling thread)."""
+def _nearest(vectors, times: np.ndarray, window: float, keep: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's `keep` most similar other rows within `window` seconds of it (by cosine) and their
+    similarities, most similar first (-1 where the window holds fewer). Rows are in time order,
+    undated ones (NaN) last; an undated row is compared with every row, and every row with the
+    undated ones. So a block of ROWS rows meets only the columns of its time span widened by the
+    window: the work grows with the archive times the window, not the archive squared.
+
+    The products are split by term: common terms (DENSE_SHARE) as dense matrices, the rest as sparse
+    ones - the same sums. Blocks are compared on a thread per core (scipy's sparse product and BLAS
+    release the GIL; BLAS keeps to the calling thread)."""
     from threadpoolctl import threadpool_limits
 
+    n = vectors.shape[0]
+    dated = int(np.sum(~np.isnan(times)))
     df = np.bincount(vectors.indices, minlength=vectors.shape[1])
-    common = np.argsort(-df, kind="stable")[:min(DENSE_TERMS, int(np.sum(df > DENSE_SHARE * vectors.shape[0])))]
+    common = np.sort(np.argsort(-df, kind="stable")[:min(DENSE_TERMS, int(np.sum(df > DENSE_SHARE * n)))])
     rare = np.setdiff1d(np.arange(vectors.shape[1]), common)
-    dense = vectors[:, np.sort(common)].toarray()
-    sparse = vectors[:, rare].tocsr()
-    columns = sparse.T.tocsr()
+    dense_part, sparse_part = vectors[:, common].tocsr(), vectors[:, rare].tocsr()
+
+    def columns(start: int, stop: int) -> np.ndarray:
+        if start >= dated:  # undated rows: every column
+            return np.arange(n)
+        low = np.searchsorted(times[:dated], times[start] - window, side="left")
+        high = np.searchsorted(times[:dated], times[stop - 1] + window, side="right")
+        return np.concatenate([np.arange(low, high), np.arange(dated, n)])
 
     def block(start: int) -> tuple[np.ndarray, np.ndarray]:
-        sims = (sparse[start:start + ROWS] @ columns).toarray()
-        sims += dense[start:start + ROWS] @ dense.T
-        rows = np.arange(sims.shape[0])
-        sims[rows, start + rows] = -1.0  # an article is not its own neighbour
+        stop = min(start + ROWS, n if start >= dated else dated)
+        cols = columns(start, stop)
+        sims = (sparse_part[start:stop] @ sparse_part[cols].T).toarray()
+        sims += dense_part[start:stop].toarray() @ dense_part[cols].toarray().T
+        apart = np.abs(times[start:stop, None] - times[None, cols]) > window  # NaN (undated) is never apart
+        sims[apart | (np.arange(start, stop)[:, None] == cols[None, :])] = -1.0  # nor its own neighbour
+        if sims.shape[1] < keep:
+            sims = np.pad(sims, ((0, 0), (0, keep - sims.shape[1])), constant_values=-1.0)
+            cols = np.pad(cols, (0, keep - len(cols)), constant_values=-1)
         part = np.argpartition(-sims, keep - 1, axis=1)[:, :keep]
         values = np.take_along_axis(sims, part, axis=1)
         order = np.argsort(-values, axis=1, kind="stable")
-        return np.take_along_axis(part, order, axis=1), np.take_along_axis(values, order, axis=1)
+        return cols[np.take_along_axis(part, order, axis=1)], np.take_along_axis(values, order, axis=1)
 
+    starts = list(range(0, dated, ROWS)) + list(range(dated, n, ROWS))
     with threadpool_limits(1), ThreadPoolExecutor(forked.cores()) as pool:
-        parts = list(pool.map(block, range(0, vectors.shape[0], ROWS)))
+        parts = list(pool.map(block, starts))
     return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
 
-def _same_story(entries: tuple[Entry, ...]) -> dict[str, tuple[Entry, ...]]:
+def _coverage(vectors, same: list[set[int]]) -> list[list[int]]:
+    """Each row's related coverage: the articles, at any time, that share its rarest weighty terms -
+    the same people, places or topic - best first, leaving out its same-story articles.
+
+    Scales like an inverted index: each article keeps its SIGNATURE_TERMS heaviest terms among those in
+    at most RARE_DF articles (and in another one: a term of one article matches nothing), and only articles sharing such a term are ever scored (the product of two
+    sparse signature matrices: at most RARE_DF x RARE_DF pairs per term)."""
+    from scipy.sparse import csr_matrix
+
+    df = np.bincount(vectors.indices, minlength=vectors.shape[1])
+    rare = vectors.multiply(((df >= 2) & (df <= RARE_DF))[None, :].astype(np.float32)).tocsr()
+    rare.eliminate_zeros()
+    rows, cols, vals = [], [], []
+    for i in range(rare.shape[0]):
+        lo, hi = rare.indptr[i], rare.indptr[i + 1]
+        top = np.argsort(-rare.data[lo:hi], kind="stable")[:SIGNATURE_TERMS]
+        rows.append(np.full(len(top), i))
+        cols.append(rare.indices[lo:hi][top])
+        vals.append(rare.data[lo:hi][top])
+    signature = csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=rare.shape)
+    inverted = signature.T.tocsr()
+    found: list[list[int]] = []
+    for start in range(0, signature.shape[0], ROWS):
+        scores = (signature[start:start + ROWS] @ inverted).tocsr()
+        shared = (signature[start:start + ROWS].astype(bool).astype(np.float32) @ inverted.astype(bool).astype(np.float32)).tocsr()
+        for r in range(scores.shape[0]):
+            i = start + r
+            lo, hi = scores.indptr[r], scores.indptr[r + 1]
+            keep = (scores.data[lo:hi] >= MIN_COVERAGE) & (shared.data[lo:hi] >= MIN_SHARED_TERMS)
+            others, values = scores.indices[lo:hi][keep], scores.data[lo:hi][keep]
+            order = np.lexsort((others, -values))
+            found.append([int(j) for j in others[order] if j != i and j not in same[i]][:MAX_COVERAGE])
+    return found
+
+
+def _texts(entries) -> list[str]:
+    return [f"{e.title} {e.title} {plain_text(e.body_md)[:LEDE_CHARS]}" for e in entries]
+
+
+def _in_time_order(entries: tuple[Entry, ...]) -> tuple[tuple[Entry, ...], np.ndarray]:
+    """The entries by time (then path), undated last, and their times in seconds (NaN: undated)."""
+    times = [instant(e.date) for e in entries]
+    order = sorted(range(len(entries)), key=lambda i: (times[i] == float("-inf"), times[i], entries[i].path))
+    ordered = np.array([times[i] if times[i] != float("-inf") else np.nan for i in order], dtype=np.float64)
+    return tuple(entries[i] for i in order), ordered
+
+
+def _same_story(entries: tuple[Entry, ...], window_days: float | None = WINDOW_DAYS) -> dict[str, Links]:
+    """Same story and related coverage for one language's articles. `window_days=None` compares
+    every pair (the reference the windowed comparison is tested against)."""
     if len(entries) < 2:
         return {}
-    vectors = _tfidf([f"{e.title} {e.title} {plain_text(e.body_md)[:LEDE_CHARS]}" for e in entries])
-    top_index, top_value = _nearest(vectors, min(CANDIDATES, len(entries) - 1))
-    background = top_value[:, BACKGROUND_RANK] if top_value.shape[1] > BACKGROUND_RANK else np.zeros(len(entries))
-    related = {}
+    entries, times = _in_time_order(entries)
+    window = float("inf") if window_days is None else window_days * DAY
+    vectors = _tfidf(_texts(entries))
+    top_index, top_value = _nearest(vectors, times, window, min(CANDIDATES, len(entries) - 1))
+    background = np.maximum(top_value[:, BACKGROUND_RANK], 0.0) if top_value.shape[1] > BACKGROUND_RANK \
+        else np.zeros(len(entries))
+    least = MIN_SIMILARITY if len(entries) >= MIN_DF_FROM else SMALL_GROUP_SIMILARITY
+    same: list[list[int]] = []
+    for i in range(len(entries)):
+        same.append([int(j) for j, value in zip(top_index[i], top_value[i])
+                     if j >= 0 and value >= max(least, CONTRAST * max(background[i], background[j]))
+                     and (value >= SAME_OUTLET_SIMILARITY or entries[i].outlet != entries[j].outlet)])
+    coverage = _coverage(vectors, [set(s) for s in same])
+    links = {}
     for i, entry in enumerate(entries):
-        picks = [j for j, value in zip(top_index[i], top_value[i])
-                 if value >= max(MIN_SIMILARITY, CONTRAST * max(background[i], background[j]))]
-        if picks:
-            related[entry.path] = tuple(entries[j] for j in picks[:MAX_RELATED])
-    return related
+        if same[i] or coverage[i]:
+            links[entry.path] = Links(tuple(entries[j] for j in same[i][:MAX_SAME]),
+                                      tuple(entries[j] for j in coverage[i]))
+    return links

@@ -27,6 +27,7 @@ from ..config import SiteConfig
 from ..progress import Progress
 from ..to_markdown import plain_text
 from .collect import Entry, Group, Site
+from .related import NO_LINKS
 from .ui import MONTHS, words
 
 # The reference renderer: what every article's HTML is held to.
@@ -271,7 +272,7 @@ class Renderer:
 
     def reused_article(self, entry: Entry) -> tuple[str, Path] | None:
         """The last site's page for this article if neither it nor what it shows changed."""
-        key = self.memo.key("article.html", entry.path, entry, self.related.get(entry.path, ()), self._pictures_of(entry),
+        key = self.memo.key("article.html", entry.path, entry, self.related.get(entry.path, NO_LINKS), self._pictures_of(entry),
                             self.neighbours(entry), self.site.versions.get(entry.path, ()))
         old = self.memo.reuse(entry.path, key)
         return (entry.path, old) if old else None
@@ -305,13 +306,13 @@ class Renderer:
         return self.pictures.of(entry.body_md) if self.pictures is not None else ()
 
     def render_article(self, entry: Entry) -> tuple[str, bytes]:
-        related = self.related.get(entry.path, ())
+        links = self.related.get(entry.path, NO_LINKS)
         body = self.body_html(entry, lambda target: rel(entry.path, target))
         image = self._lead_image(entry) if self.pictures is not None else None
         newer, older, outlet_newer, outlet_older = self.neighbours(entry)
         versions = self.site.versions.get(entry.path, ())
         return self._render("article.html", entry.path, entry.lang, dict(
-            entry=entry, body=body, related=related, image=image, newer=newer, older=older,
+            entry=entry, body=body, related=links.same, coverage=links.coverage, image=image, newer=newer, older=older,
             outlet_newer=outlet_newer, outlet_older=outlet_older, versions=versions,
             latest=versions[-1] if versions else entry, diffs=version_diffs(versions),
             json_ld=json_ld(entry, self.config, image, versions),
