@@ -4,7 +4,9 @@
     .newsarchive-cache/build.json       the last good build's input fingerprint (builder/fingerprint)
     .newsarchive-cache/pages.json       each page's key in the last site (builder/memo)
     .newsarchive-cache/bodies.json      article bodies as HTML (builder/bodies)
-    .newsarchive-cache/related/*.json   same-story answers per language (builder/related)
+    .newsarchive-cache/related/*.json   same-story answers per language (builder/related), and
+                                        related/<language>/*.npz: its term table and each day's
+                                        first stage (builder/windows)
     .newsarchive-cache/search/<key>/    Pagefind bundles per shard (builder/search/pagefind)
     .newsarchive-cache/failures.json    raw files that could not be ingested (failures)
     .newsarchive-cache/preview/         serve's preview site and its own build.json, pages.json

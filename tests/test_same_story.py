@@ -88,7 +88,7 @@ def test_cached_answer_is_reused_until_an_article_changes(seed_root, tmp_path, m
     edited = (dataclasses.replace(site.entries[0], digest="edited"),) + site.entries[1:]
     monkeypatch.undo()
     calls = []
-    monkeypatch.setattr(rel, "_same_story", lambda entries, days: calls.append(len(entries)) or {})
+    monkeypatch.setattr(rel, "_same_story", lambda entries, days, store, folder: calls.append(len(entries)) or {})
     assert same_story(edited, CacheStore(tmp_path / "cache")) == {} and calls
 
 
@@ -104,7 +104,7 @@ def test_comparison_in_a_forked_process_gives_the_same_links(corpus_run, monkeyp
     monkeypatch.setattr(rel, "BACKGROUND_FROM", 1)
     forked = same_story(entries)
     assert forked._job is not None and dict(forked) == here and here
-    monkeypatch.setattr(rel, "_compare_in_child", lambda todo, days, send, parent: send.close())  # a child that dies
+    monkeypatch.setattr(rel, "_compare_in_child", lambda todo, days, store, send, parent: send.close())  # dies
     orphaned = same_story(entries)
     assert orphaned._job is not None and dict(orphaned) == here
 
@@ -127,68 +127,143 @@ def _corpus_texts(corpus_run):
     return [f"{e.title} {plain_text(e.body_md)}" for e in entries]
 
 
+def _vectors(corpus_run):
+    """The corpus's Chinese texts weighted against a table of them all."""
+    from newsarchive.builder import terms
+
+    counted, keys = terms.counts(_corpus_texts(corpus_run))
+    table = terms.Table.of(counted, keys)
+    return table.weigh(counted, keys), table
+
+
 def test_weighting_is_scikit_learns_tfidf(corpus_run):
     """The TF-IDF written out on sparse arrays gives scikit-learn's TfidfTransformer(sublinear_tf=True)
-    (the reference; scikit-learn is a test dependency only)."""
+    (the reference; scikit-learn is a test dependency only) when the table is made of the same texts."""
     import numpy as np
     from sklearn.feature_extraction.text import TfidfTransformer
 
-    from newsarchive.builder import related as rel
+    from newsarchive.builder import terms
 
     texts = _corpus_texts(corpus_run)
-    assert len(texts) >= rel.MIN_DF_FROM  # the column filter is exercised
-    counts = rel._counts(texts)
-    df = np.bincount(counts.indices, minlength=counts.shape[1])
-    counts = counts[:, np.flatnonzero((df >= 2) & (df <= 0.5 * len(texts)))]
-    expected = TfidfTransformer(sublinear_tf=True).fit_transform(counts).toarray()
-    ours = rel._tfidf(texts)
+    assert len(texts) >= terms.MIN_DF_FROM  # the column filter is exercised
+    counted, keys = terms.counts(texts)
+    df = np.bincount(counted.indices, minlength=counted.shape[1])
+    kept = counted[:, np.flatnonzero((df >= 2) & (df <= terms.COMMON_SHARE * len(texts)))]
+    expected = TfidfTransformer(sublinear_tf=True).fit_transform(kept).toarray()
+    ours = terms.Table.of(counted, keys).weigh(counted, keys)
     assert ours.shape == expected.shape
     assert np.allclose(ours.toarray(), expected, atol=1e-6)
 
 
-def test_split_product_finds_the_plain_products_neighbours(corpus_run, monkeypatch):
-    """Common terms compared densely, the rest sparsely, in blocks of ROWS articles (small here, so
-    the corpus makes several, the last one short), each block against its time span widened by the
-    window and against the undated articles: the neighbours and similarities of one plain product
-    of all terms with the pairs too far apart in time masked, best first."""
+def test_a_table_weighs_new_texts_by_its_own_frequencies(corpus_run):
+    """Texts the table was not made from are weighed by the table's document frequencies (their
+    terms unknown to it left out); a text's vector does not depend on what it is weighed with."""
     import numpy as np
 
-    from newsarchive.builder import related as rel
+    from newsarchive.builder import terms
 
-    vectors = rel._tfidf(_corpus_texts(corpus_run))
-    df = np.bincount(vectors.indices, minlength=vectors.shape[1])
-    assert 0 < np.sum(df > rel.DENSE_SHARE * vectors.shape[0]) < vectors.shape[1]  # both halves used
-    monkeypatch.setattr(rel, "ROWS", 37)
+    texts = _corpus_texts(corpus_run)
+    table = terms.Table.of(*terms.counts(texts[:100]))
+    alone = table.weigh(*terms.counts(texts[150:151]))
+    among = table.weigh(*terms.counts(texts[120:200]))
+    assert alone.shape[1] == among.shape[1] == len(table.keys)
+    assert np.array_equal(alone.toarray()[0], among.toarray()[30])
+    assert abs(np.linalg.norm(alone.toarray()[0]) - 1) < 1e-5
+
+
+def test_split_product_finds_the_plain_products_neighbours(corpus_run, monkeypatch):
+    """Common terms compared densely, the rest sparsely, in blocks of ROWS rows (small here, so the
+    corpus makes several, the last one short), each bucket of rows against its time span widened by
+    the window: the neighbours and similarities of one plain product of all terms with the pairs too
+    far apart in time masked, best first; the background is the BACKGROUND_RANK-th of them."""
+    import numpy as np
+
+    from newsarchive.builder import windows
+
+    vectors, table = _vectors(corpus_run)
+    dense = windows._dense_terms(table)
+    assert 0 < len(dense) < vectors.shape[1]  # both halves used
+    monkeypatch.setattr(windows, "ROWS", 37)
     n = vectors.shape[0]
     assert n > 3 * 37 and n % 37
     plain = (vectors.astype(np.float64) @ vectors.T.astype(np.float64)).toarray()
     np.fill_diagonal(plain, -1.0)
-    times = np.sort(np.random.default_rng(1).uniform(0, 40 * rel.DAY, n))
-    times[-7:] = np.nan  # undated: compared with everything
-    for window in (float("inf"), 3 * rel.DAY):
+    times = np.sort(np.random.default_rng(1).uniform(0, 40 * windows.DAY, n))
+    ids = [f"{i:016d}".encode() for i in range(n)]
+    row_of = {i: i for i in range(n)}
+    for window, days in ((float("inf"), None), (3 * windows.DAY, 3)):
         masked = plain.copy()
         masked[np.abs(times[:, None] - times[None, :]) > window] = -1.0
-        index, value = rel._nearest(vectors, times, window, rel.CANDIDATES)
-        expected = -np.sort(-masked, axis=1)[:, :rel.CANDIDATES]
-        assert np.allclose(value, expected, atol=1e-5)
-        real = index >= 0
-        assert np.allclose(np.take_along_axis(masked, np.where(real, index, 0), axis=1)[real], value[real], atol=1e-5)
-        assert all(len(set(row)) == len(row) for row in index.tolist())
-        assert all(row == sorted(row, reverse=True) for row in value.tolist())
-    assert (value < 0).any()  # the window did mask pairs
+        masked_any = 0
+        for rows in windows.buckets(times, days).values():
+            cols = windows.columns(rows, times, window)
+            near = windows.near(vectors, row_of, rows, cols, times, window, dense, table.df, ids)
+            expected = -np.sort(-masked[rows], axis=1)[:, :windows.CANDIDATES]
+            background = np.maximum(expected[:, windows.BACKGROUND_RANK], 0)
+            assert np.allclose(near.background, background, atol=1e-5)
+            for r, other, sim in zip(near.pair_of, near.pair_id, near.pair_sim):
+                assert abs(masked[rows[r], int(other)] - sim) < 1e-5 and sim >= windows.CANDIDATE_FLOOR
+            wanted = {(r, j) for r in range(len(rows)) for j in np.flatnonzero(masked[rows[r]] >= windows.CANDIDATE_FLOOR)
+                      if masked[rows[r], j] >= expected[r, -1]}
+            assert wanted <= {(int(r), int(o)) for r, o in zip(near.pair_of, near.pair_id)}
+            masked_any += int((masked[rows] < 0).sum())
+        assert masked_any >= n  # (at least the diagonal)
 
 
 def test_related_coverage_leaves_out_the_article_and_its_same_story(corpus_run):
     """Related coverage: at most MAX_COVERAGE articles, never the article itself, never one already in
     its same-story list - the next best take their places."""
-    from newsarchive.builder import related as rel
+    import numpy as np
 
-    vectors = rel._tfidf(_corpus_texts(corpus_run))
-    found = rel._coverage(vectors, [set() for _ in range(vectors.shape[0])])
+    from newsarchive.builder import related as rel, windows
+
+    vectors, table = _vectors(corpus_run)
+    of, key, weight = windows._signatures(vectors, table.df)
+    from scipy.sparse import csr_matrix
+    signature = csr_matrix((weight, (of, key)), shape=vectors.shape)
+    assert np.all(np.diff(np.flatnonzero(np.diff(of, prepend=-1))) <= windows.SIGNATURE_TERMS)
+    found = rel._coverage(signature, [set() for _ in range(vectors.shape[0])])
     assert sum(map(bool, found)) >= 20
     assert all(i not in row and len(row) <= rel.MAX_COVERAGE for i, row in enumerate(found))
     taken = [set(row[:1]) for row in found]  # as if each first pick were same story
-    again = rel._coverage(vectors, taken)
+    again = rel._coverage(signature, taken)
     assert all(not (set(row) & taken[i]) for i, row in enumerate(again))
     assert all(row == [j for j in found[i] if j not in taken[i]] + row[len(found[i]) - len(taken[i]):]
                for i, row in enumerate(again) if len(found[i]) < rel.MAX_COVERAGE)
+
+
+def test_an_incremental_comparison_equals_a_clean_one(corpus_run, tmp_path):
+    """With a store, a second run takes every day's answer from it. After articles are added (a report
+    the day after the newest, and a copy of it) and a recent one edited, only the days around them
+    are compared again - the table of term frequencies is kept, its base unchanged - and the answer
+    is the one a run without any store gives."""
+    import dataclasses
+
+    from newsarchive.builder import related as rel, windows
+
+    entries = tuple(e for e in collect(Archive(corpus_run[0])).entries if e.lang.startswith("zh"))
+    newest = entries[0]
+    assert newest.date.startswith("2021-09")
+    store = CacheStore(tmp_path / "cache")
+    first = rel._same_story(entries, 3, store, "related/zh")
+    assert first == rel._same_story(entries, 3)
+    compared = []
+    real = windows.near
+
+    def counting(vectors, row_of, rows, *args):
+        compared.append(len(rows))
+        return real(vectors, row_of, rows, *args)
+
+    windows.near = counting
+    try:
+        assert rel._same_story(entries, 3, store, "related/zh") == first and not compared
+        added = tuple(dataclasses.replace(newest, date="2021-09-14", path=f"articles/2021/09/new-{n}.html",
+                                          title=newest.title + "（續）" * n, digest=f"new{n}") for n in (1, 2))
+        edited = (dataclasses.replace(newest, title=newest.title + "（更新）", digest="edited"),) + entries[1:]
+        again = rel._same_story(added + edited, 3, store, "related/zh")
+        assert 0 < sum(compared) <= 4
+    finally:
+        windows.near = real
+    assert again == rel._same_story(added + edited, 3)
+    paths = {e.path for e in added}
+    assert paths <= {o.path for o in again[added[0].path].same} | {added[0].path}  # the new reports: one story

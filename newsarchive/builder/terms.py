@@ -1,0 +1,158 @@
+"""An article's terms for comparing it with others: folded CJK character bigrams and Latin words,
+counted (numpy, scipy.sparse) and weighted by TF-IDF against a table of document frequencies.
+
+The table is made from a base set of articles (see related.py: the archive up to a month before
+its newest, refreshed when that month changes) and stored, so that an article's weights depend
+on its own text and the table only: articles added since are weighed without touching the others.
+Terms are named by keys that mean the same in every run: a bigram by its two code points, a word
+by a hash of it.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from .. import lang
+from ..archive import DATA
+
+# Texts coded at once when counting terms (memory: a few bytes per character of a chunk).
+COUNT_CHUNK = 4000
+# From this many base articles a term in one of them only tells nothing about pairs (dropped), nor
+# does a term in more than COMMON_SHARE of them.
+MIN_DF_FROM = 50
+COMMON_SHARE = 0.5
+# A word's key: this bit set, then 56 bits of its hash (bigram keys are their two code points, < 2**32).
+WORD_KEY = 1 << 62
+_WORD_BITS = (1 << 56) - 1
+FUNCTION_WORDS = (DATA / "english_function_words.txt").read_text(encoding="utf-8")
+_LATIN = re.compile(r"[a-z0-9]{3,}")
+
+
+@lru_cache(maxsize=None)
+def _stop_words() -> frozenset[str]:
+    lines = FUNCTION_WORDS.splitlines()
+    return frozenset(w for line in lines if not line.startswith("#") for w in line.split())
+
+
+@lru_cache(maxsize=None)
+def _fold_codes() -> np.ndarray:
+    """Code point -> its folded code point (Traditional -> Simplified), for every Unicode code point."""
+    table = np.arange(0x110000, dtype=np.uint32)
+    for traditional, simplified in lang.fold_map().items():
+        table[ord(traditional)] = ord(simplified)
+    return table
+
+
+def _is_cjk(codes: np.ndarray) -> np.ndarray:
+    return ((codes >= 0x3400) & (codes <= 0x9FFF)) | ((codes >= 0xF900) & (codes <= 0xFAFF))
+
+
+@lru_cache(maxsize=1 << 18)
+def word_key(word: str) -> int:
+    return WORD_KEY | (int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "big") & _WORD_BITS)
+
+
+def counts(texts: list[str]):
+    """(CSR texts x terms of term counts, the terms' keys: int64, sorted). Counted COUNT_CHUNK texts at
+    a time (a chunk's characters are coded as one array: a whole 100 000-article group at once took
+    gigabytes), the chunks' columns then put on one vocabulary."""
+    from scipy.sparse import csr_matrix, vstack
+
+    parts = [_chunk_counts(texts[at:at + COUNT_CHUNK]) for at in range(0, len(texts), COUNT_CHUNK)]
+    if not parts:
+        return csr_matrix((0, 0)), np.zeros(0, np.int64)
+    keys = np.unique(np.concatenate([p[1] for p in parts]))
+    out = []
+    for matrix, chunk_keys in parts:
+        matrix.indices = np.searchsorted(keys, chunk_keys)[matrix.indices].astype(matrix.indices.dtype)
+        matrix.resize((matrix.shape[0], len(keys)))
+        out.append(matrix)
+    merged = vstack(out, format="csr")
+    merged.sort_indices()
+    return merged, keys
+
+
+def _chunk_counts(texts: list[str]):
+    """One chunk's counts with its own columns, and their keys (bigram columns first).
+
+    Written with numpy instead of a scikit-learn analyzer: sklearn calls an analyzer per text and
+    counts its tokens one by one in Python, which was a third of the time at 10 000 articles; here
+    all texts are coded and counted at once. The counts are the same.
+    """
+    from scipy.sparse import csr_matrix, hstack
+
+    joined = "\n".join(texts)  # a non-CJK, non-Latin separator: no term spans two texts
+    starts = np.cumsum([0] + [len(t) + 1 for t in texts[:-1]])
+    codes = _fold_codes()[np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)]  # one per character
+    cjk = _is_cjk(codes)
+    at = np.flatnonzero(cjk[:-1] & cjk[1:])
+    bigrams, bigram_column = np.unique((codes[at] << np.uint32(16)) | codes[at + 1], return_inverse=True)  # BMP
+    del codes, cjk
+    stop = _stop_words()
+    found = [(m.start(), m.group()) for m in _LATIN.finditer(joined.lower()) if m.group() not in stop]
+    vocabulary = {w: n for n, w in enumerate(dict.fromkeys(w for _, w in found))}
+
+    def matrix(at: np.ndarray, columns, width: int):
+        rows = np.searchsorted(starts, at, side="right") - 1
+        return csr_matrix((np.ones(len(rows)), (rows, columns)), shape=(len(texts), width))
+
+    words = matrix(np.array([at for at, _ in found], dtype=np.int64), [vocabulary[w] for _, w in found],
+                   len(vocabulary))
+    merged = hstack([matrix(at, bigram_column, len(bigrams)), words], format="csr")
+    merged.sum_duplicates()
+    keys = np.concatenate([bigrams.astype(np.int64), np.array([word_key(w) for w in vocabulary], dtype=np.int64)])
+    return merged, keys
+
+
+@dataclass(frozen=True)
+class Table:
+    """Document frequencies of a base set of articles: the terms kept for comparing (sorted keys) and
+    in how many base articles each occurs."""
+
+    keys: np.ndarray
+    df: np.ndarray
+    articles: int
+
+    @classmethod
+    def of(cls, matrix, keys: np.ndarray) -> "Table":
+        """The table of these counted articles (counts())."""
+        n = matrix.shape[0]
+        df = np.bincount(matrix.indices, minlength=len(keys))
+        keep = (df >= 2) & (df <= COMMON_SHARE * n) if n >= MIN_DF_FROM else df >= 1
+        return cls(keys[keep], df[keep].astype(np.int64), n)
+
+    def weigh(self, matrix, keys: np.ndarray):
+        """TF-IDF vectors of counted articles (CSR float32 over the table's terms, rows L2-normalised):
+        sublinear term frequency (1 + ln tf) times smoothed inverse document frequency
+        (1 + ln((1 + n) / (1 + df))), the weighting scikit-learn's TfidfTransformer(sublinear_tf=True)
+        gives - written out on the sparse arrays because importing scikit-learn alone took 1.6 s of
+        a cold build. Terms not in the table are left out. Also each column's df."""
+        from scipy.sparse import csr_matrix
+
+        at = np.searchsorted(self.keys, keys).clip(0, max(len(self.keys) - 1, 0))
+        known = (self.keys[at] == keys) if len(self.keys) else np.zeros(len(keys), bool)
+        column = np.where(known, at, -1)[matrix.indices]
+        kept = column >= 0
+        rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))[kept]
+        idf = 1.0 + np.log((1.0 + self.articles) / (1.0 + self.df))
+        values = (1.0 + np.log(matrix.data[kept])) * idf[column[kept]]
+        weights = csr_matrix((values, (rows, column[kept])), shape=(matrix.shape[0], len(self.keys)))
+        norms = np.sqrt(np.asarray(weights.multiply(weights).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        weights.data /= np.repeat(norms, np.diff(weights.indptr))
+        return weights.astype(np.float32)
+
+    def to_bytes(self) -> bytes:
+        out = io.BytesIO()
+        np.savez(out, keys=self.keys, df=self.df, articles=np.array([self.articles]))
+        return out.getvalue()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> "Table":
+        saved = np.load(io.BytesIO(data))
+        return cls(saved["keys"], saved["df"], int(saved["articles"][0]))

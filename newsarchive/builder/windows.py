@@ -1,0 +1,324 @@
+"""Same story's first stage, one day at a time: each article's nearest neighbours within the date
+window, its background (how close its ordinary neighbours of that time come) and its signature
+(its heaviest rare terms, for related coverage).
+
+An article's TF-IDF vector depends on its own text and the table of document frequencies only
+(terms.Table, made from a base set of the archive: see `base`), and its neighbours on the
+articles within the window. So one day's answer depends on the articles of the days around it
+and the table: it is stored per day (`related/<language>/<day>.npz` in the cache store) under a key
+of exactly those, and a new or edited article makes its own days' neighbourhood be compared again,
+not the archive. Undated articles are compared with each other, as one bucket of their own.
+
+The comparison of a day's articles with its window is the same arithmetic whichever other days are
+computed in the same run (blocks of ROWS rows of that day; the dense/sparse split of terms by the
+table), so an incremental build gives a clean build's answer to the bit.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import numpy as np
+
+from .. import forked
+from ..cache import CacheStore, replace_file
+from ..to_markdown import plain_text
+from . import terms
+
+DAY = 86400.0
+# Characters of body text compared: the lede names the event; the rest only costs time.
+LEDE_CHARS = 1200
+# Neighbours kept per article (most similar first): enough for any same-story list ...
+CANDIDATES = 32
+# ... and only those at least this similar (the lowest same-story threshold of any group).
+CANDIDATE_FLOOR = 0.14
+# Which neighbour is "ordinary": the 20th most similar article of the window.
+BACKGROUND_RANK = 20
+# Rows compared at once (memory: ROWS x window floats).
+ROWS = 512
+# Terms in more than this share of the base's articles are compared as a dense matrix (BLAS), the
+# rest as a sparse one: the few common terms made four fifths of the sparse product's work.
+DENSE_SHARE = 0.05
+# At most this many terms compared densely (memory: window x DENSE_TERMS floats).
+DENSE_TERMS = 2048
+# Related coverage: an article's signature is its SIGNATURE_TERMS heaviest terms among those in at
+# most RARE_DF base articles (a person's or place's name, not a beat's vocabulary) and in two or more.
+RARE_DF = 200
+SIGNATURE_TERMS = 24
+# The table is made from the articles dated before the month preceding the newest article's (so it
+# changes once a month, and a day's new articles weigh nothing else); when they are fewer than this
+# share of all, from all. It is kept while its base holds the same articles (see Days._table_key).
+BASE_SHARE = 0.5
+UNDATED = "undated"
+
+
+@dataclass
+class Near:
+    """One bucket's first-stage answer, row by row (rows are articles, named by `article_id`)."""
+
+    ids: np.ndarray          # S16, the bucket's articles
+    background: np.ndarray   # float32, each one's BACKGROUND_RANK-th similarity in its window (0 if fewer)
+    pair_of: np.ndarray      # int32, for each candidate pair: its row
+    pair_id: np.ndarray      # S16, the neighbour
+    pair_sim: np.ndarray     # float32, their cosine
+    sig_of: np.ndarray       # int32, for each signature term: its row
+    sig_key: np.ndarray      # int64, the term (its column in the table, which the bucket's key names)
+    sig_weight: np.ndarray   # float32, its weight in the row's vector
+
+    def to_bytes(self, key: str) -> bytes:
+        out = io.BytesIO()
+        np.savez(out, key=np.array([key.encode()]), **self.__dict__)
+        return out.getvalue()
+
+    @classmethod
+    def from_bytes(cls, data: bytes, key: str) -> "Near | None":
+        try:
+            saved = np.load(io.BytesIO(data), allow_pickle=False)
+            if saved["key"][0].decode() != key:
+                return None
+            return cls(**{name: saved[name] for name in cls.__dataclass_fields__})
+        except (OSError, ValueError, KeyError, EOFError, IndexError):  # damaged: compare again
+            return None
+
+
+def article_id(entry) -> bytes:
+    """A short name for one article as it is now (its path and its page's digest)."""
+    return hashlib.sha256(f"{entry.path}\0{entry.digest}".encode()).hexdigest()[:16].encode()
+
+
+def texts(entries) -> list[str]:
+    return [f"{e.title} {e.title} {plain_text(e.body_md)[:LEDE_CHARS]}" for e in entries]
+
+
+def base(times: np.ndarray) -> np.ndarray:
+    """The articles the table is made from (indices; times in order, NaN for undated): those dated
+    before the first day of the month preceding the newest article's month - or all of them when
+    those are fewer than BASE_SHARE."""
+    dated = times[~np.isnan(times)]
+    if not len(dated):
+        return np.arange(len(times))
+    newest = datetime.fromtimestamp(dated.max(), timezone.utc)
+    year, month = (newest.year, newest.month - 1) if newest.month > 1 else (newest.year - 1, 12)
+    cutoff = datetime(year, month, 1, tzinfo=timezone.utc).timestamp()
+    before = np.flatnonzero(times < cutoff)  # (NaN compares false: undated never in the base)
+    return before if len(before) >= BASE_SHARE * len(times) else np.arange(len(times))
+
+
+def buckets(times: np.ndarray, window_days: float | None) -> dict[str, np.ndarray]:
+    """Bucket name -> its articles (indices): one per UTC day of the dated articles (one for all of
+    them when every pair is compared), and UNDATED."""
+    dated = np.flatnonzero(~np.isnan(times))
+    out: dict[str, np.ndarray] = {}
+    if len(dated):
+        days = (times[dated] // DAY).astype(np.int64) if window_days is not None else np.zeros(len(dated), np.int64)
+        for day in np.unique(days):
+            out[str(day)] = dated[days == day]
+    undated = np.flatnonzero(np.isnan(times))
+    if len(undated):
+        out[UNDATED] = undated
+    return out
+
+
+def columns(rows: np.ndarray, times: np.ndarray, window: float) -> np.ndarray:
+    """What a bucket's rows are compared with (indices, in order): the dated articles within the
+    window of any of them; for the undated bucket, the undated articles. (An article without a date
+    could be of any time; comparing it with every article would make every new article compare
+    them all again, and a dated one with every undated one would tie each day to them.)"""
+    dated = int(np.sum(~np.isnan(times)))
+    if np.isnan(times[rows[0]]):
+        return np.arange(dated, len(times))
+    low = np.searchsorted(times[:dated], times[rows].min() - window, side="left")
+    high = np.searchsorted(times[:dated], times[rows].max() + window, side="right")
+    return np.arange(low, high)
+
+
+def bucket_key(source: str, table_key: str, window_days, ids: list[bytes], members: np.ndarray) -> str:
+    """What a bucket's answer depends on: the code, the table, the window, the articles it meets."""
+    h = hashlib.sha256(f"{source}\0{table_key}\0{window_days}".encode())
+    for n in members:
+        h.update(ids[n])
+    return h.hexdigest()
+
+
+def near(vectors, row_of: dict[int, int], rows: np.ndarray, cols: np.ndarray, times: np.ndarray,
+         window: float, dense: np.ndarray, df: np.ndarray, ids: list[bytes]) -> Near:
+    """One bucket's answer. vectors holds (at row_of[i]) every article of rows and cols; `dense` are
+    the terms compared as a dense matrix; `df` each term's base document frequency."""
+    V = vectors[[row_of[i] for i in cols]]
+    sparse_cols, dense_cols = _split(V, dense)
+    found = [_block(vectors[[row_of[i] for i in rows[at:at + ROWS]]], rows[at:at + ROWS], cols, sparse_cols,
+                    dense_cols, dense, times, window) for at in range(0, len(rows), ROWS)]
+    top = np.concatenate([f[0] for f in found])
+    sims = np.concatenate([f[1] for f in found])
+    background = np.maximum(sims[:, BACKGROUND_RANK], 0) if sims.shape[1] > BACKGROUND_RANK else np.zeros(len(rows))
+    keep = sims >= CANDIDATE_FLOOR
+    pair_of = np.nonzero(keep)[0].astype(np.int32)
+    pair_id = np.array([ids[j] for j in top[keep]], dtype="S16")
+    sig_of, sig_key, sig_weight = _signatures(vectors[[row_of[i] for i in rows]], df)
+    return Near(np.array([ids[i] for i in rows], dtype="S16"), background.astype(np.float32), pair_of, pair_id,
+                sims[keep].astype(np.float32), sig_of, sig_key, sig_weight)
+
+
+def _split(V, dense: np.ndarray):
+    mask = np.zeros(V.shape[1], bool)
+    mask[dense] = True
+    return V[:, ~mask].T.tocsr(), V[:, dense].toarray().T
+
+
+def _block(R, rows, cols, sparse_cols, dense_cols, dense, times, window):
+    """Rows' `CANDIDATES` most similar columns within the window, most similar first (-1: none)."""
+    mask = np.zeros(R.shape[1], bool)
+    mask[dense] = True
+    sims = (R[:, ~mask] @ sparse_cols).toarray()
+    sims += R[:, dense].toarray() @ dense_cols
+    apart = np.abs(times[rows][:, None] - times[cols][None, :]) > window  # NaN (undated) is never apart
+    sims[apart | (rows[:, None] == cols[None, :])] = -1.0  # nor its own neighbour
+    keep = CANDIDATES
+    if sims.shape[1] < keep:
+        sims = np.pad(sims, ((0, 0), (0, keep - sims.shape[1])), constant_values=-1.0)
+        cols = np.pad(cols, (0, keep - len(cols)), constant_values=0)
+    part = np.argpartition(-sims, keep - 1, axis=1)[:, :keep]
+    values = np.take_along_axis(sims, part, axis=1)
+    order = np.argsort(-values, axis=1, kind="stable")
+    return cols[np.take_along_axis(part, order, axis=1)], np.take_along_axis(values, order, axis=1)
+
+
+def _signatures(R, df: np.ndarray):
+    """Each row's SIGNATURE_TERMS heaviest terms with a base document frequency of 2 to RARE_DF."""
+    R = R.tocsr()
+    rare = (df >= 2) & (df <= RARE_DF)
+    of, key, weight = [], [], []
+    for r in range(R.shape[0]):
+        lo, hi = R.indptr[r], R.indptr[r + 1]
+        cols, vals = R.indices[lo:hi], R.data[lo:hi]
+        chosen = rare[cols]
+        cols, vals = cols[chosen], vals[chosen]
+        top = np.lexsort((cols, -vals))[:SIGNATURE_TERMS]
+        of.append(np.full(len(top), r, np.int32))
+        key.append(cols[top])
+        weight.append(vals[top])
+    return (np.concatenate(of) if of else np.zeros(0, np.int32),
+            np.concatenate(key).astype(np.int64) if key else np.zeros(0, np.int64),
+            np.concatenate(weight).astype(np.float32) if weight else np.zeros(0, np.float32))
+
+
+class Days:
+    """The first stage for one language's articles (in time order): each bucket's Near, from the
+    store where its key is unchanged, compared now where not."""
+
+    def __init__(self, entries, times: np.ndarray, window_days: float | None, source: str,
+                 store: CacheStore | None = None, folder: str | None = None):
+        self.entries, self.times, self.window_days = entries, times, window_days
+        self.window = float("inf") if window_days is None else window_days * DAY
+        self.source, self.store, self.folder = source, store, folder
+        self.ids = [article_id(e) for e in entries]
+
+    def _table_key(self, members: np.ndarray) -> str:
+        """What the table is kept for: the base's articles by path - so an edit to one of them keeps
+        the table until the base changes (the lazy refresh: a new month, an article added to or
+        removed from the past) - or, when the base is the whole group (a young or small archive),
+        the articles as they are now."""
+        h = hashlib.sha256(self.source.encode())
+        whole = len(members) == len(self.entries)
+        for n in members:
+            h.update(self.ids[n] if whole else self.entries[n].path.encode() + b"\0")
+        return h.hexdigest()
+
+    def answers(self) -> dict[str, Near]:
+        """Every bucket's Near. Terms are counted once, for the articles what is missing needs: the
+        base's when the table is not stored, those a bucket to compare meets."""
+        members = base(self.times)
+        table_key = self._table_key(members)
+        table_name = f"{self.folder}/table.npz" if self.store is not None else None
+        table = _stored_table(self.store.path(table_name), table_key) if table_name else None
+        found, missing = {}, {}
+        for name, rows in buckets(self.times, self.window_days).items():
+            key = bucket_key(self.source, table_key, self.window_days, self.ids, self._meets(rows))
+            stored = self._stored(name, key)
+            if stored is not None:
+                found[name] = stored
+            else:
+                missing[name] = (rows, columns(rows, self.times, self.window), key)
+        if missing:
+            needed = np.unique(np.concatenate([np.concatenate([rows, cols]) for rows, cols, _ in missing.values()]
+                                              + ([members] if table is None else [])))
+            counted, keys = terms.counts(texts([self.entries[n] for n in needed]))
+            if table is None:
+                table = terms.Table.of(counted[np.searchsorted(needed, members)], keys)
+                if table_name:
+                    _save(self.store.path(table_name), _table_bytes(table, table_key))
+            found.update(self._compare(table, table.weigh(counted, keys), needed, missing))
+        self._forget_others(found)
+        return found
+
+    def _meets(self, rows: np.ndarray) -> np.ndarray:
+        """Every article a bucket's answer depends on: its rows and what they are compared with (the
+        neighbours' own backgrounds are read from their own buckets in the second stage)."""
+        return np.union1d(rows, columns(rows, self.times, self.window))
+
+    def _compare(self, table: terms.Table, vectors, needed: np.ndarray,
+                 missing: dict[str, tuple[np.ndarray, np.ndarray, str]]) -> dict[str, Near]:
+        from threadpoolctl import threadpool_limits
+
+        row_of = {int(n): r for r, n in enumerate(needed)}
+        dense = _dense_terms(table)
+
+        def one(name: str) -> tuple[str, Near]:
+            rows, cols, key = missing[name]
+            answer = near(vectors, row_of, rows, cols, self.times, self.window, dense, table.df, self.ids)
+            if self.store is not None:
+                _save(self.store.path(f"{self.folder}/{name}.npz"), answer.to_bytes(key))
+            return name, answer
+
+        with threadpool_limits(1), ThreadPoolExecutor(forked.cores()) as pool:
+            return dict(pool.map(one, sorted(missing)))
+
+    def _stored(self, name: str, key: str) -> Near | None:
+        if self.store is None:
+            return None
+        try:
+            data = self.store.path(f"{self.folder}/{name}.npz").read_bytes()
+        except OSError:
+            return None
+        return Near.from_bytes(data, key)
+
+    def _forget_others(self, found: dict[str, Near]) -> None:
+        """Buckets of days that no longer hold an article: their files go."""
+        if self.store is None:
+            return
+        keep = {f"{name}.npz" for name in found} | {"table.npz"}
+        for path in self.store.path(self.folder).glob("*.npz"):
+            if path.name not in keep:
+                path.unlink(missing_ok=True)
+
+
+def _dense_terms(table: terms.Table) -> np.ndarray:
+    """The table's terms compared as a dense matrix: its commonest, by the base (so every run splits alike)."""
+    common = int(np.sum(table.df > DENSE_SHARE * table.articles))
+    return np.sort(np.argsort(-table.df, kind="stable")[:min(DENSE_TERMS, common)])
+
+
+def _table_bytes(table: terms.Table, key: str) -> bytes:
+    out = io.BytesIO()
+    np.savez(out, key=np.array([key.encode()]), keys=table.keys, df=table.df, articles=np.array([table.articles]))
+    return out.getvalue()
+
+
+def _stored_table(path, key: str) -> terms.Table | None:
+    try:
+        saved = np.load(io.BytesIO(path.read_bytes()), allow_pickle=False)
+        if saved["key"][0].decode() != key:
+            return None
+        return terms.Table(saved["keys"], saved["df"], int(saved["articles"][0]))
+    except (OSError, ValueError, KeyError, EOFError, IndexError):
+        return None
+
+
+def _save(path, data: bytes) -> None:
+    try:
+        replace_file(path, data)
+    except OSError:  # a cache that cannot be written costs the next run its speed, nothing else
+        pass
