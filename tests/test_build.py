@@ -165,6 +165,30 @@ def test_incremental_rebuild_equals_a_clean_build(built, tmp_path):
     assert all("<!-- v2 -->" in p.read_text(encoding="utf-8") for p in (root / "site" / "articles").rglob("*.html"))
 
 
+def test_new_articles_rerender_only_the_pages_that_show_them(corpus_run, tmp_path):
+    """Articles added (a day's new reports) change their own pages, their neighbours', the lists and
+    feeds that show them, and what their same story links: not every page (no page shows the
+    archive's size but the home page). The site equals a clean build's."""
+    root = tmp_path / "grow"
+    shutil.copytree(corpus_run[0] / "content", root / "content")
+    build(root, search=False)
+    inode = {p.relative_to(root / "site").as_posix(): p.stat().st_ino for p in (root / "site").rglob("*.html")}
+    newest = max((p for p in (root / "content").rglob("*.md")), key=lambda p: re.search(
+        r'^date: "([^"]*)"', p.read_text(encoding="utf-8"), re.M).group(1) if re.search(
+        r'^date: "', p.read_text(encoding="utf-8"), re.M) else "")
+    text = newest.read_text(encoding="utf-8")
+    for n in (1, 2):
+        added = re.sub(r'^date: "[^"]*"', f'date: "2099-01-0{n}"', text.replace('title: "', f'title: "NEW {n} ', 1),
+                       count=1, flags=re.M)
+        (newest.parent / f"added-{n}-{newest.name}").write_text(added, encoding="utf-8")
+    build(root, search=False)
+    assert _files(root / "site") == _clean_build_without_search(root, tmp_path / "clean")
+    articles = [p for p in inode if p.startswith("articles/")]
+    kept = [p for p in articles if (root / "site" / p).exists() and (root / "site" / p).stat().st_ino == inode[p]]
+    assert len(kept) >= 0.9 * len(articles), (len(kept), len(articles))
+    assert "index.html" not in kept
+
+
 def test_a_broken_layout_leaves_the_last_good_site(built, tmp_path):
     root = tmp_path / "c"
     shutil.copytree(built, root)

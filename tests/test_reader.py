@@ -237,7 +237,7 @@ def test_versions_of_an_article(tmp_path):
     pages = sorted(site.joinpath("articles").rglob("*.html"))
     assert len(pages) == 2  # a page per capture
     home = (site / "index.html").read_text(encoding="utf-8")
-    assert "· 1 篇 articles ·" in home and "政府承諾檢討" in home  # one article in the lists: the latest
+    assert "1 篇 articles ·" in home and "政府承諾檢討" in home  # one article in the lists: the latest
     assert re.search(r'First titled: <span lang="zh-Hant">條例三讀通過</span>', home)  # the title changed
     latest = next(p for p in pages if "政府承諾檢討" in p.read_text(encoding="utf-8").split("<h1>")[1][:80])
     html = latest.read_text(encoding="utf-8")

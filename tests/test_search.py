@@ -338,18 +338,21 @@ def test_query_folding_agrees_with_the_index(corpus_site, chromium):
 
 
 def test_a_new_article_reindexes_only_its_shard(seed_root, tmp_path, monkeypatch):
+    """Shards follow the articles' dates (a day's articles together, a day too large split): a new
+    article of a later day lands in the newest shard, and only that shard is indexed again."""
     from newsarchive.builder.search import pagefind
 
-    monkeypatch.setattr(pagefind, "SHARD_PAGES", 2)  # 5 seeds -> 3 shards, 6 articles -> still 3
+    monkeypatch.setattr(pagefind, "SHARD_PAGES", 2)  # the lunch's day (4 seeds) split in 2, the call alone
     root = tmp_path / "a"
     copy_tree(seed_root, root)
     build(root)
     shards = root / ".newsarchive-cache" / "search"
     before = {p.name for p in shards.iterdir()}
     assert len(before) == 3
-    page = sorted((root / "content").rglob("*.md"))[0]
+    page = next(p for p in sorted((root / "content").rglob("*.md")) if "/2021/" in p.as_posix())
+    text = page.read_text(encoding="utf-8").replace('title: "', 'title: "ADDED ', 1)
     page.with_name("added-" + page.name).write_text(
-        page.read_text(encoding="utf-8").replace('title: "', 'title: "ADDED ', 1), encoding="utf-8")
+        re.sub(r'^date: "[^"]*"', 'date: "2021-01-15T08:00:00+00:00"', text, count=1, flags=re.M), encoding="utf-8")
     build(root)
     after = {p.name for p in shards.iterdir()}
     assert len(after) == 3 and len(after - before) == 1

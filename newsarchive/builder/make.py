@@ -44,7 +44,7 @@ def _inputs(archive: Archive, base_url: str | None, site, carry: bool = False) -
     layouts = read_layouts(list(archive.layout_dirs))
     assets = load_assets(list(archive.static_dirs))
     failed = failures.load(archive)
-    key = memo.site_key(layouts.files, assets.paths, config, site, len(failed) + len(site.problems))
+    key = memo.site_key(layouts.files, assets.paths, config, len(failed) + len(site.problems))
     return _Inputs(config, environment(layouts), assets, memo.Memo(archive, key, carry), failed)
 
 
@@ -82,6 +82,12 @@ def make(archive: Archive, base_url: str | None, search: bool, quick: bool, stat
     return Built(len(site.entries), len(staging.paths), changed)
 
 
+def _extent(site) -> tuple:
+    """What the hot pass leaves to a quick build when it changes: the articles' number, the outlets
+    and tags (a new article's versions, same story and search entry are a build's work)."""
+    return len(site.entries), [g.slug for g in site.outlets], [g.slug for g in site.tags]
+
+
 def hot(archive: Archive, changed: set[Path], lock, state: BuildState, base_url: str | None = None) -> Outcome:
     """serve's hot pass after content pages changed (`changed`: their paths, from the file watcher).
 
@@ -92,8 +98,9 @@ def hot(archive: Archive, changed: set[Path], lock, state: BuildState, base_url:
     build. HotDeclined when this is not enough - the archive's counts or slugs, layouts, static files,
     config or code changed, or a page is left out - and a quick build must run instead.
     """
+    before = state.gathered.site if state.gathered is not None else None
     site, same_shape = collect_changed(archive, changed, state)
-    if site is None:
+    if site is None or before is None or _extent(site) != _extent(before):
         return HotDeclined()
     made = _inputs(archive, base_url, site, carry=True)
     if not made.memo.before:  # nothing recorded for this site key: every page may differ

@@ -126,14 +126,15 @@ class Memo:
         self.store.save(self.name, self.site_key, files, sort_keys=True)
 
 
-def site_key(layout_files: tuple, assets: dict[str, str], config, site, problems: int = 0) -> str:
+def site_key(layout_files: tuple, assets: dict[str, str], config, problems: int = 0) -> str:
     """Everything every page depends on, hashed once per build (layout_files: render.Layouts.files):
-    the build's code (cache.CODE), layouts, static files, config and the site facts every page shows
-    (counts, slugs, and how many problems its footer names)."""
+    the build's code (cache.CODE), layouts, static files, config and the one site fact every page
+    shows (how many problems its footer names). Not the archive's size or its outlets and tags: a
+    page that shows them has them in its own key (an article its outlet's and tags' pages), so a
+    new article changes the pages that show it, not every page."""
     h = hashlib.sha256(code_key("build").encode())
     h.update(repr(layout_files).encode())
     h.update(repr(sorted(assets.items())).encode())
     h.update(fingerprint(config).encode("utf-8", "surrogatepass"))
-    h.update(repr((len(site.entries), len(site.outlets), [(g.name, g.slug) for g in site.outlets],
-                   [(g.name, g.slug) for g in site.tags], problems)).encode())
+    h.update(repr(problems).encode())
     return h.hexdigest()

@@ -12,7 +12,10 @@ from .search import search_files
 
 
 def home(r: Renderer):
-    yield from r.listing("home.html", "", r.site.entries)
+    # The archive's size is told on the home page only: on every page's footer it made every page
+    # change with every article added.
+    yield from r.listing("home.html", "", r.site.entries, article_count=len(r.site.entries),
+                         outlet_count=len(r.site.outlets))
 
 
 def archive(r: Renderer):

@@ -273,7 +273,8 @@ class Renderer:
     def reused_article(self, entry: Entry) -> tuple[str, Path] | None:
         """The last site's page for this article if neither it nor what it shows changed."""
         key = self.memo.key("article.html", entry.path, entry, self.related.get(entry.path, NO_LINKS), self._pictures_of(entry),
-                            self.neighbours(entry), self.site.versions.get(entry.path, ()))
+                            self.neighbours(entry), self.site.versions.get(entry.path, ()),
+                            self.outlet_path(entry.outlet), [self.tag_path(t) for t in entry.tags])
         old = self.memo.reuse(entry.path, key)
         return (entry.path, old) if old else None
 

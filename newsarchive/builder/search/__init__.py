@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ... import lang
 from ...to_markdown import plain_text
-from ..collect import Entry
+from ..collect import Entry, instant
 from ..render import Renderer, rel, script_json
 from . import pagefind
 
@@ -30,9 +30,8 @@ PAGE = "search/index.html"
 def search_files(r: Renderer, cache_dir: Path):
     entries = r.site.entries
     texts = [searchable_text(e) for e in entries]
-    count = math.ceil(len(entries) / pagefind.SHARD_PAGES)  # no articles: no Pagefind shard
-    shard_of = [_shard(e.path, count) for e in entries]
-    members = [[n for n in range(len(entries)) if shard_of[n] == k] for k in range(count)]
+    members = shards(entries)
+    count = len(members)  # no articles: no Pagefind shard
     # Pagefind pages are named by article, not by position: a new article shifts every position.
     names = [hashlib.sha1(e.path.encode()).hexdigest()[:16] for e in entries]
     number = {name: n for n, name in enumerate(names)}
@@ -60,9 +59,29 @@ def searchable_text(e: Entry) -> str:
     return "\n".join(line.replace("\n", " ") for line in head) + "\n" + plain_text(e.body_md, captions=True)
 
 
-def _shard(path: str, count: int) -> int:
-    """A stable shard for an article: adding one article changes one shard, not all of them."""
-    return int(hashlib.sha1(path.encode()).hexdigest()[:8], 16) % count
+def shards(entries) -> list[list[int]]:
+    """The articles (indices into entries) of each shard: in date order, oldest first, a day's articles
+    together, a new shard begun where the next day would take one past pagefind.SHARD_PAGES (a day
+    larger than that alone is split by a hash of the path). So an archive's new articles - today's -
+    land in its newest shard or two, not in every shard, and an edit re-indexes one shard; only an
+    article added to or dropped from the past moves the shards after it."""
+    days: dict[str, list[int]] = {}
+    for n in sorted(range(len(entries)), key=lambda n: (not entries[n].date, instant(entries[n].date), entries[n].path)):
+        days.setdefault(entries[n].date[:10] if entries[n].date else "", []).append(n)
+    out: list[list[int]] = []
+    for day in days.values():
+        if len(day) > pagefind.SHARD_PAGES:
+            parts = math.ceil(len(day) / pagefind.SHARD_PAGES)
+            out += [[n for n in day if _hashed(entries[n].path) % parts == k] for k in range(parts)]
+        elif out and len(out[-1]) + len(day) <= pagefind.SHARD_PAGES:
+            out[-1] += day
+        else:
+            out.append(list(day))
+    return [shard for shard in out if shard]
+
+
+def _hashed(path: str) -> int:
+    return int(hashlib.sha1(path.encode()).hexdigest()[:8], 16)
 
 
 def _meta(r: Renderer, count: int, ids: dict[str, int]) -> dict:
