@@ -110,6 +110,10 @@ def pad(root: Path, articles: int) -> int:
 
 # --- the archive-scale benchmark (python bench/scale.py) -------------------------------------------
 
+# Seconds between two samples of the process tree's memory (reading /proc for every process costs
+# CPU on a 2-core machine: every 50 ms it took half a core from the builds measured).
+SAMPLE_EVERY = 0.5
+
 SCALE_LARGE = REPO.parent / "shared" / "scale-large"
 HELD_OUT = 300
 # CJK ideographs and Latin letters that a copy's permutation moves among themselves.
@@ -134,9 +138,10 @@ def permutation(seed: int, letters: bool = True) -> dict[int, int]:
 
 
 def transformed_page(text: str, k: int) -> str:
-    """Copy k of a content page: dates 5·k years later (no same-story window holds an original and a
-    copy), CJK characters of title, summary and body permuted (Latin letters too, in the body), so
-    copies are no near-duplicates of each other or of their original while keeping its length,
+    """Copy k of a content page: dates 5·k years earlier (no same-story window holds an original and
+    a copy; the real articles stay the newest, so the held-out files are a day's new articles, not a
+    backfill), CJK characters of title, summary and body permuted (Latin letters too, in the body),
+    so copies are no near-duplicates of each other or of their original while keeping its length,
     term statistics and language."""
     import re
 
@@ -149,7 +154,7 @@ def transformed_page(text: str, k: int) -> str:
 def _moved(match, k: int, table: dict[int, int]) -> str:
     key, value = match.group(1), match.group(2)
     if key == "date":
-        return f'{key}: {value[0]}{int(value[1:5]) + 5 * k:04d}{value[5:]}' if value[1:5].isdigit() else match.group(0)
+        return f'{key}: {value[0]}{int(value[1:5]) - 5 * k:04d}{value[5:]}' if value[1:5].isdigit() else match.group(0)
     return f"{key}: {value.translate(table)}"
 
 
@@ -179,7 +184,7 @@ def measured(cmd: list[str], cwd: Path | None = None) -> dict:
     import threading
     import time
 
-    from search import SAMPLE_EVERY, tree_rss
+    from search import tree_rss
 
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start, peak = time.perf_counter(), 0
