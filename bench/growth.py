@@ -16,34 +16,14 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import math
-import random
 import resource
 import sys
 import time
 from pathlib import Path
 
-from scale import REPO
+from scale import REPO, permutation
 
 sys.path.insert(0, str(REPO))
-
-# CJK ideographs (and Latin letters) that a copy's permutation moves among themselves.
-CJK = (0x4E00, 0x9FFF)
-LOWER, UPPER = "abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-
-
-def permutation(seed: int) -> dict[int, int]:
-    """A translate table moving CJK ideographs and Latin letters to others of their kind."""
-    rng = random.Random(seed)
-    ideographs = list(range(CJK[0], CJK[1] + 1))
-    moved = ideographs[:]
-    rng.shuffle(moved)
-    table = dict(zip(ideographs, moved))
-    for letters in (LOWER, UPPER):
-        shuffled = list(letters)
-        rng.shuffle(shuffled)
-        table.update(zip(map(ord, letters), map(ord, shuffled)))
-    return table
-
 
 def shifted(date: str | None, years: int) -> str | None:
     if not date or len(date) < 4 or not date[:4].isdigit():

@@ -178,13 +178,37 @@ def padded_pages(content: Path, target: Path, articles: int) -> int:
     return count
 
 
-def measured(cmd: list[str], cwd: Path | None = None) -> dict:
-    """Wall and CPU seconds (the whole process tree) and peak memory (Pss of the tree, sampled) of one command."""
+def tree_rss(pid: int) -> int:
+    """Memory (bytes) of a process and all its descendants, read from /proc: the proportional set
+    size (Pss), so pages a forked worker shares with its parent are counted once, not twice."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            children.setdefault(ppid, []).append(int(entry))
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        todo += children.get(p, [])
+        try:
+            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1]) * 1024
+        except OSError:
+            pass
+    return total
+
+
+def measured(cmd: list[str], cwd: Path | None = None, sample_every: float = SAMPLE_EVERY, ok=(0, 1)) -> dict:
+    """Wall and CPU seconds (the whole process tree), peak memory (MB: Pss of the tree, sampled) and
+    stdout of one command; exits naming it when its status is not in `ok`."""
     import resource
     import threading
     import time
-
-    from search import tree_rss
 
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start, peak = time.perf_counter(), 0
@@ -195,19 +219,19 @@ def measured(cmd: list[str], cwd: Path | None = None) -> dict:
         nonlocal peak
         while not done.is_set():
             peak = max(peak, tree_rss(proc.pid))
-            time.sleep(SAMPLE_EVERY)
+            time.sleep(sample_every)
 
     sampler = threading.Thread(target=sample)
     sampler.start()
-    _out, err = proc.communicate()
+    out, err = proc.communicate()
     done.set()
     sampler.join()
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if proc.returncode not in (0, 1):
+    if proc.returncode not in ok:
         sys.exit(f"{' '.join(map(str, cmd[:4]))} failed:\n{err[-2000:]}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return {"wall": wall, "cpu": cpu, "peak": peak / 2 ** 20}
+    return {"wall": wall, "cpu": cpu, "peak": peak / 2 ** 20, "stdout": out}
 
 
 def folder_size(folder: Path) -> float:

@@ -20,11 +20,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
-import time
 from pathlib import Path
 
-from scale import REPO, ingest
+from scale import REPO, ingest, measured as scale_measured
 
 sys.path.insert(0, str(REPO))
 
@@ -32,55 +30,14 @@ sys.path.insert(0, str(REPO))
 QUERIES = ("中国", "美国", "今年", "台湾", "臺灣", "香港", "疫情", "习近平", "特朗普", "拜登", "新冠肺炎", "总统",
            "联合国", "警察", "经济", "美國 大選", "香港 警察", '"国家安全"', "trump", "covid", "election", "2020年",
            "北京", "俄罗斯", "日本", "选举", "疫苗", "上海", "台积电", "抗议")
+# Seconds between two samples of the process tree's memory (short runs: a fine grain).
 SAMPLE_EVERY = 0.05
 
 
-def tree_rss(pid: int) -> int:
-    """Memory (bytes) of a process and all its descendants, read from /proc: the proportional set
-    size (Pss), so pages a forked worker shares with its parent are counted once, not twice."""
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            ppid = int(stat.rsplit(")", 1)[1].split()[1])
-            children.setdefault(ppid, []).append(int(entry))
-    total, todo = 0, [pid]
-    while todo:
-        p = todo.pop()
-        todo += children.get(p, [])
-        try:
-            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
-                if line.startswith("Pss:"):
-                    total += int(line.split()[1]) * 1024
-        except OSError:
-            pass
-    return total
-
-
 def measured(cmd: list[str]) -> tuple[float, int, str]:
-    """(wall seconds, peak tree memory in bytes, stdout) of one command."""
-    peak = 0
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    done = threading.Event()
-
-    def sample():
-        nonlocal peak
-        while not done.is_set():
-            peak = max(peak, tree_rss(proc.pid))
-            time.sleep(SAMPLE_EVERY)
-
-    sampler = threading.Thread(target=sample)
-    sampler.start()
-    out, err = proc.communicate()
-    done.set()
-    sampler.join()
-    if proc.returncode:
-        sys.exit(f"{' '.join(cmd[:4])} failed:\n{err[-2000:]}")
-    return time.perf_counter() - start, peak, out
+    """(wall seconds, peak tree memory in bytes, stdout) of one command (scale.measured)."""
+    found = scale_measured(cmd, sample_every=SAMPLE_EVERY, ok=(0,))
+    return found["wall"], int(found["peak"] * 2 ** 20), found["stdout"]
 
 
 OUR_INDEX = """
