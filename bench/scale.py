@@ -17,6 +17,7 @@ size; then each figure's growth exponent between sizes (time ~ size^b).
 """
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
@@ -121,6 +122,7 @@ _CJK = (0x4E00, 0x9FFF)
 _LETTERS = ("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
+@functools.lru_cache(maxsize=8)
 def permutation(seed: int, letters: bool = True) -> dict[int, int]:
     """A translate table moving CJK ideographs (and Latin letters) to others of their kind."""
     import random
