@@ -10,7 +10,6 @@ by a hash of it.
 from __future__ import annotations
 
 import hashlib
-import io
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -146,13 +145,3 @@ class Table:
         norms[norms == 0] = 1.0
         weights.data /= np.repeat(norms, np.diff(weights.indptr))
         return weights.astype(np.float32)
-
-    def to_bytes(self) -> bytes:
-        out = io.BytesIO()
-        np.savez(out, keys=self.keys, df=self.df, articles=np.array([self.articles]))
-        return out.getvalue()
-
-    @classmethod
-    def from_bytes(cls, data: bytes) -> "Table":
-        saved = np.load(io.BytesIO(data))
-        return cls(saved["keys"], saved["df"], int(saved["articles"][0]))

@@ -53,6 +53,8 @@ SIGNATURE_TERMS = 24
 # share of all, from all. It is kept while its base holds the same articles (see Days._table_key).
 BASE_SHARE = 0.5
 UNDATED = "undated"
+# The stored table's file, beside the buckets' `<day>.npz`.
+TABLE = "table.npz"
 
 
 @dataclass
@@ -67,21 +69,6 @@ class Near:
     sig_of: np.ndarray       # int32, for each signature term: its row
     sig_key: np.ndarray      # int64, the term (its column in the table, which the bucket's key names)
     sig_weight: np.ndarray   # float32, its weight in the row's vector
-
-    def to_bytes(self, key: str) -> bytes:
-        out = io.BytesIO()
-        np.savez(out, key=np.array([key.encode()]), **self.__dict__)
-        return out.getvalue()
-
-    @classmethod
-    def from_bytes(cls, data: bytes, key: str) -> "Near | None":
-        try:
-            saved = np.load(io.BytesIO(data), allow_pickle=False)
-            if saved["key"][0].decode() != key:
-                return None
-            return cls(**{name: saved[name] for name in cls.__dataclass_fields__})
-        except (OSError, ValueError, KeyError, EOFError, IndexError):  # damaged: compare again
-            return None
 
 
 def article_id(entry) -> bytes:
@@ -148,9 +135,11 @@ def near(vectors, row_of: dict[int, int], rows: np.ndarray, cols: np.ndarray, ti
     """One bucket's answer. vectors holds (at row_of[i]) every article of rows and cols; `dense` are
     the terms compared as a dense matrix; `df` each term's base document frequency."""
     V = vectors[[row_of[i] for i in cols]]
-    sparse_cols, dense_cols = _split(V, dense)
+    is_dense = np.zeros(V.shape[1], bool)
+    is_dense[dense] = True
+    sparse_cols, dense_cols = V[:, ~is_dense].T.tocsr(), V[:, is_dense].toarray().T
     found = [_block(vectors[[row_of[i] for i in rows[at:at + ROWS]]], rows[at:at + ROWS], cols, sparse_cols,
-                    dense_cols, dense, times, window) for at in range(0, len(rows), ROWS)]
+                    dense_cols, is_dense, times, window) for at in range(0, len(rows), ROWS)]
     top = np.concatenate([f[0] for f in found])
     sims = np.concatenate([f[1] for f in found])
     background = np.maximum(sims[:, BACKGROUND_RANK], 0) if sims.shape[1] > BACKGROUND_RANK else np.zeros(len(rows))
@@ -162,18 +151,10 @@ def near(vectors, row_of: dict[int, int], rows: np.ndarray, cols: np.ndarray, ti
                 sims[keep].astype(np.float32), sig_of, sig_key, sig_weight)
 
 
-def _split(V, dense: np.ndarray):
-    mask = np.zeros(V.shape[1], bool)
-    mask[dense] = True
-    return V[:, ~mask].T.tocsr(), V[:, dense].toarray().T
-
-
-def _block(R, rows, cols, sparse_cols, dense_cols, dense, times, window):
+def _block(R, rows, cols, sparse_cols, dense_cols, is_dense, times, window):
     """Rows' `CANDIDATES` most similar columns within the window, most similar first (-1: none)."""
-    mask = np.zeros(R.shape[1], bool)
-    mask[dense] = True
-    sims = (R[:, ~mask] @ sparse_cols).toarray()
-    sims += R[:, dense].toarray() @ dense_cols
+    sims = (R[:, ~is_dense] @ sparse_cols).toarray()
+    sims += R[:, is_dense].toarray() @ dense_cols
     apart = np.abs(times[rows][:, None] - times[cols][None, :]) > window  # NaN (undated) is never apart
     sims[apart | (rows[:, None] == cols[None, :])] = -1.0  # nor its own neighbour
     keep = CANDIDATES
@@ -232,32 +213,34 @@ class Days:
         base's when the table is not stored, those a bucket to compare meets."""
         members = base(self.times)
         table_key = self._table_key(members)
-        table_name = f"{self.folder}/table.npz" if self.store is not None else None
-        table = _stored_table(self.store.path(table_name), table_key) if table_name else None
         found, missing = {}, {}
         for name, rows in buckets(self.times, self.window_days).items():
-            key = bucket_key(self.source, table_key, self.window_days, self.ids, self._meets(rows))
+            # (a bucket's answer depends on its rows and what they are compared with; the neighbours'
+            # own backgrounds are read from their own buckets in the second stage)
+            cols = columns(rows, self.times, self.window)
+            key = bucket_key(self.source, table_key, self.window_days, self.ids, np.union1d(rows, cols))
             stored = self._stored(name, key)
             if stored is not None:
                 found[name] = stored
             else:
-                missing[name] = (rows, columns(rows, self.times, self.window), key)
+                missing[name] = (rows, cols, key)
         if missing:
+            table = self._stored_table(table_key)
             needed = np.unique(np.concatenate([np.concatenate([rows, cols]) for rows, cols, _ in missing.values()]
                                               + ([members] if table is None else [])))
             counted, keys = terms.counts(texts([self.entries[n] for n in needed]))
             if table is None:
                 table = terms.Table.of(counted[np.searchsorted(needed, members)], keys)
-                if table_name:
-                    _save(self.store.path(table_name), _table_bytes(table, table_key))
+                if self.store is not None:
+                    _write(self.store.path(f"{self.folder}/{TABLE}"), table_key,
+                           {"keys": table.keys, "df": table.df, "articles": np.array([table.articles])})
             found.update(self._compare(table, table.weigh(counted, keys), needed, missing))
         self._forget_others(found)
         return found
 
-    def _meets(self, rows: np.ndarray) -> np.ndarray:
-        """Every article a bucket's answer depends on: its rows and what they are compared with (the
-        neighbours' own backgrounds are read from their own buckets in the second stage)."""
-        return np.union1d(rows, columns(rows, self.times, self.window))
+    def _stored_table(self, key: str) -> terms.Table | None:
+        saved = _read(self.store.path(f"{self.folder}/{TABLE}"), key) if self.store is not None else None
+        return terms.Table(saved["keys"], saved["df"], int(saved["articles"][0])) if saved else None
 
     def _compare(self, table: terms.Table, vectors, needed: np.ndarray,
                  missing: dict[str, tuple[np.ndarray, np.ndarray, str]]) -> dict[str, Near]:
@@ -270,26 +253,21 @@ class Days:
             rows, cols, key = missing[name]
             answer = near(vectors, row_of, rows, cols, self.times, self.window, dense, table.df, self.ids)
             if self.store is not None:
-                _save(self.store.path(f"{self.folder}/{name}.npz"), answer.to_bytes(key))
+                _write(self.store.path(f"{self.folder}/{name}.npz"), key, answer.__dict__)
             return name, answer
 
         with threadpool_limits(1), ThreadPoolExecutor(forked.cores()) as pool:
             return dict(pool.map(one, sorted(missing)))
 
     def _stored(self, name: str, key: str) -> Near | None:
-        if self.store is None:
-            return None
-        try:
-            data = self.store.path(f"{self.folder}/{name}.npz").read_bytes()
-        except OSError:
-            return None
-        return Near.from_bytes(data, key)
+        saved = _read(self.store.path(f"{self.folder}/{name}.npz"), key) if self.store is not None else None
+        return Near(**{field: saved[field] for field in Near.__dataclass_fields__}) if saved else None
 
     def _forget_others(self, found: dict[str, Near]) -> None:
         """Buckets of days that no longer hold an article: their files go."""
         if self.store is None:
             return
-        keep = {f"{name}.npz" for name in found} | {"table.npz"}
+        keep = {f"{name}.npz" for name in found} | {TABLE}
         for path in self.store.path(self.folder).glob("*.npz"):
             if path.name not in keep:
                 path.unlink(missing_ok=True)
@@ -301,24 +279,22 @@ def _dense_terms(table: terms.Table) -> np.ndarray:
     return np.sort(np.argsort(-table.df, kind="stable")[:min(DENSE_TERMS, common)])
 
 
-def _table_bytes(table: terms.Table, key: str) -> bytes:
+def _write(path, key: str, arrays: dict) -> None:
+    """Arrays stored as one .npz file with the key they hold for (no pickle: nothing in the cache runs)."""
     out = io.BytesIO()
-    np.savez(out, key=np.array([key.encode()]), keys=table.keys, df=table.df, articles=np.array([table.articles]))
-    return out.getvalue()
+    np.savez(out, key=np.array([key.encode()]), **arrays)
+    try:
+        replace_file(path, out.getvalue())
+    except OSError:  # a cache that cannot be written costs the next run its speed, nothing else
+        pass
 
 
-def _stored_table(path, key: str) -> terms.Table | None:
+def _read(path, key: str) -> dict | None:
+    """The arrays stored at path for this key; None when there are none, for another key, or damaged."""
     try:
         saved = np.load(io.BytesIO(path.read_bytes()), allow_pickle=False)
         if saved["key"][0].decode() != key:
             return None
-        return terms.Table(saved["keys"], saved["df"], int(saved["articles"][0]))
-    except (OSError, ValueError, KeyError, EOFError, IndexError):
+        return {name: saved[name] for name in saved.files}
+    except (OSError, ValueError, KeyError, EOFError, IndexError):  # damaged: compare again
         return None
-
-
-def _save(path, data: bytes) -> None:
-    try:
-        replace_file(path, data)
-    except OSError:  # a cache that cannot be written costs the next run its speed, nothing else
-        pass
