@@ -7,7 +7,7 @@
     .newsarchive-cache/related/*.json   same-story answers per language (builder/related), and
                                         related/<language>/*.npz: its term table and each day's
                                         first stage (builder/windows)
-    .newsarchive-cache/search/<key>/    Pagefind bundles per shard (builder/search/pagefind)
+    .newsarchive-cache/search/<key>/    the search index made last (builder/search)
     .newsarchive-cache/failures.json    raw files that could not be ingested (failures)
     .newsarchive-cache/preview/         serve's preview site and its own build.json, pages.json
 

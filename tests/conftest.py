@@ -61,10 +61,10 @@ def run_cli_without_file_powers(*args: str) -> subprocess.CompletedProcess:
 
 def leftovers(root: Path) -> list[str]:
     """Temporary files and folders anywhere in an archive (raw-file and page temp files, staging
-    sites, Pagefind's working folders, cache files being replaced, a zip being written): a run, even a
+    sites, cache files and folders being replaced, a zip being written): a run, even a
     killed one, must leave none after the next."""
     return sorted(p.relative_to(root).as_posix() for p in root.rglob("*")
-                  if p.name.startswith((".tmp-", ".site-", ".pagefind")) or p.name.endswith((".new", ".part")))
+                  if p.name.startswith((".tmp-", ".site-")) or p.name.endswith((".new", ".part")))
 
 
 def pages(root: Path) -> dict[str, tuple[dict, str]]:

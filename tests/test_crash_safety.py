@@ -54,7 +54,7 @@ def _kill_after(proc, seconds) -> bool:
 
 
 def _survivors(root: Path, grace: float = 3.0) -> list[str]:
-    """Processes still working for a build on root (its pool workers, Pagefind) after a short grace."""
+    """Processes still working for a build on root (its pool workers) after a short grace."""
     deadline = time.time() + grace
     while True:
         found = []
@@ -170,7 +170,7 @@ def test_what_a_killed_run_leaves_is_removed_by_the_next(seed_root, tmp_path):
     assert _run("--root", str(root), "build").returncode == 0
     cache = root / ".newsarchive-cache"
     planted = [root / "content" / "2020" / ".tmp-99-1", root / "content" / ".tmp-99-2.md", root / "sources" / ".tmp-99-3", cache / ".pages.json.99.new",
-               cache / "related" / ".zh.json.99.new", cache / "search" / ".pagefind-x.new" / "out" / "index.bin",
+               cache / "related" / ".zh.json.99.new", cache / "search" / ".0123abcd.99.new" / "ix" / "0.js",
                root / ".site-new-99" / "index.html"]
     for path in planted:
         path.parent.mkdir(parents=True, exist_ok=True)

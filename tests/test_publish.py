@@ -76,8 +76,8 @@ def test_pack_opens_from_disk(seed_root, tmp_path):
         zf.extractall(unzipped)
     site = unzipped / "news-archive"
     assert (site / "index.html").is_file()
-    # The offline reader gets the script-tag search index, not Pagefind's bundle (useless from disk).
-    assert list((site / "search" / "text").glob("*.js")) and not (site / "search" / "pf").exists()
+    # The offline reader gets the search index and the texts its excerpts are cut from.
+    assert list((site / "search" / "text").glob("*.js")) and list((site / "search" / "ix").glob("*.js"))
     assert check.link_problems(_as_root(site)) == []
     with browser() as b:
         page = b.new_page()
@@ -107,7 +107,7 @@ def test_the_build_writes_the_security_headers_and_the_picture_policy_follows_th
     assert run_cli("--root", str(root), "build", "--no-search").returncode == 0
     headers = netlify_headers(root / "site")["/*"]
     csp = headers["Content-Security-Policy"]
-    assert "object-src 'none'" in csp and "'unsafe-inline'" not in csp and "'wasm-unsafe-eval'" in csp
+    assert "object-src 'none'" in csp and "'unsafe-inline'" not in csp and "'wasm-unsafe-eval'" not in csp
     assert "img-src 'self' data: https:;" in csp
     assert headers["X-Content-Type-Options"] == "nosniff" and "Referrer-Policy" in headers
     (root / "newsarchive.toml").write_text("[media]\nlocal_only = true\n", encoding="utf-8")

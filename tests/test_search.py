@@ -1,5 +1,5 @@
-"""Search (issue 4) in a real browser: Pagefind over HTTP and under a subpath, the offline index from
-file://, on the seed archive and on the corpus; both scripts, phrases, filters, sort, recall/precision.
+"""Search (issue 4) in a real browser: the index over HTTP, under a subpath and from file://, on the
+seed archive and on the corpus; both scripts, phrases, filters, sort, recall/precision.
 
 The expected pages come from content/ in Python: a page matches when every term's normalized form
 (tokens.normalize: the spec of what search compares) occurs in the page's normalized text, Latin
@@ -17,7 +17,7 @@ from newsarchive.archive import Archive
 from newsarchive.builder.collect import collect
 from newsarchive.builder.render import rel
 from newsarchive.builder.search import searchable_text
-from newsarchive.builder.search.tokens import CJK_CLASS, index_words, latin_term_matches, normalize
+from newsarchive.builder.search.tokens import CJK_CLASS, index_tokens, latin_term_matches, normalize
 
 from .browser import browser, serve
 from .conftest import build, copy_tree
@@ -117,14 +117,14 @@ def test_seed_queries_find_exactly_the_pages_holding_them(seed_site, chromium, h
     with serve(site, mount) as base:
         url = (site / "search" / "index.html").as_uri() if how == "file" else base + "search/index.html"
         page = _open(chromium, url)
-        assert _engine(page) == ("offline" if how == "file" else "pagefind")
+        assert _engine(page) == ("offline" if how == "file" else "online")
         for query in SEED_QUERIES:
             results = _search(page, query)
             assert {r["url"] for r in results} == corpus.expected(query), query
             for r in results:
                 assert set(r) == {"url", "title", "date", "outlet"} and not r["url"].startswith("/")
         assert not _search(page, "不存在的詞語組合")
-        # Pagefind was started under the index's language; the page keeps its own.
+        # The page keeps its own language.
         assert page.evaluate("document.documentElement.lang") == "zh-Hant"
         # ?q= runs the query in the visible box; a result opens its article.
         page.goto(url + "?q=" + quote("李光章"))
@@ -160,13 +160,13 @@ def test_corpus_queries_in_both_scripts(corpus_site, chromium, how):
     assert set(found["police"]) and all(re.search(r"\bpolice\b", corpus.raw[u], re.I) for u in found["police"])
 
 
-def test_offline_answers_like_pagefind(corpus_site, chromium):
+def test_file_answers_like_http(corpus_site, chromium):
     site = corpus_site / "site"
     queries = CORPUS_QUERIES + tuple(q for q, _ in _sampled(Corpus(corpus_site)))[:60]
     with serve(site) as base:
         online = _open(chromium, base + "search/index.html")
         offline = _open(chromium, (site / "search/index.html").as_uri())
-        assert (_engine(online), _engine(offline)) == ("pagefind", "offline")
+        assert (_engine(online), _engine(offline)) == ("online", "offline")
         for query in queries:
             assert _search(online, query) == _search(offline, query), query
 
@@ -301,15 +301,9 @@ def test_search_page_on_a_phone(corpus_site, chromium, tmp_path):
         assert page.is_visible("#search-sort")
 
 
-def test_index_words_are_framed_bigrams_then_characters():
-    assert normalize("臺灣總統、COVID-19疫苗 Café") == "台湾总统 covid 19 疫苗 cafe"
-    assert index_words(normalize("台灣總統 2020年")) == "台 台湾 湾总 总统 统 2020 年 台_ 年_ 总_ 湾_ 统_"
-    assert index_words("a") == "a" and index_words("") == ""
-
-
 def test_search_under_the_netlify_security_headers(seed_site, chromium):
-    """Pagefind (WebAssembly, its worker) runs under the exact headers Netlify sends (site/_headers,
-    written by the build), nothing blocked."""
+    """Search runs under the exact headers Netlify sends (site/_headers, written by the build),
+    nothing blocked."""
     from .site_checks import netlify_headers
 
     headers = netlify_headers(seed_site / "site")["/*"]
@@ -320,7 +314,7 @@ def test_search_under_the_netlify_security_headers(seed_site, chromium):
         page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
         page.goto(base + "search/index.html?q=" + quote("聯合國"))
         page.wait_for_selector("#search-results .entry .excerpt")
-        assert _engine(page) == "pagefind"
+        assert _engine(page) == "online"
         assert {r["url"] for r in _search(page, "聯合國")} == corpus.expected("聯合國")
         assert not blocked, blocked
 
@@ -337,26 +331,28 @@ def test_query_folding_agrees_with_the_index(corpus_site, chromium):
         assert js == normalize(text), text[:80]
 
 
-def test_a_new_article_reindexes_only_its_shard(seed_root, tmp_path, monkeypatch):
-    """Shards follow the articles' dates (a day's articles together, a day too large split): a new
-    article of a later day lands in the newest shard, and only that shard is indexed again."""
-    from newsarchive.builder.search import pagefind
-
-    monkeypatch.setattr(pagefind, "SHARD_PAGES", 2)  # the lunch's day (4 seeds) split in 2, the call alone
+def test_the_index_is_kept_until_a_text_changes(seed_root, tmp_path):
+    """The index is kept in the cache under a key of every searchable text: a build that changes a
+    page's layout but no text links the kept files; a new article makes a new index, the old one
+    dropped, and its postings are found."""
     root = tmp_path / "a"
     copy_tree(seed_root, root)
     build(root)
-    shards = root / ".newsarchive-cache" / "search"
-    before = {p.name for p in shards.iterdir()}
-    assert len(before) == 3
-    page = next(p for p in sorted((root / "content").rglob("*.md")) if "/2021/" in p.as_posix())
-    text = page.read_text(encoding="utf-8").replace('title: "', 'title: "ADDED ', 1)
-    page.with_name("added-" + page.name).write_text(
-        re.sub(r'^date: "[^"]*"', 'date: "2021-01-15T08:00:00+00:00"', text, count=1, flags=re.M), encoding="utf-8")
+    kept = root / ".newsarchive-cache" / "search"
+    before = [p.name for p in kept.iterdir()]
+    index = kept / before[0] / "ix" / "0.js"
+    stamp = index.stat().st_mtime_ns
+    (root / "newsarchive.toml").write_text('title = "Renamed"\n', encoding="utf-8")
     build(root)
-    after = {p.name for p in shards.iterdir()}
-    assert len(after) == 3 and len(after - before) == 1
-    assert len(list((root / "site" / "search" / "pf").iterdir())) == 3
+    assert "Renamed" in (root / "site" / "search" / "index.html").read_text(encoding="utf-8")
+    assert [p.name for p in kept.iterdir()] == before and index.stat().st_mtime_ns == stamp
+    page = next(p for p in sorted((root / "content").rglob("*.md")) if "/2021/" in p.as_posix())
+    page.with_name("added-" + page.name).write_text(page.read_text(encoding="utf-8").replace(
+        'title: "', 'title: "ADDED 獨一無二 ', 1), encoding="utf-8")
+    build(root)
+    after = [p.name for p in kept.iterdir()]
+    assert len(after) == 1 and after != before
+    assert (root / "site" / "search" / "ix" / "0.js").read_bytes() == (kept / after[0] / "ix" / "0.js").read_bytes()
 
 
 # Traditional characters OpenCC folds to characters outside the Basic Multilingual Plane.
@@ -396,7 +392,7 @@ def test_captions_tags_and_bylines_are_found_and_marks_land_on_the_words(shown_s
     site = shown_site / "site"
     with serve(site) as base:
         page = _open(chromium, (site / "search" / "index.html").as_uri() if how == "file" else base + "search/index.html")
-        assert _engine(page) == ("offline" if how == "file" else "pagefind")
+        assert _engine(page) == ("offline" if how == "file" else "online")
         corpus = Corpus(shown_site)
         for query, kind in SHOWN_QUERIES.items():
             urls = {r["url"] for r in _search(page, query)}

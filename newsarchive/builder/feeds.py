@@ -48,9 +48,9 @@ def robots(r):
     return "robots.txt", f"User-agent: *\nAllow: /\n{sitemap_line}".encode()
 
 
-# The site's security policy: nothing runs but its own scripts (and, for search, WebAssembly).
+# The site's security policy: nothing runs but its own scripts.
 # Pictures may come from elsewhere (https:) until an archive stores them all (media.local_only).
-_CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:{remote}; "
+_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:{remote}; "
         "font-src 'self'; connect-src 'self'; media-src https:; object-src 'none'; base-uri 'self'; "
         "form-action 'self'; frame-ancestors 'none'")
 

@@ -24,7 +24,7 @@ from .render import Renderer, environment, load_assets, read_layouts
 from .state import BuildState
 from .write import Staging, replace_in_place
 
-# The search index's tenant folder in the cache store (Pagefind bundles, one per shard).
+# The search index's tenant folder in the cache store (the index last made).
 SEARCH_CACHE = "search"
 
 

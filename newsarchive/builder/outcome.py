@@ -63,18 +63,15 @@ KINDS = {kind.__name__: kind for kind in (Built, LeftOut, Unchanged, Failed, Hot
 
 
 def failure_line(exc: BaseException) -> str | None:
-    """The line for a build failure the archivist can fix (a layout, the config, the search indexer);
-    None for any other exception (a bug: it is raised)."""
+    """The line for a build failure the archivist can fix (a layout, the config); None for any other
+    exception (a bug: it is raised)."""
     import jinja2
 
     from ..model import InputError
-    from .search.pagefind import PagefindError
 
     if isinstance(exc, jinja2.TemplateError):
         where = f"{exc.filename}:{exc.lineno}: " if getattr(exc, "filename", None) else ""
         return f"layout error: {where}{exc.message}"
-    if isinstance(exc, PagefindError):
-        return f"search index: {exc}"
     if isinstance(exc, InputError):
         return str(exc)
     return None

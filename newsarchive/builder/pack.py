@@ -1,6 +1,5 @@
 """`pack`: the built site as one zip for offline reading. Links are relative, so the unzipped folder
-works from disk; search uses the script-tag index, which file:// allows. Pagefind's bundle is left
-out: it cannot run from file:// (the page falls back to the script-tag index even if served)."""
+works from disk; search's index is classic scripts, which file:// allows."""
 from __future__ import annotations
 
 import zipfile
@@ -10,8 +9,6 @@ from pathlib import Path
 FOLDER = "news-archive"
 # A fixed timestamp for every entry: the same site gives the same zip, byte for byte.
 FIXED_TIME = (2020, 1, 1, 0, 0, 0)
-# Site folders an offline reader cannot use.
-NOT_PACKED = ("search/pf/",)
 
 
 def pack(site: Path, output: Path) -> Path:
@@ -21,8 +18,6 @@ def pack(site: Path, output: Path) -> Path:
     with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for path in sorted(p for p in site.rglob("*") if p.is_file()):
             name = path.relative_to(site).as_posix()
-            if name.startswith(NOT_PACKED):
-                continue
             info = zipfile.ZipInfo(f"{FOLDER}/{name}", FIXED_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16

@@ -1,20 +1,20 @@
-"""The one folded form that search compares, shared by the index (here) and the query (static/search.js).
+"""The one folded form that search compares, shared by the index (here and postings.py) and the
+query (static/search.js).
 
-Pagefind's standard binary does not segment Chinese and never maps Traditional to Simplified, so we
-hand it words we made ourselves (this is why this module exists):
+No library splits Chinese and folds Traditional to Simplified the way the search needs (Pagefind,
+the earlier engine, did neither), so we make the tokens ourselves:
 
 * `normalize` gives the searchable text: NFKC, Traditional folded to Simplified character by
   character (OpenCC's table), lower case, Latin diacritics dropped; then items - a run of CJK
   characters or a word of letters and digits - separated by one space, punctuation gone.
-  The offline search matches the query's normalized form inside this text.
-* `index_words` turns that text into the words Pagefind indexes: each CJK run as its overlapping
-  bigrams, framed by its first and last character as single-character words (so a phrase can begin
-  or end at a run's edge: 2020年, 美國 2020); Latin words whole, and marks for their stems and
-  prefixes (our own light stemmer: Pagefind's needs a language, and the index has one, `und`, so
-  that (see static/search.js) no browser word segmentation splits the query's bigrams).
+* `index_tokens` turns that text into the tokens the index holds at consecutive positions: each
+  CJK run as its overlapping bigrams, framed by its first and last character (so a phrase can begin
+  or end at a run's edge: 2020年, 美國 2020); Latin words whole. postings.py makes the same tokens
+  with numpy; this is their definition (the tests hold the two together).
+* `stem` and `latin_term_matches`: which words a one-word Latin query finds.
 
-static/search.js implements the same two functions for the query; tests/test_search.py checks they
-agree on real articles.
+static/search.js implements normalize, the tokens of a query and stem for the query; tests/test_search.py
+checks they agree on real articles.
 """
 from __future__ import annotations
 
@@ -38,24 +38,26 @@ def normalize(text: str) -> str:
     return " ".join(_ITEM.findall(text))
 
 
-
-
 def run_words(run: str) -> list[str]:
-    """A CJK run as index words: first character, the overlapping bigrams, last character."""
+    """A CJK run as index tokens: first character, the overlapping bigrams, last character."""
     if len(run) == 1:
         return [run]
     return [run[0], *[run[i:i + 2] for i in range(len(run) - 1)], run[-1]]
 
 
-# Marks a page's "has this character" word: `_` is a Pagefind word character never in our items.
-CHAR_MARK = "_"
-# Marks a page's "has a word with this stem" word (only where the stem is not the word itself).
-STEM_MARK = "_"
-# Marks a page's "has a word beginning with this" word; a Latin query word this long or longer
-# also finds the words it begins (search as you type: `post` finds `posting`).
-PREFIX_MARK = "__"
+def index_tokens(normalized: str) -> list[str]:
+    """The tokens of a normalized text in order (their positions: 0, 1, ...)."""
+    out: list[str] = []
+    for item in normalized.split(" "):
+        if item:
+            out.extend(run_words(item) if _CJK_START.match(item) else [item])
+    return out
+
+
+# A Latin query word this long or longer also finds the words it begins (search as you type:
+# `post` finds `posting`).
 PREFIX_MIN = 3
-# Longest prefix marked (a longer query word is matched whole or by its stem).
+# Longest prefix matched (a longer query word is matched whole or by its stem).
 PREFIX_MAX = 12
 _ENGLISH = re.compile(r"^[a-z]+$")
 # Words ending in s that are no plurals (the suffix rules below would cut them).
@@ -95,16 +97,6 @@ def _mended(base: str) -> str:
     return base
 
 
-def latin_marks(word: str) -> list[str]:
-    """The mark words a Latin word adds to its page: its stem (where that is another word) and the
-    prefixes a query may type of it."""
-    marks = [stem(word) + STEM_MARK] if stem(word) != word else []
-    # (the prefixes a query may be: a-z only, as a query must be to be taken as a prefix; covid19: covid)
-    marks += [word[:k] + PREFIX_MARK for k in range(PREFIX_MIN, min(len(word), PREFIX_MAX + 1))
-              if _ENGLISH.match(word[:k])]
-    return marks
-
-
 def latin_term_matches(words: set[str], query: str) -> bool:
     """Whether a page with these (normalized) Latin words matches a one-word Latin query: a word it
     begins (a query of PREFIX_MIN letters or more, up to PREFIX_MAX), or a word with its stem. The
@@ -112,29 +104,3 @@ def latin_term_matches(words: set[str], query: str) -> bool:
     wanted = stem(query)
     prefix = PREFIX_MIN <= len(query) <= PREFIX_MAX and _ENGLISH.match(query)
     return any(stem(w) == wanted or (prefix and w.startswith(query)) for w in words)
-
-
-def index_words(normalized: str) -> str:
-    """The words Pagefind indexes for a normalized text, space-separated.
-
-    After the text, each distinct CJK character once as `<char>_`: a one-character query asks
-    for that word. Then each distinct Latin word's marks (latin_marks): `<stem>_` and its
-    prefixes `<prefix>__`, which a one-word Latin query asks for. (Pagefind's prefix search would find the bigrams starting with it, but caps
-    how many words a prefix expands to and loses pages for common characters.) No phrase can
-    reach into this tail: phrase queries never hold a `_` word.
-    """
-    words: list[str] = []
-    chars: set[str] = set()
-    latin: set[str] = set()
-    for item in normalized.split(" "):
-        if not item:
-            continue
-        if _CJK_START.match(item):
-            words.extend(run_words(item))
-            chars.update(item)
-        else:
-            words.append(item)
-            latin.add(item)
-    words.extend(c + CHAR_MARK for c in sorted(chars))
-    words.extend(sorted({mark for word in latin for mark in latin_marks(word)}))
-    return " ".join(words)

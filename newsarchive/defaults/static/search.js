@@ -1,11 +1,11 @@
 // The search page. Reads search/meta.js (window.NEWSARCHIVE_SEARCH); see
-// newsarchive/build/search/__init__.py for the files and tokens.py for the folded form.
+// newsarchive/builder/search/ for the files, tokens.py for the folded form and postings.py for the
+// index.
 //
-// Over HTTP the Pagefind shards answer; from file:// (where Pagefind's ES module and fetch are
-// blocked) the article texts in search/text/*.js are loaded by classic <script> tags and matched
-// here. Both find the same documents: a term matches where its normalized form occurs in the
-// article's normalized text (CJK may start or end inside a run, Latin words only whole). Ranking,
-// filters, counts and sort are computed here from the lookup table, the same for both.
+// The index's shards are classic scripts loaded as a query needs them, so the same files answer
+// over HTTP and from file:// (where fetch and modules are blocked): a term is found where its
+// tokens stand at consecutive positions (CJK may start or end inside a run, Latin words only
+// whole). Ranking, filters, counts and sort are computed here from the lookup table.
 (function () {
   "use strict";
   var loader = document.currentScript;
@@ -31,7 +31,6 @@
   var QUOTES = /[\u201c\u201d\u300c\u300d\u300e\u300f\uff02]/g;
   var PAGE_SIZE = 20;          // results drawn at a time
   var EXCERPT_CHARS = 90;      // article text shown around the first match
-  var PAGEFIND_START_MS = 10000;  // Pagefind not up by then (blocked WebAssembly, lost files): offline index
 
   // --- the folded form: the same steps as tokens.normalize in Python ---------------------------
   function normalize(text) {
@@ -95,132 +94,188 @@
     return false;
   }
 
-  // The same term as Pagefind words (see tokens.index_words): a run's first character where the
-  // run must start at the term's edge, its bigrams, its last character where it must end.
-  function pagefindQuery(items) {
-    var first = Array.from(items[0]);
-    if (items.length === 1 && isCjk(items[0]) && first.length === 1) return '"' + items[0] + '_"';  // page has it
-    var words = [];
+  // The same term as index tokens (see postings.py): a CJK run's first character where the run
+  // must start at the term's edge, its bigrams, its last character where it must end; a Latin
+  // item whole. The tokens stand at consecutive positions wherever the term occurs.
+  function termTokens(items) {
+    var out = [];
     items.forEach(function (item, i) {
       var chars = Array.from(item), n = chars.length;
-      if (!isCjk(item) || n === 1) { words.push(item); return; }
-      if (i > 0) words.push(chars[0]);
-      for (var j = 0; j < n - 1; j++) words.push(chars[j] + chars[j + 1]);
-      if (i < items.length - 1) words.push(chars[n - 1]);
+      if (!isCjk(item) || n === 1) { out.push(item); return; }
+      if (i > 0) out.push(chars[0]);
+      for (var j = 0; j < n - 1; j++) out.push(chars[j] + chars[j + 1]);
+      if (i < items.length - 1) out.push(chars[n - 1]);
     });
-    return '"' + words.join(" ") + '"';
+    return out;
   }
 
-  // --- engines: each answers one term with the set of document numbers --------------------------
-  var engine = null;
-  // Whether this page may compile WebAssembly (a Content-Security-Policy without
-  // 'wasm-unsafe-eval' forbids it, and Pagefind then never answers).
-  function wasmAllowed() {
-    try { new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])); return true; } catch (err) { return false; }
-  }
-  function pagefindEngine() {
-    if (!META.shards) return Promise.reject(new Error("no Pagefind index (no articles)"));
-    if (!wasmAllowed()) return Promise.reject(new Error("WebAssembly is not allowed here"));
-    var base = new URL("pf/", location.href).href;
-    return import(base + "0/pagefind.js").then(function (pf) {
-      return pf.options({ basePath: base + "0/" }).then(function () {
-        // Pagefind takes its language from <html lang> when it starts, and for zh/ja/th splits the
-        // query with the browser's word segmenter, which breaks our bigrams. The index is "und":
-        // start Pagefind under that language (it reads the attribute synchronously), then put
-        // the page's language back.
-        var html = document.documentElement, pageLang = html.getAttribute("lang");
-        html.setAttribute("lang", "und");
-        var started = pf.init();
-        html.setAttribute("lang", pageLang);
-        var merges = [started];
-        for (var k = 1; k < META.shards; k++) merges.push(pf.mergeIndex(base + k + "/", { language: "und" }));
-        return Promise.all(merges);
-      }).then(function () {
-        return pf.search('"' + "_probe_" + '"');  // answers only once Pagefind really works
-      }).then(function () {
-        return {
-          name: "pagefind",
-          term: function (items) {
-            // A one-word Latin term asks for the word, its stem's word and mark, and its prefix mark.
-            var q = items[0], queries = [pagefindQuery(items)];
-            if (isLatinWord(items)) {
-              queries.push('"' + stem(q) + '"', '"' + stem(q) + '_"');
-              if (prefixOk(q)) queries.push('"' + q + '__"');
-            }
-            return Promise.all(queries.map(function (query) { return pf.search(query); })).then(function (answers) {
-              var docs = new Set();
-              answers.forEach(function (found) {
-                found.results.forEach(function (r) { if (r.id in META.ids) docs.add(META.ids[r.id]); });
-              });
-              return docs;
-            });
-          },
-          phrase: function (items, docs) {
-            return pf.search(pagefindQuery(items)).then(function (found) {
-              var among = new Set(docs), out = new Set();
-              found.results.forEach(function (r) { var n = META.ids[r.id]; if (among.has(n)) out.add(n); });
-              return out;
-            });
-          },
-          text: function (n) {
-            return fetch(META.docs[n][0]).then(function (r) { return r.text(); }).then(function (html) {
-              var body = new DOMParser().parseFromString(html, "text/html").querySelector(".article-body");
-              return body ? body.textContent : "";
-            });
-          }
-        };
-      });
-    });
-  }
-
-  var TEXT = {}, NORMALIZED = {}, WORDS = {};
-  function latinWords(n) {  // an article's distinct Latin words (made at its first Latin query)
-    if (!(n in WORDS)) WORDS[n] = new Set(NORMALIZED[n].split(" ").filter(function (w) { return w && !isCjk(w); }));
-    return WORDS[n];
-  }
-  function offlineEngine() {
-    return new Promise(function (resolve, reject) {
-      var waiting = META.shards;
-      if (!waiting) resolve();
-      for (var k = 0; k < META.shards; k++) {
-        var s = document.createElement("script");
-        s.src = "text/" + k + ".js";
-        s.onload = function () { if (--waiting === 0) resolve(); };
-        s.onerror = function () { reject(new Error("search text missing: " + this.src)); };
-        document.head.appendChild(s);
-      }
-    }).then(function () {
-      (window.NEWSARCHIVE_TEXT || []).forEach(function (part) { Object.assign(TEXT, part); });
-      return {
-        name: "offline",
-        term: function (items) {
-          var docs = new Set(), latin = isLatinWord(items);
-          for (var n = 0; n < META.docs.length; n++) {
-            if (!(n in NORMALIZED)) NORMALIZED[n] = normalize(TEXT[n] || "");
-            if (latin ? latinMatches(latinWords(n), items[0]) : find(NORMALIZED[n], items) >= 0) docs.add(n);
-          }
-          return Promise.resolve(docs);
-        },
-        phrase: function (items, docs) {
-          return Promise.resolve(new Set(docs.filter(function (n) { return find(NORMALIZED[n], items) >= 0; })));
-        },
-        text: function (n) { return Promise.resolve((TEXT[n] || "").split("\n").slice(META.head).join("\n")); }
+  // --- the index: shards loaded by classic <script> (works over HTTP and from file://) -----------
+  var LAYOUT = META.index || { shards: 1, chars: 1, text: 1 };
+  var LOADED = {}, WAITING = {};
+  window.newsarchiveIndex = function (name, data) {
+    LOADED[name] = data;
+    if (WAITING[name]) WAITING[name].resolve(data);
+  };
+  // A shard's data; `absent` what a file that is not there stands for (a word list no word needs),
+  // otherwise a missing file is an error.
+  function load(name, absent) {
+    if (name in LOADED) return Promise.resolve(LOADED[name]);
+    if (!WAITING[name]) {
+      var w = WAITING[name] = {};
+      w.promise = new Promise(function (resolve, reject) { w.resolve = resolve; w.reject = reject; });
+      var s = document.createElement("script");
+      s.src = name + ".js";
+      s.onload = function () { if (!(name in LOADED)) w.reject(new Error("search index file damaged: " + name)); };
+      s.onerror = function () {
+        if (absent !== undefined) { LOADED[name] = absent; w.resolve(absent); }
+        else { delete WAITING[name]; w.reject(new Error("search index file missing: " + name)); }
       };
+      document.head.appendChild(s);
+    }
+    return WAITING[name].promise;
+  }
+
+  var CODE = 2097152, LATIN_BASE = 4398046511104, MIX = 7919;  // 2^21, 2^42 (postings.py)
+  function varints(bytes, at, count, out) {  // LEB128, exact to 2^53 (JavaScript's bit operators stop at 32)
+    for (var k = 0; k < count; k++) {
+      var v = 0, scale = 1, b;
+      do { b = bytes[at++]; v += (b & 127) * scale; scale *= 128; } while (b & 128);
+      out[k] = v;
+    }
+    return at;
+  }
+  var SHARDS = {};
+  function shard(name) {  // {keys, starts, bytes} of an index file, decoded once
+    if (SHARDS[name]) return Promise.resolve(SHARDS[name]);
+    return load(name).then(function (b64) {
+      if (SHARDS[name]) return SHARDS[name];
+      var bin = atob(b64), bytes = new Uint8Array(bin.length);
+      for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+      var head = [0], at = bytes.length ? varints(bytes, 0, 1, head) : 0, n = head[0];
+      var keys = new Array(n), sizes = new Array(n), starts = new Array(n);
+      at = varints(bytes, at, n, keys);
+      at = varints(bytes, at, n, sizes);
+      for (var k = 0; k < n; k++) { if (k) keys[k] += keys[k - 1]; starts[k] = at; at += sizes[k]; }
+      return (SHARDS[name] = { keys: keys, starts: starts, bytes: bytes });
     });
   }
-  function getEngine() {
-    if (!engine) {
-      var late = new Promise(function (resolve, reject) {
-        setTimeout(function () { reject(new Error("Pagefind did not start")); }, PAGEFIND_START_MS);
-      });
-      engine = location.protocol === "file:" ? offlineEngine()
-        : Promise.race([pagefindEngine(), late]).catch(function (err) {
-          console.warn("Pagefind unavailable, using the offline index:", err);
-          return offlineEngine();
-        });
-    }
-    return engine;
+  function keyIndex(keys, key) {
+    var lo = 0, hi = keys.length - 1;
+    while (lo <= hi) { var mid = (lo + hi) >> 1; if (keys[mid] === key) return mid; if (keys[mid] < key) lo = mid + 1; else hi = mid - 1; }
+    return -1;
   }
+  // A term's posting: {docs: [n...], at: where its positions start} ({docs: []} if the key is absent).
+  function posting(file, key) {
+    return shard(file).then(function (s) {
+      var k = keyIndex(s.keys, key);
+      if (k < 0) return { docs: [], bytes: s.bytes, at: 0 };
+      var count = [0], at = varints(s.bytes, s.starts[k], 1, count), docs = new Array(count[0]);
+      at = varints(s.bytes, at, count[0], docs);
+      for (var i = 1; i < docs.length; i++) docs[i] += docs[i - 1];
+      return { docs: docs, bytes: s.bytes, at: at };
+    });
+  }
+  // Each of a posting's documents among `wanted` (a Set, or all) with its positions (a Set).
+  function positions(p, wanted) {
+    var out = new Map(), count = [0], at = p.at;
+    p.docs.forEach(function (n) {
+      at = varints(p.bytes, at, 1, count);
+      var list = new Array(count[0]);
+      at = varints(p.bytes, at, count[0], list);
+      if (wanted && !wanted.has(n)) return;
+      for (var i = 1; i < list.length; i++) list[i] += list[i - 1];
+      out.set(n, new Set(list));
+    });
+    return out;
+  }
+  function cjkFile(key) {
+    return "ix/" + ((Math.floor(key / CODE) * MIX + key % CODE) % LAYOUT.shards);
+  }
+  function wordFile(word) {
+    return "w/" + Array.from(word).slice(0, 2).map(function (c) { return c.codePointAt(0).toString(16); }).join("-");
+  }
+  function words(word) { return load(wordFile(word), []); }  // [[word, number]...] sharing its first characters
+  // Where a token's posting is: [file, key], or null for a Latin word no article has.
+  function located(token) {
+    if (isCjk(token)) {
+      var cps = Array.from(token).map(function (c) { return c.codePointAt(0); });
+      var key = cps.length === 1 ? cps[0] : cps[0] * CODE + cps[1];
+      return Promise.resolve([cjkFile(key), key]);
+    }
+    return words(token).then(function (list) {
+      var hit = list.find(function (w) { return w[0] === token; });
+      return hit ? ["ix/" + (hit[1] % LAYOUT.shards), LATIN_BASE + hit[1]] : null;
+    });
+  }
+  function docsOf(token) {
+    return located(token).then(function (where) {
+      return where ? posting(where[0], where[1]).then(function (p) { return p.docs; }) : [];
+    });
+  }
+  // The documents (among `among`, if given) where the tokens stand at consecutive positions.
+  function phraseDocs(tokens, among) {
+    if (tokens.length === 1 && !among) return docsOf(tokens[0]).then(function (d) { return new Set(d); });
+    return Promise.all(tokens.map(function (t) {
+      return located(t).then(function (w) { return w ? posting(w[0], w[1]) : { docs: [] }; });
+    })).then(function (posts) {
+      var rarest = posts.reduce(function (a, b) { return a.docs.length <= b.docs.length ? a : b; });
+      var wanted = new Set(rarest.docs.filter(function (n) { return !among || among.has(n); }));
+      posts.forEach(function (p) { var has = new Set(p.docs); wanted.forEach(function (n) { if (!has.has(n)) wanted.delete(n); }); });
+      if (!wanted.size) return new Set();
+      var where = posts.map(function (p) { return positions(p, wanted); });
+      var out = new Set();
+      wanted.forEach(function (n) {
+        for (var p of where[0].get(n)) {
+          var ok = true;
+          for (var i = 1; i < where.length && ok; i++) ok = where[i].get(n).has(p + i);
+          if (ok) { out.add(n); break; }
+        }
+      });
+      return out;
+    });
+  }
+  // A one-word Latin term: every word of the list it begins or shares a stem with.
+  function latinDocs(q) {
+    return words(q).then(function (list) {
+      var found = list.filter(function (w) { return latinMatches([w[0]], q); });
+      return Promise.all(found.map(function (w) {
+        return posting("ix/" + (w[1] % LAYOUT.shards), LATIN_BASE + w[1]).then(function (p) { return p.docs; });
+      }));
+    }).then(function (lists) {
+      var out = new Set();
+      lists.forEach(function (docs) { docs.forEach(function (n) { out.add(n); }); });
+      return out;
+    });
+  }
+  function charDocs(c) {  // a one-character CJK term: the articles holding it anywhere
+    var cp = c.codePointAt(0);
+    return posting("c/" + (cp % LAYOUT.chars), cp).then(function (p) { return new Set(p.docs); });
+  }
+
+  var TEXT = {};
+  var engine = {
+    name: location.protocol === "file:" ? "offline" : "online",
+    term: function (items) {
+      if (isLatinWord(items)) return latinDocs(items[0]);
+      if (items.length === 1 && isCjk(items[0]) && Array.from(items[0]).length === 1) return charDocs(items[0]);
+      return phraseDocs(termTokens(items), null);
+    },
+    phrase: function (items, docs) { return phraseDocs(termTokens(items), new Set(docs)); },
+    // The article's text for its excerpt: over HTTP its own page; from file:// (no fetch there) the
+    // text files, TEXT_CHUNK articles each, loaded only for the results shown.
+    text: function (n) {
+      if (location.protocol !== "file:") {
+        return fetch(META.docs[n][0]).then(function (r) { return r.text(); }).then(function (html) {
+          var body = new DOMParser().parseFromString(html, "text/html").querySelector(".article-body");
+          return body ? body.textContent : "";
+        });
+      }
+      return load("text/" + Math.floor(n / LAYOUT.text)).then(function (chunk) {
+        return (chunk[n] || "").split("\n").slice(META.head).join("\n");
+      });
+    }
+  };
+  function getEngine() { return Promise.resolve(engine); }
 
   // --- matching and ranking ----------------------------------------------------------------------
   var TITLES = {}, BYLINES = {};

@@ -1,0 +1,254 @@
+"""The search index: posting lists of the folded text's tokens, cut into shards the page loads as
+classic scripts (so the same files answer over HTTP and from file://).
+
+Written here rather than handed to Pagefind (the earlier engine): Pagefind cannot split Chinese nor
+fold Traditional to Simplified, so we were already making its words ourselves - and it then spent
+~9 ms an article indexing them and its browser client merged one bundle per 1 200 articles at every
+query. The posting lists are plain arrays: numpy makes them from the texts at once, and a query reads
+only the shards its tokens hash to.
+
+Tokens of a normalized text (tokens.normalize: items a space apart) in order, numbered from 0 in each
+article: a CJK run of two characters or more is its first character, its overlapping bigrams and its
+last character (the framing lets a phrase start or end at a run's edge: `香港 2020` is 香港, 港, 2020
+at consecutive positions, and only a run's last character follows its last bigram); a one-character
+run is that character; a Latin word is the word. Keys (numbers the page computes alike):
+
+    CJK character c            c
+    CJK bigram ab              a << 21 | b
+    Latin word                 LATIN_BASE + its number in the word list
+
+Files (`name -> bytes`, each `newsarchiveIndex("<name>", <data>);`):
+
+    ix/<k>       shard k of SHARDS: base64 of varints (LEB128): the term count, the keys (each the
+                 difference from the one before), each term's byte length, then each term's posting:
+                 its article count, the article numbers (differences), then per article the count of
+                 positions and the positions (differences).
+    c/<k>        which articles hold a CJK character anywhere (one-character queries): the same layout
+                 with no positions; shard c % CHAR_SHARDS.
+    w/<hex>      the Latin words beginning with those (at most two) characters, [[word, number], ...]:
+                 a one-word query expands to the words it begins or shares a stem with (tokens.stem
+                 keeps a word's first two characters). A word's postings are in ix/<number % SHARDS>.
+"""
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import tokens
+
+# Keys at and above this are Latin words (CJK keys stay below 2^40: a bigram is two 21-bit code points).
+LATIN_BASE = 1 << 42
+_CODE_BITS = 21
+_NEWLINE, _SPACE = 10, 32
+# The shard of a CJK key mixes its two characters (ab % S alone would be b's low bits: every bigram
+# ending in 的 in one shard).
+_MIX = 7919
+# Articles per index shard (the shard count is the next power of two, within the bounds): a query's
+# shard stays a few hundred kilobytes at any archive size, and there are few files for a small one.
+ARTICLES_PER_SHARD = 48
+MIN_SHARDS, MAX_SHARDS = 8, 4096
+# Character shards per index shard: the character lists hold no positions.
+CHAR_SHARD_RATIO = 8
+# Latin word lists are filed by their first characters.
+WORD_FILE_CHARS = 2
+_CJK_RANGES = ((0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF),
+               (0x20000, 0x3134F))
+assert tokens.CJK_CLASS == "".join(f"{chr(a)}-{chr(b)}" for a, b in _CJK_RANGES)  # one definition, two forms
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How many shards of each kind an index of `articles` articles has (meta.js tells the page)."""
+    shards: int
+    char_shards: int
+
+    @classmethod
+    def of(cls, articles: int) -> "Layout":
+        shards = MIN_SHARDS
+        while shards < MAX_SHARDS and shards * ARTICLES_PER_SHARD < articles:
+            shards *= 2
+        return cls(shards, max(1, shards // CHAR_SHARD_RATIO))
+
+
+def index_files(texts: list[str], layout: Layout) -> dict[str, bytes]:
+    """The index of normalized texts (article n is texts[n]) as files (see the module docstring)."""
+    joined = "\n".join(texts)
+    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    words: dict[str, int] = {}
+    keys, docs, positions = _tokens(joined, codes, words)
+    files = _encoded("ix", layout.shards, keys, docs, positions, keys_shard(keys, layout.shards))
+    chars, char_docs = _characters(codes)
+    files |= _encoded("c", layout.char_shards, chars, char_docs, None, chars % layout.char_shards)
+    files |= _word_lists(words)
+    return files
+
+
+def keys_shard(keys: np.ndarray, shards: int) -> np.ndarray:
+    """The index shard of each key (search.js: shardOf)."""
+    latin = keys >= LATIN_BASE
+    cjk = (keys >> _CODE_BITS) * _MIX + (keys & ((1 << _CODE_BITS) - 1))
+    return np.where(latin, keys - LATIN_BASE, cjk) % shards
+
+
+def _is_cjk(codes: np.ndarray) -> np.ndarray:
+    out = np.zeros(codes.shape, dtype=bool)
+    for low, high in _CJK_RANGES:
+        out |= (codes >= low) & (codes <= high)
+    return out
+
+
+def _tokens(joined: str, codes: np.ndarray, words: dict[str, int]):
+    """(key, article, position) of every token of the joined texts, in text order."""
+    gap = (codes == _SPACE) | (codes == _NEWLINE)
+    before = np.concatenate(([True], gap[:-1]))
+    after = np.concatenate((gap[1:], [True]))
+    starts = np.flatnonzero(~gap & before)
+    ends = np.flatnonzero(~gap & after) + 1
+    article = np.cumsum(codes == _NEWLINE)[starts]
+    cjk = _is_cjk(codes[starts])
+    length = ends - starts
+    count = np.where(cjk & (length >= 2), length + 1, 1)
+    first = np.cumsum(count) - count
+    item = np.repeat(np.arange(len(starts)), count)
+    slot = np.arange(len(item)) - first[item]
+    keys = _cjk_keys(codes, starts[item], ends[item], slot)
+    latin = np.flatnonzero(~cjk)
+    if len(latin):
+        numbers = [words.setdefault(joined[s:e], len(words)) for s, e in zip(starts[latin], ends[latin])]
+        keys[first[latin]] = LATIN_BASE + np.asarray(numbers, dtype=np.int64)
+    doc = article[item]
+    # Each article's positions count from 0: its first token's place in the whole, taken off.
+    opening = np.searchsorted(doc, np.arange(doc[-1] + 1 if len(doc) else 0))
+    return keys, doc, np.arange(len(item)) - opening[doc]
+
+
+def _cjk_keys(codes: np.ndarray, start: np.ndarray, end: np.ndarray, slot: np.ndarray) -> np.ndarray:
+    """Framed tokens of CJK runs: slot 0 the first character, then bigrams, the last slot (the run's
+    length) its last character; a one-character run (and, harmlessly, a Latin item: overwritten) is
+    its first character."""
+    size = end - start
+    at = np.minimum(start + np.maximum(slot - 1, 0), len(codes) - 2)
+    bigram = (codes[at] << _CODE_BITS) | codes[at + 1]
+    return np.where(slot == 0, codes[start], np.where(slot == size, codes[end - 1], bigram))
+
+
+def _characters(codes: np.ndarray):
+    """(character, article) for each distinct CJK character of each article."""
+    article = np.cumsum(codes == _NEWLINE)
+    cjk = _is_cjk(codes)
+    pairs = np.unique((article[cjk] << _CODE_BITS) | codes[cjk])
+    return pairs & ((1 << _CODE_BITS) - 1), pairs >> _CODE_BITS
+
+
+def _word_lists(words: dict[str, int]) -> dict[str, bytes]:
+    lists: dict[str, list] = {}
+    for word, number in sorted(words.items()):
+        lists.setdefault(word_file(word), []).append([word, number])
+    return {f"w/{name}": _script(f"w/{name}", json.dumps(entries, ensure_ascii=False, separators=(",", ":")))
+            for name, entries in lists.items()}
+
+
+def word_file(word: str) -> str:
+    """The file name of a Latin word's list: its first characters' code points in hex (search.js: wordFile)."""
+    return "-".join(f"{ord(c):x}" for c in word[:WORD_FILE_CHARS])
+
+
+def _script(name: str, data: str) -> bytes:
+    return f'newsarchiveIndex("{name}",{data});\n'.encode("utf-8")
+
+
+def _encoded(prefix: str, count: int, keys, docs, positions, shard) -> dict[str, bytes]:
+    """Each of the `count` shards' bytes (see the module docstring; an empty shard is empty), base64 in
+    a script. The tokens come in text order (article, position), so one stable sort by (shard, key)
+    puts every posting in place."""
+    if not len(keys):
+        return {f"{prefix}/{k}": _script(f"{prefix}/{k}", '""') for k in range(count)}
+    order = np.argsort(shard << 43 | keys, kind="stable")
+    keys, docs, shard = keys[order], docs[order], shard[order]
+    positions = positions[order] if positions is not None else None
+    values, owner = _values(keys, docs, positions, shard)
+    sizes = _varint_sizes(values)
+    data = _varints(values, sizes)
+    ends = np.cumsum(np.bincount(owner, weights=sizes, minlength=count).astype(np.int64))
+    out = {}
+    for k in range(count):
+        name = f"{prefix}/{k}"
+        chunk = data[ends[k - 1] if k else 0:ends[k]]
+        out[name] = _script(name, '"' + base64.b64encode(chunk).decode("ascii") + '"')
+    return out
+
+
+def _values(keys, docs, positions, shard):
+    """The varint values of every shard in file order, and the shard each belongs to. Rows are sorted
+    by (shard, key, article, position); each value is written straight to its place (no sort):
+    per term [article count, article differences...], then per article [position count, position
+    differences...]; each shard's header (term count, key differences, term byte lengths) before it."""
+    rows = np.arange(len(keys))
+    new_term = np.concatenate(([True], (keys[1:] != keys[:-1]) | (shard[1:] != shard[:-1])))
+    new_pair = new_term | np.concatenate(([True], docs[1:] != docs[:-1]))
+    term, pair = np.cumsum(new_term) - 1, np.cumsum(new_pair) - 1
+    term_rows, pair_rows = np.flatnonzero(new_term), np.flatnonzero(new_pair)
+    pair_term = term[pair_rows]
+    first_pair = np.searchsorted(pair_term, np.arange(len(term_rows)))
+    pairs_of = np.diff(np.append(first_pair, len(pair_rows)))
+    rows_of = np.diff(np.append(term_rows, len(keys)))
+    length = 1 + pairs_of + ((pairs_of + rows_of) if positions is not None else 0)
+    start = np.cumsum(length) - length
+    body = np.zeros(int(length.sum()), dtype=np.int64)
+    body[start] = pairs_of
+    pair_at = start[pair_term] + 1 + (np.arange(len(pair_rows)) - first_pair[pair_term])
+    pair_docs = docs[pair_rows]
+    body[pair_at] = pair_docs - np.where(new_term[pair_rows], 0, np.concatenate(([0], pair_docs[:-1])))
+    if positions is not None:
+        count_at = start[pair_term] + 1 + pairs_of[pair_term] + (pair_rows - term_rows[pair_term]) + (
+            np.arange(len(pair_rows)) - first_pair[pair_term])
+        body[count_at] = np.diff(np.append(pair_rows, len(keys)))
+        body[count_at[pair] + 1 + rows - pair_rows[pair]] = positions - np.where(
+            new_pair, 0, np.concatenate(([0], positions[:-1])))
+    term_bytes = np.add.reduceat(_varint_sizes(body), start) if len(body) else body
+    return _with_header(body, start, keys[term_rows], shard[term_rows], term_bytes)
+
+
+def _with_header(body, term_start, term_keys, term_shard, term_bytes):
+    """Each shard's header values (its term count, key differences, term byte lengths) put before its
+    postings (the terms come in shard order, so each shard's postings are one stretch of `body`)."""
+    first = np.concatenate(([True], term_shard[1:] != term_shard[:-1]))
+    key_steps = term_keys - np.where(first, 0, np.concatenate(([0], term_keys[:-1])))
+    first_terms = np.flatnonzero(first)
+    terms_in = np.diff(np.append(first_terms, len(term_keys)))
+    header = 1 + 2 * terms_in
+    shard_of_term = np.cumsum(first) - 1
+    before = np.cumsum(header)  # header values up to and including each shard's
+    body_owner = np.repeat(shard_of_term, np.diff(np.append(term_start, len(body))))
+    out = np.zeros(len(body) + int(header.sum()), dtype=np.int64)
+    out[np.arange(len(body)) + before[body_owner]] = body
+    shard_start = first_terms * 0 + (before - header) + term_start[first_terms]
+    out[shard_start] = terms_in
+    rank = np.arange(len(term_keys)) - first_terms[shard_of_term]
+    out[shard_start[shard_of_term] + 1 + rank] = key_steps
+    out[shard_start[shard_of_term] + 1 + terms_in[shard_of_term] + rank] = term_bytes
+    owner = np.repeat(term_shard[first_terms], header + np.add.reduceat(
+        np.diff(np.append(term_start, len(body))), first_terms))
+    return out, owner
+
+
+def _varint_sizes(values: np.ndarray) -> np.ndarray:
+    sizes = np.ones(len(values), dtype=np.int64)
+    for bits in range(7, 64, 7):
+        sizes += values >= (1 << bits)
+    return sizes
+
+
+def _varints(values: np.ndarray, sizes: np.ndarray) -> bytes:
+    """LEB128 of each value, concatenated (vectorized: one pass per byte position)."""
+    values = values.astype(np.uint64)
+    out = np.zeros(int(sizes.sum()), dtype=np.uint8)
+    start = np.cumsum(sizes) - sizes
+    for b in range(int(sizes.max()) if len(sizes) else 0):
+        rows = np.flatnonzero(sizes > b)
+        more = (sizes[rows] > b + 1).astype(np.uint8) << 7
+        out[start[rows] + b] = ((values[rows] >> np.uint64(7 * b)) & np.uint64(0x7F)).astype(np.uint8) | more
+    return out.tobytes()

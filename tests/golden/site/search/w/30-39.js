@@ -1,0 +1,1 @@
+newsarchiveIndex("w/30-39",[["09",35]]);

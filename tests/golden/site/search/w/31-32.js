@@ -1,0 +1,1 @@
+newsarchiveIndex("w/31-32",[["12",7]]);

@@ -1,0 +1,1 @@
+newsarchiveIndex("w/31-33",[["13",5]]);

@@ -1,0 +1,1 @@
+newsarchiveIndex("w/31-34",[["14",0]]);

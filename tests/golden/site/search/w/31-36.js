@@ -1,0 +1,1 @@
+newsarchiveIndex("w/31-36",[["16",16]]);

@@ -1,0 +1,1 @@
+newsarchiveIndex("w/32-30",[["2020",34]]);

@@ -1,0 +1,1 @@
+newsarchiveIndex("w/32-34",[["2400",22]]);

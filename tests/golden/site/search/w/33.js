@@ -1,0 +1,1 @@
+newsarchiveIndex("w/33",[["3",31]]);

@@ -1,0 +1,1 @@
+newsarchiveIndex("w/35",[["5",24]]);

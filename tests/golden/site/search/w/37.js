@@ -1,0 +1,1 @@
+newsarchiveIndex("w/37",[["7",21]]);

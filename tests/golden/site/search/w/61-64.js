@@ -1,0 +1,1 @@
+newsarchiveIndex("w/61-64",[["administration",64]]);

@@ -1,0 +1,1 @@
+newsarchiveIndex("w/61-6e",[["and",46]]);

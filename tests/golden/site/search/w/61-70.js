@@ -1,0 +1,1 @@
+newsarchiveIndex("w/61-70",[["ap",15]]);

@@ -1,0 +1,1 @@
+newsarchiveIndex("w/61-72",[["are",68]]);

@@ -1,0 +1,1 @@
+newsarchiveIndex("w/61-73",[["assembly",82]]);

@@ -1,0 +1,1 @@
+newsarchiveIndex("w/62-61",[["back",73]]);

@@ -1,0 +1,1 @@
+newsarchiveIndex("w/62-69",[["bilateral",55]]);

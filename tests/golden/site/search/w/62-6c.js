@@ -1,0 +1,1 @@
+newsarchiveIndex("w/62-6c",[["blackburn",86]]);

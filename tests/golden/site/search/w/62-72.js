@@ -1,0 +1,1 @@
+newsarchiveIndex("w/62-72",[["brent",12]]);

@@ -1,0 +1,1 @@
+newsarchiveIndex("w/62-79",[["by",43]]);

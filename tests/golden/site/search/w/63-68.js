@@ -1,0 +1,1 @@
+newsarchiveIndex("w/63-68",[["christensen",13]]);

@@ -1,0 +1,1 @@
+newsarchiveIndex("w/63-6f",[["continue",60]]);

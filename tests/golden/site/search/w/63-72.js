@@ -1,0 +1,1 @@
+newsarchiveIndex("w/63-72",[["craft",2]]);

@@ -1,0 +1,1 @@
+newsarchiveIndex("w/64-61",[["daivd",10]]);

@@ -1,0 +1,1 @@
+newsarchiveIndex("w/64-65",[["deepen",53]]);

@@ -1,0 +1,1 @@
+newsarchiveIndex("w/66-65",[["feel",47],["feith",11]]);

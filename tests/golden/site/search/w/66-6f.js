@@ -1,0 +1,1 @@
+newsarchiveIndex("w/66-6f",[["for",70]]);

@@ -1,0 +1,1 @@
+newsarchiveIndex("w/67-63",[["gctf",8]]);

@@ -1,0 +1,1 @@
+newsarchiveIndex("w/68-61",[["has",50],["have",77]]);

@@ -1,0 +1,1 @@
+newsarchiveIndex("w/68-65",[["he",49],["health",81]]);

@@ -1,0 +1,1 @@
+newsarchiveIndex("w/69",[["i",36]]);

@@ -1,0 +1,1 @@
+newsarchiveIndex("w/6b-65",[["keith",19],["kelly",1]]);

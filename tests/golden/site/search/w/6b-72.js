@@ -1,0 +1,1 @@
+newsarchiveIndex("w/6b-72",[["krach",20]]);

@@ -1,0 +1,1 @@
+newsarchiveIndex("w/6c-6f",[["looking",38]]);

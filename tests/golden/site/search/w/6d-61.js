@@ -1,0 +1,1 @@
+newsarchiveIndex("w/6d-61",[["marsha",85]]);

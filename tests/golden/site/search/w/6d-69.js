@@ -1,0 +1,1 @@
+newsarchiveIndex("w/6d-69",[["mission",27]]);

@@ -1,0 +1,1 @@
+newsarchiveIndex("w/6d-79",[["my",44]]);

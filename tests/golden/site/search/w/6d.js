@@ -1,0 +1,1 @@
+newsarchiveIndex("w/6d",[["m",37]]);

@@ -1,0 +1,1 @@
+newsarchiveIndex("w/6e",[["n",75]]);

@@ -1,0 +1,1 @@
+newsarchiveIndex("w/6f-62",[["obviously",65]]);

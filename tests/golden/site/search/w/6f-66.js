@@ -1,0 +1,1 @@
+newsarchiveIndex("w/6f-66",[["of",63]]);

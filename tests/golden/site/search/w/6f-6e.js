@@ -1,0 +1,1 @@
+newsarchiveIndex("w/6f-6e",[["on",61]]);

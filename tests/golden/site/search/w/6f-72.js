@@ -1,0 +1,1 @@
+newsarchiveIndex("w/6f-72",[["or",76]]);

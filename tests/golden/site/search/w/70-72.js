@@ -1,0 +1,1 @@
+newsarchiveIndex("w/70-72",[["president",45]]);

@@ -1,0 +1,1 @@
+newsarchiveIndex("w/70-75",[["pushing",69]]);

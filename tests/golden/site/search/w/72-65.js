@@ -1,0 +1,1 @@
+newsarchiveIndex("w/72-65",[["really",67],["relationship",56]]);

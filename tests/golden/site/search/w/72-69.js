@@ -1,0 +1,1 @@
+newsarchiveIndex("w/72-69",[["right",41]]);

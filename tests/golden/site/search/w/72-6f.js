@@ -1,0 +1,1 @@
+newsarchiveIndex("w/72-6f",[["role",79]]);

@@ -1,0 +1,1 @@
+newsarchiveIndex("w/73-6f",[["sought",51]]);

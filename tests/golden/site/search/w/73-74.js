@@ -1,0 +1,1 @@
+newsarchiveIndex("w/73-74",[["strengthen",52]]);

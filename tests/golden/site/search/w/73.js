@@ -1,0 +1,1 @@
+newsarchiveIndex("w/73",[["s",26]]);

@@ -1,0 +1,1 @@
+newsarchiveIndex("w/74-61",[["taiwan",58]]);

@@ -1,0 +1,1 @@
+newsarchiveIndex("w/74-6f",[["to",28]]);

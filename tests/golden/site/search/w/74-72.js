@@ -1,0 +1,1 @@
+newsarchiveIndex("w/74-72",[["trump",18]]);

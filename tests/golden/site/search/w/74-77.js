@@ -1,0 +1,1 @@
+newsarchiveIndex("w/74-77",[["twitter",9]]);

@@ -1,0 +1,1 @@
+newsarchiveIndex("w/75",[["u",25]]);

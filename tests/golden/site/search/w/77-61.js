@@ -1,0 +1,1 @@
+newsarchiveIndex("w/77-61",[["want",59]]);

@@ -1,0 +1,1 @@
+newsarchiveIndex("w/77-65",[["we",66]]);

@@ -1,0 +1,1 @@
+newsarchiveIndex("w/77-68",[["who",23]]);

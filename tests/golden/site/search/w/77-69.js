@@ -1,0 +1,1 @@
+newsarchiveIndex("w/77-69",[["with",57]]);
