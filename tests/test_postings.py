@@ -1,9 +1,8 @@
-"""The search index's files (builder/search/postings.py), read back in Python: every token of every
+"""The search index's blocks (builder/search/postings.py), read back in Python: every token of every
 article at its position, every CJK character's articles, every Latin word listed - the same as
-tokens.index_tokens says, on the seeds and on the corpus. The browser tests (test_search.py) check
-the page reads them as written here."""
+tokens.index_tokens says, on small texts and on the corpus. The browser tests (test_search.py) check
+the page reads them as written here; the store's tests are in test_search.py too."""
 import base64
-import json
 import re
 
 import numpy as np
@@ -28,13 +27,6 @@ def _varints(data: bytes) -> list[int]:
             value, shift = 0, 0
     assert shift == 0, "a varint cut short"
     return out
-
-
-def _payload(script: bytes, name: str):
-    text = script.decode("utf-8")
-    prefix = f'newsarchiveIndex("{name}",'
-    assert text.startswith(prefix) and text.endswith(");\n"), text[:80]
-    return json.loads(text[len(prefix):-3])
 
 
 def _shard(data: bytes, with_positions: bool) -> dict[int, dict[int, list[int] | None]]:
@@ -84,25 +76,24 @@ def _varints_of(value: int) -> bytes:
             return bytes(out)
 
 
-def read_index(files: dict[str, bytes], layout: postings.Layout):
-    """(token -> {article: positions}, character -> {article}) from the files."""
+def read_index(made: postings.Block, layout: postings.Layout):
+    """(token -> {article: positions}, character -> {article}) from a block."""
     words = {}
-    for name, script in files.items():
-        if name.startswith("w/"):
-            for word, number in _payload(script, name):
-                assert postings.word_file(word) == name[2:]
-                words[postings.LATIN_BASE + number] = word
+    for word, number in made.words.items():
+        assert number < 2 ** postings.WORD_BITS and number == postings.word_number(word)
+        words[postings.LATIN_BASE + number] = word
     tokens, chars = {}, {}
-    for k in range(layout.shards):
-        for key, posting in _shard(_payload(files[f"ix/{k}"], f"ix/{k}").encode(), True).items():
-            assert postings.keys_shard(np.array([key]), layout.shards)[0] == k
+    for name, data in made.shards.items():
+        kind, k = name.split("/")
+        for key, posting in _shard(data.encode(), kind == "ix").items():
+            if kind == "c":
+                assert key % layout.char_shards == int(k)
+                chars[chr(key)] = set(posting)
+                continue
+            assert postings.keys_shard(np.array([key]), layout.shards)[0] == int(k)
             token = words[key] if key >= postings.LATIN_BASE else "".join(
                 chr(c) for c in ((key >> 21, key & 0x1FFFFF) if key >> 21 else (key,)))
             tokens[token] = posting
-    for k in range(layout.char_shards):
-        for key, posting in _shard(_payload(files[f"c/{k}"], f"c/{k}").encode(), False).items():
-            assert key % layout.char_shards == k
-            chars[chr(key)] = set(posting)
     return tokens, chars
 
 
@@ -126,8 +117,8 @@ def test_a_small_index_reads_back_exactly():
     texts = [normalize(t) for t in ("台灣總統 2020年 Café café", "", "香港 2020 香港警察 police policing 𠀀𠀁",
                                     "年 台 a b c")]
     layout = postings.Layout.of(len(texts))
-    assert read_index(postings.index_files(texts, layout), layout) == expected(texts)
-    assert read_index(postings.index_files([], layout), layout) == ({}, {})
+    assert read_index(postings.block(texts, layout), layout) == expected(texts)
+    assert read_index(postings.block([], layout), layout) == ({}, {})
 
 
 def test_layout_keeps_shards_small_and_bounded():
@@ -144,7 +135,7 @@ def corpus_texts(corpus_run):
 
 def test_the_corpus_index_holds_every_token_at_its_place(corpus_texts):
     layout = postings.Layout.of(len(corpus_texts))
-    got = read_index(postings.index_files(corpus_texts, layout), layout)
+    got = read_index(postings.block(corpus_texts, layout), layout)
     want = expected(corpus_texts)
     assert len(want[0]) > 50_000 and got[0] == want[0]
     assert got[1] == want[1]

@@ -77,7 +77,7 @@ def test_pack_opens_from_disk(seed_root, tmp_path):
     site = unzipped / "news-archive"
     assert (site / "index.html").is_file()
     # The offline reader gets the search index and the texts its excerpts are cut from.
-    assert list((site / "search" / "text").glob("*.js")) and list((site / "search" / "ix").glob("*.js"))
+    assert list((site / "search" / "text").rglob("*.js")) and list((site / "search" / "ix").glob("*.js"))
     assert check.link_problems(_as_root(site)) == []
     with browser() as b:
         page = b.new_page()

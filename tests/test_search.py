@@ -6,7 +6,9 @@ The expected pages come from content/ in Python: a page matches when every term'
 words whole. A second, independent check uses no normalization at all: every page whose raw text
 holds the query in any of its spellings must be found.
 """
+import json
 import random
+import shutil
 import re
 from urllib.parse import quote
 
@@ -331,28 +333,54 @@ def test_query_folding_agrees_with_the_index(corpus_site, chromium):
         assert js == normalize(text), text[:80]
 
 
-def test_the_index_is_kept_until_a_text_changes(seed_root, tmp_path):
-    """The index is kept in the cache under a key of every searchable text: a build that changes a
-    page's layout but no text links the kept files; a new article makes a new index, the old one
-    dropped, and its postings are found."""
+def _search_files(root):
+    site = root / "site" / "search"
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def test_the_index_is_updated_in_place_and_equals_a_clean_one(seed_root, tmp_path, monkeypatch):
+    """Segments of at most 2 articles (the lunch's day of 4 seeds cut in 2, the January call alone):
+    a build that changes no text rewrites no index file; a new article of a later day re-indexes only
+    the newest segment, and the site's index then equals a clean build's, byte for byte; so does the
+    index after a run killed mid-way (its manifest left "dirty")."""
+    from newsarchive.builder.search import store
+
+    monkeypatch.setattr(store, "SEGMENT_ARTICLES", 2)
     root = tmp_path / "a"
     copy_tree(seed_root, root)
     build(root)
     kept = root / ".newsarchive-cache" / "search"
-    before = [p.name for p in kept.iterdir()]
-    index = kept / before[0] / "ix" / "0.js"
-    stamp = index.stat().st_mtime_ns
+    manifest = lambda: json.loads((kept / "manifest.json").read_text(encoding="utf-8"))
+    first = list(manifest()["segments"])
+    assert len(first) == 3
+    stamps = {p: p.stat().st_ino for p in kept.rglob("*.js")}
     (root / "newsarchive.toml").write_text('title = "Renamed"\n', encoding="utf-8")
     build(root)
     assert "Renamed" in (root / "site" / "search" / "index.html").read_text(encoding="utf-8")
-    assert [p.name for p in kept.iterdir()] == before and index.stat().st_mtime_ns == stamp
+    assert {p: p.stat().st_ino for p in kept.rglob("*.js")} == stamps
     page = next(p for p in sorted((root / "content").rglob("*.md")) if "/2021/" in p.as_posix())
-    page.with_name("added-" + page.name).write_text(page.read_text(encoding="utf-8").replace(
-        'title: "', 'title: "ADDED 獨一無二 ', 1), encoding="utf-8")
+    text = page.read_text(encoding="utf-8").replace('title: "', 'title: "ADDED 獨一無二 ', 1)
+    page.with_name("added-" + page.name).write_text(
+        re.sub(r'^date: "[^"]*"', 'date: "2021-01-15T08:00:00+00:00"', text, count=1, flags=re.M), encoding="utf-8")
     build(root)
-    after = [p.name for p in kept.iterdir()]
-    assert len(after) == 1 and after != before
-    assert (root / "site" / "search" / "ix" / "0.js").read_bytes() == (kept / after[0] / "ix" / "0.js").read_bytes()
+    second = list(manifest()["segments"])
+    assert second[1:] == first[1:] and second[0] != first[0]  # the site's order: newest first
+    for name in first[1:]:  # the older segments' texts were not written again
+        assert all(p.stat().st_ino == stamps[p] for p in (kept / "text" / name).glob("*.js"))
+    clean = tmp_path / "clean"
+    copy_tree(root, clean)
+    shutil.rmtree(clean / ".newsarchive-cache")
+    shutil.rmtree(clean / "site")
+    build(clean)
+    assert _search_files(root) == _search_files(clean)
+    (kept / "manifest.json").write_text(json.dumps({**manifest(), "dirty": True}), encoding="utf-8")
+    (kept / "ix" / "0.js").write_text("damaged", encoding="utf-8")
+    page.with_name("added-" + page.name).unlink()
+    build(root)
+    shutil.rmtree(clean / ".newsarchive-cache")
+    (clean / "content" / page.relative_to(root / "content")).with_name("added-" + page.name).unlink()
+    build(clean)
+    assert _search_files(root) == _search_files(clean)
 
 
 # Traditional characters OpenCC folds to characters outside the Basic Multilingual Plane.

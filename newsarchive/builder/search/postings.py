@@ -11,36 +11,41 @@ Tokens of a normalized text (tokens.normalize: items a space apart) in order, nu
 article: a CJK run of two characters or more is its first character, its overlapping bigrams and its
 last character (the framing lets a phrase start or end at a run's edge: `香港 2020` is 香港, 港, 2020
 at consecutive positions, and only a run's last character follows its last bigram); a one-character
-run is that character; a Latin word is the word. Keys (numbers the page computes alike):
+run is that character; a Latin word is the word. Keys (numbers the page computes alike, or reads):
 
     CJK character c            c
     CJK bigram ab              a << 21 | b
-    Latin word                 LATIN_BASE + its number in the word list
+    Latin word                 LATIN_BASE + word_number(word) (a 50-bit hash: no numbering to keep)
 
-Files (`name -> bytes`, each `newsarchiveIndex("<name>", <data>);`):
+`block(texts, layout)` indexes one segment of the archive (store.py keeps each segment's block and
+puts the blocks together), articles numbered from 0 within it. Its parts:
 
-    ix/<k>       shard k of SHARDS: base64 of varints (LEB128): the term count, the keys (each the
+    ix/<k>       index shard k of layout.shards: varints (LEB128): the term count, the keys (each the
                  difference from the one before), each term's byte length, then each term's posting:
                  its article count, the article numbers (differences), then per article the count of
-                 positions and the positions (differences).
+                 positions and the positions (differences). Shard of a key: keys_shard.
     c/<k>        which articles hold a CJK character anywhere (one-character queries): the same layout
-                 with no positions; shard c % CHAR_SHARDS.
-    w/<hex>      the Latin words beginning with those (at most two) characters, [[word, number], ...]:
-                 a one-word query expands to the words it begins or shares a stem with (tokens.stem
-                 keeps a word's first two characters). A word's postings are in ix/<number % SHARDS>.
+                 with no positions; shard c % layout.char_shards.
+    words        the Latin words, for the lists a one-word query expands through (word_file: filed by
+                 their first characters, which tokens.stem keeps).
 """
 from __future__ import annotations
 
 import base64
-import json
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from . import tokens
 
-# Keys at and above this are Latin words (CJK keys stay below 2^40: a bigram is two 21-bit code points).
+# Keys at and above this are Latin words (CJK keys stay below 2^40: a bigram is two 21-bit code points);
+# a word's number has WORD_BITS, so every key stays below 2^51: exact as a JavaScript number, and a
+# shard number (below 2^12) fits above it in one 64-bit sort key. Two words share a number with odds
+# ~n^2 / 2^51 (a hundred thousand distinct words: 1 in 225 000; a million: 1 in 2 250).
 LATIN_BASE = 1 << 42
+WORD_BITS = 50
+_KEY_BITS = 51
 _CODE_BITS = 21
 _NEWLINE, _SPACE = 10, 32
 # The shard of a CJK key mixes its two characters (ab % S alone would be b's low bits: every bigram
@@ -50,6 +55,7 @@ _MIX = 7919
 # shard stays a few hundred kilobytes at any archive size, and there are few files for a small one.
 ARTICLES_PER_SHARD = 48
 MIN_SHARDS, MAX_SHARDS = 8, 4096
+assert MAX_SHARDS <= 1 << (63 - _KEY_BITS)  # the sort key (shard, key) fits in 63 bits
 # Character shards per index shard: the character lists hold no positions.
 CHAR_SHARD_RATIO = 8
 # Latin word lists are filed by their first characters.
@@ -73,17 +79,28 @@ class Layout:
         return cls(shards, max(1, shards // CHAR_SHARD_RATIO))
 
 
-def index_files(texts: list[str], layout: Layout) -> dict[str, bytes]:
-    """The index of normalized texts (article n is texts[n]) as files (see the module docstring)."""
+@dataclass
+class Block:
+    """One segment's index: each non-empty shard's bytes (base64) by name, and its Latin words."""
+    shards: dict[str, str] = field(default_factory=dict)
+    words: dict[str, int] = field(default_factory=dict)
+
+
+def block(texts: list[str], layout: Layout) -> Block:
+    """The index of normalized texts (article n of the segment is texts[n])."""
     joined = "\n".join(texts)
     codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
     words: dict[str, int] = {}
     keys, docs, positions = _tokens(joined, codes, words)
-    files = _encoded("ix", layout.shards, keys, docs, positions, keys_shard(keys, layout.shards))
+    shards = _encoded("ix", keys, docs, positions, keys_shard(keys, layout.shards))
+    del keys, docs, positions
     chars, char_docs = _characters(codes)
-    files |= _encoded("c", layout.char_shards, chars, char_docs, None, chars % layout.char_shards)
-    files |= _word_lists(words)
-    return files
+    shards |= _encoded("c", chars, char_docs, None, chars % layout.char_shards)
+    return Block(shards, words)
+
+
+def word_number(word: str) -> int:
+    return int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "big") >> (64 - WORD_BITS)
 
 
 def keys_shard(keys: np.ndarray, shards: int) -> np.ndarray:
@@ -117,8 +134,11 @@ def _tokens(joined: str, codes: np.ndarray, words: dict[str, int]):
     keys = _cjk_keys(codes, starts[item], ends[item], slot)
     latin = np.flatnonzero(~cjk)
     if len(latin):
-        numbers = [words.setdefault(joined[s:e], len(words)) for s, e in zip(starts[latin], ends[latin])]
-        keys[first[latin]] = LATIN_BASE + np.asarray(numbers, dtype=np.int64)
+        seen: dict[str, int] = {}
+        found = [seen.setdefault(joined[s:e], len(seen)) for s, e in zip(starts[latin], ends[latin])]
+        words.update((word, word_number(word)) for word in seen)
+        numbers = np.fromiter((words[word] for word in seen), dtype=np.int64, count=len(seen))
+        keys[first[latin]] = LATIN_BASE + numbers[np.asarray(found, dtype=np.int64)]
     doc = article[item]
     # Each article's positions count from 0: its first token's place in the whole, taken off.
     opening = np.searchsorted(doc, np.arange(doc[-1] + 1 if len(doc) else 0))
@@ -143,42 +163,26 @@ def _characters(codes: np.ndarray):
     return pairs & ((1 << _CODE_BITS) - 1), pairs >> _CODE_BITS
 
 
-def _word_lists(words: dict[str, int]) -> dict[str, bytes]:
-    lists: dict[str, list] = {}
-    for word, number in sorted(words.items()):
-        lists.setdefault(word_file(word), []).append([word, number])
-    return {f"w/{name}": _script(f"w/{name}", json.dumps(entries, ensure_ascii=False, separators=(",", ":")))
-            for name, entries in lists.items()}
-
-
 def word_file(word: str) -> str:
     """The file name of a Latin word's list: its first characters' code points in hex (search.js: wordFile)."""
     return "-".join(f"{ord(c):x}" for c in word[:WORD_FILE_CHARS])
 
 
-def _script(name: str, data: str) -> bytes:
-    return f'newsarchiveIndex("{name}",{data});\n'.encode("utf-8")
-
-
-def _encoded(prefix: str, count: int, keys, docs, positions, shard) -> dict[str, bytes]:
-    """Each of the `count` shards' bytes (see the module docstring; an empty shard is empty), base64 in
-    a script. The tokens come in text order (article, position), so one stable sort by (shard, key)
-    puts every posting in place."""
+def _encoded(prefix: str, keys, docs, positions, shard) -> dict[str, str]:
+    """Each non-empty shard's bytes (see the module docstring) in base64. The tokens come in text
+    order (article, position), so one stable sort by (shard, key) puts every posting in place."""
     if not len(keys):
-        return {f"{prefix}/{k}": _script(f"{prefix}/{k}", '""') for k in range(count)}
-    order = np.argsort(shard << 43 | keys, kind="stable")
+        return {}
+    order = np.argsort(shard << _KEY_BITS | keys, kind="stable")
     keys, docs, shard = keys[order], docs[order], shard[order]
     positions = positions[order] if positions is not None else None
     values, owner = _values(keys, docs, positions, shard)
     sizes = _varint_sizes(values)
     data = _varints(values, sizes)
-    ends = np.cumsum(np.bincount(owner, weights=sizes, minlength=count).astype(np.int64))
-    out = {}
-    for k in range(count):
-        name = f"{prefix}/{k}"
-        chunk = data[ends[k - 1] if k else 0:ends[k]]
-        out[name] = _script(name, '"' + base64.b64encode(chunk).decode("ascii") + '"')
-    return out
+    totals = np.bincount(owner, weights=sizes).astype(np.int64)
+    ends = np.cumsum(totals)
+    return {f"{prefix}/{k}": base64.b64encode(data[ends[k] - totals[k]:ends[k]]).decode("ascii")
+            for k in np.flatnonzero(totals)}
 
 
 def _values(keys, docs, positions, shard):

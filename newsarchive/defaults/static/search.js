@@ -110,7 +110,7 @@
   }
 
   // --- the index: shards loaded by classic <script> (works over HTTP and from file://) -----------
-  var LAYOUT = META.index || { shards: 1, chars: 1, text: 1 };
+  var LAYOUT = META.index || { shards: 1, chars: 1, text: 1, segments: [] };
   var LOADED = {}, WAITING = {};
   window.newsarchiveIndex = function (name, data) {
     LOADED[name] = data;
@@ -144,49 +144,68 @@
     }
     return at;
   }
-  var SHARDS = {};
-  function shard(name) {  // {keys, starts, bytes} of an index file, decoded once
+  var SHARDS = {}, BASE = {};
+  (LAYOUT.segments || []).forEach(function (seg) { BASE[seg[0]] = seg[1]; });
+  // An index file's blocks, decoded once: one per segment, [{base, keys, starts, bytes}].
+  function shard(name) {
     if (SHARDS[name]) return Promise.resolve(SHARDS[name]);
-    return load(name).then(function (b64) {
-      if (SHARDS[name]) return SHARDS[name];
-      var bin = atob(b64), bytes = new Uint8Array(bin.length);
-      for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-      var head = [0], at = bytes.length ? varints(bytes, 0, 1, head) : 0, n = head[0];
-      var keys = new Array(n), sizes = new Array(n), starts = new Array(n);
-      at = varints(bytes, at, n, keys);
-      at = varints(bytes, at, n, sizes);
-      for (var k = 0; k < n; k++) { if (k) keys[k] += keys[k - 1]; starts[k] = at; at += sizes[k]; }
-      return (SHARDS[name] = { keys: keys, starts: starts, bytes: bytes });
+    return load(name).then(function (blocks) {
+      if (!SHARDS[name]) SHARDS[name] = blocks.filter(function (b) { return b[0] in BASE; }).map(decodeBlock);
+      return SHARDS[name];
     });
+  }
+  function decodeBlock(block) {
+    var bin = atob(block[1]), bytes = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    var head = [0], at = varints(bytes, 0, 1, head), n = head[0];
+    var keys = new Array(n), sizes = new Array(n), starts = new Array(n);
+    at = varints(bytes, at, n, keys);
+    at = varints(bytes, at, n, sizes);
+    for (var k = 0; k < n; k++) { if (k) keys[k] += keys[k - 1]; starts[k] = at; at += sizes[k]; }
+    return { base: BASE[block[0]], keys: keys, starts: starts, bytes: bytes };
   }
   function keyIndex(keys, key) {
     var lo = 0, hi = keys.length - 1;
     while (lo <= hi) { var mid = (lo + hi) >> 1; if (keys[mid] === key) return mid; if (keys[mid] < key) lo = mid + 1; else hi = mid - 1; }
     return -1;
   }
-  // A term's posting: {docs: [n...], at: where its positions start} ({docs: []} if the key is absent).
+  // A term's posting: its part in each segment, {docs: [n...] (the site's numbers), bytes, at: where
+  // its positions start}.
   function posting(file, key) {
-    return shard(file).then(function (s) {
-      var k = keyIndex(s.keys, key);
-      if (k < 0) return { docs: [], bytes: s.bytes, at: 0 };
-      var count = [0], at = varints(s.bytes, s.starts[k], 1, count), docs = new Array(count[0]);
-      at = varints(s.bytes, at, count[0], docs);
-      for (var i = 1; i < docs.length; i++) docs[i] += docs[i - 1];
-      return { docs: docs, bytes: s.bytes, at: at };
+    return shard(file).then(function (blocks) {
+      var parts = [];
+      blocks.forEach(function (b) {
+        var k = keyIndex(b.keys, key);
+        if (k < 0) return;
+        var count = [0], at = varints(b.bytes, b.starts[k], 1, count), docs = new Array(count[0]);
+        at = varints(b.bytes, at, count[0], docs);
+        for (var i = 0; i < docs.length; i++) docs[i] += i ? docs[i - 1] : 0;
+        for (i = 0; i < docs.length; i++) docs[i] += b.base;
+        parts.push({ docs: docs, bytes: b.bytes, at: at });
+      });
+      return parts;
     });
   }
-  // Each of a posting's documents among `wanted` (a Set, or all) with its positions (a Set).
-  function positions(p, wanted) {
-    var out = new Map(), count = [0], at = p.at;
-    p.docs.forEach(function (n) {
-      at = varints(p.bytes, at, 1, count);
-      var list = new Array(count[0]);
-      at = varints(p.bytes, at, count[0], list);
-      if (wanted && !wanted.has(n)) return;
-      for (var i = 1; i < list.length; i++) list[i] += list[i - 1];
-      out.set(n, new Set(list));
+  function allDocs(parts) { return [].concat.apply([], parts.map(function (p) { return p.docs; })); }
+  // Each of a posting's documents among `wanted` (a Set) with its positions (a Set).
+  function positions(parts, wanted) {
+    var out = new Map(), count = [0];
+    parts.forEach(function (p) {
+      var at = p.at;
+      p.docs.forEach(function (n) {
+        at = varints(p.bytes, at, 1, count);
+        if (!wanted.has(n)) { at = skip(p.bytes, at, count[0]); return; }
+        var list = new Array(count[0]);
+        at = varints(p.bytes, at, count[0], list);
+        for (var i = 1; i < list.length; i++) list[i] += list[i - 1];
+        out.set(n, new Set(list));
+      });
     });
     return out;
+  }
+  function skip(bytes, at, count) {  // past `count` varints
+    while (count > 0) { if (!(bytes[at++] & 128)) count--; }
+    return at;
   }
   function cjkFile(key) {
     return "ix/" + ((Math.floor(key / CODE) * MIX + key % CODE) % LAYOUT.shards);
@@ -209,18 +228,19 @@
   }
   function docsOf(token) {
     return located(token).then(function (where) {
-      return where ? posting(where[0], where[1]).then(function (p) { return p.docs; }) : [];
+      return where ? posting(where[0], where[1]).then(allDocs) : [];
     });
   }
   // The documents (among `among`, if given) where the tokens stand at consecutive positions.
   function phraseDocs(tokens, among) {
     if (tokens.length === 1 && !among) return docsOf(tokens[0]).then(function (d) { return new Set(d); });
     return Promise.all(tokens.map(function (t) {
-      return located(t).then(function (w) { return w ? posting(w[0], w[1]) : { docs: [] }; });
+      return located(t).then(function (w) { return w ? posting(w[0], w[1]) : []; });
     })).then(function (posts) {
-      var rarest = posts.reduce(function (a, b) { return a.docs.length <= b.docs.length ? a : b; });
-      var wanted = new Set(rarest.docs.filter(function (n) { return !among || among.has(n); }));
-      posts.forEach(function (p) { var has = new Set(p.docs); wanted.forEach(function (n) { if (!has.has(n)) wanted.delete(n); }); });
+      var docs = posts.map(allDocs);
+      var rarest = docs.reduce(function (a, b) { return a.length <= b.length ? a : b; });
+      var wanted = new Set(rarest.filter(function (n) { return !among || among.has(n); }));
+      docs.forEach(function (d) { var has = new Set(d); wanted.forEach(function (n) { if (!has.has(n)) wanted.delete(n); }); });
       if (!wanted.size) return new Set();
       var where = posts.map(function (p) { return positions(p, wanted); });
       var out = new Set();
@@ -239,7 +259,7 @@
     return words(q).then(function (list) {
       var found = list.filter(function (w) { return latinMatches([w[0]], q); });
       return Promise.all(found.map(function (w) {
-        return posting("ix/" + (w[1] % LAYOUT.shards), LATIN_BASE + w[1]).then(function (p) { return p.docs; });
+        return posting("ix/" + (w[1] % LAYOUT.shards), LATIN_BASE + w[1]).then(allDocs);
       }));
     }).then(function (lists) {
       var out = new Set();
@@ -249,7 +269,7 @@
   }
   function charDocs(c) {  // a one-character CJK term: the articles holding it anywhere
     var cp = c.codePointAt(0);
-    return posting("c/" + (cp % LAYOUT.chars), cp).then(function (p) { return new Set(p.docs); });
+    return posting("c/" + (cp % LAYOUT.chars), cp).then(function (parts) { return new Set(allDocs(parts)); });
   }
 
   var TEXT = {};
@@ -270,8 +290,11 @@
           return body ? body.textContent : "";
         });
       }
-      return load("text/" + Math.floor(n / LAYOUT.text)).then(function (chunk) {
-        return (chunk[n] || "").split("\n").slice(META.head).join("\n");
+      var seg = (LAYOUT.segments || []).find(function (s) { return n >= s[1] && n < s[1] + s[2]; });
+      if (!seg) return Promise.resolve("");
+      var local = n - seg[1];
+      return load("text/" + seg[0] + "/" + Math.floor(local / LAYOUT.text)).then(function (chunk) {
+        return (chunk[local] || "").split("\n").slice(META.head).join("\n");
       });
     }
   };

@@ -1,1 +1,1 @@
-newsarchiveIndex("w/30-39",[["09",35]]);
+newsarchiveIndex("w/30-39",[["09",648138850361143]]);

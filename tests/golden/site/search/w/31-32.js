@@ -1,1 +1,1 @@
-newsarchiveIndex("w/31-32",[["12",7]]);
+newsarchiveIndex("w/31-32",[["12",472687583830808]]);

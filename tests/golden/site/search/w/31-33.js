@@ -1,1 +1,1 @@
-newsarchiveIndex("w/31-33",[["13",5]]);
+newsarchiveIndex("w/31-33",[["13",744290223191026]]);

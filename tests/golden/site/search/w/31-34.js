@@ -1,1 +1,1 @@
-newsarchiveIndex("w/31-34",[["14",0]]);
+newsarchiveIndex("w/31-34",[["14",356528306612177]]);

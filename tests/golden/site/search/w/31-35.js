@@ -1,1 +1,1 @@
-newsarchiveIndex("w/31-35",[["15",6]]);
+newsarchiveIndex("w/31-35",[["15",1089150061327041]]);

@@ -1,1 +1,1 @@
-newsarchiveIndex("w/31-36",[["16",16]]);
+newsarchiveIndex("w/31-36",[["16",514829220108015]]);

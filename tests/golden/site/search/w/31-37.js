@@ -1,1 +1,1 @@
-newsarchiveIndex("w/31-37",[["17",32]]);
+newsarchiveIndex("w/31-37",[["17",141726208375093]]);

@@ -1,1 +1,1 @@
-newsarchiveIndex("w/31",[["1",4]]);
+newsarchiveIndex("w/31",[["1",1086253198900968]]);

@@ -1,1 +1,1 @@
-newsarchiveIndex("w/32-30",[["2020",34]]);
+newsarchiveIndex("w/32-30",[["2020",422355287438729]]);

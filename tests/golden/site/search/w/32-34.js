@@ -1,1 +1,1 @@
-newsarchiveIndex("w/32-34",[["2400",22]]);
+newsarchiveIndex("w/32-34",[["2400",221579293451358]]);

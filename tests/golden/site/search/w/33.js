@@ -1,1 +1,1 @@
-newsarchiveIndex("w/33",[["3",31]]);
+newsarchiveIndex("w/33",[["3",695528683117414]]);

@@ -1,1 +1,1 @@
-newsarchiveIndex("w/35",[["5",24]]);
+newsarchiveIndex("w/35",[["5",612772152850998]]);

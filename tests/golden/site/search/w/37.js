@@ -1,1 +1,1 @@
-newsarchiveIndex("w/37",[["7",21]]);
+newsarchiveIndex("w/37",[["7",1017324730268130]]);

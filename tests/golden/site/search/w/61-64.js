@@ -1,1 +1,1 @@
-newsarchiveIndex("w/61-64",[["administration",64]]);
+newsarchiveIndex("w/61-64",[["administration",121049146709996]]);

@@ -1,1 +1,1 @@
-newsarchiveIndex("w/61-6e",[["and",46]]);
+newsarchiveIndex("w/61-6e",[["and",208311851505177]]);

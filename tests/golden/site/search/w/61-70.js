@@ -1,1 +1,1 @@
-newsarchiveIndex("w/61-70",[["ap",15]]);
+newsarchiveIndex("w/61-70",[["ap",846170296305116]]);

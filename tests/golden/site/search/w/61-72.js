@@ -1,1 +1,1 @@
-newsarchiveIndex("w/61-72",[["are",68]]);
+newsarchiveIndex("w/61-72",[["are",859881018136276]]);

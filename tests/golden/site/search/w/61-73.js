@@ -1,1 +1,1 @@
-newsarchiveIndex("w/61-73",[["assembly",82]]);
+newsarchiveIndex("w/61-73",[["assembly",1004146434165233]]);

@@ -1,1 +1,1 @@
-newsarchiveIndex("w/61",[["a",78]]);
+newsarchiveIndex("w/61",[["a",285746202504601]]);

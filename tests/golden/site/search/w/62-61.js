@@ -1,1 +1,1 @@
-newsarchiveIndex("w/62-61",[["back",73]]);
+newsarchiveIndex("w/62-61",[["back",377776847795285]]);

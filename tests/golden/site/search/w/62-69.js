@@ -1,1 +1,1 @@
-newsarchiveIndex("w/62-69",[["bilateral",55]]);
+newsarchiveIndex("w/62-69",[["bilateral",1017691811703548]]);

@@ -1,1 +1,1 @@
-newsarchiveIndex("w/62-6c",[["blackburn",86]]);
+newsarchiveIndex("w/62-6c",[["blackburn",616747908791918]]);

@@ -1,1 +1,1 @@
-newsarchiveIndex("w/62-72",[["brent",12]]);
+newsarchiveIndex("w/62-72",[["brent",718232261543279]]);

@@ -1,1 +1,1 @@
-newsarchiveIndex("w/62-79",[["by",43]]);
+newsarchiveIndex("w/62-79",[["by",430693527742477]]);

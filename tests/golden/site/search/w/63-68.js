@@ -1,1 +1,1 @@
-newsarchiveIndex("w/63-68",[["christensen",13]]);
+newsarchiveIndex("w/63-68",[["christensen",445224966766056]]);

@@ -1,1 +1,1 @@
-newsarchiveIndex("w/63-6f",[["continue",60]]);
+newsarchiveIndex("w/63-6f",[["continue",28592163734963]]);

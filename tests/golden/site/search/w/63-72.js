@@ -1,1 +1,1 @@
-newsarchiveIndex("w/63-72",[["craft",2]]);
+newsarchiveIndex("w/63-72",[["craft",594254171272421]]);

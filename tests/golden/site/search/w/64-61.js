@@ -1,1 +1,1 @@
-newsarchiveIndex("w/64-61",[["daivd",10]]);
+newsarchiveIndex("w/64-61",[["daivd",983403196250048]]);

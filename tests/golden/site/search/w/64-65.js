@@ -1,1 +1,1 @@
-newsarchiveIndex("w/64-65",[["deepen",53]]);
+newsarchiveIndex("w/64-65",[["deepen",173802807889473]]);

@@ -1,1 +1,1 @@
-newsarchiveIndex("w/64-6f",[["do",39],["donald",17]]);
+newsarchiveIndex("w/64-6f",[["do",445504464359952],["donald",35966791101936]]);

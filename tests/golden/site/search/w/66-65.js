@@ -1,1 +1,1 @@
-newsarchiveIndex("w/66-65",[["feel",47],["feith",11]]);
+newsarchiveIndex("w/66-65",[["feel",1067525447974326],["feith",643417960926053]]);

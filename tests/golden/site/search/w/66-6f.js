@@ -1,1 +1,1 @@
-newsarchiveIndex("w/66-6f",[["for",70]]);
+newsarchiveIndex("w/66-6f",[["for",144754541958738]]);

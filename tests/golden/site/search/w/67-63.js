@@ -1,1 +1,1 @@
-newsarchiveIndex("w/67-63",[["gctf",8]]);
+newsarchiveIndex("w/67-63",[["gctf",1115834285383688]]);

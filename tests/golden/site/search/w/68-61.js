@@ -1,1 +1,1 @@
-newsarchiveIndex("w/68-61",[["has",50],["have",77]]);
+newsarchiveIndex("w/68-61",[["has",907888698080811],["have",377736400161738]]);

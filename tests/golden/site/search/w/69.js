@@ -1,1 +1,1 @@
-newsarchiveIndex("w/69",[["i",36]]);
+newsarchiveIndex("w/69",[["i",935984589058593]]);

@@ -1,1 +1,1 @@
-newsarchiveIndex("w/6b-72",[["krach",20]]);
+newsarchiveIndex("w/6b-72",[["krach",291973617017768]]);

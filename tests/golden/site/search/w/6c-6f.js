@@ -1,1 +1,1 @@
-newsarchiveIndex("w/6c-6f",[["looking",38]]);
+newsarchiveIndex("w/6c-6f",[["looking",117527178092147]]);

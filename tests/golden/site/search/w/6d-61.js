@@ -1,1 +1,1 @@
-newsarchiveIndex("w/6d-61",[["marsha",85]]);
+newsarchiveIndex("w/6d-61",[["marsha",187206137743227]]);

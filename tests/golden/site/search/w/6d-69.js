@@ -1,1 +1,1 @@
-newsarchiveIndex("w/6d-69",[["mission",27]]);
+newsarchiveIndex("w/6d-69",[["mission",644532250924465]]);

@@ -1,1 +1,1 @@
-newsarchiveIndex("w/6d-79",[["my",44]]);
+newsarchiveIndex("w/6d-79",[["my",198739409919822]]);

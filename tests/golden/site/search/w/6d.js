@@ -1,1 +1,1 @@
-newsarchiveIndex("w/6d",[["m",37]]);
+newsarchiveIndex("w/6d",[["m",787302779982224]]);

@@ -1,1 +1,1 @@
-newsarchiveIndex("w/6e",[["n",75]]);
+newsarchiveIndex("w/6e",[["n",412217247161466]]);

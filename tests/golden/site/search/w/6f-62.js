@@ -1,1 +1,1 @@
-newsarchiveIndex("w/6f-62",[["obviously",65]]);
+newsarchiveIndex("w/6f-62",[["obviously",333622536928609]]);

@@ -1,1 +1,1 @@
-newsarchiveIndex("w/6f-66",[["of",63]]);
+newsarchiveIndex("w/6f-66",[["of",837798052215169]]);

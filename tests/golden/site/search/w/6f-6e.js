@@ -1,1 +1,1 @@
-newsarchiveIndex("w/6f-6e",[["on",61]]);
+newsarchiveIndex("w/6f-6e",[["on",388969679447824]]);

@@ -1,1 +1,1 @@
-newsarchiveIndex("w/6f-72",[["or",76]]);
+newsarchiveIndex("w/6f-72",[["or",553847247404291]]);

@@ -1,1 +1,1 @@
-newsarchiveIndex("w/70-72",[["president",45]]);
+newsarchiveIndex("w/70-72",[["president",754349494661815]]);

@@ -1,1 +1,1 @@
-newsarchiveIndex("w/70-75",[["pushing",69]]);
+newsarchiveIndex("w/70-75",[["pushing",575863577198362]]);

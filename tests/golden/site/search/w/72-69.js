@@ -1,1 +1,1 @@
-newsarchiveIndex("w/72-69",[["right",41]]);
+newsarchiveIndex("w/72-69",[["right",292327903314179]]);

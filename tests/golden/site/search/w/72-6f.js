@@ -1,1 +1,1 @@
-newsarchiveIndex("w/72-6f",[["role",79]]);
+newsarchiveIndex("w/72-6f",[["role",211268398825307]]);

@@ -1,1 +1,1 @@
-newsarchiveIndex("w/73-6f",[["sought",51]]);
+newsarchiveIndex("w/73-6f",[["sought",264688819299942]]);

@@ -1,1 +1,1 @@
-newsarchiveIndex("w/73-74",[["strengthen",52]]);
+newsarchiveIndex("w/73-74",[["strengthen",227593915129399]]);

@@ -1,1 +1,1 @@
-newsarchiveIndex("w/73",[["s",26]]);
+newsarchiveIndex("w/73",[["s",1012813737667389]]);

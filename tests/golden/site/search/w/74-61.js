@@ -1,1 +1,1 @@
-newsarchiveIndex("w/74-61",[["taiwan",58]]);
+newsarchiveIndex("w/74-61",[["taiwan",987248505714956]]);

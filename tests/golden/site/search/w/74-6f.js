@@ -1,1 +1,1 @@
-newsarchiveIndex("w/74-6f",[["to",28]]);
+newsarchiveIndex("w/74-6f",[["to",286101464589161]]);

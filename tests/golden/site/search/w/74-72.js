@@ -1,1 +1,1 @@
-newsarchiveIndex("w/74-72",[["trump",18]]);
+newsarchiveIndex("w/74-72",[["trump",818043195534101]]);

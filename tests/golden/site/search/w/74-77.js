@@ -1,1 +1,1 @@
-newsarchiveIndex("w/74-77",[["twitter",9]]);
+newsarchiveIndex("w/74-77",[["twitter",530770295384839]]);

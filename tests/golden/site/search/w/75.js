@@ -1,1 +1,1 @@
-newsarchiveIndex("w/75",[["u",25]]);
+newsarchiveIndex("w/75",[["u",27356327806367]]);

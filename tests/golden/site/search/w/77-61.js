@@ -1,1 +1,1 @@
-newsarchiveIndex("w/77-61",[["want",59]]);
+newsarchiveIndex("w/77-61",[["want",976173192684342]]);

@@ -1,1 +1,1 @@
-newsarchiveIndex("w/77-65",[["we",66]]);
+newsarchiveIndex("w/77-65",[["we",759708359184904]]);

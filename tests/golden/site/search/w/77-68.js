@@ -1,1 +1,1 @@
-newsarchiveIndex("w/77-68",[["who",23]]);
+newsarchiveIndex("w/77-68",[["who",1030277623215818]]);

@@ -1,1 +1,1 @@
-newsarchiveIndex("w/77-69",[["with",57]]);
+newsarchiveIndex("w/77-69",[["with",439585512808878]]);

@@ -1,0 +1,210 @@
+"""The kept search index: the archive cut into segments, each segment's index made once, and the
+site's index files put together from the segments' blocks - updated in place, so a day's new
+articles or an edit re-index one segment and rewrite only the files its blocks are in.
+
+A segment is a stretch of the articles in the site's order (newest first) counted from the oldest
+end: a day's articles together, a new segment begun where the next day would take one past
+SEGMENT_ARTICLES (a larger day alone is cut in pieces). So today's articles land in the newest
+segment; an older article added or removed moves only the segments from its day on. Articles are
+numbered from 0 in their segment; meta.js gives each segment's first article's number in the site.
+
+Files (`newsarchiveIndex("<name>", <data>);`, see postings.py for the bytes):
+
+    ix/<k>, c/<k>          [[segment, base64], ...]: the blocks of the segments that have one there
+    w/<hex>                [[word, number], ...] of every segment, by word
+    text/<segment>/<j>     {"<article in segment>": its searchable text} for TEXT_CHUNK articles:
+                           the excerpts of results shown from file:// (over HTTP the page fetches
+                           the article itself)
+    manifest.json          not served: the layout, and each segment's files and words
+
+A segment is named by a hash of our code, the layout and its texts. The manifest says "dirty" while
+files are being changed: a run that finds it so (a kill mid-way) makes everything again.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from pathlib import Path
+
+from ...cache import temporary_name
+from ...forked import Pool, cores
+from ..collect import Entry
+from ..render import script_json
+from . import postings, tokens
+
+# Articles per segment at most: an edit re-indexes this many (~0.1 s per 1 000 articles on one core).
+SEGMENT_ARTICLES = 2000
+# Articles per text file: a page of results from file:// loads at most a page's worth of files.
+TEXT_CHUNK = 32
+MANIFEST = "manifest.json"
+_VERSION = hashlib.sha256((Path(postings.__file__).read_text(encoding="utf-8")
+                           + Path(tokens.__file__).read_text(encoding="utf-8")).encode()).hexdigest()[:16]
+
+
+def segments(entries: tuple[Entry, ...]) -> list[range]:
+    """Ranges of `entries` (newest first), made from the oldest end (see the module docstring)."""
+    runs: list[list[int]] = []  # runs of one day, oldest first
+    for n in reversed(range(len(entries))):
+        day = (entries[n].date or "")[:10]
+        if runs and (entries[runs[-1][0]].date or "")[:10] == day:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    out: list[list[int]] = []
+    for run in runs:
+        if out and len(out[-1]) + len(run) <= SEGMENT_ARTICLES:
+            out[-1] += run
+            continue
+        out += [run[k:k + SEGMENT_ARTICLES] for k in range(0, len(run), SEGMENT_ARTICLES)]
+    return [range(part[-1], part[0] + 1) for part in reversed(out)]
+
+
+def segment_name(texts: list[str], layout: postings.Layout) -> str:
+    h = hashlib.sha256(f"{_VERSION}\0{layout}".encode())
+    for text in texts:
+        h.update(b"\0" + text.encode())
+    return h.hexdigest()[:16]
+
+
+class Store:
+    """The kept index in `folder` (the cache tenant)."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def update(self, layout: postings.Layout, parts: list[tuple[str, list[str]]], tick) -> None:
+        """Makes the folder hold the index of `parts` ([(segment name, its searchable texts)], in
+        the site's order): new segments indexed (in parallel), the files they or a dropped segment
+        touch rewritten. Raises OSError when the folder cannot be written."""
+        manifest = self._manifest(layout)
+        if manifest is None:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            manifest = {"layout": [layout.shards, layout.char_shards], "segments": {}}
+        known = manifest["segments"]
+        names = [name for name, _ in parts]
+        made = _blocks([(name, texts) for name, texts in parts if name not in known], layout, tick)
+        dropped = [name for name in known if name not in set(names)]
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._write_manifest(manifest, dirty=True)
+        touched = {f for b in made.values() for f in b.shards} | {f for name in dropped for f in known[name]["files"]}
+        if not known:
+            touched |= {f"ix/{k}" for k in range(layout.shards)} | {f"c/{k}" for k in range(layout.char_shards)}
+        segments = {name: made[name] if name in made else known[name] for name in names}
+        for file in sorted(touched):
+            self._put_shard(file, names, segments)
+        if made or dropped:
+            self._put_words(names, segments)
+        for name, texts in parts:
+            if name in made:
+                self._put_texts(name, texts)
+        for name in dropped:
+            shutil.rmtree(self.folder / "text" / name, ignore_errors=True)
+        manifest["segments"] = {name: _summary(segments[name]) for name in names}
+        self._write_manifest(manifest, dirty=False)
+
+    def files(self):
+        """(name under search/, path) of every index file."""
+        for path in sorted(self.folder.rglob("*.js")):
+            yield path.relative_to(self.folder).as_posix(), path
+
+    def _manifest(self, layout: postings.Layout) -> dict | None:
+        try:
+            data = json.loads((self.folder / MANIFEST).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        fits = data.get("version") == _VERSION and data.get("layout") == [layout.shards, layout.char_shards]
+        return data if fits and not data.get("dirty") else None
+
+    def _write_manifest(self, manifest: dict, dirty: bool) -> None:
+        self._write(MANIFEST, json.dumps({**manifest, "version": _VERSION, "dirty": dirty}).encode())
+
+    def _put_shard(self, file: str, names: list[str], segments: dict) -> None:
+        """A shard file's blocks in segment order: new ones as made, kept ones from the file as it was."""
+        old = dict(self._read(file) or [])
+        blocks = []
+        for name in names:
+            seg = segments[name]
+            if isinstance(seg, postings.Block):
+                if file in seg.shards:
+                    blocks.append([name, seg.shards[file]])
+            elif file in seg["files"]:
+                if name not in old:
+                    raise OSError(f"the kept search index lacks {name} in {file}")
+                blocks.append([name, old[name]])
+        self._write(f"{file}.js", _script(file, blocks))
+
+    def _put_words(self, names: list[str], segments: dict) -> None:
+        lists: dict[str, dict[str, int]] = {}
+        for name in names:
+            seg = segments[name]
+            for word, number in (seg.words.items() if isinstance(seg, postings.Block) else seg["words"]):
+                lists.setdefault(postings.word_file(word), {})[word] = number
+        folder = self.folder / "w"
+        for old in (folder.glob("*.js") if folder.is_dir() else ()):
+            if old.stem not in lists:
+                old.unlink()
+        for file, words in lists.items():
+            data = _script(f"w/{file}", sorted(words.items()))
+            if self._read_bytes(f"w/{file}.js") != data:
+                self._write(f"w/{file}.js", data)
+
+    def _put_texts(self, name: str, texts: list[str]) -> None:
+        for k in range(0, len(texts), TEXT_CHUNK):
+            file = f"text/{name}/{k // TEXT_CHUNK}"
+            self._write(f"{file}.js", _script(file, {str(n): texts[n] for n in range(k, min(k + TEXT_CHUNK, len(texts)))}))
+
+    def _read(self, file: str):
+        data = self._read_bytes(f"{file}.js")
+        if data is None:
+            return None
+        prefix = f'newsarchiveIndex("{file}",'.encode()
+        return json.loads(data[len(prefix):-3]) if data.startswith(prefix) else None
+
+    def _read_bytes(self, name: str) -> bytes | None:
+        try:
+            return (self.folder / name).read_bytes()
+        except OSError:
+            return None
+
+    def _write(self, name: str, data: bytes) -> None:
+        """Whole or not at all (beside the old file, renamed over it): a site linked to the old file
+        keeps it."""
+        path = self.folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        part = path.with_name(temporary_name(path.name))
+        part.write_bytes(data)
+        os.replace(part, path)
+
+
+def _summary(seg) -> dict:
+    if isinstance(seg, postings.Block):
+        return {"files": sorted(seg.shards), "words": sorted(seg.words.items())}
+    return seg
+
+
+def _script(name: str, data) -> bytes:
+    return f'newsarchiveIndex("{name}",{script_json(data, separators=(",", ":"))});\n'.encode("utf-8")
+
+
+def _blocks(todo: list[tuple[str, list[str]]], layout: postings.Layout, tick) -> dict[str, postings.Block]:
+    """Each new segment's block, in a pool of one process per core when there are several."""
+    if len(todo) < 2 or cores() < 2:
+        return {name: _block(layout, texts, tick) for name, texts in todo}
+    out = {}
+    with Pool(layout) as pool:
+        for (name, texts), made in zip(todo, pool.imap(_pooled, [texts for _, texts in todo])):
+            out[name] = made
+            tick(len(texts))
+    return out
+
+
+def _pooled(layout: postings.Layout, texts: list[str]) -> postings.Block:
+    return _block(layout, texts, lambda n: None)
+
+
+def _block(layout: postings.Layout, texts: list[str], tick) -> postings.Block:
+    made = postings.block([tokens.normalize(text) for text in texts], layout)
+    tick(len(texts))
+    return made
