@@ -41,10 +41,11 @@ def test_a_fresh_clone_with_nothing_beside_it_passes(tmp_path):
     clone = tmp_path / "alone" / "newsarchive"  # no shared/ beside it
     _copy_tracked(clone)
     env = {k: v for k, v in os.environ.items() if k != "CI"} | {NESTED: "1"}  # a developer's machine, not CI
-    result = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rs"], cwd=clone, env=env,
+    result = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rfEs"], cwd=clone, env=env,
                             capture_output=True, text=True, timeout=1500)
     out = result.stdout
-    assert result.returncode == 0, out[-3000:]
+    failed = [line for line in out.splitlines() if line.startswith(("FAILED", "ERROR", "E   "))]
+    assert result.returncode == 0, "\n".join(failed[:40]) or out[-3000:]
     summary = out.strip().splitlines()[-1]
     assert " passed" in summary and " skipped" in summary and "failed" not in summary, summary
     reasons = [line for line in out.splitlines() if line.startswith("SKIPPED")]

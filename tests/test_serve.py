@@ -58,7 +58,7 @@ def test_serve_starts_with_a_full_build(server):
     """The first build is a full one: the search index and same-story links are there from the start."""
     root, _base = server
     preview = Archive(root).for_preview().site
-    assert (preview / "search" / "meta.js").is_file() and list((preview / "search" / "pf").iterdir())
+    assert (preview / "search" / "meta.js").is_file() and list((preview / "search" / "ix").iterdir())
 
 
 def test_edits_reach_the_open_page(server, tmp_path):
