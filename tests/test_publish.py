@@ -76,7 +76,9 @@ def test_pack_opens_from_disk(seed_root, tmp_path):
         zf.extractall(unzipped)
     site = unzipped / "news-archive"
     assert (site / "index.html").is_file()
-    # The offline reader gets the search index and the texts its excerpts are cut from.
+    # The offline reader gets the search index and the texts its excerpts are cut from (which the
+    # deployed site does not carry).
+    assert not (root / "site" / "search" / "text").exists()
     assert list((site / "search" / "text").rglob("*.js")) and list((site / "search" / "ix").glob("*.js"))
     assert check.link_problems(_as_root(site)) == []
     with browser() as b:

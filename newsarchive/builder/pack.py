@@ -1,5 +1,6 @@
 """`pack`: the built site as one zip for offline reading. Links are relative, so the unzipped folder
-works from disk; search's index is classic scripts, which file:// allows."""
+works from disk; search's index is classic scripts, which file:// allows, and the zip adds the texts
+its excerpts are cut from there (`extra`: kept in the cache, not deployed - see builder/search)."""
 from __future__ import annotations
 
 import zipfile
@@ -11,13 +12,13 @@ FOLDER = "news-archive"
 FIXED_TIME = (2020, 1, 1, 0, 0, 0)
 
 
-def pack(site: Path, output: Path) -> Path:
+def pack(site: Path, output: Path, extra: list[tuple[str, Path]] = ()) -> Path:
     tmp = output.with_name(output.name + ".part")
     if not output.parent.is_dir():  # named as the user named it, not by its temporary name
         raise FileNotFoundError(2, "no such folder to write the zip in", str(output))
     with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for path in sorted(p for p in site.rglob("*") if p.is_file()):
-            name = path.relative_to(site).as_posix()
+        files = [(p.relative_to(site).as_posix(), p) for p in site.rglob("*") if p.is_file()]
+        for name, path in sorted(files + list(extra)):
             info = zipfile.ZipInfo(f"{FOLDER}/{name}", FIXED_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16

@@ -8,10 +8,13 @@ shard, the same files over HTTP and from file://.
   `docs[n] = [url, title, date, outlet#, lang, [tag#...], byline]` is the lookup table for results,
   ranking, filters and counts (no per-result fetch); `index` the shard counts (postings.Layout),
   the segments ([name, first article's number, count]) and the articles per text file.
-* `search/ix/`, `search/c/`, `search/w/`, `search/text/`: the index (store.py).
+* `search/ix/`, `search/c/`, `search/w/`: the index (store.py). Its `text/` files (the texts the
+  excerpts of results are cut from, from file://; over HTTP the page fetches the article) stay in
+  the cache: only `pack`'s zip carries them (offline_files), the deployed site does not.
 """
 from __future__ import annotations
 
+import json
 import shutil
 import tempfile
 from pathlib import Path
@@ -23,6 +26,8 @@ from ..render import Renderer, rel, script_json
 from . import postings, store
 
 PAGE = "search/index.html"
+# The index's files only an offline reader needs (see the module docstring).
+OFFLINE = "text/"
 
 
 def search_files(r: Renderer, cache_dir: Path):
@@ -36,19 +41,36 @@ def search_files(r: Renderer, cache_dir: Path):
     try:
         kept = store.Store(cache_dir)
         kept.update(layout, named, tick)
-        files = [(name, path) for name, path in kept.files()]
+        files = [(name, path) for name, path in kept.files() if not name.startswith(OFFLINE)]
     except OSError:  # the cache cannot be written: the index made aside, handed over as bytes
         aside = Path(tempfile.mkdtemp(prefix="newsarchive-search-"))
         try:
             made = store.Store(aside)
             made.update(layout, named, lambda n: None)
-            files = [(name, path.read_bytes()) for name, path in made.files()]
+            files = [(name, path.read_bytes()) for name, path in made.files() if not name.startswith(OFFLINE)]
         finally:
             shutil.rmtree(aside, ignore_errors=True)
     yield from ((f"search/{name}", data) for name, data in files)
     r.progress.end()
     segments = [[name, start, len(part)] for name, part, start in parts]
     yield "search/meta.js", _script("NEWSARCHIVE_SEARCH", _meta(r, layout, segments))
+
+
+def offline_files(site: Path, cache_dir: Path) -> tuple[list[tuple[str, Path]], int]:
+    """The kept text files (site path, file) of the segments the site's search/meta.js names, and
+    how many of those segments' texts are not kept any more (a build since changed them and failed)."""
+    try:
+        meta = (site / "search" / "meta.js").read_text(encoding="utf-8")
+        segments = json.loads(meta[meta.index("=") + 1:].rstrip().rstrip(";"))["index"]["segments"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return [], 0
+    files, lost = [], 0
+    for name, _start, _count in segments:
+        folder = cache_dir / OFFLINE / name
+        kept = sorted(folder.glob("*.js")) if folder.is_dir() else []
+        lost += not kept
+        files += [(f"search/{OFFLINE}{name}/{path.name}", path) for path in kept]
+    return files, lost
 
 
 # Lines of an article's search text before its own text: matched, never excerpted (search.js reads

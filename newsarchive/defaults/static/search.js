@@ -150,7 +150,11 @@
   function shard(name) {
     if (SHARDS[name]) return Promise.resolve(SHARDS[name]);
     return load(name).then(function (blocks) {
-      if (!SHARDS[name]) SHARDS[name] = blocks.filter(function (b) { return b[0] in BASE; }).map(decodeBlock);
+      if (!SHARDS[name]) {
+        SHARDS[name] = blocks.filter(function (b) { return b[0] in BASE; }).map(decodeBlock);
+        delete LOADED[name];  // the decoded form is kept instead (shard() asks SHARDS first)
+        delete WAITING[name];
+      }
       return SHARDS[name];
     });
   }
@@ -282,7 +286,8 @@
     },
     phrase: function (items, docs) { return phraseDocs(termTokens(items), new Set(docs)); },
     // The article's text for its excerpt: over HTTP its own page; from file:// (no fetch there) the
-    // text files, TEXT_CHUNK articles each, loaded only for the results shown.
+    // text files `pack` adds (LAYOUT.text articles each), loaded only for the results shown. A site
+    // opened from disk without them shows results without excerpts.
     text: function (n) {
       if (location.protocol !== "file:") {
         return fetch(META.docs[n][0]).then(function (r) { return r.text(); }).then(function (html) {
