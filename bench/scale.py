@@ -270,7 +270,8 @@ def base_archive(tmp: Path) -> tuple[Path, Path]:
     return root, held
 
 
-def one_size(base: Path, held: Path, tmp: Path, articles: int, peer_search: bool) -> dict[str, dict]:
+def one_size(base: Path, held: Path, tmp: Path, articles: int, peer_search: bool, keep: Path | None = None
+             ) -> dict[str, dict]:
     cli = [sys.executable, str(REPO / "build.py")]
     work = tmp / f"n{articles}"
     count = padded_pages(base / "content", work, articles)
@@ -293,7 +294,11 @@ def one_size(base: Path, held: Path, tmp: Path, articles: int, peer_search: bool
     rows["one title edited"] = measured(cli + ["--root", str(work), "build", "-q"])
     rows["+300 raw files (ingest + build)"] = measured(cli + ["--root", str(work), "-q", *_copied(held, work)])
     rows["site"] = {"MB": folder_size(work / "site"), "files": sum(1 for p in (work / "site").rglob("*") if p.is_file())}
-    shutil.rmtree(work)
+    if keep:  # (for bench/search.py --root: query latency at this size)
+        shutil.rmtree(keep / work.name, ignore_errors=True)
+        shutil.move(work, keep / work.name)
+    else:
+        shutil.rmtree(work)
     return rows
 
 
@@ -348,6 +353,7 @@ def main() -> None:
     ap.add_argument("--peer-search-up-to", type=int, default=40000,
                     help="run Pagefind extended up to this size only (its memory grows with the site: 2.3 GB at 9 400 articles)")
     ap.add_argument("--json", type=Path, help="also write the figures here")
+    ap.add_argument("--keep", type=Path, help="move each size's archive into this folder instead of deleting it")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as tmp:
         tmp = Path(tmp)
@@ -356,7 +362,7 @@ def main() -> None:
               flush=True)
         results = {}
         for size in map(int, args.sizes.split(",")):
-            results[size] = one_size(base, held, tmp, size, size <= args.peer_search_up_to)
+            results[size] = one_size(base, held, tmp, size, size <= args.peer_search_up_to, args.keep)
             report(results)
             if args.json:
                 args.json.write_text(json.dumps(results, indent=1))
