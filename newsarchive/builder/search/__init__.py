@@ -14,6 +14,7 @@ shard, the same files over HTTP and from file://.
 """
 from __future__ import annotations
 
+import functools
 import json
 import shutil
 import tempfile
@@ -32,12 +33,14 @@ OFFLINE = "text/"
 
 def search_files(r: Renderer, cache_dir: Path):
     entries = r.site.entries
-    texts = [searchable_text(e) for e in entries]
     layout = postings.Layout.of(len(entries))
-    parts = [(store.segment_name(texts[s.start:s.stop], layout), texts[s.start:s.stop], s.start)
-             for s in store.segments(entries)]
-    tick = r.progress.phase("search index", len(texts), "article")
-    named = [(name, part) for name, part, _ in parts]
+    spans = store.segments(entries)
+    # A segment is named by its articles' digests and head lines (what its texts are made of, with the
+    # code's version): its texts are made only if it is new.
+    parts = [(store.segment_name([f"{e.digest}\0{_head(e)}" for e in entries[s.start:s.stop]], layout), s)
+             for s in spans]
+    named = [(name, functools.partial(_texts, entries[s.start:s.stop])) for name, s in parts]
+    tick = r.progress.phase("search index", len(entries), "article")
     try:
         kept = store.Store(cache_dir)
         kept.update(layout, named, tick)
@@ -52,8 +55,12 @@ def search_files(r: Renderer, cache_dir: Path):
             shutil.rmtree(aside, ignore_errors=True)
     yield from ((f"search/{name}", data) for name, data in files)
     r.progress.end()
-    segments = [[name, start, len(part)] for name, part, start in parts]
+    segments = [[name, s.start, len(s)] for name, s in parts]
     yield "search/meta.js", _script("NEWSARCHIVE_SEARCH", _meta(r, layout, segments))
+
+
+def _texts(entries) -> list[str]:
+    return [searchable_text(e) for e in entries]
 
 
 def offline_files(site: Path, cache_dir: Path) -> tuple[list[tuple[str, Path]], int]:
@@ -81,8 +88,12 @@ HEAD_LINES = 4
 def searchable_text(e: Entry) -> str:
     """What search matches for an article: everything its page shows as the article - title, outlet,
     byline, tags (HEAD_LINES lines), then its text with the figure captions where they stand."""
+    return _head(e) + "\n" + plain_text(e.body_md, captions=True)
+
+
+def _head(e: Entry) -> str:
     head = [e.title, e.outlet, " ".join(e.authors), " ".join(e.tags)]
-    return "\n".join(line.replace("\n", " ") for line in head) + "\n" + plain_text(e.body_md, captions=True)
+    return "\n".join(line.replace("\n", " ") for line in head)
 
 
 def _meta(r: Renderer, layout: postings.Layout, segments: list) -> dict:

@@ -17,8 +17,10 @@ Files (`newsarchiveIndex("<name>", <data>);`, see postings.py for the bytes):
                            the article itself)
     manifest.json          not served: the layout, and each segment's files and words
 
-A segment is named by a hash of our code, the layout and its texts. The manifest says "dirty" while
-files are being changed: a run that finds it so (a kill mid-way) makes everything again.
+A segment is named by a hash of our code, the layout and what its texts are made of (search/__init__
+gives its articles' digests and head lines: a kept segment's texts are never made again). The
+manifest says "dirty" while files are being changed: a run that finds it so (a kill mid-way) makes
+everything again.
 """
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ import json
 import os
 import shutil
 from pathlib import Path
+from typing import Callable
 
 from ...cache import temporary_name
 from ...forked import Pool, cores
@@ -39,8 +42,9 @@ SEGMENT_ARTICLES = 2000
 # Articles per text file: a page of results from file:// loads at most a page's worth of files.
 TEXT_CHUNK = 32
 MANIFEST = "manifest.json"
-_VERSION = hashlib.sha256((Path(postings.__file__).read_text(encoding="utf-8")
-                           + Path(tokens.__file__).read_text(encoding="utf-8")).encode()).hexdigest()[:16]
+# The code a segment's files depend on: this package (the texts, tokens, bytes, files) and plain_text.
+_VERSION = hashlib.sha256("".join(path.read_text(encoding="utf-8") for path in sorted(
+    [*Path(__file__).parent.glob("*.py"), Path(__file__).parents[2] / "to_markdown.py"])).encode()).hexdigest()[:16]
 
 
 def segments(entries: tuple[Entry, ...]) -> list[range]:
@@ -61,10 +65,12 @@ def segments(entries: tuple[Entry, ...]) -> list[range]:
     return [range(part[-1], part[0] + 1) for part in reversed(out)]
 
 
-def segment_name(texts: list[str], layout: postings.Layout) -> str:
+def segment_name(sources: list[str], layout: postings.Layout) -> str:
+    """A segment's name: a hash of the code's version, the layout and what its articles' texts are
+    made of (one string per article, in order)."""
     h = hashlib.sha256(f"{_VERSION}\0{layout}".encode())
-    for text in texts:
-        h.update(b"\0" + text.encode())
+    for source in sources:
+        h.update(b"\0" + source.encode("utf-8", "surrogatepass"))
     return h.hexdigest()[:16]
 
 
@@ -74,17 +80,18 @@ class Store:
     def __init__(self, folder: Path):
         self.folder = folder
 
-    def update(self, layout: postings.Layout, parts: list[tuple[str, list[str]]], tick) -> None:
-        """Makes the folder hold the index of `parts` ([(segment name, its searchable texts)], in
-        the site's order): new segments indexed (in parallel), the files they or a dropped segment
-        touch rewritten. Raises OSError when the folder cannot be written."""
+    def update(self, layout: postings.Layout, parts: list[tuple[str, Callable[[], list[str]]]], tick) -> None:
+        """Makes the folder hold the index of `parts` ([(segment name, what makes its searchable
+        texts)], in the site's order): new segments indexed (in parallel), the files they or a dropped
+        segment touch rewritten. Raises OSError when the folder cannot be written."""
         manifest = self._manifest(layout)
         if manifest is None:
             shutil.rmtree(self.folder, ignore_errors=True)
             manifest = {"layout": [layout.shards, layout.char_shards], "segments": {}}
         known = manifest["segments"]
         names = [name for name, _ in parts]
-        made = _blocks([(name, texts) for name, texts in parts if name not in known], layout, tick)
+        texts = {name: make() for name, make in parts if name not in known}
+        made = _blocks(list(texts.items()), layout, tick)
         dropped = [name for name in known if name not in set(names)]
         self.folder.mkdir(parents=True, exist_ok=True)
         self._write_manifest(manifest, dirty=True)
@@ -96,9 +103,8 @@ class Store:
             self._put_shard(file, names, segments)
         if made or dropped:
             self._put_words(names, segments)
-        for name, texts in parts:
-            if name in made:
-                self._put_texts(name, texts)
+        for name, made_texts in texts.items():
+            self._put_texts(name, made_texts)
         for name in dropped:
             shutil.rmtree(self.folder / "text" / name, ignore_errors=True)
         manifest["segments"] = {name: _summary(segments[name]) for name in names}

@@ -276,7 +276,6 @@
     return posting("c/" + (cp % LAYOUT.chars), cp).then(function (parts) { return new Set(allDocs(parts)); });
   }
 
-  var TEXT = {};
   var engine = {
     name: location.protocol === "file:" ? "offline" : "online",
     term: function (items) {
