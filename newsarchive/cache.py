@@ -7,9 +7,9 @@
     .newsarchive-cache/related/*.json   same-story answers per language (builder/related), and
                                         related/<language>/*.npz: its term table and each day's
                                         first stage (builder/windows)
-    .newsarchive-cache/search/<key>/    the search index made last (builder/search)
+    .newsarchive-cache/search/          the search index's segments and files (builder/search/store.py)
     .newsarchive-cache/failures.json    raw files that could not be ingested (failures)
-    .newsarchive-cache/preview/         serve's preview site and its own build.json, pages.json
+    .newsarchive-cache/preview/         serve's preview site and its own build.json, pages.json, search/
 
 Every JSON tenant is written the same way - whole, beside the old file and renamed over it (a kill
 leaves the old or the new) - and read the same way: its data only when the version stored with it

@@ -178,7 +178,7 @@ def cmd_pack(archive: arc.Archive, output: Path | None) -> int:
     if not archive.home_page.is_file():
         print(f"newsarchive: {archive.site}: no site to pack; run `build` first", file=sys.stderr)
         return 1
-    texts, lost = offline_files(archive.site, archive.cache.path(SEARCH_CACHE))
+    texts, lost = offline_files(archive.site, archive.cache.path(archive.site_tenant(SEARCH_CACHE)))
     if lost:
         print(f"newsarchive: search excerpts of {lost} part(s) of the archive are not kept any more "
               "(a build since failed): build again, then pack", file=sys.stderr)

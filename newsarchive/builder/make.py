@@ -24,7 +24,8 @@ from .render import Renderer, environment, load_assets, read_layouts
 from .state import BuildState
 from .write import Staging, replace_in_place
 
-# The search index's tenant folder in the cache store (the index last made).
+# The search index's tenant folder in the cache store (the index of one site folder: serve's preview
+# keeps its own, so that pack's texts are always those of site/).
 SEARCH_CACHE = "search"
 
 
@@ -62,7 +63,8 @@ def make(archive: Archive, base_url: str | None, search: bool, quick: bool, stat
     if quick:
         pages = all_pages(renderer, None, kept_search=archive.site if search else None, ahead=ahead)
     else:
-        pages = all_pages(renderer, archive.cache.path(SEARCH_CACHE) if search else None, ahead=ahead)
+        pages = all_pages(renderer, archive.cache.path(archive.site_tenant(SEARCH_CACHE)) if search else None,
+                          ahead=ahead)
     try:
         with Staging(archive.site, compare=tell_changes, tell=progress.notice) as staging:
             for path, data in chain(pages, made.assets.files.items(), pictures.files.items()):
