@@ -104,7 +104,7 @@ def word_number(word: str) -> int:
 
 
 def keys_shard(keys: np.ndarray, shards: int) -> np.ndarray:
-    """The index shard of each key (search.js: shardOf)."""
+    """The index shard of each key (search.js: cjkFile, wordPlace)."""
     latin = keys >= LATIN_BASE
     cjk = (keys >> _CODE_BITS) * _MIX + (keys & ((1 << _CODE_BITS) - 1))
     return np.where(latin, keys - LATIN_BASE, cjk) % shards
@@ -176,8 +176,7 @@ def _encoded(prefix: str, keys, docs, positions, shard) -> dict[str, str]:
     order = np.argsort(shard << _KEY_BITS | keys, kind="stable")
     keys, docs, shard = keys[order], docs[order], shard[order]
     positions = positions[order] if positions is not None else None
-    values, owner = _values(keys, docs, positions, shard)
-    sizes = _varint_sizes(values)
+    values, owner, sizes = _values(keys, docs, positions, shard)
     data = _varints(values, sizes)
     totals = np.bincount(owner, weights=sizes).astype(np.int64)
     ends = np.cumsum(totals)
@@ -186,7 +185,7 @@ def _encoded(prefix: str, keys, docs, positions, shard) -> dict[str, str]:
 
 
 def _values(keys, docs, positions, shard):
-    """The varint values of every shard in file order, and the shard each belongs to. Rows are sorted
+    """The varint values of every shard in file order, the shard each belongs to and its size. Rows are sorted
     by (shard, key, article, position); each value is written straight to its place (no sort):
     per term [article count, article differences...], then per article [position count, position
     differences...]; each shard's header (term count, key differences, term byte lengths) before it."""
@@ -212,13 +211,15 @@ def _values(keys, docs, positions, shard):
         body[count_at] = np.diff(np.append(pair_rows, len(keys)))
         body[count_at[pair] + 1 + rows - pair_rows[pair]] = positions - np.where(
             new_pair, 0, np.concatenate(([0], positions[:-1])))
-    term_bytes = np.add.reduceat(_varint_sizes(body), start) if len(body) else body
-    return _with_header(body, start, keys[term_rows], shard[term_rows], term_bytes)
+    body_sizes = _varint_sizes(body)
+    return _with_header(body, body_sizes, start, keys[term_rows], shard[term_rows])
 
 
-def _with_header(body, term_start, term_keys, term_shard, term_bytes):
+def _with_header(body, body_sizes, term_start, term_keys, term_shard):
     """Each shard's header values (its term count, key differences, term byte lengths) put before its
-    postings (the terms come in shard order, so each shard's postings are one stretch of `body`)."""
+    postings (the terms come in shard order, so each shard's postings are one stretch of `body`);
+    with the shard each value belongs to and its size as a varint."""
+    term_bytes = np.add.reduceat(body_sizes, term_start) if len(body) else body
     first = np.concatenate(([True], term_shard[1:] != term_shard[:-1]))
     key_steps = term_keys - np.where(first, 0, np.concatenate(([0], term_keys[:-1])))
     first_terms = np.flatnonzero(first)
@@ -226,17 +227,21 @@ def _with_header(body, term_start, term_keys, term_shard, term_bytes):
     header = 1 + 2 * terms_in
     shard_of_term = np.cumsum(first) - 1
     before = np.cumsum(header)  # header values up to and including each shard's
-    body_owner = np.repeat(shard_of_term, np.diff(np.append(term_start, len(body))))
+    term_length = np.diff(np.append(term_start, len(body)))
     out = np.zeros(len(body) + int(header.sum()), dtype=np.int64)
-    out[np.arange(len(body)) + before[body_owner]] = body
-    shard_start = first_terms * 0 + (before - header) + term_start[first_terms]
-    out[shard_start] = terms_in
+    body_at = np.arange(len(body)) + before[np.repeat(shard_of_term, term_length)]
+    out[body_at] = body
+    shard_start = (before - header) + term_start[first_terms]
     rank = np.arange(len(term_keys)) - first_terms[shard_of_term]
-    out[shard_start[shard_of_term] + 1 + rank] = key_steps
-    out[shard_start[shard_of_term] + 1 + terms_in[shard_of_term] + rank] = term_bytes
-    owner = np.repeat(term_shard[first_terms], header + np.add.reduceat(
-        np.diff(np.append(term_start, len(body))), first_terms))
-    return out, owner
+    header_at = np.concatenate((shard_start, shard_start[shard_of_term] + 1 + rank,
+                                shard_start[shard_of_term] + 1 + terms_in[shard_of_term] + rank))
+    header_values = np.concatenate((terms_in, key_steps, term_bytes))
+    out[header_at] = header_values
+    sizes = np.zeros(len(out), dtype=np.int64)
+    sizes[body_at] = body_sizes
+    sizes[header_at] = _varint_sizes(header_values)
+    owner = np.repeat(term_shard[first_terms], header + np.add.reduceat(term_length, first_terms))
+    return out, owner, sizes
 
 
 def _varint_sizes(values: np.ndarray) -> np.ndarray:

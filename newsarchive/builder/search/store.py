@@ -26,13 +26,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import shutil
 from pathlib import Path
 from typing import Callable
 
-from ...cache import temporary_name
+from ...cache import replace_file
 from ...forked import Pool, cores
 from ..collect import Entry
 from ..render import script_json
@@ -88,6 +87,8 @@ class Store:
         texts)], in the site's order): new segments indexed (in parallel), the files they or a dropped
         segment touch rewritten. Raises OSError when the folder cannot be written."""
         manifest = self._manifest(layout)
+        if manifest is not None and list(manifest["segments"]) == [name for name, _ in parts]:
+            return  # every segment kept, in the same order: nothing to write
         if manifest is None:
             shutil.rmtree(self.folder, ignore_errors=True)
             manifest = {"layout": [layout.shards, layout.char_shards], "segments": {}}
@@ -174,13 +175,8 @@ class Store:
             return None
 
     def _write(self, name: str, data: bytes) -> None:
-        """Whole or not at all (beside the old file, renamed over it): a site linked to the old file
-        keeps it."""
-        path = self.folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        part = path.with_name(temporary_name(path.name))
-        part.write_bytes(data)
-        os.replace(part, path)
+        """Whole or not at all (renamed over the old file: a site linked to the old file keeps it)."""
+        replace_file(self.folder / name, data)
 
 
 def _summary(seg) -> dict:

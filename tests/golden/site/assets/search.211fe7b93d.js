@@ -218,6 +218,7 @@
     return "w/" + Array.from(word).slice(0, 2).map(function (c) { return c.codePointAt(0).toString(16); }).join("-");
   }
   function words(word) { return load(wordFile(word), []); }  // [[word, number]...] sharing its first characters
+  function wordPlace(number) { return ["ix/" + (number % LAYOUT.shards), LATIN_BASE + number]; }  // [file, key]
   // Where a token's posting is: [file, key], or null for a Latin word no article has.
   function located(token) {
     if (isCjk(token)) {
@@ -227,7 +228,7 @@
     }
     return words(token).then(function (list) {
       var hit = list.find(function (w) { return w[0] === token; });
-      return hit ? ["ix/" + (hit[1] % LAYOUT.shards), LATIN_BASE + hit[1]] : null;
+      return hit ? wordPlace(hit[1]) : null;
     });
   }
   function docsOf(token) {
@@ -263,7 +264,7 @@
     return words(q).then(function (list) {
       var found = list.filter(function (w) { return latinMatches([w[0]], q); });
       return Promise.all(found.map(function (w) {
-        return posting("ix/" + (w[1] % LAYOUT.shards), LATIN_BASE + w[1]).then(allDocs);
+        return posting.apply(null, wordPlace(w[1])).then(allDocs);
       }));
     }).then(function (lists) {
       var out = new Set();
