@@ -171,6 +171,32 @@ def test_a_table_weighs_new_texts_by_its_own_frequencies(corpus_run):
     assert abs(np.linalg.norm(alone.toarray()[0]) - 1) < 1e-5
 
 
+def test_counts_and_weights_made_in_parts_are_those_made_at_once(corpus_run, monkeypatch):
+    """Counting COUNT_CHUNK texts at a time and weighing WEIGH_ROWS rows at a time (so that a large
+    group's counts and weights are each held about once) give, bit for bit, what one part does; a
+    table of some rows (`rows`) is the table of those rows taken out."""
+    import numpy as np
+
+    from newsarchive.builder import terms
+
+    texts = _corpus_texts(corpus_run)
+    whole, keys = terms.counts(texts)
+    table = terms.Table.of(whole, keys)
+    at_once = table.weigh(whole, keys)
+    monkeypatch.setattr(terms, "COUNT_CHUNK", 7)
+    monkeypatch.setattr(terms, "WEIGH_ROWS", 5)
+    parts, part_keys = terms.counts(texts)
+    assert np.array_equal(part_keys, keys) and (parts != whole).nnz == 0 and parts.dtype == np.float32
+    in_parts = terms.Table.of(parts, part_keys).weigh(parts, part_keys)
+    for name in ("data", "indices", "indptr"):
+        assert np.array_equal(getattr(in_parts, name), getattr(at_once, name))
+    rows = np.arange(3, len(texts), 4)
+    some = terms.Table.of(parts, part_keys, rows=rows)
+    taken = terms.Table.of(whole[rows], keys)
+    assert some.articles == taken.articles == len(rows)
+    assert np.array_equal(some.keys, taken.keys) and np.array_equal(some.df, taken.df)
+
+
 def test_split_product_finds_the_plain_products_neighbours(corpus_run, monkeypatch):
     """Common terms compared densely, the rest sparsely, in blocks of ROWS rows (small here, so the
     corpus makes several, the last one short), each bucket of rows against its time span widened by

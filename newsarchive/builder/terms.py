@@ -21,6 +21,8 @@ from ..archive import DATA
 
 # Texts coded at once when counting terms (memory: a few bytes per character of a chunk).
 COUNT_CHUNK = 4000
+# Rows weighed at once (memory: some 40 bytes a count of the rows).
+WEIGH_ROWS = 4096
 # From this many base articles a term in one of them only tells nothing about pairs (dropped), nor
 # does a term in more than COMMON_SHARE of them.
 MIN_DF_FROM = 50
@@ -57,23 +59,33 @@ def word_key(word: str) -> int:
 
 
 def counts(texts: list[str]):
-    """(CSR texts x terms of term counts, the terms' keys: int64, sorted). Counted COUNT_CHUNK texts at
-    a time (a chunk's characters are coded as one array: a whole 100 000-article group at once took
-    gigabytes), the chunks' columns then put on one vocabulary."""
-    from scipy.sparse import csr_matrix, vstack
+    """(CSR texts x terms of term counts - float32, exact for any count a text has - and the terms'
+    keys: int64, sorted). Counted COUNT_CHUNK texts at a time (a chunk's characters are coded as one
+    array: a whole 100 000-article group at once took gigabytes), the chunks' columns then put on one
+    vocabulary, each chunk let go as it is copied in (so the counts are held about once)."""
+    from scipy.sparse import csr_matrix
 
     parts = [_chunk_counts(texts[at:at + COUNT_CHUNK]) for at in range(0, len(texts), COUNT_CHUNK)]
     if not parts:
-        return csr_matrix((0, 0)), np.zeros(0, np.int64)
+        return csr_matrix((0, 0), dtype=np.float32), np.zeros(0, np.int64)
     keys = np.unique(np.concatenate([p[1] for p in parts]))
-    out = []
-    for matrix, chunk_keys in parts:
-        matrix.indices = np.searchsorted(keys, chunk_keys)[matrix.indices].astype(matrix.indices.dtype)
-        matrix.resize((matrix.shape[0], len(keys)))
-        out.append(matrix)
-    merged = vstack(out, format="csr")
-    merged.sort_indices()
+    total = sum(p[0].nnz for p in parts)
+    data, indices = np.empty(total, np.float32), np.empty(total, _index_type(total, len(keys)))
+    indptr, at = [np.zeros(1, np.int64)], 0
+    for n, (matrix, chunk_keys) in enumerate(parts):
+        parts[n] = None
+        data[at:at + matrix.nnz] = matrix.data
+        indices[at:at + matrix.nnz] = np.searchsorted(keys, chunk_keys)[matrix.indices]
+        indptr.append(matrix.indptr[1:] + at)
+        at += matrix.nnz
+    merged = csr_matrix((data, indices, np.concatenate(indptr)), shape=(len(texts), len(keys)))
+    merged.sort_indices()  # (a chunk's word columns are in order of appearance, not of key)
     return merged, keys
+
+
+def _index_type(nnz: int, width: int):
+    """The index type scipy itself picks for a CSR matrix of this size (int32 while it fits)."""
+    return np.int32 if max(nnz, width) < np.iinfo(np.int32).max else np.int64
 
 
 def _chunk_counts(texts: list[str]):
@@ -98,7 +110,7 @@ def _chunk_counts(texts: list[str]):
 
     def matrix(at: np.ndarray, columns, width: int):
         rows = np.searchsorted(starts, at, side="right") - 1
-        return csr_matrix((np.ones(len(rows)), (rows, columns)), shape=(len(texts), width))
+        return csr_matrix((np.ones(len(rows), np.float32), (rows, columns)), shape=(len(texts), width))
 
     words = matrix(np.array([at for at, _ in found], dtype=np.int64), [vocabulary[w] for _, w in found],
                    len(vocabulary))
@@ -118,30 +130,64 @@ class Table:
     articles: int
 
     @classmethod
-    def of(cls, matrix, keys: np.ndarray) -> "Table":
-        """The table of these counted articles (counts())."""
-        n = matrix.shape[0]
-        df = np.bincount(matrix.indices, minlength=len(keys))
+    def of(cls, matrix, keys: np.ndarray, rows: np.ndarray | None = None) -> "Table":
+        """The table of these counted articles (counts()), or of those among them at `rows`."""
+        n = matrix.shape[0] if rows is None else len(rows)
+        df = np.zeros(len(keys), np.int64)
+        for at in range(0, matrix.shape[0], WEIGH_ROWS):  # (a slice of rows, not a copy of the base)
+            part = matrix[at:at + WEIGH_ROWS]
+            if rows is not None:
+                chosen = rows[(rows >= at) & (rows < at + WEIGH_ROWS)] - at
+                part = part[chosen]
+            df += np.bincount(part.indices, minlength=len(keys))
         keep = (df >= 2) & (df <= COMMON_SHARE * n) if n >= MIN_DF_FROM else df >= 1
-        return cls(keys[keep], df[keep].astype(np.int64), n)
+        return cls(keys[keep], df[keep], n)
 
     def weigh(self, matrix, keys: np.ndarray):
         """TF-IDF vectors of counted articles (CSR float32 over the table's terms, rows L2-normalised):
         sublinear term frequency (1 + ln tf) times smoothed inverse document frequency
         (1 + ln((1 + n) / (1 + df))), the weighting scikit-learn's TfidfTransformer(sublinear_tf=True)
         gives - written out on the sparse arrays because importing scikit-learn alone took 1.6 s of
-        a cold build. Terms not in the table are left out. Also each column's df."""
+        a cold build. Terms not in the table are left out.
+
+        WEIGH_ROWS rows at a time, into arrays made once for the whole: the arithmetic is per row, so
+        the vectors are those of weighing all rows at once (weighing 100 000 articles at once took
+        40 bytes a count, 4 GB at its peak)."""
         from scipy.sparse import csr_matrix
 
         at = np.searchsorted(self.keys, keys).clip(0, max(len(self.keys) - 1, 0))
         known = (self.keys[at] == keys) if len(self.keys) else np.zeros(len(keys), bool)
-        column = np.where(known, at, -1)[matrix.indices]
+        column = np.where(known, at, -1)
+        idf = 1.0 + np.log((1.0 + self.articles) / (1.0 + self.df))
+        indptr = np.concatenate([[0], np.cumsum(_kept_per_row(matrix, column))])
+        data = np.empty(int(indptr[-1]), np.float32)
+        indices = np.empty(int(indptr[-1]), _index_type(int(indptr[-1]), len(self.keys)))
+        for start in range(0, matrix.shape[0], WEIGH_ROWS):
+            part = self._weighed(matrix[start:start + WEIGH_ROWS], column, idf)
+            lo, hi = indptr[start], indptr[min(start + WEIGH_ROWS, matrix.shape[0])]
+            data[lo:hi], indices[lo:hi] = part.data, part.indices
+        return csr_matrix((data, indices, indptr), shape=(matrix.shape[0], len(self.keys)))
+
+    def _weighed(self, matrix, column: np.ndarray, idf: np.ndarray):
+        """weigh() of a few rows, in float64 (then float32)."""
+        from scipy.sparse import csr_matrix
+
+        column = column[matrix.indices]
         kept = column >= 0
         rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))[kept]
-        idf = 1.0 + np.log((1.0 + self.articles) / (1.0 + self.df))
-        values = (1.0 + np.log(matrix.data[kept])) * idf[column[kept]]
+        values = (1.0 + np.log(matrix.data[kept].astype(np.float64))) * idf[column[kept]]
         weights = csr_matrix((values, (rows, column[kept])), shape=(matrix.shape[0], len(self.keys)))
         norms = np.sqrt(np.asarray(weights.multiply(weights).sum(axis=1)).ravel())
         norms[norms == 0] = 1.0
         weights.data /= np.repeat(norms, np.diff(weights.indptr))
         return weights.astype(np.float32)
+
+
+def _kept_per_row(matrix, column: np.ndarray) -> np.ndarray:
+    """How many of each row's terms the table knows (column >= 0), WEIGH_ROWS rows at a time."""
+    out = []
+    for start in range(0, matrix.shape[0], WEIGH_ROWS):
+        bounds = matrix.indptr[start:start + WEIGH_ROWS + 1]
+        known = np.concatenate([[0], np.cumsum(column[matrix.indices[bounds[0]:bounds[-1]]] >= 0)])
+        out.append(np.diff(known[bounds - bounds[0]]))
+    return np.concatenate(out) if out else np.zeros(0, np.int64)

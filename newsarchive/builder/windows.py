@@ -228,15 +228,21 @@ class Days:
             table = self._stored_table(table_key)
             needed = np.unique(np.concatenate([np.concatenate([rows, cols]) for rows, cols, _ in missing.values()]
                                               + ([members] if table is None else [])))
-            counted, keys = terms.counts(texts([self.entries[n] for n in needed]))
-            if table is None:
-                table = terms.Table.of(counted[np.searchsorted(needed, members)], keys)
-                if self.store is not None:
-                    _write(self.store.path(f"{self.folder}/{TABLE}"), table_key,
-                           {"keys": table.keys, "df": table.df, "articles": np.array([table.articles])})
-            found.update(self._compare(table, table.weigh(counted, keys), needed, missing))
+            table, vectors = self._weighed(needed, table, members, table_key)
+            found.update(self._compare(table, vectors, needed, missing))
         self._forget_others(found)
         return found
+
+    def _weighed(self, needed: np.ndarray, table: terms.Table | None, members: np.ndarray, table_key: str):
+        """(the table - made from the base `members` and stored when `table` is None - and the
+        vectors of the `needed` articles). The counts are let go here, before the comparison."""
+        counted, keys = terms.counts(texts([self.entries[n] for n in needed]))
+        if table is None:
+            table = terms.Table.of(counted, keys, rows=np.searchsorted(needed, members))
+            if self.store is not None:
+                _write(self.store.path(f"{self.folder}/{TABLE}"), table_key,
+                       {"keys": table.keys, "df": table.df, "articles": np.array([table.articles])})
+        return table, table.weigh(counted, keys)
 
     def _stored_table(self, key: str) -> terms.Table | None:
         saved = _read(self.store.path(f"{self.folder}/{TABLE}"), key) if self.store is not None else None
