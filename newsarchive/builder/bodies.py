@@ -70,7 +70,7 @@ class BodyStore:
         snapshot = [(e.body_md, bodies[e.path]) for e in entries if e.path in bodies]
 
         def write() -> None:
-            self.store.save(STORE, version(), {body_key(md): html for md, html in snapshot})
+            self.store.save_mapping(STORE, version(), ((body_key(md), html) for md, html in snapshot))
 
         self._saving = threading.Thread(target=write, name="body-store", daemon=True)
         self._saving.start()
