@@ -4,6 +4,11 @@ Ingest's rules and the build's renderer (with the whole gathered site) are large
 each worker would cost more than the work. A pool made here forks its workers with the object as
 their initializer's argument (fork copies it, nothing is pickled); each task names a module-level
 function, which is called with the object and the task's item.
+
+A `fresh` pool's workers are spawned instead (the object pickled to them once): for tasks that carry
+what they need, so the workers hold none of a large parent's memory. Spawned workers import the
+program's main module again: an entry point must keep its work under `if __name__ == "__main__"`
+(ours do).
 """
 from __future__ import annotations
 
@@ -57,10 +62,16 @@ def cores() -> int:
 
 class Pool:
     """A pool of one process per core, each holding `handed`; imap(function, items) yields
-    function(handed, item) in order. Use as a context manager (the workers are ended on leaving)."""
+    function(handed, item) in order. Use as a context manager (the workers are ended on leaving).
 
-    def __init__(self, handed):
-        self._pool = multiprocessing.get_context("fork").Pool(cores(), _adopt, (handed, os.getpid()))
+    `fresh`: the workers are started anew (spawned; `handed` is then pickled to them) and hold
+    nothing of this process - for tasks that carry what they need. A forked worker shares this
+    process's memory only until either writes to it, and CPython writes to every object it reads
+    (its reference count): a large build's forked workers soon hold copies of most of it."""
+
+    def __init__(self, handed, fresh: bool = False):
+        context = multiprocessing.get_context("spawn" if fresh else "fork")
+        self._pool = context.Pool(cores(), _adopt, (handed, os.getpid()))
 
     def imap(self, function, items, chunksize: int = 1):
         return self._pool.imap(_call, ((function, item) for item in items), chunksize=chunksize)

@@ -60,13 +60,14 @@ def make(archive: Archive, base_url: str | None, search: bool, quick: bool, stat
                         progress=progress.below(len(site.entries)), failures=made.failures, search=search,
                         pictures=pictures)
     ahead = parallel.bodies_ahead(renderer, cold=not made.memo.before)
-    if quick:
-        pages = all_pages(renderer, None, kept_search=archive.site if search else None, ahead=ahead)
-    else:
-        pages = all_pages(renderer, archive.cache.path(archive.site_tenant(SEARCH_CACHE)) if search else None,
-                          ahead=ahead)
     try:
         with Staging(archive.site, compare=tell_changes, tell=progress.notice) as staging:
+            if quick:
+                pages = all_pages(renderer, None, kept_search=archive.site if search else None, ahead=ahead,
+                                  write_to=staging.writable_by_workers)
+            else:
+                pages = all_pages(renderer, archive.cache.path(archive.site_tenant(SEARCH_CACHE)) if search
+                                  else None, ahead=ahead, write_to=staging.writable_by_workers)
             for path, data in chain(pages, made.assets.files.items(), pictures.files.items()):
                 staging.add(path, data)
             made.memo.drop_saved()  # a kill between the swap and the save must not leave old keys vouching

@@ -100,10 +100,13 @@ def problems(r: Renderer):
 PRODUCERS = (home, archive, outlets, tags, specials, problems, earlier_versions)
 
 
-def all_pages(r: Renderer, search_cache: Path | None, kept_search: Path | None = None, ahead=None):
+def all_pages(r: Renderer, search_cache: Path | None, kept_search: Path | None = None, ahead=None,
+              write_to: Path | None = None):
     """(path, bytes or a file to link) for every page of the site, as each is made; the search index
     too unless search_cache (its shard cache) is None, or, with kept_search (a site folder), that
-    site's search index files as they are. `ahead`: article bodies being made (parallel.bodies_ahead)."""
+    site's search index files as they are. `ahead`: article bodies being made (parallel.bodies_ahead).
+    `write_to`: the staging folder, where article pages made on a pool are written by their workers
+    (write.Placed), or None."""
     made: set[str] = set()
     tick = r.progress.phase("list pages", unit="page")
     for producer in PRODUCERS:
@@ -111,7 +114,7 @@ def all_pages(r: Renderer, search_cache: Path | None, kept_search: Path | None =
             made.add(path)
             tick(1)
             yield path, data
-    for path, data in parallel.articles(r, ahead):  # its own phases: same story, article pages
+    for path, data in parallel.articles(r, ahead, write_to):  # its own phases: same story, article pages
         made.add(path)
         yield path, data
     if search_cache is not None:

@@ -4,9 +4,12 @@ rendered, bodies come from the store of the last such build (bodies.py), and tho
 ahead, while the same-story comparison the pages wait for is still running (BodiesAhead)."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from .. import forked
 from .bodies import STORE_FROM
 from .render import Renderer, markdown_to_html
+from .write import Placed, write_new
 
 # Below this many articles a process pool costs more than it saves.
 PARALLEL_FROM = 200
@@ -25,12 +28,18 @@ class BodiesAhead:
     them) and stored for the next builds."""
 
     def __init__(self, r: Renderer, numbers: list[int]):
-        self._pool = forked.Pool(r)
-        self._result = self._pool.map_async(_body_chunk, _chunks(numbers))
+        # Each task carries its articles' markdown, to fresh workers: forked ones held a copy of most
+        # of the gathered site by the end (300 MB each at 100 000 articles, and 700 MB more
+        # shared by them only, as this process wrote to its own pages).
+        self._pool = forked.Pool(None, fresh=True)
+        entries = r.site.entries
+        self._result = self._pool.map_async(_body_chunk, [[(entries[n].path, entries[n].body_md) for n in chunk]
+                                                          for chunk in _chunks(numbers)])
 
     def hand_over(self, r: Renderer) -> None:
         for chunk in self._result.get():
             r.bodies.update(chunk)
+        self._result = None  # (it holds every body: they go when the renderer lets them go)
         self.close()
         r.body_store.save_in_background(r.bodies, r.site.entries)
 
@@ -49,18 +58,34 @@ def bodies_ahead(r: Renderer, cold: bool) -> BodiesAhead | None:
     return BodiesAhead(r, missing) if len(missing) >= PARALLEL_FROM else None
 
 
-def _body_chunk(r: Renderer, numbers: list[int]) -> list[tuple[str, str]]:
-    entries = r.site.entries
-    return [(entries[n].path, markdown_to_html(entries[n].body_md)) for n in numbers]
+def _body_chunk(_, articles: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [(path, markdown_to_html(markdown)) for path, markdown in articles]
 
 
-def _render_chunk(r: Renderer, numbers: list[int]) -> list[tuple[str, bytes]]:
-    return [r.render_article(r.site.entries[n]) for n in numbers]
+def _render_chunk(r: Renderer, task: tuple[list[int], list[str | None], Path | None]) -> list[tuple[str, object]]:
+    """Article pages: (path, bytes), or (path, Placed.WRITTEN) when the task names a folder to write them to."""
+    numbers, bodies, folder = task
+    out = []
+    for n, body in zip(numbers, bodies):
+        path, data = r.render_article(r.site.entries[n], body)
+        if folder is not None:
+            write_new(data, folder / path)
+            data = Placed.WRITTEN
+        out.append((path, data))
+    return out
 
 
-def articles(r: Renderer, ahead: BodiesAhead | None):
+def _render_tasks(r: Renderer, todo: list[int], folder: Path | None):
+    """Chunks of article numbers, each with its bodies' HTML (None: made by the worker): handed in the
+    task, as the worker reading the inherited strings would copy the pages they are on (forked.Pool)."""
+    for chunk in _chunks(todo):
+        yield chunk, [r.bodies.get(r.site.entries[n].path) for n in chunk], folder
+
+
+def articles(r: Renderer, ahead: BodiesAhead | None, write_to: Path | None = None):
     """(path, bytes or the last site's file) for every article page; only changed ones are rendered.
-    `ahead`: the bodies being made on a pool since the build began (bodies_ahead), or None."""
+    `ahead`: the bodies being made on a pool since the build began (bodies_ahead), or None.
+    `write_to`: a folder the pool's workers write their pages into themselves (write.Placed), or None."""
     if r.site.entries:  # an article page's key and page show its same-story links: wait for them here
         tick = r.progress.phase("same story", len(r.site.entries), "article")
         len(r.related)
@@ -83,6 +108,7 @@ def articles(r: Renderer, ahead: BodiesAhead | None):
             yield r.render_article(r.site.entries[n])
         return
     with forked.Pool(r) as pool:
-        for pages in pool.imap(_render_chunk, _chunks(todo)):
+        for pages in pool.imap(_render_chunk, _render_tasks(r, todo, write_to)):
             tick(len(pages))
             yield from pages
+    r.bodies.clear()  # every page that shows a body is made (the feeds, before these, made their own)

@@ -292,9 +292,10 @@ class Renderer:
             both += [entries[n - 1] if n > 0 else None, entries[n + 1] if n + 1 < len(entries) else None]
         return tuple(both)
 
-    def body_html(self, entry: Entry, link=None) -> str:
-        """An article's text as HTML; with `link(site_path)`, its stored pictures shown from the site."""
-        body = self.bodies.get(entry.path) or markdown_to_html(entry.body_md)
+    def body_html(self, entry: Entry, link=None, body: str | None = None) -> str:
+        """An article's text as HTML (`body`: made already); with `link(site_path)`, its stored
+        pictures shown from the site."""
+        body = body or self.bodies.get(entry.path) or markdown_to_html(entry.body_md)
         return self.pictures.localize(body, link) if link and self.pictures is not None else body
 
     def feed_body(self, entry: Entry) -> str:
@@ -306,9 +307,10 @@ class Renderer:
     def _pictures_of(self, entry: Entry) -> tuple:
         return self.pictures.of(entry.body_md) if self.pictures is not None else ()
 
-    def render_article(self, entry: Entry) -> tuple[str, bytes]:
+    def render_article(self, entry: Entry, body: str | None = None) -> tuple[str, bytes]:
+        """An article's page (`body`: its HTML, when made already)."""
         links = self.related.get(entry.path, NO_LINKS)
-        body = self.body_html(entry, lambda target: rel(entry.path, target))
+        body = self.body_html(entry, lambda target: rel(entry.path, target), body)
         image = self._lead_image(entry) if self.pictures is not None else None
         newer, older, outlet_newer, outlet_older = self.neighbours(entry)
         versions = self.site.versions.get(entry.path, ())

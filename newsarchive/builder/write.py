@@ -8,6 +8,7 @@ good site in place. A path written twice is refused.
 from __future__ import annotations
 
 import ctypes
+import enum
 import errno
 import os
 import queue
@@ -23,12 +24,28 @@ class DoubleWrite(Exception):
     pass
 
 
+class Placed(enum.Enum):
+    """A file given to Staging.add that a worker process has already written into Staging.folder
+    itself (write_new): the bytes of 100 000 article pages no longer pass through this process and
+    its one writer thread, which could not keep up with two workers (starved of the GIL, it let
+    pages pile up by the gigabyte)."""
+
+    WRITTEN = "written"
+
+
+def write_new(data: bytes, target: Path) -> None:
+    """A file put into a staging folder by a worker (see Placed)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _put(data, target)
+
+
 class Staging:
     """The next site, being written. add() every file, then commit(); leaving the `with` block
     without commit() (an error on the way) removes it and keeps the last site.
 
     A file is bytes (written) or a Path (a file of the last site or of a cache, hard-linked:
-    the same bytes without copying them).
+    the same bytes without copying them), or Placed.WRITTEN (a worker wrote it there: not with
+    `compare`, which needs the bytes).
     """
 
     def __init__(self, site: Path, compare: bool = False, tell=print):
@@ -55,13 +72,20 @@ class Staging:
         self._writer.start()
         return self
 
-    def add(self, rel_path: str, data: bytes | Path) -> None:
+    def add(self, rel_path: str, data: bytes | Path | Placed) -> None:
         if rel_path in self.paths:
             raise DoubleWrite(f"two pages want {rel_path}")
         if self._error is not None:
             raise self._error
         self.paths.add(rel_path)
-        self._queue.put((rel_path, data))
+        if data is not Placed.WRITTEN:
+            self._queue.put((rel_path, data))
+
+    @property
+    def writable_by_workers(self) -> Path | None:
+        """The folder workers may write new files into themselves (Placed), None when every file
+        must pass through here (`compare`)."""
+        return None if self.compare else self.folder
 
     def commit(self) -> None:
         self._finish()
