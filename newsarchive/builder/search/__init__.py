@@ -14,7 +14,6 @@ shard, the same files over HTTP and from file://.
 """
 from __future__ import annotations
 
-import functools
 import json
 import shutil
 import tempfile
@@ -39,17 +38,17 @@ def search_files(r: Renderer, cache_dir: Path):
     # code's version): its texts are made only if it is new.
     parts = [(store.segment_name([f"{e.digest}\0{_head(e)}" for e in entries[s.start:s.stop]], layout), s)
              for s in spans]
-    named = [(name, functools.partial(_texts, entries[s.start:s.stop])) for name, s in parts]
+    named = [(name, [(_head(e), e.body_md) for e in entries[s.start:s.stop]]) for name, s in parts]
     tick = r.progress.phase("search index", len(entries), "article")
     try:
         kept = store.Store(cache_dir)
-        kept.update(layout, named, tick)
+        kept.update(layout, named, text_from, tick)
         files = [(name, path) for name, path in kept.files() if not name.startswith(OFFLINE)]
     except OSError:  # the cache cannot be written: the index made aside, handed over as bytes
         aside = Path(tempfile.mkdtemp(prefix="newsarchive-search-"))
         try:
             made = store.Store(aside)
-            made.update(layout, named, lambda n: None)
+            made.update(layout, named, text_from, lambda n: None)
             files = [(name, path.read_bytes()) for name, path in made.files() if not name.startswith(OFFLINE)]
         finally:
             shutil.rmtree(aside, ignore_errors=True)
@@ -57,10 +56,6 @@ def search_files(r: Renderer, cache_dir: Path):
     r.progress.end()
     segments = [[name, s.start, len(s)] for name, s in parts]
     yield "search/meta.js", _script("NEWSARCHIVE_SEARCH", _meta(r, layout, segments))
-
-
-def _texts(entries) -> list[str]:
-    return [searchable_text(e) for e in entries]
 
 
 def offline_files(site: Path, cache_dir: Path) -> tuple[list[tuple[str, Path]], int]:
@@ -88,7 +83,12 @@ HEAD_LINES = 4
 def searchable_text(e: Entry) -> str:
     """What search matches for an article: everything its page shows as the article - title, outlet,
     byline, tags (HEAD_LINES lines), then its text with the figure captions where they stand."""
-    return _head(e) + "\n" + plain_text(e.body_md, captions=True)
+    return text_from(_head(e), e.body_md)
+
+
+def text_from(head: str, markdown: str) -> str:
+    """searchable_text of an article of this head (_head) and body (what store.py's workers are handed)."""
+    return head + "\n" + plain_text(markdown, captions=True)
 
 
 def _head(e: Entry) -> str:

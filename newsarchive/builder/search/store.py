@@ -82,10 +82,12 @@ class Store:
     def __init__(self, folder: Path):
         self.folder = folder
 
-    def update(self, layout: postings.Layout, parts: list[tuple[str, Callable[[], list[str]]]], tick) -> None:
-        """Makes the folder hold the index of `parts` ([(segment name, what makes its searchable
-        texts)], in the site's order): new segments indexed (in parallel), the files they or a dropped
-        segment touch rewritten. Raises OSError when the folder cannot be written."""
+    def update(self, layout: postings.Layout, parts: list[tuple[str, list]], text_of: Callable[..., str],
+               tick) -> None:
+        """Makes the folder hold the index of `parts` ([(segment name, its articles' sources)], in the
+        site's order; an article's searchable text is text_of(*source), a module-level function): new
+        segments indexed (in parallel, their texts written as each is made, not all held at once), the
+        files they or a dropped segment touch rewritten. Raises OSError when the folder cannot be written."""
         manifest = self._manifest(layout)
         if manifest is not None and list(manifest["segments"]) == [name for name, _ in parts]:
             return  # every segment kept, in the same order: nothing to write
@@ -94,8 +96,11 @@ class Store:
             manifest = {"layout": [layout.shards, layout.char_shards], "segments": {}}
         known = manifest["segments"]
         names = [name for name, _ in parts]
-        texts = {name: make() for name, make in parts if name not in known}
-        made = _blocks(list(texts.items()), layout, tick)
+        made = {}
+        for name, texts, block in _blocks([(n, sources) for n, sources in parts if n not in known], layout,
+                                          text_of, tick):
+            self._put_texts(name, texts)  # (a new segment's own folder: no file the site links to changes)
+            made[name] = block
         dropped = [name for name in known if name not in set(names)]
         self.folder.mkdir(parents=True, exist_ok=True)
         self._write_manifest(manifest, dirty=True)
@@ -107,10 +112,7 @@ class Store:
             self._put_shard(file, names, segments)
         if made or dropped:
             self._put_words(names, segments)
-        for name, made_texts in texts.items():
-            self._put_texts(name, made_texts)
-        for name in dropped:
-            shutil.rmtree(self.folder / "text" / name, ignore_errors=True)
+        self._drop_texts(set(names))
         manifest["segments"] = {name: _summary(segments[name]) for name in names}
         self._write_manifest(manifest, dirty=False)
 
@@ -168,6 +170,13 @@ class Store:
             file = f"text/{name}/{k // TEXT_CHUNK}"
             self._write(f"{file}.js", _script(file, {str(n): texts[n] for n in range(k, min(k + TEXT_CHUNK, len(texts)))}))
 
+    def _drop_texts(self, names: set[str]) -> None:
+        """The texts of segments not in `names`: dropped ones', and a killed run's new ones."""
+        folder = self.folder / "text"
+        for old in (folder.iterdir() if folder.is_dir() else ()):
+            if old.name not in names:
+                shutil.rmtree(old, ignore_errors=True)
+
     def _read_bytes(self, name: str) -> bytes | None:
         try:
             return (self.folder / name).read_bytes()
@@ -189,23 +198,23 @@ def _script(name: str, data) -> bytes:
     return f'newsarchiveIndex("{name}",{script_json(data, separators=(",", ":"))});\n'.encode("utf-8")
 
 
-def _blocks(todo: list[tuple[str, list[str]]], layout: postings.Layout, tick) -> dict[str, postings.Block]:
-    """Each new segment's block, in a pool of one process per core when there are several."""
+def _blocks(todo: list[tuple[str, list]], layout: postings.Layout, text_of, tick):
+    """(name, texts, block) of each new segment, as each is made: in a pool of one fresh process per
+    core when there are several (each task carries its segment's sources: a forked worker would
+    soon hold a copy of the gathered site, see forked.Pool)."""
     if len(todo) < 2 or cores() < 2:
-        return {name: _block(layout, texts, tick) for name, texts in todo}
-    out = {}
-    with Pool(layout) as pool:
-        for (name, texts), made in zip(todo, pool.imap(_pooled, [texts for _, texts in todo])):
-            out[name] = made
-            tick(len(texts))
-    return out
+        for name, sources in todo:
+            yield (name, *_block((layout, text_of), sources))
+            tick(len(sources))
+        return
+    with Pool((layout, text_of), fresh=True) as pool:
+        for (name, sources), (texts, block) in zip(todo, pool.imap(_block, [sources for _, sources in todo])):
+            yield name, texts, block
+            tick(len(sources))
 
 
-def _pooled(layout: postings.Layout, texts: list[str]) -> postings.Block:
-    return _block(layout, texts, lambda n: None)
-
-
-def _block(layout: postings.Layout, texts: list[str], tick) -> postings.Block:
-    made = postings.block([tokens.normalize(text) for text in texts], layout)
-    tick(len(texts))
-    return made
+def _block(handed: tuple, sources: list) -> tuple[list[str], postings.Block]:
+    """One segment's searchable texts and block. `handed`: (layout, text_of)."""
+    layout, text_of = handed
+    texts = [text_of(*source) for source in sources]
+    return texts, postings.block([tokens.normalize(text) for text in texts], layout)
