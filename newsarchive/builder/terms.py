@@ -76,7 +76,7 @@ def counts(texts: list[str]):
         parts[n] = None
         data[at:at + matrix.nnz] = matrix.data
         indices[at:at + matrix.nnz] = np.searchsorted(keys, chunk_keys)[matrix.indices]
-        indptr.append(matrix.indptr[1:] + at)
+        indptr.append(matrix.indptr[1:].astype(np.int64) + at)  # (a chunk's own int32 would wrap past 2**31)
         at += matrix.nnz
     merged = csr_matrix((data, indices, np.concatenate(indptr)), shape=(len(texts), len(keys)))
     merged.sort_indices()  # (a chunk's word columns are in order of appearance, not of key)
