@@ -172,7 +172,10 @@ def replace_file(target: Path, data) -> None:
     temporary = target.with_name(temporary_name(target.name))
     try:
         with open(temporary, "wb") as fh:
-            data(fh) if callable(data) else fh.write(data)
+            if callable(data):
+                data(fh)
+            else:
+                fh.write(data)
         os.replace(temporary, target)
     except OSError as exc:  # a full disk: no half file left, and the error names the file
         temporary.unlink(missing_ok=True)

@@ -62,12 +62,10 @@ def make(archive: Archive, base_url: str | None, search: bool, quick: bool, stat
     ahead = parallel.bodies_ahead(renderer, cold=not made.memo.before)
     try:
         with Staging(archive.site, compare=tell_changes, tell=progress.notice) as staging:
-            if quick:
-                pages = all_pages(renderer, None, kept_search=archive.site if search else None, ahead=ahead,
-                                  write_to=staging.writable_by_workers)
-            else:
-                pages = all_pages(renderer, archive.cache.path(archive.site_tenant(SEARCH_CACHE)) if search
-                                  else None, ahead=ahead, write_to=staging.writable_by_workers)
+            # (a quick build keeps the site's search index as it is; a full one updates the kept index)
+            search_cache = archive.cache.path(archive.site_tenant(SEARCH_CACHE)) if search and not quick else None
+            pages = all_pages(renderer, search_cache, kept_search=archive.site if search and quick else None,
+                              ahead=ahead, write_to=staging.writable_by_workers)
             for path, data in chain(pages, made.assets.files.items(), pictures.files.items()):
                 staging.add(path, data)
             made.memo.drop_saved()  # a kill between the swap and the save must not leave old keys vouching

@@ -106,9 +106,9 @@ def articles(r: Renderer, ahead: BodiesAhead | None, write_to: Path | None = Non
         for n in todo:
             tick(1)
             yield r.render_article(r.site.entries[n])
-        return
-    with forked.Pool(r) as pool:
-        for pages in pool.imap(_render_chunk, _render_tasks(r, todo, write_to)):
-            tick(len(pages))
-            yield from pages
+    else:
+        with forked.Pool(r) as pool:
+            for pages in pool.imap(_render_chunk, _render_tasks(r, todo, write_to)):
+                tick(len(pages))
+                yield from pages
     r.bodies.clear()  # every page that shows a body is made (the feeds, before these, made their own)
