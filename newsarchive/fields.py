@@ -87,3 +87,11 @@ def markdown_table() -> str:
     rows = ["| key | required | meaning |", "|---|---|---|"]
     rows += [f"| `{f.key}` | {f.required} | {f.meaning} |" for f in FIELDS]
     return "\n".join(rows)
+
+
+def read_again(values: dict) -> dict:
+    """read()'s values after a trip through JSON (the build's parsed-page cache): lists as tuples again."""
+    for f in TOP_LEVEL:
+        if f.kind == "texts":
+            values[f.key] = tuple(values[f.key] or ())
+    return values
