@@ -4,6 +4,7 @@
     .newsarchive-cache/build.json       the last good build's input fingerprint (builder/fingerprint)
     .newsarchive-cache/pages.json       each page's key in the last site (builder/memo)
     .newsarchive-cache/bodies.json      article bodies as HTML (builder/bodies)
+    .newsarchive-cache/parsed/*.json    each content folder's pages as last parsed, by file stat (builder/parsed)
     .newsarchive-cache/related/*.json   same-story answers per language (builder/related), and
                                         related/<language>/*.npz: its term table and each day's
                                         first stage (builder/windows)

@@ -339,14 +339,44 @@ def _search_files(root):
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
 
 
+def _answers(root) -> tuple[dict, dict, dict]:
+    """What the page reads of a site's index: meta.js (but for the recent tier's name), the blocks of
+    the segments it lists by (shard file, segment) - from the main and the recent file alike, each
+    once - and the word lists. Stale blocks (segments meta.js does not list) are passed over."""
+    from newsarchive.builder.search import store
+
+    files = _search_files(root)
+    meta = json.loads(files.pop("meta.js").decode().split("=", 1)[1].rstrip().rstrip(";"))
+    live = {seg[0] for seg in meta["index"]["segments"]}
+    recent = meta["index"].pop("recent")
+    blocks, words = {}, {}
+    for name, data in files.items():
+        if name.startswith("w/"):
+            words[name] = data
+            continue
+        if name == "index.html":
+            continue
+        shard = name.removeprefix(store.RECENT).removesuffix(".js")
+        assert recent or not name.startswith(store.RECENT), name
+        for segment, block in store._BLOCK.findall(data.decode("ascii")):
+            if segment in live:
+                assert (shard, segment) not in blocks, f"{segment} twice in {shard}"
+                blocks[shard, segment] = block
+    return meta, blocks, words
+
+
 def test_the_index_is_updated_in_place_and_equals_a_clean_one(seed_root, tmp_path, monkeypatch):
     """Segments of at most 2 articles (the lunch's day of 4 seeds cut in 2, the January call alone):
     a build that changes no text rewrites no index file; a new article of a later day re-indexes only
-    the newest segment, and the site's index then equals a clean build's, byte for byte; so does the
-    index after a run killed mid-way (its manifest left "dirty")."""
+    the newest segment, into the recent files (no main file is written again), and the page then
+    reads the same index as from a clean build; an edit undone takes its segment from the main files
+    again; once the recent and stale blocks pass RECENT_ARTICLES everything is written into the main
+    files, byte for byte a clean build's; so is the index after a run killed mid-way (its manifest
+    left "dirty")."""
     from newsarchive.builder.search import store
 
     monkeypatch.setattr(store, "SEGMENT_ARTICLES", 2)
+    monkeypatch.setattr(store, "RECENT_SHARE", 1.0)  # (5 seeds: a quarter would always write all)
     root = tmp_path / "a"
     copy_tree(seed_root, root)
     build(root)
@@ -354,6 +384,7 @@ def test_the_index_is_updated_in_place_and_equals_a_clean_one(seed_root, tmp_pat
     manifest = lambda: json.loads((kept / "manifest.json").read_text(encoding="utf-8"))
     first = list(manifest()["segments"])
     assert len(first) == 3
+    assert not (kept / "r").exists()
     stamps = {p: p.stat().st_ino for p in kept.rglob("*.js")}
     (root / "newsarchive.toml").write_text('title = "Renamed"\n', encoding="utf-8")
     build(root)
@@ -361,27 +392,79 @@ def test_the_index_is_updated_in_place_and_equals_a_clean_one(seed_root, tmp_pat
     assert {p: p.stat().st_ino for p in kept.rglob("*.js")} == stamps
     page = next(p for p in sorted((root / "content").rglob("*.md")) if "/2021/" in p.as_posix())
     text = page.read_text(encoding="utf-8").replace('title: "', 'title: "ADDED 獨一無二 ', 1)
-    page.with_name("added-" + page.name).write_text(
-        re.sub(r'^date: "[^"]*"', 'date: "2021-01-15T08:00:00+00:00"', text, count=1, flags=re.M), encoding="utf-8")
+    added = page.with_name("added-" + page.name)
+    added.write_text(re.sub(r'^date: "[^"]*"', 'date: "2021-01-15T08:00:00+00:00"', text, count=1, flags=re.M),
+                     encoding="utf-8")
     build(root)
     second = list(manifest()["segments"])
     assert second[1:] == first[1:] and second[0] != first[0]  # the site's order: newest first
-    for name in first[1:]:  # the older segments' texts were not written again
-        assert all(p.stat().st_ino == stamps[p] for p in (kept / "text" / name).glob("*.js"))
+    assert manifest()["stale"].keys() == {first[0]}  # (the January call's segment, in the main files)
+    for path, inode in stamps.items():  # no main file, no kept text written again
+        if path.exists() and "/w/" not in path.as_posix():
+            assert path.stat().st_ino == inode, path
+    assert any((root / "site" / "search" / "r").rglob("*.js"))
     clean = tmp_path / "clean"
-    copy_tree(root, clean)
-    shutil.rmtree(clean / ".newsarchive-cache")
-    shutil.rmtree(clean / "site")
-    build(clean)
+
+    def clean_build():
+        shutil.rmtree(clean, ignore_errors=True)
+        copy_tree(root, clean)
+        shutil.rmtree(clean / ".newsarchive-cache")
+        shutil.rmtree(clean / "site")
+        build(clean)
+
+    clean_build()
+    assert _answers(root) == _answers(clean)
+    added.unlink()  # undone: the January segment comes back from the main files, the recent tier empties
+    build(root)
+    assert list(manifest()["segments"]) == first and manifest()["stale"] == {}
+    assert not (root / "site" / "search" / "r").exists()
+    clean_build()
+    assert _search_files(root) == _search_files(clean)
+    monkeypatch.setattr(store, "RECENT_ARTICLES", 1)  # the next new segment: everything into the main files
+    added.write_text(re.sub(r'^date: "[^"]*"', 'date: "2021-01-15T08:00:00+00:00"', text, count=1, flags=re.M),
+                     encoding="utf-8")
+    build(root)
+    assert manifest()["stale"] == {} and not (kept / "r").exists()
+    clean_build()
     assert _search_files(root) == _search_files(clean)
     (kept / "manifest.json").write_text(json.dumps({**manifest(), "dirty": True}), encoding="utf-8")
     (kept / "ix" / "0.js").write_text("damaged", encoding="utf-8")
-    page.with_name("added-" + page.name).unlink()
+    added.unlink()
     build(root)
-    shutil.rmtree(clean / ".newsarchive-cache")
-    (clean / "content" / page.relative_to(root / "content")).with_name("added-" + page.name).unlink()
-    build(clean)
+    clean_build()
     assert _search_files(root) == _search_files(clean)
+
+
+@pytest.mark.parametrize("how", ["http", "file"])
+def test_a_recent_tier_answers_as_a_clean_index_and_stale_blocks_are_passed_over(seed_root, tmp_path, chromium,
+                                                                               monkeypatch, how):
+    """The January call's title edited (its segment re-indexed into the recent files, its old block
+    left stale in the main files): every query finds exactly the pages holding it now - the old
+    title no longer finds the call, the new words do - on both paths."""
+    from newsarchive.builder.search import store
+
+    monkeypatch.setattr(store, "SEGMENT_ARTICLES", 2)
+    monkeypatch.setattr(store, "RECENT_SHARE", 1.0)
+    root = tmp_path / "a"
+    copy_tree(seed_root, root)
+    build(root)
+    page = next(p for p in sorted((root / "content").rglob("*.md")) if "/2021/" in p.as_posix())
+    text = page.read_text(encoding="utf-8")
+    old_title = re.search(r'^title: "(.*)"$', text, flags=re.M).group(1)
+    page.write_text(text.replace(f'title: "{old_title}"', 'title: "獨一無二的視訊標題"', 1), encoding="utf-8")
+    build(root)
+    meta = json.loads((root / "site" / "search" / "meta.js").read_text(encoding="utf-8").split("=", 1)[1].rstrip()[:-1])
+    assert meta["index"]["recent"] == store.RECENT
+    corpus = Corpus(root)
+    call = rel("search/index.html", next(e for e in corpus.entries if e.content_file.endswith(page.name)).path)
+    queries = [f'"{old_title}"', "獨一無二", '"視訊標題"', *SEED_QUERIES]
+    assert call not in corpus.expected(queries[0]) and call in corpus.expected(queries[1])
+    site = root / "site"
+    with serve(site) as base:
+        search = _open(chromium, (site / "search" / "index.html").as_uri() if how == "file" else base + "search/index.html")
+        for query in queries:
+            assert {r["url"] for r in _search(search, query)} == corpus.expected(query), query
+        assert not search.errors
 
 
 # Traditional characters OpenCC folds to characters outside the Basic Multilingual Plane.

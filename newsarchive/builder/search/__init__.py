@@ -7,8 +7,9 @@ shard, the same files over HTTP and from file://.
   `fold` maps each Traditional-only character to its Simplified form (OpenCC's table, for the query);
   `docs[n] = [url, title, date, outlet#, lang, [tag#...], byline]` is the lookup table for results,
   ranking, filters and counts (no per-result fetch); `index` the shard counts (postings.Layout),
-  the segments ([name, first article's number, count]) and the articles per text file.
-* `search/ix/`, `search/c/`, `search/w/`: the index (store.py). Its `text/` files (the texts the
+  the segments ([name, first article's number, count]), the articles per text file, and the
+  recent tier's folder ("r/", or "" when no segment is in it: store.py).
+* `search/ix/`, `search/c/`, `search/r/`, `search/w/`: the index (store.py). Its `text/` files (the texts the
   excerpts of results are cut from, from file://; over HTTP the page fetches the article) stay in
   the cache: only `pack`'s zip carries them (offline_files), the deployed site does not.
 """
@@ -43,19 +44,21 @@ def search_files(r: Renderer, cache_dir: Path):
     try:
         kept = store.Store(cache_dir)
         kept.update(layout, named, text_from, tick)
+        recent = kept.recent
         files = [(name, path) for name, path in kept.files() if not name.startswith(OFFLINE)]
     except OSError:  # the cache cannot be written: the index made aside, handed over as bytes
         aside = Path(tempfile.mkdtemp(prefix="newsarchive-search-"))
         try:
             made = store.Store(aside)
             made.update(layout, named, text_from, lambda n: None)
+            recent = made.recent
             files = [(name, path.read_bytes()) for name, path in made.files() if not name.startswith(OFFLINE)]
         finally:
             shutil.rmtree(aside, ignore_errors=True)
     yield from ((f"search/{name}", data) for name, data in files)
     r.progress.end()
     segments = [[name, s.start, len(s)] for name, s in parts]
-    yield "search/meta.js", _script("NEWSARCHIVE_SEARCH", _meta(r, layout, segments))
+    yield "search/meta.js", _script("NEWSARCHIVE_SEARCH", _meta(r, layout, segments, recent))
 
 
 def offline_files(site: Path, cache_dir: Path) -> tuple[list[tuple[str, Path]], int]:
@@ -96,14 +99,15 @@ def _head(e: Entry) -> str:
     return "\n".join(line.replace("\n", " ") for line in head)
 
 
-def _meta(r: Renderer, layout: postings.Layout, segments: list) -> dict:
+def _meta(r: Renderer, layout: postings.Layout, segments: list, recent: bool) -> dict:
     outlets = sorted({e.outlet for e in r.site.entries})
     tags = sorted({t for e in r.site.entries for t in e.tags})
     outlet_no = {o: i for i, o in enumerate(outlets)}
     tag_no = {t: i for i, t in enumerate(tags)}
     docs = [[rel(PAGE, e.path), e.title, e.date or "", outlet_no[e.outlet], e.lang, [tag_no[t] for t in e.tags],
              " ".join(e.authors)] for e in r.site.entries]
-    index = {"shards": layout.shards, "chars": layout.char_shards, "text": store.TEXT_CHUNK, "segments": segments}
+    index = {"shards": layout.shards, "chars": layout.char_shards, "text": store.TEXT_CHUNK, "segments": segments,
+             "recent": store.RECENT if recent else ""}
     return {"fold": lang.fold_map(), "docs": docs, "outlets": outlets, "tags": tags, "index": index,
             "head": HEAD_LINES}
 

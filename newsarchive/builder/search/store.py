@@ -1,6 +1,6 @@
 """The kept search index: the archive cut into segments, each segment's index made once, and the
 site's index files put together from the segments' blocks - updated in place, so a day's new
-articles or an edit re-index one segment and rewrite only the files its blocks are in.
+articles or an edit re-index one segment and rewrite only the small recent files.
 
 A segment is a stretch of the articles in the site's order (newest first) counted from the oldest
 end: a day's articles together, a new segment begun where the next day would take one past
@@ -8,14 +8,25 @@ SEGMENT_ARTICLES (a larger day alone is cut in pieces). So today's articles land
 segment; an older article added or removed moves only the segments from its day on. Articles are
 numbered from 0 in their segment; meta.js gives each segment's first article's number in the site.
 
+The shard files come in two tiers. The main files hold the blocks of every segment as of the last
+time they were written whole; the segments made since (a day's articles, an edited article's
+segment) have their blocks in the recent files, and a segment no longer in the site stays in the
+main files as a stale block, which the page passes over (meta.js lists the segments in use). A
+segment only in the main files that comes back (an edit undone) is taken from them again. When the
+recent and stale blocks pass RECENT_ARTICLES articles (or RECENT_SHARE of the archive), everything
+is written into the main files again. So a day's articles cost rewriting the recent files, not the whole index (at 100 000
+articles the main files are ~650 MB, and every one of them held the edited segment's block).
+
 Files (`newsarchiveIndex("<name>", <data>);`, see postings.py for the bytes):
 
     ix/<k>, c/<k>          [[segment, base64], ...]: the blocks of the segments that have one there
+    r/ix/<k>, r/c/<k>      the same for the recent tier (all of them while it holds any segment)
     w/<hex>                [[word, number], ...] of every segment, by word
     text/<segment>/<j>     {"<article in segment>": its searchable text} for TEXT_CHUNK articles:
                            the excerpts of results shown from file:// (over HTTP the page fetches
                            the article itself)
-    manifest.json          not served: the layout, and each segment's files and words
+    manifest.json          not served: the layout; each segment's files, words, article count and
+                           tier; the stale segments of the main files
 
 A segment is named by a hash of our code, the layout and what its texts are made of (search/__init__
 gives its articles' digests and head lines: a kept segment's texts are never made again). The
@@ -26,6 +37,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -42,6 +54,16 @@ SEGMENT_ARTICLES = 2000
 # Articles per text file: a page of results from file:// loads at most a page's worth of files.
 TEXT_CHUNK = 32
 MANIFEST = "manifest.json"
+# The two tiers of shard files: MAIN (`ix/<k>`, `c/<k>`), rewritten whole only now and then, and
+# RECENT (`r/ix/<k>`, `r/c/<k>`), which the segments made since hold.
+MAIN, RECENT = "", "r/"
+# Articles the recent files and the main files' stale blocks may hold before everything is written
+# into the main files again: what a day's articles or an edit costs is rewriting the recent files
+# (at most this many articles' blocks), not the whole index; the page loads that much more at most.
+RECENT_ARTICLES = 4 * SEGMENT_ARTICLES
+# ...and at most this share of the archive's articles: in a small archive, where writing the whole
+# index costs little, it is written whole (and so is byte for byte a clean build's).
+RECENT_SHARE = 0.25
 # A block in a shard file: [segment name, base64].
 _BLOCK = re.compile(r'\["([0-9a-f]+)","([A-Za-z0-9+/=]*)"\]')
 # The code a segment's files depend on: this package (the texts, tokens, bytes, files) and plain_text.
@@ -81,40 +103,82 @@ class Store:
 
     def __init__(self, folder: Path):
         self.folder = folder
+        self.recent = False  # after update(): whether the recent files hold any segment's blocks
 
     def update(self, layout: postings.Layout, parts: list[tuple[str, list]], text_of: Callable[..., str],
                tick) -> None:
         """Makes the folder hold the index of `parts` ([(segment name, its articles' sources)], in the
         site's order; an article's searchable text is text_of(*source), a module-level function): new
-        segments indexed (in parallel, their texts written as each is made, not all held at once), the
-        files they or a dropped segment touch rewritten. Raises OSError when the folder cannot be written."""
+        segments indexed (in parallel, their texts written as each is made, not all held at once) into
+        the recent files, or everything into the main files when the recent and stale blocks have
+        grown past RECENT_ARTICLES. Raises OSError when the folder cannot be written."""
         manifest = self._manifest(layout)
-        if manifest is not None and list(manifest["segments"]) == [name for name, _ in parts]:
+        names = [name for name, _ in parts]
+        if manifest is not None and list(manifest["segments"]) == names:
+            self.recent = _articles(manifest["segments"], RECENT) > 0
             return  # every segment kept, in the same order: nothing to write
         if manifest is None:
             shutil.rmtree(self.folder, ignore_errors=True)
-            manifest = {"layout": [layout.shards, layout.char_shards], "segments": {}}
-        known = manifest["segments"]
-        names = [name for name, _ in parts]
+            manifest = {"layout": [layout.shards, layout.char_shards], "segments": {}, "stale": {}}
+        known, stale = manifest["segments"], manifest.get("stale", {})
         made = {}
-        for name, texts, block in _blocks([(n, sources) for n, sources in parts if n not in known], layout,
-                                          text_of, tick):
+        for name, texts, block in _blocks([(n, sources) for n, sources in parts if n not in known and n not in stale],
+                                          layout, text_of, tick):
             self._put_texts(name, texts)  # (a new segment's own folder: no file the site links to changes)
             made[name] = block
-        dropped = [name for name in known if name not in set(names)]
         self.folder.mkdir(parents=True, exist_ok=True)
         self._write_manifest(manifest, dirty=True)
-        touched = {f for b in made.values() for f in b.shards} | {f for name in dropped for f in known[name]["files"]}
-        if not known:
-            touched |= {f"ix/{k}" for k in range(layout.shards)} | {f"c/{k}" for k in range(layout.char_shards)}
-        segments = {name: made[name] if name in made else known[name] for name in names}
-        for file in sorted(touched):
-            self._put_shard(file, names, segments)
-        if made or dropped:
+        segments = {name: made[name] if name in made else known.get(name) or {**stale[name], "tier": MAIN}
+                    for name in names}
+        counts = {name: len(sources) for name, sources in parts}
+        summaries = {name: _summary(segments[name], counts[name], RECENT) if name in made else segments[name]
+                     for name in names}
+        left = {**{n: s for n, s in stale.items() if n not in segments},
+                **{n: s for n, s in known.items() if n not in segments and s["tier"] == MAIN}}
+        if not known or _articles(summaries, RECENT) + _articles(left) > _recent_limit(sum(counts.values())):
+            self._put_all(layout, names, segments, known)
+            summaries = {name: {**summary, "tier": MAIN} for name, summary in summaries.items()}
+            left = {}
+        else:
+            dropped = [n for n, s in known.items() if n not in segments and s["tier"] == RECENT]
+            touched = {f for b in made.values() for f in b.shards} | {f for n in dropped for f in known[n]["files"]}
+            recent = [n for n in names if summaries[n]["tier"] == RECENT]
+            for file in sorted(touched | self._missing(layout) if recent else touched):
+                self._put_shard(file, recent, segments, RECENT)
+            if not recent:
+                shutil.rmtree(self.folder / RECENT, ignore_errors=True)
+        if set(names) != set(known):
             self._put_words(names, segments)
-        self._drop_texts(set(names))
-        manifest["segments"] = {name: _summary(segments[name]) for name in names}
+        self._drop_texts(set(names) | set(left))
+        manifest["segments"], manifest["stale"] = summaries, left
         self._write_manifest(manifest, dirty=False)
+        self.recent = _articles(summaries, RECENT) > 0
+
+    def _missing(self, layout: postings.Layout) -> set[str]:
+        """The recent tier's shard files not there yet: while the tier is in use the page loads the
+        recent file of every shard it loads, so each is written (most hold no block)."""
+        try:
+            there = {f"{kind}/{entry.name.removesuffix('.js')}" for kind in ("ix", "c")
+                     for entry in os.scandir(self.folder / RECENT / kind)}
+        except OSError:
+            there = set()
+        every = {f"ix/{k}" for k in range(layout.shards)} | {f"c/{k}" for k in range(layout.char_shards)}
+        return every - there
+
+    def _put_all(self, layout: postings.Layout, names: list[str], segments: dict, known: dict) -> None:
+        """Every segment's blocks in the main files (the recent files removed): the first build, and
+        when the recent files and the main files' stale blocks have grown too large."""
+        files = {f"ix/{k}" for k in range(layout.shards)} | {f"c/{k}" for k in range(layout.char_shards)}
+        old = {}  # (kept blocks in the recent files are read before those files go)
+        for name in names:
+            seg = segments[name]
+            if isinstance(seg, dict) and seg["tier"] == RECENT:
+                for file in seg["files"]:
+                    if file not in old:
+                        old[file] = self._blocks_in(RECENT + file)
+        shutil.rmtree(self.folder / RECENT, ignore_errors=True)
+        for file in sorted(files):
+            self._put_shard(file, names, segments, MAIN, old.get(file))
 
     def files(self):
         """(name under search/, path) of every index file."""
@@ -132,9 +196,10 @@ class Store:
     def _write_manifest(self, manifest: dict, dirty: bool) -> None:
         self._write(MANIFEST, json.dumps({**manifest, "version": _VERSION, "dirty": dirty}).encode())
 
-    def _put_shard(self, file: str, names: list[str], segments: dict) -> None:
-        """A shard file's blocks in segment order: new ones as made, kept ones from the file as it was."""
-        old = dict(_BLOCK.findall((self._read_bytes(f"{file}.js") or b"").decode("ascii", "replace")))
+    def _put_shard(self, file: str, names: list[str], segments: dict, tier: str, old: dict | None = None) -> None:
+        """A shard file of a tier (MAIN or RECENT) with the blocks of those of `names` that have one
+        there, in segment order: new ones as made, kept ones from the file as it was (or `old`)."""
+        old = {**self._blocks_in(tier + file), **(old or {})}
         blocks = []
         for name in names:
             seg = segments[name]
@@ -143,12 +208,16 @@ class Store:
                     blocks.append([name, seg.shards[file]])
             elif file in seg["files"]:
                 if name not in old:
-                    raise OSError(f"the kept search index lacks {name} in {file}")
+                    raise OSError(f"the kept search index lacks {name} in {tier}{file}")
                 blocks.append([name, old[name]])
         # (written as JSON by hand: names are hex and blocks base64, nothing to escape - script_json's
         # escaping pass over every file was a fifth of an edit's search time at 100 000 articles)
         listed = ",".join(f'["{name}","{data}"]' for name, data in blocks)
-        self._write(f"{file}.js", f'newsarchiveIndex("{file}",[{listed}]);\n'.encode("ascii"))
+        self._write(f"{tier}{file}.js", f'newsarchiveIndex("{tier}{file}",[{listed}]);\n'.encode("ascii"))
+
+    def _blocks_in(self, file: str) -> dict[str, str]:
+        """The blocks of a shard file as it is: {segment name: base64}."""
+        return dict(_BLOCK.findall((self._read_bytes(f"{file}.js") or b"").decode("ascii", "replace")))
 
     def _put_words(self, names: list[str], segments: dict) -> None:
         lists: dict[str, dict[str, int]] = {}
@@ -188,10 +257,18 @@ class Store:
         replace_file(self.folder / name, data)
 
 
-def _summary(seg) -> dict:
-    if isinstance(seg, postings.Block):
-        return {"files": sorted(seg.shards), "words": sorted(seg.words.items())}
-    return seg
+def _summary(block: postings.Block, count: int, tier: str) -> dict:
+    return {"files": sorted(block.shards), "words": sorted(block.words.items()), "count": count, "tier": tier}
+
+
+def _recent_limit(articles: int) -> float:
+    """How many articles the recent and stale blocks may hold in an archive of `articles`."""
+    return min(RECENT_ARTICLES, RECENT_SHARE * articles)
+
+
+def _articles(summaries: dict, tier: str | None = None) -> int:
+    """How many articles the segments summed up hold (those of one tier)."""
+    return sum(s["count"] for s in summaries.values() if tier is None or s["tier"] == tier)
 
 
 def _script(name: str, data) -> bytes:

@@ -146,14 +146,20 @@
   }
   var SHARDS = {}, BASE = {};
   (LAYOUT.segments || []).forEach(function (seg) { BASE[seg[0]] = seg[1]; });
-  // An index file's blocks, decoded once: one per segment, [{base, keys, starts, bytes}].
+  // An index file's blocks, decoded once: one per segment in use, in the site's order,
+  // [{base, keys, starts, bytes}]. With a recent tier (store.py) a shard is its main file and its
+  // recent file; a block of a segment meta.js does not list (a stale one) is passed over.
   function shard(name) {
     if (SHARDS[name]) return Promise.resolve(SHARDS[name]);
-    return load(name).then(function (blocks) {
+    var files = LAYOUT.recent ? [name, LAYOUT.recent + name] : [name];
+    return Promise.all(files.map(function (file) { return load(file); })).then(function (lists) {
       if (!SHARDS[name]) {
-        SHARDS[name] = blocks.filter(function (b) { return b[0] in BASE; }).map(decodeBlock);
-        delete LOADED[name];  // the decoded form is kept instead (shard() asks SHARDS first)
-        delete WAITING[name];
+        SHARDS[name] = [].concat.apply([], lists).filter(function (b) { return b[0] in BASE; }).map(decodeBlock)
+          .sort(function (a, b) { return a.base - b.base; });
+        files.forEach(function (file) {  // the decoded form is kept instead (shard() asks SHARDS first)
+          delete LOADED[file];
+          delete WAITING[file];
+        });
       }
       return SHARDS[name];
     });
