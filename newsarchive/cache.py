@@ -157,7 +157,7 @@ def _temporary(name: str) -> bool:
     return name.startswith(".") and name.endswith(TEMPORARY_SUFFIX)
 
 
-def file_stat(path: Path) -> list[int] | None:
+def file_stat(path: Path | str) -> list[int] | None:
     """[size, mtime_ns] of a file, None when there is none: how the tenants tell a file is as it was."""
     try:
         st = os.stat(path)

@@ -71,6 +71,7 @@ class Memo:
 
     def __init__(self, archive: Archive, site_key: str, carry: bool = False):
         self.site, self.store, self.site_key = archive.site, archive.cache, site_key
+        self._root = str(self.site)  # (a page's file as a string: joining Paths was most of a stat's time)
         self.name = archive.site_tenant(MANIFEST)  # each site folder (site/, serve's preview) has its own
         saved = self.store.load(self.name, site_key) if self.site.is_dir() else None
         saved = saved if isinstance(saved, dict) else {}
@@ -98,7 +99,7 @@ class Memo:
 
     def _intact(self, path: str) -> bool:
         """Whether the last site's file is the one its key was recorded for (not deleted, not edited)."""
-        return _stat(self.site / path) == self._files.get(path)
+        return _stat(f"{self._root}/{path}") == self._files.get(path)
 
     def kept(self, path: str) -> Path | None:
         """The last site's file for path, its recorded key carried over unchanged (see Renderer.kept)."""
@@ -121,7 +122,7 @@ class Memo:
         Written beside and renamed over (a kill leaves the old file or the new), not flushed to disk:
         site/ itself is not flushed either (it is rebuilt from content/), so a flush would buy nothing
         after a power cut, and it cost serve's hot pass up to 50 ms here."""
-        files = {path: [key, *(self._files[path] if path in self._unchanged else _stat(self.site / path) or [-1, -1])]
+        files = {path: [key, *(self._files[path] if path in self._unchanged else _stat(f"{self._root}/{path}") or [-1, -1])]
                  for path, key in self.now.items()}
         self.store.save(self.name, self.site_key, files, sort_keys=True)
 
