@@ -25,8 +25,9 @@ Files (`newsarchiveIndex("<name>", <data>);`, see postings.py for the bytes):
     text/<segment>/<j>     {"<article in segment>": its searchable text} for TEXT_CHUNK articles:
                            the excerpts of results shown from file:// (over HTTP the page fetches
                            the article itself)
-    manifest.json          not served: the layout; each segment's files, words, article count and
-                           tier; the stale segments of the main files
+    words/<segment>.json   not served: the segment's Latin words and their numbers
+    manifest.json          not served: the layout; each segment's files, article count and tier;
+                           the stale segments of the main files
 
 A segment is named by a hash of our code, the layout and what its texts are made of (search/__init__
 gives its articles' digests and head lines: a kept segment's texts are never made again). The
@@ -54,6 +55,8 @@ SEGMENT_ARTICLES = 2000
 # Articles per text file: a page of results from file:// loads at most a page's worth of files.
 TEXT_CHUNK = 32
 MANIFEST = "manifest.json"
+# Each segment's Latin words (words/<segment>.json): read only when the word lists are written again.
+WORDS = "words/"
 # The two tiers of shard files: MAIN (`ix/<k>`, `c/<k>`), rewritten whole only now and then, and
 # RECENT (`r/ix/<k>`, `r/c/<k>`), which the segments made since hold.
 MAIN, RECENT = "", "r/"
@@ -104,6 +107,7 @@ class Store:
     def __init__(self, folder: Path):
         self.folder = folder
         self.recent = False  # after update(): whether the recent files hold any segment's blocks
+        self._sets: dict[str, frozenset] = {}
 
     def update(self, layout: postings.Layout, parts: list[tuple[str, list]], text_of: Callable[..., str],
                tick) -> None:
@@ -125,6 +129,7 @@ class Store:
         for name, texts, block in _blocks([(n, sources) for n, sources in parts if n not in known and n not in stale],
                                           layout, text_of, tick):
             self._put_texts(name, texts)  # (a new segment's own folder: no file the site links to changes)
+            self._put_segment_words(name, block)
             made[name] = block
         self.folder.mkdir(parents=True, exist_ok=True)
         self._write_manifest(manifest, dirty=True)
@@ -206,7 +211,7 @@ class Store:
             if isinstance(seg, postings.Block):
                 if file in seg.shards:
                     blocks.append([name, seg.shards[file]])
-            elif file in seg["files"]:
+            elif file in self._files_of(name, seg):
                 if name not in old:
                     raise OSError(f"the kept search index lacks {name} in {tier}{file}")
                 blocks.append([name, old[name]])
@@ -214,6 +219,12 @@ class Store:
         # escaping pass over every file was a fifth of an edit's search time at 100 000 articles)
         listed = ",".join(f'["{name}","{data}"]' for name, data in blocks)
         self._write(f"{tier}{file}.js", f'newsarchiveIndex("{tier}{file}",[{listed}]);\n'.encode("ascii"))
+
+    def _files_of(self, name: str, summary: dict) -> frozenset:
+        """A kept segment's shard files as a set (the manifest's list, looked up for every file)."""
+        if name not in self._sets:
+            self._sets[name] = frozenset(summary["files"])
+        return self._sets[name]
 
     def _blocks_in(self, file: str) -> dict[str, str]:
         """The blocks of a shard file as it is: {segment name: base64}."""
@@ -223,7 +234,7 @@ class Store:
         lists: dict[str, dict[str, int]] = {}
         for name in names:
             seg = segments[name]
-            for word, number in (seg.words.items() if isinstance(seg, postings.Block) else seg["words"]):
+            for word, number in (seg.words.items() if isinstance(seg, postings.Block) else self._words_of(name)):
                 lists.setdefault(postings.word_file(word), {})[word] = number
         folder = self.folder / "w"
         for old in (folder.glob("*.js") if folder.is_dir() else ()):
@@ -234,17 +245,35 @@ class Store:
             if self._read_bytes(f"w/{file}.js") != data:
                 self._write(f"w/{file}.js", data)
 
+    def _put_segment_words(self, name: str, block: postings.Block) -> None:
+        """A new segment's Latin words, kept beside its texts (the manifest, read on every build,
+        held them all once: 29 MB at 100 000 articles, ~7 s read and written twice)."""
+        self._write(f"{WORDS}{name}.json", json.dumps(sorted(block.words.items()), ensure_ascii=False).encode())
+
+    def _words_of(self, name: str) -> list:
+        data = self._read_bytes(f"{WORDS}{name}.json")
+        if data is None:
+            raise OSError(f"the kept search index lacks the words of {name}")
+        try:
+            return json.loads(data)
+        except ValueError:
+            raise OSError(f"the kept search index has damaged words for {name}") from None
+
     def _put_texts(self, name: str, texts: list[str]) -> None:
         for k in range(0, len(texts), TEXT_CHUNK):
             file = f"text/{name}/{k // TEXT_CHUNK}"
             self._write(f"{file}.js", _script(file, {str(n): texts[n] for n in range(k, min(k + TEXT_CHUNK, len(texts)))}))
 
     def _drop_texts(self, names: set[str]) -> None:
-        """The texts of segments not in `names`: dropped ones', and a killed run's new ones."""
+        """The texts and words of segments not in `names`: dropped ones', and a killed run's new ones."""
         folder = self.folder / "text"
         for old in (folder.iterdir() if folder.is_dir() else ()):
             if old.name not in names:
                 shutil.rmtree(old, ignore_errors=True)
+        folder = self.folder / WORDS
+        for old in (folder.iterdir() if folder.is_dir() else ()):
+            if old.name.removesuffix(".json") not in names:
+                old.unlink(missing_ok=True)
 
     def _read_bytes(self, name: str) -> bytes | None:
         try:
@@ -258,7 +287,7 @@ class Store:
 
 
 def _summary(block: postings.Block, count: int, tier: str) -> dict:
-    return {"files": sorted(block.shards), "words": sorted(block.words.items()), "count": count, "tier": tier}
+    return {"files": sorted(block.shards), "count": count, "tier": tier}
 
 
 def _recent_limit(articles: int) -> float:
