@@ -73,10 +73,7 @@ TOP_LEVEL = tuple(f for f in FIELDS if not f.mapping)
 
 def read(front: dict) -> dict:
     """The values the build keeps of a checked page's front matter, by key (lists as tuples)."""
-    values = {f.key: front.get(f.key) for f in TOP_LEVEL}
-    for f in TOP_LEVEL:
-        if f.kind == "texts":
-            values[f.key] = tuple(values[f.key] or ())
+    values = read_again({f.key: front.get(f.key) for f in TOP_LEVEL})
     for mapping in MAPPINGS:
         values[mapping] = dict(front.get(mapping) or {})
     return values
@@ -89,8 +86,13 @@ def markdown_table() -> str:
     return "\n".join(rows)
 
 
+# The keys of read()'s values.
+READ_KEYS = frozenset([*(f.key for f in TOP_LEVEL), *MAPPINGS])
+
+
 def read_again(values: dict) -> dict:
-    """read()'s values after a trip through JSON (the build's parsed-page cache): lists as tuples again."""
+    """The lists of texts among read()'s values as tuples: as read() makes them, and again after a trip
+    through JSON (the build's parsed-page cache)."""
     for f in TOP_LEVEL:
         if f.kind == "texts":
             values[f.key] = tuple(values[f.key] or ())
