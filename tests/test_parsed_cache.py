@@ -123,3 +123,28 @@ def test_listing_finds_what_a_walk_finds_and_names_every_symlink(tmp_path):
     assert [p for p, _ in pages] == [content / "a.md", content / "folder.md" / "c.md"]
     assert all(stat.st_size == 1 for _, stat in pages)
     assert links == sorted([content / "link.md", root / "content" / "elsewhere"])
+
+
+def test_a_row_damaged_by_hand_is_no_cache(seed_root, tmp_path, monkeypatch):
+    """A cache file of the right version whose rows lack a key, hold a tag as a number or a mapping as
+    a list: those pages are read again, without a traceback."""
+    import json
+
+    root = tmp_path / "a"
+    copy_tree(seed_root, root)
+    gather.collect(arc.Archive(root))
+    damage = ({"drop": "title"}, {"tags": [7]}, {"source": []})
+    files = sorted((root / ".newsarchive-cache" / parsed.FOLDER).glob("*.json"))
+    rows = 0
+    for file in files:
+        saved = json.loads(file.read_text(encoding="utf-8"))
+        for name, row in saved["data"].items():
+            how = damage[rows % len(damage)]
+            row[3].pop(how["drop"]) if "drop" in how else row[3].update(how)
+            rows += 1
+        file.write_text(json.dumps(saved, ensure_ascii=False), encoding="utf-8")
+    assert rows >= len(damage)
+    read = _reads(monkeypatch)
+    again = gather.collect(arc.Archive(root))
+    assert len(read) == rows
+    assert again == _fresh(root)

@@ -41,10 +41,10 @@ class ParsedPages:
         """(digest, body, fields) of the page as recorded, or None when it must be read."""
         row = self._folder(folder).get(name)
         self._now.setdefault(folder, {})
-        if isinstance(row, list) and len(row) == 4 and row[0] == signature(stat) and isinstance(row[3], dict):
-            self._now[folder][name] = row
-            return row[1], row[2], fields.read_again(dict(row[3]))
-        return None
+        if not (isinstance(row, list) and len(row) == 4 and row[0] == signature(stat) and _row_shape(row)):
+            return None  # (a row damaged by hand is no cache, like a damaged file)
+        self._now[folder][name] = row
+        return row[1], row[2], fields.read_again(dict(row[3]))
 
     def put(self, folder: str, name: str, stat: os.stat_result, digest: str, body: str, values: dict) -> None:
         """A page just parsed (kept only if JSON carries its values unchanged)."""
@@ -79,6 +79,17 @@ class ParsedPages:
 def _name(folder: str) -> str:
     """A content folder's file in the store (by a hash: folder names are the archivist's)."""
     return f"{FOLDER}/{hashlib.sha256(folder.encode('utf-8', 'surrogatepass')).hexdigest()[:24]}.json"
+
+
+def _row_shape(row: list) -> bool:
+    """Whether a recorded row has the shape put() writes (digest and body texts, read()'s keys with
+    lists of texts and mappings where read() has them)."""
+    values = row[3]
+    return (isinstance(row[1], str) and isinstance(row[2], str) and isinstance(values, dict)
+            and values.keys() == fields.READ_KEYS
+            and all(isinstance(values[f.key], list) and all(isinstance(t, str) for t in values[f.key])
+                    for f in fields.TOP_LEVEL if f.kind == "texts")
+            and all(isinstance(values[m], dict) for m in fields.MAPPINGS))
 
 
 def _plain(values: dict) -> bool:
