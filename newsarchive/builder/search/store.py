@@ -141,7 +141,7 @@ class Store:
         left = {**{n: s for n, s in stale.items() if n not in segments},
                 **{n: s for n, s in known.items() if n not in segments and s["tier"] == MAIN}}
         if not known or _articles(summaries, RECENT) + _articles(left) > _recent_limit(sum(counts.values())):
-            self._put_all(layout, names, segments, known)
+            self._put_all(layout, names, segments)
             summaries = {name: {**summary, "tier": MAIN} for name, summary in summaries.items()}
             left = {}
         else:
@@ -154,7 +154,7 @@ class Store:
                 shutil.rmtree(self.folder / RECENT, ignore_errors=True)
         if set(names) != set(known):
             self._put_words(names, segments)
-        self._drop_texts(set(names) | set(left))
+        self._drop_segment_files(set(names) | set(left))
         manifest["segments"], manifest["stale"] = summaries, left
         self._write_manifest(manifest, dirty=False)
         self.recent = _articles(summaries, RECENT) > 0
@@ -167,13 +167,11 @@ class Store:
                      for entry in os.scandir(self.folder / RECENT / kind)}
         except OSError:
             there = set()
-        every = {f"ix/{k}" for k in range(layout.shards)} | {f"c/{k}" for k in range(layout.char_shards)}
-        return every - there
+        return _shard_files(layout) - there
 
-    def _put_all(self, layout: postings.Layout, names: list[str], segments: dict, known: dict) -> None:
+    def _put_all(self, layout: postings.Layout, names: list[str], segments: dict) -> None:
         """Every segment's blocks in the main files (the recent files removed): the first build, and
         when the recent files and the main files' stale blocks have grown too large."""
-        files = {f"ix/{k}" for k in range(layout.shards)} | {f"c/{k}" for k in range(layout.char_shards)}
         old = {}  # (kept blocks in the recent files are read before those files go)
         for name in names:
             seg = segments[name]
@@ -182,7 +180,7 @@ class Store:
                     if file not in old:
                         old[file] = self._blocks_in(RECENT + file)
         shutil.rmtree(self.folder / RECENT, ignore_errors=True)
-        for file in sorted(files):
+        for file in sorted(_shard_files(layout)):
             self._put_shard(file, names, segments, MAIN, old.get(file))
 
     def files(self):
@@ -246,7 +244,7 @@ class Store:
                 self._write(f"w/{file}.js", data)
 
     def _put_segment_words(self, name: str, block: postings.Block) -> None:
-        """A new segment's Latin words, kept beside its texts (the manifest, read on every build,
+        """A new segment's Latin words, in a file of its own (the manifest, read on every build,
         held them all once: 29 MB at 100 000 articles, ~7 s read and written twice)."""
         self._write(f"{WORDS}{name}.json", json.dumps(sorted(block.words.items()), ensure_ascii=False).encode())
 
@@ -264,7 +262,7 @@ class Store:
             file = f"text/{name}/{k // TEXT_CHUNK}"
             self._write(f"{file}.js", _script(file, {str(n): texts[n] for n in range(k, min(k + TEXT_CHUNK, len(texts)))}))
 
-    def _drop_texts(self, names: set[str]) -> None:
+    def _drop_segment_files(self, names: set[str]) -> None:
         """The texts and words of segments not in `names`: dropped ones', and a killed run's new ones."""
         folder = self.folder / "text"
         for old in (folder.iterdir() if folder.is_dir() else ()):
@@ -288,6 +286,11 @@ class Store:
 
 def _summary(block: postings.Block, count: int, tier: str) -> dict:
     return {"files": sorted(block.shards), "count": count, "tier": tier}
+
+
+def _shard_files(layout: postings.Layout) -> set[str]:
+    """Every shard file of a tier: `ix/<k>` and `c/<k>`."""
+    return {f"ix/{k}" for k in range(layout.shards)} | {f"c/{k}" for k in range(layout.char_shards)}
 
 
 def _recent_limit(articles: int) -> float:
