@@ -4,7 +4,8 @@
     .newsarchive-cache/build.json       the last good build's input fingerprint (builder/fingerprint)
     .newsarchive-cache/pages.json       each page's key in the last site (builder/memo)
     .newsarchive-cache/bodies.json      article bodies as HTML (builder/bodies)
-    .newsarchive-cache/parsed/*.json    each content folder's pages as last parsed, by file stat (builder/parsed)
+    .newsarchive-cache/parsed/*.json    each content folder's pages as the build last parsed them, by file stat
+                                        (parsed; ingest reads it for what the archive already holds)
     .newsarchive-cache/related/*.json   same-story answers per language (builder/related), and
                                         related/<language>/*.npz: its term table and each day's
                                         first stage (builder/windows)
@@ -38,8 +39,8 @@ CODE = {
     "ingest": ("ingest.py", "ingest_memo.py", "readers", "clean", "decode.py", "dedupe.py", "extract.py",
                "lang.py", "to_markdown.py", "sanitize.py", "page.py", "fields.py", "model.py", "urls.py",
                "archive.py", "cache.py", "forked.py", "failures.py", "progress.py", "schema.py", "bylines.py",
-               "outlets.py", "data/bylines.toml", "data/outlets.toml"),
-    "build": ("builder", "page.py", "schema.py", "fields.py", "config.py", "model.py", "to_markdown.py",
+               "outlets.py", "parsed.py", "data/bylines.toml", "data/outlets.toml"),
+    "build": ("builder", "parsed.py", "page.py", "schema.py", "fields.py", "config.py", "model.py", "to_markdown.py",
               "lang.py", "urls.py", "sanitize.py", "archive.py", "cache.py", "forked.py", "failures.py",
               "progress.py", "data", "media/__init__.py", "media/show.py", "media/addresses.py", "media/store.py",
               "media/kinds.py"),

@@ -9,8 +9,9 @@ from pathlib import Path
 from selectolax.lexbor import LexborHTMLParser
 
 from . import archive as arc
-from . import bylines, dedupe, failures, forked, lang, outlets, page, readers, schema, to_markdown, urls
+from . import bylines, dedupe, failures, forked, lang, outlets, page, parsed, readers, schema, to_markdown, urls
 from .ingest_memo import IngestMemo, converter_key
+from .parsed import ParsedPages
 from .clean import KEEP_ALL, DocInfo, clean
 from .clean.steps.resolve_urls import prefer_largest
 from .clean.rules import Rule, RuleBook
@@ -320,8 +321,25 @@ def _index(existing: dict[str, arc.Existing]) -> dedupe.Index:
     for key, ex in existing.items():
         src = ex.front.get("source") or {}
         index.add(key, str(src.get("sha256")), src.get("url"), str(ex.front.get("title", "")),
-                  lambda ex=ex: page.split(ex.text)[1])
+                  lambda ex=ex: ex.body)
     return index
+
+
+def _recorded(archive: arc.Archive):
+    """(content file, stat, text or None) -> (front values, body) of a page as the last build parsed
+    it, or None (the build's parsed-page cache, only read here; see arc.existing_pages)."""
+    cache = ParsedPages(archive.cache)
+
+    def recorded(content_file: str, stat, text: str | None):
+        folder, _, name = content_file.rpartition("/")
+        if text is None:
+            row = cache.get(folder, name, stat)
+            return None if row is None else (row[2], row[1])
+        # (the digest is of the text as read_text reads it: universal newlines)
+        same = cache.same_text(folder, name, stat,
+                               parsed.digest(content_file, text.replace("\r\n", "\n").replace("\r", "\n")))
+        return None if same is None else (same[1], same[0])
+    return recorded
 
 
 @dataclass(frozen=True)
@@ -477,7 +495,7 @@ class _Run:
         """The archive's content pages, read when the first conversion needs them (a run where every
         raw file is recalled reads none)."""
         if self._existing is None:
-            self._existing, unreadable = arc.existing_pages(self.archive)
+            self._existing, unreadable = arc.existing_pages(self.archive, _recorded(self.archive))
             for path, reason in unreadable:
                 self.warn(f"{path}: content page unreadable ({reason}); left as it is")
         return self._existing

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .. import fields, page, schema
+from .. import fields, page, parsed, schema
 from ..archive import DATA, Archive, slug
 from ..model import ArticleText
 from ..progress import Progress
-from .parsed import ParsedPages
+from ..parsed import ParsedPages
 from .state import BuildState
 
 
@@ -31,7 +31,7 @@ class Entry(ArticleText):
     content_file: str         # e.g. "content/2020/09/x.md"
     source: dict = field(default_factory=dict, compare=False, hash=False)
     cleaning: dict = field(default_factory=dict, compare=False, hash=False)
-    digest: str = ""          # of the content page's path and text: what a rebuild compares (see _digest)
+    digest: str = ""          # of the content page's path and text: what a rebuild compares (see parsed.digest)
 
     @property
     def sort_key(self) -> tuple:
@@ -115,33 +115,32 @@ class Gathered:
     site: Site | None = None
 
 
-def _digest(path: Path, text: str) -> str:
-    """One string standing for a content page's place and text (two pages with one digest are one
-    page): page keys and caches spell an article by it alone."""
-    return hashlib.sha256(f"{path}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
-
-
 def _entry(archive: Archive, path: Path, last: Gathered | None, cache: ParsedPages | None = None,
            stat: os.stat_result | None = None) -> Entry:
     content_file = archive.content_file(path)  # "content/2020/09/x.md"
     folder, _, name = content_file.rpartition("/")
     known = last.entries.get(path) if last else None
-    recorded = cache.get(folder, name, stat) if cache is not None and stat is not None else None
+    cached = cache is not None and stat is not None
+    recorded = cache.get(folder, name, stat) if cached else None
     if recorded is not None:
         digest, body, values = recorded
         if known is not None and known.digest == digest:
             return known
         return _made(content_file, body, digest, values)
     text = path.read_text(encoding="utf-8")
-    digest = _digest(content_file, text)
+    digest = parsed.digest(content_file, text)
     if known is not None and known.digest == digest:
         return known
+    same = cache.same_text(folder, name, stat, digest) if cached else None
+    if same is not None:  # (a checked-out or copied file: the text is the recorded one)
+        body, values = same
+        return _made(content_file, body, digest, values)
     front, body = page.split(text)
     problems = schema.problems(front)
     if problems:
         raise ValueError("; ".join(problems))
     values = fields.read(front)
-    if cache is not None and stat is not None:
+    if cached:
         cache.put(folder, name, stat, digest, body, values)
     return _made(content_file, body, digest, values)
 
