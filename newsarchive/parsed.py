@@ -4,7 +4,7 @@ parses only the pages written since the last one. At 100 000 articles reading an
 was ~30 s of a build in which one title had changed; listing them with their stats takes ~1 s.
 Ingest reads it too (never writes it), for what the archive already holds when new raw files come.
 
-    .newsarchive-cache/parsed/<folder key>.json    {file name: [stat, digest, body, fields]}
+    .newsarchive-cache/parsed/<folder key>.json    {file name: [stat, digest, body, fields, minutes]}
 
 A page is taken from here as it is when its size, modification time, change time and inode are all
 the ones recorded (the change time cannot be set back by hand: any write moves it); a page whose
@@ -48,31 +48,33 @@ class ParsedPages:
         self._changed: set[str] = set()
 
     def get(self, folder: str, name: str, stat: os.stat_result):
-        """(digest, body, fields) of the page as recorded, or None when it must be read."""
+        """(digest, body, fields, reading minutes) of the page as recorded, or None when it must be read."""
         row = self._folder(folder).get(name)
         self._now.setdefault(folder, {})
-        if not (isinstance(row, list) and len(row) == 4 and row[0] == signature(stat) and _row_shape(row)):
+        if not (_row_shape(row) and row[0] == signature(stat)):
             return None  # (a row damaged by hand is no cache, like a damaged file)
         self._now[folder][name] = row
-        return row[1], row[2], fields.read_again(dict(row[3]))
+        return row[1], row[2], fields.read_again(dict(row[3])), row[4]
 
     def same_text(self, folder: str, name: str, stat: os.stat_result, digest_now: str):
-        """(body, fields) of a page whose file is not the one recorded but whose text is (its digest
-        read now), its row kept under the new stat; None when the text is not the recorded one."""
+        """(body, fields, reading minutes) of a page whose file is not the one recorded but whose text
+        is (its digest read now), its row kept under the new stat; None when the text is not the
+        recorded one."""
         row = self._folder(folder).get(name)
         self._now.setdefault(folder, {})
-        if not (isinstance(row, list) and len(row) == 4 and row[1] == digest_now and _row_shape(row)):
+        if not (_row_shape(row) and row[1] == digest_now):
             return None
         self._now[folder][name] = [signature(stat), *row[1:]]
         self._changed.add(folder)
-        return row[2], fields.read_again(dict(row[3]))
+        return row[2], fields.read_again(dict(row[3])), row[4]
 
-    def put(self, folder: str, name: str, stat: os.stat_result, digest: str, body: str, values: dict) -> None:
-        """A page just parsed (kept only if JSON carries its values unchanged)."""
+    def put(self, folder: str, name: str, stat: os.stat_result, parsed: tuple[str, str, dict, int]) -> None:
+        """A page just parsed: (digest, body, fields, reading minutes); kept only if JSON carries its
+        values unchanged."""
         self._now.setdefault(folder, {})
         self._changed.add(folder)
-        if _plain(values):
-            self._now[folder][name] = [signature(stat), digest, body, values]
+        if _plain(parsed[2]):
+            self._now[folder][name] = [signature(stat), *parsed]
 
     def save(self) -> None:
         """Each folder's file written again where its pages changed, came or went; the files of
@@ -102,9 +104,11 @@ def _name(folder: str) -> str:
     return f"{FOLDER}/{hashlib.sha256(folder.encode('utf-8', 'surrogatepass')).hexdigest()[:24]}.json"
 
 
-def _row_shape(row: list) -> bool:
-    """Whether a recorded row has the shape put() writes (digest and body texts, read()'s keys with
-    lists of texts and mappings where read() has them)."""
+def _row_shape(row) -> bool:
+    """Whether a recorded row has the shape put() writes (a stat, digest and body texts, read()'s keys
+    with lists of texts and mappings where read() has them, reading minutes)."""
+    if not (isinstance(row, list) and len(row) == 5 and isinstance(row[4], int)):
+        return False
     values = row[3]
     return (isinstance(row[1], str) and isinstance(row[2], str) and isinstance(values, dict)
             and values.keys() == fields.READ_KEYS

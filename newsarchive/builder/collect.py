@@ -20,6 +20,7 @@ from ..archive import DATA, Archive, slug
 from ..model import ArticleText
 from ..progress import Progress
 from ..parsed import ParsedPages
+from .reading import reading_minutes
 from .state import BuildState
 
 
@@ -32,6 +33,7 @@ class Entry(ArticleText):
     source: dict = field(default_factory=dict, compare=False, hash=False)
     cleaning: dict = field(default_factory=dict, compare=False, hash=False)
     digest: str = ""          # of the content page's path and text: what a rebuild compares (see parsed.digest)
+    minutes: int = 1          # reading time (reading.py), worked out when the page is parsed and kept with it
 
     @property
     def sort_key(self) -> tuple:
@@ -123,32 +125,33 @@ def _entry(archive: Archive, path: Path, last: Gathered | None, cache: ParsedPag
     cached = cache is not None and stat is not None
     recorded = cache.get(folder, name, stat) if cached else None
     if recorded is not None:
-        digest, body, values = recorded
+        digest, body, values, minutes = recorded
         if known is not None and known.digest == digest:
             return known
-        return _made(content_file, body, digest, values)
+        return _made(content_file, body, digest, values, minutes)
     text = path.read_text(encoding="utf-8")
     digest = parsed.digest(content_file, text)
     if known is not None and known.digest == digest:
         return known
     same = cache.same_text(folder, name, stat, digest) if cached else None
     if same is not None:  # (a checked-out or copied file: the text is the recorded one)
-        body, values = same
-        return _made(content_file, body, digest, values)
+        body, values, minutes = same
+        return _made(content_file, body, digest, values, minutes)
     front, body = page.split(text)
     problems = schema.problems(front)
     if problems:
         raise ValueError("; ".join(problems))
     values = fields.read(front)
+    minutes = reading_minutes(body)
     if cached:
-        cache.put(folder, name, stat, digest, body, values)
-    return _made(content_file, body, digest, values)
+        cache.put(folder, name, stat, (digest, body, values, minutes))
+    return _made(content_file, body, digest, values, minutes)
 
 
-def _made(content_file: str, body: str, digest: str, values: dict) -> Entry:
+def _made(content_file: str, body: str, digest: str, values: dict, minutes: int) -> Entry:
     inside = content_file.removeprefix("content/")
     return Entry(path=f"articles/{inside.removesuffix('.md')}.html", content_file=content_file, body_md=body,
-                 digest=digest, **values)
+                 digest=digest, minutes=minutes, **values)
 
 
 def collect(archive: Archive, state: BuildState | None = None, progress: Progress | None = None) -> Site:

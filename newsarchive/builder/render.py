@@ -27,6 +27,7 @@ from ..config import SiteConfig
 from ..progress import Progress
 from ..to_markdown import plain_text
 from .collect import Entry, Group, Site
+from .reading import reading_minutes
 from .related import NO_LINKS
 from .ui import MONTHS, words
 
@@ -357,23 +358,6 @@ class Renderer:
 
 
 # Reading speed: characters a minute for Chinese and Japanese text, words a minute for the rest.
-CJK_CHARS_A_MINUTE = 400
-WORDS_A_MINUTE = 230
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-
-
-@functools.lru_cache(maxsize=1 << 20)
-def reading_minutes(markdown: str) -> int:
-    """About how long an article takes to read, in whole minutes (at least 1). Cached: every list an
-    article is in shows it (home, month, day, outlet, tags: five times an article), and working it
-    out again was a third of a cold build at 29 000 articles (a string keeps its hash: a repeat is
-    one lookup)."""
-    text = plain_text(markdown)
-    cjk = len(_CJK.findall(text))
-    words = len(_CJK.sub(" ", text).split())
-    return max(1, round(cjk / CJK_CHARS_A_MINUTE + words / WORDS_A_MINUTE))
-
-
 # Versions up to this many are compared every two with each other; more, each with the next and the
 # first with the latest (the pairs grow with the square).
 ALL_PAIRS_UP_TO = 5

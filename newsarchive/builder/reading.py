@@ -1,0 +1,25 @@
+"""How long an article takes to read: what every list shows beside each article's title.
+
+Worked out once, when collect parses the page, and kept with it in the parsed-page cache: every home
+page lists every article, so an incremental build that renders the home pages again (a day's new
+articles move every one of them) asked for it for all 100 000 articles - ~19 s here.
+"""
+from __future__ import annotations
+
+import re
+
+from ..to_markdown import plain_text
+
+CJK_CHARS_A_MINUTE = 400
+WORDS_A_MINUTE = 230
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def reading_minutes(markdown: str) -> int:
+    """About how long an article takes to read, in whole minutes (at least 1). (Once an article:
+    every list it is in - home, month, day, outlet, tags - shows Entry.minutes; working it out for
+    each was a third of a cold build at 29 000 articles.)"""
+    text = plain_text(markdown)
+    cjk = len(_CJK.findall(text))
+    words = len(_CJK.sub(" ", text).split())
+    return max(1, round(cjk / CJK_CHARS_A_MINUTE + words / WORDS_A_MINUTE))
