@@ -197,8 +197,37 @@ def test_browse_by_time_calendar_neighbours_pager_and_breadcrumbs(seed_root, tmp
         assert 'class="breadcrumbs"' in page and "首頁 Home" in page
     home = (site / "index.html").read_text(encoding="utf-8")
     numbers = re.findall(r'<span class="pager-numbers">(.*?)</span>\n', home, re.S)[0]
-    assert re.sub(r"<[^>]+>", "", numbers).split() == ["1", "2", "3", "…", "5"]
-    assert '<span aria-current="page">1</span>' in numbers
+    # (numbered from the oldest: page 1 holds the oldest article, the first page the newest)
+    assert re.sub(r"<[^>]+>", "", numbers).split() == ["最新", "Latest", "4", "3", "…", "1"]
+    assert '<span aria-current="page">最新 Latest</span>' in numbers
+    oldest = (site / "page" / "1" / "index.html").read_text(encoding="utf-8")
+    assert entries[-1].path.rsplit("/", 1)[-1] in oldest and 'rel="next"' not in oldest
+    assert '<span aria-current="page">1</span>' in oldest
+
+
+def test_new_articles_leave_the_older_list_pages_as_they_were(seed_root, tmp_path):
+    """List pages are numbered from the oldest: the newest article, added, changes the first page of
+    each list it is in and no numbered page (numbered from the newest, every page moved by one)."""
+    from newsarchive.archive import Archive
+    from newsarchive.builder.collect import collect
+
+    root = tmp_path / "a"
+    copy_tree(seed_root, root)
+    (root / "newsarchive.toml").write_text("page_size = 2\n", encoding="utf-8")
+    newest = root / collect(Archive(root)).entries[0].content_file
+    held = newest.read_bytes()
+    newest.unlink()
+    build(root, search=False)
+    site = root / "site"
+    before = {p: p.read_bytes() for p in site.rglob("page/*/index.html")}
+    assert site / "page" / "1" / "index.html" in before
+    newest.write_bytes(held)
+    build(root, search=False)
+    after = {p: p.read_bytes() for p in site.rglob("page/*/index.html")}
+    assert after == before
+    # (and the first page shows the new article: 5 articles, 2 a page: 3 on the first, 2 on page 1)
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert home.count('class="entry-title"') == 3
 
 
 def _capture(title: str, paragraphs: list[str], date: str) -> str:

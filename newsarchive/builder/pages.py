@@ -12,10 +12,10 @@ from .search import search_files
 
 
 def home(r: Renderer):
-    # The archive's size is told on the home page only: on every page's footer it made every page
-    # change with every article added.
-    yield from r.listing("home.html", "", r.site.entries, article_count=len(r.site.entries),
-                         outlet_count=len(r.site.outlets))
+    # The archive's size is told on the first home page only: on every page's footer it made every
+    # page change with every article added.
+    yield from r.listing("home.html", "", r.site.entries,
+                         front=dict(article_count=len(r.site.entries), outlet_count=len(r.site.outlets)))
 
 
 def archive(r: Renderer):
@@ -25,7 +25,7 @@ def archive(r: Renderer):
         days = by_day(g.entries)
         yield from r.listing("list.html", f"archive/{year}/{month}/", g.entries,
                              heading=r.words.month_heading(year, month), feed=None,
-                             calendar=month_calendar(int(year), int(month), days))
+                             front=dict(calendar=month_calendar(int(year), int(month), days)))
         for day, entries in days.items():
             yield from r.listing("list.html", f"archive/{year}/{month}/{day}/", entries,
                                  heading=r.words.day_heading(year, month, day), feed=None)

@@ -10,6 +10,7 @@ import re
 
 from ..to_markdown import plain_text
 
+# Reading speed: characters a minute for Chinese and Japanese text, words a minute for the rest.
 CJK_CHARS_A_MINUTE = 400
 WORDS_A_MINUTE = 230
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")

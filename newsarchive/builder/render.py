@@ -330,17 +330,27 @@ class Renderer:
             return self.config.base_url + url_path(stored.site_path)
         return url
 
-    def listing(self, template: str, folder: str, entries: tuple[Entry, ...], **context):
-        """A paginated list: folder/index.html, folder/page/2/index.html, ..."""
+    def listing(self, template: str, folder: str, entries: tuple[Entry, ...], front: dict | None = None,
+                **context):
+        """A paginated list, newest first: folder/index.html shows the newest articles and
+        folder/page/N/index.html the older ones, page_size a page, numbered from the oldest (page 1
+        holds the oldest). The first page takes what does not fill a numbered page (page_size to
+        twice that less one), so new articles change the first page (and add a number when they fill
+        one) and leave the others as they were: numbered from the newest, a day's articles moved every
+        one of the ~2 000 home pages of 100 000 articles, and each outlet's and tag's, to be made again.
+        `front`: what only the first page shows (a page's key is its context: the archive's size or a
+        month's calendar given to every page would change them all again)."""
         size = self.config.page_size
-        pages = max(1, -(-len(entries) // size))
-        paths = [f"{folder}index.html" if n == 1 else f"{folder}page/{n}/index.html" for n in range(1, pages + 1)]
-        for n, path in enumerate(paths, 1):
-            shown = entries[(n - 1) * size:n * size]
+        older = max(0, len(entries) // size - 1)
+        pages = [(0, f"{folder}index.html", entries[:len(entries) - older * size])]
+        pages += [(n, f"{folder}page/{n}/index.html", entries[len(entries) - n * size:][:size])
+                  for n in range(older, 0, -1)]
+        for i, (number, path, shown) in enumerate(pages):
             yield self.kept(path, shown) or self.page(
-                template, path, entries=shown, page_number=n, page_count=pages,
-                prev_page=paths[n - 2] if n > 1 else None, next_page=paths[n] if n < pages else None,
-                numbered=numbered_pages(paths, n), leads=self.leads(shown), **context)
+                template, path, entries=shown, page_number=number,
+                prev_page=pages[i - 1][1] if i else None, next_page=pages[i + 1][1] if i + 1 < len(pages) else None,
+                numbered=numbered_pages(pages, i), leads=self.leads(shown), **((front or {}) if i == 0 else {}),
+                **context)
 
     def leads(self, entries: tuple[Entry, ...]) -> tuple:
         """Each entry's stored lead picture, or None (a list shows it as a thumbnail; part of the key)."""
@@ -357,7 +367,6 @@ class Renderer:
         return (path, old) if old else None
 
 
-# Reading speed: characters a minute for Chinese and Japanese text, words a minute for the rest.
 # Versions up to this many are compared every two with each other; more, each with the next and the
 # first with the latest (the pairs grow with the square).
 ALL_PAIRS_UP_TO = 5
@@ -386,16 +395,17 @@ def version_diffs(versions: tuple[Entry, ...]) -> list[tuple[int, int, list[str]
 PAGER_REACH = 2
 
 
-def numbered_pages(paths: list[str], current: int) -> list[tuple[int, str] | None]:
-    """A pager's numbers: (number, path) for the first, the last and those near the current page;
-    None where numbers are left out (shown as an ellipsis)."""
+def numbered_pages(pages: list[tuple[int, str, tuple]], current: int) -> list[tuple[int, str] | None]:
+    """A pager's items, newest first: (number, path) for the first page (number 0: the newest
+    articles), the last (page 1) and those near the current one (its place in `pages`); None where
+    pages are left out (shown as an ellipsis). A list of one page has no pager: []."""
     out: list[tuple[int, str] | None] = []
-    for n, path in enumerate(paths, 1):
-        if n in (1, len(paths)) or abs(n - current) <= PAGER_REACH:
-            out.append((n, path))
+    for i, (number, path, _shown) in enumerate(pages):
+        if i in (0, len(pages) - 1) or abs(i - current) <= PAGER_REACH:
+            out.append((number, path))
         elif out and out[-1] is not None:
             out.append(None)
-    return out
+    return out if len(pages) > 1 else []
 
 
 def groups_by_year(months: tuple[Group, ...]) -> list[tuple[str, list[Group]]]:
