@@ -208,6 +208,8 @@ def test_browse_by_time_calendar_neighbours_pager_and_breadcrumbs(seed_root, tmp
 def test_new_articles_leave_the_older_list_pages_as_they_were(seed_root, tmp_path):
     """List pages are numbered from the oldest: the newest article, added, changes the first page of
     each list it is in and no numbered page (numbered from the newest, every page moved by one)."""
+    import re
+
     from newsarchive.archive import Archive
     from newsarchive.builder.collect import collect
 
@@ -228,6 +230,20 @@ def test_new_articles_leave_the_older_list_pages_as_they_were(seed_root, tmp_pat
     # (and the first page shows the new article: 5 articles, 2 a page: 3 on the first, 2 on page 1)
     home = (site / "index.html").read_text(encoding="utf-8")
     assert home.count('class="entry-title"') == 3
+    # Undated articles sort last: they follow page 1 on pages of their own, and one more of them
+    # leaves the dated pages as they were too.
+    text = newest.read_text(encoding="utf-8")
+    for n in (1, 2):
+        undated = re.sub(r'^date: .*\n', "", text, count=1, flags=re.M).replace('title: "', f'title: "Undated {n} ', 1)
+        (newest.parent / f"undated-{n}.md").write_text(undated.replace(".txt\"", f".txt-undated-{n}\"", 1), encoding="utf-8")
+        build(root, search=False)
+        if n == 1:
+            before = {p: p.read_bytes() for p in site.rglob("page/*/index.html")}
+    after = {p: p.read_bytes() for p in site.rglob("page/*/index.html")}
+    assert {p: b for p, b in after.items() if "undated" not in p.parent.name} == {
+        p: b for p, b in before.items() if "undated" not in p.parent.name}
+    last = (site / "page" / "undated-1" / "index.html").read_text(encoding="utf-8")
+    assert "Undated 1 " in last and "Undated 2 " in last
 
 
 def _capture(title: str, paragraphs: list[str], date: str) -> str:

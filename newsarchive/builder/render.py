@@ -26,7 +26,7 @@ from .feeds import atom_date
 from ..config import SiteConfig
 from ..progress import Progress
 from ..to_markdown import plain_text
-from .collect import Entry, Group, Site
+from .collect import Entry, Group, Site, instant
 from .reading import reading_minutes
 from .related import NO_LINKS
 from .ui import MONTHS, words
@@ -339,12 +339,19 @@ class Renderer:
         one) and leave the others as they were: numbered from the newest, a day's articles moved every
         one of the ~2 000 home pages of 100 000 articles, and each outlet's and tag's, to be made again.
         `front`: what only the first page shows (a page's key is its context: the archive's size or a
-        month's calendar given to every page would change them all again)."""
+        month's calendar given to every page would change them all again). Undated articles, which
+        sort last, follow page 1 on pages of their own (page/undated-K/, `UNDATED_PAGE` K), so one
+        more of them does not move every dated page either."""
         size = self.config.page_size
-        older = max(0, len(entries) // size - 1)
-        pages = [(0, f"{folder}index.html", entries[:len(entries) - older * size])]
-        pages += [(n, f"{folder}page/{n}/index.html", entries[len(entries) - n * size:][:size])
+        dated = sum(1 for e in entries if instant(e.date) != float("-inf"))
+        # (a list that fits the first page is one page, however many of it are undated)
+        head, tail = (entries[:dated], entries[dated:]) if dated and len(entries) >= 2 * size else (entries, ())
+        older = max(0, len(head) // size - 1)
+        pages = [(0, f"{folder}index.html", head[:len(head) - older * size])]
+        pages += [(n, f"{folder}page/{n}/index.html", head[len(head) - n * size:][:size])
                   for n in range(older, 0, -1)]
+        pages += [(UNDATED_PAGE.format(k), f"{folder}page/undated-{k}/index.html", tail[(k - 1) * size:k * size])
+                  for k in range(1, -(-len(tail) // size) + 1)]
         for i, (number, path, shown) in enumerate(pages):
             yield self.kept(path, shown) or self.page(
                 template, path, entries=shown, page_number=number,
@@ -391,15 +398,17 @@ def version_diffs(versions: tuple[Entry, ...]) -> list[tuple[int, int, list[str]
     return out
 
 
+# How a list's pages of undated articles are named in its pager and title (see Renderer.listing).
+UNDATED_PAGE = "無日期 Undated {}"
 # Pages numbered on each side of the current one in a list's pager (the first and last always are).
 PAGER_REACH = 2
 
 
-def numbered_pages(pages: list[tuple[int, str, tuple]], current: int) -> list[tuple[int, str] | None]:
+def numbered_pages(pages: list[tuple[int | str, str, tuple]], current: int) -> list[tuple[int | str, str] | None]:
     """A pager's items, newest first: (number, path) for the first page (number 0: the newest
-    articles), the last (page 1) and those near the current one (its place in `pages`); None where
+    articles), the last (page 1, or the last of the undated) and those near the current one (its place in `pages`); None where
     pages are left out (shown as an ellipsis). A list of one page has no pager: []."""
-    out: list[tuple[int, str] | None] = []
+    out: list[tuple[int | str, str] | None] = []
     for i, (number, path, _shown) in enumerate(pages):
         if i in (0, len(pages) - 1) or abs(i - current) <= PAGER_REACH:
             out.append((number, path))
