@@ -55,7 +55,8 @@ class SiteConfig:
     language: str = "zh-Hant"
     """`<html lang>` of pages that are not one article (home, lists)."""
     page_size: int = 50
-    """Articles per list page (home, archive, outlet, tag)."""
+    """Articles per list page (home, archive, outlet, tag): pages are numbered from the oldest, and the
+    first page holds the newest, this many to twice this less one."""
     feed_size: int = 50
     """Entries in each Atom feed."""
     full_feeds: bool = False
