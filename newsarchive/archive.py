@@ -463,11 +463,12 @@ def slug(title: str) -> str:
 
 
 class Existing:
-    """A content page already in the archive: its front matter, and its text read when first asked
-    for (a page the parsed-page cache knows is not read at all unless its raw file is converted again)."""
+    """A content page already in the archive: its front matter and body, and its text read when first
+    asked for (a page the parsed-page cache knows is not read at all unless its raw file is converted
+    again)."""
 
-    def __init__(self, path: Path, front: dict, text: str | None = None, body: str | None = None):
-        self.path, self.front, self._text, self._body = path, front, text, body
+    def __init__(self, path: Path, front: dict, body: str, text: str | None = None):
+        self.path, self.front, self.body, self._text = path, front, body, text
 
     @property
     def text(self) -> str:
@@ -478,12 +479,6 @@ class Existing:
             except (OSError, UnicodeDecodeError) as exc:
                 raise InputError(f"content page {self.path.name} unreadable: {exc}") from None
         return self._text
-
-    @property
-    def body(self) -> str:
-        if self._body is None:
-            self._body = page.split(self.text.replace("\r\n", "\n"))[1]
-        return self._body
 
 
 def existing_pages(archive: Archive, recorded=None) -> tuple[dict[str, Existing], list[tuple[str, str]]]:
@@ -508,7 +503,7 @@ def existing_pages(archive: Archive, recorded=None) -> tuple[dict[str, Existing]
             continue
         src = front.get("source") if isinstance(front.get("source"), dict) else {}
         if isinstance(src.get("file"), str):
-            pages[src["file"]] = Existing(path, front, text, body)
+            pages[src["file"]] = Existing(path, front, body, text)
     return pages, problems
 
 

@@ -36,15 +36,15 @@ def jaccard(a: frozenset, b: frozenset) -> float:
 class Index:
     """What the archive already holds: raw hash, URL and folded title -> content key (source.file).
 
-    Bodies are kept as callables and shingled only when two titles collide, so the
+    Bodies (the strings the pages already hold) are shingled only when two titles collide, so the
     index of a large archive stays small.
     """
 
     by_sha: dict[str, str] = field(default_factory=dict)
-    by_url: dict[str, list[tuple[str, object]]] = field(default_factory=dict)  # every capture, first first
-    by_title: dict[str, list[tuple[str, object]]] = field(default_factory=dict)
+    by_url: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # every capture, first first
+    by_title: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
-    def add(self, key: str, sha: str, url: str | None, title: str, body) -> None:
+    def add(self, key: str, sha: str, url: str | None, title: str, body: str) -> None:
         self.by_sha.setdefault(sha, key)
         if url:
             self.by_url.setdefault(url, []).append((key, body))
@@ -59,7 +59,7 @@ class Index:
         mine = fold(body)
         captures = self.by_url.get(url, []) if url else []
         for other, theirs in captures:
-            if other != key and fold(theirs() if callable(theirs) else theirs) == mine:
+            if other != key and fold(theirs) == mine:
                 return other
         # (a capture of the same URL whose text differs, however little, is a version: not compared here)
         same_url = {other for other, _body in captures}
@@ -67,8 +67,7 @@ class Index:
         if candidates:
             mine = shingles(body)
             for other, theirs in candidates:
-                text = theirs() if callable(theirs) else theirs
-                if jaccard(mine, shingles(text)) >= NEAR_DUPLICATE:
+                if jaccard(mine, shingles(theirs)) >= NEAR_DUPLICATE:
                     return other
         return None
 

@@ -11,7 +11,6 @@ from selectolax.lexbor import LexborHTMLParser
 from . import archive as arc
 from . import bylines, dedupe, failures, forked, lang, outlets, page, parsed, readers, schema, to_markdown, urls
 from .ingest_memo import IngestMemo, converter_key
-from .parsed import ParsedPages
 from .clean import KEEP_ALL, DocInfo, clean
 from .clean.steps.resolve_urls import prefer_largest
 from .clean.rules import Rule, RuleBook
@@ -320,25 +319,23 @@ def _index(existing: dict[str, arc.Existing]) -> dedupe.Index:
     index = dedupe.Index()
     for key, ex in existing.items():
         src = ex.front.get("source") or {}
-        index.add(key, str(src.get("sha256")), src.get("url"), str(ex.front.get("title", "")),
-                  lambda ex=ex: ex.body)
+        index.add(key, str(src.get("sha256")), src.get("url"), str(ex.front.get("title", "")), ex.body)
     return index
 
 
 def _recorded(archive: arc.Archive):
     """(content file, stat, text or None) -> (front values, body) of a page as the last build parsed
     it, or None (the build's parsed-page cache, only read here; see arc.existing_pages)."""
-    cache = ParsedPages(archive.cache)
+    cache = parsed.ParsedPages(archive.cache)
 
     def recorded(content_file: str, stat, text: str | None):
         folder, _, name = content_file.rpartition("/")
         if text is None:
             row = cache.get(folder, name, stat)
-            return None if row is None else (row[2], row[1])
-        # (the digest is of the text as read_text reads it: universal newlines)
-        same = cache.same_text(folder, name, stat,
-                               parsed.digest(content_file, text.replace("\r\n", "\n").replace("\r", "\n")))
-        return None if same is None else (same[1], same[0])
+        else:  # (the digest is of the text as read_text reads it: universal newlines)
+            now = parsed.digest(content_file, text.replace("\r\n", "\n").replace("\r", "\n"))
+            row = cache.same_text(folder, name, stat, now)
+        return None if row is None else (row[2], row[1])
     return recorded
 
 

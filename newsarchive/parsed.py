@@ -57,24 +57,23 @@ class ParsedPages:
         return row[1], row[2], fields.read_again(dict(row[3])), row[4]
 
     def same_text(self, folder: str, name: str, stat: os.stat_result, digest_now: str):
-        """(body, fields, reading minutes) of a page whose file is not the one recorded but whose text
-        is (its digest read now), its row kept under the new stat; None when the text is not the
-        recorded one."""
+        """What get() gives, for a page whose file is not the one recorded but whose text is (its
+        digest read now), its row kept under the new stat; None when the text is not the recorded one."""
         row = self._folder(folder).get(name)
         self._now.setdefault(folder, {})
         if not (_row_shape(row) and row[1] == digest_now):
             return None
         self._now[folder][name] = [signature(stat), *row[1:]]
         self._changed.add(folder)
-        return row[2], fields.read_again(dict(row[3])), row[4]
+        return row[1], row[2], fields.read_again(dict(row[3])), row[4]
 
-    def put(self, folder: str, name: str, stat: os.stat_result, parsed: tuple[str, str, dict, int]) -> None:
-        """A page just parsed: (digest, body, fields, reading minutes); kept only if JSON carries its
-        values unchanged."""
+    def put(self, folder: str, name: str, stat: os.stat_result, made: tuple[str, str, dict, int]) -> None:
+        """A page just parsed, as get() gives it: (digest, body, fields, reading minutes); kept only if
+        JSON carries its values unchanged."""
         self._now.setdefault(folder, {})
         self._changed.add(folder)
-        if _plain(parsed[2]):
-            self._now[folder][name] = [signature(stat), *parsed]
+        if _plain(made[2]):
+            self._now[folder][name] = [signature(stat), *made]
 
     def save(self) -> None:
         """Each folder's file written again where its pages changed, came or went; the files of

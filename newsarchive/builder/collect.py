@@ -19,7 +19,6 @@ from .. import fields, page, parsed, schema
 from ..archive import DATA, Archive, slug
 from ..model import ArticleText
 from ..progress import Progress
-from ..parsed import ParsedPages
 from .reading import reading_minutes
 from .state import BuildState
 
@@ -117,7 +116,7 @@ class Gathered:
     site: Site | None = None
 
 
-def _entry(archive: Archive, path: Path, last: Gathered | None, cache: ParsedPages | None = None,
+def _entry(archive: Archive, path: Path, last: Gathered | None, cache: parsed.ParsedPages | None = None,
            stat: os.stat_result | None = None) -> Entry:
     content_file = archive.content_file(path)  # "content/2020/09/x.md"
     folder, _, name = content_file.rpartition("/")
@@ -125,30 +124,29 @@ def _entry(archive: Archive, path: Path, last: Gathered | None, cache: ParsedPag
     cached = cache is not None and stat is not None
     recorded = cache.get(folder, name, stat) if cached else None
     if recorded is not None:
-        digest, body, values, minutes = recorded
-        if known is not None and known.digest == digest:
+        if known is not None and known.digest == recorded[0]:
             return known
-        return _made(content_file, body, digest, values, minutes)
+        return _made(content_file, recorded)
     text = path.read_text(encoding="utf-8")
     digest = parsed.digest(content_file, text)
     if known is not None and known.digest == digest:
         return known
     same = cache.same_text(folder, name, stat, digest) if cached else None
     if same is not None:  # (a checked-out or copied file: the text is the recorded one)
-        body, values, minutes = same
-        return _made(content_file, body, digest, values, minutes)
+        return _made(content_file, same)
     front, body = page.split(text)
     problems = schema.problems(front)
     if problems:
         raise ValueError("; ".join(problems))
-    values = fields.read(front)
-    minutes = reading_minutes(body)
+    made = (digest, body, fields.read(front), reading_minutes(body))
     if cached:
-        cache.put(folder, name, stat, (digest, body, values, minutes))
-    return _made(content_file, body, digest, values, minutes)
+        cache.put(folder, name, stat, made)
+    return _made(content_file, made)
 
 
-def _made(content_file: str, body: str, digest: str, values: dict, minutes: int) -> Entry:
+def _made(content_file: str, made: tuple[str, str, dict, int]) -> Entry:
+    """The entry of a page parsed or recorded: (digest, body, fields.read values, reading minutes)."""
+    digest, body, values, minutes = made
     inside = content_file.removeprefix("content/")
     return Entry(path=f"articles/{inside.removesuffix('.md')}.html", content_file=content_file, body_md=body,
                  digest=digest, minutes=minutes, **values)
@@ -159,19 +157,19 @@ def collect(archive: Archive, state: BuildState | None = None, progress: Progres
     last build's (pages parsed then are taken when their text is the same), kept for the next; pages
     whose files are as the parsed-page cache recorded them are not read at all (parsed.py)."""
     state = state or BuildState()
-    parsed: dict[Path, Entry] = {}
+    entries: dict[Path, Entry] = {}
     listed, links = archive.content_listing()
     problems = [(archive.content_file(link), "symlink, not followed") for link in links]
-    cache = ParsedPages(archive.cache)
+    cache = parsed.ParsedPages(archive.cache)
     with _collector_paused():
         for path, stat in (progress or Progress.off()).wrap(listed, "reading", len(listed), "page"):
             try:
-                parsed[path] = _entry(archive, path, state.gathered, cache, stat)
+                entries[path] = _entry(archive, path, state.gathered, cache, stat)
             except (OSError, UnicodeDecodeError, ValueError) as exc:
                 problems.append((archive.content_file(path), str(exc)))
         cache.save()
-        site = _assemble(parsed.values(), tuple(problems))
-    state.gathered = Gathered(parsed, tuple(problems), site)  # only what exists now: deleted pages are forgotten
+        site = _assemble(entries.values(), tuple(problems))
+    state.gathered = Gathered(entries, tuple(problems), site)  # only what exists now: deleted pages are forgotten
     return site
 
 
@@ -200,22 +198,22 @@ def collect_changed(archive: Archive, changed: set[Path], state: BuildState) -> 
         return (None if site.problems else site), False
     if last.problems:
         return None, False
-    parsed = dict(last.entries)
+    entries = dict(last.entries)
     for path in changed:
         if path.is_symlink():
             return None, False  # a full build names it
         if not path.is_file():
-            parsed.pop(path, None)
+            entries.pop(path, None)
             continue
         try:
-            parsed[path] = _entry(archive, path, last)
+            entries[path] = _entry(archive, path, last)
         except (OSError, UnicodeDecodeError, ValueError):
             return None, False
-    swaps = {id(last.entries[p]): parsed[p] for p in changed if p in last.entries and p in parsed}
-    site = _swapped(last.site, swaps) if len(parsed) == len(last.entries) and last.site else None
+    swaps = {id(last.entries[p]): entries[p] for p in changed if p in last.entries and p in entries}
+    site = _swapped(last.site, swaps) if len(entries) == len(last.entries) and last.site else None
     same_shape = site is not None
-    site = site or _assemble(parsed.values(), ())
-    state.gathered = Gathered(parsed, (), site)
+    site = site or _assemble(entries.values(), ())
+    state.gathered = Gathered(entries, (), site)
     return site, same_shape
 
 

@@ -406,8 +406,9 @@ PAGER_REACH = 2
 
 def numbered_pages(pages: list[tuple[int | str, str, tuple]], current: int) -> list[tuple[int | str, str] | None]:
     """A pager's items, newest first: (number, path) for the first page (number 0: the newest
-    articles), the last (page 1, or the last of the undated) and those near the current one (its place in `pages`); None where
-    pages are left out (shown as an ellipsis). A list of one page has no pager: []."""
+    articles), the last (page 1, or the last of the undated) and those near the current one (its
+    place in `pages`); None where pages are left out (shown as an ellipsis). A list of one page has
+    no pager: []."""
     out: list[tuple[int | str, str] | None] = []
     for i, (number, path, _shown) in enumerate(pages):
         if i in (0, len(pages) - 1) or abs(i - current) <= PAGER_REACH:
