@@ -293,3 +293,27 @@ def test_an_incremental_comparison_equals_a_clean_one(corpus_run, tmp_path):
     assert again == rel._same_story(added + edited, 3)
     paths = {e.path for e in added}
     assert paths <= {o.path for o in again[added[0].path].same} | {added[0].path}  # the new reports: one story
+
+
+def test_the_term_tables_base_moves_once_a_quarter():
+    """The table's base: articles dated before the quarter preceding the newest's. A day's files and a
+    backfill of the last months leave it as it is (a refresh makes every day be compared again); the
+    first article of a new quarter moves it by a quarter; a young archive takes every article."""
+    from datetime import datetime, timezone
+
+    import numpy as np
+
+    from newsarchive.builder import windows
+
+    def at(*day):
+        return datetime(*day, tzinfo=timezone.utc).timestamp()
+
+    old = [at(2020, month, 10) for month in range(1, 13) for _ in range(3)]  # 36 articles of 2020
+    recent = [at(2021, 4, 1), at(2021, 6, 30), at(2021, 9, 14)]
+    times = np.array(sorted(old + recent) + [np.nan])
+    assert list(windows.base(times)) == list(range(len(old)))  # before 2021-04-01 (newest: Q3 2021)
+    more = np.array(sorted(old + recent + [at(2021, 7, 2), at(2021, 9, 30, 23)]) + [np.nan])
+    assert list(windows.base(more)) == list(range(len(old)))
+    turned = np.array(sorted(old + recent + [at(2021, 10, 1)]) + [np.nan])
+    assert list(windows.base(turned)) == list(range(len(old) + 2))  # before 2021-07-01
+    assert windows.base(turned[-5:]).tolist() == list(range(5))  # 2 of 5 before the cutoff: all

@@ -48,10 +48,14 @@ DENSE_TERMS = 2048
 # most RARE_DF base articles (a person's or place's name, not a beat's vocabulary) and in two or more.
 RARE_DF = 200
 SIGNATURE_TERMS = 24
-# The table is made from the articles dated before the month preceding the newest article's (so it
-# changes once a month, and a day's new articles weigh nothing else); when they are fewer than this
-# share of all, from all. It is kept while its base holds the same articles (see Days._table_key).
+# The table is made from the articles dated before the quarter preceding the newest article's (so it
+# changes once a quarter, and new articles of the last three to six months - a day's files, a
+# month's backfill - weigh nothing else: a refresh weighs every article again and makes every day be
+# compared again); when they are fewer than this share of all, from all. It is kept while its base
+# holds the same articles (see Days._table_key).
 BASE_SHARE = 0.5
+# Months in one step of the base's cutoff.
+BASE_MONTHS = 3
 UNDATED = "undated"
 # The stored table's file, beside the buckets' `<day>.npz`.
 TABLE = "table.npz"
@@ -82,14 +86,15 @@ def texts(entries) -> list[str]:
 
 def base(times: np.ndarray) -> np.ndarray:
     """The articles the table is made from (indices; times in order, NaN for undated): those dated
-    before the first day of the month preceding the newest article's month - or all of them when
-    those are fewer than BASE_SHARE."""
+    before the first day of the quarter (BASE_MONTHS) preceding the newest article's quarter - or all
+    of them when those are fewer than BASE_SHARE."""
     dated = times[~np.isnan(times)]
     if not len(dated):
         return np.arange(len(times))
     newest = datetime.fromtimestamp(dated.max(), timezone.utc)
-    year, month = (newest.year, newest.month - 1) if newest.month > 1 else (newest.year - 1, 12)
-    cutoff = datetime(year, month, 1, tzinfo=timezone.utc).timestamp()
+    step = (newest.year * 12 + newest.month - 1) // BASE_MONTHS - 1  # the preceding quarter, counted from year 0
+    year, month0 = divmod(step * BASE_MONTHS, 12)
+    cutoff = datetime(year, month0 + 1, 1, tzinfo=timezone.utc).timestamp()
     before = np.flatnonzero(times < cutoff)  # (NaN compares false: undated never in the base)
     return before if len(before) >= BASE_SHARE * len(times) else np.arange(len(times))
 
