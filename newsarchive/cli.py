@@ -95,14 +95,14 @@ def cmd_ingest(archive: arc.Archive, paths: list[Path], quiet: bool = False, fet
     return 1 if _ingest(archive, paths, quiet, fetch_media).failed else 0
 
 
-def _ingest(archive: arc.Archive, paths: list[Path], quiet: bool, fetch_media: bool = False):
+def _ingest(archive: arc.Archive, paths: list[Path], quiet: bool, fetch_media: bool = False, parsed_pages=None):
     from . import config as site_config
     from . import ingest
     from .clean.rules import for_archive
 
     media = site_config.load(archive).media  # (a bad config is one line before anything is done)
     summary = ingest.run(archive, [p.absolute() for p in paths], for_archive(archive),
-                         progress=Progress.on_terminal(quiet))
+                         progress=Progress.on_terminal(quiet), parsed_pages=parsed_pages)
     for shown in summary.kept_edits:
         print(f"{shown}: edited by hand since ingest; kept as it is", file=sys.stderr)
     if not quiet:
@@ -134,8 +134,14 @@ def cmd_main(archive: arc.Archive, base_url: str | None, search: bool, strict: b
     site's problems page) does not stop the site being published; under `strict` a new one does."""
     from .builder.outcome import Failed, LeftOut
 
-    summary = _ingest(archive, [], quiet)
-    outcome = _build(archive, base_url, search, quiet)
+    from . import parsed
+    from .builder.state import BuildState
+
+    pages = parsed.ParsedPages(archive.cache)  # (decoded once for both: see ParsedPages.loaded)
+    summary = _ingest(archive, [], quiet, parsed_pages=pages)
+    state = BuildState(parsed_files=pages.loaded())
+    del pages  # (the build's collect lets the files go once it has gathered the site)
+    outcome = _build(archive, base_url, search, quiet, state)
     if summary.failed:
         print(f"newsarchive: {len(summary.failed)} raw file(s) not ingested, {len(summary.new_failures)} of them "
               f"new; the site lists them at problems/index.html", file=sys.stderr)
@@ -150,12 +156,12 @@ def cmd_build(archive: arc.Archive, base_url: str | None, search: bool, quiet: b
     return 1 if isinstance(_build(archive, base_url, search, quiet), (Failed, LeftOut)) else 0
 
 
-def _build(archive: arc.Archive, base_url: str | None, search: bool, quiet: bool):
+def _build(archive: arc.Archive, base_url: str | None, search: bool, quiet: bool, state=None):
     from . import config as site_config
     from .builder import build
     from .builder.outcome import Built, Failed, LeftOut
 
-    outcome = build(archive, base_url=base_url, search=search, progress=Progress.on_terminal(quiet))
+    outcome = build(archive, base_url=base_url, search=search, state=state, progress=Progress.on_terminal(quiet))
     if isinstance(outcome, Failed):
         print(f"newsarchive: {outcome.reason}; the last good site is left in place", file=sys.stderr)
         return outcome

@@ -323,11 +323,9 @@ def _index(existing: dict[str, arc.Existing]) -> dedupe.Index:
     return index
 
 
-def _recorded(archive: arc.Archive):
+def _recorded(cache: parsed.ParsedPages):
     """(content file, stat, text or None) -> (front values, body) of a page as the last build parsed
     it, or None (the build's parsed-page cache, only read here; see arc.existing_pages)."""
-    cache = parsed.ParsedPages(archive.cache)
-
     def recorded(content_file: str, stat, text: str | None):
         folder, _, name = content_file.rpartition("/")
         if text is None:
@@ -431,15 +429,17 @@ def _conversions(jobs, count: int, rules: RuleBook, progress: Progress):
 
 
 def run(archive: arc.Archive, paths: list[Path], rules: RuleBook, progress: Progress | None = None,
-        warn=None) -> Summary:
+        warn=None, parsed_pages: parsed.ParsedPages | None = None) -> Summary:
     """Ingest raw files (copied into sources/ first when outside it); report each outcome.
 
     A raw file whose last outcome still holds (ingest_memo) is reported as it was, not converted.
     `progress` shows the conversions (a bar on a terminal); `warn` takes each notice (default: the
-    progress's, which holds them while its bar is on the screen).
+    progress's, which holds them while its bar is on the screen). `parsed_pages`: the build's
+    parsed-page cache as this process reads it (the main job hands what ingest decoded of it to its
+    build); one of its own by default.
     """
     progress = progress or Progress.off()
-    ingest_run = _Run(archive, rules, warn or progress.notice)
+    ingest_run = _Run(archive, rules, warn or progress.notice, parsed_pages or parsed.ParsedPages(archive.cache))
     # No PATH: all of sources/; a root without sources/ (an empty folder) has nothing to ingest.
     default = [archive.sources] if archive.sources.is_dir() else []
     files, refused = arc.raw_files(archive, paths or default)
@@ -477,8 +477,8 @@ def run(archive: arc.Archive, paths: list[Path], rules: RuleBook, progress: Prog
 class _Run:
     """One ingest run's state: what it reports, the pages it writes, its memo."""
 
-    def __init__(self, archive: arc.Archive, rules: RuleBook, warn):
-        self.archive, self.warn = archive, warn
+    def __init__(self, archive: arc.Archive, rules: RuleBook, warn, parsed_pages: parsed.ParsedPages):
+        self.archive, self.warn, self.parsed_pages = archive, warn, parsed_pages
         self.summary = Summary()
         self.seen: set[str] = set()  # every raw file this run handled, whatever became of it
         self.writer = arc.BatchWriter()
@@ -492,7 +492,7 @@ class _Run:
         """The archive's content pages, read when the first conversion needs them (a run where every
         raw file is recalled reads none)."""
         if self._existing is None:
-            self._existing, unreadable = arc.existing_pages(self.archive, _recorded(self.archive))
+            self._existing, unreadable = arc.existing_pages(self.archive, _recorded(self.parsed_pages))
             for path, reason in unreadable:
                 self.warn(f"{path}: content page unreadable ({reason}); left as it is")
         return self._existing

@@ -160,7 +160,8 @@ def collect(archive: Archive, state: BuildState | None = None, progress: Progres
     entries: dict[Path, Entry] = {}
     listed, links = archive.content_listing()
     problems = [(archive.content_file(link), "symlink, not followed") for link in links]
-    cache = parsed.ParsedPages(archive.cache)
+    cache = parsed.ParsedPages(archive.cache, state.parsed_files)
+    state.parsed_files = None
     with _collector_paused():
         for path, stat in (progress or Progress.off()).wrap(listed, "reading", len(listed), "page"):
             try:

@@ -18,3 +18,7 @@ class BuildState:
     pages left out, and the site assembled from them."""
     related: dict[Path, tuple[tuple[int, int], dict]] = field(default_factory=dict)
     """Same-story answers read from the cache store, by file, with the file's (mtime, size) when read."""
+    parsed_files: dict | None = None
+    """The parsed-page cache's files as this process's ingest just decoded them (the main job: see
+    parsed.ParsedPages.loaded), for the build's collect, which takes them - and lets them go with its
+    cache object: kept here through the build, their rows would cost memory beside the entries."""
