@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 from functools import lru_cache
 from pathlib import Path
@@ -45,6 +46,10 @@ CODE = {
               "progress.py", "data", "media/__init__.py", "media/show.py", "media/addresses.py", "media/store.py",
               "media/kinds.py"),
 }
+# How save() begins a tenant's file, and how much of it version_of() reads: a version is a key or
+# a hash spelled in ASCII letters, digits and punctuation (json.dumps leaves those as they are).
+_VERSION_AT_START = re.compile(rb'\{"version": ?"([\x20-\x21\x23-\x5b\x5d-\x7e]*)"[,}]')
+_VERSION_HEAD = 512
 # Which files of a code folder count: source and the data it reads.
 _CODE_SUFFIXES = (".py", ".txt", ".json", ".toml")
 
@@ -98,6 +103,17 @@ class CacheStore:
             return saved["version"], saved["data"]
         except (OSError, ValueError, KeyError, TypeError):
             return None
+
+    def version_of(self, name: str) -> str | None:
+        """The version stored under name, read from the file's first bytes (save() writes it first),
+        without decoding its data; None when there is none or it cannot be told so."""
+        try:
+            with open(self.folder / name, "rb") as fh:
+                head = fh.read(_VERSION_HEAD)
+        except OSError:
+            return None
+        found = _VERSION_AT_START.match(head)
+        return found.group(1).decode("ascii") if found else None
 
     def save(self, name: str, version: str, data, **dump) -> bool:
         """Store data under name (replacing it whole); False when it could not be written."""

@@ -117,6 +117,20 @@ def test_a_mapping_saved_pair_by_pair_reads_as_saved_whole(tmp_path):
     assert not [p for p in (tmp_path / "cache").iterdir() if p.suffix != ".json"]  # no temp file left
 
 
+def test_a_version_is_read_without_the_data(tmp_path):
+    """version_of reads a tenant's version from the file's first bytes (same story asks it before
+    decoding a 100 000-article answer it may not need): as load_any gives it, for both ways of saving;
+    None where there is no file, a damaged one, or a version it cannot tell without decoding."""
+    store = cache.CacheStore(tmp_path / "cache")
+    key = "0f" * 32
+    assert store.save("whole.json", key, {"a": "中" * 10_000}) and store.save_mapping("pairs.json", key, [("a", "b")])
+    assert store.version_of("whole.json") == store.version_of("pairs.json") == key == store.load_any("whole.json")[0]
+    assert store.save("odd.json", 'a"b', {}) and store.version_of("odd.json") is None  # (escaped: not told)
+    assert store.save("cjk.json", "版本", {}) and store.version_of("cjk.json") is None
+    (tmp_path / "cache" / "bad.json").write_bytes(b"\x00{damaged")
+    assert store.version_of("bad.json") is None and store.version_of("missing.json") is None
+
+
 def test_one_store_atomic_versioned_and_cleared(tmp_path):
     store = cache.CacheStore(tmp_path / "cache")
     assert store.load("x.json", "1") is None

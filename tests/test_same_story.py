@@ -89,7 +89,11 @@ def test_cached_answer_is_reused_until_an_article_changes(seed_root, tmp_path, m
     monkeypatch.undo()
     calls = []
     monkeypatch.setattr(rel, "_same_story", lambda entries, days, store, folder: calls.append(len(entries)) or {})
+    decoded = []
+    real = CacheStore.load_any
+    monkeypatch.setattr(CacheStore, "load_any", lambda self, name: decoded.append(name) or real(self, name))
     assert same_story(edited, CacheStore(tmp_path / "cache")) == {} and calls
+    assert decoded == []  # the stored answer's key told it was of other articles: not decoded
 
 
 def test_comparison_in_a_forked_process_gives_the_same_links(corpus_run, monkeypatch):
