@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import forked
-from .bodies import STORE_FROM
+from .bodies import worth_reading
 from .render import Renderer, markdown_to_html
 from .write import Placed, write_new
 
@@ -99,7 +99,7 @@ def articles(r: Renderer, ahead: BodiesAhead | None, write_to: Path | None = Non
             todo.append(n)
     if ahead is not None:
         ahead.hand_over(r)
-    elif len(todo) >= STORE_FROM:  # many pages: stored bodies
+    elif worth_reading(len(todo), len(r.site.entries)):  # many pages: stored bodies
         r.body_store.fill(r.bodies, [r.site.entries[n] for n in todo])
     tick = r.progress.phase("article pages", len(todo), "page")
     if len(todo) < PARALLEL_FROM or forked.cores() < 2:
