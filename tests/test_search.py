@@ -435,6 +435,47 @@ def test_the_index_is_updated_in_place_and_equals_a_clean_one(seed_root, tmp_pat
     assert _search_files(root) == _search_files(clean)
 
 
+def test_word_lists_follow_the_segments_that_come_and_go(seed_root, tmp_path, monkeypatch):
+    """The Latin word lists are kept by counts of the segments holding each word: an edit that adds
+    a word rewrites that word's list alone (at 100 000 articles every segment's words were read
+    again), an edit that takes it away again that list alone, and the lists are a clean build's,
+    byte for byte, each time."""
+    from newsarchive.builder.search import postings, store
+
+    monkeypatch.setattr(store, "SEGMENT_ARTICLES", 2)
+    root = tmp_path / "a"
+    copy_tree(seed_root, root)
+    build(root)
+    page = sorted((root / "content").rglob("*.md"))[0]
+    original = page.read_text(encoding="utf-8")
+    kept = root / ".newsarchive-cache" / "search" / "w"
+    listed = f"{postings.word_file('zyxwvutq')}.js"
+
+    read = []
+    real = store.Store._words_of
+    monkeypatch.setattr(store.Store, "_words_of", lambda self, name: read.append(name) or real(self, name))
+
+    def words(where):
+        return {k: v for k, v in _search_files(where).items() if k.startswith("w/")}
+
+    for n, text in enumerate((original.replace('title: "', 'title: "zyxwvutq ', 1), original)):
+        page.write_text(text, encoding="utf-8")
+        before = {p.name: p.stat().st_ino for p in kept.glob("*.js")}
+        segments = json.loads((kept.parent / store.MANIFEST).read_text(encoding="utf-8"))["segments"]
+        read.clear()
+        build(root)
+        after = {p.name: p.stat().st_ino for p in kept.glob("*.js")}
+        assert {name for name in before.keys() | after.keys() if before.get(name) != after.get(name)} == {listed}
+        assert len(segments) == 3 and len(read) == 1  # the edited segment's words as they were, no other's
+        clean = tmp_path / f"clean-{n}"
+        copy_tree(root, clean)
+        shutil.rmtree(clean / ".newsarchive-cache")
+        shutil.rmtree(clean / "site")
+        build(clean)
+        assert words(root) == words(clean)
+        assert (b'"zyxwvutq"' in words(root).get(f"w/{listed}", b"")) == (n == 0)
+
+
 @pytest.mark.parametrize("how", ["http", "file"])
 def test_a_recent_tier_answers_as_a_clean_index_and_stale_blocks_are_passed_over(seed_root, tmp_path, chromium,
                                                                                monkeypatch, how):

@@ -26,6 +26,7 @@ Files (`newsarchiveIndex("<name>", <data>);`, see postings.py for the bytes):
                            the excerpts of results shown from file:// (over HTTP the page fetches
                            the article itself)
     words/<segment>.json   not served: the segment's Latin words and their numbers
+    counts/<hex>.json      not served: how many segments in use hold each word of w/<hex>
     manifest.json          not served: the layout; each segment's files, article count and tier;
                            the stale segments of the main files
 
@@ -57,6 +58,8 @@ TEXT_CHUNK = 32
 MANIFEST = "manifest.json"
 # Each segment's Latin words (words/<segment>.json): read only when the word lists are written again.
 WORDS = "words/"
+# How many segments in use hold each Latin word, by word list (COUNTS<file>.json): not served.
+COUNTS = "counts/"
 # The two tiers of shard files: MAIN (`ix/<k>`, `c/<k>`), rewritten whole only now and then, and
 # RECENT (`r/ix/<k>`, `r/c/<k>`), which the segments made since hold.
 MAIN, RECENT = "", "r/"
@@ -153,7 +156,7 @@ class Store:
             if not recent:
                 shutil.rmtree(self.folder / RECENT, ignore_errors=True)
         if set(names) != set(known):
-            self._put_words(names, segments)
+            self._put_words([n for n in names if n not in known], [n for n in known if n not in segments], segments)
         self._drop_segment_files(set(names) | set(left))
         manifest["segments"], manifest["stale"] = summaries, left
         self._write_manifest(manifest, dirty=False)
@@ -228,20 +231,48 @@ class Store:
         """The blocks of a shard file as it is: {segment name: base64}."""
         return dict(_BLOCK.findall((self._read_bytes(f"{file}.js") or b"").decode("ascii", "replace")))
 
-    def _put_words(self, names: list[str], segments: dict) -> None:
-        lists: dict[str, dict[str, int]] = {}
-        for name in names:
-            seg = segments[name]
-            for word, number in (seg.words.items() if isinstance(seg, postings.Block) else self._words_of(name)):
-                lists.setdefault(postings.word_file(word), {})[word] = number
-        folder = self.folder / "w"
-        for old in (folder.glob("*.js") if folder.is_dir() else ()):
-            if old.stem not in lists:
-                old.unlink()
-        for file, words in lists.items():
-            data = _script(f"w/{file}", sorted(words.items()))
-            if self._read_bytes(f"w/{file}.js") != data:
-                self._write(f"w/{file}.js", data)
+    def _put_words(self, added: list[str], dropped: list[str], segments: dict) -> None:
+        """The word lists (w/<file>) after segments came and went: each word counted by the segments in
+        use that hold it (COUNTS/<file>.json beside), so only the lists and counts of the words of
+        `added` and `dropped` are read and written - not every segment's words (~6 s of an edit at
+        100 000 articles). A list changes only when a word comes or goes. With nothing known before
+        (the manifest was missing or dirty: the folder was emptied), every segment is `added`."""
+        change: dict[str, dict[str, int]] = {}
+        for names, step in ((added, 1), (dropped, -1)):
+            for name in names:
+                seg = segments.get(name)
+                for word, _ in (seg.words.items() if isinstance(seg, postings.Block) else self._words_of(name)):
+                    counted = change.setdefault(postings.word_file(word), {})
+                    counted[word] = counted.get(word, 0) + step
+        for file, counted in sorted(change.items()):
+            if any(counted.values()):
+                self._put_word_file(file, {w: n for w, n in counted.items() if n})
+
+    def _put_word_file(self, file: str, change: dict[str, int]) -> None:
+        counts = self._counts_of(file)
+        before = set(counts)
+        for word, n in change.items():
+            counts[word] = counts.get(word, 0) + n
+            if counts[word] <= 0:
+                del counts[word]
+        if counts.keys() != before:
+            if counts:
+                self._write(f"w/{file}.js", _script(f"w/{file}", sorted((w, postings.word_number(w)) for w in counts)))
+            else:
+                (self.folder / "w" / f"{file}.js").unlink(missing_ok=True)
+        self._write(f"{COUNTS}{file}.json", json.dumps(counts, ensure_ascii=False, sort_keys=True).encode())
+
+    def _counts_of(self, file: str) -> dict[str, int]:
+        data = self._read_bytes(f"{COUNTS}{file}.json")
+        if data is None:
+            return {}
+        try:
+            counts = json.loads(data)
+        except ValueError:
+            raise OSError(f"the kept search index has damaged word counts in {file}") from None
+        if not isinstance(counts, dict):
+            raise OSError(f"the kept search index has damaged word counts in {file}")
+        return counts
 
     def _put_segment_words(self, name: str, block: postings.Block) -> None:
         """A new segment's Latin words, in a file of its own (the manifest, read on every build,
