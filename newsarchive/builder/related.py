@@ -333,10 +333,11 @@ def _coverage(signature, same: list[set[int]]) -> list[list[int]]:
     """
     inverted = signature.T.tocsr()
     marks = signature.astype(bool).astype(np.float32)
-    found: list[list[int]] = []
+    marks_inverted = marks.T.tocsr()  # (once: a transpose is column-major, and each block's product
+    found: list[list[int]] = []       # with it converted all of it again - 4.4 s at 100 000 articles)
     for start in range(0, signature.shape[0], COVERAGE_ROWS):
         scores = (signature[start:start + COVERAGE_ROWS] @ inverted).tocsr()
-        shared = (marks[start:start + COVERAGE_ROWS] @ marks.T).tocsr()
+        shared = (marks[start:start + COVERAGE_ROWS] @ marks_inverted).tocsr()
         for r in range(scores.shape[0]):
             i = start + r
             lo, hi = scores.indptr[r], scores.indptr[r + 1]
