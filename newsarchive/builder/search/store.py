@@ -58,7 +58,7 @@ TEXT_CHUNK = 32
 MANIFEST = "manifest.json"
 # Each segment's Latin words (words/<segment>.json): read only when the word lists are written again.
 WORDS = "words/"
-# How many segments in use hold each Latin word, by word list (COUNTS<file>.json): not served.
+# How many segments in use hold each Latin word, one file per word list (counts/<file>.json): not served.
 COUNTS = "counts/"
 # The two tiers of shard files: MAIN (`ix/<k>`, `c/<k>`), rewritten whole only now and then, and
 # RECENT (`r/ix/<k>`, `r/c/<k>`), which the segments made since hold.
@@ -233,7 +233,7 @@ class Store:
 
     def _put_words(self, added: list[str], dropped: list[str], segments: dict) -> None:
         """The word lists (w/<file>) after segments came and went: each word counted by the segments in
-        use that hold it (COUNTS/<file>.json beside), so only the lists and counts of the words of
+        use that hold it (counts/<file>.json beside), so only the lists and counts of the words of
         `added` and `dropped` are read and written - not every segment's words (~6 s of an edit at
         100 000 articles). A list changes only when a word comes or goes. With nothing known before
         (the manifest was missing or dirty: the folder was emptied), every segment is `added`."""
@@ -249,6 +249,7 @@ class Store:
                 self._put_word_file(file, {w: n for w, n in counted.items() if n})
 
     def _put_word_file(self, file: str, change: dict[str, int]) -> None:
+        """One word list's counts moved by `change`; the list rewritten when a word came or went."""
         counts = self._counts_of(file)
         before = set(counts)
         for word, n in change.items():
