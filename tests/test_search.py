@@ -474,6 +474,21 @@ def test_word_lists_follow_the_segments_that_come_and_go(seed_root, tmp_path, mo
         build(clean)
         assert words(root) == words(clean)
         assert (b'"zyxwvutq"' in words(root).get(f"w/{listed}", b"")) == (n == 0)
+    # Counts damaged, then lost, by hand: the build still makes the index a clean build makes.
+    counted = kept.parent / "counts" / f"{listed.removesuffix('.js')}.json"
+    counted.write_text('{"zyxwvutq": "two"}', encoding="utf-8")
+    for n, (text, damage) in enumerate((("zyxwvutq ", None), ("zyxwvutq qwerty ", None), ("qwerty ", counted))):
+        if damage is not None:
+            assert (kept / listed).exists()
+            damage.unlink()
+        page.write_text(original.replace('title: "', f'title: "{text}', 1), encoding="utf-8")
+        assert type(build(root)).__name__ == "Built"
+        clean = tmp_path / f"clean-damaged-{n}"
+        copy_tree(root, clean)
+        shutil.rmtree(clean / ".newsarchive-cache")
+        shutil.rmtree(clean / "site")
+        build(clean)
+        assert _answers(root) == _answers(clean)
 
 
 @pytest.mark.parametrize("how", ["http", "file"])

@@ -264,14 +264,18 @@ class Store:
         self._write(f"{COUNTS}{file}.json", json.dumps(counts, ensure_ascii=False, sort_keys=True).encode())
 
     def _counts_of(self, file: str) -> dict[str, int]:
+        """A word list's counts; OSError when they are missing beside the list, or damaged (the caller
+        then makes the index aside, and the next build, finding the manifest dirty, makes all again)."""
         data = self._read_bytes(f"{COUNTS}{file}.json")
         if data is None:
+            if (self.folder / "w" / f"{file}.js").exists():
+                raise OSError(f"the kept search index lacks the word counts of w/{file}")
             return {}
         try:
             counts = json.loads(data)
         except ValueError:
-            raise OSError(f"the kept search index has damaged word counts in {file}") from None
-        if not isinstance(counts, dict):
+            counts = None
+        if not (isinstance(counts, dict) and all(type(n) is int and n > 0 for n in counts.values())):
             raise OSError(f"the kept search index has damaged word counts in {file}")
         return counts
 
