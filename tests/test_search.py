@@ -11,6 +11,7 @@ import random
 import re
 import shutil
 import zipfile
+from pathlib import Path
 from urllib.parse import quote
 
 import opencc
@@ -435,6 +436,15 @@ def test_the_index_is_updated_in_place_and_equals_a_clean_one(seed_root, tmp_pat
     assert _search_files(root) == _search_files(clean)
 
 
+def _built_clean(root: Path, clean: Path) -> Path:
+    """The archive at root copied to `clean` without its cache or site, and built there."""
+    copy_tree(root, clean)
+    shutil.rmtree(clean / ".newsarchive-cache")
+    shutil.rmtree(clean / "site")
+    build(clean)
+    return clean
+
+
 def test_word_lists_follow_the_segments_that_come_and_go(seed_root, tmp_path, monkeypatch):
     """The Latin word lists are kept by counts of the segments holding each word: an edit that adds
     a word rewrites that word's list alone (at 100 000 articles every segment's words were read
@@ -467,11 +477,7 @@ def test_word_lists_follow_the_segments_that_come_and_go(seed_root, tmp_path, mo
         after = {p.name: p.stat().st_ino for p in kept.glob("*.js")}
         assert {name for name in before.keys() | after.keys() if before.get(name) != after.get(name)} == {listed}
         assert len(segments) == 3 and len(read) == 1  # the edited segment's words as they were, no other's
-        clean = tmp_path / f"clean-{n}"
-        copy_tree(root, clean)
-        shutil.rmtree(clean / ".newsarchive-cache")
-        shutil.rmtree(clean / "site")
-        build(clean)
+        clean = _built_clean(root, tmp_path / f"clean-{n}")
         assert words(root) == words(clean)
         assert (b'"zyxwvutq"' in words(root).get(f"w/{listed}", b"")) == (n == 0)
     # Counts damaged, then lost, by hand: the build still makes the index a clean build makes.
@@ -483,12 +489,7 @@ def test_word_lists_follow_the_segments_that_come_and_go(seed_root, tmp_path, mo
             damage.unlink()
         page.write_text(original.replace('title: "', f'title: "{text}', 1), encoding="utf-8")
         assert type(build(root)).__name__ == "Built"
-        clean = tmp_path / f"clean-damaged-{n}"
-        copy_tree(root, clean)
-        shutil.rmtree(clean / ".newsarchive-cache")
-        shutil.rmtree(clean / "site")
-        build(clean)
-        assert _answers(root) == _answers(clean)
+        assert _answers(root) == _answers(_built_clean(root, tmp_path / f"clean-damaged-{n}"))
 
 
 @pytest.mark.parametrize("how", ["http", "file"])
