@@ -53,12 +53,14 @@ def _shard(data: bytes, with_positions: bool) -> dict[int, dict[int, list[int] |
         posting = {}
         for doc in articles:
             if with_positions:
-                m, pos, places = body[at], 0, []
+                head, pos, places = body[at], 0, []
+                m = head >> 1 if head & 1 else 0  # (2 x count + 1, or 2 x the one position)
+                assert m != 1, "one position is written in its head"
                 for step in body[at + 1:at + 1 + m]:
                     pos += step
                     places.append(pos)
                 at += 1 + m
-                posting[doc] = places
+                posting[doc] = places if m else [head >> 1]
             else:
                 posting[doc] = None
         assert sum(len(_varints_of(v)) for v in body[begin:at]) == size

@@ -22,8 +22,9 @@ puts the blocks together), articles numbered from 0 within it. Its parts:
 
     ix/<k>       index shard k of layout.shards: varints (LEB128): the term count, the keys (each the
                  difference from the one before), each term's byte length, then each term's posting:
-                 its article count, the article numbers (differences), then per article the count of
-                 positions and the positions (differences). Shard of a key: keys_shard.
+                 its article count, the article numbers (differences), then per article its
+                 positions: 2 x p for the one position p, or 2 x n + 1 and the n positions
+                 (differences). Shard of a key: keys_shard.
     c/<k>        which articles hold a CJK character anywhere (one-character queries): the same layout
                  with no positions; shard c % layout.char_shards.
     words        the Latin words, for the lists a one-word query expands through (word_file: filed by
@@ -187,8 +188,8 @@ def _encoded(prefix: str, keys, docs, positions, shard) -> dict[str, str]:
 def _values(keys, docs, positions, shard):
     """The varint values of every shard in file order, the shard each belongs to and its size. Rows are sorted
     by (shard, key, article, position); each value is written straight to its place (no sort):
-    per term [article count, article differences...], then per article [position count, position
-    differences...]; each shard's header (term count, key differences, term byte lengths) before it."""
+    per term [article count, article differences...], then per article its positions (_pair_head);
+    each shard's header (term count, key differences, term byte lengths) before it."""
     rows = np.arange(len(keys))
     new_term = np.concatenate(([True], (keys[1:] != keys[:-1]) | (shard[1:] != shard[:-1])))
     new_pair = new_term | np.concatenate(([True], docs[1:] != docs[:-1]))
@@ -197,8 +198,10 @@ def _values(keys, docs, positions, shard):
     pair_term = term[pair_rows]
     first_pair = np.searchsorted(pair_term, np.arange(len(term_rows)))
     pairs_of = np.diff(np.append(first_pair, len(pair_rows)))
-    rows_of = np.diff(np.append(term_rows, len(keys)))
-    length = 1 + pairs_of + ((pairs_of + rows_of) if positions is not None else 0)
+    pair_count = np.diff(np.append(pair_rows, len(keys)))  # positions of each (term, article)
+    listed = pair_count > 1  # (one position travels in its count's value: see _pair_head)
+    slots = 1 + np.where(listed, pair_count, 0)  # (with positions) each article's values after the term's
+    length = 1 + pairs_of + (np.add.reduceat(slots, first_pair) if positions is not None else 0)
     start = np.cumsum(length) - length
     body = np.zeros(int(length.sum()), dtype=np.int64)
     body[start] = pairs_of
@@ -206,13 +209,22 @@ def _values(keys, docs, positions, shard):
     pair_docs = docs[pair_rows]
     body[pair_at] = pair_docs - np.where(new_term[pair_rows], 0, np.concatenate(([0], pair_docs[:-1])))
     if positions is not None:
-        count_at = start[pair_term] + 1 + pairs_of[pair_term] + (pair_rows - term_rows[pair_term]) + (
-            np.arange(len(pair_rows)) - first_pair[pair_term])
-        body[count_at] = np.diff(np.append(pair_rows, len(keys)))
-        body[count_at[pair] + 1 + rows - pair_rows[pair]] = positions - np.where(
-            new_pair, 0, np.concatenate(([0], positions[:-1])))
+        before = np.cumsum(slots) - slots  # slots of the pairs before, from the first term's
+        head_at = start[pair_term] + 1 + pairs_of[pair_term] + before - before[first_pair[pair_term]]
+        body[head_at] = _pair_head(pair_count, positions[pair_rows])
+        steps = positions - np.where(new_pair, 0, np.concatenate(([0], positions[:-1])))
+        at_rows = listed[pair]
+        body[(head_at[pair] + 1 + rows - pair_rows[pair])[at_rows]] = steps[at_rows]
     body_sizes = _varint_sizes(body)
     return _with_header(body, body_sizes, start, keys[term_rows], shard[term_rows])
+
+
+def _pair_head(count: np.ndarray, first: np.ndarray) -> np.ndarray:
+    """The value that opens an article's positions in a term's posting: most tokens stand once in an
+    article, so one position is written in it (2 x position) and a count only before several
+    (2 x count + 1, the positions' differences after it): a tenth of the index, which is ~5 KB an
+    article, saved (a count of 1 was a byte of its own)."""
+    return np.where(count > 1, 2 * count + 1, 2 * first)
 
 
 def _with_header(body, body_sizes, term_start, term_keys, term_shard):
