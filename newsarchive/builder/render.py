@@ -14,13 +14,14 @@ import json
 import posixpath
 import re
 from dataclasses import dataclass
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote, urlsplit
 from pathlib import Path
 
 import jinja2
 from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 
+from .. import urls
 from ..sanitize import sanitize
 from .feeds import atom_date
 from ..config import SiteConfig
@@ -125,11 +126,26 @@ def _environment(layout_dirs: tuple[Path, ...], _files: tuple) -> jinja2.Environ
     )
     env.filters["display_date"] = display_date
     env.filters["atom_date"] = atom_date
-    env.filters["urlize_label"] = lambda url: unquote(url)
+    env.filters["urlize_label"] = url_label
+    env.filters["iri"] = urls.iri
     env.filters["urlpath"] = url_path
     env.filters["og_locale"] = og_locale
     env.filters["reading_minutes"] = reading_minutes
     return env
+
+
+# A link's shown address is cut to this many characters (its href stays whole): some sources' URLs
+# run to a kilobyte (slugs mangled to U+FFFD before they were archived), shown twice on a page.
+LABEL_CHARS = 80
+_LABEL_TAIL = 16
+
+
+def url_label(url: str) -> str:
+    """An address as a reader reads it: percent-escapes decoded, a long one cut in its middle."""
+    label = urls.readable(url)
+    if len(label) <= LABEL_CHARS:
+        return label
+    return label[:LABEL_CHARS - _LABEL_TAIL - 1] + "…" + label[-_LABEL_TAIL:]
 
 
 # Open Graph locales of the languages articles come in (anything else: its tag with an underscore).
@@ -181,11 +197,11 @@ def json_ld(entry: Entry, config: SiteConfig, image: str | None = None, versions
     if entry.authors:
         data["author"] = [{"@type": "Person", "name": a} for a in entry.authors]
     if entry.source.get("url"):
-        data["isBasedOn"] = entry.source["url"]
+        data["isBasedOn"] = urls.iri(entry.source["url"])
     if entry.source.get("archive_url") or config.base_url:  # the Wayback copy, else this archive's own page
-        data["archivedAt"] = entry.source.get("archive_url") or data["url"]
-    if entry.summary:
-        data["description"] = entry.summary
+        data["archivedAt"] = urls.iri(entry.source["archive_url"]) if entry.source.get("archive_url") else data["url"]
+    # (no description: the page's meta and Open Graph descriptions carry the summary, and a third
+    # copy was ~3 % of every article page at 100 000 articles)
     if image:
         data["image"] = image
     return script_json(data)

@@ -1,0 +1,103 @@
+"""Issue 15: a site that fits where it is deployed (GitHub Pages: 1 GB) at 100 000 articles. Article
+pages say each thing once and write addresses as IRIs; what only scripts use is made by the script;
+the search index writes one position in its count's value (test_postings reads the format back)."""
+from __future__ import annotations
+
+import json
+
+from selectolax.lexbor import LexborHTMLParser
+
+from newsarchive.builder.render import LABEL_CHARS, url_label
+from newsarchive.urls import iri
+
+from .browser import browser
+from .conftest import build, copy_tree, pages
+
+# Addresses an IRI must leave meaning what they meant: ASCII escapes (a slash, a space, a quote, a
+# percent sign inside a segment), bytes that are not UTF-8, bidi and zero-width marks, a space
+# character, an escaped host, a query and a fragment.
+HAND_MADE = [
+    "https://www.hkcnews.com/article/38961/%EF%BF%BD%EF%BF%BD%EF%BF%BD-38961/%EF%BF%BD",
+    "https://a.example/%E5%81%A5%e5%ba%b7/x%2Fy%20z%22%25?q=%E7%A2%BC&r=%2F#%E5%9C%96",
+    "https://a.example/%C3%28%FF%E5%81/%E2%80%8E%E2%80%AE%E2%80%8B%E3%80%80%C2%A0",
+    "https://%E4%B8%AD.example/%F0%9F%98%80",
+    "https://web.archive.org/web/20210919131716/https://www.hkcnews.com/article/1/%E6%96%B0%E8%81%9E",
+]
+
+
+def _same_in_the_browser(urls: list[str]) -> list[str]:
+    """The addresses Chromium parses to another URL when written as IRIs (none, if all is well)."""
+    with browser() as b:
+        page = b.new_page()
+        parsed = page.evaluate("pairs => pairs.map(([a, b]) => [new URL(a).href, new URL(b).href])",
+                               [[u, iri(u)] for u in urls])
+    return [u for u, (a, b) in zip(urls, parsed) if a != b]
+
+
+def test_an_iri_reaches_the_same_address_in_the_browser():
+    assert all(iri(u) != u for u in HAND_MADE[:2]) and _same_in_the_browser(HAND_MADE) == []
+    assert "%2Fy%20z%22%25" in iri(HAND_MADE[1]) and iri(HAND_MADE[1]).endswith("#圖")
+    assert "%E2%80%8E%E2%80%AE%E2%80%8B%E3%80%80%C2%A0" in iri(HAND_MADE[2])  # invisible: escaped
+    assert "%C3%28%FF%E5%81" in iri(HAND_MADE[2])  # not UTF-8: as it was
+    assert iri(HAND_MADE[3]).startswith("https://%E4%B8%AD.example/")  # the host as it was
+
+
+def test_long_addresses_are_shown_cut_and_linked_whole():
+    mangled = HAND_MADE[0] + "%EF%BF%BD" * 200
+    label = url_label(mangled)
+    assert len(label) == LABEL_CHARS and "…" in label and label.startswith("https://www.hkcnews.com/article/38961/")
+    assert url_label("https://www.cna.com.tw/news/firstnews/202009175008.aspx") == \
+        "https://www.cna.com.tw/news/firstnews/202009175008.aspx"
+
+
+def test_an_article_page_says_each_thing_once(seed_root, tmp_path):
+    """The summary is the page's description and its Open Graph description, not a third time in
+    JSON-LD; a neighbour of the same outlet is listed once (it is the outlet's neighbour too), and
+    every article still links its outlet's newer and older articles; no script-only control is sent."""
+    from newsarchive.archive import Archive
+    from newsarchive.builder.collect import collect
+
+    root = tmp_path / "a"
+    copy_tree(seed_root, root)
+    build(root, search=False)
+    site = collect(Archive(root))
+    for e in site.entries:
+        html = (root / "site" / e.path).read_text(encoding="utf-8")
+        tree = LexborHTMLParser(html)
+        data = json.loads(tree.css_first('script[type="application/ld+json"]').text())
+        assert "description" not in data
+        if e.summary:
+            assert html.split("</head>")[0].count(e.summary.replace('"', "&#34;")) == 2
+        nav = tree.css_first("nav.article-nav")
+        hrefs = [a.attributes["href"].rsplit("/", 1)[-1] for a in nav.css("a")]
+        assert len(hrefs) == len(set(hrefs))
+        mine = [o for o in site.entries if o.outlet == e.outlet]
+        n = mine.index(e)
+        for other in (mine[n - 1] if n else None, mine[n + 1] if n + 1 < len(mine) else None):
+            if other is not None:
+                assert other.path.rsplit("/", 1)[-1] in hrefs
+        assert "script-choice" not in html and "data-script-switch" in html
+
+
+def test_provenance_links_are_iris_of_the_corpus_addresses(corpus_run, tmp_path):
+    """On the corpus: every provenance link is its front matter's address as an IRI (Chromium reaches
+    the same URL through each), shown at most LABEL_CHARS long."""
+    root, _ = corpus_run
+    work = tmp_path / "c"
+    copy_tree(root, work)
+    build(work, search=False)
+    urls, checked = [], 0
+    for front, _ in pages(work).values():
+        src = front["source"]
+        urls += [src[k] for k in ("url", "archive_url") if src.get(k)]
+        found = list((work / "site" / "articles").rglob(f"*-{src['sha256'][:8]}.html"))
+        if not src.get("url") or not found:
+            continue  # (no original address, or an earlier version's page: its latest is checked)
+        tree = LexborHTMLParser(found[0].read_text(encoding="utf-8"))
+        links = {a.text(): a.attributes["href"] for a in tree.css("aside.provenance a")}
+        assert iri(src["url"]) in links.values()
+        assert all(len(label) <= LABEL_CHARS for label in links)
+        checked += 1
+    assert checked > 100 and sum(iri(u) != u for u in urls) > 10
+    assert _same_in_the_browser(urls) == []
+
