@@ -4,6 +4,7 @@ the search index writes one position in its count's value (test_postings reads t
 from __future__ import annotations
 
 import json
+import shutil
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -101,3 +102,41 @@ def test_provenance_links_are_iris_of_the_corpus_addresses(corpus_run, tmp_path)
     assert checked > 100 and sum(iri(u) != u for u in urls) > 10
     assert _same_in_the_browser(urls) == []
 
+
+def test_a_tag_one_article_has_gets_pages_once_a_second_has_it(seed_root, tmp_path):
+    """A tag only one article has is shown on it unlinked and has no pages (the tags index links the
+    article); tagged on a second article, it gets its list and feed and both articles link it - and
+    the site is a clean build's."""
+    from newsarchive import page
+
+    root = tmp_path / "a"
+    copy_tree(seed_root, root)
+    build(root, search=False)
+    site = root / "site"
+    fronts = {p: page.split(p.read_text(encoding="utf-8"))[0] for p in sorted((root / "content").rglob("*.md"))}
+    tagged = next(p for p, f in fronts.items() if f.get("tags"))
+    other = next(p for p, f in fronts.items() if not f.get("tags") and f["lang"] == fronts[tagged]["lang"])
+    tag = fronts[tagged]["tags"][0]
+    first = next(site.joinpath("articles").rglob(f"*{tagged.stem[-8:]}.html"))
+    assert f"<span>#{tag}</span>" in first.read_text(encoding="utf-8")
+    assert [p.name for p in (site / "tags").iterdir()] == ["index.html"]
+    assert first.name in (site / "tags" / "index.html").read_text(encoding="utf-8")
+
+    text = other.read_text(encoding="utf-8")
+    other.write_text(text.replace("\nsummary:", f'\ntags:\n  - "{tag}"\nsummary:', 1), encoding="utf-8")
+    build(root, search=False)
+    tag_dirs = [p for p in (site / "tags").iterdir() if p.is_dir()]
+    assert len(tag_dirs) == 1 and sorted(p.name for p in tag_dirs[0].iterdir()) == ["feed.xml", "index.html"]
+    for article in (first, next(site.joinpath("articles").rglob(f"*{other.stem[-8:]}.html"))):
+        assert f'{tag_dirs[0].name}/index.html">#{tag}</a>' in article.read_text(encoding="utf-8")
+
+    clean = tmp_path / "b"
+    copy_tree(root, clean)
+    shutil.rmtree(clean / "site")
+    shutil.rmtree(clean / ".newsarchive-cache")
+    build(clean, search=False)
+    assert _files(clean / "site") == _files(site)
+
+
+def _files(site):
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}

@@ -29,7 +29,7 @@ def sitemap(r):
     lists = [(index, latest) for index in ("index.html", "archive/index.html", "outlets/index.html", "tags/index.html")]
     lists += [(f"archive/{g.name[:4]}/{g.name[5:]}/index.html", newest(g.entries)) for g in site.months]
     lists += [(f"outlets/{g.slug}/index.html", newest(g.entries)) for g in site.outlets]
-    lists += [(f"tags/{g.slug}/index.html", newest(g.entries)) for g in site.tags]
+    lists += [(f"tags/{g.slug}/index.html", newest(g.entries)) for g in r.tag_pages]
     locations = lists + [(e.path, (e.date or "")[:10]) for e in site.entries]
     return r.kept("sitemap.xml", ()) or r.page("sitemap.xml", "sitemap.xml", locations=locations)
 

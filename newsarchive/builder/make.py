@@ -20,7 +20,7 @@ from ..progress import Progress
 from .outcome import Built, HotDeclined, LeftOut, Outcome, Unchanged
 from .pages import all_pages, pages_showing
 from .related import same_story
-from .render import Renderer, environment, load_assets, read_layouts
+from .render import TAG_PAGE_ARTICLES, Renderer, environment, load_assets, read_layouts
 from .state import BuildState
 from .write import Staging, replace_in_place
 
@@ -85,8 +85,10 @@ def make(archive: Archive, base_url: str | None, search: bool, quick: bool, stat
 
 def _extent(site) -> tuple:
     """What the hot pass leaves to a quick build when it changes: the articles' number, the outlets
-    and tags (a new article's versions, same story and search entry are a build's work)."""
-    return len(site.entries), [g.slug for g in site.outlets], [g.slug for g in site.tags]
+    and tags, and which tags have pages (a new article's versions, same story and search entry, an
+    article whose tag gains or loses its pages, are a build's work)."""
+    return (len(site.entries), [g.slug for g in site.outlets],
+            [(g.slug, len(g.entries) >= TAG_PAGE_ARTICLES) for g in site.tags])
 
 
 def hot(archive: Archive, changed: set[Path], lock, state: BuildState, base_url: str | None = None) -> Outcome:

@@ -56,7 +56,8 @@ def month_calendar(year: int, month: int, days: dict) -> list[list[tuple[int, in
 
 
 def outlets(r: Renderer):
-    yield r.page("groups.html", "outlets/index.html", heading=r.words.outlets, groups=r.site.outlets, prefix="outlets/")
+    yield r.page("groups.html", "outlets/index.html", heading=r.words.outlets, groups=r.site.outlets,
+                 targets=[f"outlets/{g.slug}/index.html" for g in r.site.outlets])
     for g in r.site.outlets:
         yield from r.listing("list.html", f"outlets/{g.slug}/", g.entries, heading=g.name,
                              feed=f"outlets/{g.slug}/feed.xml")
@@ -65,8 +66,11 @@ def outlets(r: Renderer):
 
 
 def tags(r: Renderer):
-    yield r.page("groups.html", "tags/index.html", heading=r.words.tags, groups=r.site.tags, prefix="tags/")
-    for g in r.site.tags:
+    """The tags index (a tag only one article has leads to that article: it has no pages, see
+    Renderer.tag_path), and each other tag's list and feed."""
+    yield r.page("groups.html", "tags/index.html", heading=r.words.tags, groups=r.site.tags,
+                 targets=[r.tag_path(g.name) or g.entries[0].path for g in r.site.tags])
+    for g in r.tag_pages:
         yield from r.listing("list.html", f"tags/{g.slug}/", g.entries, heading=f"#{g.name}",
                              feed=f"tags/{g.slug}/feed.xml")
         yield atom(r, g.entries, f"tags/{g.slug}/feed.xml", f"tags/{g.slug}/index.html",

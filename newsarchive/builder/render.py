@@ -148,6 +148,11 @@ def url_label(url: str) -> str:
     return label[:LABEL_CHARS - _LABEL_TAIL - 1] + "…" + label[-_LABEL_TAIL:]
 
 
+# A tag fewer articles have gets no pages of its own (a list of its one article, and a feed): more
+# than half the tags of 10 000 real articles are one article's. Its article shows it unlinked and
+# the tags index links that article.
+TAG_PAGE_ARTICLES = 2
+
 # Open Graph locales of the languages articles come in (anything else: its tag with an underscore).
 _OG_LOCALES = {"zh-Hant": "zh_TW", "zh-Hans": "zh_CN", "en": "en_US", "ja": "ja_JP", "ko": "ko_KR"}
 
@@ -245,7 +250,8 @@ class Renderer:
         self.outlet_of = {g.name: g for g in site.outlets}
         self._places: dict[str, int] | None = None  # article path -> its place, newest first (neighbours)
         self._outlet_places: dict[str, int] = {}
-        self.tag_of = {g.name: g for g in site.tags}
+        self.tag_pages = tuple(g for g in site.tags if len(g.entries) >= TAG_PAGE_ARTICLES)
+        self.tag_of = {g.name: g for g in self.tag_pages}
 
     def page(self, template: str, path: str, lang: str | None = None, anywhere: bool = False,
              **context) -> tuple[str, bytes | Path]:
@@ -274,7 +280,7 @@ class Renderer:
             site=self.site, config=self.config, path=path, lang=lang or self.config.language, url=url,
             problems=self.problem_count, feed_body=self.feed_body,
             asset=lambda name: url(self.assets.paths[name]), outlet_url=lambda n: url(self.outlet_path(n)),
-            tag_url=lambda n: url(self.tag_path(n)), **context)
+            tag_url=lambda n: url(self.tag_path(n)) if self.tag_path(n) else None, **context)
         if template.endswith(".xml"):  # feeds, sitemap: no character XML 1.0 refuses, whatever a page holds
             html = _NOT_XML.sub("", html)
         return path, html.encode("utf-8")
@@ -283,9 +289,11 @@ class Renderer:
         group = self.outlet_of.get(name)  # (an earlier version's outlet may have no list of its own)
         return f"outlets/{group.slug}/index.html" if group else "outlets/index.html"
 
-    def tag_path(self, name: str) -> str:
+    def tag_path(self, name: str) -> str | None:
+        """A tag's list page; None for a tag without one (only one article has it, or only an
+        earlier version): its article shows it unlinked."""
         group = self.tag_of.get(name)
-        return f"tags/{group.slug}/index.html" if group else "tags/index.html"
+        return f"tags/{group.slug}/index.html" if group else None
 
     def reused_article(self, entry: Entry) -> tuple[str, Path] | None:
         """The last site's page for this article if neither it nor what it shows changed."""
