@@ -81,8 +81,8 @@ def test_an_article_page_says_each_thing_once(seed_root, tmp_path):
 
 
 def test_provenance_links_are_iris_of_the_corpus_addresses(corpus_run, tmp_path):
-    """On the corpus: every provenance link is its front matter's address as an IRI (Chromium reaches
-    the same URL through each), shown at most LABEL_CHARS long."""
+    """On the corpus: every provenance link (and feed link to an original) is its front matter's
+    address as an IRI (Chromium reaches the same URL through each), shown at most LABEL_CHARS long."""
     root, _ = corpus_run
     work = tmp_path / "c"
     copy_tree(root, work)
@@ -101,6 +101,11 @@ def test_provenance_links_are_iris_of_the_corpus_addresses(corpus_run, tmp_path)
         checked += 1
     assert checked > 100 and sum(iri(u) != u for u in urls) > 10
     assert _same_in_the_browser(urls) == []
+    # the feeds' links to the originals are IRIs too (an Atom href is one: RFC 4287)
+    import xml.etree.ElementTree as ET
+    via = [link.attrib["href"] for link in ET.parse(work / "site" / "feed.xml").getroot().iter(
+        "{http://www.w3.org/2005/Atom}link") if link.attrib.get("rel") == "via"]
+    assert via and set(via) <= {iri(u) for u in urls}
 
 
 def test_a_tag_one_article_has_gets_pages_once_a_second_has_it(seed_root, tmp_path):
