@@ -248,6 +248,19 @@ def folder_size(folder: Path) -> float:
     return total / 2 ** 20
 
 
+# The site's parts its size is told by (the rest: the home page, feeds, assets, search page).
+SITE_PARTS = ("articles", "search", "tags", "archive", "outlets", "page")
+# GitHub Pages' limit on a published site (MB of 2^20, as folder_size counts).
+PAGES_LIMIT_MB = 1024
+
+
+def site_parts(site: Path) -> dict[str, float]:
+    """MB of each of SITE_PARTS' folders of a site, and of the rest."""
+    parts = {name: folder_size(site / name) for name in SITE_PARTS}
+    parts["rest"] = folder_size(site) - sum(parts.values())
+    return parts
+
+
 def base_archive(tmp: Path) -> tuple[Path, Path]:
     """The scale month and scale-large ingested (not timed), but for HELD_OUT raw files kept aside:
     (archive root, folder of the held-out raw files)."""
@@ -296,7 +309,8 @@ def one_size(base: Path, held: Path, tmp: Path, articles: int, peer_search: bool
     edit_title(work / "content")
     rows["one title edited"] = measured(cli + ["--root", str(work), "build", "-q"])
     rows["+300 raw files (ingest + build)"] = measured(cli + ["--root", str(work), "-q", *_copied(held, work)])
-    rows["site"] = {"MB": folder_size(work / "site"), "files": sum(1 for p in (work / "site").rglob("*") if p.is_file())}
+    rows["site"] = {"MB": folder_size(work / "site"), "files": sum(1 for p in (work / "site").rglob("*") if p.is_file()),
+                    "parts": site_parts(work / "site"), "hugo MB": folder_size(work / "public")}
     if keep:  # (for bench/search.py --root: query latency at this size)
         shutil.rmtree(keep / work.name, ignore_errors=True)
         shutil.move(work, keep / work.name)
@@ -335,6 +349,12 @@ def report(results: dict[int, dict]) -> None:
         print(f"{phase:34}" + "".join(cells))
     print(f"{'site (MB, files)':34}" + "".join(f"{results[n]['site']['MB']:>14.0f} MB {results[n]['site']['files']:>7}"
                                                for n in sizes))
+    print(f"{'  Hugo same kinds of pages (MB)':34}" + "".join(f"{results[n]['site']['hugo MB']:>17.0f} MB" for n in sizes))
+    for n in sizes:
+        site = results[n]["site"]
+        print(f"  site at {results[n]['articles']['count']:,}: " + ", ".join(
+            f"{name} {mb:.0f}" for name, mb in site["parts"].items()) +
+            f" MB; {site['MB'] / PAGES_LIMIT_MB:.2f}x GitHub Pages' {PAGES_LIMIT_MB} MB")
     for a, b in zip(sizes, sizes[1:]):
         na, nb = results[a]["articles"]["count"], results[b]["articles"]["count"]
         growth = []
