@@ -135,12 +135,39 @@ def test_a_tag_one_article_has_gets_pages_once_a_second_has_it(seed_root, tmp_pa
     for article in (first, next(site.joinpath("articles").rglob(f"*{other.stem[-8:]}.html"))):
         assert f'{tag_dirs[0].name}/index.html">#{tag}</a>' in article.read_text(encoding="utf-8")
 
-    clean = tmp_path / "b"
+    _same_as_a_clean_build(root, tmp_path / "b")
+
+
+def test_serves_hot_pass_leaves_a_tag_gaining_its_pages_to_a_build(seed_root, tmp_path):
+    """The hot pass renders the lists and the edited article only: a tag that gains its pages changes
+    the other article's page too, so it declines and the site stays as it was."""
+    import threading
+
+    from newsarchive import archive as arc
+    from newsarchive import page
+    from newsarchive.builder import BuildState, hot
+    from newsarchive.builder.outcome import HotDeclined
+
+    root = tmp_path / "a"
+    copy_tree(seed_root, root)
+    state = BuildState()
+    build(root, search=False, state=state)
+    fronts = {p: page.split(p.read_text(encoding="utf-8"))[0] for p in sorted((root / "content").rglob("*.md"))}
+    tag = next(f["tags"][0] for f in fronts.values() if f.get("tags"))
+    other = next(p for p, f in fronts.items() if not f.get("tags"))
+    before = _files(root / "site")
+    other.write_text(other.read_text(encoding="utf-8").replace("\nsummary:", f'\ntags:\n  - "{tag}"\nsummary:', 1),
+                     encoding="utf-8")
+    assert isinstance(hot(arc.Archive(root), {other}, threading.Lock(), state), HotDeclined)
+    assert _files(root / "site") == before
+
+
+def _same_as_a_clean_build(root, clean):
     copy_tree(root, clean)
     shutil.rmtree(clean / "site")
     shutil.rmtree(clean / ".newsarchive-cache")
     build(clean, search=False)
-    assert _files(clean / "site") == _files(site)
+    assert _files(clean / "site") == _files(root / "site")
 
 
 def _files(site):
