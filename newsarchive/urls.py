@@ -169,9 +169,10 @@ def iri(url: str) -> str:
     a browser following the link escapes them again, UTF-8 byte for byte, so it reaches the same
     URL - in a third of the bytes (a Chinese slug's character is 9 bytes escaped, 3 written; some
     sources' URLs run to a kilobyte of escapes). Only escapes in capitals are written out: the
-    browser escapes in capitals, and `%e6` is another string than `%E6`. ASCII escapes (`%2F`, `%20`, ...) change what a URL
-    means and stay, so do bytes that are not UTF-8 and characters that are invisible or spaces
-    (controls, format and bidi marks, separators: categories C* and Z*); the host is left alone."""
+    browser escapes in capitals, and `%e6` is another string than `%E6`. ASCII escapes (`%2F`,
+    `%20`, ...) change what a URL means and stay, so do bytes that are not UTF-8 and characters
+    that are invisible or spaces (controls, format and bidi marks, separators: categories C* and
+    Z*); the host is left alone."""
     authority = _AUTHORITY.match(url)
     start = authority.end() if authority else 0
     return url[:start] + _ESCAPES.sub(_written, url[start:])

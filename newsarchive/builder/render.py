@@ -148,9 +148,9 @@ def url_label(url: str) -> str:
     return label[:LABEL_CHARS - _LABEL_TAIL - 1] + "…" + label[-_LABEL_TAIL:]
 
 
-# A tag fewer articles have gets no pages of its own (a list of its one article, and a feed): more
-# than half the tags of 10 000 real articles are one article's. Its article shows it unlinked and
-# the tags index links that article.
+# A tag fewer articles than this have gets no pages of its own (a list of its one article, and a
+# feed): more than half the tags of 10 000 real articles are one article's. Its article shows it
+# unlinked and the tags index links that article.
 TAG_PAGE_ARTICLES = 2
 
 # Open Graph locales of the languages articles come in (anything else: its tag with an underscore).

