@@ -5,11 +5,14 @@ import calendar
 from itertools import chain
 from pathlib import Path
 
-from . import parallel
+from . import parallel, search
 from .feeds import atom, netlify_headers, robots, sitemap, web_manifest
 from .collect import Entry
 from .render import Renderer, groups_by_year
-from .search import search_files
+
+# Articles to index up to which the search index is made before the article pages (see all_pages):
+# as many as the recent tier holds - an edit's or a day's files' segments, not a first build's.
+EARLY_SEARCH_ARTICLES = search.store.RECENT_ARTICLES
 
 
 def home(r: Renderer):
@@ -120,10 +123,15 @@ def all_pages(r: Renderer, search_cache: Path | None, kept_search: Path | None =
             made.add(path)
             tick(1)
             yield path, data
-    # The search index before the pages that wait for same story: the comparison, in a process of
-    # its own, was still running when the lists were done (16 s of an edit at 100 000 articles).
-    if search_cache is not None:
-        yield from search_files(r, search_cache)
+    planned = search.plan(r, search_cache) if search_cache is not None else None
+    # The search index before the pages that wait for same story when it has little to index (an
+    # edit, a day's files): the comparison, in a process of its own, was still running when the lists
+    # were done (16 s of an edit at 100 000 articles). After them when it has much (a first build):
+    # its pool's workers and blocks beside same story's process and the body workers made the peak
+    # of a cold build at 100 000 5.6-6.0 GB.
+    early = planned is not None and planned.to_index <= EARLY_SEARCH_ARTICLES
+    if early:
+        yield from search.search_files(r, search_cache, planned)
     if kept_search is not None and (kept_search / "search").is_dir():
         for file in sorted((kept_search / "search").rglob("*")):
             path = file.relative_to(kept_search).as_posix()
@@ -131,6 +139,8 @@ def all_pages(r: Renderer, search_cache: Path | None, kept_search: Path | None =
                 yield path, file
     for path, data in chain(earlier_versions(r), parallel.articles(r, ahead, write_to)):
         yield path, data  # (parallel.articles: its own phases, same story and article pages)
+    if planned is not None and not early:
+        yield from search.search_files(r, search_cache, planned)
 
 
 def pages_showing(r: Renderer, entries: tuple[Entry, ...]):

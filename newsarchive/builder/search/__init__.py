@@ -1,7 +1,8 @@
 """Search: an index of our own (postings.py, kept by store.py) that the search page loads shard by
 shard, the same files over HTTP and from file://.
 
-    search_files(renderer, cache_dir) -> iterator of (site path, bytes or a kept file)
+    plan(renderer, cache_dir) -> Plan                       (the segments, and how many articles to index)
+    search_files(renderer, cache_dir[, plan]) -> iterator of (site path, bytes or a kept file)
 
 * `search/meta.js` (classic script): `window.NEWSARCHIVE_SEARCH = {fold, docs, outlets, tags, index, head}`.
   `fold` maps each Traditional-only character to its Simplified form (OpenCC's table, for the query);
@@ -19,6 +20,7 @@ import json
 import shutil
 import tempfile
 from pathlib import Path
+from typing import NamedTuple
 
 from ... import lang
 from ...to_markdown import plain_text
@@ -31,14 +33,29 @@ PAGE = "search/index.html"
 OFFLINE = "text/"
 
 
-def search_files(r: Renderer, cache_dir: Path):
+class Plan(NamedTuple):
+    """The index a build is to have: its layout, its segments ([(name, span)], site order), and how
+    many articles are in segments the kept index does not hold (what updating it will index)."""
+
+    layout: postings.Layout
+    parts: list
+    to_index: int
+
+
+def plan(r: Renderer, cache_dir: Path) -> Plan:
     entries = r.site.entries
     layout = postings.Layout.of(len(entries))
-    spans = store.segments(entries)
     # A segment is named by its articles' digests and head lines (what its texts are made of, with the
     # code's version): its texts are made only if it is new.
     parts = [(store.segment_name([f"{e.digest}\0{_head(e)}" for e in entries[s.start:s.stop]], layout), s)
-             for s in spans]
+             for s in store.segments(entries)]
+    kept = store.Store(cache_dir).kept(layout)
+    return Plan(layout, parts, sum(len(s) for name, s in parts if name not in kept))
+
+
+def search_files(r: Renderer, cache_dir: Path, planned: Plan | None = None):
+    entries = r.site.entries
+    layout, parts, _ = planned or plan(r, cache_dir)
     named = [(name, [(_head(e), e.body_md) for e in entries[s.start:s.stop]]) for name, s in parts]
     tick = r.progress.phase("search index", len(entries), "article")
     try:

@@ -112,6 +112,12 @@ class Store:
         self.recent = False  # after update(): whether the recent files hold any segment's blocks
         self._sets: dict[str, frozenset] = {}
 
+    def kept(self, layout: postings.Layout) -> set[str]:
+        """The segments update() would not index again (those of the manifest, in use or stale);
+        none when the manifest is missing, dirty or of another layout."""
+        manifest = self._manifest(layout)
+        return set() if manifest is None else {*manifest["segments"], *manifest.get("stale", {})}
+
     def update(self, layout: postings.Layout, parts: list[tuple[str, list]], text_of: Callable[..., str],
                tick) -> None:
         """Makes the folder hold the index of `parts` ([(segment name, its articles' sources)], in the
