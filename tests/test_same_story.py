@@ -79,16 +79,17 @@ def test_cached_answer_is_reused_until_an_article_changes(seed_root, tmp_path, m
     first = same_story(site.entries, CacheStore(tmp_path / "cache"))
     assert first == fresh
 
-    def must_not_run(entries):
+    def must_not_run(sheet, store):
         raise AssertionError("compared again though nothing changed")
 
-    monkeypatch.setattr(rel, "_same_story", must_not_run)
+    monkeypatch.setattr(rel, "_linked", must_not_run)
     assert same_story(site.entries, CacheStore(tmp_path / "cache")) == fresh
     # One article edited (its content page's digest changes): its language is compared again.
     edited = (dataclasses.replace(site.entries[0], digest="edited"),) + site.entries[1:]
     monkeypatch.undo()
     calls = []
-    monkeypatch.setattr(rel, "_same_story", lambda entries, days, store, folder: calls.append(len(entries)) or {})
+    monkeypatch.setattr(rel, "_linked", lambda sheet, store: calls.append(len(sheet.order)) or
+                        ([[]] * len(sheet.order), [[]] * len(sheet.order)))
     decoded = []
     real = CacheStore.load_any
     monkeypatch.setattr(CacheStore, "load_any", lambda self, name: decoded.append(name) or real(self, name))
@@ -96,21 +97,35 @@ def test_cached_answer_is_reused_until_an_article_changes(seed_root, tmp_path, m
     assert decoded == []  # the stored answer's key told it was of other articles: not decoded
 
 
-def test_comparison_in_a_forked_process_gives_the_same_links(corpus_run, monkeypatch):
-    """A large comparison runs in a child process beside rendering; if that child dies, the build
-    compares in process. All three give one answer."""
-    from newsarchive.builder import related as rel
+def _dies(sheets, store, send, parent):
+    """A comparing process that ends without an answer (module level: a spawned child imports it)."""
+    send.close()
+
+
+def test_comparison_in_a_process_of_its_own_gives_the_same_links(corpus_run, monkeypatch, tmp_path):
+    """A large comparison runs in a child process beside rendering; if that child dies, or finds a
+    stored day's answer that its plan saw gone, the build compares in process. All give one answer."""
+    from newsarchive.builder import related as rel, windows
 
     corpus_root, _summary = corpus_run
     entries = collect(Archive(corpus_root)).entries
     monkeypatch.setattr(rel, "BACKGROUND_FROM", 10 ** 9)
     here = dict(same_story(entries))
     monkeypatch.setattr(rel, "BACKGROUND_FROM", 1)
-    forked = same_story(entries)
-    assert forked._job is not None and dict(forked) == here and here
-    monkeypatch.setattr(rel, "_compare_in_child", lambda todo, days, store, send, parent: send.close())  # dies
-    orphaned = same_story(entries)
-    assert orphaned._job is not None and dict(orphaned) == here
+    apart = same_story(entries)
+    assert apart._job is not None and dict(apart) == here and here
+    with monkeypatch.context() as patched:
+        patched.setattr(rel, "_compare_in_child", _dies)
+        orphaned = same_story(entries)
+        assert orphaned._job is not None and dict(orphaned) == here
+    # The plan takes every day's answer for stored (none is): the child cannot read them, says so,
+    # and the build compares in process, storing what it finds.
+    store = CacheStore(tmp_path / "cache")
+    with monkeypatch.context() as patched:
+        patched.setattr(windows, "_holds", lambda *args: True)
+        misled = same_story(entries, store)
+        assert misled._job is not None and dict(misled) == here
+    assert len(list(store.path("related/zh").glob("*.npz"))) > 1
 
 
 def test_a_failed_build_stops_the_comparison_it_started(corpus_run, monkeypatch):

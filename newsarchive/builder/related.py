@@ -84,18 +84,19 @@ def same_story(entries: tuple[Entry, ...], store: CacheStore | None = None, stal
     code, same window) reuses the last answer: a layout edit does not redo the comparison. With
     stale_ok (serve's quick pass), the last answer is used even if articles changed since.
 
-    The answer is a mapping that may still be in the making: a large comparison runs in a forked
-    process while the build renders the pages that do not show same-story links.
+    The answer is a mapping that may still be in the making: a large comparison runs in a process of
+    its own while the build renders the pages that do not show same-story links.
     """
     groups: dict[str, list[Entry]] = {}
     for e in entries:
         groups.setdefault(e.lang.split("-")[0], []).append(e)
     known: dict[str, Links] = {}
-    todo: dict[str | None, tuple[Entry, ...]] = {}
+    # (named with or without a store: by None without one, each language took the last one's place)
+    todo: dict[str, tuple[Entry, ...]] = {}
     state = state or BuildState()
     for language, members in sorted(groups.items()):
-        name = f"{FOLDER}/{language}.json" if store is not None else None
-        saved = _load(store, name, tuple(members), window_days, stale_ok, state) if name is not None else None
+        name = f"{FOLDER}/{language}.json"
+        saved = _load(store, name, tuple(members), window_days, stale_ok, state) if store is not None else None
         if saved is None:
             todo[name] = tuple(members)
         else:
@@ -105,17 +106,21 @@ def same_story(entries: tuple[Entry, ...], store: CacheStore | None = None, stal
 
 class SameStory(Mapping):
     """Article path -> its Links (articles with none are left out). Comparisons still to do run in a
-    forked process when they are large (BACKGROUND_FROM articles); the first lookup waits for them."""
+    process of their own (spawned) when they are large (BACKGROUND_FROM articles); the first lookup
+    waits for them."""
 
-    def __init__(self, known: dict[str, Links], todo: dict[str | None, tuple[Entry, ...]],
+    def __init__(self, known: dict[str, Links], todo: dict[str, tuple[Entry, ...]],
                  store: CacheStore | None, window_days: int = WINDOW_DAYS):
         self._known, self._todo, self._store, self._window = known, todo, store, window_days
         self._job = None
         if sum(map(len, todo.values())) >= BACKGROUND_FROM and forked.cores() > 1:
-            context = multiprocessing.get_context("fork")  # the child inherits the entries: nothing pickled
+            # Spawned, handed its sheets (pickled): all it needs. A forked child read nothing else of
+            # this process, yet its own allocations landed in this process's half-used heap pages and
+            # copied them: 0.5 GB at 100 000 articles, beside its own 1.2 GB at the build's peak.
+            sheets = {name: _sheet(members, window_days, store, name, read=False) for name, members in todo.items()}
+            context = multiprocessing.get_context("spawn")
             receive, send = context.Pipe(duplex=False)
-            child = context.Process(target=_compare_in_child, args=(todo, window_days, store, send, os.getpid()),
-                                    daemon=True)
+            child = context.Process(target=_compare_in_child, args=(sheets, store, send, os.getpid()), daemon=True)
             child.start()
             send.close()
             self._job = (child, receive)
@@ -132,14 +137,15 @@ class SameStory(Mapping):
             child, receive = self._job
             try:
                 paths = receive.recv()
-            except (EOFError, OSError):  # the child died: compare here instead
-                paths = None
+            except (EOFError, OSError):  # the child died: compare here (as when it sends None, see
+                paths = None             # _compare_in_child)
             child.join()
         if paths is None:
-            paths = _compare_all(self._todo, self._window, self._store)
+            paths = _compare_all({name: _sheet(members, self._window, self._store, name)
+                                  for name, members in self._todo.items()}, self._store)
         answer: dict[str, Links] = {}
         for cache, members in self._todo.items():
-            answer.update(_from_positions(paths[str(cache)], members))
+            answer.update(_from_positions(paths[cache], members))
         return answer
 
     def close(self) -> None:
@@ -161,43 +167,75 @@ class SameStory(Mapping):
         return len(self._answer())
 
 
-def _compare_all(todo: dict[str | None, tuple[Entry, ...]], window_days: int,
-                 store: CacheStore | None) -> dict[str, tuple[np.ndarray, ...]]:
+class Sheet(NamedTuple):
+    """One language's articles as the comparison reads them, made in the process that gathered the
+    site: arrays and a few strings (the ledes joined by COUNT_CHUNK), quick to hand to the process
+    that compares them (see SameStory)."""
+
+    order: np.ndarray      # the group's members in time order (their places in the group)
+    outlets: np.ndarray    # each one's outlet, as a number (time order)
+    paths: str             # their paths, joined by NUL (time order): the stored answer names them
+    key: str | None        # what the answer is stored under (None: not stored)
+    folder: str | None     # the first stage's folder in the store
+    first: windows.Plan    # the first stage
+
+
+def _sheet(members: tuple[Entry, ...], window_days: float | None, store: CacheStore | None, name: str | None,
+           read: bool = True) -> Sheet:
+    """The Sheet of one language's members; `name`: its stored answer's (None: nothing stored).
+    `read`: the first stage's stored answers read now (see windows.plan)."""
+    order, times = _in_time_order(members)
+    ordered = [members[i] for i in order]
+    outlet_of: dict[str, int] = {}
+    outlets = np.array([outlet_of.setdefault(e.outlet, len(outlet_of)) for e in ordered], dtype=np.int32)
+    folder = name.removesuffix(".json") if name is not None and store is not None else None
+    return Sheet(np.array(order, dtype=np.int32), outlets, "\0".join(e.path for e in ordered),
+                 _key(members, window_days) if folder is not None else None, folder,
+                 windows.plan(ordered, times, window_days, _SOURCE, store if folder else None, folder, read))
+
+
+def _compare_all(sheets: dict[str, Sheet], store: CacheStore | None) -> dict[str, tuple[np.ndarray, ...]]:
     """Each language's answer as positions (see _as_positions), stored as paths under its name (its
     per-day first stage kept in the store beside it) by whichever process compared it."""
     found = {}
-    for cache, members in todo.items():
-        links = _same_story(members, window_days, store if cache else None,
-                            cache.removesuffix(".json") if cache else None)
-        if cache is not None:
-            store.save(cache, _key(members, window_days), _as_paths(links))
-        found[str(cache)] = _as_positions(links, members)
+    for cache, sheet in sheets.items():
+        same, coverage = _linked(sheet, store)
+        if sheet.key is not None:
+            store.save(cache, sheet.key, _as_paths(sheet, same, coverage))
+        found[cache] = _as_positions(sheet, same, coverage)
     return found
 
 
-def _compare_in_child(todo: dict[str | None, tuple[Entry, ...]], window_days: int, store: CacheStore | None,
-                      send, parent: int) -> None:
+def _compare_in_child(sheets: dict[str, Sheet], store: CacheStore | None, send, parent: int) -> None:
     forked.die_with_parent(parent)
-    send.send(_compare_all(todo, window_days, store))
+    try:
+        send.send(_compare_all(sheets, store))
+    except windows.Damaged:  # a stored file its plan saw is gone or damaged: the build compares again itself
+        send.send(None)
     send.close()
 
 
-def _as_paths(links: dict[str, Links]) -> dict[str, list[list[str]]]:
+def _linking(same: list[list[int]], coverage: list[list[int]]) -> list[int]:
+    return [i for i in range(len(same)) if same[i] or coverage[i]]
+
+
+def _as_paths(sheet: Sheet, same: list[list[int]], coverage: list[list[int]]) -> dict[str, list[list[str]]]:
     """The stored form: path -> [same-story paths, related-coverage paths]."""
-    return {p: [[o.path for o in found.same], [o.path for o in found.coverage]] for p, found in links.items()}
+    paths = sheet.paths.split("\0")
+    return {paths[i]: [[paths[j] for j in same[i]], [paths[j] for j in coverage[i]]]
+            for i in _linking(same, coverage)}
 
 
-def _as_positions(links: dict[str, Links], entries: tuple[Entry, ...]) -> tuple[np.ndarray, ...]:
+def _as_positions(sheet: Sheet, same: list[list[int]], coverage: list[list[int]]) -> tuple[np.ndarray, ...]:
     """The answer as numbers, for the pipe from the comparing process: the linking articles' places
-    in `entries`, then each list as offsets and places (unpickling 100 000 articles' lists of paths
+    in the group, then each list as offsets and places (unpickling 100 000 articles' lists of paths
     was ~3 s of the main process, and turning paths back into entries ~2 s more)."""
-    place = {e.path: n for n, e in enumerate(entries)}
-    rows = np.array([place[p] for p in links], dtype=np.int32)
-    arrays = [rows]
-    for which in (0, 1):
-        lists = [[place[o.path] for o in found[which]] for found in links.values()]
-        arrays += [np.cumsum([0, *map(len, lists)], dtype=np.int64),
-                   np.array([n for one in lists for n in one], dtype=np.int32)]
+    linking = _linking(same, coverage)
+    arrays = [sheet.order[linking]]
+    for lists in (same, coverage):
+        chosen = [lists[i] for i in linking]
+        arrays += [np.cumsum([0, *map(len, chosen)], dtype=np.int64),
+                   sheet.order[np.array([j for one in chosen for j in one], dtype=np.int64)]]
     return tuple(arrays)
 
 
@@ -261,50 +299,56 @@ def _load(store: CacheStore, name: str, entries: tuple[Entry, ...], window_days:
         return None
 
 
-def _in_time_order(entries: tuple[Entry, ...]) -> tuple[tuple[Entry, ...], np.ndarray]:
-    """The entries by time (then path), undated last, and their times in seconds (NaN: undated)."""
+def _in_time_order(entries: tuple[Entry, ...]) -> tuple[list[int], np.ndarray]:
+    """The entries' places by time (then path), undated last, and their times in seconds in that
+    order (NaN: undated)."""
     times = [instant(e.date) for e in entries]
     order = sorted(range(len(entries)), key=lambda i: (times[i] == float("-inf"), times[i], entries[i].path))
     ordered = np.array([times[i] if times[i] != float("-inf") else np.nan for i in order], dtype=np.float64)
-    return tuple(entries[i] for i in order), ordered
+    return order, ordered
 
 
 def _same_story(entries: tuple[Entry, ...], window_days: float | None = WINDOW_DAYS,
                 store: CacheStore | None = None, folder: str | None = None) -> dict[str, Links]:
-    """Same story and related coverage for one language's articles: the first stage per day
-    (windows.Days, from the store where nothing it depends on changed), then the second over the
-    whole language - the picks from each article's candidates and both articles' backgrounds, and
-    related coverage from the signatures. `window_days=None` compares every pair (the reference
-    the windowed comparison is tested against)."""
+    """Same story and related coverage for one language's articles, compared in this process (the
+    build's comparison, on a Sheet, without storing the answer); `folder`: where the first stage is
+    kept in the store. `window_days=None` compares every pair (the reference the windowed
+    comparison is tested against)."""
     if len(entries) < 2:
         return {}
-    entries, times = _in_time_order(entries)
-    days = windows.Days(entries, times, window_days, _SOURCE, store, folder)
-    answers = days.answers()
-    position = {name: n for n, name in enumerate(days.ids)}
-    background = np.zeros(len(entries))
+    sheet = _sheet(entries, window_days, store, f"{folder}.json" if folder else None)._replace(key=None)
+    return _from_positions(_as_positions(sheet, *_linked(sheet, store)), entries)
+
+
+def _linked(sheet: Sheet, store: CacheStore | None) -> tuple[list[list[int]], list[list[int]]]:
+    """(same story, related coverage) of each article (by place in time order): the first stage per
+    day (windows.answers, from the store where nothing it depends on changed), then the second over
+    the whole language - the picks from each article's candidates and both articles' backgrounds,
+    and related coverage from the signatures."""
+    n = len(sheet.order)
+    if n < 2:
+        return [[] for _ in range(n)], [[] for _ in range(n)]
+    answers = windows.answers(sheet.first, store if sheet.folder else None, sheet.folder)
+    position = {name: k for k, name in enumerate(sheet.first.ids.tolist())}
+    background = np.zeros(n)
     for near in answers.values():
         background[[position[i] for i in near.ids]] = near.background
-    same = _picks(entries, answers, position, background)
-    coverage = _coverage(_signature_matrix(answers, position, len(entries)), [set(s) for s in same])
-    links = {}
-    for i, entry in enumerate(entries):
-        if same[i] or coverage[i]:
-            links[entry.path] = Links(tuple(entries[j] for j in same[i][:MAX_SAME]),
-                                      tuple(entries[j] for j in coverage[i]))
-    return links
+    same = _picks(sheet.outlets, answers, position, background)
+    coverage = _coverage(_signature_matrix(answers, position, n), [set(s) for s in same])
+    return [s[:MAX_SAME] for s in same], coverage
 
 
-def _picks(entries, answers: dict, position: dict, background: np.ndarray) -> list[list[int]]:
+def _picks(outlets: np.ndarray, answers: dict, position: dict, background: np.ndarray) -> list[list[int]]:
     """Each article's same-story articles, most similar first: candidates at least `least` similar
     (SAME_OUTLET_SIMILARITY within one outlet) and CONTRAST times both articles' backgrounds."""
-    least = MIN_SIMILARITY if len(entries) >= terms.MIN_DF_FROM else SMALL_GROUP_SIMILARITY
-    same: list[list[int]] = [[] for _ in entries]
+    least = MIN_SIMILARITY if len(outlets) >= terms.MIN_DF_FROM else SMALL_GROUP_SIMILARITY
+    outlet = outlets.tolist()
+    same: list[list[int]] = [[] for _ in outlet]
     for near in answers.values():
         for r, other, sim in zip(near.pair_of.tolist(), near.pair_id.tolist(), near.pair_sim.tolist()):
             i, j = position[near.ids[r]], position[other]
             if sim >= max(least, CONTRAST * max(background[i], background[j])) and \
-                    (sim >= SAME_OUTLET_SIMILARITY or entries[i].outlet != entries[j].outlet):
+                    (sim >= SAME_OUTLET_SIMILARITY or outlet[i] != outlet[j]):
                 same[i].append(j)
     return same
 

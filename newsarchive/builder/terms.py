@@ -13,6 +13,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 
@@ -58,14 +59,47 @@ def word_key(word: str) -> int:
     return WORD_KEY | (int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "big") & _WORD_BITS)
 
 
+class Chunk(NamedTuple):
+    """COUNT_CHUNK texts as one string (joined by a newline: a non-CJK, non-Latin separator, so no
+    term spans two texts) and where each begins: one object however many texts, quick to hand to
+    another process."""
+
+    text: str
+    starts: np.ndarray
+
+
+def chunked(texts) -> list[Chunk]:
+    """Texts (any iterable) as Chunks of COUNT_CHUNK."""
+    chunks, batch = [], []
+    for text in texts:
+        batch.append(text)
+        if len(batch) == COUNT_CHUNK:
+            chunks.append(_chunk(batch))
+            batch = []
+    return chunks + ([_chunk(batch)] if batch else [])
+
+
+def _chunk(texts: list[str]) -> Chunk:
+    return Chunk("\n".join(texts), np.cumsum([0] + [len(t) + 1 for t in texts[:-1]]))
+
+
 def counts(texts: list[str]):
+    """counted() of these texts."""
+    return counted(chunked(texts))
+
+
+def counted(chunks: list[Chunk]):
     """(CSR texts x terms of term counts - float32, exact for any count a text has - and the terms'
-    keys: int64, sorted). Counted COUNT_CHUNK texts at a time (a chunk's characters are coded as one
-    array: a whole 100 000-article group at once took gigabytes), the chunks' columns then put on one
-    vocabulary, each chunk let go as it is copied in (so the counts are held about once)."""
+    keys: int64, sorted). Counted a Chunk at a time (a chunk's characters are coded as one array: a
+    whole 100 000-article group at once took gigabytes), the chunks' columns then put on one
+    vocabulary, each chunk let go as it is counted and its counts as they are copied in (so the
+    counts are held about once). The list is left empty."""
     from scipy.sparse import csr_matrix
 
-    parts = [_chunk_counts(texts[at:at + COUNT_CHUNK]) for at in range(0, len(texts), COUNT_CHUNK)]
+    rows = sum(len(c.starts) for c in chunks)
+    parts = []
+    while chunks:
+        parts.append(_chunk_counts(chunks.pop(0)))
     if not parts:
         return csr_matrix((0, 0), dtype=np.float32), np.zeros(0, np.int64)
     keys = np.unique(np.concatenate([p[1] for p in parts]))
@@ -78,7 +112,7 @@ def counts(texts: list[str]):
         indices[at:at + matrix.nnz] = np.searchsorted(keys, chunk_keys)[matrix.indices]
         indptr.append(matrix.indptr[1:].astype(np.int64) + at)  # (a chunk's own int32 would wrap past 2**31)
         at += matrix.nnz
-    merged = csr_matrix((data, indices, np.concatenate(indptr)), shape=(len(texts), len(keys)))
+    merged = csr_matrix((data, indices, np.concatenate(indptr)), shape=(rows, len(keys)))
     merged.sort_indices()  # (a chunk's word columns are in order of appearance, not of key)
     return merged, keys
 
@@ -88,7 +122,7 @@ def _index_type(nnz: int, width: int):
     return np.int32 if max(nnz, width) < np.iinfo(np.int32).max else np.int64
 
 
-def _chunk_counts(texts: list[str]):
+def _chunk_counts(chunk: Chunk):
     """One chunk's counts with its own columns, and their keys (bigram columns first).
 
     Written with numpy instead of a scikit-learn analyzer: sklearn calls an analyzer per text and
@@ -97,8 +131,7 @@ def _chunk_counts(texts: list[str]):
     """
     from scipy.sparse import csr_matrix, hstack
 
-    joined = "\n".join(texts)  # a non-CJK, non-Latin separator: no term spans two texts
-    starts = np.cumsum([0] + [len(t) + 1 for t in texts[:-1]])
+    joined, starts = chunk
     codes = _fold_codes()[np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)]  # one per character
     cjk = _is_cjk(codes)
     at = np.flatnonzero(cjk[:-1] & cjk[1:])
@@ -110,7 +143,7 @@ def _chunk_counts(texts: list[str]):
 
     def matrix(at: np.ndarray, columns, width: int):
         rows = np.searchsorted(starts, at, side="right") - 1
-        return csr_matrix((np.ones(len(rows), np.float32), (rows, columns)), shape=(len(texts), width))
+        return csr_matrix((np.ones(len(rows), np.float32), (rows, columns)), shape=(len(starts), width))
 
     words = matrix(np.array([at for at, _ in found], dtype=np.int64), [vocabulary[w] for _, w in found],
                    len(vocabulary))

@@ -5,7 +5,7 @@ window, its background (how close its ordinary neighbours of that time come) and
 An article's TF-IDF vector depends on its own text and the table of document frequencies only
 (terms.Table, made from a base set of the archive: see `base`), and its neighbours on the
 articles within the window. So one day's answer depends on the articles of the days around it
-and the table: it is stored per day (`related/<language>/<day>.npz` in the cache store) under a key
+and the table: it is stored per day (`related/<language>/<day>-<key>.npz` in the cache store) under a key
 of exactly those, and a new or edited article makes its own days' neighbourhood be compared again,
 not the archive. Undated articles are compared with each other, as one bucket of their own.
 
@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
+import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -52,13 +54,15 @@ SIGNATURE_TERMS = 24
 # changes once a quarter, and new articles of the last three to six months - a day's files, a
 # month's backfill - weigh nothing else: a refresh weighs every article again and makes every day be
 # compared again); when they are fewer than this share of all, from all. It is kept while its base
-# holds the same articles (see Days._table_key).
+# holds the same articles (see _table_key).
 BASE_SHARE = 0.5
 # Months in one step of the base's cutoff.
 BASE_MONTHS = 3
 UNDATED = "undated"
-# The stored table's file, beside the buckets' `<day>.npz`.
+# The stored table's file, beside the buckets' `<day>-<key>.npz` ...
 TABLE = "table.npz"
+# ... whose names hold this many characters of their keys (see _bucket_file).
+KEY_IN_NAME = 16
 
 
 @dataclass
@@ -80,8 +84,9 @@ def article_id(entry) -> bytes:
     return hashlib.sha256(f"{entry.path}\0{entry.digest}".encode()).hexdigest()[:16].encode()
 
 
-def texts(entries) -> list[str]:
-    return [f"{e.title} {e.title} {plain_text(e.body_md)[:LEDE_CHARS]}" for e in entries]
+def lede(entry) -> str:
+    """What is compared of an article: its title (twice: it names the event) and its lede."""
+    return f"{entry.title} {entry.title} {plain_text(entry.body_md)[:LEDE_CHARS]}"
 
 
 def base(times: np.ndarray) -> np.ndarray:
@@ -127,11 +132,10 @@ def columns(rows: np.ndarray, times: np.ndarray, window: float) -> np.ndarray:
     return np.arange(low, high)
 
 
-def bucket_key(source: str, table_key: str, window_days, ids: list[bytes], members: np.ndarray) -> str:
+def bucket_key(source: str, table_key: str, window_days, ids: np.ndarray, members: np.ndarray) -> str:
     """What a bucket's answer depends on: the code, the table, the window, the articles it meets."""
     h = hashlib.sha256(f"{source}\0{table_key}\0{window_days}".encode())
-    for n in members:
-        h.update(ids[n])
+    h.update(ids[members].tobytes())  # (the S16 ids one after another)
     return h.hexdigest()
 
 
@@ -150,9 +154,10 @@ def near(vectors, row_of: dict[int, int], rows: np.ndarray, cols: np.ndarray, ti
     background = np.maximum(sims[:, BACKGROUND_RANK], 0) if sims.shape[1] > BACKGROUND_RANK else np.zeros(len(rows))
     keep = sims >= CANDIDATE_FLOOR
     pair_of = np.nonzero(keep)[0].astype(np.int32)
-    pair_id = np.array([ids[j] for j in top[keep]], dtype="S16")
+    ids = np.asarray(ids, dtype="S16")
+    pair_id = ids[top[keep]]
     sig_of, sig_key, sig_weight = _signatures(vectors[[row_of[i] for i in rows]], df)
-    return Near(np.array([ids[i] for i in rows], dtype="S16"), background.astype(np.float32), pair_of, pair_id,
+    return Near(ids[rows], background.astype(np.float32), pair_of, pair_id,
                 sims[keep].astype(np.float32), sig_of, sig_key, sig_weight)
 
 
@@ -191,97 +196,170 @@ def _signatures(R, df: np.ndarray):
             np.concatenate(weight).astype(np.float32) if weight else np.zeros(0, np.float32))
 
 
-class Days:
-    """The first stage for one language's articles (in time order): each bucket's Near, from the
-    store where its key is unchanged, compared now where not."""
+class Damaged(Exception):
+    """A stored file the plan found under its key could not be read where the comparison ran."""
 
-    def __init__(self, entries, times: np.ndarray, window_days: float | None, source: str,
-                 store: CacheStore | None = None, folder: str | None = None):
-        self.entries, self.times, self.window_days = entries, times, window_days
-        self.window = float("inf") if window_days is None else window_days * DAY
-        self.source, self.store, self.folder = source, store, folder
-        self.ids = [article_id(e) for e in entries]
 
-    def _table_key(self, members: np.ndarray) -> str:
-        """What the table is kept for: the base's articles by path - so an edit to one of them keeps
-        the table until the base changes (the lazy refresh: a new month, an article added to or
-        removed from the past) - or, when the base is the whole group (a young or small archive),
-        the articles as they are now."""
-        h = hashlib.sha256(self.source.encode())
-        whole = len(members) == len(self.entries)
+@dataclass
+class Plan:
+    """The first stage's work for one language's articles (in time order), decided where the gathered
+    site lives: which buckets are stored under their keys, and the ledes of the articles the others
+    need (made here: the process that compares them is handed the plan, not the articles - see
+    related.Sheet)."""
+
+    ids: np.ndarray          # S16: each article's article_id
+    times: np.ndarray        # float64 seconds (NaN: undated)
+    window_days: float | None
+    members: np.ndarray      # the table's base (indices)
+    table_key: str
+    table: terms.Table | None  # the stored table, when read here
+    table_stored: bool       # whether one is stored under table_key (read where compared if `table` is None)
+    stored: dict             # bucket name -> its key, for the buckets stored under theirs ...
+    nears: dict              # ... and those of them read here: bucket name -> Near
+    missing: dict            # bucket name -> (rows, cols, key) to compare
+    needed: np.ndarray       # the articles the missing buckets meet (indices), in order ...
+    ledes: list              # ... and their texts (terms.Chunk): counting them empties the list
+
+
+def plan(entries, times: np.ndarray, window_days: float | None, source: str, store: CacheStore | None = None,
+         folder: str | None = None, read: bool = True) -> Plan:
+    """The Plan for `entries` (in time order). `read`: stored answers read now (compared in this
+    process); otherwise only their names are looked for, and the comparing process reads them."""
+    ids = np.array([article_id(e) for e in entries], dtype="S16")
+    members = base(times)
+    table_key = _table_key(source, entries, ids, members)
+    every = _keyed(buckets(times, window_days), times, window_days,
+                   lambda rows: bucket_key(source, table_key, window_days, ids, rows))
+    files = _listing(store, folder)
+    nears = {name: near for name, (_, _, key) in every.items() if read and _bucket_file(name, key) in files
+             and (near := _stored(store, folder, name, key)) is not None}
+    stored = {name: key for name, (_, _, key) in every.items()
+              if name in nears or (not read and _bucket_file(name, key) in files)}
+    missing = {name: bucket for name, bucket in every.items() if name not in stored}
+    table, table_stored = None, False
+    if missing:
+        table = _stored_table(store, folder, table_key) if read else None
+        table_stored = table is not None or (not read and _holds(store, folder, TABLE, table_key))
+    needed = np.unique(np.concatenate([np.concatenate([rows, cols]) for rows, cols, _ in missing.values()]
+                                      + ([] if table_stored else [members]))) if missing else np.zeros(0, np.int64)
+    return Plan(ids, times, window_days, members, table_key, table, table_stored, stored, nears, missing, needed,
+                terms.chunked(lede(entries[n]) for n in needed))
+
+
+def _keyed(named_rows: dict, times: np.ndarray, window_days, key_of) -> dict:
+    """Bucket name -> (rows, cols, key): its rows, what they are compared with, and its key."""
+    window = float("inf") if window_days is None else window_days * DAY
+    every = {}
+    for name, rows in named_rows.items():
+        # (a bucket's answer depends on its rows and what they are compared with; the neighbours'
+        # own backgrounds are read from their own buckets in the second stage)
+        cols = columns(rows, times, window)
+        every[name] = (rows, cols, key_of(np.union1d(rows, cols)))
+    return every
+
+
+def _bucket_file(name: str, key: str) -> str:
+    """A bucket's file in its folder, named with the start of its key too: whether a day's answer is
+    stored is a name in one listing of the folder (opening each of 1 842 files at 100 000 articles for
+    the key inside took 0.26 s, warm); the whole key inside is checked when it is read."""
+    return f"{name}-{key[:KEY_IN_NAME]}.npz"
+
+
+def _listing(store: CacheStore | None, folder: str | None) -> set[str]:
+    try:
+        return set(os.listdir(store.path(folder))) if store is not None else set()
+    except OSError:
+        return set()
+
+
+def _table_key(source: str, entries, ids: np.ndarray, members: np.ndarray) -> str:
+    """What the table is kept for: the base's articles by path - so an edit to one of them keeps
+    the table until the base changes (the lazy refresh: a new month, an article added to or
+    removed from the past) - or, when the base is the whole group (a young or small archive),
+    the articles as they are now."""
+    h = hashlib.sha256(source.encode())
+    if len(members) == len(entries):
+        h.update(ids[members].tobytes())  # (the ids one after another, as updating by each one did)
+    else:
         for n in members:
-            h.update(self.ids[n] if whole else self.entries[n].path.encode() + b"\0")
-        return h.hexdigest()
+            h.update(entries[n].path.encode() + b"\0")
+    return h.hexdigest()
 
-    def answers(self) -> dict[str, Near]:
-        """Every bucket's Near. Terms are counted once, for the articles what is missing needs: the
-        base's when the table is not stored, those a bucket to compare meets."""
-        members = base(self.times)
-        table_key = self._table_key(members)
-        found, missing = {}, {}
-        for name, rows in buckets(self.times, self.window_days).items():
-            # (a bucket's answer depends on its rows and what they are compared with; the neighbours'
-            # own backgrounds are read from their own buckets in the second stage)
-            cols = columns(rows, self.times, self.window)
-            key = bucket_key(self.source, table_key, self.window_days, self.ids, np.union1d(rows, cols))
-            stored = self._stored(name, key)
-            if stored is not None:
-                found[name] = stored
-            else:
-                missing[name] = (rows, cols, key)
-        if missing:
-            table = self._stored_table(table_key)
-            needed = np.unique(np.concatenate([np.concatenate([rows, cols]) for rows, cols, _ in missing.values()]
-                                              + ([members] if table is None else [])))
-            table, vectors = self._weighed(needed, table, members, table_key)
-            found.update(self._compare(table, vectors, needed, missing))
-        self._forget_others(found)
-        return found
 
-    def _weighed(self, needed: np.ndarray, table: terms.Table | None, members: np.ndarray, table_key: str):
-        """(the table - made from the base `members` and stored when `table` is None - and the
-        vectors of the `needed` articles). The counts are let go here, before the comparison."""
-        counted, keys = terms.counts(texts([self.entries[n] for n in needed]))
-        if table is None:
-            table = terms.Table.of(counted, keys, rows=np.searchsorted(needed, members))
-            if self.store is not None:
-                _write(self.store.path(f"{self.folder}/{TABLE}"), table_key,
-                       {"keys": table.keys, "df": table.df, "articles": np.array([table.articles])})
-        return table, table.weigh(counted, keys)
+def answers(plan: Plan, store: CacheStore | None = None, folder: str | None = None) -> dict[str, Near]:
+    """Every bucket's Near: stored ones read (Damaged if one the plan saw cannot be), the missing ones
+    compared. Terms are counted once, for the articles the plan needs."""
+    found = {name: plan.nears.get(name) or _must_read(store, folder, name, key)
+             for name, key in plan.stored.items()}
+    if plan.missing:
+        table = plan.table
+        if table is None and plan.table_stored:
+            table = _stored_table(store, folder, plan.table_key)
+            if table is None:
+                raise Damaged(f"{folder}/{TABLE}")
+        table, vectors = _weighed(plan, table, store, folder)
+        found.update(_compare(plan, table, vectors, store, folder))
+    keys = [*plan.stored.items(), *((name, key) for name, (_, _, key) in plan.missing.items())]
+    _forget_others(store, folder, {_bucket_file(name, key) for name, key in keys})
+    return found
 
-    def _stored_table(self, key: str) -> terms.Table | None:
-        saved = _read(self.store.path(f"{self.folder}/{TABLE}"), key) if self.store is not None else None
-        return terms.Table(saved["keys"], saved["df"], int(saved["articles"][0])) if saved else None
 
-    def _compare(self, table: terms.Table, vectors, needed: np.ndarray,
-                 missing: dict[str, tuple[np.ndarray, np.ndarray, str]]) -> dict[str, Near]:
-        from threadpoolctl import threadpool_limits
+def _must_read(store, folder, name: str, key: str) -> Near:
+    near = _stored(store, folder, name, key)
+    if near is None:
+        raise Damaged(f"{folder}/{_bucket_file(name, key)}")
+    return near
 
-        row_of = {int(n): r for r, n in enumerate(needed)}
-        dense = _dense_terms(table)
 
-        def one(name: str) -> tuple[str, Near]:
-            rows, cols, key = missing[name]
-            answer = near(vectors, row_of, rows, cols, self.times, self.window, dense, table.df, self.ids)
-            if self.store is not None:
-                _write(self.store.path(f"{self.folder}/{name}.npz"), key, answer.__dict__)
-            return name, answer
+def _weighed(plan: Plan, table: terms.Table | None, store, folder):
+    """(the table - made from the base `members` and stored when `table` is None - and the
+    vectors of the needed articles). The counts are let go here, before the comparison."""
+    counted, keys = terms.counted(plan.ledes)
+    if table is None:
+        table = terms.Table.of(counted, keys, rows=np.searchsorted(plan.needed, plan.members))
+        if store is not None:
+            _write(store.path(f"{folder}/{TABLE}"), plan.table_key,
+                   {"keys": table.keys, "df": table.df, "articles": np.array([table.articles])})
+    return table, table.weigh(counted, keys)
 
-        with threadpool_limits(1), ThreadPoolExecutor(forked.cores()) as pool:
-            return dict(pool.map(one, sorted(missing)))
 
-    def _stored(self, name: str, key: str) -> Near | None:
-        saved = _read(self.store.path(f"{self.folder}/{name}.npz"), key) if self.store is not None else None
-        return Near(**{field: saved[field] for field in Near.__dataclass_fields__}) if saved else None
+def _stored_table(store, folder, key: str) -> terms.Table | None:
+    saved = _read(store.path(f"{folder}/{TABLE}"), key) if store is not None else None
+    return terms.Table(saved["keys"], saved["df"], int(saved["articles"][0])) if saved else None
 
-    def _forget_others(self, found: dict[str, Near]) -> None:
-        """Buckets of days that no longer hold an article: their files go."""
-        if self.store is None:
-            return
-        keep = {f"{name}.npz" for name in found} | {TABLE}
-        for path in self.store.path(self.folder).glob("*.npz"):
-            if path.name not in keep:
-                path.unlink(missing_ok=True)
+
+def _compare(plan: Plan, table: terms.Table, vectors, store, folder) -> dict[str, Near]:
+    from threadpoolctl import threadpool_limits
+
+    row_of = {int(n): r for r, n in enumerate(plan.needed)}
+    dense = _dense_terms(table)
+    window = float("inf") if plan.window_days is None else plan.window_days * DAY
+
+    def one(name: str) -> tuple[str, Near]:
+        rows, cols, key = plan.missing[name]
+        answer = near(vectors, row_of, rows, cols, plan.times, window, dense, table.df, plan.ids)
+        if store is not None:
+            _write(store.path(f"{folder}/{_bucket_file(name, key)}"), key, answer.__dict__)
+        return name, answer
+
+    with threadpool_limits(1), ThreadPoolExecutor(forked.cores()) as pool:
+        return dict(pool.map(one, sorted(plan.missing)))
+
+
+def _stored(store, folder, name: str, key: str) -> Near | None:
+    """A bucket's Near stored under `key`, if any."""
+    saved = _read(store.path(f"{folder}/{_bucket_file(name, key)}"), key) if store is not None else None
+    return Near(**{field: saved[field] for field in Near.__dataclass_fields__}) if saved else None
+
+
+def _forget_others(store, folder, keep: set[str]) -> None:
+    """Files of buckets not in `keep` (days that hold no article now, answers of other keys) go."""
+    if store is None:
+        return
+    keep = keep | {TABLE}
+    for path in store.path(folder).glob("*.npz"):
+        if path.name not in keep:
+            path.unlink(missing_ok=True)
 
 
 def _dense_terms(table: terms.Table) -> np.ndarray:
@@ -298,6 +376,18 @@ def _write(path, key: str, arrays: dict) -> None:
         replace_file(path, out.getvalue())
     except OSError:  # a cache that cannot be written costs the next run its speed, nothing else
         pass
+
+
+def _holds(store, folder, name: str, key: str) -> bool:
+    """Whether the stored file `name` is stored under `key` (its key read alone: np.load of an .npz
+    reads a member when it is asked for)."""
+    if store is None:
+        return False
+    try:
+        with np.load(store.path(f"{folder}/{name}"), allow_pickle=False) as saved:
+            return saved["key"][0].decode() == key
+    except (OSError, ValueError, KeyError, EOFError, IndexError, zipfile.BadZipFile):
+        return False
 
 
 def _read(path, key: str) -> dict | None:
