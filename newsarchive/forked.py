@@ -12,6 +12,7 @@ program's main module again: an entry point must keep its work under `if __name_
 """
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import functools
 import multiprocessing
@@ -69,9 +70,9 @@ class Pool:
     process's memory only until either writes to it, and CPython writes to every object it reads
     (its reference count): a large build's forked workers soon hold copies of most of it."""
 
-    def __init__(self, handed, fresh: bool = False):
+    def __init__(self, handed, fresh: bool = False, processes: int | None = None):
         context = multiprocessing.get_context("spawn" if fresh else "fork")
-        self._pool = context.Pool(cores(), _adopt, (handed, os.getpid()))
+        self._pool = context.Pool(processes or cores(), _adopt, (handed, os.getpid()))
 
     def imap(self, function, items, chunksize: int = 1):
         return self._pool.imap(_call, ((function, item) for item in items), chunksize=chunksize)
@@ -94,3 +95,19 @@ class Pool:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+def in_lanes(handed, function, lanes: list):
+    """function(handed, item) of every item of every lane (an iterable), each lane in order in a
+    forked process of its own (results yielded from the lanes in turn). A Pool's workers share out
+    its tasks as they come free, so every worker reads every part of `handed` and soon holds a copy
+    of its pages (see Pool); a lane's worker reads mostly what its own items need."""
+    with contextlib.ExitStack() as stack:
+        pools = [stack.enter_context(Pool(handed, processes=1)) for _ in lanes]  # (all forked before any feeds)
+        streams = [pool.imap(function, lane) for pool, lane in zip(pools, lanes)]
+        while streams:
+            for stream in list(streams):
+                try:
+                    yield next(stream)
+                except StopIteration:
+                    streams.remove(stream)

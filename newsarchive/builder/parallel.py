@@ -107,8 +107,13 @@ def articles(r: Renderer, ahead: BodiesAhead | None, write_to: Path | None = Non
             tick(1)
             yield r.render_article(r.site.entries[n])
     else:
-        with forked.Pool(r) as pool:
-            for pages in pool.imap(_render_chunk, _render_tasks(r, todo, write_to)):
-                tick(len(pages))
-                yield from pages
+        # One lane of consecutive articles per core: a page reads its own entry and text and those of
+        # its neighbours in time, so a lane's worker copies less of the gathered site than a pool's
+        # worker, which reads pages from all over it (forked.in_lanes; peak at 100 000 articles
+        # 3.84 -> 3.67 GB).
+        cores = forked.cores()
+        lanes = [todo[len(todo) * k // cores:len(todo) * (k + 1) // cores] for k in range(cores)]
+        for pages in forked.in_lanes(r, _render_chunk, [_render_tasks(r, lane, write_to) for lane in lanes]):
+            tick(len(pages))
+            yield from pages
     r.bodies.clear()  # every page that shows a body is made (the feeds, before these, made their own)
