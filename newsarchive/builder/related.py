@@ -114,9 +114,10 @@ class SameStory(Mapping):
         self._known, self._todo, self._store, self._window = known, todo, store, window_days
         self._job = None
         if sum(map(len, todo.values())) >= BACKGROUND_FROM and forked.cores() > 1:
-            # Spawned, handed its sheets (pickled): all it needs. A forked child read nothing else of
-            # this process, yet its own allocations landed in this process's half-used heap pages and
-            # copied them: 0.5 GB at 100 000 articles, beside its own 1.2 GB at the build's peak.
+            # Spawned, handed its sheets (pickled): all it needs. A forked child copied the pages of
+            # this process it read (1.9-2.0 GB at the peak of a build at 100 000 articles) - and even
+            # one handed only the sheets copied 0.5 GB: its own allocations landed in this process's
+            # half-used heap pages.
             sheets = {name: _sheet(members, window_days, store, name, read=False) for name, members in todo.items()}
             context = multiprocessing.get_context("spawn")
             receive, send = context.Pipe(duplex=False)
