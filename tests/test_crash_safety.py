@@ -1,5 +1,6 @@
 """Kill ingest and build with SIGKILL at 20 moments each, spread over a run: sources/, content/ and
-site/ are each the old complete state or the new one, never a half-written file; the next run
+site/ are each the old complete state or the new one, never a half-written file (site/ may also be
+part way through a commit in place, whose journal then finishes it into the new one); the next run
 finishes the job, leaves no temporary file and makes what a clean run makes."""
 import hashlib
 import random
@@ -12,8 +13,9 @@ import time
 from pathlib import Path
 
 from newsarchive import page
+from newsarchive.builder import write
 
-from .conftest import CORPUS, REPO, SEEDS, leftovers, require
+from .conftest import CORPUS, REPO, SEEDS, copy_tree, leftovers, require
 
 # Kill points per command (the issue asks for at least 20), spread over a clean run's length.
 KILLS = 20
@@ -136,7 +138,7 @@ def _retitle(root: Path, title: str) -> None:
 
 def test_killed_build_leaves_a_whole_site_and_the_next_run_finishes(tmp_path):
     """At each of 20 moments of a build that has something to change: killed, site/ is the last site
-    or the next one, whole, and no worker outlives it; the next build leaves no staging folder and
+    or the next one, whole (or its journal finishes it into the next one), and no worker outlives it; the next build leaves no staging folder and
     the site a clean build of the same content makes."""
     incoming = _incoming(tmp_path)
     root = tmp_path / "a"
@@ -149,7 +151,7 @@ def test_killed_build_leaves_a_whole_site_and_the_next_run_finishes(tmp_path):
         seconds = _timed("--root", str(clean), "build")
         sites[title] = _files(clean / "site")
     assert _run("--root", str(root), "build").returncode == 0
-    killed = 0
+    killed = finishing = 0
     for n, moment in enumerate(_kill_points(seconds, seed=11)):
         title = "甲" if n % 2 == 0 else "乙"
         last = _files(root / "site")
@@ -157,12 +159,18 @@ def test_killed_build_leaves_a_whole_site_and_the_next_run_finishes(tmp_path):
         if n % 4 < 2:  # half the time from nothing remembered: the whole site rendered again
             shutil.rmtree(root / ".newsarchive-cache", ignore_errors=True)
         killed += _kill_after(_start("--root", str(root), "build"), moment)
-        assert _files(root / "site") in (last, sites[title]), f"a half site after a kill at {moment:.2f} s"
+        if list(root.glob(write.JOURNAL + "*")):  # killed while renaming its few files into site/
+            finishing += 1
+            copy_tree(root, tmp_path / f"finished-{n}")  # (finished as the next run would, on a copy)
+            write.finish_commits(tmp_path / f"finished-{n}" / "site")
+            assert _files(tmp_path / f"finished-{n}" / "site") == sites[title], f"killed at {moment:.2f} s"
+        else:
+            assert _files(root / "site") in (last, sites[title]), f"a half site after a kill at {moment:.2f} s"
         assert not _survivors(root), "a killed build left worker processes running"
         assert _run("--root", str(root), "build").returncode == 0
         assert _files(root / "site") == sites[title], f"killed at {moment:.2f} s"
         assert leftovers(root) == [], f"killed at {moment:.2f} s"
-    print(f"killed {killed} of {KILLS}")
+    print(f"killed {killed} of {KILLS}, {finishing} while committing in place")
     assert killed >= KILLS // 2, f"only {killed} of {KILLS} builds were still going when killed"
 
 

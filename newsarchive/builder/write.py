@@ -1,23 +1,39 @@
-"""Write: pages -> site/, staged beside the old site and swapped in whole.
+"""Write: pages -> site/, staged beside the old site, then put in place.
 
-The new site is written to `.site-new-<pid>` next to `site/` while it is being rendered (a
-writer thread puts each page on disk as it comes, so disk time overlaps rendering); only when
-every file is there does it replace `site/` in one atomic exchange. A failure leaves the last
-good site in place. A path written twice is refused.
+The new site's new files are written to `.site-new-<pid>` next to `site/` while it is being rendered
+(a writer thread puts each page on disk as it comes, so disk time overlaps rendering). A failure
+before the commit leaves the last good site as it was. A path written twice is refused. The commit:
+
+- few new files (at most IN_PLACE_SHARE of the site: an edit, a day's files): each renamed over its
+  old file in site/, and the files no page wants removed, under a journal (`.site-commit-<pid>`)
+  written first. A kill in that short step leaves the journal, and the next run finishes it before
+  anything else. The last site's kept files are not touched: at 100 000 articles, linking the
+  130 000 of them into a whole new site and removing the old one was ~10 s of every edit.
+- many (a first build, a layout change): the kept files hard-linked in beside them, and the staged
+  site swapped for the last one in one atomic exchange.
 """
 from __future__ import annotations
 
 import ctypes
 import enum
 import errno
+import json
 import os
 import queue
 import shutil
 import threading
 from pathlib import Path
+from typing import NamedTuple
 
 from ..cache import named_error, replace_file
 from ..model import InputError
+
+# The largest share of the site's files a build may commit in place (see the module's docstring):
+# more, and staging the whole site and swapping it in costs little beside writing them.
+IN_PLACE_SHARE = 0.25
+# The journal of a commit in place (site.parent / f"{JOURNAL}{pid}"), JSON: the site's folder name,
+# the staging folder's name, and the files to remove.
+JOURNAL = ".site-commit-"
 
 
 class DoubleWrite(Exception):
@@ -45,7 +61,8 @@ class Staging:
 
     A file is bytes (written) or a Path (a file of the last site or of a cache, hard-linked:
     the same bytes without copying them), or Placed.WRITTEN (a worker wrote it there: not with
-    `compare`, which needs the bytes).
+    `compare`, which needs the bytes). A Path that is already the site's file at that path (a page
+    the memo kept, a cached file linked there by the last build) is `kept`: nothing is written for it.
     """
 
     def __init__(self, site: Path, compare: bool = False, tell=print):
@@ -55,6 +72,8 @@ class Staging:
         self.compare, self.changed = compare, []
         self.folder = site.parent / f".site-new-{os.getpid()}"
         self.paths: set[str] = set()
+        self.kept: set[str] = set()  # files of the last site that stay as they are
+        self._root = os.fspath(site)
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._error: BaseException | None = None
         self._writer = threading.Thread(target=self._write_all, name="site-writer", daemon=True)
@@ -78,8 +97,20 @@ class Staging:
         if self._error is not None:
             raise self._error
         self.paths.add(rel_path)
-        if data is not Placed.WRITTEN:
+        if isinstance(data, Path) and self._is_kept(rel_path, data):
+            self.kept.add(rel_path)
+        elif data is not Placed.WRITTEN:
             self._queue.put((rel_path, data))
+
+    def _is_kept(self, rel_path: str, source: Path) -> bool:
+        """Whether `source` is the last site's own file at rel_path (or that file's other name)."""
+        here = f"{self._root}/{rel_path}"
+        if os.fspath(source) == here:
+            return True
+        try:
+            return os.path.samefile(source, here)
+        except OSError:
+            return False
 
     @property
     def writable_by_workers(self) -> Path | None:
@@ -89,8 +120,30 @@ class Staging:
 
     def commit(self) -> None:
         self._finish()
-        swap(self.site, self.folder, self.tell)
+        try:
+            present = _present(self.site) if self.site.is_dir() else None
+        except OSError:  # a folder of site/ that cannot be listed (made unreadable by hand): swapped away whole
+            present = None
+        if present is not None and self._in_place(present):
+            commit_in_place(self.site, self.folder, sorted(present.files - self.paths), self.tell)
+        else:
+            for rel_path in sorted(self.kept):  # (the staged site must be whole to be swapped in)
+                target = self.folder / rel_path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                _put(self.site / rel_path, target)
+            swap(self.site, self.folder, self.tell)
         self.committed = True
+
+    def _in_place(self, present: "_Present") -> bool:
+        """Whether this commit may be made in place: few new files, no symlink in site/ to write
+        or remove through, and no new file where the last site has a folder or under one of its files."""
+        written = self.paths - self.kept
+        if present.links or len(written) > IN_PLACE_SHARE * len(self.paths):
+            return False
+        for rel_path in written:
+            if rel_path in present.folders or any(p in present.files for p in _parents(rel_path)):
+                return False
+        return True
 
     def __exit__(self, *exc) -> None:
         if self._writer.is_alive():
@@ -119,6 +172,99 @@ class Staging:
                 _put(item[1], target)
             except BaseException as exc:  # noqa: B036 - handed to the building thread
                 self._error = exc
+
+
+class _Present(NamedTuple):
+    """What a site folder holds: its files and folders (relative paths), and whether any entry is a symlink."""
+
+    files: set[str]
+    folders: set[str]
+    links: bool
+
+
+def _present(site: Path) -> _Present:
+    """(A walk of our own: os.walk lists a symlink among the files or folders without saying so, and
+    telling them apart would take a stat of each; a directory entry tells it for free.)"""
+    files, folders, links = set(), set(), False
+    stack = [""]
+    while stack:
+        here = stack.pop()
+        with os.scandir(site / here if here else site) as entries:
+            for entry in entries:
+                rel_path = f"{here}/{entry.name}" if here else entry.name
+                if entry.is_symlink():
+                    links = True
+                elif entry.is_dir(follow_symlinks=False):
+                    folders.add(rel_path)
+                    stack.append(rel_path)
+                else:
+                    files.add(rel_path)
+    return _Present(files, folders, links)
+
+
+def _parents(rel_path: str):
+    """'a/b/c.html' -> 'a', 'a/b'."""
+    at = rel_path.find("/")
+    while at != -1:
+        yield rel_path[:at]
+        at = rel_path.find("/", at + 1)
+
+
+def commit_in_place(site: Path, staging: Path, gone: list[str], tell=print) -> None:
+    """Each file staged renamed over its place in site/, then the `gone` files removed, under a
+    journal written first: a kill part way leaves it for finish_commits (the next run)."""
+    journal = site.parent / f"{JOURNAL}{os.getpid()}"
+    replace_file(journal, json.dumps({"site": site.name, "staging": staging.name, "gone": gone}).encode())
+    _roll_forward(site, staging, gone)
+    journal.unlink()
+    _discard(staging, tell)
+
+
+def _roll_forward(site: Path, staging: Path, gone: list[str]) -> None:
+    """What a commit in place does (again, after a kill: each step may be done already)."""
+    made: set[str] = set()
+    for dirpath, _dirnames, filenames in os.walk(staging):
+        here = os.path.relpath(dirpath, staging)
+        for name in filenames:
+            target = site / here / name if here != "." else site / name
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            os.replace(os.path.join(dirpath, name), target)
+    for rel_path in gone:
+        target = site / rel_path
+        target.unlink(missing_ok=True)
+        for parent in reversed(list(_parents(rel_path))):  # folders left empty go too
+            try:
+                (site / parent).rmdir()
+            except OSError:  # not empty (or gone already)
+                break
+
+
+def finish_commits(site: Path, tell=print) -> None:
+    """A commit in place a kill interrupted, finished: site/ becomes the site that build made."""
+    for journal in sorted(site.parent.glob(f"{JOURNAL}*")):
+        try:
+            plan = json.loads(journal.read_bytes())
+            mine = plan["site"] == site.name
+            staging, gone = site.parent / plan["staging"], [str(p) for p in plan["gone"]]
+        except (OSError, ValueError, TypeError, KeyError):  # not one of ours, or damaged by hand:
+            tell(f"newsarchive: {journal}: not a commit journal this build can read; removed")
+            journal.unlink(missing_ok=True)
+            continue
+        if not mine:
+            continue
+        # (only what a commit in place could have planned: else the staging folder is just removed, and
+        # the next build, whose page keys were dropped before that commit, renders the whole site again)
+        if staging.is_dir() and not staging.is_symlink() and all(map(_inside, gone)) \
+                and site.is_dir() and not _present(site).links:
+            _roll_forward(site, staging, gone)
+        journal.unlink(missing_ok=True)
+
+
+def _inside(rel_path: str) -> bool:
+    """Whether a path from a journal names a file inside the site (not absolute, no '..')."""
+    return bool(rel_path) and not os.path.isabs(rel_path) and ".." not in rel_path.split("/")
 
 
 def _differs(data: bytes | Path, old: Path) -> bool:
@@ -185,7 +331,8 @@ def swap(site: Path, staging: Path, tell=print) -> None:
 
 def remove_stale(site: Path, tell=print) -> None:
     """Staging folders left by a killed build (or a last site that could not be removed) are removed
-    before a new one starts."""
+    before a new one starts; a commit in place it interrupted is finished first."""
+    finish_commits(site, tell)
     for leftover in site.parent.glob(".site-*-*"):
         if leftover.is_symlink():
             leftover.unlink()
