@@ -14,6 +14,7 @@ from urllib.parse import unquote, urlsplit
 from selectolax.lexbor import LexborHTMLParser
 
 from . import archive as arc
+from .builder.write import interrupted
 from . import page, schema
 
 
@@ -69,6 +70,9 @@ def link_problems(archive: arc.Archive) -> list[tuple[str, str]]:
     site = archive.site
     if not site.is_dir():
         return out
+    if interrupted(site):
+        out.append((arc.rel_or_str(archive, site), "a build was killed while putting its pages in place "
+                                                   "(part old, part new): the next build finishes it"))
     for path in sorted(site.rglob("*.html")):
         shown = arc.rel_or_str(archive, path)
         for url in _targets(path.read_text(encoding="utf-8", errors="replace")):

@@ -180,9 +180,14 @@ def cmd_pack(archive: arc.Archive, output: Path | None) -> int:
     from .builder.make import SEARCH_CACHE
     from .builder.pack import pack
     from .builder.search import offline_files
+    from .builder.write import interrupted
 
     if not archive.home_page.is_file():
         print(f"newsarchive: {archive.site}: no site to pack; run `build` first", file=sys.stderr)
+        return 1
+    if interrupted(archive.site):
+        print(f"newsarchive: {archive.site}: a build was killed while putting its pages in place; run `build` "
+              "(it finishes them first), then pack", file=sys.stderr)
         return 1
     texts, lost = offline_files(archive.site, archive.cache.path(archive.site_tenant(SEARCH_CACHE)))
     if lost:

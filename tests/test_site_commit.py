@@ -9,7 +9,7 @@ import pytest
 
 from newsarchive.builder import write
 
-from .conftest import build, copy_tree
+from .conftest import build, copy_tree, run_cli
 
 
 def _files(site: Path) -> dict[str, bytes]:
@@ -77,8 +77,9 @@ def test_the_corpus_takes_an_edited_title_in_place(corpus_run, tmp_path):
 
 
 def test_a_commit_killed_part_way_is_finished_by_the_next_run(root, tmp_path, monkeypatch):
-    """Killed after some of its files were renamed into site/: the journal is there, and finishing it
-    gives the site that build made; the next build leaves no journal or staging folder."""
+    """Killed after some of its files were renamed into site/: the journal is there (pack refuses the
+    mix, check names it), and finishing it gives the site that build made; the next build leaves no
+    journal or staging folder, and then pack and check are content."""
     monkeypatch.setattr(write, "IN_PLACE_SHARE", 1.0)
     _retitle(root, "甲")
     want = _clean(root, tmp_path / "clean")
@@ -99,6 +100,10 @@ def test_a_commit_killed_part_way_is_finished_by_the_next_run(root, tmp_path, mo
     monkeypatch.undo()
     assert len(list(root.glob(write.JOURNAL + "*"))) == 1 and len(renames) == 3
     assert _files(root / "site") != want  # part way: some new files in, not all
+    packed, checked = run_cli("--root", str(root), "pack"), run_cli("--root", str(root), "check")
+    assert packed.returncode == 1 and "killed while putting its pages in place" in packed.stderr
+    assert not (root / "site.zip").exists()
+    assert checked.returncode == 1 and "killed while putting its pages in place" in checked.stderr
     copy = tmp_path / "copy"
     copy_tree(root, copy)
     write.finish_commits(copy / "site")
@@ -107,6 +112,8 @@ def test_a_commit_killed_part_way_is_finished_by_the_next_run(root, tmp_path, mo
     build(root)
     assert _files(root / "site") == want
     assert not list(root.glob(".site-*"))
+    assert run_cli("--root", str(root), "pack").returncode == 0
+    assert "killed" not in run_cli("--root", str(root), "check").stderr
 
 
 def test_a_symlink_in_the_site_is_never_written_through(root, tmp_path, monkeypatch):

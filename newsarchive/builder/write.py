@@ -262,6 +262,18 @@ def finish_commits(site: Path, tell=print) -> None:
         journal.unlink(missing_ok=True)
 
 
+def interrupted(site: Path) -> bool:
+    """Whether a killed build left site/ part way through a commit in place (its journal is there):
+    what only reads the site (pack, check) says so instead of taking a mix of two builds."""
+    for journal in site.parent.glob(f"{JOURNAL}*"):
+        try:
+            if json.loads(journal.read_bytes())["site"] == site.name:
+                return True
+        except (OSError, ValueError, TypeError, KeyError):
+            continue  # (not one of ours: the next build removes it)
+    return False
+
+
 def _inside(rel_path: str) -> bool:
     """Whether a path from a journal names a file inside the site (not absolute, no '..')."""
     return bool(rel_path) and not os.path.isabs(rel_path) and ".." not in rel_path.split("/")
