@@ -34,6 +34,8 @@ IN_PLACE_SHARE = 0.25
 # The journal of a commit in place (site.parent / f"{JOURNAL}{pid}"), JSON: the site's folder name,
 # the staging folder's name, and the files to remove.
 JOURNAL = ".site-commit-"
+# What a journal is written under before it is renamed into place (a kill leaves it to remove_stale).
+HALF_WRITTEN = ".new"
 
 
 class DoubleWrite(Exception):
@@ -214,7 +216,13 @@ def commit_in_place(site: Path, staging: Path, gone: list[str], tell=print) -> N
     """Each file staged renamed over its place in site/, then the `gone` files removed, under a
     journal written first: a kill part way leaves it for finish_commits (the next run)."""
     journal = site.parent / f"{JOURNAL}{os.getpid()}"
-    replace_file(journal, json.dumps({"site": site.name, "staging": staging.name, "gone": gone}).encode())
+    written = journal.with_name(journal.name + HALF_WRITTEN)  # (renamed: a journal is whole or not there)
+    try:
+        written.write_bytes(json.dumps({"site": site.name, "staging": staging.name, "gone": gone}).encode())
+        os.replace(written, journal)
+    except OSError as exc:
+        written.unlink(missing_ok=True)
+        raise named_error(exc, journal) from None
     _roll_forward(site, staging, gone)
     journal.unlink()
     _discard(staging, tell)
@@ -243,7 +251,7 @@ def _roll_forward(site: Path, staging: Path, gone: list[str]) -> None:
 
 def finish_commits(site: Path, tell=print) -> None:
     """A commit in place a kill interrupted, finished: site/ becomes the site that build made."""
-    for journal in sorted(site.parent.glob(f"{JOURNAL}*")):
+    for journal in _journals(site):
         try:
             plan = json.loads(journal.read_bytes())
             mine = plan["site"] == site.name
@@ -265,13 +273,17 @@ def finish_commits(site: Path, tell=print) -> None:
 def interrupted(site: Path) -> bool:
     """Whether a killed build left site/ part way through a commit in place (its journal is there):
     what only reads the site (pack, check) says so instead of taking a mix of two builds."""
-    for journal in site.parent.glob(f"{JOURNAL}*"):
+    for journal in _journals(site):
         try:
             if json.loads(journal.read_bytes())["site"] == site.name:
                 return True
         except (OSError, ValueError, TypeError, KeyError):
             continue  # (not one of ours: the next build removes it)
     return False
+
+
+def _journals(site: Path) -> list[Path]:
+    return sorted(p for p in site.parent.glob(f"{JOURNAL}*") if not p.name.endswith(HALF_WRITTEN))
 
 
 def _inside(rel_path: str) -> bool:
@@ -346,7 +358,7 @@ def remove_stale(site: Path, tell=print) -> None:
     before a new one starts; a commit in place it interrupted is finished first."""
     finish_commits(site, tell)
     for leftover in site.parent.glob(".site-*-*"):
-        if leftover.is_symlink():
+        if leftover.is_symlink() or leftover.name.startswith(JOURNAL) and leftover.name.endswith(HALF_WRITTEN):
             leftover.unlink()
         elif leftover.is_dir():
             _discard(leftover, tell)
