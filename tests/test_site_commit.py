@@ -9,7 +9,7 @@ import pytest
 
 from newsarchive.builder import write
 
-from .conftest import build, copy_tree, run_cli
+from .conftest import build, copy_tree, run_cli, run_cli_without_file_powers
 
 
 def _files(site: Path) -> dict[str, bytes]:
@@ -130,3 +130,28 @@ def test_a_symlink_in_the_site_is_never_written_through(root, tmp_path, monkeypa
     assert _files(outside) == before
     assert not (root / "site" / "outlets").is_symlink()
     assert _files(root / "site") == _clean(root, tmp_path / "clean")
+
+
+def test_a_folder_made_read_only_in_the_site_is_swapped_away_not_written_into(corpus_run, tmp_path):
+    """The article folders of site/ made read-only by hand, then one title edited (few files: the build
+    would rename them in place): the build does not fail part way through renaming into them; the new
+    site is swapped in whole, and the old one it could not remove is named."""
+    root = tmp_path / "c"
+    shutil.copytree(corpus_run[0] / "content", root / "content")
+    build(root, search=False)
+    _retitle(root, "改過的標題 An edited title")
+    shutil.copytree(root / "content", tmp_path / "clean" / "content")
+    build(tmp_path / "clean", search=False)
+    frozen = [p for p in (root / "site" / "articles").rglob("*") if p.is_dir()]
+    for folder in frozen:
+        folder.chmod(0o555)
+    try:
+        result = run_cli_without_file_powers("--root", str(root), "build", "--no-search")
+    finally:
+        for leftover in [root / "site", *root.glob(".site-*")]:
+            for folder in [leftover, *leftover.rglob("*")]:
+                if folder.is_dir() and not folder.is_symlink():
+                    folder.chmod(0o755)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert _files(root / "site") == _files(tmp_path / "clean" / "site")
+    assert "not removed" in result.stderr

@@ -126,8 +126,9 @@ class Staging:
             present = _present(self.site) if self.site.is_dir() else None
         except OSError:  # a folder of site/ that cannot be listed (made unreadable by hand): swapped away whole
             present = None
-        if present is not None and self._in_place(present):
-            commit_in_place(self.site, self.folder, sorted(present.files - self.paths), self.tell)
+        gone = sorted(present.files - self.paths) if present is not None else []
+        if present is not None and self._in_place(present, gone):
+            commit_in_place(self.site, self.folder, gone, self.tell)
         else:
             for rel_path in sorted(self.kept):  # (the staged site must be whole to be swapped in)
                 target = self.folder / rel_path
@@ -136,16 +137,19 @@ class Staging:
             swap(self.site, self.folder, self.tell)
         self.committed = True
 
-    def _in_place(self, present: "_Present") -> bool:
+    def _in_place(self, present: "_Present", gone: list[str]) -> bool:
         """Whether this commit may be made in place: few new files, no symlink in site/ to write
-        or remove through, and no new file where the last site has a folder or under one of its files."""
+        or remove through, no new file where the last site has a folder or under one of its files,
+        and every folder it changes writable (one made read-only by hand is swapped away whole, and
+        the build says it could not remove it)."""
         written = self.paths - self.kept
         if present.links or len(written) > IN_PLACE_SHARE * len(self.paths):
             return False
         for rel_path in written:
             if rel_path in present.folders or any(p in present.files for p in _parents(rel_path)):
                 return False
-        return True
+        changed = {rel_path.rpartition("/")[0] for rel_path in (*written, *gone)}
+        return all(_writable(self.site, folder, present.folders) for folder in changed)
 
     def __exit__(self, *exc) -> None:
         if self._writer.is_alive():
@@ -202,6 +206,14 @@ def _present(site: Path) -> _Present:
                 else:
                     files.add(rel_path)
     return _Present(files, folders, links)
+
+
+def _writable(site: Path, folder: str, folders: set[str]) -> bool:
+    """Whether files can be added to and removed from a folder of site/ ("": site/ itself), or, for
+    one still to be made, from the deepest of its parents there is."""
+    while folder and folder not in folders:
+        folder = folder.rpartition("/")[0]
+    return os.access(site / folder if folder else site, os.W_OK | os.X_OK)
 
 
 def _parents(rel_path: str):
