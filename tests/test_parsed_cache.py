@@ -1,6 +1,7 @@
 """The parsed-page cache (parsed.py): a build in a new process reads only the content pages
 whose files changed since the last one, and gathers exactly what reading them all gathers."""
 import datetime
+import json
 import os
 import shutil
 from pathlib import Path
@@ -305,3 +306,33 @@ def test_gathered_objects_are_kept_out_of_the_collector_until_the_next_gathering
         assert gone() is None  # handed back and collected by the next gathering
     finally:
         gc.unfreeze()
+
+
+def test_pages_read_in_a_pool_gather_what_reading_them_here_gathers(corpus_run, tmp_path, monkeypatch):
+    """A first build reads its pages in a pool of processes (from PARALLEL_READ_FROM pages): the same
+    site, the same problems in the same order, and the same cache as reading them in this process - on
+    a fresh archive, on a checked-out copy (new file times, the cache restored: the texts are the
+    recorded ones), and with a page that fails the schema among them."""
+    here, pooled = tmp_path / "here", tmp_path / "pooled"
+    shutil.copytree(corpus_run[0] / "content", here / "content")
+    broken = sorted((here / "content").rglob("*.md"))[7]
+    broken.write_text(broken.read_text(encoding="utf-8").replace("title:", "titel:", 1), encoding="utf-8")
+    copy_tree(here, pooled)
+
+    def gathered(root: Path, from_: int):
+        monkeypatch.setattr(gather, "PARALLEL_READ_FROM", from_)
+        site = gather.collect(arc.Archive(root))
+        cache = {p.name: {name: row[1:] for name, row in json.loads(p.read_bytes())["data"].items()}
+                 for p in (root / ".newsarchive-cache" / "parsed").glob("*.json")}  # (rows without the files' stats)
+        return site, cache
+
+    site, cache = gathered(here, 10 ** 9)
+    assert len(site.problems) == 1 and len(site.entries) > 200
+    assert gathered(pooled, 1) == (site, cache)
+    for root, from_ in ((here, 10 ** 9), (pooled, 1)):  # checked out again beside the cache
+        moved = root.parent / f"{root.name}-again"
+        copy_tree(root, moved)
+        assert gathered(moved, from_)[0] == gathered(here, 10 ** 9)[0]
+    again, cache_again = gathered(pooled.parent / "pooled-again", 1)
+    assert cache_again == gathered(here.parent / "here-again", 10 ** 9)[1]
+    assert sum(map(len, cache_again.values())) == len(again.entries)  # every page kept, under its new stat

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .. import fields, page, parsed, schema
+from .. import fields, forked, page, parsed, schema
 from ..archive import DATA, Archive, slug
 from ..model import ArticleText
 from ..progress import Progress
@@ -118,28 +118,50 @@ class Gathered:
 
 def _entry(archive: Archive, path: Path, last: Gathered | None, cache: parsed.ParsedPages | None = None,
            stat: os.stat_result | None = None) -> Entry:
+    return _recorded(archive, path, last, cache, stat) or _read(archive, path, last, cache, stat,
+                                                                _parsed(archive, cache, path, stat))
+
+
+def _recorded(archive: Archive, path: Path, last: Gathered | None, cache: parsed.ParsedPages | None,
+              stat: os.stat_result | None) -> Entry | None:
+    """The page's entry as the parsed-page cache recorded it (the file not read), or None."""
     content_file = archive.content_file(path)  # "content/2020/09/x.md"
     folder, _, name = content_file.rpartition("/")
+    recorded = cache.get(folder, name, stat) if cache is not None and stat is not None else None
+    if recorded is None:
+        return None
     known = last.entries.get(path) if last else None
-    cached = cache is not None and stat is not None
-    recorded = cache.get(folder, name, stat) if cached else None
-    if recorded is not None:
-        if known is not None and known.digest == recorded[0]:
-            return known
-        return _made(content_file, recorded)
+    return known if known is not None and known.digest == recorded[0] else _made(content_file, recorded)
+
+
+def _parsed(archive: Archive, cache: parsed.ParsedPages | None, path: Path,
+            stat: os.stat_result | None) -> tuple[str, str, dict, int]:
+    """A page read: (digest, body, fields.read values, reading minutes), from the cache when its text
+    is the recorded one. Raises what reading or checking it raises. (In a pool on a first build:
+    what it does to `cache` there is lost, and _read does it again.)"""
+    content_file = archive.content_file(path)
+    folder, _, name = content_file.rpartition("/")
     text = path.read_text(encoding="utf-8")
     digest = parsed.digest(content_file, text)
-    if known is not None and known.digest == digest:
-        return known
-    same = cache.same_text(folder, name, stat, digest) if cached else None
+    same = cache.same_text(folder, name, stat, digest) if cache is not None and stat is not None else None
     if same is not None:  # (a checked-out or copied file: the text is the recorded one)
-        return _made(content_file, same)
+        return same
     front, body = page.split(text)
     problems = schema.problems(front)
     if problems:
         raise ValueError("; ".join(problems))
-    made = (digest, body, fields.read(front), reading_minutes(body))
-    if cached:
+    return digest, body, fields.read(front), reading_minutes(body)
+
+
+def _read(archive: Archive, path: Path, last: Gathered | None, cache: parsed.ParsedPages | None,
+          stat: os.stat_result | None, made: tuple[str, str, dict, int]) -> Entry:
+    """The entry of a page _parsed read, kept in the cache under its stat now."""
+    content_file = archive.content_file(path)
+    known = last.entries.get(path) if last else None
+    if known is not None and known.digest == made[0]:
+        return known
+    if cache is not None and stat is not None:
+        folder, _, name = content_file.rpartition("/")
         cache.put(folder, name, stat, made)
     return _made(content_file, made)
 
@@ -163,15 +185,61 @@ def collect(archive: Archive, state: BuildState | None = None, progress: Progres
     cache = parsed.ParsedPages(archive.cache, state.parsed_files)
     state.parsed_files = None
     with _collector_paused():
-        for path, stat in (progress or Progress.off()).wrap(listed, "reading", len(listed), "page"):
-            try:
-                entries[path] = _entry(archive, path, state.gathered, cache, stat)
-            except (OSError, UnicodeDecodeError, ValueError) as exc:
-                problems.append((archive.content_file(path), str(exc)))
+        for path, stat, found in _reading(archive, listed, state.gathered, cache, progress or Progress.off()):
+            if isinstance(found, Entry):
+                entries[path] = found
+            elif isinstance(found, str):  # what reading or checking the page raised
+                problems.append((archive.content_file(path), found))
+            else:
+                entries[path] = _read(archive, path, state.gathered, cache, stat, found)
         cache.save()
         site = _assemble(entries.values(), tuple(problems))
     state.gathered = Gathered(entries, tuple(problems), site)  # only what exists now: deleted pages are forgotten
     return site
+
+
+# Pages to read and parse (not taken from the parsed-page cache) from which a first build parses them in
+# a pool of one process per core: reading 100 000 pages was ~60 s of one core (parsing the front
+# matter, working out the reading time), before same story could start; an edit or a day's files read
+# a few, in this process.
+PARALLEL_READ_FROM = 2000
+# Pages a worker is handed at a time.
+READ_CHUNK = 64
+
+
+def _reading(archive: Archive, listed: list, last: Gathered | None, cache: parsed.ParsedPages, progress: Progress):
+    """(path, stat, what was found) for each listed page, in order: its Entry (recorded, or kept from
+    the last build), what _parsed gave, or the line of what reading it raised."""
+    shown = progress.below(len(listed))
+    tick = shown.phase("reading", len(listed), "page")
+    found = [_recorded(archive, path, last, cache, stat) for path, stat in listed]
+    todo = [(path, stat) for (path, stat), entry in zip(listed, found) if entry is None]
+    tick(len(listed) - len(todo))
+    read = {}
+    if len(todo) >= PARALLEL_READ_FROM and forked.cores() > 1:
+        with forked.Pool((archive, cache)) as pool:
+            for (path, _), result in zip(todo, pool.imap(_parse_in_worker, todo, chunksize=READ_CHUNK)):
+                read[path] = result
+                tick(1)
+    else:
+        for path, stat in todo:
+            read[path] = _parse_here(archive, cache, path, stat)
+            tick(1)
+    shown.end()
+    for (path, stat), entry in zip(listed, found):
+        yield path, stat, entry if entry is not None else read[path]
+
+
+def _parse_here(archive: Archive, cache, path: Path, stat) -> tuple | str:
+    try:
+        return _parsed(archive, cache, path, stat)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        return str(exc)
+
+
+def _parse_in_worker(handed, item) -> tuple | str:
+    archive, cache = handed
+    return _parse_here(archive, cache, *item)
 
 
 @contextlib.contextmanager
