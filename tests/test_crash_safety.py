@@ -183,7 +183,7 @@ def test_what_a_killed_run_leaves_is_removed_by_the_next(seed_root, tmp_path):
     cache = root / ".newsarchive-cache"
     planted = [root / "content" / "2020" / ".tmp-99-1", root / "content" / ".tmp-99-2.md", root / "sources" / ".tmp-99-3", cache / ".pages.json.99.new",
                cache / "related" / ".zh.json.99.new", cache / "search" / ".0123abcd.99.new" / "ix" / "0.js",
-               root / ".site-new-99" / "index.html", root / ".site-commit-99.new"]
+               root / ".site-new-99" / "index.html", root / "..site-commit-99.99.new"]
     for path in planted:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(b"half")

@@ -25,7 +25,7 @@ import threading
 from pathlib import Path
 from typing import NamedTuple
 
-from ..cache import named_error, replace_file
+from ..cache import TEMPORARY_SUFFIX, named_error, replace_file
 from ..model import InputError
 
 # The largest share of the site's files a build may commit in place (see the module's docstring):
@@ -34,8 +34,6 @@ IN_PLACE_SHARE = 0.25
 # The journal of a commit in place (site.parent / f"{JOURNAL}{pid}"), JSON: the site's folder name,
 # the staging folder's name, and the files to remove.
 JOURNAL = ".site-commit-"
-# What a journal is written under before it is renamed into place (a kill leaves it to remove_stale).
-HALF_WRITTEN = ".new"
 
 
 class DoubleWrite(Exception):
@@ -228,13 +226,9 @@ def commit_in_place(site: Path, staging: Path, gone: list[str], tell=print) -> N
     """Each file staged renamed over its place in site/, then the `gone` files removed, under a
     journal written first: a kill part way leaves it for finish_commits (the next run)."""
     journal = site.parent / f"{JOURNAL}{os.getpid()}"
-    written = journal.with_name(journal.name + HALF_WRITTEN)  # (renamed: a journal is whole or not there)
-    try:
-        written.write_bytes(json.dumps({"site": site.name, "staging": staging.name, "gone": gone}).encode())
-        os.replace(written, journal)
-    except OSError as exc:
-        written.unlink(missing_ok=True)
-        raise named_error(exc, journal) from None
+    # (written beside and renamed: a journal is whole or not there; a kill mid-write leaves a temporary
+    # name remove_stale removes)
+    replace_file(journal, json.dumps({"site": site.name, "staging": staging.name, "gone": gone}).encode())
     _roll_forward(site, staging, gone)
     journal.unlink()
     _discard(staging, tell)
@@ -264,16 +258,14 @@ def _roll_forward(site: Path, staging: Path, gone: list[str]) -> None:
 def finish_commits(site: Path, tell=print) -> None:
     """A commit in place a kill interrupted, finished: site/ becomes the site that build made."""
     for journal in _journals(site):
-        try:
-            plan = json.loads(journal.read_bytes())
-            mine = plan["site"] == site.name
-            staging, gone = site.parent / plan["staging"], [str(p) for p in plan["gone"]]
-        except (OSError, ValueError, TypeError, KeyError):  # not one of ours, or damaged by hand:
+        plan = _plan(journal)
+        if plan is None:  # not one of ours, or damaged by hand
             tell(f"newsarchive: {journal}: not a commit journal this build can read; removed")
             journal.unlink(missing_ok=True)
             continue
-        if not mine:
+        if plan["site"] != site.name:
             continue
+        staging, gone = site.parent / plan["staging"], plan["gone"]
         # (only what a commit in place could have planned: else the staging folder is just removed, and
         # the next build, whose page keys were dropped before that commit, renders the whole site again)
         if staging.is_dir() and not staging.is_symlink() and all(map(_inside, gone)) \
@@ -285,17 +277,24 @@ def finish_commits(site: Path, tell=print) -> None:
 def interrupted(site: Path) -> bool:
     """Whether a killed build left site/ part way through a commit in place (its journal is there):
     what only reads the site (pack, check) says so instead of taking a mix of two builds."""
-    for journal in _journals(site):
-        try:
-            if json.loads(journal.read_bytes())["site"] == site.name:
-                return True
-        except (OSError, ValueError, TypeError, KeyError):
-            continue  # (not one of ours: the next build removes it)
-    return False
+    return any((plan := _plan(journal)) is not None and plan["site"] == site.name for journal in _journals(site))
 
 
 def _journals(site: Path) -> list[Path]:
-    return sorted(p for p in site.parent.glob(f"{JOURNAL}*") if not p.name.endswith(HALF_WRITTEN))
+    return sorted(site.parent.glob(f"{JOURNAL}*"))
+
+
+def _plan(journal: Path) -> dict | None:
+    """A journal's plan (the site's and staging folder's names, the files to remove), None when it
+    cannot be read as one."""
+    try:
+        plan = json.loads(journal.read_bytes())
+        if isinstance(plan["site"], str) and isinstance(plan["staging"], str) \
+                and all(isinstance(p, str) for p in plan["gone"]):
+            return plan
+    except (OSError, ValueError, TypeError, KeyError):
+        pass
+    return None
 
 
 def _inside(rel_path: str) -> bool:
@@ -369,8 +368,10 @@ def remove_stale(site: Path, tell=print) -> None:
     """Staging folders left by a killed build (or a last site that could not be removed) are removed
     before a new one starts; a commit in place it interrupted is finished first."""
     finish_commits(site, tell)
+    for half_written in site.parent.glob(f".{JOURNAL}*{TEMPORARY_SUFFIX}"):  # (replace_file's names for one)
+        half_written.unlink()
     for leftover in site.parent.glob(".site-*-*"):
-        if leftover.is_symlink() or leftover.name.startswith(JOURNAL) and leftover.name.endswith(HALF_WRITTEN):
+        if leftover.is_symlink():
             leftover.unlink()
         elif leftover.is_dir():
             _discard(leftover, tell)
