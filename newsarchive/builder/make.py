@@ -13,7 +13,7 @@ from .. import config as site_config
 from .. import failures
 from ..archive import Archive
 from ..media.show import Pictures
-from . import memo, parallel
+from . import memo, parallel, shape
 from .bodies import BodyStore
 from .collect import collect, collect_changed
 from ..progress import Progress
@@ -56,9 +56,11 @@ def make(archive: Archive, base_url: str | None, search: bool, quick: bool, stat
     related = same_story(site.entries, archive.cache, stale_ok=quick, state=state,
                          window_days=made.config.same_story_days)
     pictures = Pictures(archive)
+    shape_now, last = shape.of(site, pictures), _last_shape(archive, made.memo, quick)
+    edited = last.edited(site, shape_now) if last is not None else None
     renderer = Renderer(site, made.config, made.env, made.assets, related, made.memo, BodyStore(archive.cache),
-                        progress=progress.below(len(site.entries)), failures=made.failures, search=search,
-                        pictures=pictures)
+                        showing=edited, progress=progress.below(len(site.entries)), failures=made.failures,
+                        search=search, pictures=pictures, last_shape=last if edited is not None else None)
     ahead = parallel.bodies_ahead(renderer, cold=not made.memo.before)
     try:
         with Staging(archive.site, compare=tell_changes, tell=progress.notice) as staging:
@@ -71,6 +73,9 @@ def make(archive: Archive, base_url: str | None, search: bool, quick: bool, stat
             made.memo.drop_saved()  # a kill between the swap and the save must not leave old keys vouching
             staging.commit()
             made.memo.save()
+            if not quick:  # (a quick build's same-story links are the last build's: no answer to record)
+                shape.save(archive.cache, made.memo.shape_name, site, shape_now,
+                           related.record(last.links if last is not None else None))
     finally:
         progress.end()
         related.close()
@@ -81,6 +86,14 @@ def make(archive: Archive, base_url: str | None, search: bool, quick: bool, stat
     if site.problems:
         return LeftOut(len(site.entries), len(staging.paths), site.problems, changed)
     return Built(len(site.entries), len(staging.paths), changed)
+
+
+def _last_shape(archive: Archive, memo_: memo.Memo, quick: bool) -> shape.Last | None:
+    """The shape the last build recorded, when its page keys hold for this build (same site key) and
+    this is a full build (a quick one keeps stale same-story links)."""
+    if quick or not memo_.before:
+        return None
+    return shape.load(archive.cache, memo_.shape_name)
 
 
 def _extent(site) -> tuple:

@@ -20,6 +20,7 @@ from ..archive import Archive
 from ..cache import code_key
 from ..cache import file_stat as _stat
 from .collect import Entry, Group
+from .shape import SHAPE
 
 # The tenant's file in the cache store.
 MANIFEST = "pages.json"
@@ -73,6 +74,7 @@ class Memo:
         self.site, self.store, self.site_key = archive.site, archive.cache, site_key
         self._root = str(self.site)  # (a page's file as a string: joining Paths was most of a stat's time)
         self.name = archive.site_tenant(MANIFEST)  # each site folder (site/, serve's preview) has its own
+        self.shape_name = archive.site_tenant(SHAPE)
         saved = self.store.load(self.name, site_key) if self.site.is_dir() else None
         saved = saved if isinstance(saved, dict) else {}
         try:  # path -> [key, size, mtime_ns] of the file the key was recorded for
@@ -113,8 +115,10 @@ class Memo:
         self.now.pop(path, None)
 
     def drop_saved(self) -> None:
-        """Before site/ files are replaced in place: no recorded key may vouch for a file being changed."""
+        """Before site/ files are replaced in place: no recorded key may vouch for a file being changed,
+        nor the recorded site shape for the pages they are kept by (shape.py, saved after the keys)."""
         self.store.forget(self.name)
+        self.store.forget(self.shape_name)
 
     def save(self) -> None:
         """After the new site is in place: its keys become the ones to compare with.

@@ -90,9 +90,10 @@ def articles(r: Renderer, ahead: BodiesAhead | None, write_to: Path | None = Non
         tick = r.progress.phase("same story", len(r.site.entries), "article")
         len(r.related)
         tick(len(r.site.entries))
+    to_key = r.articles_to_key()
     todo = []
     for n, e in enumerate(r.site.entries):
-        kept = r.reused_article(e)
+        kept = (to_key is not None and e.path not in to_key and r.kept(e.path, ())) or r.reused_article(e)
         if kept:
             yield kept
         else:

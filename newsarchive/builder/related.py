@@ -101,7 +101,8 @@ def same_story(entries: tuple[Entry, ...], store: CacheStore | None = None, stal
             todo[name] = tuple(members)
         else:
             known.update(saved)
-    return SameStory(known, todo, store, window_days)
+    return SameStory(known, todo, store, window_days, groups={f"{FOLDER}/{language}.json": tuple(members)
+                                                              for language, members in groups.items()})
 
 
 class SameStory(Mapping):
@@ -110,8 +111,10 @@ class SameStory(Mapping):
     waits for them."""
 
     def __init__(self, known: dict[str, Links], todo: dict[str, tuple[Entry, ...]],
-                 store: CacheStore | None, window_days: int = WINDOW_DAYS):
+                 store: CacheStore | None, window_days: int = WINDOW_DAYS, groups: dict | None = None):
         self._known, self._todo, self._store, self._window = known, todo, store, window_days
+        self._groups = groups or {}  # stored answer's name -> its language's members, every language
+        self._positions: dict[str, list] = {}  # the same for the languages compared: _as_positions, as lists
         self._job = None
         if sum(map(len, todo.values())) >= BACKGROUND_FROM and forked.cores() > 1:
             # Spawned, handed its sheets (pickled): all it needs. A forked child copied the pages of
@@ -147,7 +150,41 @@ class SameStory(Mapping):
         answer: dict[str, Links] = {}
         for cache, members in self._todo.items():
             answer.update(_from_positions(paths[cache], members))
+            self._positions[cache] = [a.tolist() for a in paths[cache]]
         return answer
+
+    def record(self, last: dict | None = None) -> dict[str, dict]:
+        """What the next build compares its answer with (shape.py): each language's stored answer
+        file as it is now (size, time, inode) and its answer as positions in its members - those
+        compared now, or the last build's where the file is the one it recorded."""
+        self._answer()
+        out = {}
+        for name in self._groups:
+            stat = _signature(self._store.path(name)) if self._store is not None else None
+            before = (last or {}).get(name) or {}
+            positions = self._positions.get(name)
+            if positions is None and name not in self._todo and stat is not None and before.get("stat") == stat:
+                positions = before.get("positions")
+            out[name] = {"stat": stat, "positions": positions}
+        return out
+
+    def changed_since(self, last: dict, edited: frozenset[str]) -> set[str]:
+        """The article paths whose links may differ from the last build's (`last`: its record()):
+        every member of a language whose answer cannot be compared, those whose lists of places
+        differ, and those that link an edited article."""
+        now = self.record(last)
+        out: set[str] = set()
+        for name, members in self._groups.items():
+            before, after = last.get(name) or {}, now[name]
+            if after["stat"] is not None and before.get("stat") == after["stat"] and name not in self._positions:
+                continue  # the very file the last build used
+            if before.get("positions") is None or after["positions"] is None:
+                out.update(e.path for e in members)
+            else:
+                out.update(members[r].path for r in _differing(before["positions"], after["positions"]))
+        out.update(path for path, links in self._answer().items()
+                   if any(e.path in edited for e in links.same) or any(e.path in edited for e in links.coverage))
+        return out
 
     def close(self) -> None:
         """Stop a comparison still running (the build failed before it needed the answer)."""
@@ -246,6 +283,28 @@ def _from_positions(found: tuple[np.ndarray, ...], entries: tuple[Entry, ...]) -
     return {entries[r].path: Links(tuple(entries[j] for j in same[same_at[k]:same_at[k + 1]]),
                                    tuple(entries[j] for j in cover[cover_at[k]:cover_at[k + 1]]))
             for k, r in enumerate(rows)}
+
+
+def _lists(positions: list) -> dict[int, tuple]:
+    """_as_positions's lists (as record() keeps them): member place -> (same-story places, coverage places)."""
+    rows, same_at, same, cover_at, cover = positions
+    return {r: (tuple(same[same_at[k]:same_at[k + 1]]), tuple(cover[cover_at[k]:cover_at[k + 1]]))
+            for k, r in enumerate(rows)}
+
+
+def _differing(before: list, after: list) -> set[int]:
+    """The member places whose lists differ between two answers of one site shape."""
+    old, new = _lists(before), _lists(after)
+    return {r for r in old.keys() | new.keys() if old.get(r) != new.get(r)}
+
+
+def _signature(path: Path) -> list[int] | None:
+    """A stored answer file's size, time and inode: a file written again is another file."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns, st.st_ino]
 
 
 def _as_entries(paths: dict[str, list[list[str]]], entries: tuple[Entry, ...]) -> dict[str, Links]:

@@ -29,6 +29,7 @@ from ..progress import Progress
 from ..to_markdown import plain_text
 from .collect import Entry, Group, Site, instant
 from .reading import reading_minutes
+from . import shape
 from .related import NO_LINKS
 from .ui import MONTHS, words
 
@@ -230,7 +231,7 @@ class Renderer:
 
     def __init__(self, site: Site, config: SiteConfig, env: jinja2.Environment, assets: Assets, related,
                  memo, body_store, showing: frozenset[str] | None = None, progress: Progress | None = None,
-                 failures: tuple = (), search: bool = True, pictures=None):
+                 failures: tuple = (), search: bool = True, pictures=None, last_shape=None):
         self.site, self.config, self.env, self.assets = site, config, env, assets
         self.search = search  # whether the site has its search index (the search page says so when not)
         self.pictures = pictures  # media.show.Pictures: the stored pictures (None: show every image where it is)
@@ -241,9 +242,12 @@ class Renderer:
         self.related = related  # same_story's answer: may still be in the making, so looked up late
         self.memo = memo  # a memo.Memo: pages whose inputs did not change come from the last site
         self.body_store = body_store  # a bodies.BodyStore: bodies kept from the last build that rendered every article
-        # serve's hot pass, when the edit kept the site's shape (every list the same articles in the
-        # same order): the paths of the edited articles; a list page showing none of them is kept.
+        # When an edit kept the site's shape (every list the same articles in the same order; see
+        # shape.py): the paths of the edited articles; a list page showing none of them is kept.
         self.showing = showing
+        # The shape.Last the edited articles were found from (a command-line build): article pages
+        # none of whose inputs changed are kept too (see articles_to_key).
+        self.last_shape = last_shape
         # Article bodies as HTML by article path, taken from the body store or made ahead (parallel.py).
         self.bodies: dict[str, str] = {}
         self.words = words(config.language)  # the site's own words in its headings
@@ -389,8 +393,15 @@ class Renderer:
             return tuple(None for _ in entries)
         return tuple(self.pictures.lead(e.body_md)[1] for e in entries)
 
+    def articles_to_key(self) -> frozenset[str] | None:
+        """After an edit that kept the site's shape, the article pages that must be keyed (shape.to_key:
+        the others are kept as they are); None when every one must. Waits for same story."""
+        if self.showing is None or self.last_shape is None:
+            return None
+        return shape.to_key(self.site, self.showing, self.related, self.last_shape)
+
     def kept(self, path: str, shown: tuple[Entry, ...]) -> tuple[str, Path] | None:
-        """In a hot pass that kept the site's shape, a page showing none of the edited articles (and
+        """After an edit that kept the site's shape, a page showing none of the edited articles (and
         nothing else that changed) as the last build left it, without keying it."""
         if self.showing is None or any(e.path in self.showing for e in shown):
             return None

@@ -1,0 +1,148 @@
+"""An edit that keeps the site's shape: a command-line build keys only the pages it can have changed
+(builder/shape.py), and the site is byte for byte the one keying every page gives, and a clean build's."""
+import json
+import re
+import shutil
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+
+from newsarchive.builder import shape
+from newsarchive.builder.outcome import Built
+
+from .conftest import build
+
+
+def _files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def _clean(root: Path, where: Path) -> dict[str, bytes]:
+    shutil.copytree(root, where, ignore=shutil.ignore_patterns("site", ".newsarchive-cache"))
+    build(where, search=False)
+    return _files(where / "site")
+
+
+@pytest.fixture
+def grown(corpus_run, tmp_path):
+    root = tmp_path / "a"
+    shutil.copytree(corpus_run[0] / "content", root / "content")
+    build(root, search=False)
+    return root
+
+
+def _linked(root: Path) -> tuple[str, set[str]]:
+    """An article that other articles link as the same story, and those that link it (the stored answer)."""
+    answer = json.loads((root / ".newsarchive-cache" / "related" / "zh.json").read_text(encoding="utf-8"))["data"]
+    by = {}
+    for path, (same, coverage) in answer.items():
+        for other in same + coverage:
+            by.setdefault(other, set()).add(path)
+    target = max(sorted(by), key=lambda p: len(by[p]))
+    return target, by[target]
+
+
+def _content(root: Path, article: str) -> Path:
+    return root / "content" / (article.removeprefix("articles/").removesuffix(".html") + ".md")
+
+
+def _edit_title(page: Path, mark: str) -> None:
+    page.write_text(page.read_text(encoding="utf-8").replace('title: "', f'title: "{mark} ', 1), encoding="utf-8")
+
+
+def _spy(monkeypatch) -> list:
+    seen = []
+    real = shape.to_key
+
+    def spy(*args):
+        seen.append(real(*args))
+        return seen[-1]
+
+    monkeypatch.setattr(shape, "to_key", spy)
+    return seen
+
+
+def test_a_title_edit_keys_its_page_its_neighbours_and_its_links_only(grown, tmp_path, monkeypatch):
+    target, linking = _linked(grown)
+    articles = [p.relative_to(grown / "site").as_posix() for p in (grown / "site" / "articles").rglob("*.html")]
+    inode = {p: (grown / "site" / p).stat().st_ino for p in articles}
+    seen = _spy(monkeypatch)
+    _edit_title(_content(grown, target), "EDITED")
+    assert isinstance(build(grown, search=False), Built)
+    assert _files(grown / "site") == _clean(grown, tmp_path / "clean")
+    assert len(seen) == 1 and seen[0] is not None, "the edit kept the shape: only some article pages keyed"
+    keyed = seen[0]
+    assert target in keyed and linking <= keyed
+    assert len(keyed) < 0.25 * len(articles), (len(keyed), len(articles))
+    # a page not keyed is the last build's file itself (kept, not rendered)
+    assert all((grown / "site" / p).stat().st_ino == inode[p] for p in articles if p not in keyed)
+    # its neighbours in the archive's list (newer, older) name it by its title: keyed, made again
+    page = grown / "site" / target
+    links = re.findall(r'rel="(?:prev|next)" href="([^"]+)"', page.read_text(encoding="utf-8"))
+    neighbours = {(page.parent / unquote(href)).resolve().relative_to((grown / "site").resolve()).as_posix()
+                  for href in links}
+    assert neighbours and neighbours <= keyed
+    assert all("EDITED" in (grown / "site" / p).read_text(encoding="utf-8") for p in neighbours)
+
+
+def test_edits_built_by_the_shape_equal_edits_built_by_keying_every_page(grown, tmp_path, monkeypatch):
+    """The same edits on two copies, one building with the recorded shape and one without it (every
+    page keyed): the sites are the same after each; a change of shape takes the slow way."""
+    other = tmp_path / "b"
+    shutil.copytree(grown, other)
+    seen = _spy(monkeypatch)
+    target, linking = _linked(grown)
+    neighbour = sorted(linking)[0]
+    steps = [
+        lambda root: _edit_title(_content(root, target), "ONE"),
+        # the linking article gets the target's text: its same-story links change with it
+        lambda root: _content(root, neighbour).write_text(
+            _content(root, neighbour).read_text(encoding="utf-8") + "\n\n"
+            + _content(root, target).read_text(encoding="utf-8").split("---", 2)[2], encoding="utf-8"),
+        lambda root: _edit_title(_content(root, target), "TWO"),
+        # a date moved: the lists change order, not a shape the last build recorded
+        lambda root: _content(root, target).write_text(re.sub(
+            r'^date: "[^"]*"', 'date: "2001-01-01"', _content(root, target).read_text(encoding="utf-8"),
+            count=1, flags=re.M), encoding="utf-8"),
+    ]
+    fast = []
+    for n, step in enumerate(steps):
+        step(grown)
+        step(other)
+        build(grown, search=False)
+        fast.append(bool(seen) and seen.pop() is not None)  # (the copy without a shape never asks)
+        (other / ".newsarchive-cache" / shape.SHAPE).unlink(missing_ok=True)
+        build(other, search=False)
+        assert _files(grown / "site") == _files(other / "site"), f"step {n}"
+    assert fast == [True, True, True, False]
+    assert _files(grown / "site") == _clean(grown, tmp_path / "clean")
+
+
+def test_a_stored_answer_written_since_the_last_build_keys_its_language(grown, tmp_path, monkeypatch):
+    """A same-story answer file not the one the last build used (a build that failed after storing
+    it) cannot vouch for the links on the pages: every article of its language is keyed, though no
+    article of that language changed (the edit is in another)."""
+    answer = grown / ".newsarchive-cache" / "related" / "en.json"
+    data = answer.read_bytes()
+    english = set(json.loads(data)["data"])
+    assert english, "the corpus has English articles with links"
+    answer.unlink()
+    answer.write_bytes(data)  # the same answer, another file
+    seen = _spy(monkeypatch)
+    target, _ = _linked(grown)  # (a Chinese article)
+    _edit_title(_content(grown, target), "EDITED")
+    build(grown, search=False)
+    assert seen[0] is not None and english <= seen[0]
+    assert _files(grown / "site") == _clean(grown, tmp_path / "clean")
+
+
+def test_the_shape_is_dropped_with_the_page_keys(grown):
+    """A shape on disk describes the site the recorded keys describe: gone when they are."""
+    from newsarchive import archive as arc
+    from newsarchive.builder import memo
+
+    tenant = grown / ".newsarchive-cache" / shape.SHAPE
+    assert tenant.is_file()
+    memo.Memo(arc.Archive(grown), "any key").drop_saved()
+    assert not tenant.exists() and not (grown / ".newsarchive-cache" / memo.MANIFEST).exists()
