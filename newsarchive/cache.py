@@ -32,6 +32,8 @@ import shutil
 from functools import lru_cache
 from pathlib import Path
 
+import orjson
+
 FOLDER = ".newsarchive-cache"
 PACKAGE = Path(__file__).resolve().parent
 # The package files (and folders) each stage's code reads: its own modules, those they import, and
@@ -52,6 +54,18 @@ _VERSION_AT_START = re.compile(rb'\{"version": ?"([\x20-\x21\x23-\x5b\x5d-\x7e]*
 _VERSION_HEAD = 512
 # Which files of a code folder count: source and the data it reads.
 _CODE_SUFFIXES = (".py", ".txt", ".json", ".toml")
+
+
+def decode(data: bytes):
+    """A JSON document as json.loads gives it. By orjson, twice as fast (the parsed-page cache at
+    100 000 articles: 2.9 -> 1.5 s, the cycle collector off as collect runs it: most of an edit's
+    gathering); what orjson refuses and json takes (NaN, a lone surrogate written with surrogatepass)
+    by json. One difference: orjson reads an integer past 64 bits as a float - no tenant stores one
+    (the only values from outside, the parsed pages' front matter, keep such a page out: parsed.py)."""
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return json.loads(data)
 
 
 def code_files(stage: str, package: Path | None = None) -> list[Path]:
@@ -98,8 +112,7 @@ class CacheStore:
     def load_any(self, name: str) -> tuple[str, object] | None:
         """(version, data) stored under name, whatever the version; None when there is none."""
         try:
-            # (from bytes: json decodes them itself, a third faster than read_text on the large tenants)
-            saved = json.loads((self.folder / name).read_bytes())
+            saved = decode((self.folder / name).read_bytes())
             return saved["version"], saved["data"]
         except (OSError, ValueError, KeyError, TypeError):
             return None

@@ -137,8 +137,10 @@ def _same(value) -> bool:
             return True
         except UnicodeEncodeError:
             return False
-    if value is None or isinstance(value, (bool, int)):
+    if value is None or isinstance(value, bool):
         return True
+    if isinstance(value, int):  # (cache.decode reads an integer past 64 bits as a float)
+        return -(1 << 63) <= value < 1 << 64
     if isinstance(value, float):
         return math.isfinite(value)
     if isinstance(value, list):

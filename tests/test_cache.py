@@ -117,6 +117,26 @@ def test_a_mapping_saved_pair_by_pair_reads_as_saved_whole(tmp_path):
     assert not [p for p in (tmp_path / "cache").iterdir() if p.suffix != ".json"]  # no temp file left
 
 
+def test_decode_gives_what_json_gives(tmp_path):
+    """cache.decode (orjson, json for what orjson refuses) reads documents to the very values
+    json.loads does, those orjson refuses included; a store's tenants read back as saved."""
+    import json
+    import math
+
+    documents = [b'{"a": [1, -0.0, 1.5e-320, 0.1, 9223372036854775807, -9223372036854775808, true, null]}',
+                 '{"中": "\u2028\\u00e9\\ud83d\\ude00", "a": 1, "a": 2}'.encode(), b'"\\ud800"',
+                 '["\ud800"]'.encode("utf-8", "surrogatepass"), b'[NaN, Infinity, 1e400]', b'  [] ']
+    for document in documents:
+        got, want = cache.decode(document), json.loads(document)
+        assert repr(got) == repr(want) and type(got) is type(want)
+    assert math.isnan(cache.decode(b"[NaN]")[0])
+    with pytest.raises(ValueError):
+        cache.decode(b"\x00{damaged")
+    store = cache.CacheStore(tmp_path / "cache")
+    data = {"pages": {"a/b.html": ["k" * 32, 123, 1_796_251_950_558_170_997]}, "text": "中\ud800", "n": 2.5}
+    assert store.save("t.json", "1", data) and store.load("t.json", "1") == data
+
+
 def test_a_version_is_read_without_the_data(tmp_path):
     """version_of reads a tenant's version from the file's first bytes (same story asks it before
     decoding a 100 000-article answer it may not need): as load_any gives it, for both ways of saving;

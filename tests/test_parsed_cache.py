@@ -79,19 +79,25 @@ def test_a_deleted_page_and_a_new_one_are_seen(seed_root, tmp_path):
 
 
 def test_values_json_would_change_are_never_kept(seed_root, tmp_path, monkeypatch):
-    """A hand-written page whose YAML holds a date and a number key in a mapping is parsed every time
-    (JSON would give them back as other things), and still gathered right."""
+    """A hand-written page whose YAML holds a date and a number key in a mapping, or an integer past
+    64 bits (the cache's reader gives it back as a float), is parsed every time (JSON would give them
+    back as other things), and still gathered right; a page with a 64-bit one is kept."""
     root = tmp_path / "a"
     copy_tree(seed_root, root)
-    page = sorted((root / "content").rglob("*.md"))[0]
+    page, *others = sorted((root / "content").rglob("*.md"))
     text = page.read_text(encoding="utf-8")
     page.write_text(text.replace("source:\n", "source:\n  captured: 2020-09-17\n  7: seven\n", 1), encoding="utf-8")
+    large = [others[0], others[1]]
+    for n, value in ((0, 1 << 64), (1, (1 << 64) - 1)):
+        text = large[n].read_text(encoding="utf-8")
+        large[n].write_text(text.replace("source:\n", f"source:\n  serial: {value}\n", 1), encoding="utf-8")
     first = gather.collect(arc.Archive(root))
     hand = next(e for e in first.entries + first.earlier if e.content_file == arc.Archive(root).content_file(page))
     assert (hand.source[7], hand.source["captured"]) == ("seven", datetime.date(2020, 9, 17))
     read = _reads(monkeypatch)
     again = gather.collect(arc.Archive(root))
-    assert read == [page]
+    assert sorted(read) == sorted([page, large[0]])
+    assert {e.source.get("serial") for e in again.entries + again.earlier} == {None, 1 << 64, (1 << 64) - 1}
     assert again == first
     assert [e.source for e in again.entries] == [e.source for e in first.entries]
 
