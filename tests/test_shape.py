@@ -146,3 +146,18 @@ def test_the_shape_is_dropped_with_the_page_keys(grown):
     assert tenant.is_file()
     memo.Memo(arc.Archive(grown), "any key").drop_saved()
     assert not tenant.exists() and not (grown / ".newsarchive-cache" / memo.MANIFEST).exists()
+
+
+def test_a_page_changed_in_site_by_hand_is_made_again_beside_an_edit(grown, tmp_path, monkeypatch):
+    """Pages kept without keying are still checked against their recorded files (their stats taken
+    while same story runs): one deleted and one edited by hand in site/ are made again."""
+    target, linking = _linked(grown)
+    seen = _spy(monkeypatch)
+    far = [p for p in sorted((grown / "site" / "articles").rglob("*.html"))
+           if p.relative_to(grown / "site").as_posix() not in linking | {target}]
+    far[0].unlink()
+    far[-1].write_text(far[-1].read_text(encoding="utf-8").replace("<h1", "<h1 data-x", 1), encoding="utf-8")
+    _edit_title(_content(grown, target), "EDITED")
+    build(grown, search=False)
+    assert seen[0] is not None and far[0].relative_to(grown / "site").as_posix() not in seen[0]
+    assert _files(grown / "site") == _clean(grown, tmp_path / "clean")

@@ -85,6 +85,7 @@ class Memo:
         self.now: dict[str, str] = dict(self.before) if carry else {}
         # Pages taken from the last site as they were: their recorded size and time still hold.
         self._unchanged: set[str] = set(self.before) if carry else set()
+        self._looked: dict[str, list[int] | None] = {}  # path -> its file's stat, taken ahead (look_ahead)
 
     def key(self, *inputs) -> str:
         text = self.site_key + fingerprint(inputs)
@@ -101,7 +102,15 @@ class Memo:
 
     def _intact(self, path: str) -> bool:
         """Whether the last site's file is the one its key was recorded for (not deleted, not edited)."""
-        return _stat(f"{self._root}/{path}") == self._files.get(path)
+        stat = self._looked.pop(path) if path in self._looked else _stat(f"{self._root}/{path}")
+        return stat == self._files.get(path)
+
+    def look_ahead(self, paths) -> None:
+        """Take the stats of these pages' files now (site/ is not changed before the commit): a build
+        waiting for same story checks the article pages it will keep while it waits (100 000 stats,
+        ~1.4 s after the wait otherwise)."""
+        root = self._root
+        self._looked.update((path, _stat(f"{root}/{path}")) for path in paths if path in self._files)
 
     def kept(self, path: str) -> Path | None:
         """The last site's file for path, its recorded key carried over unchanged (see Renderer.kept)."""

@@ -87,6 +87,8 @@ def articles(r: Renderer, ahead: BodiesAhead | None, write_to: Path | None = Non
     `ahead`: the bodies being made on a pool since the build began (bodies_ahead), or None.
     `write_to`: a folder the pool's workers write their pages into themselves (write.Placed), or None."""
     if r.site.entries:  # an article page's key and page show its same-story links: wait for them here
+        if r.last_shape is not None:  # most article pages will be kept: their files checked while waiting
+            r.memo.look_ahead(e.path for e in r.site.entries)
         tick = r.progress.phase("same story", len(r.site.entries), "article")
         len(r.related)
         tick(len(r.site.entries))
