@@ -15,10 +15,12 @@ scored through an inverted index of those terms (see _coverage).
 """
 from __future__ import annotations
 
+import bisect
 import hashlib
 import os
 import multiprocessing
 from collections.abc import Mapping
+from itertools import chain
 from pathlib import Path
 from typing import NamedTuple
 
@@ -115,6 +117,7 @@ class SameStory(Mapping):
         self._known, self._todo, self._store, self._window = known, todo, store, window_days
         self._groups = groups or {}  # stored answer's name -> its language's members, every language
         self._positions: dict[str, list] = {}  # the same for the languages compared: _as_positions, as lists
+        self._where: dict[str, tuple[str, int]] = {}  # article path -> its language and row in those positions
         self._job = None
         if sum(map(len, todo.values())) >= BACKGROUND_FROM and forked.cores() > 1:
             # Spawned, handed its sheets (pickled): all it needs. A forked child copied the pages of
@@ -129,13 +132,15 @@ class SameStory(Mapping):
             send.close()
             self._job = (child, receive)
 
-    def _answer(self) -> dict[str, Links]:
+    def _answer(self) -> None:
+        """The comparison finished (waited for), its answer kept as positions (see _as_positions):
+        Links are made when a page asks for them (making all of them was ~0.8 s at 100 000 articles,
+        after the wait, on an edit whose pages but a few were kept)."""
         if self._todo:
-            self._known.update(self._finish())
+            self._finish()
             self._todo = {}
-        return self._known
 
-    def _finish(self) -> dict[str, Links]:
+    def _finish(self) -> None:
         paths = None
         if self._job is not None:
             child, receive = self._job
@@ -147,11 +152,13 @@ class SameStory(Mapping):
         if paths is None:
             paths = _compare_all({name: _sheet(members, self._window, self._store, name)
                                   for name, members in self._todo.items()}, self._store)
-        answer: dict[str, Links] = {}
         for cache, members in self._todo.items():
-            answer.update(_from_positions(paths[cache], members))
-            self._positions[cache] = [a.tolist() for a in paths[cache]]
-        return answer
+            positions = self._positions[cache] = [a.tolist() for a in paths[cache]]
+            self._where.update((members[r].path, (cache, k)) for k, r in enumerate(positions[0]))
+
+    def _links(self, path: str) -> Links:
+        cache, k = self._where[path]
+        return _links_at(self._positions[cache], k, self._groups[cache])
 
     def record(self, last: dict | None = None) -> dict[str, dict]:
         """What the next build compares its answer with (shape.py): each language's stored answer
@@ -163,7 +170,7 @@ class SameStory(Mapping):
             stat = _signature(self._store.path(name)) if self._store is not None else None
             before = (last or {}).get(name) or {}
             positions = self._positions.get(name)
-            if positions is None and name not in self._todo and stat is not None and before.get("stat") == stat:
+            if positions is None and stat is not None and before.get("stat") == stat:
                 positions = before.get("positions")
             out[name] = {"stat": stat, "positions": positions}
         return out
@@ -171,7 +178,8 @@ class SameStory(Mapping):
     def changed_since(self, last: dict, edited: frozenset[str]) -> set[str]:
         """The article paths whose links may differ from the last build's (`last`: its record()):
         every member of a language whose answer cannot be compared, those whose lists of places
-        differ, and those that link an edited article."""
+        differ, and those that link an edited article (only a language compared now has one: the
+        others' articles are all as they were)."""
         now = self.record(last)
         out: set[str] = set()
         for name, members in self._groups.items():
@@ -182,8 +190,10 @@ class SameStory(Mapping):
                 out.update(e.path for e in members)
             else:
                 out.update(members[r].path for r in _differing(before["positions"], after["positions"]))
-        out.update(path for path, links in self._answer().items()
-                   if any(e.path in edited for e in links.same) or any(e.path in edited for e in links.coverage))
+        for name, positions in self._positions.items():
+            members = self._groups[name]
+            out.update(members[r].path for r in _linking_any(positions, {n for n, e in enumerate(members)
+                                                                          if e.path in edited}))
         return out
 
     def close(self) -> None:
@@ -196,13 +206,16 @@ class SameStory(Mapping):
             self._job = None
 
     def __getitem__(self, path: str) -> Links:
-        return self._answer()[path]
+        self._answer()
+        return self._known[path] if path in self._known else self._links(path)
 
     def __iter__(self):
-        return iter(self._answer())
+        self._answer()
+        return chain(self._known, self._where)
 
     def __len__(self) -> int:
-        return len(self._answer())
+        self._answer()
+        return len(self._known) + len(self._where)
 
 
 class Sheet(NamedTuple):
@@ -239,7 +252,7 @@ def _compare_all(sheets: dict[str, Sheet], store: CacheStore | None) -> dict[str
     for cache, sheet in sheets.items():
         same, coverage = _linked(sheet, store)
         if sheet.key is not None:
-            store.save(cache, sheet.key, _as_paths(sheet, same, coverage))
+            store.save(cache, sheet.key, _as_paths(sheet, same, coverage), plain=True)
         found[cache] = _as_positions(sheet, same, coverage)
     return found
 
@@ -279,10 +292,15 @@ def _as_positions(sheet: Sheet, same: list[list[int]], coverage: list[list[int]]
 
 def _from_positions(found: tuple[np.ndarray, ...], entries: tuple[Entry, ...]) -> dict[str, Links]:
     """_as_positions's answer as Links again."""
-    rows, same_at, same, cover_at, cover = (a.tolist() for a in found)
-    return {entries[r].path: Links(tuple(entries[j] for j in same[same_at[k]:same_at[k + 1]]),
-                                   tuple(entries[j] for j in cover[cover_at[k]:cover_at[k + 1]]))
-            for k, r in enumerate(rows)}
+    positions = [a.tolist() for a in found]
+    return {entries[r].path: _links_at(positions, k, entries) for k, r in enumerate(positions[0])}
+
+
+def _links_at(positions: list, k: int, entries: tuple[Entry, ...]) -> Links:
+    """The Links of the k-th linking article of _as_positions's answer (as lists)."""
+    _rows, same_at, same, cover_at, cover = positions
+    return Links(tuple(entries[j] for j in same[same_at[k]:same_at[k + 1]]),
+                 tuple(entries[j] for j in cover[cover_at[k]:cover_at[k + 1]]))
 
 
 def _lists(positions: list) -> dict[int, tuple]:
@@ -290,6 +308,16 @@ def _lists(positions: list) -> dict[int, tuple]:
     rows, same_at, same, cover_at, cover = positions
     return {r: (tuple(same[same_at[k]:same_at[k + 1]]), tuple(cover[cover_at[k]:cover_at[k + 1]]))
             for k, r in enumerate(rows)}
+
+
+def _linking_any(positions: list, places: set[int]) -> set[int]:
+    """The member places whose lists (_as_positions's, as lists) hold one of `places`."""
+    rows, same_at, same, cover_at, cover = positions
+    out = set()
+    for at, found in ((same_at, same), (cover_at, cover)):
+        hits = [n for n, j in enumerate(found) if j in places]
+        out.update(rows[bisect.bisect_right(at, n) - 1] for n in hits)
+    return out
 
 
 def _differing(before: list, after: list) -> set[int]:
