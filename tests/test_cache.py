@@ -137,6 +137,21 @@ def test_decode_gives_what_json_gives(tmp_path):
     assert store.save("t.json", "1", data) and store.load("t.json", "1") == data
 
 
+def test_plain_data_saved_by_orjson_reads_as_json_saved_it(tmp_path):
+    """save(plain=True) (orjson) stores what json stores, its version readable without the data;
+    what orjson cannot write (a lone surrogate, a number key, an integer past 64 bits) goes by json."""
+    store = cache.CacheStore(tmp_path / "cache")
+    key = "0f" * 32
+    for data in ({"b": [1, "x", None, True], "a": {"z": [], "中": "\u2028\"</script>"}},
+                 {"a": "\ud800"}, {1: "x"}, {"a": [1 << 70, -(1 << 63)]}, ["a", 2]):
+        for sort_keys in (False, True):
+            assert store.save("plain.json", key, data, plain=True, sort_keys=sort_keys)
+            assert store.save("json.json", key, data, sort_keys=sort_keys)
+            assert store.load_any("plain.json") == store.load_any("json.json")
+    assert store.save("plain.json", key, {"b": 1, "a": 2}, plain=True, sort_keys=True)
+    assert store.version_of("plain.json") == key and list(store.load("plain.json", key)) == ["a", "b"]
+
+
 def test_a_version_is_read_without_the_data(tmp_path):
     """version_of reads a tenant's version from the file's first bytes (same story asks it before
     decoding a 100 000-article answer it may not need): as load_any gives it, for both ways of saving;

@@ -137,7 +137,7 @@ class Memo:
         after a power cut, and it cost serve's hot pass up to 50 ms here."""
         files = {path: [key, *(self._files[path] if path in self._unchanged else _stat(f"{self._root}/{path}") or [-1, -1])]
                  for path, key in self.now.items()}
-        self.store.save(self.name, self.site_key, files, sort_keys=True)
+        self.store.save(self.name, self.site_key, files, plain=True, sort_keys=True)
 
 
 def site_key(layout_files: tuple, assets: dict[str, str], config, problems: int = 0) -> str:

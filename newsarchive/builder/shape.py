@@ -11,7 +11,7 @@ neighbours in the two lists it links along, its versions and its same-story link
 articles, none of them changed) are all the last build's. At 100 000 articles keying every page was
 ~9 s of a build in which one title changed.
 
-    .newsarchive-cache/shape.json   {"shape": digest, "digests": {path: digest}, "links": {language: arrays}}
+    .newsarchive-cache/shape.json   {"shape": digest, "digests": "d1\nd2...", "links": {language: arrays}}
 
 Written after the page keys (Memo.save) and dropped with them (Memo.drop_saved): a shape on disk
 always describes the site the recorded keys describe.
@@ -26,7 +26,7 @@ from .collect import Site
 # The tenant's file in the cache store (one per site folder, see Archive.site_tenant).
 SHAPE = "shape.json"
 # Its format (a different one is no shape at all).
-VERSION = "1"
+VERSION = "2"
 
 
 def of(site: Site, pictures) -> str:
@@ -52,28 +52,30 @@ class Last:
     """The shape the last build recorded, its articles' digests and its same-story answers as positions."""
 
     shape: str
-    digests: dict
+    digests: str  # each article page's digest, one a line, in the shape's order (site.entries, then site.earlier)
     links: dict
 
     def edited(self, site: Site, shape: str) -> frozenset[str] | None:
         """The article pages whose digest changed when the site kept its shape, else None."""
-        if shape != self.shape:
+        pages = (*site.entries, *site.earlier)
+        digests = self.digests.split("\n")
+        if shape != self.shape or len(digests) != len(pages):
             return None
-        return frozenset(e.path for e in (*site.entries, *site.earlier) if self.digests.get(e.path) != e.digest)
+        return frozenset(e.path for e, digest in zip(pages, digests) if digest != e.digest)
 
 
 def load(store, name: str) -> Last | None:
     saved = store.load(name, VERSION)
     if not (isinstance(saved, dict) and isinstance(saved.get("shape"), str)
-            and isinstance(saved.get("digests"), dict) and isinstance(saved.get("links"), dict)):
+            and isinstance(saved.get("digests"), str) and isinstance(saved.get("links"), dict)):
         return None
     return Last(saved["shape"], saved["digests"], saved["links"])
 
 
 def save(store, name: str, site: Site, shape: str, links: dict) -> None:
     """Recorded after the page keys; `links`: SameStory.positions()."""
-    digests = {e.path: e.digest for e in (*site.entries, *site.earlier)}
-    store.save(name, VERSION, {"shape": shape, "digests": digests, "links": links})
+    digests = "\n".join(e.digest for e in (*site.entries, *site.earlier))
+    store.save(name, VERSION, {"shape": shape, "digests": digests, "links": links}, plain=True)
 
 
 def to_key(site: Site, edited: frozenset[str], related, last: Last) -> frozenset[str]:
