@@ -371,7 +371,7 @@ class Renderer:
         sort last, follow page 1 on pages of their own (page/undated-K/, `UNDATED_PAGE` K), so one
         more of them does not move every dated page either."""
         size = self.config.page_size
-        dated = sum(1 for e in entries if instant(e.date) != float("-inf"))
+        dated = _dated(entries)
         # (a list that fits the first page is one page, however many of it are undated)
         head, tail = (entries[:dated], entries[dated:]) if dated and len(entries) >= 2 * size else (entries, ())
         older = max(0, len(head) // size - 1)
@@ -437,6 +437,16 @@ def version_diffs(versions: tuple[Entry, ...]) -> list[tuple[int, int, list[str]
 UNDATED_PAGE = "無日期 Undated {}"
 # Pages numbered on each side of the current one in a list's pager (the first and last always are).
 PAGER_REACH = 2
+
+
+def _dated(entries: tuple[Entry, ...]) -> int:
+    """How many of a list's articles are dated. Every list of the site is in the site's order (newest
+    first, undated last): its undated ones are at its end (counting from there, not testing every
+    article's date: ~0.7 s of the list pages at 100 000 articles, whose lists hold ~700 000 places)."""
+    dated = len(entries)
+    while dated and instant(entries[dated - 1].date) == float("-inf"):
+        dated -= 1
+    return dated
 
 
 def numbered_pages(pages: list[tuple[int | str, str, tuple]], current: int) -> list[tuple[int | str, str] | None]:
