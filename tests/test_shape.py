@@ -161,3 +161,30 @@ def test_a_page_changed_in_site_by_hand_is_made_again_beside_an_edit(grown, tmp_
     build(grown, search=False)
     assert seen[0] is not None and far[0].relative_to(grown / "site").as_posix() not in seen[0]
     assert _files(grown / "site") == _clean(grown, tmp_path / "clean")
+
+
+@pytest.mark.parametrize("damage", ["not json", "digests", "stat", "positions", "places", "offsets"])
+def test_a_shape_damaged_by_hand_is_no_shape(grown, tmp_path, damage):
+    """shape.json edited or broken by hand: the build keys what it must (every page, or every article
+    of the language) and the site is a clean build's - never an error."""
+    tenant = grown / ".newsarchive-cache" / shape.SHAPE
+    saved = json.loads(tenant.read_text(encoding="utf-8"))
+    zh = saved["data"]["links"]["related/zh.json"]
+    if damage == "not json":
+        tenant.write_text("{", encoding="utf-8")
+    else:
+        if damage == "digests":
+            saved["data"]["digests"] = ["a list"]
+        elif damage == "stat":
+            zh["stat"] = "yesterday"
+        elif damage == "positions":
+            zh["positions"] = [[1, 2], "x"]
+        elif damage == "places":  # articles the group does not have
+            zh["positions"][0] = [10 ** 6 for _ in zh["positions"][0]]
+        else:  # offsets that do not run through the lists
+            zh["positions"][1] = zh["positions"][1][:1]
+        tenant.write_text(json.dumps(saved), encoding="utf-8")
+    target, _ = _linked(grown)
+    _edit_title(_content(grown, target), "EDITED")
+    assert isinstance(build(grown, search=False), Built)
+    assert _files(grown / "site") == _clean(grown, tmp_path / "clean")

@@ -186,7 +186,7 @@ class SameStory(Mapping):
             before, after = last.get(name) or {}, now[name]
             if after["stat"] is not None and before.get("stat") == after["stat"] and name not in self._positions:
                 continue  # the very file the last build used
-            if before.get("positions") is None or after["positions"] is None:
+            if not _comparable(before.get("positions"), len(members)) or after["positions"] is None:
                 out.update(e.path for e in members)
             else:
                 out.update(members[r].path for r in _differing(before["positions"], after["positions"]))
@@ -308,6 +308,17 @@ def _lists(positions: list) -> dict[int, tuple]:
     rows, same_at, same, cover_at, cover = positions
     return {r: (tuple(same[same_at[k]:same_at[k + 1]]), tuple(cover[cover_at[k]:cover_at[k + 1]]))
             for k, r in enumerate(rows)}
+
+
+def _comparable(positions: list | None, members: int) -> bool:
+    """Whether a recorded answer (as lists) can be told from this one place by place: there is one,
+    its places are places of the group, and its offsets run through its lists."""
+    if positions is None:
+        return False
+    rows, same_at, same, cover_at, cover = positions
+    return (all(n < members for part in (rows, same, cover) for n in part)
+            and len(same_at) == len(cover_at) == len(rows) + 1 and same_at[-1] == len(same)
+            and cover_at[-1] == len(cover) and same_at == sorted(same_at) and cover_at == sorted(cover_at))
 
 
 def _linking_any(positions: list, places: set[int]) -> set[int]:

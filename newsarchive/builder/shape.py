@@ -65,11 +65,23 @@ class Last:
 
 
 def load(store, name: str) -> Last | None:
+    """The recorded shape; None when there is none or it is not as save() writes it (damaged by hand)."""
     saved = store.load(name, VERSION)
     if not (isinstance(saved, dict) and isinstance(saved.get("shape"), str)
-            and isinstance(saved.get("digests"), str) and isinstance(saved.get("links"), dict)):
+            and isinstance(saved.get("digests"), str) and isinstance(saved.get("links"), dict)
+            and all(_recorded(v) for v in saved["links"].values())):
         return None
     return Last(saved["shape"], saved["digests"], saved["links"])
+
+
+def _recorded(value) -> bool:
+    """Whether one language's record has the shape SameStory.record() gives it."""
+    if not (isinstance(value, dict) and value.keys() == {"stat", "positions"}):
+        return False
+    stat, positions = value["stat"], value["positions"]
+    return (stat is None or (isinstance(stat, list) and len(stat) == 3 and all(type(n) is int for n in stat))) and (
+        positions is None or (isinstance(positions, list) and len(positions) == 5 and all(
+            isinstance(a, list) and all(type(n) is int and n >= 0 for n in a) for a in positions)))
 
 
 def save(store, name: str, site: Site, shape: str, links: dict) -> None:
