@@ -85,7 +85,7 @@ def _recorded(value) -> bool:
 
 
 def save(store, name: str, site: Site, shape: str, links: dict) -> None:
-    """Recorded after the page keys; `links`: SameStory.positions()."""
+    """Recorded after the page keys; `links`: SameStory.record()."""
     digests = "\n".join(e.digest for e in (*site.entries, *site.earlier))
     store.save(name, VERSION, {"shape": shape, "digests": digests, "links": links}, plain=True)
 
