@@ -1,5 +1,6 @@
 """The built site: contract of interfaces.md, links that resolve for every reader, feeds, determinism."""
 import json
+import os
 import posixpath
 import re
 import shutil
@@ -16,8 +17,8 @@ from selectolax.lexbor import LexborHTMLParser
 from newsarchive import check
 from newsarchive import page as content_page
 from newsarchive import archive as arc
-from newsarchive.builder import BuildState, hot
-from newsarchive.builder.outcome import Built, HotDeclined, Unchanged
+from newsarchive.builder import BuildState, hot, write
+from newsarchive.builder.outcome import Built, HotDeclined, LeftOut, Unchanged
 from newsarchive.builder.render import rel
 
 from .conftest import DEFAULTS, REPO, build, copy_tree, run_cli
@@ -222,7 +223,8 @@ def test_a_search_cache_that_cannot_be_written_costs_only_speed(built, tmp_path)
 
 def test_no_change_rebuild_does_nothing_and_an_edit_rebuilds(built, tmp_path, monkeypatch):
     """And the built site is walked (every file's stat: ~2 s at 100 000 articles) only to tell that
-    nothing changed when the inputs are the last build's: after an edit, once, to record the new site."""
+    nothing changed when the inputs are the last build's: after an edit committed in place, the new
+    site is recorded from the commit's own walk (the state equals a walk's); after a swap, walked once."""
     from newsarchive.builder import fingerprint
 
     root = tmp_path / "d"
@@ -233,11 +235,43 @@ def test_no_change_rebuild_does_nothing_and_an_edit_rebuilds(built, tmp_path, mo
     text = page.read_text(encoding="utf-8")
     page.write_text(text.replace('title: "', 'title: "EDITED ', 1), encoding="utf-8")
     walks = []
-    real = fingerprint.site_state
-    monkeypatch.setattr(fingerprint, "site_state", lambda archive: walks.append(1) or real(archive))
+    real = fingerprint.site_files
+    monkeypatch.setattr(fingerprint, "site_files", lambda site: walks.append(1) or real(site))
+    monkeypatch.setattr(write, "IN_PLACE_SHARE", 1.0)  # (five articles: an edit changes most of the pages)
     report = build(root)
-    assert isinstance(report, Built) and report.articles == 5 and len(walks) == 1
+    assert isinstance(report, Built) and report.articles == 5 and walks == []
     assert any("EDITED" in p.read_text(encoding="utf-8") for p in (root / "site" / "articles").rglob("*.html"))
+    recorded = json.loads((root / ".newsarchive-cache" / "build.json").read_text())["data"]["site"]
+    assert recorded == fingerprint.site_state(arc.Archive(root)) and len(walks) == 1
+    assert isinstance(build(root), Unchanged) and len(walks) == 2
+    monkeypatch.setattr(write, "IN_PLACE_SHARE", 0.0)
+    page.write_text(text.replace('title: "', 'title: "AGAIN ', 1), encoding="utf-8")
+    assert isinstance(build(root), Built) and len(walks) == 3  # (swapped in whole: walked to be recorded)
+    assert isinstance(build(root), Unchanged) and len(walks) == 4
+
+def test_content_is_listed_once_a_build_and_the_fingerprint_follows_what_the_build_reads(built, tmp_path, monkeypatch):
+    """The fingerprint hashes the listing collect then reads (pages, with their stats, and the links
+    it refuses): a page touched, a page added or a symlink added makes the next build run; a file in
+    content/ that is no page (the build never reads it) does not."""
+    root = tmp_path / "g"
+    shutil.copytree(built, root)
+    build(root)
+    listings = []
+    real = arc.Archive.content_listing
+    monkeypatch.setattr(arc.Archive, "content_listing", lambda self: listings.append(1) or real(self))
+    page = next((root / "content").rglob("*.md"))
+    (page.parent / "notes.txt").write_text("the keeper's own notes", encoding="utf-8")
+    assert isinstance(build(root), Unchanged) and len(listings) == 1
+    os.utime(page, ns=(page.stat().st_atime_ns, page.stat().st_mtime_ns + 10**9))
+    assert isinstance(build(root), Built) and len(listings) == 2  # (the fingerprint's listing is collect's)
+    assert isinstance(build(root), Unchanged)
+    shutil.copy(page, page.with_name("another.md"))
+    assert not isinstance(build(root), Unchanged)
+    assert isinstance(build(root), Unchanged)
+    (page.parent / "elsewhere.md").symlink_to(page)
+    outcome = build(root)  # (a build that left something out runs again each time: it is told each time)
+    assert isinstance(outcome, LeftOut) and any("symlink" in why for _, why in outcome.problems)
+
 
 
 def test_a_build_with_nothing_to_do_does_not_load_the_pipeline(built, tmp_path):

@@ -174,13 +174,15 @@ def _made(content_file: str, made: tuple[str, str, dict, int]) -> Entry:
                  digest=digest, minutes=minutes, **values)
 
 
-def collect(archive: Archive, state: BuildState | None = None, progress: Progress | None = None) -> Site:
+def collect(archive: Archive, state: BuildState | None = None, progress: Progress | None = None,
+            listing: tuple[list, list] | None = None) -> Site:
     """Read every content page; a page that cannot be read is reported and left out. `state`: the
     last build's (pages parsed then are taken when their text is the same), kept for the next; pages
-    whose files are as the parsed-page cache recorded them are not read at all (parsed.py)."""
+    whose files are as the parsed-page cache recorded them are not read at all (parsed.py).
+    `listing`: archive.content_listing() when the caller has it (else listed here)."""
     state = state or BuildState()
     entries: dict[Path, Entry] = {}
-    listed, links = archive.content_listing()
+    listed, links = listing if listing is not None else archive.content_listing()
     problems = [(archive.content_file(link), "symlink, not followed") for link in links]
     cache = parsed.ParsedPages(archive.cache, state.parsed_files)
     state.parsed_files = None

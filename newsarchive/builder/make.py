@@ -13,7 +13,7 @@ from .. import config as site_config
 from .. import failures
 from ..archive import Archive
 from ..media.show import Pictures
-from . import memo, parallel, shape
+from . import fingerprint, memo, parallel, shape
 from .bodies import BodyStore
 from .collect import collect, collect_changed
 from ..progress import Progress
@@ -50,8 +50,11 @@ def _inputs(archive: Archive, base_url: str | None, site, carry: bool = False) -
 
 
 def make(archive: Archive, base_url: str | None, search: bool, quick: bool, state: BuildState,
-         progress: Progress, tell_changes: bool = False) -> Outcome:
-    site = collect(archive, state, progress)
+         progress: Progress, tell_changes: bool = False, listing: tuple[list, list] | None = None,
+         print_: str | None = None) -> Outcome:
+    """`listing`: archive.content_listing(), when the caller has just made it. `print_`: the build's
+    fingerprint, recorded with the site when every page was built (fingerprint.remember)."""
+    site = collect(archive, state, progress, listing)
     made = _inputs(archive, base_url, site)
     related = same_story(site.entries, archive.cache, stale_ok=quick, state=state,
                          window_days=made.config.same_story_days)
@@ -85,6 +88,8 @@ def make(archive: Archive, base_url: str | None, search: bool, quick: bool, stat
     changed = tuple(sorted(staging.changed))
     if site.problems:
         return LeftOut(len(site.entries), len(staging.paths), site.problems, changed)
+    if print_ is not None:
+        fingerprint.remember(archive, print_, staging.site_files)
     return Built(len(site.entries), len(staging.paths), changed)
 
 
