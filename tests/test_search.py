@@ -453,6 +453,7 @@ def test_word_lists_follow_the_segments_that_come_and_go(seed_root, tmp_path, mo
     from newsarchive.builder.search import postings, store
 
     monkeypatch.setattr(store, "SEGMENT_ARTICLES", 2)
+    monkeypatch.setattr(store, "PATCH_ARTICLES", 0)  # (segments indexed again whole: patches, test_patches)
     root = tmp_path / "a"
     copy_tree(seed_root, root)
     build(root)
@@ -522,6 +523,56 @@ def test_a_recent_tier_answers_as_a_clean_index_and_stale_blocks_are_passed_over
         for query in queries:
             assert {r["url"] for r in _search(search, query)} == corpus.expected(query), query
         assert not search.errors
+
+
+@pytest.mark.parametrize("how", ["http", "file"])
+def test_an_edit_patches_its_segment_and_answers_as_a_clean_index(seed_root, tmp_path, chromium, monkeypatch, how):
+    """One September report's title and text edited (the old title gone, new words in): its segment
+    (the five seeds) is not indexed again - the edited article alone is, as a patch of the kept block,
+    whose postings of it the page passes over - and every query finds exactly the pages holding it
+    now, on both paths; from file:// (pack's texts) the edited article's excerpt is its new text.
+    When everything is next written into the main files, the segment is indexed whole again: the
+    index is a clean build's, byte for byte."""
+    from newsarchive.builder.search import store
+
+    monkeypatch.setattr(store, "RECENT_SHARE", 1.0)  # (5 seeds: a quarter would always write all)
+    root = tmp_path / "a"
+    copy_tree(seed_root, root)
+    page = sorted((root / "content").rglob("*.md"))[1]
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text + "\nearlierwordzq 舊的補記。\n", encoding="utf-8")
+    build(root)
+    old_title = re.search(r'^title: "(.*)"$', text, flags=re.M).group(1)
+    page.write_text(text.replace(f'title: "{old_title}"', 'title: "zyxwvutq 改寫的標題"', 1)
+                    + "\n補記：獨一無二的補充說明。\n", encoding="utf-8")
+    indexed = []
+    real = store._block
+    monkeypatch.setattr(store, "_block", lambda handed, sources: indexed.append(len(sources)) or real(handed, sources))
+    build(root)
+    manifest = json.loads((root / ".newsarchive-cache" / "search" / store.MANIFEST).read_text(encoding="utf-8"))
+    assert indexed == [1] and [len(rows) for _, _, rows in manifest["patches"].values()] == [1]
+    site = root / "site"
+    if how == "file":
+        assert run_cli("--root", str(root), "pack", "--output", str(tmp_path / "a.zip")).returncode == 0
+        with zipfile.ZipFile(tmp_path / "a.zip") as zf:
+            zf.extractall(tmp_path / "packed")
+        site = tmp_path / "packed" / "news-archive"
+    corpus = Corpus(root)
+    edited = rel("search/index.html", next(e for e in corpus.entries if e.content_file.endswith(page.name)).path)
+    queries = ["earlierwordzq", '"舊的補記"', f'"{old_title}"', "zyxwvutq", '"改寫的標題"', "獨一無二", *SEED_QUERIES]
+    assert not corpus.expected(queries[0]) and edited in corpus.expected("獨一無二")
+    with serve(site) as base:
+        search = _open(chromium, (site / "search" / "index.html").as_uri() if how == "file" else base + "search/index.html")
+        for query in queries:
+            assert {r["url"] for r in _search(search, query)} == corpus.expected(query), query
+        search.goto(search.url.split("?")[0] + "?q=" + quote("獨一無二"))
+        search.wait_for_selector("#search-results .entry .excerpt mark")
+        assert search.locator("#search-results .excerpt mark").all_inner_texts() == ["獨一無二"]
+        assert not search.errors
+    monkeypatch.setattr(store, "RECENT_ARTICLES", 0)
+    page.write_text(page.read_text(encoding="utf-8").replace("zyxwvutq", "qwertzuiop"), encoding="utf-8")
+    build(root)
+    assert _search_files(root) == _search_files(_built_clean(root, tmp_path / "clean"))
 
 
 # Traditional characters OpenCC folds to characters outside the Basic Multilingual Plane.

@@ -8,8 +8,8 @@ shard, the same files over HTTP and from file://.
   `fold` maps each Traditional-only character to its Simplified form (OpenCC's table, for the query);
   `docs[n] = [url, title, date, outlet#, lang, [tag#...], byline]` is the lookup table for results,
   ranking, filters and counts (no per-result fetch); `index` the shard counts (postings.Layout),
-  the segments ([name, first article's number, count]), the articles per text file, and the
-  recent tier's folder ("r/", or "" when no segment is in it: store.py).
+  the segments ([name, first article's number, count], and a patched one's mask or rows: store.Patch),
+  the articles per text file, and the recent tier's folder ("r/", or "" when no segment is in it).
 * `search/ix/`, `search/c/`, `search/r/`, `search/w/`: the index (store.py). Its `text/` files (the texts the
   excerpts of results are cut from, from file://; over HTTP the page fetches the article) stay in
   the cache: only `pack`'s zip carries them (offline_files), the deployed site does not.
@@ -34,8 +34,9 @@ OFFLINE = "text/"
 
 
 class Plan(NamedTuple):
-    """The index a build is to have: its layout, its segments ([(name, span)], site order), and how
-    many articles are in segments the kept index does not hold (what updating it will index)."""
+    """The index a build is to have: its layout, its segments ([(name, span, article keys)], site
+    order), and how many articles are in segments the kept index does not hold (what updating it
+    will index at most: a patch indexes only the changed ones)."""
 
     layout: postings.Layout
     parts: list
@@ -45,37 +46,49 @@ class Plan(NamedTuple):
 def plan(r: Renderer, cache_dir: Path) -> Plan:
     entries = r.site.entries
     layout = postings.Layout.of(len(entries))
-    # A segment is named by its articles' digests and head lines (what its texts are made of, with the
-    # code's version): its texts are made only if it is new.
-    parts = [(store.segment_name([f"{e.digest}\0{_head(e)}" for e in entries[s.start:s.stop]], layout), s)
-             for s in store.segments(entries)]
+    # An article is keyed by its digest and head lines, a segment named by its articles' keys (what its
+    # texts are made of, with the code's version): its texts are made only if it is new.
+    keys = [store.article_key(f"{e.digest}\0{_head(e)}") for e in entries]
+    parts = [(store.segment_name(keys[s.start:s.stop], layout), s, keys[s.start:s.stop]) for s in store.segments(entries)]
     kept = store.Store(cache_dir).kept(layout)
-    return Plan(layout, parts, sum(len(s) for name, s in parts if name not in kept))
+    return Plan(layout, parts, sum(len(s) for name, s, _ in parts if name not in kept))
 
 
 def search_files(r: Renderer, cache_dir: Path, planned: Plan | None = None):
     entries = r.site.entries
     layout, parts, _ = planned or plan(r, cache_dir)
-    named = [(name, [(_head(e), e.body_md) for e in entries[s.start:s.stop]]) for name, s in parts]
+    named = [(name, [(_head(e), e.body_md) for e in entries[s.start:s.stop]], keys) for name, s, keys in parts]
     tick = r.progress.phase("search index", len(entries), "article")
     try:
         kept = store.Store(cache_dir)
         kept.update(layout, named, text_from, tick)
-        recent = kept.recent
+        recent, patches = kept.recent, kept.patches
         files = [(name, path) for name, path in kept.files() if not name.startswith(OFFLINE)]
     except OSError:  # the cache cannot be written: the index made aside, handed over as bytes
         aside = Path(tempfile.mkdtemp(prefix="newsarchive-search-"))
         try:
             made = store.Store(aside)
             made.update(layout, named, text_from, lambda n: None)
-            recent = made.recent
+            recent, patches = made.recent, made.patches
             files = [(name, path.read_bytes()) for name, path in made.files() if not name.startswith(OFFLINE)]
         finally:
             shutil.rmtree(aside, ignore_errors=True)
     yield from ((f"search/{name}", data) for name, data in files)
     r.progress.end()
-    segments = [[name, s.start, len(s)] for name, s in parts]
-    yield "search/meta.js", _script("NEWSARCHIVE_SEARCH", _meta(r, layout, segments, recent))
+    yield "search/meta.js", _script("NEWSARCHIVE_SEARCH", _meta(r, layout, _segments(parts, patches), recent))
+
+
+def _segments(parts: list, patches: dict) -> list:
+    """meta.js's segments: [name, first article's number, count], a patched one as its base and its
+    patch (store.Patch)."""
+    out = []
+    for name, s, _ in parts:
+        patch = patches.get(name)
+        if patch is None:
+            out.append([name, s.start, len(s)])
+        else:
+            out += [[patch.base, s.start, len(s), {"mask": patch.rows}], [patch.patch, s.start, len(s), {"rows": patch.rows}]]
+    return out
 
 
 def offline_files(site: Path, cache_dir: Path) -> tuple[list[tuple[str, Path]], int]:
@@ -87,7 +100,7 @@ def offline_files(site: Path, cache_dir: Path) -> tuple[list[tuple[str, Path]], 
     except (OSError, ValueError, KeyError, TypeError):
         return [], 0
     files, lost = [], 0
-    for name, _start, _count in segments:
+    for name, *_ in segments:
         folder = cache_dir / OFFLINE / name
         kept = sorted(folder.glob("*.js")) if folder.is_dir() else []
         lost += not kept

@@ -144,17 +144,22 @@
     }
     return at;
   }
-  var SHARDS = {}, BASE = {};
-  (LAYOUT.segments || []).forEach(function (seg) { BASE[seg[0]] = seg[1]; });
+  // Each segment's block in use by name: {base: its first article's number, mask: the rows a patch
+  // holds instead (a Set), or rows: a patch's articles' rows in its segment} (store.py: Patch).
+  var SHARDS = {}, BLOCKS = {};
+  (LAYOUT.segments || []).forEach(function (seg) {
+    var more = seg[3] || {};
+    BLOCKS[seg[0]] = { base: seg[1], mask: more.mask ? new Set(more.mask) : null, rows: more.rows || null };
+  });
   // An index file's blocks, decoded once: one per segment in use, in the site's order,
-  // [{base, keys, starts, bytes}]. With a recent tier (store.py) a shard is its main file and its
-  // recent file; a block of a segment meta.js does not list (a stale one) is passed over.
+  // [{base, mask, rows, keys, starts, bytes}]. With a recent tier (store.py) a shard is its main file
+  // and its recent file; a block of a segment meta.js does not list (a stale one) is passed over.
   function shard(name) {
     if (SHARDS[name]) return Promise.resolve(SHARDS[name]);
     var files = LAYOUT.recent ? [name, LAYOUT.recent + name] : [name];
     return Promise.all(files.map(function (file) { return load(file); })).then(function (lists) {
       if (!SHARDS[name]) {
-        SHARDS[name] = [].concat.apply([], lists).filter(function (b) { return b[0] in BASE; }).map(decodeBlock)
+        SHARDS[name] = [].concat.apply([], lists).filter(function (b) { return b[0] in BLOCKS; }).map(decodeBlock)
           .sort(function (a, b) { return a.base - b.base; });
         files.forEach(function (file) {  // the decoded form is kept instead (shard() asks SHARDS first)
           delete LOADED[file];
@@ -172,15 +177,16 @@
     at = varints(bytes, at, n, keys);
     at = varints(bytes, at, n, sizes);
     for (var k = 0; k < n; k++) { if (k) keys[k] += keys[k - 1]; starts[k] = at; at += sizes[k]; }
-    return { base: BASE[block[0]], keys: keys, starts: starts, bytes: bytes };
+    var seg = BLOCKS[block[0]];
+    return { base: seg.base, mask: seg.mask, rows: seg.rows, keys: keys, starts: starts, bytes: bytes };
   }
   function keyIndex(keys, key) {
     var lo = 0, hi = keys.length - 1;
     while (lo <= hi) { var mid = (lo + hi) >> 1; if (keys[mid] === key) return mid; if (keys[mid] < key) lo = mid + 1; else hi = mid - 1; }
     return -1;
   }
-  // A term's posting: its part in each segment, {docs: [n...] (the site's numbers), bytes, at: where
-  // its positions start}.
+  // A term's posting: its part in each segment, {docs: [n...] (the site's numbers; -1 for an article
+  // a patch holds instead, whose positions still follow in the bytes), bytes, at: where its positions start}.
   function posting(file, key) {
     return shard(file).then(function (blocks) {
       var parts = [];
@@ -190,13 +196,17 @@
         var count = [0], at = varints(b.bytes, b.starts[k], 1, count), docs = new Array(count[0]);
         at = varints(b.bytes, at, count[0], docs);
         for (var i = 0; i < docs.length; i++) docs[i] += i ? docs[i - 1] : 0;
-        for (i = 0; i < docs.length; i++) docs[i] += b.base;
+        for (i = 0; i < docs.length; i++) {
+          docs[i] = b.rows ? b.base + b.rows[docs[i]] : b.mask && b.mask.has(docs[i]) ? -1 : b.base + docs[i];
+        }
         parts.push({ docs: docs, bytes: b.bytes, at: at });
       });
       return parts;
     });
   }
-  function allDocs(parts) { return [].concat.apply([], parts.map(function (p) { return p.docs; })); }
+  function allDocs(parts) {
+    return [].concat.apply([], parts.map(function (p) { return p.docs; })).filter(function (n) { return n >= 0; });
+  }
   // Each of a posting's documents among `wanted` (a Set) with its positions (a Set).
   function positions(parts, wanted) {
     var out = new Map(), count = [0];
@@ -303,9 +313,14 @@
           return body ? body.textContent : "";
         });
       }
-      var seg = (LAYOUT.segments || []).find(function (s) { return n >= s[1] && n < s[1] + s[2]; });
+      var seg = null, local = -1;
+      (LAYOUT.segments || []).forEach(function (s) {  // (a patched article's text is its patch's)
+        if (n < s[1] || n >= s[1] + s[2]) return;
+        var more = s[3] || {}, row = n - s[1];
+        if (more.rows && more.rows.indexOf(row) >= 0) { seg = s; local = more.rows.indexOf(row); }
+        else if (!more.rows && !(more.mask && more.mask.indexOf(row) >= 0) && !seg) { seg = s; local = row; }
+      });
       if (!seg) return Promise.resolve("");
-      var local = n - seg[1];
       return load("text/" + seg[0] + "/" + Math.floor(local / LAYOUT.text)).then(function (chunk) {
         return (chunk[local] || "").split("\n").slice(META.head).join("\n");
       });
