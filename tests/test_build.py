@@ -273,7 +273,6 @@ def test_content_is_listed_once_a_build_and_the_fingerprint_follows_what_the_bui
     assert isinstance(outcome, LeftOut) and any("symlink" in why for _, why in outcome.problems)
 
 
-
 def test_a_build_with_nothing_to_do_does_not_load_the_pipeline(built, tmp_path):
     """Nothing changed: the answer comes from the fingerprint alone, without importing the renderer,
     the same-story comparison or the ingest pipeline (that import was most of its time)."""
@@ -311,6 +310,32 @@ def test_relative_links_are_posix_relpath(source, target):
     from_path, to_path = "/".join(source), "/".join(target)
     expected = posixpath.relpath(to_path, posixpath.dirname(from_path) or ".")
     assert unquote(rel(from_path, to_path)) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_SEGMENTS, min_size=1, max_size=5), st.lists(st.lists(_SEGMENTS, min_size=1, max_size=5), max_size=8))
+def test_relative_links_from_one_page_to_many_are_rel_s(source, targets):
+    """render.rel_all (search's meta.js links every article from one page) gives rel's answers."""
+    from newsarchive.builder.render import rel_all
+
+    from_path, to_paths = "/".join(source), ["/".join(t) for t in targets]
+    assert rel_all(from_path, to_paths) == [rel(from_path, p) for p in to_paths]
+
+
+_JSON_VALUES = st.recursive(st.none() | st.booleans() | st.integers(min_value=-(1 << 70), max_value=1 << 70)
+                            | st.text(alphabet=st.characters(blacklist_categories=()), max_size=12)
+                            | st.sampled_from(["</script>", "a&b", "\u2028\u2029", "\x00\x1f\x7f", "𫜮台灣", "\ud800"]),
+                            lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+                            max_leaves=20)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_JSON_VALUES)
+def test_compact_script_json_is_script_json(value):
+    """render.compact_script_json (orjson, json where orjson refuses) writes script_json's compact text."""
+    from newsarchive.builder.render import compact_script_json, script_json
+
+    assert compact_script_json(value) == script_json(value, separators=(",", ":"))
 
 
 def test_hot_pass_replaces_only_what_an_edit_touches(built, tmp_path):

@@ -18,6 +18,7 @@ from urllib.parse import quote, urlsplit
 from pathlib import Path
 
 import jinja2
+import orjson
 from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 
@@ -76,6 +77,17 @@ def rel(from_path: str, to_path: str) -> str:
     hand-named content file ('notes #1?.md') still links; letters of any script stay readable.
     """
     return _relative(posixpath.dirname(from_path), to_path)
+
+
+def rel_all(from_path: str, to_paths) -> list[str]:
+    """rel(from_path, p) for each of many paths at once: those outside from_path's top folder are the
+    folder's depth of '..' and the path, worked out here (search's meta.js links every article from
+    one page: through rel's cache, each was a miss at 100 000 articles, 0.45 s)."""
+    folder = posixpath.dirname(from_path)
+    if not folder:
+        return [rel(from_path, p) for p in to_paths]
+    top, up = folder.partition("/")[0], "../" * (folder.count("/") + 1)
+    return [url_path(up + p) if p.partition("/")[0] != top else rel(from_path, p) for p in to_paths]
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -223,6 +235,22 @@ def script_json(value, **dump) -> str:
     """JSON that is safe inside a <script> element (or a classic script file), whatever its strings
     hold: the characters that could end or confuse the element escaped as JSON escapes."""
     text = json.dumps(value, ensure_ascii=False, sort_keys=True, **dump)
+    return _script_safe(text)
+
+
+def compact_script_json(value) -> str:
+    """script_json(value, separators=(",", ":")), the same text, written by orjson (~5x faster: search's
+    meta.js is ~14 MB at 100 000 articles) - for values of strings, integers, lists and mappings with
+    string keys only (orjson writes some floats otherwise than json does). What orjson refuses (a lone
+    surrogate, an integer past 64 bits) is written by json."""
+    try:
+        text = orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode("utf-8")
+    except TypeError:  # (orjson.JSONEncodeError)
+        return script_json(value, separators=(",", ":"))
+    return _script_safe(text)
+
+
+def _script_safe(text: str) -> str:
     return _SCRIPT_UNSAFE_RE.sub(lambda m: _SCRIPT_UNSAFE[m.group(0)], text)
 
 

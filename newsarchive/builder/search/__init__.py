@@ -25,7 +25,7 @@ from typing import NamedTuple
 from ... import lang
 from ...to_markdown import plain_text
 from ..collect import Entry
-from ..render import Renderer, rel, script_json
+from ..render import Renderer, compact_script_json, rel_all
 from . import postings, store
 
 PAGE = "search/index.html"
@@ -134,8 +134,9 @@ def _meta(r: Renderer, layout: postings.Layout, segments: list, recent: bool) ->
     tags = sorted({t for e in r.site.entries for t in e.tags})
     outlet_no = {o: i for i, o in enumerate(outlets)}
     tag_no = {t: i for i, t in enumerate(tags)}
-    docs = [[rel(PAGE, e.path), e.title, e.date or "", outlet_no[e.outlet], e.lang, [tag_no[t] for t in e.tags],
-             " ".join(e.authors)] for e in r.site.entries]
+    urls = rel_all(PAGE, [e.path for e in r.site.entries])
+    docs = [[url, e.title, e.date or "", outlet_no[e.outlet], e.lang, [tag_no[t] for t in e.tags], " ".join(e.authors)]
+            for url, e in zip(urls, r.site.entries)]
     index = {"shards": layout.shards, "chars": layout.char_shards, "text": store.TEXT_CHUNK, "segments": segments,
              "recent": store.RECENT if recent else ""}
     return {"fold": lang.fold_map(), "docs": docs, "outlets": outlets, "tags": tags, "index": index,
@@ -143,4 +144,5 @@ def _meta(r: Renderer, layout: postings.Layout, segments: list, recent: bool) ->
 
 
 def _script(name: str, value) -> bytes:
-    return f"window.{name}={script_json(value, separators=(',', ':'))};\n".encode("utf-8")
+    """(meta.js holds texts, integers, lists and mappings only: compact_script_json's kind of value)"""
+    return f"window.{name}={compact_script_json(value)};\n".encode("utf-8")
