@@ -530,9 +530,10 @@ def test_an_edit_patches_its_segment_and_answers_as_a_clean_index(seed_root, tmp
     """One September report's title and text edited (the old title gone, new words in): its segment
     (the five seeds) is not indexed again - the edited article alone is, as a patch of the kept block,
     whose postings of it the page passes over - and every query finds exactly the pages holding it
-    now, on both paths; from file:// (pack's texts) the edited article's excerpt is its new text.
-    When everything is next written into the main files, the segment is indexed whole again: the
-    index is a clean build's, byte for byte."""
+    now, on both paths; from file:// (pack's texts) the edited article's excerpt is its new text. A
+    second article of the segment edited: one new patch of the same kept block holds both, and the
+    answers are still exact. When everything is next written into the main files, the segment is
+    indexed whole again: the index is a clean build's, byte for byte."""
     from newsarchive.builder.search import store
 
     monkeypatch.setattr(store, "RECENT_SHARE", 1.0)  # (5 seeds: a quarter would always write all)
@@ -549,26 +550,39 @@ def test_an_edit_patches_its_segment_and_answers_as_a_clean_index(seed_root, tmp
     real = store._block
     monkeypatch.setattr(store, "_block", lambda handed, sources: indexed.append(len(sources)) or real(handed, sources))
     build(root)
-    manifest = json.loads((root / ".newsarchive-cache" / "search" / store.MANIFEST).read_text(encoding="utf-8"))
-    assert indexed == [1] and [len(rows) for _, _, rows in manifest["patches"].values()] == [1]
-    site = root / "site"
-    if how == "file":
-        assert run_cli("--root", str(root), "pack", "--output", str(tmp_path / "a.zip")).returncode == 0
-        with zipfile.ZipFile(tmp_path / "a.zip") as zf:
-            zf.extractall(tmp_path / "packed")
-        site = tmp_path / "packed" / "news-archive"
-    corpus = Corpus(root)
-    edited = rel("search/index.html", next(e for e in corpus.entries if e.content_file.endswith(page.name)).path)
+    manifest = lambda: json.loads((root / ".newsarchive-cache" / "search" / store.MANIFEST).read_text(encoding="utf-8"))
+    assert indexed == [1] and [len(rows) for _, _, rows in manifest()["patches"].values()] == [1]
+
+    def answers(queries, excerpt):
+        site = root / "site"
+        if how == "file":
+            packed = tmp_path / f"packed-{len(indexed)}"
+            packed.mkdir()
+            assert run_cli("--root", str(root), "pack", "--output", str(packed / "a.zip")).returncode == 0
+            with zipfile.ZipFile(packed / "a.zip") as zf:
+                zf.extractall(packed)
+            site = packed / "news-archive"
+        corpus = Corpus(root)
+        with serve(site) as base:
+            search = _open(chromium, (site / "search" / "index.html").as_uri() if how == "file" else base + "search/index.html")
+            for query in queries:
+                assert {r["url"] for r in _search(search, query)} == corpus.expected(query), query
+            search.goto(search.url.split("?")[0] + "?q=" + quote(excerpt))
+            search.wait_for_selector("#search-results .entry .excerpt mark")
+            assert search.locator("#search-results .excerpt mark").all_inner_texts() == [excerpt]
+            assert not search.errors
+        return corpus
+
     queries = ["earlierwordzq", '"舊的補記"', f'"{old_title}"', "zyxwvutq", '"改寫的標題"', "獨一無二", *SEED_QUERIES]
+    corpus = answers(queries, "獨一無二")
+    edited = rel("search/index.html", next(e for e in corpus.entries if e.content_file.endswith(page.name)).path)
     assert not corpus.expected(queries[0]) and edited in corpus.expected("獨一無二")
-    with serve(site) as base:
-        search = _open(chromium, (site / "search" / "index.html").as_uri() if how == "file" else base + "search/index.html")
-        for query in queries:
-            assert {r["url"] for r in _search(search, query)} == corpus.expected(query), query
-        search.goto(search.url.split("?")[0] + "?q=" + quote("獨一無二"))
-        search.wait_for_selector("#search-results .entry .excerpt mark")
-        assert search.locator("#search-results .excerpt mark").all_inner_texts() == ["獨一無二"]
-        assert not search.errors
+    # A second article of the segment edited: one new patch of the same kept block holds both.
+    other = sorted((root / "content").rglob("*.md"))[2]
+    other.write_text(other.read_text(encoding="utf-8") + "\nsecondwordzq 再補一筆。\n", encoding="utf-8")
+    build(root)
+    assert indexed == [1, 2] and [len(rows) for _, _, rows in manifest()["patches"].values()] == [2]
+    answers(["secondwordzq", '"再補一筆"', *queries], "再補一筆")
     monkeypatch.setattr(store, "RECENT_ARTICLES", 0)
     page.write_text(page.read_text(encoding="utf-8").replace("zyxwvutq", "qwertzuiop"), encoding="utf-8")
     build(root)
