@@ -125,13 +125,13 @@ class Archive:
     def input_folders(self) -> tuple[Path, ...]:
         return tuple(self.root / name for name in INPUT_FOLDERS)
 
-    def content_pages(self) -> tuple[list[Path], list[Path]]:
+    def content_pages(self) -> tuple[list[Path], list[tuple[Path, str]]]:
         """The content pages (`*.md` below content/, sorted), never through a symlink: (pages, the
-        symlinks met, which every reader refuses and names)."""
-        listed, links = self.content_listing()
-        return [path for path, _stat in listed], links
+        paths refused with why - symlinks, names that are not UTF-8 - which every reader names)."""
+        listed, refused = self.content_listing()
+        return [path for path, _stat in listed], refused
 
-    def content_listing(self) -> tuple[list[tuple[Path, os.stat_result]], list[Path]]:
+    def content_listing(self) -> tuple[list[tuple[Path, os.stat_result]], list[tuple[Path, str]]]:
         """content_pages() with each page's stat (not following links), sorted by path.
 
         By os.scandir, whose entries know their kind without a call per file: os.walk and
@@ -139,7 +139,7 @@ class Archive:
         pages: list[tuple[Path, os.stat_result]] = []
         links: list[Path] = []
         if not self.content.is_dir() or self.content.is_symlink():
-            return pages, ([self.content] if self.content.is_symlink() else [])
+            return pages, ([(self.content, SYMLINK)] if self.content.is_symlink() else [])
         folders = [self.content]
         while folders:
             folder = folders.pop()
@@ -160,7 +160,12 @@ class Archive:
                     except OSError:  # gone since it was listed
                         continue
         pages.sort(key=lambda page: page[0].parts)  # (Path's own ordering: a third of the listing's time)
-        return pages, sorted(links)
+        # (a page's name becomes its article's address and is hashed and written in many places: one
+        # that is not UTF-8 - bytes the OS hands over as lone surrogates - is refused here, once)
+        refused = [(path, NOT_UTF8_PAGE) for path, _stat in pages if not _utf8_name(path)]
+        if refused:
+            pages = [(path, stat) for path, stat in pages if _utf8_name(path)]
+        return pages, sorted([*((link, SYMLINK) for link in links), *refused])
 
     def at(self, inside: str) -> Path:
         """The path of a file named by its place inside the archive ("sources/x.txt", "content/...")."""
@@ -402,6 +407,8 @@ SKIPS = frozenset({NOTES_REASON, HIDDEN, HIDDEN_FOLDER})
 # A raw file already in sources/ is never renamed by ingest (one from outside is copied in under a
 # readable name); pages record their raw file's path, which must be text.
 NOT_UTF8_NAME = "its name is not UTF-8 (a page records where its raw file is): rename it to ingest it"
+NOT_UTF8_PAGE = "its name is not UTF-8 (it becomes the article's address): rename it to build it"
+SYMLINK = "symlink, not followed"
 
 
 def _leaves(archive: Archive, path: Path) -> bool:
@@ -412,7 +419,7 @@ def _leaves(archive: Archive, path: Path) -> bool:
 def _refusal(archive: Archive, path: Path) -> str | None:
     """Why a file (not a folder) is not read as a raw file, or None when it is."""
     if path.is_symlink():
-        return "symlink, not followed"
+        return SYMLINK
     if not path.is_file():  # reading a FIFO would wait for ever
         return NOT_REGULAR if path.exists() else "no such file or folder"
     if not _utf8_name(path) and archive.is_inside_sources(path):
@@ -488,8 +495,8 @@ def existing_pages(archive: Archive, recorded=None) -> tuple[dict[str, Existing]
     reading and parsing them all was ~30 s of adding a day's files) - then, when it is read, with it
     (a page with the recorded text is not parsed again)."""
     pages, problems = {}, []
-    listed, links = archive.content_listing()
-    problems += [(rel_or_str(archive, link), "symlink, not followed") for link in links]
+    listed, refused = archive.content_listing()
+    problems += [(rel_or_str(archive, path), why) for path, why in refused]
     for path, stat in listed:
         content_file = archive.content_file(path)
         known, text = recorded(content_file, stat, None) if recorded else None, None
@@ -524,7 +531,9 @@ def is_inside(path: Path, folder: Path) -> bool:
 
 
 def rel_or_str(archive: Archive, path: Path) -> str:
+    """A path as a line names it: inside the archive if it is, bytes that are not UTF-8 shown as U+FFFD."""
     try:
-        return path.absolute().relative_to(archive.root.absolute()).as_posix()
+        shown = path.absolute().relative_to(archive.root.absolute()).as_posix()
     except ValueError:
-        return str(path)
+        shown = str(path)
+    return shown if _utf8_name(Path(shown)) else shown.encode("utf-8", "surrogateescape").decode("utf-8", "replace")

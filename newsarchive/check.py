@@ -20,8 +20,8 @@ from . import page, schema
 
 def content_problems(archive: arc.Archive) -> tuple[list[tuple[str, str]], set[str]]:
     """Each content page against the schema and its raw file's digest; and the raw files that have a page."""
-    paths, links = archive.content_pages()
-    out = [(arc.rel_or_str(archive, link), "symlink, not followed") for link in links]
+    paths, refused = archive.content_pages()
+    out = [(arc.rel_or_str(archive, path), why) for path, why in refused]
     paged: set[str] = set()
     for path in paths:
         shown = arc.rel_or_str(archive, path)

@@ -249,28 +249,28 @@ def test_no_change_rebuild_does_nothing_and_an_edit_rebuilds(built, tmp_path, mo
     assert isinstance(build(root), Built) and len(walks) == 3  # (swapped in whole: walked to be recorded)
     assert isinstance(build(root), Unchanged) and len(walks) == 4
 
-def test_content_is_listed_once_a_build_and_the_fingerprint_follows_what_the_build_reads(built, tmp_path, monkeypatch):
-    """The fingerprint hashes the listing collect then reads (pages, with their stats, and the links
-    it refuses): a page touched, a page added or a symlink added makes the next build run; a file in
-    content/ that is no page (the build never reads it) does not."""
+def test_a_content_page_whose_name_is_not_utf8_is_left_out_with_one_line(built, tmp_path):
+    """Its name would be its article's address (hashed, written, linked): the build leaves it out and
+    names it (bytes that are not UTF-8 shown as U+FFFD) with why, builds the rest, and `check` names it
+    too - no traceback (the fingerprint, then same story, raised UnicodeEncodeError on it)."""
+    import subprocess
+    import sys
+
     root = tmp_path / "g"
     shutil.copytree(built, root)
-    build(root)
-    listings = []
-    real = arc.Archive.content_listing
-    monkeypatch.setattr(arc.Archive, "content_listing", lambda self: listings.append(1) or real(self))
     page = next((root / "content").rglob("*.md"))
-    (page.parent / "notes.txt").write_text("the keeper's own notes", encoding="utf-8")
-    assert isinstance(build(root), Unchanged) and len(listings) == 1
-    os.utime(page, ns=(page.stat().st_atime_ns, page.stat().st_mtime_ns + 10**9))
-    assert isinstance(build(root), Built) and len(listings) == 2  # (the fingerprint's listing is collect's)
-    assert isinstance(build(root), Unchanged)
-    shutil.copy(page, page.with_name("another.md"))
-    assert not isinstance(build(root), Unchanged)
-    assert isinstance(build(root), Unchanged)
-    (page.parent / "elsewhere.md").symlink_to(page)
-    outcome = build(root)  # (a build that left something out runs again each time: it is told each time)
-    assert isinstance(outcome, LeftOut) and any("symlink" in why for _, why in outcome.problems)
+    bad = os.fsencode(page.parent) + b"/caf\xe9 \xff.md"
+    with open(bad, "wb") as fh:
+        fh.write(page.read_bytes())
+    outcome = build(root)
+    shown = f"{page.parent.relative_to(root).as_posix()}/caf\ufffd \ufffd.md"
+    assert isinstance(outcome, LeftOut) and outcome.problems == ((shown, arc.NOT_UTF8_PAGE),)
+    assert outcome.articles == 5
+    result = subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(root), "build"],
+                            capture_output=True, text=True, timeout=300)
+    assert "Traceback" not in result.stderr and f"{shown}: left out of the site" in result.stderr
+    assert (shown, arc.NOT_UTF8_PAGE) in check.content_problems(arc.Archive(root))[0]
+
 
 
 def test_a_build_with_nothing_to_do_does_not_load_the_pipeline(built, tmp_path):

@@ -126,10 +126,10 @@ def test_listing_finds_what_a_walk_finds_and_names_every_symlink(tmp_path):
     (content / "folder.md").mkdir()
     (content / "folder.md" / "c.md").write_text("x", encoding="utf-8")
     os.mkfifo(content / "pipe.md")
-    pages, links = arc.Archive(root).content_listing()
+    pages, refused = arc.Archive(root).content_listing()
     assert [p for p, _ in pages] == [content / "a.md", content / "folder.md" / "c.md"]
     assert all(stat.st_size == 1 for _, stat in pages)
-    assert links == sorted([content / "link.md", root / "content" / "elsewhere"])
+    assert refused == sorted([(content / "link.md", arc.SYMLINK), (root / "content" / "elsewhere", arc.SYMLINK)])
 
 
 def test_a_row_damaged_by_hand_is_no_cache(seed_root, tmp_path, monkeypatch):

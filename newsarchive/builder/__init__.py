@@ -28,15 +28,14 @@ def build(archive: Archive, base_url: str | None = None, search: bool = True, qu
     `progress`: the phases shown on a terminal (reading, list pages, same story, article pages,
     search index). `tell_changes`: the outcome lists the site files whose bytes changed."""
     archive.cache.remove_stale()  # what a killed build left half-written
-    listing = archive.content_listing()  # (one walk of content/: the fingerprint's and collect's)
-    print_ = fingerprint.fingerprint(archive, {"base_url": base_url, "search": search, "quick": quick}, listing)
+    print_ = fingerprint.fingerprint(archive, {"base_url": base_url, "search": search, "quick": quick})
     if fingerprint.unchanged(archive, print_):
         return Unchanged()
     try:
         from .make import make
 
         return make(archive, base_url, search, quick, state or BuildState(), progress or Progress.off(),
-                    tell_changes, listing, print_)  # (which records the fingerprint of a site it wrote whole)
+                    tell_changes, print_)  # (which records the fingerprint of a site it wrote whole)
     except Exception as exc:  # noqa: BLE001 - a failure the archivist can fix is an outcome; a bug raises
         return _failed(exc)
 

@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .. import fields, forked, page, parsed, schema
-from ..archive import DATA, Archive, slug
+from ..archive import DATA, Archive, rel_or_str, slug
 from ..model import ArticleText
 from ..progress import Progress
 from .reading import reading_minutes
@@ -174,16 +174,14 @@ def _made(content_file: str, made: tuple[str, str, dict, int]) -> Entry:
                  digest=digest, minutes=minutes, **values)
 
 
-def collect(archive: Archive, state: BuildState | None = None, progress: Progress | None = None,
-            listing: tuple[list, list] | None = None) -> Site:
+def collect(archive: Archive, state: BuildState | None = None, progress: Progress | None = None) -> Site:
     """Read every content page; a page that cannot be read is reported and left out. `state`: the
     last build's (pages parsed then are taken when their text is the same), kept for the next; pages
-    whose files are as the parsed-page cache recorded them are not read at all (parsed.py).
-    `listing`: archive.content_listing() when the caller has it (else listed here)."""
+    whose files are as the parsed-page cache recorded them are not read at all (parsed.py)."""
     state = state or BuildState()
     entries: dict[Path, Entry] = {}
-    listed, links = listing if listing is not None else archive.content_listing()
-    problems = [(archive.content_file(link), "symlink, not followed") for link in links]
+    listed, refused = archive.content_listing()
+    problems = [(rel_or_str(archive, path), why) for path, why in refused]
     cache = parsed.ParsedPages(archive.cache, state.parsed_files)
     state.parsed_files = None
     with _collector_paused():

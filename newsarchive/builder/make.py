@@ -50,11 +50,10 @@ def _inputs(archive: Archive, base_url: str | None, site, carry: bool = False) -
 
 
 def make(archive: Archive, base_url: str | None, search: bool, quick: bool, state: BuildState,
-         progress: Progress, tell_changes: bool = False, listing: tuple[list, list] | None = None,
-         print_: str | None = None) -> Outcome:
-    """`listing`: archive.content_listing(), when the caller has just made it. `print_`: the build's
-    fingerprint, recorded with the site when every page was built (fingerprint.remember)."""
-    site = collect(archive, state, progress, listing)
+         progress: Progress, tell_changes: bool = False, print_: str | None = None) -> Outcome:
+    """`print_`: the build's fingerprint, recorded with the site when every page was built
+    (fingerprint.remember)."""
+    site = collect(archive, state, progress)
     made = _inputs(archive, base_url, site)
     related = same_story(site.entries, archive.cache, stale_ok=quick, state=state,
                          window_days=made.config.same_story_days)

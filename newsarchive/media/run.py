@@ -44,7 +44,7 @@ class MediaSummary:
 def wanted(archive: Archive, since_ns: int) -> list[str]:
     """Image addresses of the pages changed since `since_ns`, in page order, each once."""
     found: dict[str, None] = {}
-    paths, _links = archive.content_pages()
+    paths, _refused = archive.content_pages()
     for path in paths:
         try:
             if path.stat().st_mtime_ns < since_ns:
