@@ -537,6 +537,7 @@ def test_an_edit_patches_its_segment_and_answers_as_a_clean_index(seed_root, tmp
     from newsarchive.builder.search import store
 
     monkeypatch.setattr(store, "RECENT_SHARE", 1.0)  # (5 seeds: a quarter would always write all)
+    monkeypatch.setattr(store, "PATCH_FROM", 1)  # (... and their one segment would be indexed whole)
     root = tmp_path / "a"
     copy_tree(seed_root, root)
     page = sorted((root / "content").rglob("*.md"))[1]

@@ -61,8 +61,11 @@ from . import postings, tokens
 SEGMENT_ARTICLES = 2000
 # Changed articles up to which a segment that is otherwise a kept one (the same articles in the same
 # places) is patched rather than indexed again (see Patch): an edited title costs its article, not
-# its segment's 2 000 (3.7 s at 100 000 articles).
+# its segment's 2 000 (3.7 s at 100 000 articles) ...
 PATCH_ARTICLES = 32
+# ... in a segment of at least this many articles: a smaller one is indexed again whole in well under
+# a second, and a small archive's edit then writes its index whole, as a clean build's.
+PATCH_FROM = SEGMENT_ARTICLES // 4
 # Articles per text file: a page of results from file:// loads at most a page's worth of files.
 TEXT_CHUNK = 32
 MANIFEST = "manifest.json"
@@ -434,8 +437,10 @@ class _Bases:
                 self._at.setdefault(key, (name, n))
 
     def patch_of(self, keys: list[str], layout: postings.Layout) -> Patch | None:
-        """A patch making these articles of a kept segment: the same count, the same articles in the
-        same places but for at least one and at most PATCH_ARTICLES; or None."""
+        """A patch making these articles of a kept segment: at least PATCH_FROM of them, the same count,
+        the same articles in the same places but for at least one and at most PATCH_ARTICLES; or None."""
+        if len(keys) < PATCH_FROM:
+            return None
         same = Counter(hit[0] for n, key in enumerate(keys) if (hit := self._at.get(key)) is not None and hit[1] == n)
         if not same:
             return None
