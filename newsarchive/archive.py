@@ -359,10 +359,16 @@ def _utf8_name(path: Path) -> bool:
 def _utf8_path(relative: Path) -> Path:
     """A name from outside as sources/ keeps it: bytes that are not UTF-8 become U+FFFD (the file's own
     bytes are kept as they are; only its name in the archive is readable)."""
-    if _utf8_name(relative):
-        return relative
-    raw = os.fsencode(relative)
-    return Path(raw.decode("utf-8", errors="replace"))
+    return relative if _utf8_name(relative) else Path(_readable(str(relative)))
+
+
+def _readable(name: str) -> str:
+    """A file name with the bytes that are not UTF-8 (lone surrogates from the OS) as U+FFFD."""
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        return os.fsencode(name).decode("utf-8", errors="replace")
 
 
 def preserve(archive: Archive, path: Path, base: Path | None = None, writer: "BatchWriter | None" = None) -> Path:
@@ -536,4 +542,4 @@ def rel_or_str(archive: Archive, path: Path) -> str:
         shown = path.absolute().relative_to(archive.root.absolute()).as_posix()
     except ValueError:
         shown = str(path)
-    return shown if _utf8_name(Path(shown)) else shown.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return _readable(shown)

@@ -44,10 +44,7 @@ def fingerprint(archive: Archive, options: dict) -> str:
 
 
 def _stat_into(h, path: str) -> None:
-    _line_into(h, path, os.lstat(path))  # a symlink is what it is (the build refuses to follow it), dangling or not
-
-
-def _line_into(h, path, st: os.stat_result) -> None:
+    st = os.lstat(path)  # a symlink is what it is (the build refuses to follow it), dangling or not
     h.update(_bytes(f"{path}\\0{st.st_size}\\0{st.st_mtime_ns}\\n"))
 
 

@@ -123,8 +123,8 @@ class Staging:
 
     def commit(self) -> None:
         self._finish()
-        try:
-            present = _present(self.site, stats=True) if self.site.is_dir() else None
+        try:  # (each file stat'ed only when the commit may be made in place: only then is the walk kept)
+            present = _present(self.site, stats=self._few_written()) if self.site.is_dir() else None
         except OSError:  # a folder of site/ that cannot be listed (made unreadable by hand): swapped away whole
             present = None
         gone = sorted(present.files - self.paths) if present is not None else []
@@ -152,14 +152,18 @@ class Staging:
             return None
         return files
 
+    def _few_written(self) -> bool:
+        """Whether few enough files were written for a commit in place (IN_PLACE_SHARE)."""
+        return len(self.paths) - len(self.kept) <= IN_PLACE_SHARE * len(self.paths)
+
     def _in_place(self, present: "_Present", gone: list[str]) -> bool:
         """Whether this commit may be made in place: few new files, no symlink in site/ to write
         or remove through, no new file where the last site has a folder or under one of its files,
         and every folder it changes writable (one made read-only by hand is swapped away whole, and
         the build says it could not remove it)."""
-        written = self.paths - self.kept
-        if present.links or len(written) > IN_PLACE_SHARE * len(self.paths):
+        if present.links or not self._few_written():
             return False
+        written = self.paths - self.kept
         for rel_path in written:
             if rel_path in present.folders or any(p in present.files for p in _parents(rel_path)):
                 return False
