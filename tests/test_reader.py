@@ -7,6 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from .browser import browser, serve
 from .conftest import build, copy_tree, missing
@@ -376,3 +378,20 @@ def test_three_versions_are_compared_every_two(tmp_path):
     html = latest.read_text(encoding="utf-8")
     pairs = re.findall(r"What changed from version (\d) to (\d)", html)
     assert sorted(pairs) == [("1", "2"), ("1", "3"), ("2", "3")] and "<del>六</del><ins>一</ins>" in html
+
+
+@given(st.integers(min_value=0, max_value=40), st.data())
+def test_the_pager_shows_the_ends_and_the_pages_near_the_current_one(count, data):
+    """numbered_pages (made from the pages near the current one) equals the rule read off every page:
+    the first and last page and those within PAGER_REACH, one ellipsis for each run left out."""
+    from newsarchive.builder.render import PAGER_REACH, numbered_pages
+
+    pages = [(n, f"page/{n}/index.html", ()) for n in range(count)]
+    current = data.draw(st.integers(min_value=0, max_value=max(count - 1, 0)))
+    expected: list = []
+    for i, (number, path, _) in enumerate(pages):
+        if i in (0, len(pages) - 1) or abs(i - current) <= PAGER_REACH:
+            expected.append((number, path))
+        elif expected and expected[-1] is not None:
+            expected.append(None)
+    assert numbered_pages(pages, current) == (expected if count > 1 else [])
