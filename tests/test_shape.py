@@ -188,3 +188,89 @@ def test_a_shape_damaged_by_hand_is_no_shape(grown, tmp_path, damage):
     _edit_title(_content(grown, target), "EDITED")
     assert isinstance(build(grown, search=False), Built)
     assert _files(grown / "site") == _clean(grown, tmp_path / "clean")
+
+
+def _spy_growth(monkeypatch) -> list:
+    """Each Last.grown answer of the builds that follow."""
+    seen = []
+    real = shape.Last.grown
+
+    def spy(self, *args):
+        seen.append(real(self, *args))
+        return seen[-1]
+
+    monkeypatch.setattr(shape.Last, "grown", spy)
+    return seen
+
+
+def _add_copies(root: Path) -> tuple[list[str], str]:
+    """Three pages added beside corpus pages (their dates, so they fall among the others in every
+    list; one copies the only article of a tag, which then gets its pages): their article paths and
+    that tag's article's path."""
+    from newsarchive.archive import Archive
+    from newsarchive.builder.collect import collect
+
+    site = collect(Archive(root))
+    lone = next(g for g in site.tags if len(g.entries) == 1 and "/" not in g.name and '"' not in g.name)
+    chosen = [site.entries[len(site.entries) // 3], site.entries[-2], site.entries[len(site.entries) // 2]]
+    chosen[2] = next(e for e in site.entries[len(site.entries) // 2:] if abs(_day(e) - _day(lone.entries[0])) > 30)
+    added = []
+    for n, e in enumerate(chosen):
+        page = root / e.content_file
+        copy = page.with_name(f"added-{n}-{page.name}")
+        text = page.read_text(encoding="utf-8").replace('title: "', f'title: "Added {n} ', 1)
+        if n == 2:  # (far in time and text from the tag's article: only the tag's pages tie them)
+            text = re.sub(r'^tags:\n(  - .*\n)*', "", text, count=1, flags=re.M)
+            text = text.replace("\nsource:", f'\ntags:\n  - "{lone.name}"\nsource:', 1)
+        copy.write_text(text, encoding="utf-8")
+        added.append(e.path.rsplit("/", 1)[0] + "/" + copy.stem + ".html")
+    return added, lone.entries[0].path
+
+
+def _day(e) -> int:
+    from datetime import date
+
+    return date.fromisoformat(e.date[:10]).toordinal() if e.date else 0
+
+
+def test_articles_added_key_their_pages_their_neighbours_and_their_links_only(grown, tmp_path, monkeypatch):
+    """The site grew (three articles added among the others, none changed): only the added pages,
+    their neighbours, the pages whose same-story links changed and the articles of a tag that got
+    its pages are keyed; every other article page is the last build's file; the site is the one
+    keying every page gives, and a clean build's."""
+    other = tmp_path / "b"
+    shutil.copytree(grown, other)
+    articles = [p.relative_to(grown / "site").as_posix() for p in (grown / "site" / "articles").rglob("*.html")]
+    inode = {p: (grown / "site" / p).stat().st_ino for p in articles}
+    growth, seen = _spy_growth(monkeypatch), _spy(monkeypatch)
+    added, lone = _add_copies(grown)
+    assert _add_copies(other)[0] == added
+    assert isinstance(build(grown, search=False), Built)
+    assert growth and growth[-1] is not None and growth[-1].added == frozenset(added)
+    keyed = seen[-1]
+    assert set(added) | {lone} <= keyed
+    assert len(keyed) < 0.25 * len(articles), (len(keyed), len(articles))
+    assert all((grown / "site" / p).stat().st_ino == inode[p] for p in articles if p not in keyed)
+    (other / ".newsarchive-cache" / shape.SHAPE).unlink()
+    build(other, search=False)
+    assert _files(grown / "site") == _files(other / "site")
+    assert _files(grown / "site") == _clean(grown, tmp_path / "clean")
+
+
+def test_a_site_that_lost_or_changed_an_article_while_growing_keys_every_page(grown, tmp_path, monkeypatch):
+    """Articles added beside one removed, or beside one edited: not a growth (Last.grown is None), the
+    build keys what it must, and the site is a clean build's."""
+    growth = _spy_growth(monkeypatch)
+    _add_copies(grown)
+    pages = sorted((grown / "content").rglob("*.md"))
+    pages[0].unlink()
+    build(grown, search=False)
+    assert growth == [None]
+    assert _files(grown / "site") == _clean(grown, tmp_path / "clean")
+    shutil.rmtree(tmp_path / "clean")
+    for p in (grown / "content").rglob("added-*.md"):
+        p.rename(p.with_name(p.name.replace("added-", "again-")))
+    _edit_title(pages[5], "EDITED")
+    build(grown, search=False)
+    assert growth[-1] is None
+    assert _files(grown / "site") == _clean(grown, tmp_path / "clean")

@@ -62,7 +62,7 @@ def make(archive: Archive, base_url: str | None, search: bool, quick: bool, stat
     edited = last.edited(site, shape_now) if last is not None else None
     renderer = Renderer(site, made.config, made.env, made.assets, related, made.memo, BodyStore(archive.cache),
                         showing=edited, progress=progress.below(len(site.entries)), failures=made.failures,
-                        search=search, pictures=pictures, last_shape=last if edited is not None else None)
+                        search=search, pictures=pictures, last_shape=last)
     ahead = parallel.bodies_ahead(renderer, cold=not made.memo.before)
     try:
         with Staging(archive.site, compare=tell_changes, tell=progress.notice) as staging:
@@ -77,7 +77,8 @@ def make(archive: Archive, base_url: str | None, search: bool, quick: bool, stat
             made.memo.save()
             if not quick:  # (a quick build's same-story links are the last build's: no answer to record)
                 shape.save(archive.cache, made.memo.shape_name, site, shape_now,
-                           related.record(last.links if last is not None else None))
+                           related.record(last.links if last is not None else None),
+                           shape.pictures_digest(pictures), renderer.group_pages())
     finally:
         progress.end()
         related.close()

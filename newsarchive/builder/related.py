@@ -175,21 +175,24 @@ class SameStory(Mapping):
             out[name] = {"stat": stat, "positions": positions}
         return out
 
-    def changed_since(self, last: dict, edited: frozenset[str]) -> set[str]:
+    def changed_since(self, last: dict, edited: frozenset[str], added: frozenset[str] = frozenset()) -> set[str]:
         """The article paths whose links may differ from the last build's (`last`: its record()):
         every member of a language whose answer cannot be compared, those whose lists of places
         differ, and those that link an edited article (only a language compared now has one: the
-        others' articles are all as they were)."""
+        others' articles are all as they were). `added`: articles the last build did not have (the
+        site grew, shape.Growth): the recorded places are those of the other members."""
         now = self.record(last)
         out: set[str] = set()
         for name, members in self._groups.items():
             before, after = last.get(name) or {}, now[name]
             if after["stat"] is not None and before.get("stat") == after["stat"] and name not in self._positions:
                 continue  # the very file the last build used
-            if not _comparable(before.get("positions"), len(members)) or after["positions"] is None:
+            places = [n for n, e in enumerate(members) if e.path not in added] if added else range(len(members))
+            if not _comparable(before.get("positions"), len(places)) or after["positions"] is None:
                 out.update(e.path for e in members)
             else:
-                out.update(members[r].path for r in _differing(before["positions"], after["positions"]))
+                was = before["positions"] if not added else _moved(before["positions"], places)
+                out.update(members[r].path for r in _differing(was, after["positions"]))
         for name, positions in self._positions.items():
             members = self._groups[name]
             out.update(members[r].path for r in _linking_any(positions, {n for n, e in enumerate(members)
@@ -308,6 +311,12 @@ def _lists(positions: list) -> dict[int, tuple]:
     rows, same_at, same, cover_at, cover = positions
     return {r: (tuple(same[same_at[k]:same_at[k + 1]]), tuple(cover[cover_at[k]:cover_at[k + 1]]))
             for k, r in enumerate(rows)}
+
+
+def _moved(positions: list, places: list[int]) -> list:
+    """A recorded answer (as lists) with each place k of the last build's members as places[k] now."""
+    rows, same_at, same, cover_at, cover = positions
+    return [[places[r] for r in rows], same_at, [places[j] for j in same], cover_at, [places[j] for j in cover]]
 
 
 def _comparable(positions: list | None, members: int) -> bool:

@@ -273,8 +273,9 @@ class Renderer:
         # When an edit kept the site's shape (every list the same articles in the same order; see
         # shape.py): the paths of the edited articles; a list page showing none of them is kept.
         self.showing = showing
-        # The shape.Last the edited articles were found from (a command-line build): article pages
-        # none of whose inputs changed are kept too (see articles_to_key).
+        # The shape.Last the last build recorded (a command-line build whose page keys hold): after an
+        # edit that kept the shape, or when the site only grew, article pages none of whose inputs
+        # changed are kept (see articles_to_key).
         self.last_shape = last_shape
         # Article bodies as HTML by article path, taken from the body store or made ahead (parallel.py).
         self.bodies: dict[str, str] = {}
@@ -424,11 +425,26 @@ class Renderer:
         return tuple(self.pictures.lead(e.body_md)[1] for e in entries)
 
     def articles_to_key(self) -> frozenset[str] | None:
-        """After an edit that kept the site's shape, the article pages that must be keyed (shape.to_key:
-        the others are kept as they are); None when every one must. Waits for same story."""
-        if self.showing is None or self.last_shape is None:
+        """After an edit that kept the site's shape, or when the site only grew, the article pages
+        that must be keyed (shape.to_key: the others are kept as they are); None when every one must.
+        Waits for same story."""
+        last = self.last_shape
+        if last is None:
             return None
-        return shape.to_key(self.site, self.showing, self.related, self.last_shape)
+        if self.showing is not None:
+            return shape.to_key(self.site, self.showing, self.related, last)
+        growth = last.grown(self.site, shape.pictures_digest(self.pictures), self.group_pages())
+        return None if growth is None else shape.to_key(self.site, growth.added, self.related, last, growth)
+
+    def group_pages(self) -> dict:
+        """Each outlet's and tag's page by name (a tag without pages: None), as an article links them."""
+        return {"outlets": {g.name: self.outlet_path(g.name) for g in self.site.outlets},
+                "tags": {g.name: self.tag_path(g.name) for g in self.site.tags}}
+
+    def kept_article(self, path: str) -> tuple[str, Path] | None:
+        """An article page articles_to_key left out, as the last build left it, without keying it."""
+        old = self.memo.kept(path)
+        return (path, old) if old else None
 
     def kept(self, path: str, shown: tuple[Entry, ...]) -> tuple[str, Path] | None:
         """After an edit that kept the site's shape, a page showing none of the edited articles (and
