@@ -794,3 +794,49 @@ def test_a_first_build_makes_the_index_after_the_article_pages_and_an_edit_befor
     build(root)
     assert order == ["index", "articles"]
     assert '"EDITED ' in (root / "site" / "search" / "meta.js").read_text(encoding="utf-8")
+
+
+def _synthetic(days: dict[str, int], undated: int = 0) -> tuple:
+    """Entries (newest first) with `days[date]` articles on each day, and some undated ones."""
+    from newsarchive.builder.collect import Entry
+
+    made = [Entry(title="t", outlet="o", lang="en", body_md="", date=day, path=f"articles/{day}/{k}.html",
+                  content_file=f"content/{day}/{k}.md") for day, count in days.items() for k in range(count)]
+    made += [Entry(title="t", outlet="o", lang="en", body_md="", path=f"articles/undated/{k}.html",
+                   content_file=f"content/undated/{k}.md") for k in range(undated)]
+    return tuple(sorted(made, key=lambda e: e.sort_key))
+
+
+def _stretches(entries: tuple) -> list[tuple[str, ...]]:
+    from newsarchive.builder.search import store
+
+    return [tuple(e.path for e in entries[s.start:s.stop]) for s in store.segments(entries)]
+
+
+def test_an_older_article_added_moves_its_own_segment_not_every_later_one():
+    """Segments end at cut articles (a hash of their path), not at counts from the oldest end: ten
+    articles added to one day of a 60 000-article archive (days of 50-400), or one undated article,
+    leave all but a few segments as they were; each holds a day's articles together, at most
+    SEGMENT_ARTICLES, and the undated articles are segments of their own."""
+    from datetime import date, timedelta
+
+    from newsarchive.builder.search import store
+
+    rng = random.Random(7)
+    days = {(date(2020, 1, 1) + timedelta(d)).isoformat(): rng.randint(50, 400) for d in range(270)}
+    entries = _synthetic(days, undated=40)
+    before = _stretches(entries)
+    assert all(len(part) <= store.SEGMENT_ARTICLES for part in before)
+    assert 30 <= len(before) <= 50, len(before)
+    day_of = {e.path: e.date for e in entries}
+    holding = {}
+    for n, part in enumerate(before):
+        for p in part:
+            holding.setdefault(day_of[p], set()).add(n)
+    assert all(len(parts) == 1 for parts in holding.values())  # (no day here is larger than a segment)
+    assert {day_of[p] for p in before[-1]} == {None}  # (the undated, oldest, alone)
+    for day in ("2020-02-10", "2020-06-01", "2020-09-20"):
+        grown = _stretches(_synthetic({**days, day: days[day] + 10}, undated=40))
+        assert len(set(grown) - set(before)) <= 3, day
+    grown = _stretches(_synthetic(days, undated=41))
+    assert set(grown) - set(before) == {grown[-1]}

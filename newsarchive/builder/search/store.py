@@ -3,11 +3,16 @@ site's index files put together from the segments' blocks - updated in place, so
 articles re-index one segment, an edit only its own article (a patch of its kept segment, see
 Patch), and either rewrites only the small recent files.
 
-A segment is a stretch of the articles in the site's order (newest first) counted from the oldest
-end: a day's articles together, a new segment begun where the next day would take one past
-SEGMENT_ARTICLES (a larger day alone is cut in pieces). So today's articles land in the newest
-segment; an older article added or removed moves only the segments from its day on. Articles are
-numbered from 0 in their segment; meta.js gives each segment's first article's number in the site.
+A segment is a stretch of the articles in the site's order (newest first), made from the oldest end:
+a day's articles together; a segment ends after a day holding a *cut* article (one whose path
+hashes to 0 modulo CUT_EVERY) once it holds SEGMENT_MIN articles, and before a day that would take
+it past SEGMENT_ARTICLES (a larger day alone is cut in pieces). The undated articles, which sort
+oldest, are segments of their own. So today's articles land in the newest segment, and an article
+added or removed anywhere moves the segment it falls in (and at most the next few, up to the next
+cut article): its boundaries are set by the articles themselves. Counted from the oldest end, an
+older article added - a backfill, even one undated page - moved every segment from its day on.
+Articles are numbered from 0 in their segment; meta.js gives each segment's first article's number
+in the site.
 
 The shard files come in two tiers. The main files hold the blocks of every segment as of the last
 time they were written whole; the segments made since (a day's articles, an edited article's
@@ -45,6 +50,7 @@ import json
 import os
 import re
 import shutil
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,6 +65,12 @@ from . import postings, tokens
 # Articles per segment at most: a day's files re-index the newest segment (~1 s per 1 000 articles on
 # one core at 100 000 articles).
 SEGMENT_ARTICLES = 2000
+# Articles a segment holds before a cut article may end it (with CUT_EVERY, segments of ~1 550 articles
+# on average at 100 000 - a day's articles stay together - against ~1 850 counted from the oldest end:
+# smaller segments make a larger index, 1 000-article ones 8 % larger than 2 000-article ones) ...
+SEGMENT_MIN = SEGMENT_ARTICLES * 3 // 5
+# ... and one article in this many (by its path's hash) is a cut article.
+CUT_EVERY = 500
 # Changed articles up to which a segment that is otherwise a kept one (the same articles in the same
 # places) is patched rather than indexed again (see Patch): an edited title costs its article, not
 # its segment's 2 000 (3.7 s at 100 000 articles) ...
@@ -92,7 +104,7 @@ _VERSION = hashlib.sha256("".join(path.read_text(encoding="utf-8") for path in s
 
 def segments(entries: tuple[Entry, ...]) -> list[range]:
     """Ranges of `entries` (newest first), made from the oldest end (see the module docstring)."""
-    runs: list[list[int]] = []  # runs of one day, oldest first
+    runs: list[list[int]] = []  # runs of one day (the undated: one run), oldest first
     for n in reversed(range(len(entries))):
         day = (entries[n].date or "")[:10]
         if runs and (entries[runs[-1][0]].date or "")[:10] == day:
@@ -100,12 +112,20 @@ def segments(entries: tuple[Entry, ...]) -> list[range]:
         else:
             runs.append([n])
     out: list[list[int]] = []
+    open_ = False  # whether out[-1] may take the next day
     for run in runs:
-        if out and len(out[-1]) + len(run) <= SEGMENT_ARTICLES:
+        if open_ and len(out[-1]) + len(run) <= SEGMENT_ARTICLES:
             out[-1] += run
-            continue
-        out += [run[k:k + SEGMENT_ARTICLES] for k in range(0, len(run), SEGMENT_ARTICLES)]
+        else:
+            out += [run[k:k + SEGMENT_ARTICLES] for k in range(0, len(run), SEGMENT_ARTICLES)]
+        dated = bool(entries[run[0]].date)
+        open_ = dated and not (len(out[-1]) >= SEGMENT_MIN and any(_cuts(entries[n].path) for n in run))
     return [range(part[-1], part[0] + 1) for part in reversed(out)]
+
+
+def _cuts(path: str) -> bool:
+    """Whether an article is a cut article (see the module docstring): a stable hash of its path."""
+    return zlib.crc32(path.encode("utf-8", "surrogatepass")) % CUT_EVERY == 0
 
 
 def article_key(source: str) -> str:
