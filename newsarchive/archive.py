@@ -131,11 +131,16 @@ class Archive:
         listed, refused = self.content_listing()
         return [path for path, _stat in listed], refused
 
-    def content_listing(self) -> tuple[list[tuple[Path, os.stat_result]], list[tuple[Path, str]]]:
-        """content_pages() with each page's stat (not following links), sorted by path.
+    def content_listing(self, named: dict[str, Path] | None = None
+                        ) -> tuple[list[tuple[Path, os.stat_result]], list[tuple[Path, str]]]:
+        """content_pages() with each page's stat (not following links), sorted by path. `named`: the
+        Path of each page an earlier listing in this process found, by its string; the listing takes
+        those and leaves `named` holding this one's pages (the main job lists content/ for ingest and
+        again for the build; making and sorting 100 000 Paths was ~0.8 s of each listing's ~1.4).
 
         By os.scandir, whose entries know their kind without a call per file: os.walk and
         Path.is_symlink took ~6 s for 100 000 pages here, this ~0.7 s with the stats."""
+        known = named if named is not None else {}
         pages: list[tuple[Path, os.stat_result]] = []
         links: list[Path] = []
         if not self.content.is_dir() or self.content.is_symlink():
@@ -156,10 +161,13 @@ class Archive:
                     folders.append(folder / item.name)
                 elif is_page and item.is_file(follow_symlinks=False):  # (a pipe named x.md would block a read)
                     try:
-                        pages.append((folder / item.name, item.stat(follow_symlinks=False)))
+                        pages.append((known.get(item.path) or folder / item.name, item.stat(follow_symlinks=False)))
                     except OSError:  # gone since it was listed
                         continue
         pages.sort(key=lambda page: page[0].parts)  # (Path's own ordering: a third of the listing's time)
+        if named is not None:
+            named.clear()
+            named.update((str(path), path) for path, _stat in pages)
         # (a page's name becomes its article's address and is hashed and written in many places: one
         # that is not UTF-8 - bytes the OS hands over as lone surrogates - is refused here, once)
         refused = [(path, NOT_UTF8_PAGE) for path, _stat in pages if not _utf8_name(path)]
@@ -494,14 +502,15 @@ class Existing:
         return self._text
 
 
-def existing_pages(archive: Archive, recorded=None) -> tuple[dict[str, Existing], list[tuple[str, str]]]:
+def existing_pages(archive: Archive, recorded=None, named: dict[str, Path] | None = None
+                   ) -> tuple[dict[str, Existing], list[tuple[str, str]]]:
     """Content pages by their source.file; problems are pages that could not be read. `recorded`:
     (content file, stat, its text or None) -> (front values, body) as the parsed-page cache holds the
     page, or None; asked first without the text - such a page is not read at all (at 100 000 pages
     reading and parsing them all was ~30 s of adding a day's files) - then, when it is read, with it
-    (a page with the recorded text is not parsed again)."""
+    (a page with the recorded text is not parsed again). `named`: as content_listing takes it."""
     pages, problems = {}, []
-    listed, refused = archive.content_listing()
+    listed, refused = archive.content_listing(named)
     problems += [(rel_or_str(archive, path), why) for path, why in refused]
     for path, stat in listed:
         content_file = archive.content_file(path)

@@ -95,14 +95,15 @@ def cmd_ingest(archive: arc.Archive, paths: list[Path], quiet: bool = False, fet
     return 1 if _ingest(archive, paths, quiet, fetch_media).failed else 0
 
 
-def _ingest(archive: arc.Archive, paths: list[Path], quiet: bool, fetch_media: bool = False, parsed_pages=None):
+def _ingest(archive: arc.Archive, paths: list[Path], quiet: bool, fetch_media: bool = False, parsed_pages=None,
+            named=None):
     from . import config as site_config
     from . import ingest
     from .clean.rules import for_archive
 
     media = site_config.load(archive).media  # (a bad config is one line before anything is done)
     summary = ingest.run(archive, [p.absolute() for p in paths], for_archive(archive),
-                         progress=Progress.on_terminal(quiet), parsed_pages=parsed_pages)
+                         progress=Progress.on_terminal(quiet), parsed_pages=parsed_pages, named=named)
     for shown in summary.kept_edits:
         print(f"{shown}: edited by hand since ingest; kept as it is", file=sys.stderr)
     if not quiet:
@@ -138,8 +139,9 @@ def cmd_main(archive: arc.Archive, base_url: str | None, search: bool, strict: b
     from .builder.state import BuildState
 
     pages = parsed.ParsedPages(archive.cache)  # (decoded once for both: see ParsedPages.loaded)
-    summary = _ingest(archive, [], quiet, parsed_pages=pages)
-    state = BuildState(parsed_files=pages.loaded())
+    named: dict = {}  # (content pages' Paths, made once for both listings of content/)
+    summary = _ingest(archive, [], quiet, parsed_pages=pages, named=named)
+    state = BuildState(parsed_files=pages.loaded(), content_paths=named)
     del pages  # (the build's collect lets the files go once it has gathered the site)
     outcome = _build(archive, base_url, search, quiet, state)
     if summary.failed:

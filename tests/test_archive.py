@@ -224,3 +224,25 @@ def test_a_markdown_post_keeps_its_paragraphs_and_markup_never_reaches_a_title(t
     assert schema.problems(front) == [] and front["date"] == "0999-01-01"
     assert body.strip().split("\n\n") == [paragraphs[0], paragraphs[1], "## 小標題", "1. 第一點"]
     assert run_cli("--root", str(root), "build").returncode == 0
+
+
+def test_a_listing_given_the_last_ones_paths_is_the_same_listing(tmp_path):
+    """content_listing with the Paths an earlier listing made (the main job: ingest's, then the
+    build's) lists exactly what a fresh listing does, in the same order, taking those very Path
+    objects; afterwards `named` holds this listing's pages only (a removed page is gone from it)."""
+    archive = arc.Archive(tmp_path)
+    for name in ("2020/09/b.md", "2020/09/a-b.md", "2020/10/a.md", "2021/x/y.md", "a.md"):
+        (archive.content / name).parent.mkdir(parents=True, exist_ok=True)
+        (archive.content / name).write_text("x", encoding="utf-8")
+    named: dict = {}
+    first, _ = archive.content_listing(named)
+    assert set(named) == {str(path) for path, _ in first}
+    (archive.content / "2020/10/a.md").unlink()
+    (archive.content / "2020/09/c.md").write_text("y", encoding="utf-8")
+    again, refused = archive.content_listing(named)
+    fresh, _ = archive.content_listing()
+    assert [(p, s.st_size, s.st_mtime_ns) for p, s in again] == [(p, s.st_size, s.st_mtime_ns) for p, s in fresh]
+    assert refused == []
+    was = {str(path): path for path, _ in first}
+    assert all(path is was[str(path)] for path, _ in again if str(path) in was)
+    assert set(named) == {str(path) for path, _ in fresh}
