@@ -51,15 +51,16 @@ def _edit_title(page: Path, mark: str) -> None:
     page.write_text(page.read_text(encoding="utf-8").replace('title: "', f'title: "{mark} ', 1), encoding="utf-8")
 
 
-def _spy(monkeypatch) -> list:
+def _spy(monkeypatch, owner=shape, name: str = "to_key") -> list:
+    """Each answer of owner.name (shape.to_key by default) in the builds that follow."""
     seen = []
-    real = shape.to_key
+    real = getattr(owner, name)
 
     def spy(*args):
         seen.append(real(*args))
         return seen[-1]
 
-    monkeypatch.setattr(shape, "to_key", spy)
+    monkeypatch.setattr(owner, name, spy)
     return seen
 
 
@@ -190,19 +191,6 @@ def test_a_shape_damaged_by_hand_is_no_shape(grown, tmp_path, damage):
     assert _files(grown / "site") == _clean(grown, tmp_path / "clean")
 
 
-def _spy_growth(monkeypatch) -> list:
-    """Each Last.grown answer of the builds that follow."""
-    seen = []
-    real = shape.Last.grown
-
-    def spy(self, *args):
-        seen.append(real(self, *args))
-        return seen[-1]
-
-    monkeypatch.setattr(shape.Last, "grown", spy)
-    return seen
-
-
 def _add_copies(root: Path) -> tuple[list[str], str]:
     """Three pages added beside corpus pages (their dates, so they fall among the others in every
     list; one copies the only article of a tag, which then gets its pages): their article paths and
@@ -242,7 +230,7 @@ def test_articles_added_key_their_pages_their_neighbours_and_their_links_only(gr
     shutil.copytree(grown, other)
     articles = [p.relative_to(grown / "site").as_posix() for p in (grown / "site" / "articles").rglob("*.html")]
     inode = {p: (grown / "site" / p).stat().st_ino for p in articles}
-    growth, seen = _spy_growth(monkeypatch), _spy(monkeypatch)
+    growth, seen = _spy(monkeypatch, shape.Last, "grown"), _spy(monkeypatch)
     added, lone = _add_copies(grown)
     assert _add_copies(other)[0] == added
     assert isinstance(build(grown, search=False), Built)
@@ -260,7 +248,7 @@ def test_articles_added_key_their_pages_their_neighbours_and_their_links_only(gr
 def test_a_site_that_lost_or_changed_an_article_while_growing_keys_every_page(grown, tmp_path, monkeypatch):
     """Articles added beside one removed, or beside one edited: not a growth (Last.grown is None), the
     build keys what it must, and the site is a clean build's."""
-    growth = _spy_growth(monkeypatch)
+    growth = _spy(monkeypatch, shape.Last, "grown")
     _add_copies(grown)
     pages = sorted((grown / "content").rglob("*.md"))
     pages[0].unlink()

@@ -95,7 +95,7 @@ def articles(r: Renderer, ahead: BodiesAhead | None, write_to: Path | None = Non
     to_key = r.articles_to_key()
     todo = []
     for n, e in enumerate(r.site.entries):
-        kept = (to_key is not None and e.path not in to_key and r.kept_article(e.path)) or r.reused_article(e)
+        kept = (to_key is not None and e.path not in to_key and r.kept_as_was(e.path)) or r.reused_article(e)
         if kept:
             yield kept
         else:

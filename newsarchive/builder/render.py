@@ -441,8 +441,9 @@ class Renderer:
         return {"outlets": {g.name: self.outlet_path(g.name) for g in self.site.outlets},
                 "tags": {g.name: self.tag_path(g.name) for g in self.site.tags}}
 
-    def kept_article(self, path: str) -> tuple[str, Path] | None:
-        """An article page articles_to_key left out, as the last build left it, without keying it."""
+    def kept_as_was(self, path: str) -> tuple[str, Path] | None:
+        """A page as the last build left it, without keying it: an article page articles_to_key left
+        out, or a list page kept (see kept)."""
         old = self.memo.kept(path)
         return (path, old) if old else None
 
@@ -451,8 +452,7 @@ class Renderer:
         nothing else that changed) as the last build left it, without keying it."""
         if self.showing is None or any(e.path in self.showing for e in shown):
             return None
-        old = self.memo.kept(path)
-        return (path, old) if old else None
+        return self.kept_as_was(path)
 
 
 # Versions up to this many are compared every two with each other; more, each with the next and the

@@ -154,7 +154,7 @@ def to_key(site: Site, edited: frozenset[str], related, last: Last, growth: Grow
     their neighbours in the archive's list and their outlet's (each links the other by its title),
     every version of one of them, the pages whose same-story links changed or show one of them, and
     the articles of an outlet or tag whose pages moved. The rest are the last build's pages
-    (Renderer.kept_article)."""
+    (Renderer.kept_as_was)."""
     out = set(edited)
     for entries in (site.entries, *(g.entries for g in site.outlets)):
         for n, e in enumerate(entries):
