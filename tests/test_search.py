@@ -453,7 +453,7 @@ def test_word_lists_follow_the_segments_that_come_and_go(seed_root, tmp_path, mo
     from newsarchive.builder.search import postings, store
 
     monkeypatch.setattr(store, "SEGMENT_ARTICLES", 2)
-    monkeypatch.setattr(store, "PATCH_ARTICLES", 0)  # (segments indexed again whole: patches, test_patches)
+    monkeypatch.setattr(store, "PATCH_SHARE", 0)  # (segments indexed again whole: patches, test_patches)
     root = tmp_path / "a"
     copy_tree(seed_root, root)
     build(root)
@@ -552,27 +552,10 @@ def test_an_edit_patches_its_segment_and_answers_as_a_clean_index(seed_root, tmp
     monkeypatch.setattr(store, "_block", lambda handed, sources: indexed.append(len(sources)) or real(handed, sources))
     build(root)
     manifest = lambda: json.loads((root / ".newsarchive-cache" / "search" / store.MANIFEST).read_text(encoding="utf-8"))
-    assert indexed == [1] and [len(rows) for _, _, rows in manifest()["patches"].values()] == [1]
+    assert indexed == [1] and [(len(rows), mask == rows) for _, _, rows, mask in manifest()["patches"].values()] == [(1, True)]
 
     def answers(queries, excerpt):
-        site = root / "site"
-        if how == "file":
-            packed = tmp_path / f"packed-{len(indexed)}"
-            packed.mkdir()
-            assert run_cli("--root", str(root), "pack", "--output", str(packed / "a.zip")).returncode == 0
-            with zipfile.ZipFile(packed / "a.zip") as zf:
-                zf.extractall(packed)
-            site = packed / "news-archive"
-        corpus = Corpus(root)
-        with serve(site) as base:
-            search = _open(chromium, (site / "search" / "index.html").as_uri() if how == "file" else base + "search/index.html")
-            for query in queries:
-                assert {r["url"] for r in _search(search, query)} == corpus.expected(query), query
-            search.goto(search.url.split("?")[0] + "?q=" + quote(excerpt))
-            search.wait_for_selector("#search-results .entry .excerpt mark")
-            assert search.locator("#search-results .excerpt mark").all_inner_texts() == [excerpt]
-            assert not search.errors
-        return corpus
+        return _exact_answers(root, tmp_path / f"packed-{len(indexed)}", chromium, how, queries, excerpt)
 
     queries = ["earlierwordzq", '"舊的補記"', f'"{old_title}"', "zyxwvutq", '"改寫的標題"', "獨一無二", *SEED_QUERIES]
     corpus = answers(queries, "獨一無二")
@@ -582,10 +565,80 @@ def test_an_edit_patches_its_segment_and_answers_as_a_clean_index(seed_root, tmp
     other = sorted((root / "content").rglob("*.md"))[2]
     other.write_text(other.read_text(encoding="utf-8") + "\nsecondwordzq 再補一筆。\n", encoding="utf-8")
     build(root)
-    assert indexed == [1, 2] and [len(rows) for _, _, rows in manifest()["patches"].values()] == [2]
+    assert indexed == [1, 2] and [(len(rows), mask == rows) for _, _, rows, mask in manifest()["patches"].values()] == [(2, True)]
     answers(["secondwordzq", '"再補一筆"', *queries], "再補一筆")
     monkeypatch.setattr(store, "RECENT_ARTICLES", 0)
     page.write_text(page.read_text(encoding="utf-8").replace("zyxwvutq", "qwertzuiop"), encoding="utf-8")
+    build(root)
+    assert _search_files(root) == _search_files(_built_clean(root, tmp_path / "clean"))
+
+
+def _exact_answers(root, packed, chromium, how, queries, excerpt):
+    """Every query answered by the built site (over HTTP, or from `pack`'s zip unpacked into
+    `packed` from file://) with exactly the pages holding it, and the excerpt of a query for
+    `excerpt` marking it: the article's own text. The archive's Corpus."""
+    site = root / "site"
+    if how == "file":
+        packed.mkdir()
+        assert run_cli("--root", str(root), "pack", "--output", str(packed / "a.zip")).returncode == 0
+        with zipfile.ZipFile(packed / "a.zip") as zf:
+            zf.extractall(packed)
+        site = packed / "news-archive"
+    corpus = Corpus(root)
+    with serve(site) as base:
+        search = _open(chromium, (site / "search" / "index.html").as_uri() if how == "file" else base + "search/index.html")
+        for query in queries:
+            assert {r["url"] for r in _search(search, query)} == corpus.expected(query), query
+        search.goto(search.url.split("?")[0] + "?q=" + quote(excerpt))
+        search.wait_for_selector("#search-results .entry .excerpt mark")
+        assert search.locator("#search-results .excerpt mark").all_inner_texts() == [excerpt]
+        assert not search.errors
+    return corpus
+
+
+@pytest.mark.parametrize("how", ["http", "file"])
+def test_articles_added_and_removed_patch_their_segment_and_answer_as_a_clean_index(seed_root, tmp_path, chromium,
+                                                                                   monkeypatch, how):
+    """Two articles added to the seeds' segment (one among the newest, one among the September
+    reports): only they are indexed, as a patch of the kept block whose articles the page moves to
+    their new rows, and every query finds exactly the pages holding it, on both paths (from file://,
+    an added article's excerpt is its own text). Then a seed removed: a new patch of the same block,
+    which passes the removed one over; the answers still exact. Written whole next: a clean build's
+    index, byte for byte."""
+    from newsarchive.builder.search import store
+
+    monkeypatch.setattr(store, "RECENT_SHARE", 1.0)  # (5 seeds: a quarter would always write all)
+    monkeypatch.setattr(store, "PATCH_FROM", 1)  # (... and their one segment would be indexed whole)
+    root = tmp_path / "a"
+    copy_tree(seed_root, root)
+    build(root)
+    pages = sorted((root / "content").rglob("*.md"), key=lambda p: p.read_text(encoding="utf-8"))
+    newest = max(pages, key=lambda p: re.search(r"^date: (.*)$", p.read_text(encoding="utf-8"), flags=re.M).group(1))
+    september = next(p for p in pages if "/2020/09/" in p.as_posix())
+    for n, (page, words) in enumerate([(newest, "addedwordzq 新加的一篇。"), (september, "middlewordzq 夾在中間。")]):
+        text = page.read_text(encoding="utf-8").replace('title: "', f'title: "Added {n} ', 1)
+        page.with_name(f"added-{n}-{page.name}").write_text(f"{text}\n{words}\n", encoding="utf-8")
+    indexed = []
+    real = store._block
+    monkeypatch.setattr(store, "_block", lambda handed, sources: indexed.append(len(sources)) or real(handed, sources))
+    build(root)
+    manifest = json.loads((root / ".newsarchive-cache" / "search" / store.MANIFEST).read_text(encoding="utf-8"))
+    [(base, _, rows, mask)] = manifest["patches"].values()
+    assert indexed == [2] and len(rows) == 2 and mask == [] and manifest["segments"][base]["count"] == 5
+    queries = ["addedwordzq", '"新加的一篇"', "middlewordzq", '"夾在中間"', "Added", *SEED_QUERIES]
+    corpus = _exact_answers(root, tmp_path / "packed-1", chromium, how, queries, "夾在中間")
+    assert len(corpus.expected("Added")) == 2
+    gone = next(p for p in pages if p not in (newest, september) and "/2020/09/" in p.as_posix())
+    gone_words = re.search(r'^title: "(.*)"$', gone.read_text(encoding="utf-8"), flags=re.M).group(1)
+    gone.unlink()
+    build(root)
+    manifest = json.loads((root / ".newsarchive-cache" / "search" / store.MANIFEST).read_text(encoding="utf-8"))
+    [(again, _, rows, mask)] = manifest["patches"].values()
+    assert indexed == [2, 2] and again == base and len(rows) == 2 and len(mask) == 1
+    _exact_answers(root, tmp_path / "packed-2", chromium, how, [f'"{gone_words}"', *queries], "新加的一篇")
+    monkeypatch.setattr(store, "RECENT_ARTICLES", 0)
+    added = next((root / "content").rglob("added-0-*.md"))
+    added.write_text(added.read_text(encoding="utf-8").replace("addedwordzq", "qwertzuiop"), encoding="utf-8")
     build(root)
     assert _search_files(root) == _search_files(_built_clean(root, tmp_path / "clean"))
 

@@ -8,7 +8,7 @@ shard, the same files over HTTP and from file://.
   `fold` maps each Traditional-only character to its Simplified form (OpenCC's table, for the query);
   `docs[n] = [url, title, date, outlet#, lang, [tag#...], byline]` is the lookup table for results,
   ranking, filters and counts (no per-result fetch); `index` the shard counts (postings.Layout),
-  the segments ([name, first article's number, count], and a patched one's mask or rows: store.Patch),
+  the segments ([name, first article's number, count], and a patched one's mask, map or rows: store.Patch),
   the articles per text file, and the recent tier's folder ("r/", or "" when no segment is in it).
 * `search/ix/`, `search/c/`, `search/r/`, `search/w/`: the index (store.py). Its `text/` files (the texts the
   excerpts of results are cut from, from file://; over HTTP the page fetches the article) stay in
@@ -87,7 +87,8 @@ def _segments(parts: list, patches: dict) -> list:
         if patch is None:
             out.append([name, s.start, len(s)])
         else:
-            out += [[patch.base, s.start, len(s), {"mask": patch.rows}], [patch.patch, s.start, len(s), {"rows": patch.rows}]]
+            out += [[patch.base, s.start, len(s), patch.base_meta(len(s))],
+                    [patch.patch, s.start, len(s), {"rows": patch.rows}]]
     return out
 
 

@@ -1,7 +1,7 @@
 """The kept search index: the archive cut into segments, each segment's index made once, and the
 site's index files put together from the segments' blocks - updated in place, so a day's new
-articles re-index one segment, an edit only its own article (a patch of its kept segment, see
-Patch), and either rewrites only the small recent files.
+articles and an edit index only the articles they add or change (a patch of their kept segment,
+see Patch), and either rewrites only the small recent files.
 
 A segment is a stretch of the articles in the site's order (newest first), made from the oldest end:
 a day's articles together; a segment ends after a day holding a *cut* article (one whose path
@@ -71,10 +71,12 @@ SEGMENT_ARTICLES = 2000
 SEGMENT_MIN = SEGMENT_ARTICLES * 3 // 5
 # ... and one article in this many (by its path's hash) is a cut article.
 CUT_EVERY = 500
-# Changed articles up to which a segment that is otherwise a kept one (the same articles in the same
-# places) is patched rather than indexed again (see Patch): an edited title costs its article, not
-# its segment's 2 000 (3.7 s at 100 000 articles) ...
-PATCH_ARTICLES = 32
+# The share of a segment's articles up to which those new or changed since a kept segment (its base:
+# the rest are the base's, in the base's order) are indexed as a patch of it rather than the segment
+# again (see Patch): an edited title costs its article, a day's new articles themselves, not their
+# segment's 2 000 (~3.7 s at 100 000 articles). The base's articles left out count too: they are
+# passed over, dead weight in what the page loads, until everything is next written whole ...
+PATCH_SHARE = 0.5
 # ... in a segment of at least this many articles: a smaller one is indexed again whole in well under
 # a second, and a small archive's edit then writes its index whole, as a clean build's.
 PATCH_FROM = SEGMENT_ARTICLES // 4
@@ -143,14 +145,28 @@ def segment_name(keys: list[str], layout: postings.Layout) -> str:
 
 class Patch(NamedTuple):
     """A segment made of a kept one (`base`, whose blocks stay where they are) and a block of its
-    changed articles only (`patch`; its article n is the segment's rows[n]): the page passes over
-    the base's postings of those rows (meta.js: [base, first, count, {"mask": rows}] and
-    [patch, first, count, {"rows": rows}]). A patch is never patched again: the next edit of the
+    new and changed articles only (`patch`; its article n is the segment's rows[n]). The page passes
+    over the base's articles `mask` (changed or gone) and gives each other one the next row the patch
+    does not hold, in order (`base_rows`): an edit's patch holds the rows its base passes over
+    (meta.js: [base, first, count, {"mask": rows}]), one with articles added or removed maps the
+    base's articles to their rows ({"map": base_rows}, -1 for one passed over); the patch is
+    [patch, first, count, {"rows": rows}]. A patch is never patched again: the next change to the
     segment makes a new patch of the same base. Writing everything into the main files indexes
     every patched segment whole again (a clean build's index)."""
     base: str
     patch: str
     rows: list[int]
+    mask: list[int]
+
+    def base_rows(self, count: int) -> list[int]:
+        """Each base article's row in the segment of `count` articles (-1: passed over)."""
+        masked, held = set(self.mask), set(self.rows)
+        free = (n for n in range(count) if n not in held)
+        return [-1 if i in masked else next(free) for i in range(count - len(self.rows) + len(self.mask))]
+
+    def base_meta(self, count: int) -> dict:
+        """The base's entry in meta.js beyond its name and place, in a segment of `count` articles."""
+        return {"mask": self.rows} if self.mask == self.rows else {"map": self.base_rows(count)}
 
 
 class Store:
@@ -397,8 +413,9 @@ def _manifest_shape(data) -> bool:
             and isinstance(data.get("parts"), list)
             and all(isinstance(s, dict) and isinstance(s.get("count"), int) and isinstance(s.get("files"), list)
                     for s in (*segments.values(), *stale.values()))
-            and all(isinstance(p, list) and len(p) == 3 and p[0] in segments and p[1] in segments
-                    and isinstance(p[2], list) and all(type(r) is int for r in p[2]) for p in patches.values()))
+            and all(isinstance(p, list) and len(p) == 4 and p[0] in segments and p[1] in segments
+                    and all(isinstance(rows, list) and all(type(r) is int for r in rows) for rows in p[2:])
+                    for p in patches.values()))
 
 
 @dataclass
@@ -441,7 +458,7 @@ class _Plan:
         new, used = {name for name, _ in self.todo}, set(self.blocks)
         recent = sum(self.counts[n] for n in self.blocks if n in new or n in known and known[n]["tier"] == RECENT)
         left = _articles({n: s for n, s in stale.items() if n not in used})
-        masked = sum(len(patch.rows) for patch in self.patches.values())
+        masked = sum(len(patch.mask) for patch in self.patches.values())
         return recent + left + masked + _articles({n: s for n, s in known.items() if n not in used}, MAIN)
 
 
@@ -451,24 +468,34 @@ class _Bases:
     def __init__(self, known: dict, stale: dict):
         self._keys = {name: s["keys"] for name, s in (*known.items(), *stale.items())
                       if isinstance(s.get("keys"), list) and len(s["keys"]) == s["count"]}
-        self._at: dict[str, tuple[str, int]] = {}
+        self._at: dict[str, list[str]] = {}  # an article's key -> the kept segments holding it
         for name, keys in self._keys.items():
-            for n, key in enumerate(keys):
-                self._at.setdefault(key, (name, n))
+            for key in keys:
+                self._at.setdefault(key, []).append(name)
 
     def patch_of(self, keys: list[str], layout: postings.Layout) -> Patch | None:
-        """A patch making these articles of a kept segment: at least PATCH_FROM of them, the same count,
-        the same articles in the same places but for at least one and at most PATCH_ARTICLES; or None."""
+        """A patch making these articles (at least PATCH_FROM of them) of the kept segment holding
+        most of them: the base's articles they hold, in the base's order, taken from it; the rest (at
+        least one, at most PATCH_SHARE of them) in the patch, and at most PATCH_SHARE of the base's
+        passed over; or None."""
         if len(keys) < PATCH_FROM:
             return None
-        same = Counter(hit[0] for n, key in enumerate(keys) if (hit := self._at.get(key)) is not None and hit[1] == n)
-        if not same:
+        held = Counter(name for key in keys for name in self._at.get(key, ()))
+        if not held:
             return None
-        base, kept = same.most_common(1)[0]
-        if len(self._keys[base]) != len(keys) or not 0 < len(keys) - kept <= PATCH_ARTICLES:
+        base = held.most_common(1)[0][0]
+        at = {key: i for i, key in enumerate(self._keys[base])}
+        rows, taken = [], []
+        for n, key in enumerate(keys):
+            i = at.get(key, -1)
+            if taken and i <= taken[-1] or i < 0:  # (out of the base's order: in the patch)
+                rows.append(n)
+            else:
+                taken.append(i)
+        mask = sorted(set(range(len(at))) - set(taken))
+        if not 0 < len(rows) <= PATCH_SHARE * len(keys) or len(mask) > PATCH_SHARE * len(at):
             return None
-        rows = [n for n, key in enumerate(keys) if self._keys[base][n] != key]
-        return Patch(base, segment_name(["patch", base, *(f"{n}:{keys[n]}" for n in rows)], layout), rows)
+        return Patch(base, segment_name(["patch", base, *(f"{n}:{keys[n]}" for n in rows)], layout), rows, mask)
 
 
 def _shard_files(layout: postings.Layout) -> set[str]:

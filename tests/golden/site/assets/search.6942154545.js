@@ -145,11 +145,12 @@
     return at;
   }
   // Each segment's block in use by name: {base: its first article's number, mask: the rows a patch
-  // holds instead (a Set), or rows: a patch's articles' rows in its segment} (store.py: Patch).
+  // holds instead (a Set), or rows: a patch's articles' rows in its segment, or map: a patched
+  // segment's kept articles' rows, -1 for one passed over} (store.py: Patch).
   var SHARDS = {}, BLOCKS = {};
   (LAYOUT.segments || []).forEach(function (seg) {
     var more = seg[3] || {};
-    BLOCKS[seg[0]] = { base: seg[1], mask: more.mask ? new Set(more.mask) : null, rows: more.rows || null };
+    BLOCKS[seg[0]] = { base: seg[1], mask: more.mask ? new Set(more.mask) : null, rows: more.rows || more.map || null };
   });
   // An index file's blocks, decoded once: one per segment in use, in the site's order,
   // [{base, mask, rows, keys, starts, bytes}]. With a recent tier (store.py) a shard is its main file
@@ -197,7 +198,8 @@
         at = varints(b.bytes, at, count[0], docs);
         for (var i = 0; i < docs.length; i++) docs[i] += i ? docs[i - 1] : 0;
         for (i = 0; i < docs.length; i++) {
-          docs[i] = b.rows ? b.base + b.rows[docs[i]] : b.mask && b.mask.has(docs[i]) ? -1 : b.base + docs[i];
+          docs[i] = b.rows ? (b.rows[docs[i]] < 0 ? -1 : b.base + b.rows[docs[i]])
+            : b.mask && b.mask.has(docs[i]) ? -1 : b.base + docs[i];
         }
         parts.push({ docs: docs, bytes: b.bytes, at: at });
       });
@@ -316,9 +318,9 @@
       var seg = null, local = -1;
       (LAYOUT.segments || []).forEach(function (s) {  // (a patched article's text is its patch's)
         if (n < s[1] || n >= s[1] + s[2]) return;
-        var more = s[3] || {}, row = n - s[1];
-        if (more.rows && more.rows.indexOf(row) >= 0) { seg = s; local = more.rows.indexOf(row); }
-        else if (!more.rows && !(more.mask && more.mask.indexOf(row) >= 0) && !seg) { seg = s; local = row; }
+        var more = s[3] || {}, row = n - s[1], rows = more.rows || more.map;
+        if (rows && rows.indexOf(row) >= 0) { seg = s; local = rows.indexOf(row); }
+        else if (!rows && !(more.mask && more.mask.indexOf(row) >= 0) && !seg) { seg = s; local = row; }
       });
       if (!seg) return Promise.resolve("");
       return load("text/" + seg[0] + "/" + Math.floor(local / LAYOUT.text)).then(function (chunk) {
