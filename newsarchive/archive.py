@@ -10,10 +10,12 @@ import hashlib
 import itertools
 import os
 import re
+import time
 import unicodedata
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from . import page
 from .cache import FOLDER as CACHE_FOLDER
@@ -131,43 +133,35 @@ class Archive:
         listed, refused = self.content_listing()
         return [path for path, _stat in listed], refused
 
-    def content_listing(self, named: dict[str, Path] | None = None
+    def content_listing(self, listing: Listing | None = None
                         ) -> tuple[list[tuple[Path, os.stat_result]], list[tuple[Path, str]]]:
-        """content_pages() with each page's stat (not following links), sorted by path. `named`: the
-        Path of each page an earlier listing in this process found, by its string; the listing takes
-        those and leaves `named` holding this one's pages (the main job lists content/ for ingest and
-        again for the build; making and sorting 100 000 Paths was ~0.8 s of each listing's ~1.4).
+        """content_pages() with each page's stat (not following links), sorted by path. `listing`:
+        what the last listing in this process handed on (see Listing); this one takes it and leaves
+        its own there.
 
         By os.scandir, whose entries know their kind without a call per file: os.walk and
         Path.is_symlink took ~6 s for 100 000 pages here, this ~0.7 s with the stats."""
-        known = named if named is not None else {}
+        known = listing.named if listing is not None else {}
+        reuse = listing.folders if listing is not None and listing.fresh else {}
         pages: list[tuple[Path, os.stat_result]] = []
         links: list[Path] = []
         if not self.content.is_dir() or self.content.is_symlink():
             return pages, ([(self.content, SYMLINK)] if self.content.is_symlink() else [])
-        folders = [self.content]
+        folders, found, start = [self.content], {}, time.time_ns()
         while folders:
             folder = folders.pop()
-            try:
-                found = list(os.scandir(folder))
-            except OSError:  # a folder that cannot be listed is passed over, as os.walk did
+            listed = _folder_listing(folder, known, reuse.get(os.fspath(folder)))
+            if listed is None:  # a folder that cannot be listed is passed over, as os.walk did
                 continue
-            for item in found:
-                is_page = item.name.endswith(".md") and not item.name.startswith(TEMPORARY_PREFIX)
-                if item.is_symlink():
-                    if is_page or item.is_dir():
-                        links.append(folder / item.name)
-                elif item.is_dir(follow_symlinks=False):
-                    folders.append(folder / item.name)
-                elif is_page and item.is_file(follow_symlinks=False):  # (a pipe named x.md would block a read)
-                    try:
-                        pages.append((known.get(item.path) or folder / item.name, item.stat(follow_symlinks=False)))
-                    except OSError:  # gone since it was listed
-                        continue
+            if start - listed.at[1] > SETTLED_NS:
+                found[os.fspath(folder)] = listed
+            pages += listed.pages
+            links += listed.links
+            folders += listed.folders
         pages.sort(key=lambda page: page[0].parts)  # (Path's own ordering: a third of the listing's time)
-        if named is not None:
-            named.clear()
-            named.update((str(path), path) for path, _stat in pages)
+        if listing is not None:
+            listing.named = {str(path): path for path, _stat in pages}
+            listing.folders, listing.fresh = found, False
         # (a page's name becomes its article's address and is hashed and written in many places: one
         # that is not UTF-8 - bytes the OS hands over as lone surrogates - is refused here, once)
         refused = [(path, NOT_UTF8_PAGE) for path, _stat in pages if not _utf8_name(path)]
@@ -502,15 +496,72 @@ class Existing:
         return self._text
 
 
-def existing_pages(archive: Archive, recorded=None, named: dict[str, Path] | None = None
+# A folder whose time is less than this before a listing may yet change within the same tick of its
+# time (file systems keep coarse times): such a folder is never handed on as listed (see Listing).
+SETTLED_NS = 2_000_000_000
+
+
+class Listed(NamedTuple):
+    """One folder of content/ as a listing found it: the folder's (inode, mtime_ns), taken before it
+    was listed; its pages with their stats, its folders and its symlinks."""
+    at: tuple[int, int]
+    pages: list[tuple[Path, os.stat_result]]
+    folders: list[Path]
+    links: list[Path]
+
+
+@dataclass
+class Listing:
+    """What a listing of content/ hands the next one in this process (Archive.content_listing).
+
+    `named`: each page's Path by its string, taken again (the main job lists content/ for ingest and
+    again for the build; making and sorting 100 000 Paths was ~0.8 s of each listing's ~1.4).
+    `folders`: each folder as found - taken as it is by the next listing, when that one is `fresh`
+    and the folder's inode and time are still those found (nothing added to it, removed or renamed:
+    ingest writes each page beside and renames it in). Only the main job's build right after its
+    ingest is fresh (its listing was ~1.1-1.6 s of a day's files at 100 000 articles): a page edited
+    in place leaves its folder's time as it was, so serve's builds, one after another, never take a
+    folder as found; the main job's next run lists every folder again."""
+    named: dict[str, Path] = field(default_factory=dict)
+    folders: dict[str, Listed] = field(default_factory=dict)
+    fresh: bool = False
+
+
+def _folder_listing(folder: Path, known: dict[str, Path], was: Listed | None) -> Listed | None:
+    """A folder of content/ listed (`was` when its inode and time are those recorded), None when it
+    cannot be. `known`: Paths to take by their strings."""
+    try:
+        stat = os.stat(folder)
+        if was is not None and was.at == (stat.st_ino, stat.st_mtime_ns):
+            return was
+        found = list(os.scandir(folder))
+    except OSError:
+        return None
+    pages, folders, links = [], [], []
+    for item in found:
+        is_page = item.name.endswith(".md") and not item.name.startswith(TEMPORARY_PREFIX)
+        if item.is_symlink():
+            if is_page or item.is_dir():
+                links.append(folder / item.name)
+        elif item.is_dir(follow_symlinks=False):
+            folders.append(folder / item.name)
+        elif is_page and item.is_file(follow_symlinks=False):  # (a pipe named x.md would block a read)
+            try:
+                pages.append((known.get(item.path) or folder / item.name, item.stat(follow_symlinks=False)))
+            except OSError:  # gone since it was listed
+                continue
+    return Listed((stat.st_ino, stat.st_mtime_ns), pages, folders, links)
+
+
+def existing_pages(archive: Archive, recorded=None, listing: Listing | None = None
                    ) -> tuple[dict[str, Existing], list[tuple[str, str]]]:
     """Content pages by their source.file; problems are pages that could not be read. `recorded`:
     (content file, stat, its text or None) -> (front values, body) as the parsed-page cache holds the
     page, or None; asked first without the text - such a page is not read at all (at 100 000 pages
     reading and parsing them all was ~30 s of adding a day's files) - then, when it is read, with it
-    (a page with the recorded text is not parsed again). `named`: as content_listing takes it."""
+    (a page with the recorded text is not parsed again). `listing`: as content_listing takes it."""
     pages, problems = {}, []
-    listed, refused = archive.content_listing(named)
+    listed, refused = archive.content_listing(listing)
     problems += [(rel_or_str(archive, path), why) for path, why in refused]
     for path, stat in listed:
         content_file = archive.content_file(path)

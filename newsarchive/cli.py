@@ -96,14 +96,14 @@ def cmd_ingest(archive: arc.Archive, paths: list[Path], quiet: bool = False, fet
 
 
 def _ingest(archive: arc.Archive, paths: list[Path], quiet: bool, fetch_media: bool = False, parsed_pages=None,
-            named=None):
+            listing=None):
     from . import config as site_config
     from . import ingest
     from .clean.rules import for_archive
 
     media = site_config.load(archive).media  # (a bad config is one line before anything is done)
     summary = ingest.run(archive, [p.absolute() for p in paths], for_archive(archive),
-                         progress=Progress.on_terminal(quiet), parsed_pages=parsed_pages, named=named)
+                         progress=Progress.on_terminal(quiet), parsed_pages=parsed_pages, listing=listing)
     for shown in summary.kept_edits:
         print(f"{shown}: edited by hand since ingest; kept as it is", file=sys.stderr)
     if not quiet:
@@ -139,9 +139,10 @@ def cmd_main(archive: arc.Archive, base_url: str | None, search: bool, strict: b
     from .builder.state import BuildState
 
     pages = parsed.ParsedPages(archive.cache)  # (decoded once for both: see ParsedPages.loaded)
-    named: dict = {}  # (content pages' Paths, made once for both listings of content/)
-    summary = _ingest(archive, [], quiet, parsed_pages=pages, named=named)
-    state = BuildState(parsed_files=pages.loaded(), content_paths=named)
+    listing = arc.Listing()  # (what ingest's listing of content/ hands the build's)
+    summary = _ingest(archive, [], quiet, parsed_pages=pages, listing=listing)
+    listing.fresh = True
+    state = BuildState(parsed_files=pages.loaded(), content_listing=listing)
     del pages  # (the build's collect lets the files go once it has gathered the site)
     outcome = _build(archive, base_url, search, quiet, state)
     if summary.failed:

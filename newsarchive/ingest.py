@@ -429,18 +429,18 @@ def _conversions(jobs, count: int, rules: RuleBook, progress: Progress):
 
 
 def run(archive: arc.Archive, paths: list[Path], rules: RuleBook, progress: Progress | None = None,
-        warn=None, parsed_pages: parsed.ParsedPages | None = None, named: dict[str, Path] | None = None) -> Summary:
+        warn=None, parsed_pages: parsed.ParsedPages | None = None, listing: arc.Listing | None = None) -> Summary:
     """Ingest raw files (copied into sources/ first when outside it); report each outcome.
 
     A raw file whose last outcome still holds (ingest_memo) is reported as it was, not converted.
     `progress` shows the conversions (a bar on a terminal); `warn` takes each notice (default: the
     progress's, which holds them while its bar is on the screen). `parsed_pages`: the build's
     parsed-page cache as this process reads it (the main job hands what ingest decoded of it to its
-    build); one of its own by default. `named`: content pages' Paths by their strings, for the
-    build's listing of content/ after it (Archive.content_listing).
+    build); one of its own by default. `listing`: what its listing of content/ hands the build's
+    after it (arc.Listing).
     """
     progress = progress or Progress.off()
-    ingest_run = _Run(archive, rules, warn or progress.notice, parsed_pages or parsed.ParsedPages(archive.cache), named)
+    ingest_run = _Run(archive, rules, warn or progress.notice, parsed_pages or parsed.ParsedPages(archive.cache), listing)
     # No PATH: all of sources/; a root without sources/ (an empty folder) has nothing to ingest.
     default = [archive.sources] if archive.sources.is_dir() else []
     files, refused = arc.raw_files(archive, paths or default)
@@ -479,8 +479,8 @@ class _Run:
     """One ingest run's state: what it reports, the pages it writes, its memo."""
 
     def __init__(self, archive: arc.Archive, rules: RuleBook, warn, parsed_pages: parsed.ParsedPages,
-                 named: dict[str, Path] | None = None):
-        self.archive, self.warn, self.parsed_pages, self.named = archive, warn, parsed_pages, named
+                 listing: arc.Listing | None = None):
+        self.archive, self.warn, self.parsed_pages, self.listing = archive, warn, parsed_pages, listing
         self.summary = Summary()
         self.seen: set[str] = set()  # every raw file this run handled, whatever became of it
         self.writer = arc.BatchWriter()
@@ -494,7 +494,7 @@ class _Run:
         """The archive's content pages, read when the first conversion needs them (a run where every
         raw file is recalled reads none)."""
         if self._existing is None:
-            self._existing, unreadable = arc.existing_pages(self.archive, _recorded(self.parsed_pages), self.named)
+            self._existing, unreadable = arc.existing_pages(self.archive, _recorded(self.parsed_pages), self.listing)
             for path, reason in unreadable:
                 self.warn(f"{path}: content page unreadable ({reason}); left as it is")
         return self._existing

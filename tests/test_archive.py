@@ -1,6 +1,8 @@
 """Archive safety: byte-for-byte sources, idempotent re-ingest, hand edits kept, duplicates, bad input, check."""
+import os
 import re
 import shutil
+import time
 
 from newsarchive import archive as arc
 from newsarchive import schema
@@ -229,20 +231,52 @@ def test_a_markdown_post_keeps_its_paragraphs_and_markup_never_reaches_a_title(t
 def test_a_listing_given_the_last_ones_paths_is_the_same_listing(tmp_path):
     """content_listing with the Paths an earlier listing made (the main job: ingest's, then the
     build's) lists exactly what a fresh listing does, in the same order, taking those very Path
-    objects; afterwards `named` holds this listing's pages only (a removed page is gone from it)."""
+    objects; afterwards the Listing names this listing's pages only (a removed page is gone from it)."""
     archive = arc.Archive(tmp_path)
     for name in ("2020/09/b.md", "2020/09/a-b.md", "2020/10/a.md", "2021/x/y.md", "a.md"):
         (archive.content / name).parent.mkdir(parents=True, exist_ok=True)
         (archive.content / name).write_text("x", encoding="utf-8")
-    named: dict = {}
-    first, _ = archive.content_listing(named)
-    assert set(named) == {str(path) for path, _ in first}
+    listing = arc.Listing()
+    first, _ = archive.content_listing(listing)
+    assert set(listing.named) == {str(path) for path, _ in first}
     (archive.content / "2020/10/a.md").unlink()
     (archive.content / "2020/09/c.md").write_text("y", encoding="utf-8")
-    again, refused = archive.content_listing(named)
+    again, refused = archive.content_listing(listing)
     fresh, _ = archive.content_listing()
     assert [(p, s.st_size, s.st_mtime_ns) for p, s in again] == [(p, s.st_size, s.st_mtime_ns) for p, s in fresh]
     assert refused == []
     was = {str(path): path for path, _ in first}
     assert all(path is was[str(path)] for path, _ in again if str(path) in was)
-    assert set(named) == {str(path) for path, _ in fresh}
+    assert set(listing.named) == {str(path) for path, _ in fresh}
+
+
+def test_a_fresh_listing_takes_the_folders_nothing_was_added_to_or_removed_from(tmp_path):
+    """The main job's build lists content/ right after its ingest (Listing.fresh): a folder whose
+    inode and time are those the last listing found is taken as found (its very stats), one where a
+    page was written beside and renamed in, or removed, is listed again, as is one changed too short
+    a time before the last listing (SETTLED_NS) - and the listing is a new one's; only the next one
+    after it is never fresh."""
+    archive = arc.Archive(tmp_path)
+    names = ("2020/09/b.md", "2020/10/a.md", "2021/01/y.md", "2021/02/z.md", "a.md")
+    for name in names:
+        (archive.content / name).parent.mkdir(parents=True, exist_ok=True)
+        (archive.content / name).write_text("x", encoding="utf-8")
+    settled = time.time_ns() - 2 * arc.SETTLED_NS
+    for folder in (archive.content, *(p for p in archive.content.rglob("*") if p.is_dir())):
+        if folder.name != "02":  # (2021/02 changed just now)
+            os.utime(folder, ns=(settled, settled))
+    listing = arc.Listing()
+    first, _ = archive.content_listing(listing)
+    stat_of = {str(path): stat for path, stat in first}
+    (archive.content / "2020/10/.new.md").write_text("new", encoding="utf-8")  # (as ingest writes a page)
+    os.replace(archive.content / "2020/10/.new.md", archive.content / "2020/10/n.md")
+    (archive.content / "2021/01/y.md").unlink()
+    listing.fresh = True
+    again, _ = archive.content_listing(listing)
+    fresh, _ = archive.content_listing()
+    assert [(p, s.st_size, s.st_mtime_ns) for p, s in again] == [(p, s.st_size, s.st_mtime_ns) for p, s in fresh]
+    taken = {str(path).removeprefix(str(archive.content) + "/") for path, stat in again
+             if stat is stat_of.get(str(path))}
+    assert taken == {"2020/09/b.md", "a.md"}
+    assert not listing.fresh and str(archive.content / "2021/02") not in listing.folders
+

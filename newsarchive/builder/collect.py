@@ -180,7 +180,7 @@ def collect(archive: Archive, state: BuildState | None = None, progress: Progres
     whose files are as the parsed-page cache recorded them are not read at all (parsed.py)."""
     state = state or BuildState()
     entries: dict[Path, Entry] = {}
-    listed, refused = archive.content_listing(state.content_paths)
+    listed, refused = archive.content_listing(state.content_listing)
     problems = [(rel_or_str(archive, path), why) for path, why in refused]
     cache = parsed.ParsedPages(archive.cache, state.parsed_files)
     state.parsed_files = None

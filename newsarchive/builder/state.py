@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..archive import Listing
+
 
 @dataclass
 class BuildState:
@@ -22,6 +24,5 @@ class BuildState:
     """The parsed-page cache's files as this process's ingest just decoded them (the main job: see
     parsed.ParsedPages.loaded), for the build's collect, which takes them - and lets them go with its
     cache object: kept here through the build, their rows would cost memory beside the entries."""
-    content_paths: dict[str, Path] = field(default_factory=dict)
-    """Each content page's Path by its string, as the last listing of content/ in this process found
-    them (Archive.content_listing: made again, 100 000 Paths were ~0.8 s of each listing)."""
+    content_listing: Listing = field(default_factory=Listing)
+    """What the last listing of content/ in this process hands the next (archive.Listing)."""
