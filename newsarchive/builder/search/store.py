@@ -186,9 +186,10 @@ class Store:
 
     def update(self, layout: postings.Layout, parts: list[tuple[str, list, list]], text_of: Callable[..., str],
                tick) -> None:
-        """Makes the folder hold the index of `parts` ([(segment name, its articles' sources, their
-        keys)], in the site's order; an article's searchable text is text_of(*source), a module-level
-        function; its key names that source): new segments indexed (in parallel, their texts written
+        """Makes the folder hold the index of `parts` ([(segment name, its articles' sources - a
+        sequence, read only for the articles to index - their keys)], in the site's order; an
+        article's searchable text is text_of(*source), a module-level function; its key names that
+        source): new segments indexed (in parallel, their texts written
         as each is made, not all held at once) into the recent files - or only their changed articles,
         as a patch of a kept segment (see Patch) - or everything into the main files when the recent
         and stale blocks have grown past RECENT_ARTICLES. Raises OSError when the folder cannot be written."""
@@ -448,7 +449,7 @@ class _Plan:
             plan.blocks.append(name)
             plan.counts[name] = len(sources)
             if name not in known and name not in stale:
-                plan.todo.append((name, sources))
+                plan.todo.append((name, list(sources)))
                 plan.keys[name] = keys
         return plan
 
