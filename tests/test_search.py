@@ -12,10 +12,13 @@ import re
 import shutil
 import zipfile
 from pathlib import Path
+from unittest import mock
 from urllib.parse import quote
 
 import opencc
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsarchive.archive import Archive
 from newsarchive.builder.collect import collect
@@ -443,6 +446,41 @@ def _built_clean(root: Path, clean: Path) -> Path:
     shutil.rmtree(clean / "site")
     build(clean)
     return clean
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 60), st.lists(st.tuples(st.sampled_from(["add", "remove", "change"]), st.integers(0, 10 ** 6)),
+                                    max_size=12))
+def test_a_patch_gives_every_row_of_its_segment_its_own_article(size, changes):
+    """Whatever articles come, go or change in a kept segment: a patch of it (when one is made)
+    gives each row of the segment exactly one article - the patch's if the row is among its rows,
+    else the base article base_rows maps there - and that article is the one the segment holds there;
+    no base article the segment no longer holds in the base's order is given a row."""
+    from newsarchive.builder.search import postings, store
+
+    base = [f"k{n}" for n in range(size)]
+    keys = list(base)
+    for n, (kind, at) in enumerate(changes):
+        if kind == "add":
+            keys.insert(at % (len(keys) + 1), f"new{n}")
+        elif keys:
+            keys[at % len(keys)] = f"changed{n}" if kind == "change" else None
+            keys = [k for k in keys if k is not None]
+    layout = postings.Layout.of(100)
+    with mock.patch.object(store, "PATCH_FROM", 1):
+        bases = store._Bases({"b": {"keys": base, "count": size, "files": [], "tier": store.MAIN}}, {})
+        patch = bases.patch_of(keys, layout)
+    # (the base's articles keep their order among the changes: exactly the others are in the patch)
+    new_rows = [r for r, key in enumerate(keys) if key not in base]
+    gone = [i for i, key in enumerate(base) if key not in keys]
+    if not (keys and 0 < len(new_rows) <= store.PATCH_SHARE * len(keys) and len(gone) <= store.PATCH_SHARE * size):
+        assert patch is None
+        return
+    assert patch.base == "b" and patch.rows == new_rows and patch.mask == gone
+    rows = patch.base_rows(len(keys))
+    assert len(rows) == size and sorted(r for r in rows if r >= 0) == [r for r in range(len(keys)) if r not in patch.rows]
+    assert all(base[i] == keys[r] for i, r in enumerate(rows) if r >= 0)
+    assert [i for i, r in enumerate(rows) if r < 0] == patch.mask
 
 
 def test_word_lists_follow_the_segments_that_come_and_go(seed_root, tmp_path, monkeypatch):
