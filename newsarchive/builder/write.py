@@ -80,9 +80,6 @@ class Staging:
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._error: BaseException | None = None
         self._writer = threading.Thread(target=self._write_all, name="site-writer", daemon=True)
-        # The last site walked while this one is rendered (site/ is not changed before the commit): at
-        # 100 000 articles the walk of its ~130 000 files was ~2.4 s of a day's files' build at its end.
-        self._walk = _Walk(site)
 
     def __enter__(self) -> "Staging":
         if self.site.is_symlink():  # never written through, nor swapped away: the archivist's to remove
@@ -95,7 +92,6 @@ class Staging:
         remove_stale(self.site, self.tell)
         self.folder.mkdir(parents=True)
         self._writer.start()
-        self._walk.start()
         return self
 
     def add(self, rel_path: str, data: bytes | Path | Placed) -> None:
@@ -127,7 +123,10 @@ class Staging:
 
     def commit(self) -> None:
         self._finish()
-        present = self._walk.result()
+        try:  # (each file stat'ed only when the commit may be made in place: only then is the walk kept)
+            present = _present(self.site, stats=self._few_written()) if self.site.is_dir() else None
+        except OSError:  # a folder of site/ that cannot be listed (made unreadable by hand): swapped away whole
+            present = None
         gone = sorted(present.files - self.paths) if present is not None else []
         if present is not None and self._in_place(present, gone):
             commit_in_place(self.site, self.folder, gone, self.tell)
@@ -198,28 +197,6 @@ class Staging:
                 _put(item[1], target)
             except BaseException as exc:  # noqa: B036 - handed to the building thread
                 self._error = exc
-
-
-class _Walk(threading.Thread):
-    """_present(site, stats=True) in a thread of its own (see Staging): result() waits for it."""
-
-    def __init__(self, site: Path):
-        super().__init__(name="site-walk", daemon=True)
-        self.site, self._present, self._error = site, None, None
-
-    def run(self) -> None:
-        try:
-            self._present = _present(self.site, stats=True) if self.site.is_dir() else None
-        except OSError:  # a folder of site/ that cannot be listed (made unreadable by hand): swapped away whole
-            pass
-        except BaseException as exc:  # noqa: B036 - raised in the building thread, as the walk's own
-            self._error = exc
-
-    def result(self) -> "_Present | None":
-        self.join()
-        if self._error is not None:
-            raise self._error
-        return self._present
 
 
 class _Present(NamedTuple):
