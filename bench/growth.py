@@ -34,6 +34,8 @@ def shifted(date: str | None, years: int) -> str | None:
 def padded(entries: tuple, size: int) -> tuple:
     """The entries grown to `size` with transformed copies: copy k of every article moves 5·k years
     later (past the archive's span: no window holds an original and a copy) and through permutation k."""
+    from newsarchive.parsed import Body
+
     out = list(entries)
     k = 0
     while len(out) < size:
@@ -41,7 +43,7 @@ def padded(entries: tuple, size: int) -> tuple:
         table = permutation(k)
         for e in entries[:size - len(out)]:
             out.append(dataclasses.replace(
-                e, title=e.title.translate(table), body_md=e.body_md.translate(table),
+                e, title=e.title.translate(table), body=Body(e.body_md.translate(table)),
                 date=shifted(e.date, 5 * k), path=e.path.replace("articles/", f"articles/copy{k}/", 1),
                 digest=f"{e.digest}-{k}"))
     return tuple(out)

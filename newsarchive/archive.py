@@ -21,6 +21,7 @@ from . import page
 from .cache import FOLDER as CACHE_FOLDER
 from .cache import CacheStore, named_error
 from .model import InputError
+from .parsed import Body
 
 SERVE_LOCK_NAME = ".newsarchive-serve.lock"
 CONFIG_NAME = "newsarchive.toml"
@@ -482,7 +483,7 @@ class Existing:
     asked for (a page the parsed-page cache knows is not read at all unless its raw file is converted
     again)."""
 
-    def __init__(self, path: Path, front: dict, body: str, text: str | None = None):
+    def __init__(self, path: Path, front: dict, body: Body, text: str | None = None):
         self.path, self.front, self.body, self._text = path, front, body, text
 
     @property
@@ -556,7 +557,7 @@ def _folder_listing(folder: Path, known: dict[str, Path], was: Listed | None) ->
 def existing_pages(archive: Archive, recorded=None, listing: Listing | None = None
                    ) -> tuple[dict[str, Existing], list[tuple[str, str]]]:
     """Content pages by their source.file; problems are pages that could not be read. `recorded`:
-    (content file, stat, its text or None) -> (front values, body) as the parsed-page cache holds the
+    (path, content file, stat, its text or None) -> (front values, Body) as the parsed-page cache holds the
     page, or None; asked first without the text - such a page is not read at all (at 100 000 pages
     reading and parsing them all was ~30 s of adding a day's files) - then, when it is read, with it
     (a page with the recorded text is not parsed again). `listing`: as content_listing takes it."""
@@ -565,12 +566,12 @@ def existing_pages(archive: Archive, recorded=None, listing: Listing | None = No
     problems += [(rel_or_str(archive, path), why) for path, why in refused]
     for path, stat in listed:
         content_file = archive.content_file(path)
-        known, text = recorded(content_file, stat, None) if recorded else None, None
+        known, text = recorded(path, content_file, stat, None) if recorded else None, None
         try:
             if known is None:
                 text = path.read_bytes().decode("utf-8")
-                known = recorded(content_file, stat, text) if recorded else None
-            front, body = known or page.split(text.replace("\r\n", "\n"))
+                known = recorded(path, content_file, stat, text) if recorded else None
+            front, body = known or _split(text)
         except (OSError, UnicodeDecodeError, ValueError) as exc:
             problems.append((rel_or_str(archive, path), str(exc)))
             continue
@@ -578,6 +579,11 @@ def existing_pages(archive: Archive, recorded=None, listing: Listing | None = No
         if isinstance(src.get("file"), str):
             pages[src["file"]] = Existing(path, front, body, text)
     return pages, problems
+
+
+def _split(text: str) -> tuple[dict, Body]:
+    front, body = page.split(text.replace("\r\n", "\n"))
+    return front, Body(body)
 
 
 def read_raw(path: Path) -> bytes:

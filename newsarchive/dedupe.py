@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .parsed import Body
 
 # Shingle length in characters: CJK words are 1-4 characters.
 SHINGLE = 4
@@ -36,15 +40,16 @@ def jaccard(a: frozenset, b: frozenset) -> float:
 class Index:
     """What the archive already holds: raw hash, URL and folded title -> content key (source.file).
 
-    Bodies (the strings the pages already hold) are shingled only when two titles collide, so the
-    index of a large archive stays small.
+    Bodies (parsed.Body: a page's is read from its file when first asked) are compared only when two
+    URLs or titles meet, and shingled only when two titles do, so the index of a large archive
+    stays small.
     """
 
     by_sha: dict[str, str] = field(default_factory=dict)
-    by_url: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # every capture, first first
-    by_title: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    by_url: dict[str, list[tuple[str, Body]]] = field(default_factory=dict)  # every capture, first first
+    by_title: dict[str, list[tuple[str, Body]]] = field(default_factory=dict)
 
-    def add(self, key: str, sha: str, url: str | None, title: str, body: str) -> None:
+    def add(self, key: str, sha: str, url: str | None, title: str, body: Body) -> None:
         self.by_sha.setdefault(sha, key)
         if url:
             self.by_url.setdefault(url, []).append((key, body))
@@ -59,7 +64,7 @@ class Index:
         mine = fold(body)
         captures = self.by_url.get(url, []) if url else []
         for other, theirs in captures:
-            if other != key and fold(theirs) == mine:
+            if other != key and fold(theirs.text) == mine:
                 return other
         # (a capture of the same URL whose text differs, however little, is a version: not compared here)
         same_url = {other for other, _body in captures}
@@ -67,7 +72,7 @@ class Index:
         if candidates:
             mine = shingles(body)
             for other, theirs in candidates:
-                if jaccard(mine, shingles(theirs)) >= NEAR_DUPLICATE:
+                if jaccard(mine, shingles(theirs.text)) >= NEAR_DUPLICATE:
                     return other
         return None
 

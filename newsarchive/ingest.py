@@ -324,15 +324,15 @@ def _index(existing: dict[str, arc.Existing]) -> dedupe.Index:
 
 
 def _recorded(cache: parsed.ParsedPages):
-    """(content file, stat, text or None) -> (front values, body) of a page as the last build parsed
-    it, or None (the build's parsed-page cache, only read here; see arc.existing_pages)."""
-    def recorded(content_file: str, stat, text: str | None):
+    """(path, content file, stat, text or None) -> (front values, parsed.Body) of a page as the last
+    build parsed it, or None (the build's parsed-page cache, only read here; see arc.existing_pages)."""
+    def recorded(path: Path, content_file: str, stat, text: str | None):
         folder, _, name = content_file.rpartition("/")
         if text is None:
-            row = cache.get(folder, name, stat)
+            row = cache.get(folder, name, stat, path)
         else:  # (the digest is of the text as read_text reads it: universal newlines)
-            now = parsed.digest(content_file, text.replace("\r\n", "\n").replace("\r", "\n"))
-            row = cache.same_text(folder, name, stat, now)
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+            row = cache.same_text(folder, name, stat, parsed.digest(content_file, text), text)
         return None if row is None else (row[2], row[1])
     return recorded
 
@@ -557,7 +557,7 @@ class _Run:
             self.report(Outcome(key, "failed", getattr(exc, "strerror", None) or str(exc)))
             return
         self.memo.remember(key, kind, page=target, sha256=result.sha256)
-        self.index.add(key, result.sha256, article.source_url, article.title, article.body_md)
+        self.index.add(key, result.sha256, article.source_url, article.title, parsed.Body(article.body_md))
         if article.version_of:
             self.roots[key] = article.version_of
 

@@ -59,12 +59,12 @@ class CleanReport:
 @dataclass(frozen=True)
 class ArticleText:
     """What an article is wherever it is held (ingest's Article, the build's Entry): the front matter's
-    article fields (fields.py) and the markdown body."""
+    article fields (fields.py). Its markdown body is `body_md` on both: Article holds the text, Entry
+    reads it when first asked (parsed.Body)."""
 
     title: str
     outlet: str
     lang: str
-    body_md: str
     date: str | None = None
     authors: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
@@ -75,6 +75,7 @@ class ArticleText:
 class Article(ArticleText):
     """One uniform content page as ingest makes it: the article and its provenance."""
 
+    body_md: str
     source_file: str
     source_sha256: str
     source_format: str

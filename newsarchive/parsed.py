@@ -4,7 +4,7 @@ parses only the pages written since the last one. At 100 000 articles reading an
 was ~30 s of a build in which one title had changed; listing them with their stats takes ~1 s.
 Ingest reads it too (never writes it), for what the archive already holds when new raw files come.
 
-    .newsarchive-cache/parsed/<folder key>.json    {file name: [stat, digest, body, fields, minutes]}
+    .newsarchive-cache/parsed/<folder key>.json    {file name: [stat, digest, body start, fields, minutes]}
 
 A page is taken from here as it is when its size, modification time, change time and inode are all
 the ones recorded (the change time cannot be set back by hand: any write moves it); a page whose
@@ -12,7 +12,8 @@ file is new but whose text is the same (a fresh checkout in CI, a copied archive
 times and inode are new) is read and its digest compared, but not parsed again (reading and hashing
 100 000 pages ~6 s here, parsing their front matter ~20 s more). Only a page
 whose values come back from JSON as they went in is kept (hand-written YAML may hold dates or
-number keys): any other is parsed every time.
+number keys): any other is parsed every time. A page's body is not kept: only where in the page
+it begins (see Body).
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ import math
 import os
 from pathlib import Path
 
-from . import fields
+from . import fields, page
 from .cache import CacheStore, code_key
 
 FOLDER = "parsed"
@@ -38,6 +39,37 @@ def signature(stat: os.stat_result) -> list[int]:
     return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
 
 
+class Body:
+    """A content page's markdown body (what page.split gives after the front matter): held, or read
+    from the page file when first asked. The cache keeps where in the page the body begins, not its
+    text: at 100 000 articles the bodies were 382 of the cache's 545 MB of JSON, decoded at every
+    build for the few hundred pages a day's files render (~1 s of each). A page file that is no longer
+    the one recorded (changed since it was listed) gives its body as it is now; one gone or unreadable
+    since, an empty body (the next build leaves it out)."""
+
+    __slots__ = ("_text", "file", "start", "signature")
+
+    def __init__(self, text: str | None, file: Path | None = None, start: int = 0,
+                 recorded: list[int] | None = None):
+        """`text`, or None to read it from `file`, from character `start` of its text as read_text
+        reads it (universal newlines: the digest's text), when its stat is still `recorded`."""
+        self._text, self.file, self.start, self.signature = text, file, start, recorded
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = self._read()
+        return self._text
+
+    def _read(self) -> str:
+        try:
+            with open(self.file, encoding="utf-8") as f:
+                now, same = f.read(), signature(os.fstat(f.fileno())) == self.signature
+            return now[self.start:] if same else page.split(now)[1]
+        except (OSError, UnicodeDecodeError, ValueError):
+            return ""
+
+
 class ParsedPages:
     """The cache as one collect() uses it: get() each page it lists, put() each it parsed, save()."""
 
@@ -49,33 +81,36 @@ class ParsedPages:
         self._now: dict[str, dict] = {}       # content folder -> its pages found this time
         self._changed: set[str] = set()
 
-    def get(self, folder: str, name: str, stat: os.stat_result):
-        """(digest, body, fields, reading minutes) of the page as recorded, or None when it must be read."""
+    def get(self, folder: str, name: str, stat: os.stat_result, file: Path):
+        """(digest, Body, fields, reading minutes) of the page `file` as recorded (its body read from
+        it when asked), or None when it must be read."""
         row = self._folder(folder).get(name)
         self._now.setdefault(folder, {})
         if not (_row_shape(row) and row[0] == signature(stat)):
             return None  # (a row damaged by hand is no cache, like a damaged file)
         self._now[folder][name] = row
-        return row[1], row[2], fields.read_again(dict(row[3])), row[4]
+        return row[1], Body(None, file, row[2], row[0]), fields.read_again(dict(row[3])), row[4]
 
-    def same_text(self, folder: str, name: str, stat: os.stat_result, digest_now: str):
-        """What get() gives, for a page whose file is not the one recorded but whose text is (its
-        digest read now), its row kept under the new stat; None when the text is not the recorded one."""
+    def same_text(self, folder: str, name: str, stat: os.stat_result, digest_now: str, text: str):
+        """What get() gives, for a page whose file is not the one recorded but whose text is (`text`,
+        its digest `digest_now`), its row kept under the new stat; None when the text is not the
+        recorded one."""
         row = self._folder(folder).get(name)
         self._now.setdefault(folder, {})
         if not (_row_shape(row) and row[1] == digest_now):
             return None
         self._now[folder][name] = [signature(stat), *row[1:]]
         self._changed.add(folder)
-        return row[1], row[2], fields.read_again(dict(row[3])), row[4]
+        return row[1], Body(text[row[2]:], start=row[2]), fields.read_again(dict(row[3])), row[4]
 
-    def put(self, folder: str, name: str, stat: os.stat_result, made: tuple[str, str, dict, int]) -> None:
-        """A page just parsed, as get() gives it: (digest, body, fields, reading minutes); kept only if
+    def put(self, folder: str, name: str, stat: os.stat_result, made: tuple[str, Body, dict, int]) -> None:
+        """A page just parsed, as get() gives it: (digest, Body, fields, reading minutes); kept only if
         JSON carries its values unchanged."""
         self._now.setdefault(folder, {})
         self._changed.add(folder)
-        if _plain(made[2]):
-            self._now[folder][name] = [signature(stat), *made]
+        digest_, body, values, minutes = made
+        if _plain(values):
+            self._now[folder][name] = [signature(stat), digest_, body.start, values, minutes]
 
     def save(self) -> None:
         """Each folder's file written again where its pages changed, came or went; the files of
@@ -112,12 +147,12 @@ def _name(folder: str) -> str:
 
 
 def _row_shape(row) -> bool:
-    """Whether a recorded row has the shape put() writes (a stat, digest and body texts, read()'s keys
+    """Whether a recorded row has the shape put() writes (a stat, a digest, where the body begins, read()'s keys
     with lists of texts and mappings where read() has them, reading minutes)."""
     if not (isinstance(row, list) and len(row) == 5 and isinstance(row[4], int)):
         return False
     values = row[3]
-    return (isinstance(row[1], str) and isinstance(row[2], str) and isinstance(values, dict)
+    return (isinstance(row[1], str) and isinstance(row[2], int) and row[2] >= 0 and isinstance(values, dict)
             and values.keys() == fields.READ_KEYS
             and all(isinstance(values[f.key], list) and all(isinstance(t, str) for t in values[f.key])
                     for f in fields.TOP_LEVEL if f.kind == "texts")

@@ -36,6 +36,12 @@ def _fresh(root: Path) -> gather.Site:
     return gather.collect(arc.Archive(other))
 
 
+def _bodies(site: gather.Site) -> list[str]:
+    """Each entry's body (Entry equality leaves it to the digest: a body read from the wrong place
+    would pass it)."""
+    return [e.body_md for e in site.entries + site.earlier]
+
+
 def test_a_second_build_reads_no_page_and_gathers_the_same(seed_root, tmp_path, monkeypatch):
     root = tmp_path / "a"
     copy_tree(seed_root, root)
@@ -44,7 +50,7 @@ def test_a_second_build_reads_no_page_and_gathers_the_same(seed_root, tmp_path, 
     again = gather.collect(arc.Archive(root))
     assert read == []
     assert again == first == _fresh(root)
-    assert [e.body_md for e in again.entries] == [e.body_md for e in first.entries]
+    assert _bodies(again) == _bodies(first) == _bodies(_fresh(root))
     assert [(e.source, e.cleaning) for e in again.entries] == [(e.source, e.cleaning) for e in first.entries]
 
 
@@ -236,9 +242,12 @@ def test_a_checked_out_copy_is_read_but_not_parsed_again(seed_root, tmp_path, mo
     read = _reads(monkeypatch)
     site = gather.collect(arc.Archive(root))
     assert parses == [] and len(read) == len(list((root / "content").rglob("*.md")))
-    assert site == _fresh(root) and len(site.entries) >= 4
+    fresh = _fresh(root)
+    assert site == fresh and len(site.entries) >= 4
     del read[:], parses[:]  # (_fresh parsed its own copy)
-    assert gather.collect(arc.Archive(root)) == site and read == []  # (re-signed: not even read now)
+    again = gather.collect(arc.Archive(root))
+    assert again == site and read == []  # (re-signed: not even read now)
+    assert _bodies(again) == _bodies(site) == _bodies(fresh)  # (read from the files where recorded)
     copy_tree(first, tmp_path / "c")
     summary = ingest_into(tmp_path / "c", [_near_copy(tmp_path)])
     assert parses == []
@@ -342,3 +351,26 @@ def test_pages_read_in_a_pool_gather_what_reading_them_here_gathers(corpus_run, 
     again, cache_again = gathered(pooled.parent / "pooled-again", 1)
     assert cache_again == gathered(here.parent / "here-again", 10 ** 9)[1]
     assert sum(map(len, cache_again.values())) == len(again.entries)  # every page kept, under its new stat
+
+
+def test_a_body_is_read_from_its_page_when_asked_and_as_the_page_is_then(seed_root, tmp_path):
+    """The cache keeps where a body begins, not its text: a recorded page's body is read from its
+    file when first asked - as it is then if the file changed since it was listed (a longer front
+    matter moves the body), empty if it is gone - and kept."""
+    root = tmp_path / "a"
+    copy_tree(seed_root, root)
+    first = gather.collect(arc.Archive(root))
+    site = gather.collect(arc.Archive(root))
+    assert all(e.body._text is None for e in site.entries)  # (none read yet)
+    by_file = {e.content_file: e for e in site.entries}
+    changed, gone, kept = (by_file[f] for f in sorted(by_file)[:3])
+    page = root / changed.content_file
+    page.write_text(page.read_text(encoding="utf-8").replace('title: "', 'title: "A much longer title ', 1)
+                    .replace("\n---\n\n", "\n---\n\nNew first line.\n\n", 1), encoding="utf-8")
+    (root / gone.content_file).unlink()
+    was = {e.content_file: e.body_md for e in first.entries}
+    assert changed.body_md == "New first line.\n\n" + was[changed.content_file]
+    assert gone.body_md == ""
+    assert kept.body_md == was[kept.content_file]
+    (root / kept.content_file).unlink()
+    assert kept.body_md == was[kept.content_file]  # (read once)

@@ -890,10 +890,11 @@ def test_a_first_build_makes_the_index_after_the_article_pages_and_an_edit_befor
 def _synthetic(days: dict[str, int], undated: int = 0) -> tuple:
     """Entries (newest first) with `days[date]` articles on each day, and some undated ones."""
     from newsarchive.builder.collect import Entry
+    from newsarchive.parsed import Body
 
-    made = [Entry(title="t", outlet="o", lang="en", body_md="", date=day, path=f"articles/{day}/{k}.html",
+    made = [Entry(title="t", outlet="o", lang="en", body=Body(""), date=day, path=f"articles/{day}/{k}.html",
                   content_file=f"content/{day}/{k}.md") for day, count in days.items() for k in range(count)]
-    made += [Entry(title="t", outlet="o", lang="en", body_md="", path=f"articles/undated/{k}.html",
+    made += [Entry(title="t", outlet="o", lang="en", body=Body(""), path=f"articles/undated/{k}.html",
                    content_file=f"content/undated/{k}.md") for k in range(undated)]
     return tuple(sorted(made, key=lambda e: e.sort_key))
 

@@ -31,8 +31,13 @@ class Entry(ArticleText):
     content_file: str         # e.g. "content/2020/09/x.md"
     source: dict = field(default_factory=dict, compare=False, hash=False)
     cleaning: dict = field(default_factory=dict, compare=False, hash=False)
+    body: parsed.Body = field(compare=False, hash=False, repr=False)  # (the digest stands for it)
     digest: str = ""          # of the content page's path and text: what a rebuild compares (see parsed.digest)
     minutes: int = 1          # reading time (reading.py), worked out when the page is parsed and kept with it
+
+    @property
+    def body_md(self) -> str:
+        return self.body.text
 
     @property
     def sort_key(self) -> tuple:
@@ -127,7 +132,7 @@ def _recorded(archive: Archive, path: Path, last: Gathered | None, cache: parsed
     """The page's entry as the parsed-page cache recorded it (the file not read), or None."""
     content_file = archive.content_file(path)  # "content/2020/09/x.md"
     folder, _, name = content_file.rpartition("/")
-    recorded = cache.get(folder, name, stat) if cache is not None and stat is not None else None
+    recorded = cache.get(folder, name, stat, path) if cache is not None and stat is not None else None
     if recorded is None:
         return None
     known = last.entries.get(path) if last else None
@@ -135,26 +140,26 @@ def _recorded(archive: Archive, path: Path, last: Gathered | None, cache: parsed
 
 
 def _parsed(archive: Archive, cache: parsed.ParsedPages | None, path: Path,
-            stat: os.stat_result | None) -> tuple[str, str, dict, int]:
-    """A page read: (digest, body, fields.read values, reading minutes), from the cache when its text
+            stat: os.stat_result | None) -> tuple[str, parsed.Body, dict, int]:
+    """A page read: (digest, Body, fields.read values, reading minutes), from the cache when its text
     is the recorded one. Raises what reading or checking it raises. (In a pool on a first build:
     what it does to `cache` there is lost, and _read does it again.)"""
     content_file = archive.content_file(path)
     folder, _, name = content_file.rpartition("/")
     text = path.read_text(encoding="utf-8")
     digest = parsed.digest(content_file, text)
-    same = cache.same_text(folder, name, stat, digest) if cache is not None and stat is not None else None
+    same = cache.same_text(folder, name, stat, digest, text) if cache is not None and stat is not None else None
     if same is not None:  # (a checked-out or copied file: the text is the recorded one)
         return same
     front, body = page.split(text)
     problems = schema.problems(front)
     if problems:
         raise ValueError("; ".join(problems))
-    return digest, body, fields.read(front), reading_minutes(body)
+    return digest, parsed.Body(body, start=len(text) - len(body)), fields.read(front), reading_minutes(body)
 
 
 def _read(archive: Archive, path: Path, last: Gathered | None, cache: parsed.ParsedPages | None,
-          stat: os.stat_result | None, made: tuple[str, str, dict, int]) -> Entry:
+          stat: os.stat_result | None, made: tuple[str, parsed.Body, dict, int]) -> Entry:
     """The entry of a page _parsed read, kept in the cache under its stat now."""
     content_file = archive.content_file(path)
     known = last.entries.get(path) if last else None
@@ -166,11 +171,11 @@ def _read(archive: Archive, path: Path, last: Gathered | None, cache: parsed.Par
     return _made(content_file, made)
 
 
-def _made(content_file: str, made: tuple[str, str, dict, int]) -> Entry:
-    """The entry of a page parsed or recorded: (digest, body, fields.read values, reading minutes)."""
+def _made(content_file: str, made: tuple[str, parsed.Body, dict, int]) -> Entry:
+    """The entry of a page parsed or recorded: (digest, Body, fields.read values, reading minutes)."""
     digest, body, values, minutes = made
     inside = content_file.removeprefix("content/")
-    return Entry(path=f"articles/{inside.removesuffix('.md')}.html", content_file=content_file, body_md=body,
+    return Entry(path=f"articles/{inside.removesuffix('.md')}.html", content_file=content_file, body=body,
                  digest=digest, minutes=minutes, **values)
 
 
