@@ -589,7 +589,7 @@ def test_an_edit_patches_its_segment_and_answers_as_a_clean_index(seed_root, tmp
     real = store._block
     monkeypatch.setattr(store, "_block", lambda handed, sources: indexed.append(len(sources)) or real(handed, sources))
     build(root)
-    manifest = lambda: json.loads((root / ".newsarchive-cache" / "search" / store.MANIFEST).read_text(encoding="utf-8"))
+    manifest = lambda: _manifest(root)
     assert indexed == [1] and [(len(rows), mask == rows) for _, _, rows, mask in manifest()["patches"].values()] == [(1, True)]
 
     def answers(queries, excerpt):
@@ -660,7 +660,7 @@ def test_articles_added_and_removed_patch_their_segment_and_answer_as_a_clean_in
     real = store._block
     monkeypatch.setattr(store, "_block", lambda handed, sources: indexed.append(len(sources)) or real(handed, sources))
     build(root)
-    manifest = json.loads((root / ".newsarchive-cache" / "search" / store.MANIFEST).read_text(encoding="utf-8"))
+    manifest = _manifest(root)
     [(base, _, rows, mask)] = manifest["patches"].values()
     assert indexed == [2] and len(rows) == 2 and mask == [] and manifest["segments"][base]["count"] == 5
     queries = ["addedwordzq", '"新加的一篇"', "middlewordzq", '"夾在中間"', "Added", *SEED_QUERIES]
@@ -670,7 +670,7 @@ def test_articles_added_and_removed_patch_their_segment_and_answer_as_a_clean_in
     gone_words = re.search(r'^title: "(.*)"$', gone.read_text(encoding="utf-8"), flags=re.M).group(1)
     gone.unlink()
     build(root)
-    manifest = json.loads((root / ".newsarchive-cache" / "search" / store.MANIFEST).read_text(encoding="utf-8"))
+    manifest = _manifest(root)
     [(again, _, rows, mask)] = manifest["patches"].values()
     assert indexed == [2, 2] and again == base and len(rows) == 2 and len(mask) == 1
     _exact_answers(root, tmp_path / "packed-2", chromium, how, [f'"{gone_words}"', *queries], "新加的一篇")
@@ -885,6 +885,13 @@ def test_a_first_build_makes_the_index_after_the_article_pages_and_an_edit_befor
     build(root)
     assert order == ["index", "articles"]
     assert '"EDITED ' in (root / "site" / "search" / "meta.js").read_text(encoding="utf-8")
+
+
+def _manifest(root: Path) -> dict:
+    """The kept search index's manifest (store.py): its segments and patches."""
+    from newsarchive.builder.search import store
+
+    return json.loads((root / ".newsarchive-cache" / "search" / store.MANIFEST).read_text(encoding="utf-8"))
 
 
 def _synthetic(days: dict[str, int], undated: int = 0) -> tuple:
