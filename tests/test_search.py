@@ -369,6 +369,26 @@ def _answers(root) -> tuple[dict, dict, dict]:
     return meta, blocks, words
 
 
+def test_segments_made_in_a_pool_equal_those_made_here(seed_root, tmp_path, monkeypatch):
+    """Fewer than POOL_FROM_ARTICLES articles to index are made in this process, more in a pool of
+    fresh processes: the same index either way, byte for byte (segments of 2 seeds: three to make)."""
+    from newsarchive.builder.search import store
+
+    monkeypatch.setattr(store, "SEGMENT_ARTICLES", 2)
+    pools, real = [], store.Pool
+    monkeypatch.setattr(store, "Pool", lambda *args, **kwargs: pools.append(kwargs) or real(*args, **kwargs))
+    here, pooled = tmp_path / "here", tmp_path / "pooled"
+    copy_tree(seed_root, here)
+    copy_tree(seed_root, pooled)
+    build(here)
+    assert pools == []
+    monkeypatch.setattr(store, "POOL_FROM_ARTICLES", 1)
+    build(pooled)
+    assert pools == [{"fresh": True}]
+    files = _search_files(here)
+    assert len([name for name in files if name.startswith("ix/")]) >= 3 and _search_files(pooled) == files
+
+
 def test_the_index_is_updated_in_place_and_equals_a_clean_one(seed_root, tmp_path, monkeypatch):
     """Segments of at most 2 articles (the lunch's day of 4 seeds cut in 2, the January call alone):
     a build that changes no text rewrites no index file; a new article of a later day re-indexes only
