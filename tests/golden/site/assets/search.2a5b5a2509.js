@@ -145,8 +145,8 @@
     return at;
   }
   // Each segment's block in use by name: {base: its first article's number, mask: the rows a patch
-  // holds instead (a Set), or rows: a patch's articles' rows in its segment, or map: a patched
-  // segment's kept articles' rows, -1 for one passed over} (store.py: Patch).
+  // holds instead (a Set), or rows: a patch's articles' rows in its segment - or, from meta.js's
+  // map, a patched segment's kept articles' rows, -1 for one passed over} (store.py: Patch).
   var SHARDS = {}, BLOCKS = {};
   (LAYOUT.segments || []).forEach(function (seg) {
     var more = seg[3] || {};
