@@ -47,13 +47,13 @@ class Body:
     the one recorded (changed since it was listed) gives its body as it is now; one gone or unreadable
     since, an empty body (the next build leaves it out)."""
 
-    __slots__ = ("_text", "file", "start", "signature")
+    __slots__ = ("_text", "file", "start", "recorded")
 
     def __init__(self, text: str | None, file: Path | None = None, start: int = 0,
                  recorded: list[int] | None = None):
         """`text`, or None to read it from `file`, from character `start` of its text as read_text
         reads it (universal newlines: the digest's text), when its stat is still `recorded`."""
-        self._text, self.file, self.start, self.signature = text, file, start, recorded
+        self._text, self.file, self.start, self.recorded = text, file, start, recorded
 
     @property
     def text(self) -> str:
@@ -64,7 +64,7 @@ class Body:
     def _read(self) -> str:
         try:
             with open(self.file, encoding="utf-8") as f:
-                now, same = f.read(), signature(os.fstat(f.fileno())) == self.signature
+                now, same = f.read(), signature(os.fstat(f.fileno())) == self.recorded
             return now[self.start:] if same else page.split(now)[1]
         except (OSError, UnicodeDecodeError, ValueError):
             return ""
