@@ -1,6 +1,7 @@
 """URL rules shared by readers (provenance URLs) and cleaning steps (links in bodies)."""
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
@@ -164,6 +165,9 @@ _ESCAPES = re.compile(r"(?:%[0-9A-F]{2})+")
 _AUTHORITY = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*")
 
 
+# (an article's source address is written on its page twice, in its JSON-LD and in every feed that
+# shows it: worked out each time, this was a fifth of rendering the templates of a cold build)
+@functools.lru_cache(maxsize=1 << 16)
 def iri(url: str) -> str:
     """The same address with its escaped non-ASCII characters written as themselves (RFC 3987's IRI):
     a browser following the link escapes them again, UTF-8 byte for byte, so it reaches the same
