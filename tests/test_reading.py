@@ -1,0 +1,34 @@
+"""Reading time, as every list shows it beside a title: CJK characters at CJK_CHARS_A_MINUTE plus the
+other words at WORDS_A_MINUTE, counted on the text a reader reads (no markup, no link addresses)."""
+from __future__ import annotations
+
+from newsarchive import page
+from newsarchive.builder import reading
+from newsarchive.to_markdown import plain_text
+
+from .conftest import REPO
+
+
+def _counted_one_by_one(markdown: str) -> int:
+    """The definition, spelled out a character at a time (reading.py counts runs in one pass)."""
+    text = plain_text(markdown)
+    cjk = [c for c in text if "\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff"]
+    words = "".join(" " if c in cjk else c for c in text).split()
+    return max(1, round(len(cjk) / reading.CJK_CHARS_A_MINUTE + len(words) / reading.WORDS_A_MINUTE))
+
+
+def test_reading_time_counts_characters_and_words_a_reader_reads():
+    assert reading.reading_minutes("") == 1
+    assert reading.reading_minutes("中" * 1200) == 3
+    assert reading.reading_minutes("中文" * 500 + " word" * 461) == 5  # 1 000 characters, 461 words: 2.5 + 2.004
+    # a CJK run between Latin letters parts two words; a link's address is not read
+    assert reading.reading_minutes(("abc中def " * 115) + "[text](https://x.org/" + "a/" * 900 + ")") == 1
+    assert reading.reading_minutes("abc中def " * 230) == 3  # 460 words and 230 characters: 2 + 0.575
+
+
+def test_reading_time_is_the_definition_on_the_seeds_and_the_corpus(corpus_run):
+    root, _summary = corpus_run
+    pages = sorted((root / "content").rglob("*.md")) + sorted((REPO / "tests/golden/content").rglob("*.md"))
+    bodies = [page.split(p.read_text(encoding="utf-8"))[1] for p in pages]
+    assert len(bodies) > 250
+    assert [reading.reading_minutes(b) for b in bodies] == [_counted_one_by_one(b) for b in bodies]
