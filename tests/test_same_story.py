@@ -236,13 +236,14 @@ def test_split_product_finds_the_plain_products_neighbours(corpus_run, monkeypat
     times = np.sort(np.random.default_rng(1).uniform(0, 40 * windows.DAY, n))
     ids = [f"{i:016d}".encode() for i in range(n)]
     row_of = {i: i for i in range(n)}
+    parts = windows.Parts.of(vectors, dense)
     for window, days in ((float("inf"), None), (3 * windows.DAY, 3)):
         masked = plain.copy()
         masked[np.abs(times[:, None] - times[None, :]) > window] = -1.0
         masked_any = 0
         for rows in windows.buckets(times, days).values():
             cols = windows.columns(rows, times, window)
-            near = windows.near(vectors, row_of, rows, cols, times, window, dense, table.df, ids)
+            near = windows.near(parts, row_of, rows, cols, times, window, table.df, ids)
             expected = -np.sort(-masked[rows], axis=1)[:, :windows.CANDIDATES]
             background = np.maximum(expected[:, windows.BACKGROUND_RANK], 0)
             assert np.allclose(near.background, background, atol=1e-5)
@@ -252,7 +253,24 @@ def test_split_product_finds_the_plain_products_neighbours(corpus_run, monkeypat
                       if masked[rows[r], j] >= expected[r, -1]}
             assert wanted <= {(int(r), int(o)) for r, o in zip(near.pair_of, near.pair_id)}
             masked_any += int((masked[rows] < 0).sum())
+            assert _signature_rows(near) == [_heaviest_rare(vectors[row], table.df) for row in rows]
         assert masked_any >= n  # (at least the diagonal)
+
+
+def _signature_rows(near) -> list[list[tuple[int, float]]]:
+    out = [[] for _ in near.ids]
+    for r, term, weight in zip(near.sig_of.tolist(), near.sig_key.tolist(), near.sig_weight.tolist()):
+        out[r].append((term, weight))
+    return out
+
+
+def _heaviest_rare(row, df) -> list[tuple[int, float]]:
+    """A signature spelled out on a whole vector: its terms of base frequency 2 to RARE_DF, heaviest
+    first (then by term), SIGNATURE_TERMS of them."""
+    from newsarchive.builder import windows
+
+    terms = [(int(t), float(w)) for t, w in zip(row.indices, row.data) if 2 <= df[t] <= windows.RARE_DF]
+    return sorted(terms, key=lambda tw: (-tw[1], tw[0]))[:windows.SIGNATURE_TERMS]
 
 
 def test_related_coverage_leaves_out_the_article_and_its_same_story(corpus_run):
@@ -263,7 +281,8 @@ def test_related_coverage_leaves_out_the_article_and_its_same_story(corpus_run):
     from newsarchive.builder import related as rel, windows
 
     vectors, table = _vectors(corpus_run)
-    of, key, weight = windows._signatures(vectors, table.df)
+    of, key, weight = windows._signatures(windows.Parts.of(vectors, windows._dense_terms(table)),
+                                          list(range(vectors.shape[0])), table.df)
     from scipy.sparse import csr_matrix
     signature = csr_matrix((weight, (of, key)), shape=vectors.shape)
     assert np.all(np.diff(np.flatnonzero(np.diff(of, prepend=-1))) <= windows.SIGNATURE_TERMS)
