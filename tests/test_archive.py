@@ -228,6 +228,27 @@ def test_a_markdown_post_keeps_its_paragraphs_and_markup_never_reaches_a_title(t
     assert run_cli("--root", str(root), "build").returncode == 0
 
 
+def test_the_listing_is_in_path_order_whatever_the_names_sort_before_a_slash(tmp_path):
+    """Pages come in Path's order (component by component), which the site's order of equal dates
+    rests on - not in their strings' order, where `a.md` and `a-b.md` (., - and space sort before
+    the separator) would come before the pages in folder `a`. A name that is not UTF-8 is refused,
+    beside the rest listed as ever."""
+    archive = arc.Archive(tmp_path)
+    names = ("a.md", "a-b.md", "a b/y.md", "a/x.md", "a/b/z.md", "a!.md", "ab.md", "A/x.md", "中/一.md",
+             "a/b.md", "\u4e2d.md", "\U0002a6a5.md")
+    for name in names:
+        (archive.content / name).parent.mkdir(parents=True, exist_ok=True)
+        (archive.content / name).write_text("x", encoding="utf-8")
+    odd = os.fsencode(archive.content / "a") + b"/\xff\xfe.md"
+    with open(odd, "wb") as fh:
+        fh.write(b"x")
+    listed, refused = archive.content_listing()
+    wanted = sorted((archive.content / name for name in names), key=lambda path: path.parts)
+    assert [path for path, _stat in listed] == wanted
+    assert [str(path) for path, _stat in listed] != sorted(str(path) for path, _stat in listed)  # (the case made)
+    assert refused == [(archive.content / os.fsdecode(b"a/\xff\xfe.md"), arc.NOT_UTF8_PAGE)]
+
+
 def test_a_listing_given_the_last_ones_paths_is_the_same_listing(tmp_path):
     """content_listing with the Paths an earlier listing made (the main job: ingest's, then the
     build's) lists exactly what a fresh listing does, in the same order, taking those very Path
