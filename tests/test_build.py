@@ -415,6 +415,27 @@ def _without_links(page: bytes | None) -> bytes | None:
     return re.sub(rb'<section class="related[^"]*".*?</section>\n', b"", page, flags=re.S) if page else page
 
 
+def test_article_lanes_take_every_article_once_in_stretches_taken_in_turn():
+    """Each core's lane: STRETCHES runs of consecutive articles, the lanes' runs taken in turn along
+    the archive (a lane is not all of its newer or older part), every article in exactly one lane,
+    the lanes within a stretch's rounding of each other."""
+    from newsarchive.builder import parallel
+
+    for count, cores in ((10_000, 2), (9_929, 2), (1_001, 3), (200, 4), (7, 2)):
+        todo = list(range(5, 5 + 3 * count, 3))  # (article numbers: any increasing ones)
+        lanes = parallel._lanes(todo, cores)
+        assert len(lanes) == cores and sorted(n for lane in lanes for n in lane) == todo
+        runs = [[todo.index(n) for n in lane] for lane in lanes]
+        assert max(map(len, lanes)) - min(map(len, lanes)) <= parallel.STRETCHES
+        for k, places in enumerate(runs):
+            starts = [p for i, p in enumerate(places) if i == 0 or p != places[i - 1] + 1]
+            assert len(starts) <= parallel.STRETCHES
+            if count >= cores * parallel.STRETCHES:
+                assert len(starts) == parallel.STRETCHES
+                part = count / (cores * parallel.STRETCHES)  # stretch j of lane k is the archive's stretch k + j * cores
+                assert all(abs(start - (k + j * cores) * part) <= 1 for j, start in enumerate(starts))
+
+
 def test_a_cold_build_across_processes_equals_one_made_in_process(corpus_run, tmp_path, monkeypatch):
     """At corpus size a cold build makes article bodies ahead on a pool, compares same-story in a
     child and renders articles across cores; all of it in one process must give the same site."""
