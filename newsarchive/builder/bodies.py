@@ -58,6 +58,10 @@ class BodyStore:
         self._stored: dict | None = None  # the store as read, once per build
         self._saving: threading.Thread | None = None
 
+    def holds_any(self) -> bool:
+        """Whether bodies of this version are stored (told from the file's first bytes)."""
+        return self.store.version_of(STORE) == version()
+
     def fill(self, bodies: dict[str, str], entries) -> None:
         """Put the stored HTML of these entries' bodies into `bodies` (by article path), for those it lacks."""
         stored = self._read()

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import forked
-from .bodies import worth_reading
+from .bodies import BodyStore, worth_reading
 from .render import Renderer, markdown_to_html
 from .write import Placed, write_new
 
@@ -27,18 +27,21 @@ class BodiesAhead:
     """On a build that renders every article page, the bodies the store lacks are turned into HTML
     on a pool while the same-story comparison (which the article pages wait for) runs; they are
     handed to the renderer before the article pages are made (their pool, forked after, inherits
-    them) and stored for the next builds."""
+    them) and stored for the next builds. `found`: the bodies taken from the store."""
 
-    def __init__(self, r: Renderer, numbers: list[int]):
+    def __init__(self, entries, numbers: list[int], found: dict[str, str]):
+        self.found = found
         # Each task carries its articles' markdown, to fresh workers: forked ones held a copy of most
         # of the gathered site by the end (300 MB each at 100 000 articles, and 700 MB more
         # shared by them only, as this process wrote to its own pages).
-        self._pool = forked.Pool(None, fresh=True)
-        entries = r.site.entries
+        self._pool = forked.Pool(None, fresh=True) if numbers else None
         self._result = self._pool.map_async(_body_chunk, [[(entries[n].path, entries[n].body_md) for n in chunk]
-                                                          for chunk in _chunks(numbers)])
+                                                          for chunk in _chunks(numbers)]) if numbers else None
 
     def hand_over(self, r: Renderer) -> None:
+        r.bodies.update(self.found)
+        if self._result is None:
+            return
         for chunk in self._result.get():
             r.bodies.update(chunk)
         self._result = None  # (it holds every body: they go when the renderer lets them go)
@@ -46,18 +49,20 @@ class BodiesAhead:
         r.body_store.save_in_background(r.bodies, r.site.entries)
 
     def close(self) -> None:
-        self._pool.stop()
+        if self._pool is not None:
+            self._pool.stop()
 
 
-def bodies_ahead(r: Renderer, cold: bool) -> BodiesAhead | None:
+def bodies_ahead(entries, body_store: BodyStore, cold: bool) -> BodiesAhead | None:
     """On a build that renders every article page (`cold`: no page of the last site can be kept) of a
-    large archive, the stored bodies are taken and a BodiesAhead makes the rest if they are many;
-    else None (bodies are made with the pages)."""
-    if not cold or len(r.site.entries) < PARALLEL_FROM or forked.cores() < 2:
+    large archive, the stored bodies are taken and a BodiesAhead makes the rest if they are many
+    (else the bodies are made with the pages); None when there is nothing to take ahead."""
+    if not cold or len(entries) < PARALLEL_FROM or forked.cores() < 2:
         return None
-    r.body_store.fill(r.bodies, r.site.entries)
-    missing = [n for n, e in enumerate(r.site.entries) if e.path not in r.bodies]
-    return BodiesAhead(r, missing) if len(missing) >= PARALLEL_FROM else None
+    found: dict[str, str] = {}
+    body_store.fill(found, entries)
+    missing = [n for n, e in enumerate(entries) if e.path not in found]
+    return BodiesAhead(entries, missing if len(missing) >= PARALLEL_FROM else [], found)
 
 
 def _body_chunk(_, articles: list[tuple[str, str]]) -> list[tuple[str, str]]:
