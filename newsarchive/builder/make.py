@@ -57,22 +57,16 @@ def make(archive: Archive, base_url: str | None, search: bool, quick: bool, stat
     made = _inputs(archive, base_url, site)
     body_store, cold = BodyStore(archive.cache), not made.memo.before
     # Every body to make (none stored): its pool starts before same story's plan, which left the
-    # second core idle (~1 s at 10 000 articles); stored bodies are read after same story's process
-    # has started (~3 s at 100 000, when a change to its code alone makes it compare again).
+    # second core idle (~0.6 s of a cold build at 10 000 articles); stored bodies are read after same
+    # story's process has started (~3 s at 100 000, when a change to its code alone makes it compare again).
     ahead = parallel.bodies_ahead(site.entries, body_store, cold) if not body_store.holds_any() else None
     try:
-        related = same_story(site.entries, archive.cache, stale_ok=quick, state=state,
-                             window_days=made.config.same_story_days)
-        pictures = Pictures(archive)
-        shape_now, last = shape.of(site, pictures), _last_shape(archive, made.memo, quick)
-        edited = last.edited(site, shape_now) if last is not None else None
-        renderer = Renderer(site, made.config, made.env, made.assets, related, made.memo, body_store,
-                            showing=edited, progress=progress.below(len(site.entries)), failures=made.failures,
-                            search=search, pictures=pictures, last_shape=last)
+        renderer, shape_now, last = _renderer(archive, site, made, body_store, search, quick, state, progress)
     except BaseException:
         if ahead is not None:  # (serve goes on: its pool must not outlive a failed build)
             ahead.close()
         raise
+    related, pictures = renderer.related, renderer.pictures
     ahead = ahead or parallel.bodies_ahead(site.entries, body_store, cold)
     try:
         with Staging(archive.site, compare=tell_changes, tell=progress.notice) as staging:
@@ -101,6 +95,20 @@ def make(archive: Archive, base_url: str | None, search: bool, quick: bool, stat
     if print_ is not None:
         fingerprint.remember(archive, print_, staging.site_files)
     return Built(len(site.entries), len(staging.paths), changed)
+
+
+def _renderer(archive: Archive, site, made: _Inputs, body_store: BodyStore, search: bool, quick: bool,
+              state: BuildState, progress: Progress) -> tuple[Renderer, object, shape.Last | None]:
+    """The build's Renderer (same story started), the site's shape now and the last build's."""
+    related = same_story(site.entries, archive.cache, stale_ok=quick, state=state,
+                         window_days=made.config.same_story_days)
+    pictures = Pictures(archive)
+    shape_now, last = shape.of(site, pictures), _last_shape(archive, made.memo, quick)
+    edited = last.edited(site, shape_now) if last is not None else None
+    renderer = Renderer(site, made.config, made.env, made.assets, related, made.memo, body_store,
+                        showing=edited, progress=progress.below(len(site.entries)), failures=made.failures,
+                        search=search, pictures=pictures, last_shape=last)
+    return renderer, shape_now, last
 
 
 def _last_shape(archive: Archive, memo_: memo.Memo, quick: bool) -> shape.Last | None:
