@@ -159,17 +159,15 @@ class Archive:
             pages += listed.pages
             links += listed.links
             folders += listed.folders
-        # In Path.parts's order, sorted by the paths' strings with each separator as NUL, which sorts
-        # before any character of a name (Path's own ordering was a third of the listing's time, and
-        # sorting by parts a fifth of it).
-        named = sorted((str(path).replace(os.sep, "\0"), path, stat) for path, stat in pages)
+        pages.sort(key=lambda page: page[0].parts)  # (Path's own ordering: a third of the listing's time)
         if listing is not None:
-            listing.named = {str(path): path for _key, path, _stat in named}
+            listing.named = {str(path): path for path, _stat in pages}
             listing.folders, listing.fresh = found, False
         # (a page's name becomes its article's address and is hashed and written in many places: one
         # that is not UTF-8 - bytes the OS hands over as lone surrogates - is refused here, once)
-        pages = [(path, stat) for key, path, stat in named if _utf8(key)]
-        refused = [(path, NOT_UTF8_PAGE) for key, path, _stat in named if not _utf8(key)] if len(pages) < len(named) else []
+        refused = [(path, NOT_UTF8_PAGE) for path, _stat in pages if not _utf8_name(path)]
+        if refused:
+            pages = [(path, stat) for path, stat in pages if _utf8_name(path)]
         return pages, sorted([*((link, SYMLINK) for link in links), *refused])
 
     def at(self, inside: str) -> Path:
@@ -353,9 +351,9 @@ def locked(archive: Archive, shared: bool = False, lock_file: Path | None = None
         held.release()
 
 
-def _utf8(text: str) -> bool:
+def _utf8_name(path: Path) -> bool:
     try:
-        text.encode("utf-8")
+        str(path).encode("utf-8")
         return True
     except UnicodeEncodeError:  # bytes that are not UTF-8, kept by the OS as lone surrogates
         return False
@@ -364,7 +362,7 @@ def _utf8(text: str) -> bool:
 def _utf8_path(relative: Path) -> Path:
     """A name from outside as sources/ keeps it: bytes that are not UTF-8 become U+FFFD (the file's own
     bytes are kept as they are; only its name in the archive is readable)."""
-    return relative if _utf8(str(relative)) else Path(_readable(str(relative)))
+    return relative if _utf8_name(relative) else Path(_readable(str(relative)))
 
 
 def _readable(name: str) -> str:
@@ -433,7 +431,7 @@ def _refusal(archive: Archive, path: Path) -> str | None:
         return SYMLINK
     if not path.is_file():  # reading a FIFO would wait for ever
         return NOT_REGULAR if path.exists() else "no such file or folder"
-    if not _utf8(str(path)) and archive.is_inside_sources(path):
+    if not _utf8_name(path) and archive.is_inside_sources(path):
         return NOT_UTF8_NAME
     return None
 
