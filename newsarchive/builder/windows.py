@@ -21,8 +21,8 @@ import os
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import NamedTuple
 from datetime import datetime, timezone
+from typing import NamedTuple
 
 import numpy as np
 
