@@ -12,9 +12,13 @@ from .conftest import REPO
 def _counted_one_by_one(markdown: str) -> int:
     """The definition, spelled out a character at a time (reading.py counts runs in one pass)."""
     text = plain_text(markdown)
-    cjk = [c for c in text if "\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff"]
-    words = "".join(" " if c in cjk else c for c in text).split()
-    return max(1, round(len(cjk) / reading.CJK_CHARS_A_MINUTE + len(words) / reading.WORDS_A_MINUTE))
+    cjk = [_is_cjk(c) for c in text]
+    words = "".join(" " if is_cjk else c for c, is_cjk in zip(text, cjk)).split()
+    return max(1, round(sum(cjk) / reading.CJK_CHARS_A_MINUTE + len(words) / reading.WORDS_A_MINUTE))
+
+
+def _is_cjk(c: str) -> bool:
+    return "\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff"
 
 
 def test_reading_time_counts_characters_and_words_a_reader_reads():
