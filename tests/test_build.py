@@ -469,7 +469,7 @@ def test_a_full_render_takes_the_bodies_the_last_one_stored(corpus_run, tmp_path
 
     made_ahead: list[int] = []
     real = parallel.BodiesAhead
-    monkeypatch.setattr(parallel, "BodiesAhead", lambda entries, numbers, found: (made_ahead.append(len(numbers)) if numbers else None) or real(entries, numbers, found))
+    monkeypatch.setattr(parallel, "BodiesAhead", _counting_pools(real, made_ahead))
     edited = pages[len(pages) // 2]
     edited.write_text(edited.read_text(encoding="utf-8") + "\nA sentence added by the curator.\n", encoding="utf-8")
     (root / "layouts").mkdir()
@@ -482,12 +482,21 @@ def test_a_full_render_takes_the_bodies_the_last_one_stored(corpus_run, tmp_path
     monkeypatch.setattr(parallel, "BodiesAhead", real)
     assert after == _clean_build_without_search(root, tmp_path / "clean")
 
-    monkeypatch.setattr(parallel, "BodiesAhead", lambda entries, numbers, found: (made_ahead.append(len(numbers)) if numbers else None) or real(entries, numbers, found))
+    monkeypatch.setattr(parallel, "BodiesAhead", _counting_pools(real, made_ahead))
     stored = json.loads(store.read_text(encoding="utf-8"))
     store.write_text(json.dumps(dict(stored, version="other settings")), encoding="utf-8")
     (root / "layouts" / "article.html").write_text(source.replace("</h1>", "</h1><!-- v3 -->", 1), encoding="utf-8")
     build(root, search=False)
     assert made_ahead == [len(pages)]
+
+
+def _counting_pools(real, made: list[int]):
+    """parallel.BodiesAhead, noting how many bodies each one that starts a pool is to make."""
+    def counted(entries, numbers, found):
+        if numbers:
+            made.append(len(numbers))
+        return real(entries, numbers, found)
+    return counted
 
 
 def test_a_few_pages_make_their_bodies_rather_than_read_the_store(corpus_run, tmp_path, monkeypatch):
