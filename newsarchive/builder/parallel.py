@@ -34,9 +34,11 @@ class BodiesAhead:
         # Each task carries its articles' markdown, to fresh workers: forked ones held a copy of most
         # of the gathered site by the end (300 MB each at 100 000 articles, and 700 MB more
         # shared by them only, as this process wrote to its own pages).
-        self._pool = forked.Pool(None, fresh=True) if numbers else None
-        self._result = self._pool.map_async(_body_chunk, [[(entries[n].path, entries[n].body_md) for n in chunk]
-                                                          for chunk in _chunks(numbers)]) if numbers else None
+        self._pool = self._result = None
+        if numbers:
+            self._pool = forked.Pool(None, fresh=True)
+            self._result = self._pool.map_async(_body_chunk, [[(entries[n].path, entries[n].body_md) for n in chunk]
+                                                              for chunk in _chunks(numbers)])
 
     def hand_over(self, r: Renderer) -> None:
         r.bodies.update(self.found)
