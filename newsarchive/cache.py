@@ -7,7 +7,7 @@
     .newsarchive-cache/parsed/*.json    each content folder's pages as the build last parsed them, by file stat
                                         (parsed; ingest reads it for what the archive already holds)
     .newsarchive-cache/related/*.json   same-story answers per language (builder/related), and
-                                        related/<language>/*.npz: its term table and each day's
+                                        related/<language>/*.arrays: its term table and each day's
                                         first stage (builder/windows)
     .newsarchive-cache/search/          the search index's segments and files (builder/search/store.py)
     .newsarchive-cache/failures.json    raw files that could not be ingested (failures)

@@ -125,7 +125,7 @@ def test_comparison_in_a_process_of_its_own_gives_the_same_links(corpus_run, mon
         patched.setattr(windows, "_holds", lambda *args: True)
         misled = same_story(entries, store)
         assert misled._job is not None and dict(misled) == here
-    assert len(list(store.path("related/zh").glob("*.npz"))) > 1
+    assert len(list(store.path("related/zh").glob(f"*.{windows.SUFFIX}"))) > 1
 
 
 def test_a_failed_build_stops_the_comparison_it_started(corpus_run, monkeypatch):
@@ -296,12 +296,14 @@ def test_related_coverage_leaves_out_the_article_and_its_same_story(corpus_run):
                for i, row in enumerate(again) if len(found[i]) < rel.MAX_COVERAGE)
 
 
-def test_an_incremental_comparison_equals_a_clean_one(corpus_run, tmp_path):
-    """With a store, a second run takes every day's answer from it. After articles are added (a report
-    the day after the newest, and a copy of it) and a recent one edited, only the days around them
-    are compared again - the table of term frequencies is kept, its base unchanged - and the answer
-    is the one a run without any store gives."""
+def test_an_incremental_comparison_equals_a_clean_one(corpus_run, tmp_path, monkeypatch):
+    """With a store, a second run takes every day's answer from it, and scores no article's related
+    coverage again. After articles are added (a report the day after the newest, and a copy of it) and
+    a recent one edited, only the days around them are compared again - the table of term frequencies
+    is kept, its base unchanged - and only the articles near them in terms are scored again; after a
+    recent article others list as related coverage is removed, only those near it. Each answer is the one a run without any store gives."""
     import dataclasses
+    from collections import Counter
 
     from newsarchive.builder import related as rel, windows
 
@@ -311,26 +313,61 @@ def test_an_incremental_comparison_equals_a_clean_one(corpus_run, tmp_path):
     store = CacheStore(tmp_path / "cache")
     first = rel._same_story(entries, 3, store, "related/zh")
     assert first == rel._same_story(entries, 3)
-    compared = []
-    real = windows.near
+    compared, scored = [], []
+    real, real_coverage = windows.near, rel._coverage
 
     def counting(vectors, row_of, rows, *args):
         compared.append(len(rows))
         return real(vectors, row_of, rows, *args)
 
-    windows.near = counting
-    try:
-        assert rel._same_story(entries, 3, store, "related/zh") == first and not compared
-        added = tuple(dataclasses.replace(newest, date="2021-09-14", path=f"articles/2021/09/new-{n}.html",
-                                          title=newest.title + "（續）" * n, digest=f"new{n}") for n in (1, 2))
-        edited = (dataclasses.replace(newest, title=newest.title + "（更新）", digest="edited"),) + entries[1:]
-        again = rel._same_story(added + edited, 3, store, "related/zh")
-        assert 0 < sum(compared) <= 4
-    finally:
-        windows.near = real
-    assert again == rel._same_story(added + edited, 3)
+    def scoring(signature, same, rows=None, inverted=None):
+        scored.append(signature.shape[0] if rows is None else len(rows))
+        return real_coverage(signature, same, rows, inverted)
+
+    monkeypatch.setattr(windows, "near", counting)
+    monkeypatch.setattr(rel, "_coverage", scoring)
+    assert rel._same_story(entries, 3, store, "related/zh") == first and not compared and scored == [0]
+    added = tuple(dataclasses.replace(newest, date="2021-09-14", path=f"articles/2021/09/new-{n}.html",
+                                      title=newest.title + "（續）" * n, digest=f"new{n}") for n in (1, 2))
+    # ... and a later report on the same people as the article most listed as related coverage: listed in turn
+    hub = Counter(o.path for links in first.values() for o in links.coverage).most_common(1)[0][0]
+    follow_up = dataclasses.replace(next(e for e in entries if e.path == hub), date="2021-09-14",
+                                    path="articles/2021/09/follow-up.html", digest="follow-up")
+    edited = (dataclasses.replace(newest, title=newest.title + "（更新）", digest="edited"),) + entries[1:]
+    scored.clear()
+    again = rel._same_story(added + (follow_up,) + edited, 3, store, "related/zh")
+    assert 0 < sum(compared) <= 4 and 0 < scored[0] < len(entries) / 2, (compared, scored)
+    assert any(follow_up in links.coverage for links in again.values())
+    scored.clear()
+    fewer = rel._same_story(added + edited, 3, store, "related/zh")  # (the follow-up removed)
+    assert 0 < scored[0] < len(entries) / 2, scored
+    monkeypatch.undo()
+    assert again == rel._same_story(added + (follow_up,) + edited, 3)
+    assert fewer == rel._same_story(added + edited, 3)
     paths = {e.path for e in added}
     assert paths <= {o.path for o in again[added[0].path].same} | {added[0].path}  # the new reports: one story
+
+
+def test_a_damaged_kept_answer_is_scored_again(corpus_run, tmp_path):
+    """The kept related-coverage answer, written over by hand with lists that do not add up (or with
+    other bytes), is not taken: every article is scored again, and the answer is a clean run's."""
+    import numpy as np
+
+    from newsarchive.builder import packed, related as rel, windows
+
+    entries = tuple(e for e in collect(Archive(corpus_run[0])).entries if e.lang.startswith("zh"))
+    store = CacheStore(tmp_path / "cache")
+    clean = rel._same_story(entries, 3, store, "related/zh")
+    kept = store.path(f"related/zh/{windows.LINKS}")
+    header, _ = packed._header(kept.read_bytes())
+    arrays = packed.unpack(bytearray(kept.read_bytes()), header["key"])
+    arrays["cover"] = arrays["cover"] + len(arrays["ids"])  # (places past the last article)
+    kept.write_bytes(packed.pack(header["key"], arrays))
+    assert rel._last_links(kept, header["key"]) is None
+    assert rel._same_story(entries, 3, store, "related/zh") == clean
+    kept.write_bytes(b"not arrays")
+    assert rel._same_story(entries, 3, store, "related/zh") == clean
+    assert np.array_equal(packed.read(kept, header["key"])["ids"], arrays["ids"])  # (written again, whole)
 
 
 def test_the_term_tables_base_moves_once_a_quarter():
@@ -355,3 +392,25 @@ def test_the_term_tables_base_moves_once_a_quarter():
     turned = np.array(sorted(old + recent + [at(2021, 10, 1)]) + [np.nan])
     assert list(windows.base(turned)) == list(range(len(old) + 2))  # before 2021-07-01
     assert windows.base(turned[-5:]).tolist() == list(range(5))  # 2 of 5 before the cutoff: all
+
+
+def test_what_is_scored_again_is_each_of_its_four_reasons():
+    """_to_score_again picks exactly: the new article (x), one sharing a signature term with it (b),
+    one whose last related coverage held a gone article (a listed c), one whose same-story set
+    changed (e) - and not the article none of that touches (d)."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    from newsarchive.builder import related as rel
+
+    last_ids = np.array([b"a", b"b", b"c", b"d", b"e"], dtype="S16")
+    ids = np.array([b"a", b"b", b"x", b"d", b"e"], dtype="S16")
+    place = rel._places_now(last_ids, ids)
+    assert place.tolist() == [0, 1, -1, 3, 4]
+    terms = {0: 1, 1: 5, 2: 5, 3: 2, 4: 3}  # (each article's one signature term: x and b share 5)
+    signature = csr_matrix((np.ones(5, np.float32), (list(terms), list(terms.values()))), shape=(5, 6))
+    last = {"cover_at": np.array([0, 1, 1, 1, 2, 3]), "cover": np.array([2, 4, 3]),  # a lists c, d e, e d
+            "same_at": np.array([0, 0, 0, 0, 0, 0]), "same": np.zeros(0, np.int64)}
+    same = [[], [], [], [], [3]]  # e's same story is d now
+    again = rel._to_score_again(place, last, signature, rel._Inverted.of(signature), same)
+    assert again.tolist() == [0, 1, 2, 4]

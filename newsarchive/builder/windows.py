@@ -5,9 +5,9 @@ window, its background (how close its ordinary neighbours of that time come) and
 An article's TF-IDF vector depends on its own text and the table of document frequencies only
 (terms.Table, made from a base set of the archive: see `base`), and its neighbours on the
 articles within the window. So one day's answer depends on the articles of the days around it
-and the table: it is stored per day (`related/<language>/<day>-<key>.npz` in the cache store) under a key
-of exactly those, and a new or edited article makes its own days' neighbourhood be compared again,
-not the archive. Undated articles are compared with each other, as one bucket of their own.
+and the table: it is stored per day (`related/<language>/<day>-<key>.arrays` in the cache store, see
+packed.py) under a key of exactly those, and a new or edited article makes its own days'
+neighbourhood be compared again, not the archive. Undated articles are compared with each other, as one bucket of their own.
 
 The comparison of a day's articles with its window is the same arithmetic whichever other days are
 computed in the same run (blocks of ROWS rows of that day; the dense/sparse split of terms by the
@@ -16,9 +16,7 @@ table), so an incremental build gives a clean build's answer to the bit.
 from __future__ import annotations
 
 import hashlib
-import io
 import os
-import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -29,7 +27,7 @@ import numpy as np
 from .. import forked
 from ..cache import CacheStore, replace_file
 from ..to_markdown import plain_text
-from . import terms
+from . import packed, terms
 
 DAY = 86400.0
 # Characters of body text compared: the lede names the event; the rest only costs time.
@@ -60,10 +58,14 @@ BASE_SHARE = 0.5
 # Months in one step of the base's cutoff.
 BASE_MONTHS = 3
 UNDATED = "undated"
-# The stored table's file, beside the buckets' `<day>-<key>.npz` ...
-TABLE = "table.npz"
-# ... whose names hold this many characters of their keys (see _bucket_file).
+# The stored table's file, beside the buckets' `<day>-<key>.arrays` ...
+TABLE = "table.arrays"
+# ... and the second stage's last answer (kept there by related.py, for related coverage) ...
+LINKS = "links.arrays"
+# ... whose names hold this many characters of their keys (see _bucket_file) ...
 KEY_IN_NAME = 16
+# ... and end in this (packed.py's files).
+SUFFIX = "arrays"
 
 
 @dataclass
@@ -284,7 +286,7 @@ def _bucket_file(name: str, key: str) -> str:
     """A bucket's file in its folder, named with the start of its key too: whether a day's answer is
     stored is a name in one listing of the folder (opening each of 1 842 files at 100 000 articles for
     the key inside took 0.26 s, warm); the whole key inside is checked when it is read."""
-    return f"{name}-{key[:KEY_IN_NAME]}.npz"
+    return f"{name}-{key[:KEY_IN_NAME]}.{SUFFIX}"
 
 
 def _listing(store: CacheStore | None, folder: str | None) -> set[str]:
@@ -379,8 +381,8 @@ def _forget_others(store, folder, keep: set[str]) -> None:
     """Files of buckets not in `keep` (days that hold no article now, answers of other keys) go."""
     if store is None:
         return
-    keep = keep | {TABLE}
-    for path in store.path(folder).glob("*.npz"):
+    keep = keep | {TABLE, LINKS}
+    for path in store.path(folder).glob(f"*.{SUFFIX}"):
         if path.name not in keep:
             path.unlink(missing_ok=True)
 
@@ -392,33 +394,18 @@ def _dense_terms(table: terms.Table) -> np.ndarray:
 
 
 def _write(path, key: str, arrays: dict) -> None:
-    """Arrays stored as one .npz file with the key they hold for (no pickle: nothing in the cache runs)."""
-    out = io.BytesIO()
-    np.savez(out, key=np.array([key.encode()]), **arrays)
+    """Arrays stored as one file with the key they hold for (packed.py: no pickle, nothing in the cache runs)."""
     try:
-        replace_file(path, out.getvalue())
+        replace_file(path, packed.pack(key, arrays))
     except OSError:  # a cache that cannot be written costs the next run its speed, nothing else
         pass
 
 
 def _holds(store, folder, name: str, key: str) -> bool:
-    """Whether the stored file `name` is stored under `key` (its key read alone: np.load of an .npz
-    reads a member when it is asked for)."""
-    if store is None:
-        return False
-    try:
-        with np.load(store.path(f"{folder}/{name}"), allow_pickle=False) as saved:
-            return saved["key"][0].decode() == key
-    except (OSError, ValueError, KeyError, EOFError, IndexError, zipfile.BadZipFile):
-        return False
+    """Whether the stored file `name` is stored under `key` (its header alone read)."""
+    return store is not None and packed.key_of(store.path(f"{folder}/{name}")) == key
 
 
 def _read(path, key: str) -> dict | None:
     """The arrays stored at path for this key; None when there are none, for another key, or damaged."""
-    try:
-        saved = np.load(io.BytesIO(path.read_bytes()), allow_pickle=False)
-        if saved["key"][0].decode() != key:
-            return None
-        return {name: saved[name] for name in saved.files}
-    except (OSError, ValueError, KeyError, EOFError, IndexError):  # damaged: compare again
-        return None
+    return packed.read(path, key)

@@ -1,0 +1,110 @@
+"""Named numpy arrays kept as one file under the key they hold for (same story's stored first stage).
+
+    pack(key, arrays) -> bytes             unpack(data, key) -> {name: array} | None
+    key_of(path) -> str | None             (the key alone, the arrays not read)
+
+The file: MAGIC, the header's length (4 bytes, little-endian), a JSON header (the key; each array's
+name, dtype and shape; a CRC-32 of those and of what follows, as a zip member has one) and the
+arrays' bytes one after another, each starting at a multiple of ALIGN.
+
+Written by hand rather than as numpy's .npz: opening an .npz's zip and then each member costs about
+half a millisecond a file, which was 1.05 s of an edit at 100 000 articles, where the comparing
+process reads its 1 830 stored days; here a file is one read and a view per array. Like .npz without
+pickle, nothing in it runs: only plain dtypes (KINDS) are taken, and a file that does not add up is
+damaged (None), never an error.
+"""
+from __future__ import annotations
+
+import json
+import os
+import zlib
+
+import numpy as np
+
+MAGIC = b"newsarchive-arrays 1\n"
+# Each array's bytes start at a multiple of this (the largest item size stored: views stay aligned).
+ALIGN = 8
+# dtype kinds a file may hold: bool, signed and unsigned integers, floats, bytes.
+KINDS = frozenset("biufS")
+_LENGTH = 4
+
+
+def pack(key: str, arrays: dict[str, np.ndarray]) -> bytes:
+    """The file's bytes for these arrays under `key`."""
+    arrays = {name: np.ascontiguousarray(a) for name, a in arrays.items()}
+    body, at = [], 0
+    for a in arrays.values():
+        body += [b"\0" * (-at % ALIGN), a.tobytes()]
+        at += -at % ALIGN + a.nbytes
+    body = b"".join(body)
+    listed = [[name, a.dtype.str, list(a.shape)] for name, a in arrays.items()]
+    header = json.dumps({"key": key, "arrays": listed, "crc": _crc(listed, body)}).encode()
+    header += b" " * (-(len(MAGIC) + _LENGTH + len(header)) % ALIGN)  # (JSON may end in spaces: the body starts aligned)
+    return MAGIC + len(header).to_bytes(_LENGTH, "little") + header + body
+
+
+def _crc(listed, body) -> int:
+    """The CRC-32 of the arrays' listing (names, dtypes, shapes) and their bytes."""
+    return zlib.crc32(body, zlib.crc32(json.dumps(listed).encode()))
+
+
+def _header(data) -> tuple[dict, int] | None:
+    """(the header, where the arrays start), or None when data does not start as a file of ours."""
+    start = len(MAGIC) + _LENGTH
+    if bytes(data[:len(MAGIC)]) != MAGIC or len(data) < start:
+        return None
+    end = start + int.from_bytes(data[len(MAGIC):start], "little")
+    try:
+        header = json.loads(bytes(data[start:end]))
+    except ValueError:  # (UnicodeDecodeError and JSONDecodeError are ValueErrors)
+        return None
+    return (header, end) if isinstance(header, dict) and len(data) >= end else None
+
+
+def unpack(data: bytearray, key: str) -> dict[str, np.ndarray] | None:
+    """The arrays of a file's bytes (views of `data`: a bytearray keeps them writable, as np.load's
+    are), when it holds them for `key`; None when it holds another key's or does not add up."""
+    found = _header(data)
+    if found is None or found[0].get("key") != key:
+        return None
+    header, start = found
+    if header.get("crc") != _crc(header.get("arrays"), memoryview(data)[start:]):
+        return None
+    out, at = {}, 0
+    try:
+        for name, dtype, shape in header["arrays"]:
+            dtype, shape = np.dtype(dtype), tuple(int(n) for n in shape)
+            count = int(np.prod(shape, dtype=np.int64))
+            at += -at % ALIGN
+            if dtype.kind not in KINDS or count < 0 or start + at + count * dtype.itemsize > len(data):
+                return None
+            out[str(name)] = np.frombuffer(data, dtype, count, start + at).reshape(shape)
+            at += count * dtype.itemsize
+    except (KeyError, TypeError, ValueError):
+        return None
+    return out
+
+
+def read(path, key: str) -> dict[str, np.ndarray] | None:
+    """The arrays stored at path for this key; None when there are none, for another key, or damaged."""
+    try:
+        with open(path, "rb") as f:
+            data = bytearray(os.fstat(f.fileno()).st_size)
+            if f.readinto(data) != len(data):
+                return None
+    except OSError:
+        return None
+    return unpack(data, key)
+
+
+def key_of(path) -> str | None:
+    """The key a stored file holds its arrays for (its header alone read), None when unreadable."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(len(MAGIC) + _LENGTH)
+            if len(head) < len(MAGIC) + _LENGTH:
+                return None
+            found = _header(head + f.read(int.from_bytes(head[len(MAGIC):], "little")))
+    except OSError:
+        return None
+    return found[0].get("key") if found is not None else None
