@@ -301,7 +301,8 @@ def test_an_incremental_comparison_equals_a_clean_one(corpus_run, tmp_path, monk
     coverage again. After articles are added (a report the day after the newest, and a copy of it) and
     a recent one edited, only the days around them are compared again - the table of term frequencies
     is kept, its base unchanged - and only the articles near them in terms are scored again; after a
-    recent article others list as related coverage is removed, only those near it. Each answer is the one a run without any store gives."""
+    recent article others list as related coverage is removed, only those near it. Each answer is the
+    one a run without any store gives."""
     import dataclasses
     from collections import Counter
 

@@ -39,7 +39,8 @@ def pack(key: str, arrays: dict[str, np.ndarray]) -> bytes:
     body = b"".join(body)
     listed = [[name, a.dtype.str, list(a.shape)] for name, a in arrays.items()]
     header = json.dumps({"key": key, "arrays": listed, "crc": _crc(listed, body)}).encode()
-    header += b" " * (-(len(MAGIC) + _LENGTH + len(header)) % ALIGN)  # (JSON may end in spaces: the body starts aligned)
+    # (JSON may end in spaces: padded so that the body starts aligned)
+    header += b" " * (-(len(MAGIC) + _LENGTH + len(header)) % ALIGN)
     return MAGIC + len(header).to_bytes(_LENGTH, "little") + header + body
 
 

@@ -564,7 +564,8 @@ def _places_now(last_ids: np.ndarray, ids: np.ndarray) -> np.ndarray:
     return np.array([now.get(article, -1) for article in last_ids.tolist()], dtype=np.int64)
 
 
-def _to_score_again(place: np.ndarray, last: dict, signature, inverted: _Inverted, same: list[list[int]]) -> np.ndarray:
+def _to_score_again(place: np.ndarray, last: dict, signature, inverted: _Inverted,
+                    same: list[list[int]]) -> np.ndarray:
     """The places (sorted) of the articles _coverage_kept scores again."""
     again = np.ones(signature.shape[0], bool)
     again[place[place >= 0]] = False  # (new: not in the last run)

@@ -7,7 +7,8 @@ An article's TF-IDF vector depends on its own text and the table of document fre
 articles within the window. So one day's answer depends on the articles of the days around it
 and the table: it is stored per day (`related/<language>/<day>-<key>.arrays` in the cache store, see
 packed.py) under a key of exactly those, and a new or edited article makes its own days'
-neighbourhood be compared again, not the archive. Undated articles are compared with each other, as one bucket of their own.
+neighbourhood be compared again, not the archive. Undated articles are compared with each other, as
+one bucket of their own.
 
 The comparison of a day's articles with its window is the same arithmetic whichever other days are
 computed in the same run (blocks of ROWS rows of that day; the dense/sparse split of terms by the
