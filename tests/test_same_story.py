@@ -415,3 +415,24 @@ def test_what_is_scored_again_is_each_of_its_four_reasons():
     same = [[], [], [], [], [3]]  # e's same story is d now
     again = rel._to_score_again(place, last, signature, rel._Inverted.of(signature), same)
     assert again.tolist() == [0, 1, 2, 4]
+
+
+def test_a_run_leaves_only_its_own_files_in_the_days_folder(corpus_run, tmp_path):
+    """After a run, the language's folder holds its days, its table and its kept answer: an older
+    version's `.npz` day and a temporary file a killed run left are gone; a folder is left alone."""
+    from newsarchive.builder import related as rel, windows
+    from newsarchive.cache import temporary_name
+
+    entries = tuple(e for e in collect(Archive(corpus_run[0])).entries if e.lang.startswith("zh"))
+    store = CacheStore(tmp_path / "cache")
+    folder = store.path("related/zh")
+    folder.mkdir(parents=True)
+    strays = [folder / "18500-0123456789abcdef.npz", folder / "table.npz", folder / temporary_name("18501-x.arrays")]
+    for stray in strays:
+        stray.write_bytes(b"old")
+    (folder / "a folder").mkdir()
+    rel._same_story(entries, 3, store, "related/zh")
+    left = {p.name for p in folder.iterdir()}
+    assert not left & {p.name for p in strays}
+    assert {windows.TABLE, windows.LINKS, "a folder"} <= left
+    assert len([n for n in left if n.endswith(f".{windows.SUFFIX}")]) > 2
