@@ -15,7 +15,7 @@ from ..archive import Archive
 from ..media.show import Pictures
 from . import fingerprint, memo, parallel, shape
 from .bodies import BodyStore
-from .collect import collect, collect_changed
+from .collect import collect, collect_changed, settle
 from ..progress import Progress
 from .outcome import Built, HotDeclined, LeftOut, Outcome, Unchanged
 from .pages import all_pages, pages_showing
@@ -66,6 +66,7 @@ def make(archive: Archive, base_url: str | None, search: bool, quick: bool, stat
         if ahead is not None:  # (serve goes on: its pool must not outlive a failed build)
             ahead.close()
         raise
+    settle()
     related, pictures = renderer.related, renderer.pictures
     ahead = ahead or parallel.bodies_ahead(site.entries, body_store, cold)
     try:
