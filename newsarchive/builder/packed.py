@@ -1,6 +1,7 @@
 """Named numpy arrays kept as one file under the key they hold for (same story's stored first stage).
 
     pack(key, arrays) -> bytes             unpack(data, key) -> {name: array} | None
+    write(path, key, arrays)               read(path, key) -> {name: array} | None
     key_of(path) -> str | None             (the key alone, the arrays not read)
 
 The file: MAGIC, the header's length (4 bytes, little-endian), a JSON header (the key; each array's
@@ -20,6 +21,8 @@ import os
 import zlib
 
 import numpy as np
+
+from ..cache import replace_file
 
 MAGIC = b"newsarchive-arrays 1\n"
 # Each array's bytes start at a multiple of this (the largest item size stored: views stay aligned).
@@ -84,6 +87,15 @@ def unpack(data: bytearray, key: str) -> dict[str, np.ndarray] | None:
     except (KeyError, TypeError, ValueError):
         return None
     return out
+
+
+def write(path, key: str, arrays: dict[str, np.ndarray]) -> None:
+    """The arrays stored at path under `key`, replacing the file whole. A cache that cannot be written
+    costs the next run its speed, nothing else: no error."""
+    try:
+        replace_file(path, pack(key, arrays))
+    except OSError:
+        pass
 
 
 def read(path, key: str) -> dict[str, np.ndarray] | None:

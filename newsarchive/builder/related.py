@@ -27,7 +27,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .. import forked
-from ..cache import CacheStore, replace_file
+from ..cache import CacheStore
 from . import packed, terms, windows
 from .collect import Entry, instant
 from .state import BuildState
@@ -596,10 +596,7 @@ def _keep_links(path, key: str, ids: np.ndarray, same: list[list[int]], coverage
     for name, lists in (("same", same), ("cover", coverage)):
         arrays[f"{name}_at"] = np.cumsum([0, *map(len, lists)], dtype=np.int64)
         arrays[name] = np.array([j for one in lists for j in one], dtype=np.int64)
-    try:
-        replace_file(path, packed.pack(key, arrays))
-    except OSError:  # a cache that cannot be written costs the next run its speed, nothing else
-        pass
+    packed.write(path, key, arrays)
 
 
 def _ranked(scores, shared) -> tuple[list[int], list[int]]:

@@ -26,7 +26,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .. import forked
-from ..cache import CacheStore, replace_file
+from ..cache import CacheStore
 from ..to_markdown import plain_text
 from . import packed, terms
 
@@ -61,12 +61,12 @@ BASE_MONTHS = 3
 UNDATED = "undated"
 # The stored table's file, beside the buckets' `<day>-<key>.arrays` ...
 TABLE = "table.arrays"
-# ... and the second stage's last answer (kept there by related.py, for related coverage) ...
-LINKS = "links.arrays"
 # ... whose names hold this many characters of their keys (see _bucket_file) ...
 KEY_IN_NAME = 16
 # ... and end in this (packed.py's files).
 SUFFIX = "arrays"
+# The second stage's last answer, kept beside them by related.py (for related coverage).
+LINKS = "links.arrays"
 
 
 @dataclass
@@ -345,13 +345,13 @@ def _weighed(plan: Plan, table: terms.Table | None, store, folder):
     if table is None:
         table = terms.Table.of(counted, keys, rows=np.searchsorted(plan.needed, plan.members))
         if store is not None:
-            _write(store.path(f"{folder}/{TABLE}"), plan.table_key,
-                   {"keys": table.keys, "df": table.df, "articles": np.array([table.articles])})
+            packed.write(store.path(f"{folder}/{TABLE}"), plan.table_key,
+                         {"keys": table.keys, "df": table.df, "articles": np.array([table.articles])})
     return table, table.weigh(counted, keys)
 
 
 def _stored_table(store, folder, key: str) -> terms.Table | None:
-    saved = _read(store.path(f"{folder}/{TABLE}"), key) if store is not None else None
+    saved = packed.read(store.path(f"{folder}/{TABLE}"), key) if store is not None else None
     return terms.Table(saved["keys"], saved["df"], int(saved["articles"][0])) if saved else None
 
 
@@ -365,7 +365,7 @@ def _compare(plan: Plan, table: terms.Table, parts: Parts, store, folder) -> dic
         rows, cols, key = plan.missing[name]
         answer = near(parts, row_of, rows, cols, plan.times, window, table.df, plan.ids)
         if store is not None:
-            _write(store.path(f"{folder}/{_bucket_file(name, key)}"), key, answer.__dict__)
+            packed.write(store.path(f"{folder}/{_bucket_file(name, key)}"), key, answer.__dict__)
         return name, answer
 
     with threadpool_limits(1), ThreadPoolExecutor(forked.cores()) as pool:
@@ -374,7 +374,7 @@ def _compare(plan: Plan, table: terms.Table, parts: Parts, store, folder) -> dic
 
 def _stored(store, folder, name: str, key: str) -> Near | None:
     """A bucket's Near stored under `key`, if any."""
-    saved = _read(store.path(f"{folder}/{_bucket_file(name, key)}"), key) if store is not None else None
+    saved = packed.read(store.path(f"{folder}/{_bucket_file(name, key)}"), key) if store is not None else None
     return Near(**{field: saved[field] for field in Near.__dataclass_fields__}) if saved else None
 
 
@@ -403,19 +403,6 @@ def _dense_terms(table: terms.Table) -> np.ndarray:
     return np.sort(np.argsort(-table.df, kind="stable")[:min(DENSE_TERMS, common)])
 
 
-def _write(path, key: str, arrays: dict) -> None:
-    """Arrays stored as one file with the key they hold for (packed.py: no pickle, nothing in the cache runs)."""
-    try:
-        replace_file(path, packed.pack(key, arrays))
-    except OSError:  # a cache that cannot be written costs the next run its speed, nothing else
-        pass
-
-
 def _holds(store, folder, name: str, key: str) -> bool:
     """Whether the stored file `name` is stored under `key` (its header alone read)."""
     return store is not None and packed.key_of(store.path(f"{folder}/{name}")) == key
-
-
-def _read(path, key: str) -> dict | None:
-    """The arrays stored at path for this key; None when there are none, for another key, or damaged."""
-    return packed.read(path, key)
