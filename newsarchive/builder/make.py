@@ -59,7 +59,8 @@ def make(archive: Archive, base_url: str | None, search: bool, quick: bool, stat
     # Every body to make (none stored): its pool starts before same story's plan, which left the
     # second core idle (~0.6 s of a cold build at 10 000 articles); stored bodies are read after same
     # story's process has started (~3 s at 100 000, when a change to its code alone makes it compare again).
-    ahead = parallel.bodies_ahead(site.entries, body_store, cold) if not body_store.holds_any() else None
+    early = not body_store.holds_any()
+    ahead = parallel.bodies_ahead(site.entries, body_store, cold) if early else None
     try:
         renderer, shape_now, last = _renderer(archive, site, made, body_store, search, quick, state, progress)
     except BaseException:
@@ -68,7 +69,8 @@ def make(archive: Archive, base_url: str | None, search: bool, quick: bool, stat
         raise
     settle()
     related, pictures = renderer.related, renderer.pictures
-    ahead = ahead or parallel.bodies_ahead(site.entries, body_store, cold)
+    if not early:
+        ahead = parallel.bodies_ahead(site.entries, body_store, cold)
     try:
         with Staging(archive.site, compare=tell_changes, tell=progress.notice) as staging:
             # (a quick build keeps the site's search index as it is; a full one updates the kept index)
