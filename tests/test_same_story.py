@@ -395,6 +395,31 @@ def test_the_term_tables_base_moves_once_a_quarter():
     assert windows.base(turned[-5:]).tolist() == list(range(5))  # 2 of 5 before the cutoff: all
 
 
+def test_each_buckets_window_and_key_are_those_of_a_plain_union():
+    """_keyed counts the dated articles once and keys a bucket by its window alone when that spans
+    its rows: the same columns and keys as counting them per bucket and np.union1d, for days with
+    one article or many, a window past either end, no window at all, and the undated."""
+    import numpy as np
+
+    from newsarchive.builder import windows
+
+    rng = np.random.default_rng(7)
+    days = np.concatenate([[0.5], rng.uniform(3, 40, 300), [60.2, 60.9]]) * windows.DAY
+    times = np.concatenate([np.sort(days), [np.nan] * 4])
+    ids = np.array([f"{i:016d}".encode() for i in range(len(times))], dtype="S16")
+    for window_days in (3, 1, None):
+        window = float("inf") if window_days is None else window_days * windows.DAY
+        named = windows.buckets(times, window_days)
+        assert windows.UNDATED in named and len(named) > (1 if window_days is None else 3)
+        key_of = lambda members: windows.bucket_key("src", "table", window_days, ids, members)
+        keyed = windows._keyed(named, times, window_days, key_of)
+        for name, rows in named.items():
+            cols = windows.columns(rows, times, window)
+            assert np.array_equal(keyed[name][1], cols)
+            assert keyed[name][2] == key_of(np.union1d(rows, cols))
+    assert np.array_equal(windows._union(np.array([5, 9]), np.arange(6, 12)), [5, 6, 7, 8, 9, 10, 11])
+
+
 def test_what_is_scored_again_is_each_of_its_four_reasons():
     """_to_score_again picks exactly: the new article (x), one sharing a signature term with it (b),
     one whose last related coverage held a gone article (a listed c), one whose same-story set

@@ -123,12 +123,15 @@ def buckets(times: np.ndarray, window_days: float | None) -> dict[str, np.ndarra
     return out
 
 
-def columns(rows: np.ndarray, times: np.ndarray, window: float) -> np.ndarray:
-    """What a bucket's rows are compared with (indices, in order): the dated articles within the
-    window of any of them; for the undated bucket, the undated articles. (An article without a date
-    could be of any time; comparing it with every article would make every new article compare
-    them all again, and a dated one with every undated one would tie each day to them.)"""
-    dated = int(np.sum(~np.isnan(times)))
+def columns(rows: np.ndarray, times: np.ndarray, window: float, dated: int | None = None) -> np.ndarray:
+    """What a bucket's rows are compared with (indices, in order, one run of them): the dated
+    articles within the window of any of them; for the undated bucket, the undated articles. (An
+    article without a date could be of any time; comparing it with every article would make every
+    new article compare them all again, and a dated one with every undated one would tie each day
+    to them.) `dated`: how many of the times are dated, when the caller has counted them (counting
+    them for each of 1 830 buckets was 0.15 s of an edit at 100 000 articles)."""
+    if dated is None:
+        dated = int(np.sum(~np.isnan(times)))
     if np.isnan(times[rows[0]]):
         return np.arange(dated, len(times))
     low = np.searchsorted(times[:dated], times[rows].min() - window, side="left")
@@ -274,13 +277,22 @@ def plan(entries, times: np.ndarray, window_days: float | None, source: str, sto
 def _keyed(named_rows: dict, times: np.ndarray, window_days, key_of) -> dict:
     """Bucket name -> (rows, cols, key): its rows, what they are compared with, and its key."""
     window = float("inf") if window_days is None else window_days * DAY
+    dated = int(np.sum(~np.isnan(times)))
     every = {}
     for name, rows in named_rows.items():
         # (a bucket's answer depends on its rows and what they are compared with; the neighbours'
         # own backgrounds are read from their own buckets in the second stage)
-        cols = columns(rows, times, window)
-        every[name] = (rows, cols, key_of(np.union1d(rows, cols)))
+        cols = columns(rows, times, window, dated)
+        every[name] = (rows, cols, key_of(_union(rows, cols)))
     return every
+
+
+def _union(rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """np.union1d(rows, cols), for cols one run of indices (columns()): cols itself when it spans
+    the rows, as a bucket's window always does."""
+    if len(cols) and cols[0] <= rows.min() and rows.max() <= cols[-1]:
+        return cols
+    return np.union1d(rows, cols)
 
 
 def _bucket_file(name: str, key: str) -> str:
