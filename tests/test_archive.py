@@ -5,7 +5,10 @@ import shutil
 import time
 
 from newsarchive import archive as arc
-from newsarchive import schema
+from newsarchive import builder, schema
+from newsarchive.builder import fingerprint
+from newsarchive.builder.outcome import Built, Unchanged
+from newsarchive.builder.state import BuildState
 
 from .conftest import SEEDS, SHARED, copy_tree, ingest_into, pages, require, run_cli
 
@@ -269,6 +272,36 @@ def test_a_listing_given_the_last_ones_paths_is_the_same_listing(tmp_path):
     was = {str(path): path for path, _ in first}
     assert all(path is was[str(path)] for path, _ in again if str(path) in was)
     assert set(listing.named) == {str(path) for path, _ in fresh}
+
+
+def test_a_listing_takes_the_stats_the_fingerprint_took_and_leaves_none(tmp_path):
+    """The build's fingerprint stats every content file; the listing right after takes those very
+    stat results (Listing.stats) instead of a second stat of each, stats a page the fingerprint did
+    not see (written since), and empties Listing.stats. A build with nothing to do leaves none in
+    the state it was given (serve keeps that state)."""
+    archive = arc.Archive(tmp_path)
+    for name in ("2020/09/b.md", "2020/10/a.md", "a.md", "notes.txt"):
+        (archive.content / name).parent.mkdir(parents=True, exist_ok=True)
+        (archive.content / name).write_text("x", encoding="utf-8")
+    stats: dict = {}
+    fingerprint.fingerprint(archive, {}, stats)
+    assert set(stats) == {str(archive.content / n) for n in ("2020/09/b.md", "2020/10/a.md", "a.md", "notes.txt")}
+    (archive.content / "2020/10/new.md").write_text("y", encoding="utf-8")
+    listing = arc.Listing(stats=dict(stats))
+    listed, _ = archive.content_listing(listing)
+    assert [str(p) for p, _ in listed] == [str(archive.content / n) for n in
+                                           ("2020/09/b.md", "2020/10/a.md", "2020/10/new.md", "a.md")]
+    taken = {str(p) for p, st in listed if st is stats.get(str(p))}
+    assert taken == {str(archive.content / n) for n in ("2020/09/b.md", "2020/10/a.md", "a.md")}
+    assert listing.stats == {}
+    require(SEEDS, "the seeds (../shared/seeds)")
+    root = tmp_path / "seeds"
+    ingest_into(root, sorted(SEEDS.glob("*")))
+    state = BuildState()
+    assert isinstance(builder.build(arc.Archive(root), search=False, state=state), Built)
+    assert state.content_listing.stats == {}
+    assert isinstance(builder.build(arc.Archive(root), search=False, state=state), Unchanged)
+    assert state.content_listing.stats == {}
 
 
 def test_a_fresh_listing_takes_the_folders_nothing_was_added_to_or_removed_from(tmp_path):

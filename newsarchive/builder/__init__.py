@@ -28,13 +28,15 @@ def build(archive: Archive, base_url: str | None = None, search: bool = True, qu
     `progress`: the phases shown on a terminal (reading, list pages, same story, article pages,
     search index). `tell_changes`: the outcome lists the site files whose bytes changed."""
     archive.cache.remove_stale()  # what a killed build left half-written
-    print_ = fingerprint.fingerprint(archive, {"base_url": base_url, "search": search, "quick": quick})
+    state, stats = state or BuildState(), {}
+    print_ = fingerprint.fingerprint(archive, {"base_url": base_url, "search": search, "quick": quick}, stats)
     if fingerprint.unchanged(archive, print_):
         return Unchanged()
+    state.content_listing.stats = stats
     try:
         from .make import make
 
-        return make(archive, base_url, search, quick, state or BuildState(), progress or Progress.off(),
+        return make(archive, base_url, search, quick, state, progress or Progress.off(),
                     tell_changes, print_)  # (which records the fingerprint of a site it wrote whole)
     except Exception as exc:  # noqa: BLE001 - a failure the archivist can fix is an outcome; a bug raises
         return _failed(exc)
