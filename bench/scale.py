@@ -13,7 +13,8 @@ no copy is a near-duplicate of another). For each size, side by side with Hugo b
 content (same kinds of pages) and Hugo + Pagefind extended indexing Hugo's site: wall time, CPU
 time and peak memory of the whole process tree for a cold build without and with search, a
 rebuild with nothing changed, one title edited, and 300 new raw files (ingest + build); the site's
-size; then each figure's growth exponent between sizes (time ~ size^b).
+size, on disk and as GitHub Pages' deploy uploads it; then each figure's growth exponent between
+sizes (time ~ size^b).
 """
 from __future__ import annotations
 
@@ -254,6 +255,42 @@ SITE_PARTS = ("articles", "search", "tags", "archive", "outlets", "page")
 PAGES_LIMIT_MB = 1024
 
 
+def pages_artifact_mb(site: Path) -> float:
+    """MB of the site as GitHub Pages' deploy uploads it, and checks against its 1 GB: a tar of it
+    (actions/upload-pages-artifact: links dereferenced, hard links as whole files) that
+    actions/upload-artifact zips at its default level, deflate 6. Written here to a byte count only."""
+    import tarfile
+    import zlib
+
+    class Deflated:
+        def __init__(self):
+            self.packer, self.size = zlib.compressobj(6), 0
+
+        def write(self, data):
+            self.size += len(self.packer.compress(data))
+            return len(data)
+
+    def add(tar, folder: str, name: str) -> None:  # (in tar's order: each folder as read, depth first)
+        for entry in os.scandir(folder):
+            st = entry.stat()
+            info = tarfile.TarInfo(f"{name}/{entry.name}")
+            info.mtime, info.mode, info.uid, info.gid = int(st.st_mtime), st.st_mode & 0o7777, st.st_uid, st.st_gid
+            if entry.is_dir():
+                info.type = tarfile.DIRTYPE
+                tar.addfile(info)
+                add(tar, entry.path, info.name)
+            elif entry.is_file():
+                info.size = st.st_size
+                with open(entry.path, "rb") as fh:
+                    tar.addfile(info, fh)
+
+    out = Deflated()
+    with tarfile.open(fileobj=out, mode="w|", format=tarfile.GNU_FORMAT) as tar:
+        add(tar, os.fspath(site), ".")
+    out.size += len(out.packer.flush())
+    return out.size / 2 ** 20
+
+
 def site_parts(site: Path) -> dict[str, float]:
     """MB of each of SITE_PARTS' folders of a site, and of the rest."""
     parts = {name: folder_size(site / name) for name in SITE_PARTS}
@@ -310,7 +347,8 @@ def one_size(base: Path, held: Path, tmp: Path, articles: int, peer_search: bool
     rows["one title edited"] = measured(cli + ["--root", str(work), "build", "-q"])
     rows["+300 raw files (ingest + build)"] = measured(cli + ["--root", str(work), "-q", *_copied(held, work)])
     rows["site"] = {"MB": folder_size(work / "site"), "files": sum(1 for p in (work / "site").rglob("*") if p.is_file()),
-                    "parts": site_parts(work / "site"), "hugo MB": folder_size(work / "public")}
+                    "parts": site_parts(work / "site"), "hugo MB": folder_size(work / "public"),
+                    "artifact MB": pages_artifact_mb(work / "site")}
     if keep:  # (for bench/search.py --root: query latency at this size)
         shutil.rmtree(keep / work.name, ignore_errors=True)
         shutil.move(work, keep / work.name)
@@ -354,7 +392,8 @@ def report(results: dict[int, dict]) -> None:
         site = results[n]["site"]
         print(f"  site at {results[n]['articles']['count']:,}: " + ", ".join(
             f"{name} {mb:.0f}" for name, mb in site["parts"].items()) +
-            f" MB; {site['MB'] / PAGES_LIMIT_MB:.2f}x GitHub Pages' {PAGES_LIMIT_MB} MB")
+            f" MB; {site['MB'] / PAGES_LIMIT_MB:.2f}x GitHub Pages' {PAGES_LIMIT_MB} MB; as Pages' deploy uploads it"
+            f" (tar, deflate 6) {site['artifact MB']:.0f} MB, {site['artifact MB'] / PAGES_LIMIT_MB:.2f}x")
     for a, b in zip(sizes, sizes[1:]):
         na, nb = results[a]["articles"]["count"], results[b]["articles"]["count"]
         growth = []
