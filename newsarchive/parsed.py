@@ -61,6 +61,11 @@ class Body:
             self._text = self._read()
         return self._text
 
+    @property
+    def held(self) -> bool:
+        """Whether the text is in memory (parsed now, or asked for before)."""
+        return self._text is not None
+
     def _read(self) -> str:
         try:
             with open(self.file, encoding="utf-8") as f:

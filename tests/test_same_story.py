@@ -128,6 +128,32 @@ def test_comparison_in_a_process_of_its_own_gives_the_same_links(corpus_run, mon
     assert len(list(store.path("related/zh").glob(f"*.{windows.SUFFIX}"))) > 1
 
 
+def test_ledes_of_bodies_not_read_are_made_where_they_are_compared(corpus_run, monkeypatch, tmp_path):
+    """Pages taken from the parsed-page cache have their bodies unread: a plan for another process
+    hands it their titles and bodies (windows.Unread), which it reads there, and the links are
+    those of a comparison in this process of the same pages with every body read."""
+    from newsarchive.builder import related as rel, windows
+
+    from .conftest import copy_tree
+
+    corpus_root, _summary = corpus_run
+    copy_tree(corpus_root / "content", tmp_path / "content")
+    read = collect(Archive(tmp_path)).entries  # (parsed now: every body held; the cache written)
+    entries = collect(Archive(tmp_path)).entries
+    assert all(e.body.held for e in read) and not any(e.body.held for e in entries)
+    chinese = tuple(e for e in entries if e.lang.startswith("zh"))
+    (unread,) = rel._sheet(chinese, rel.WINDOW_DAYS, None, None, read=False).first.ledes
+    assert isinstance(unread, windows.Unread) and len(unread.bodies) == len(chinese)
+    assert not any(e.body.held for e in entries)  # (the plan read none of them)
+    monkeypatch.setattr(rel, "BACKGROUND_FROM", 10 ** 9)
+    here = dict(same_story(read))
+    monkeypatch.setattr(rel, "BACKGROUND_FROM", 1)
+    apart = same_story(entries)
+    assert apart._job is not None and here
+    assert {p: (tuple(e.path for e in links.same), tuple(e.path for e in links.coverage)) for p, links in apart.items()} \
+        == {p: (tuple(e.path for e in links.same), tuple(e.path for e in links.coverage)) for p, links in here.items()}
+
+
 def test_a_failed_build_stops_the_comparison_it_started(corpus_run, monkeypatch):
     from newsarchive.builder import related as rel
 
