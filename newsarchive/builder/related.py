@@ -223,8 +223,9 @@ class SameStory(Mapping):
 
 class Sheet(NamedTuple):
     """One language's articles as the comparison reads them, made in the process that gathered the
-    site: arrays and a few strings (the ledes joined by COUNT_CHUNK), quick to hand to the process
-    that compares them (see SameStory)."""
+    site: arrays and a few strings (the ledes joined by COUNT_CHUNK; or, for articles whose bodies
+    were not read, their titles and bodies to read there: windows.Unread), quick to hand to the
+    process that compares them (see SameStory)."""
 
     order: np.ndarray      # the group's members in time order (their places in the group)
     outlets: np.ndarray    # each one's outlet, as a number (time order)

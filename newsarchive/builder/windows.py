@@ -102,7 +102,8 @@ class Unread(NamedTuple):
     files', taken from the parsed-page cache), to be made where they are compared: their titles and
     bodies (parsed.Body, read there from their page files). Reading the 4 500 bodies around an
     edited day was 0.4 s of an edit at 100 000 articles before same story's process could start;
-    that process has the time (its answer was ready ~0.5 s before the pages asked)."""
+    that process had the time (its answer was ready ~0.5 s before the pages asked; it now is about
+    when they ask)."""
 
     titles: list
     bodies: list
