@@ -12,7 +12,6 @@ program's main module again: an entry point must keep its work under `if __name_
 """
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import functools
 import multiprocessing
@@ -96,18 +95,3 @@ class Pool:
     def __exit__(self, *exc) -> None:
         self.stop()
 
-
-def in_lanes(handed, function, lanes: list):
-    """function(handed, item) of every item of every lane (an iterable), each lane in order in a
-    forked process of its own (results yielded from the lanes in turn). A Pool's workers share out
-    its tasks as they come free, so every worker reads every part of `handed` and soon holds a copy
-    of its pages (see Pool); a lane's worker reads mostly what its own items need."""
-    with contextlib.ExitStack() as stack:
-        pools = [stack.enter_context(Pool(handed, processes=1)) for _ in lanes]  # (all forked before any feeds)
-        streams = [pool.imap(function, lane) for pool, lane in zip(pools, lanes)]
-        while streams:
-            for stream in list(streams):
-                try:
-                    yield next(stream)
-                except StopIteration:
-                    streams.remove(stream)

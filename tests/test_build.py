@@ -415,25 +415,57 @@ def _without_links(page: bytes | None) -> bytes | None:
     return re.sub(rb'<section class="related[^"]*".*?</section>\n', b"", page, flags=re.S) if page else page
 
 
-def test_article_lanes_take_every_article_once_in_stretches_taken_in_turn():
-    """Each core's lane: STRETCHES runs of consecutive articles, the lanes' runs taken in turn along
-    the archive (a lane is not all of its newer or older part), every article in exactly one lane,
-    the lanes within a stretch's rounding of each other."""
-    from newsarchive.builder import parallel
+def test_article_pages_are_made_from_their_tasks_and_the_page_maker_not_the_site(seed_root, tmp_path, monkeypatch):
+    """On the pool, article pages are made by fresh processes handed the PageMaker, which holds no
+    article, from tasks holding their own articles and, of every other article, its Linked fields
+    only (not its text or provenance); the site equals one made in this process."""
+    import pickle
 
-    for count, cores in ((10_000, 2), (9_929, 2), (1_001, 3), (200, 4), (7, 2)):
-        todo = list(range(5, 5 + 3 * count, 3))  # (article numbers: any increasing ones)
-        lanes = parallel._lanes(todo, cores)
-        assert len(lanes) == cores and sorted(n for lane in lanes for n in lane) == todo
-        runs = [[todo.index(n) for n in lane] for lane in lanes]
-        assert max(map(len, lanes)) - min(map(len, lanes)) <= parallel.STRETCHES
-        for k, places in enumerate(runs):
-            starts = [p for i, p in enumerate(places) if i == 0 or p != places[i - 1] + 1]
-            assert len(starts) <= parallel.STRETCHES
-            if count >= cores * parallel.STRETCHES:
-                assert len(starts) == parallel.STRETCHES
-                part = count / (cores * parallel.STRETCHES)  # stretch j of lane k is the archive's stretch k + j * cores
-                assert all(abs(start - (k + j * cores) * part) <= 1 for j, start in enumerate(starts))
+    from newsarchive.builder import parallel
+    from newsarchive.builder.collect import Entry
+    from newsarchive.builder.render import Linked, PageMaker
+
+    handed, tasks = [], []
+    real_pool, real_tasks = parallel.forked.Pool, parallel._render_tasks
+
+    def pool(given, **options):
+        handed.append((given, options))
+        return real_pool(given, **options)
+
+    def render_tasks(*args):
+        for task in real_tasks(*args):
+            tasks.append(task)
+            yield task
+
+    for name in ("pool", "here"):
+        shutil.copytree(seed_root / "content", tmp_path / name / "content")
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(parallel, "CHUNK", 1)  # (a task of each article: what it carries of the others)
+    monkeypatch.setattr(parallel.forked, "Pool", pool)
+    monkeypatch.setattr(parallel, "_render_tasks", render_tasks)
+    articles = build(tmp_path / "pool", search=False).articles
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 10 ** 9)
+    build(tmp_path / "here", search=False)
+    assert _files(tmp_path / "pool" / "site") == _files(tmp_path / "here" / "site")
+
+    makers = [(given, options) for given, options in handed if isinstance(given, PageMaker)]
+    assert len(makers) == 1 and makers[0][1] == {"fresh": True}
+    pages = [(entry, shows) for chunk, _folder in tasks for entry, _body, shows in chunk]
+    assert sorted(e.path for e, _ in pages) == sorted({e.path for e, _ in pages}) and len(pages) == articles
+    maker = pickle.dumps(makers[0][0])
+    assert not any(e.title.encode("utf-8") in maker for e, _ in pages)
+    for entry, shows in pages:
+        linked = [*shows.links.same, *shows.links.coverage, *shows.neighbours]
+        assert all(isinstance(other, Linked) for other in linked if other is not None)
+        assert all(isinstance(v, Entry) for v in shows.versions)
+    assert any(shows.links.same or shows.links.coverage for _, shows in pages)  # (the seeds link each other)
+    assert len(tasks) == articles
+    for chunk, _folder in tasks:
+        carried = pickle.dumps(chunk)
+        own = {e.path for e, _, shows in chunk} | {v.path for _, _, shows in chunk for v in shows.versions}
+        for entry, _ in pages:
+            if entry.path not in own:
+                assert entry.body_md[:200].encode("utf-8") not in carried
 
 
 def test_a_cold_build_across_processes_equals_one_made_in_process(corpus_run, tmp_path, monkeypatch):

@@ -20,7 +20,7 @@ from ..progress import Progress
 from .outcome import Built, HotDeclined, LeftOut, Outcome, Unchanged
 from .pages import all_pages, pages_showing
 from .related import same_story
-from .render import TAG_PAGE_ARTICLES, Renderer, environment, load_assets, read_layouts
+from .render import TAG_PAGE_ARTICLES, Renderer, load_assets, read_layouts
 from .state import BuildState
 from .write import Staging, replace_in_place
 
@@ -34,7 +34,7 @@ class _Inputs:
     """What every page is made from besides the articles: read once per build."""
 
     config: object
-    env: object
+    layouts: object  # render.Layouts
     assets: object
     memo: memo.Memo
     failures: tuple  # failures.Failure: raw files ingest could not make articles of (the problems page)
@@ -46,7 +46,7 @@ def _inputs(archive: Archive, base_url: str | None, site, carry: bool = False) -
     assets = load_assets(list(archive.static_dirs))
     failed = failures.load(archive)
     key = memo.site_key(layouts.files, assets.paths, config, len(failed) + len(site.problems))
-    return _Inputs(config, environment(layouts), assets, memo.Memo(archive, key, carry), failed)
+    return _Inputs(config, layouts, assets, memo.Memo(archive, key, carry), failed)
 
 
 def make(archive: Archive, base_url: str | None, search: bool, quick: bool, state: BuildState,
@@ -108,7 +108,7 @@ def _renderer(archive: Archive, site, made: _Inputs, body_store: BodyStore, sear
     pictures = Pictures(archive)
     shape_now, last = shape.of(site, pictures), _last_shape(archive, made.memo, quick)
     edited = last.edited(site, shape_now) if last is not None else None
-    renderer = Renderer(site, made.config, made.env, made.assets, related, made.memo, body_store,
+    renderer = Renderer(site, made.config, made.layouts, made.assets, related, made.memo, body_store,
                         showing=edited, progress=progress.below(len(site.entries)), failures=made.failures,
                         search=search, pictures=pictures, last_shape=last)
     return renderer, shape_now, last
@@ -151,7 +151,7 @@ def hot(archive: Archive, changed: set[Path], lock, state: BuildState, base_url:
                          window_days=made.config.same_story_days)
     edited_files = {archive.content_file(p) for p in changed}
     edited = tuple(e for e in site.entries if e.content_file in edited_files)
-    renderer = Renderer(site, made.config, made.env, made.assets, related, made.memo, BodyStore(archive.cache),
+    renderer = Renderer(site, made.config, made.layouts, made.assets, related, made.memo, BodyStore(archive.cache),
                         showing=frozenset(e.path for e in edited) if same_shape else None, failures=made.failures,
                         pictures=Pictures(archive))
     try:

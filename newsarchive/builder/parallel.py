@@ -1,5 +1,6 @@
-"""Article pages rendered across cores (forked workers inherit the gathered site: nothing is pickled
-in). Pages the memo keeps from the last site are not rendered at all. When every article page is
+"""Article pages rendered across cores, on fresh processes handed the build's PageMaker: each task
+carries its articles, their bodies' HTML and what their pages show (render.Shows), not the gathered
+site. Pages the memo keeps from the last site are not rendered at all. When every article page is
 rendered, bodies come from the store of the last such build (bodies.py), and those it lacks are made
 ahead, while the same-story comparison the pages wait for is still running (BodiesAhead)."""
 from __future__ import annotations
@@ -8,15 +9,13 @@ from pathlib import Path
 
 from .. import forked
 from .bodies import BodyStore, worth_reading
-from .render import Renderer, markdown_to_html
+from .render import PageMaker, Renderer, markdown_to_html
 from .write import Placed, write_new
 
 # Below this many articles a process pool costs more than it saves.
 PARALLEL_FROM = 200
 # Articles per task handed to a worker.
 CHUNK = 64
-# Stretches of consecutive articles in each core's lane (see _lanes).
-STRETCHES = 4
 
 
 def _chunks(numbers: list[int]) -> list[list[int]]:
@@ -26,8 +25,7 @@ def _chunks(numbers: list[int]) -> list[list[int]]:
 class BodiesAhead:
     """On a build that renders every article page, the bodies the store lacks are turned into HTML
     on a pool while the same-story comparison (which the article pages wait for) runs; they are
-    handed to the renderer before the article pages are made (their pool, forked after, inherits
-    them) and stored for the next builds. `found`: the bodies taken from the store."""
+    handed to the renderer before the article pages are made (each page's task carries its body) and stored for the next builds. `found`: the bodies taken from the store."""
 
     def __init__(self, entries, numbers: list[int], found: dict[str, str]):
         self.found = found
@@ -71,12 +69,12 @@ def _body_chunk(_, articles: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return [(path, markdown_to_html(markdown)) for path, markdown in articles]
 
 
-def _render_chunk(r: Renderer, task: tuple[list[int], list[str | None], Path | None]) -> list[tuple[str, object]]:
+def _render_chunk(maker: PageMaker, task: tuple[list[tuple], Path | None]) -> list[tuple[str, object]]:
     """Article pages: (path, bytes), or (path, Placed.WRITTEN) when the task names a folder to write them to."""
-    numbers, bodies, folder = task
+    articles, folder = task
     out = []
-    for n, body in zip(numbers, bodies):
-        path, data = r.render_article(r.site.entries[n], body)
+    for entry, body, shows in articles:
+        path, data = maker.article(entry, body, shows)
         if folder is not None:
             write_new(data, folder / path)
             data = Placed.WRITTEN
@@ -85,21 +83,10 @@ def _render_chunk(r: Renderer, task: tuple[list[int], list[str | None], Path | N
 
 
 def _render_tasks(r: Renderer, todo: list[int], folder: Path | None):
-    """Chunks of article numbers, each with its bodies' HTML (None: made by the worker): handed in the
-    task, as the worker reading the inherited strings would copy the pages they are on (forked.Pool)."""
+    """Chunks of articles, each with its body's HTML (None: made by the worker) and what its page shows."""
     for chunk in _chunks(todo):
-        yield chunk, [r.bodies.get(r.site.entries[n].path) for n in chunk], folder
-
-
-def _lanes(todo: list[int], cores: int) -> list[list[int]]:
-    """`todo` as one lane per core, each of STRETCHES stretches of consecutive articles, taken in
-    turn (lane k: stretches k, k + cores, ...): what a page costs drifts along the archive (the newer
-    half of the 10 000-article bench archive holds 1.5 times the older's text), and lanes that were
-    each one half ended 1.2-1.5 s apart, one core idle. Stretches, not single articles, so that a
-    lane's worker still reads mostly neighbouring parts of the site (see articles)."""
-    parts = STRETCHES * cores
-    stretches = [todo[len(todo) * k // parts:len(todo) * (k + 1) // parts] for k in range(parts)]
-    return [[n for stretch in stretches[k::cores] for n in stretch] for k in range(cores)]
+        entries = [r.site.entries[n] for n in chunk]
+        yield [(e, r.bodies.get(e.path), r.shows(e)) for e in entries], folder
 
 
 def articles(r: Renderer, ahead: BodiesAhead | None, write_to: Path | None = None):
@@ -130,12 +117,8 @@ def articles(r: Renderer, ahead: BodiesAhead | None, write_to: Path | None = Non
             tick(1)
             yield r.render_article(r.site.entries[n])
     else:
-        # One lane of consecutive articles per core: a page reads its own entry and text and those of
-        # its neighbours in time, so a lane's worker copies less of the gathered site than a pool's
-        # worker, which reads pages from all over it (forked.in_lanes; peak at 100 000 articles
-        # 3.84 -> 3.67 GB).
-        lanes = _lanes(todo, forked.cores())
-        for pages in forked.in_lanes(r, _render_chunk, [_render_tasks(r, lane, write_to) for lane in lanes]):
-            tick(len(pages))
-            yield from pages
+        with forked.Pool(r.maker, fresh=True) as pool:
+            for pages in pool.imap(_render_chunk, _render_tasks(r, todo, write_to)):
+                tick(len(pages))
+                yield from pages
     r.bodies.clear()  # every page that shows a body is made (the feeds, before these, made their own)

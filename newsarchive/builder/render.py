@@ -14,6 +14,7 @@ import json
 import posixpath
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import quote, urlsplit
 from pathlib import Path
 
@@ -31,7 +32,7 @@ from ..to_markdown import plain_text
 from .collect import Entry, Group, Site, instant
 from .reading import reading_minutes
 from . import shape
-from .related import NO_LINKS
+from .related import NO_LINKS, Links
 from .ui import MONTHS, words
 
 # The reference renderer: what every article's HTML is held to.
@@ -258,13 +259,120 @@ def _script_safe(text: str) -> str:
     return _SCRIPT_UNSAFE_RE.sub(lambda m: _SCRIPT_UNSAFE[m.group(0)], text)
 
 
+class Linked(NamedTuple):
+    """Another article as an article page shows it (a neighbour, a same-story or related-coverage
+    link): its fields and its page, not its text or provenance. What an article page's task carries
+    of the articles it links (PageMaker): their Entries, each with its text and provenance, were ~2 KB
+    pickled and ~10 a page."""
+
+    path: str
+    title: str
+    outlet: str
+    lang: str
+    date: str | None
+    authors: tuple[str, ...]
+    tags: tuple[str, ...]
+    summary: str | None
+
+    @classmethod
+    def of(cls, e: Entry) -> "Linked":
+        return cls(e.path, e.title, e.outlet, e.lang, e.date, e.authors, e.tags, e.summary)
+
+
+class Shows(NamedTuple):
+    """What an article page shows of other articles: its same-story and related-coverage links, its
+    neighbours (newer, older; the same outlet's newer, older; None at an end), all Linked, and its
+    versions (Entries, oldest first: their texts are compared)."""
+
+    links: Links
+    neighbours: tuple
+    versions: tuple
+
+
+@dataclass(frozen=True)
+class PageMaker:
+    """What a page is made with besides the gathered site: the settings, layouts and assets, the
+    stored pictures and the pages of outlets and tags. Picklable: a large build makes its article
+    pages on fresh processes handed one, each task carrying its articles and what their pages show
+    (parallel.py). An article page is made from these alone, not from the whole site (its layout
+    has no `site`): forked workers that inherited the site held 0.6-0.8 GB of copies of it each at
+    100 000 articles, as CPython writes to what it reads and allocates into the gaps it inherits."""
+
+    config: SiteConfig
+    layouts: Layouts
+    assets: Assets
+    pictures: object  # media.show.Pictures: the stored pictures (None: show every image where it is)
+    outlet_pages: dict  # outlet name -> its list page
+    tag_pages: dict  # tag name -> its list page, for the tags that have pages (TAG_PAGE_ARTICLES)
+    problems: int  # raw files ingest could not make articles of, and pages left out
+
+    def render(self, template: str, path: str, lang: str | None, context: dict,
+               anywhere: bool = False) -> tuple[str, bytes]:
+        """One page from its layout. `anywhere`: a page hosts serve at any path (the 404 page)."""
+        # A page served at any path (a host sends its 404 page for /a/b/c/missing.html) cannot link
+        # relatively: with a base URL its links start from the base URL's path; without one they stay
+        # relative (the site is read from disk or served at its root).
+        root = urlsplit(self.config.base_url).path if anywhere and self.config.base_url else None
+
+        def url(target: str) -> str:
+            return root + url_path(target) if root is not None else rel(path, target)
+
+        def absolute(target: str) -> str:
+            """A link that must be absolute where it can (feeds): from the base URL, else relative."""
+            return self.config.base_url + url_path(target) if self.config.base_url else url(target)
+
+        html = environment(self.layouts).get_template(template).render(absolute=absolute,
+            config=self.config, path=path, lang=lang or self.config.language, url=url, problems=self.problems,
+            asset=lambda name: url(self.assets.paths[name]), outlet_url=lambda n: url(self.outlet_path(n)),
+            tag_url=lambda n: url(self.tag_path(n)) if self.tag_path(n) else None, **context)
+        if template.endswith(".xml"):  # feeds, sitemap: no character XML 1.0 refuses, whatever a page holds
+            html = _NOT_XML.sub("", html)
+        return path, html.encode("utf-8")
+
+    def outlet_path(self, name: str) -> str:
+        # (an earlier version's outlet may have no list of its own)
+        return self.outlet_pages.get(name, "outlets/index.html")
+
+    def tag_path(self, name: str) -> str | None:
+        """A tag's list page; None for a tag without one (only one article has it, or only an
+        earlier version): its article shows it unlinked."""
+        return self.tag_pages.get(name)
+
+    def article(self, entry: Entry, body: str | None, shows: Shows) -> tuple[str, bytes]:
+        """An article's page (`body`: its HTML, None to make it here)."""
+        body = self.body_html(entry, lambda target: rel(entry.path, target), body)
+        image = self._lead_image(entry) if self.pictures is not None else None
+        newer, older, outlet_newer, outlet_older = shows.neighbours
+        versions = shows.versions
+        return self.render("article.html", entry.path, entry.lang, dict(
+            entry=entry, body=body, related=shows.links.same, coverage=shows.links.coverage, image=image,
+            newer=newer, older=older, outlet_newer=outlet_newer, outlet_older=outlet_older, versions=versions,
+            latest=versions[-1] if versions else entry, diffs=version_diffs(versions),
+            json_ld=json_ld(entry, self.config, image, versions),
+            canonical=self.config.base_url + url_path(entry.path) if self.config.base_url else None))
+
+    def body_html(self, entry: Entry, link=None, body: str | None = None) -> str:
+        """An article's text as HTML (`body`: made already); with `link(site_path)`, its stored
+        pictures shown from the site."""
+        body = body or markdown_to_html(entry.body_md)
+        return self.pictures.localize(body, link) if link and self.pictures is not None else body
+
+    def _lead_image(self, entry: Entry) -> str | None:
+        """The absolute address of an article's first picture (JSON-LD, Open Graph): its local copy's
+        when stored and the site has a base URL, else where it is."""
+        url, stored = self.pictures.lead(entry.body_md)
+        if stored is not None and self.config.base_url:
+            return self.config.base_url + url_path(stored.site_path)
+        return url
+
+
 class Renderer:
     """Turns the Site into pages; each page gets `url(target)` relative to itself."""
 
-    def __init__(self, site: Site, config: SiteConfig, env: jinja2.Environment, assets: Assets, related,
+    def __init__(self, site: Site, config: SiteConfig, layouts: Layouts, assets: Assets, related,
                  memo, body_store, showing: frozenset[str] | None = None, progress: Progress | None = None,
                  failures: tuple = (), search: bool = True, pictures=None, last_shape=None):
-        self.site, self.config, self.env, self.assets = site, config, env, assets
+        self.site, self.config, self.assets = site, config, assets
         self.search = search  # whether the site has its search index (the search page says so when not)
         self.pictures = pictures  # media.show.Pictures: the stored pictures (None: show every image where it is)
         # Raw files ingest could not make articles of, and the pages left out: the problems page.
@@ -288,49 +396,26 @@ class Renderer:
         self._places: dict[str, int] | None = None  # article path -> its place, newest first (neighbours)
         self._outlet_places: dict[str, int] = {}
         self.tag_pages = tuple(g for g in site.tags if len(g.entries) >= TAG_PAGE_ARTICLES)
-        self.tag_of = {g.name: g for g in self.tag_pages}
+        self.maker = PageMaker(config, layouts, assets, pictures,
+                               {g.name: f"outlets/{g.slug}/index.html" for g in site.outlets},
+                               {g.name: f"tags/{g.slug}/index.html" for g in self.tag_pages}, self.problem_count)
+        self._linked: dict[str, Linked] = {}  # (one per article: a page's neighbours are compared by identity)
 
     def page(self, template: str, path: str, lang: str | None = None, anywhere: bool = False,
              **context) -> tuple[str, bytes | Path]:
         """One page: bytes, or the last site's file (a Path) when nothing it is made of changed.
-        `anywhere`: a page hosts serve at any path (the 404 page), see _render."""
+        `anywhere`: a page hosts serve at any path (the 404 page), see PageMaker.render."""
         old = self.memo.reuse(path, self.memo.key(template, path, lang, anywhere, context))
         if old:
             return path, old
-        return self._render(template, path, lang, context, anywhere)
-
-    def _render(self, template: str, path: str, lang: str | None, context: dict,
-                anywhere: bool = False) -> tuple[str, bytes]:
-        # A page served at any path (a host sends its 404 page for /a/b/c/missing.html) cannot link
-        # relatively: with a base URL its links start from the base URL's path; without one they stay
-        # relative (the site is read from disk or served at its root).
-        root = urlsplit(self.config.base_url).path if anywhere and self.config.base_url else None
-
-        def url(target: str) -> str:
-            return root + url_path(target) if root is not None else rel(path, target)
-
-        def absolute(target: str) -> str:
-            """A link that must be absolute where it can (feeds): from the base URL, else relative."""
-            return self.config.base_url + url_path(target) if self.config.base_url else url(target)
-
-        html = self.env.get_template(template).render(absolute=absolute,
-            site=self.site, config=self.config, path=path, lang=lang or self.config.language, url=url,
-            problems=self.problem_count, feed_body=self.feed_body,
-            asset=lambda name: url(self.assets.paths[name]), outlet_url=lambda n: url(self.outlet_path(n)),
-            tag_url=lambda n: url(self.tag_path(n)) if self.tag_path(n) else None, **context)
-        if template.endswith(".xml"):  # feeds, sitemap: no character XML 1.0 refuses, whatever a page holds
-            html = _NOT_XML.sub("", html)
-        return path, html.encode("utf-8")
+        return self.maker.render(template, path, lang, dict(context, site=self.site, feed_body=self.feed_body),
+                                 anywhere)
 
     def outlet_path(self, name: str) -> str:
-        group = self.outlet_of.get(name)  # (an earlier version's outlet may have no list of its own)
-        return f"outlets/{group.slug}/index.html" if group else "outlets/index.html"
+        return self.maker.outlet_path(name)
 
     def tag_path(self, name: str) -> str | None:
-        """A tag's list page; None for a tag without one (only one article has it, or only an
-        earlier version): its article shows it unlinked."""
-        group = self.tag_of.get(name)
-        return f"tags/{group.slug}/index.html" if group else None
+        return self.maker.tag_path(name)
 
     def reused_article(self, entry: Entry) -> tuple[str, Path] | None:
         """The last site's page for this article if neither it nor what it shows changed."""
@@ -354,11 +439,9 @@ class Renderer:
             both += [entries[n - 1] if n > 0 else None, entries[n + 1] if n + 1 < len(entries) else None]
         return tuple(both)
 
-    def body_html(self, entry: Entry, link=None, body: str | None = None) -> str:
-        """An article's text as HTML (`body`: made already); with `link(site_path)`, its stored
-        pictures shown from the site."""
-        body = body or self.bodies.get(entry.path) or markdown_to_html(entry.body_md)
-        return self.pictures.localize(body, link) if link and self.pictures is not None else body
+    def body_html(self, entry: Entry, link=None) -> str:
+        """An article's text as HTML (see PageMaker.body_html), from the bodies made already if there."""
+        return self.maker.body_html(entry, link, self.bodies.get(entry.path))
 
     def feed_body(self, entry: Entry) -> str:
         """An article's text as HTML for a full-content feed (pictures at absolute addresses where
@@ -373,25 +456,21 @@ class Renderer:
 
     def render_article(self, entry: Entry, body: str | None = None) -> tuple[str, bytes]:
         """An article's page (`body`: its HTML, when made already)."""
-        links = self.related.get(entry.path, NO_LINKS)
-        body = self.body_html(entry, lambda target: rel(entry.path, target), body)
-        image = self._lead_image(entry) if self.pictures is not None else None
-        newer, older, outlet_newer, outlet_older = self.neighbours(entry)
-        versions = self.site.versions.get(entry.path, ())
-        return self._render("article.html", entry.path, entry.lang, dict(
-            entry=entry, body=body, related=links.same, coverage=links.coverage, image=image, newer=newer, older=older,
-            outlet_newer=outlet_newer, outlet_older=outlet_older, versions=versions,
-            latest=versions[-1] if versions else entry, diffs=version_diffs(versions),
-            json_ld=json_ld(entry, self.config, image, versions),
-            canonical=self.config.base_url + url_path(entry.path) if self.config.base_url else None))
+        return self.maker.article(entry, body or self.bodies.get(entry.path), self.shows(entry))
 
-    def _lead_image(self, entry: Entry) -> str | None:
-        """The absolute address of an article's first picture (JSON-LD, Open Graph): its local copy's
-        when stored and the site has a base URL, else where it is."""
-        url, stored = self.pictures.lead(entry.body_md)
-        if stored is not None and self.config.base_url:
-            return self.config.base_url + url_path(stored.site_path)
-        return url
+    def shows(self, entry: Entry) -> Shows:
+        """What an article's page shows of other articles (waits for same story)."""
+        links = self.related.get(entry.path, NO_LINKS)
+        return Shows(Links(tuple(map(self._linked_to, links.same)), tuple(map(self._linked_to, links.coverage))),
+                     tuple(map(self._linked_to, self.neighbours(entry))), self.site.versions.get(entry.path, ()))
+
+    def _linked_to(self, entry: Entry | None) -> Linked | None:
+        if entry is None:
+            return None
+        linked = self._linked.get(entry.path)
+        if linked is None:
+            linked = self._linked[entry.path] = Linked.of(entry)
+        return linked
 
     def listing(self, template: str, folder: str, entries: tuple[Entry, ...], front: dict | None = None,
                 **context):
