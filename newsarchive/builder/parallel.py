@@ -25,7 +25,8 @@ def _chunks(numbers: list[int]) -> list[list[int]]:
 class BodiesAhead:
     """On a build that renders every article page, the bodies the store lacks are turned into HTML
     on a pool while the same-story comparison (which the article pages wait for) runs; they are
-    handed to the renderer before the article pages are made (each page's task carries its body) and stored for the next builds. `found`: the bodies taken from the store."""
+    handed to the renderer before the article pages are made (each page's task carries its body)
+    and stored for the next builds. `found`: the bodies taken from the store."""
 
     def __init__(self, entries, numbers: list[int], found: dict[str, str]):
         self.found = found
