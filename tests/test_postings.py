@@ -141,3 +141,19 @@ def test_the_corpus_index_holds_every_token_at_its_place(corpus_texts):
     want = expected(corpus_texts)
     assert len(want[0]) > 50_000 and got[0] == want[0]
     assert got[1] == want[1]
+
+
+def test_a_block_made_a_stretch_of_shards_at_a_time_is_the_block_made_at_once(corpus_texts, monkeypatch):
+    """_encoded makes ENCODE_TOKENS tokens' postings at a time (a stretch of the shards): the block
+    is the same, byte for byte and in the same order, as when every shard is made at once - on the
+    corpus in a few stretches of many shards, and on small texts in more stretches than shards."""
+    small = [normalize(t) for t in ("台灣總統 2020年 Café café", "香港 2020 香港警察 police 𠀀𠀁", "年 台 a b c")]
+    # (the corpus in a large archive's layout: a few stretches of thousands of shards each)
+    for texts, layout, stretch in ((corpus_texts, postings.Layout.of(100_000), 100_000),
+                                   (small, postings.Layout.of(len(small)), 2)):
+        monkeypatch.setattr(postings, "ENCODE_TOKENS", 10 ** 12)
+        whole = postings.block(texts, layout)
+        monkeypatch.setattr(postings, "ENCODE_TOKENS", stretch)
+        parts = postings.block(texts, layout)
+        assert list(parts.shards.items()) == list(whole.shards.items()) and parts.words == whole.words
+        assert len(whole.shards) > 1
