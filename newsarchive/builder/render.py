@@ -302,8 +302,8 @@ class PageMaker:
     layouts: Layouts
     assets: Assets
     pictures: object  # media.show.Pictures: the stored pictures (None: show every image where it is)
-    outlet_pages: dict  # outlet name -> its list page
-    tag_pages: dict  # tag name -> its list page, for the tags that have pages (TAG_PAGE_ARTICLES)
+    outlet_paths: dict  # outlet name -> its list page
+    tag_paths: dict  # tag name -> its list page, for the tags that have pages (TAG_PAGE_ARTICLES)
     problems: int  # raw files ingest could not make articles of, and pages left out
 
     def render(self, template: str, path: str, lang: str | None, context: dict,
@@ -331,12 +331,12 @@ class PageMaker:
 
     def outlet_path(self, name: str) -> str:
         # (an earlier version's outlet may have no list of its own)
-        return self.outlet_pages.get(name, "outlets/index.html")
+        return self.outlet_paths.get(name, "outlets/index.html")
 
     def tag_path(self, name: str) -> str | None:
         """A tag's list page; None for a tag without one (only one article has it, or only an
         earlier version): its article shows it unlinked."""
-        return self.tag_pages.get(name)
+        return self.tag_paths.get(name)
 
     def article(self, entry: Entry, body: str | None, shows: Shows) -> tuple[str, bytes]:
         """An article's page (`body`: its HTML, None to make it here)."""
