@@ -389,6 +389,38 @@ def test_segments_made_in_a_pool_equal_those_made_here(seed_root, tmp_path, monk
     assert len([name for name in files if name.startswith("ix/")]) >= 3 and _search_files(pooled) == files
 
 
+def test_new_blocks_wait_on_disk_while_the_shard_files_are_written(seed_root, tmp_path, monkeypatch):
+    """A build's new blocks are written to spill files as they are made and the shard files read them
+    from there (a first build at 100 000 articles held them all, ~0.65 GB, at its peak): the index is
+    the one made from blocks held in memory, and no spill file is left - nor a killed run's."""
+    from newsarchive.builder.search import postings, store
+
+    monkeypatch.setattr(store, "SEGMENT_ARTICLES", 2)
+    read_from: list[type] = []
+    real_put = store.Store._put_shard
+
+    def put_shard(self, file, names, segments, tier, old=None):
+        read_from.extend(type(seg.shards) for seg in segments.values() if isinstance(seg, postings.Block))
+        return real_put(self, file, names, segments, tier, old)
+
+    spilled, held = tmp_path / "spilled", tmp_path / "held"
+    copy_tree(seed_root, spilled)
+    copy_tree(seed_root, held)
+    leftover = spilled / ".newsarchive-cache" / "search" / store.SPILL / "0123456789abcdef.bin"
+    leftover.parent.mkdir(parents=True)
+    leftover.write_bytes(b"a killed run's")
+    monkeypatch.setattr(store.Store, "_put_shard", put_shard)
+    build(spilled)
+    assert read_from and set(read_from) == {store._Spilled}
+    assert not (spilled / ".newsarchive-cache" / "search" / store.SPILL).exists()
+    monkeypatch.setattr(store._Spill, "block", lambda self, name, block: block)
+    read_from.clear()
+    build(held)
+    assert read_from and set(read_from) == {dict}
+    files = _search_files(held)
+    assert len([name for name in files if name.startswith("ix/")]) >= 3 and _search_files(spilled) == files
+
+
 def test_the_index_is_updated_in_place_and_equals_a_clean_one(seed_root, tmp_path, monkeypatch):
     """Segments of at most 2 articles (the lunch's day of 4 seeds cut in 2, the January call alone):
     a build that changes no text rewrites no index file; a new article of a later day re-indexes only
