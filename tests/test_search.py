@@ -7,6 +7,7 @@ words whole. A second, independent check uses no normalization at all: every pag
 holds the query in any of its spellings must be found.
 """
 import json
+import os
 import random
 import re
 import shutil
@@ -391,8 +392,9 @@ def test_segments_made_in_a_pool_equal_those_made_here(seed_root, tmp_path, monk
 
 def test_new_blocks_wait_on_disk_while_the_shard_files_are_written(seed_root, tmp_path, monkeypatch):
     """A build's new blocks are written to spill files as they are made and the shard files read them
-    from there (a first build at 100 000 articles held them all, ~0.65 GB, at its peak): the index is
-    the one made from blocks held in memory, and no spill file is left - nor a killed run's."""
+    from there (a first build at 100 000 articles held them all, ~0.65 GB, at its peak): a first
+    build's index and an edit's are those made from blocks held in memory, and no spill file is
+    left, nor a killed run's. A spill folder made a symlink by hand is not written through."""
     from newsarchive.builder.search import postings, store
 
     monkeypatch.setattr(store, "SEGMENT_ARTICLES", 2)
@@ -403,22 +405,36 @@ def test_new_blocks_wait_on_disk_while_the_shard_files_are_written(seed_root, tm
         read_from.extend(type(seg.shards) for seg in segments.values() if isinstance(seg, postings.Block))
         return real_put(self, file, names, segments, tier, old)
 
-    spilled, held = tmp_path / "spilled", tmp_path / "held"
+    def first_and_edit(root):
+        read_from.clear()
+        build(root)
+        made = set(read_from)
+        page = sorted((root / "content").rglob("*.md"))[0]
+        page.write_text(page.read_text(encoding="utf-8").replace('title: "', 'title: "獨一無二 ', 1), encoding="utf-8")
+        if root == spilled:  # (the spill folder made a symlink by hand after the first build)
+            spill.symlink_to(outside)
+        read_from.clear()
+        build(root)
+        return made, set(read_from), _search_files(root)
+
+    spilled, held, outside = tmp_path / "spilled", tmp_path / "held", tmp_path / "outside"
     copy_tree(seed_root, spilled)
     copy_tree(seed_root, held)
-    leftover = spilled / ".newsarchive-cache" / "search" / store.SPILL / "0123456789abcdef.bin"
-    leftover.parent.mkdir(parents=True)
-    leftover.write_bytes(b"a killed run's")
+    outside.mkdir()
+    (outside / "mine").write_bytes(b"not the archive's")
+    spill = spilled / ".newsarchive-cache" / "search" / store.SPILL
     monkeypatch.setattr(store.Store, "_put_shard", put_shard)
-    build(spilled)
-    assert read_from and set(read_from) == {store._Spilled}
-    assert not (spilled / ".newsarchive-cache" / "search" / store.SPILL).exists()
+    first, edit, files = first_and_edit(spilled)
+    assert first == edit == {store._Spilled}
+    assert not os.path.lexists(spill) and [p.name for p in outside.iterdir()] == ["mine"]
     monkeypatch.setattr(store._Spill, "block", lambda self, name, block: block)
-    read_from.clear()
-    build(held)
-    assert read_from and set(read_from) == {dict}
-    files = _search_files(held)
-    assert len([name for name in files if name.startswith("ix/")]) >= 3 and _search_files(spilled) == files
+    assert first_and_edit(held) == ({dict}, {dict}, files)
+    assert len([name for name in files if name.startswith("ix/")]) >= 3
+    spill.mkdir()
+    (spill / "0123456789abcdef.bin").write_bytes(b"a killed run's")
+    left = store._Spill(spill)
+    assert not spill.exists()
+    left.close()
 
 
 def test_the_index_is_updated_in_place_and_equals_a_clean_one(seed_root, tmp_path, monkeypatch):

@@ -448,7 +448,12 @@ class _Spill:
     def __init__(self, folder: Path):
         self.folder = folder
         self._fds: list[int] = []
-        shutil.rmtree(folder, ignore_errors=True)
+        self._empty()
+
+    def _empty(self) -> None:
+        if self.folder.is_symlink():  # (put there by hand: its files are not to be written through it)
+            self.folder.unlink()
+        shutil.rmtree(self.folder, ignore_errors=True)
 
     def block(self, name: str, block: postings.Block) -> postings.Block:
         """The block, its shards now read from its spill file."""
@@ -466,7 +471,8 @@ class _Spill:
         for fd in self._fds:
             os.close(fd)
         self._fds.clear()
-        shutil.rmtree(self.folder, ignore_errors=True)
+        self._empty()
+
 
 def _summary(block: postings.Block, count: int, tier: str, keys: list[str] | None = None) -> dict:
     """A block's record in the manifest; a whole segment's with its articles' keys (a later patch's base)."""
