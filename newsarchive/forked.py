@@ -94,4 +94,3 @@ class Pool:
 
     def __exit__(self, *exc) -> None:
         self.stop()
-
