@@ -6,13 +6,10 @@ from itertools import chain
 from pathlib import Path
 
 from . import parallel, search
+from .aside import EARLY_SEARCH_ARTICLES, SearchAside
 from .feeds import atom, netlify_headers, robots, sitemap, web_manifest
 from .collect import Entry
 from .render import Renderer, groups_by_year
-
-# Articles to index up to which the search index is made before the article pages (see all_pages):
-# as many as the recent tier holds - an edit's or a day's files' segments, not a first build's.
-EARLY_SEARCH_ARTICLES = search.store.RECENT_ARTICLES
 
 
 def home(r: Renderer):
@@ -115,7 +112,18 @@ def all_pages(r: Renderer, search_cache: Path | None, kept_search: Path | None =
     too unless search_cache (its shard cache) is None, or, with kept_search (a site folder), that
     site's search index files as they are. `ahead`: article bodies being made (parallel.bodies_ahead).
     `write_to`: the staging folder, where article pages made on a pool are written by their workers
-    (write.Placed), or None."""
+    (write.Placed), or None. A build that keeps pages of the last site has its index made aside, on
+    a process of its own (aside.py)."""
+    aside = SearchAside(r, search_cache, write_to) if search_cache is not None and r.memo.before else None
+    try:
+        yield from _pages(r, search_cache, kept_search, ahead, write_to, aside)
+    finally:
+        if aside is not None:
+            aside.close()
+
+
+def _pages(r: Renderer, search_cache: Path | None, kept_search: Path | None, ahead, write_to: Path | None,
+           aside: SearchAside | None):
     made: set[str] = set()
     tick = r.progress.phase("list pages", unit="page")
     for producer in LISTS:
@@ -123,7 +131,7 @@ def all_pages(r: Renderer, search_cache: Path | None, kept_search: Path | None =
             made.add(path)
             tick(1)
             yield path, data
-    planned = search.plan(r, search_cache) if search_cache is not None else None
+    planned = search.plan(r, search_cache) if search_cache is not None and aside is None else None
     # The search index before the pages that wait for same story when it has little to index (an
     # edit, a day's files): the comparison, in a process of its own, was still running when the lists
     # were done (16 s of an edit at 100 000 articles). After them when it has much (a first build):
@@ -139,6 +147,12 @@ def all_pages(r: Renderer, search_cache: Path | None, kept_search: Path | None =
                 yield path, file
     for path, data in chain(earlier_versions(r), parallel.articles(r, ahead, write_to)):
         yield path, data  # (parallel.articles: its own phases, same story and article pages)
+    if aside is not None:
+        found = aside.files()
+        if found is not None and found[0] == "made":
+            yield from found[1]
+            return
+        planned = found[1] if found is not None else search.plan(r, search_cache)
     if planned is not None and not early:
         yield from search.search_files(r, search_cache, planned)
 
