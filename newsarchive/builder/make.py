@@ -14,6 +14,7 @@ from .. import failures
 from ..archive import Archive
 from ..media.show import Pictures
 from . import fingerprint, memo, parallel, shape
+from .aside import Aside
 from .bodies import BodyStore
 from .collect import collect, collect_changed, settle
 from ..progress import Progress
@@ -71,16 +72,20 @@ def make(archive: Archive, base_url: str | None, search: bool, quick: bool, stat
     related, pictures = renderer.related, renderer.pictures
     if not early:
         ahead = parallel.bodies_ahead(site.entries, body_store, cold)
+    aside = None
     try:
         with Staging(archive.site, compare=tell_changes, tell=progress.notice) as staging:
             # (a quick build keeps the site's search index as it is; a full one updates the kept index)
             search_cache = archive.cache.path(archive.site_tenant(SEARCH_CACHE)) if search and not quick else None
+            if made.memo.before:  # (pages of the last site to keep: see aside.py)
+                aside = Aside(renderer, archive.site, search_cache, staging.writable_by_workers)
+                made.memo.walk_from(aside.walked)
             pages = all_pages(renderer, search_cache, kept_search=archive.site if search and quick else None,
-                              ahead=ahead, write_to=staging.writable_by_workers)
+                              ahead=ahead, write_to=staging.writable_by_workers, aside=aside)
             for path, data in chain(pages, made.assets.files.items(), pictures.files.items()):
                 staging.add(path, data)
             made.memo.drop_saved()  # a kill between the swap and the save must not leave old keys vouching
-            staging.commit()
+            staging.commit(aside.walked() if aside is not None else None)
             made.memo.save()
             if not quick:  # (a quick build's same-story links are the last build's: no answer to record)
                 shape.save(archive.cache, made.memo.shape_name, site, shape_now,
@@ -89,6 +94,8 @@ def make(archive: Archive, base_url: str | None, search: bool, quick: bool, stat
     finally:
         progress.end()
         related.close()
+        if aside is not None:
+            aside.close()
         if ahead is not None:
             ahead.close()
         renderer.body_store.wait()
@@ -174,6 +181,6 @@ def _changed_pages(renderer: Renderer, edited: tuple) -> tuple[set[str], dict[st
     produced, fresh = set(), {}
     for path, data in pages_showing(renderer, edited):
         produced.add(path)
-        if not isinstance(data, Path):
+        if isinstance(data, bytes):  # (not a kept page: Placed.KEPT)
             fresh[path] = data
     return produced, fresh

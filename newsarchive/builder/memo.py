@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import fields, is_dataclass
-from pathlib import Path
 
 from ..archive import Archive
 from ..cache import code_key
 from ..cache import file_stat as _stat
 from .collect import Entry, Group
 from .shape import SHAPE
+from .write import Placed
 
 # The tenant's file in the cache store.
 MANIFEST = "pages.json"
@@ -79,45 +79,63 @@ class Memo:
         saved = saved if isinstance(saved, dict) else {}
         try:  # path -> [key, size, mtime_ns] of the file the key was recorded for
             self.before: dict[str, str] = {path: entry[0] for path, entry in saved.items()}
-            self._files: dict[str, list[int]] = {path: list(entry[1:]) for path, entry in saved.items()}
+            self._files: dict[str, tuple[int, ...]] = {path: tuple(entry[1:]) for path, entry in saved.items()}
         except (TypeError, IndexError, KeyError):  # damaged by hand: nothing vouched for
             self.before, self._files = {}, {}
         self.now: dict[str, str] = dict(self.before) if carry else {}
         # Pages taken from the last site as they were: their recorded size and time still hold.
         self._unchanged: set[str] = set(self.before) if carry else set()
-        self._looked: dict[str, list[int] | None] = {}  # path -> its file's stat, taken ahead (look_ahead)
+        self._looked: dict[str, tuple[int, int] | None] = {}  # path -> its file's stat, taken ahead (look_ahead)
+        self._walked: dict[str, tuple[int, int]] | None = None  # site/'s files' stats, from a walk (walk_from)
+        self._walk = None
 
     def key(self, *inputs) -> str:
         text = self.site_key + fingerprint(inputs)
         return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
-    def reuse(self, path: str, key: str) -> Path | None:
-        """The last site's file for path when its key is unchanged (the key is recorded either way)."""
+    def reuse(self, path: str, key: str) -> Placed | None:
+        """Placed.KEPT (the last site's file for path, as it is) when its key is unchanged (the key is
+        recorded either way)."""
         self.now[path] = key
         if self.before.get(path) == key and self._intact(path):
             self._unchanged.add(path)
-            return self.site / path
+            return Placed.KEPT
         self._unchanged.discard(path)
         return None
 
     def _intact(self, path: str) -> bool:
         """Whether the last site's file is the one its key was recorded for (not deleted, not edited)."""
-        stat = self._looked.pop(path) if path in self._looked else _stat(f"{self._root}/{path}")
+        if self._walked is not None:
+            return self._walked.get(path) == self._files.get(path, False)
+        stat = self._looked.pop(path) if path in self._looked else self._stat(path)
         return stat == self._files.get(path)
+
+    def _stat(self, path: str) -> tuple[int, int] | None:
+        stat = _stat(f"{self._root}/{path}")
+        return (stat[0], stat[1]) if stat is not None else None
+
+    def walk_from(self, walked) -> None:
+        """`walked`: a callable giving site/ as write.walk() found it during this build (aside.py), or
+        None when it could not: look_ahead() takes the stats from there."""
+        self._walk = walked
 
     def look_ahead(self, paths) -> None:
         """Take the stats of these pages' files now (site/ is not changed before the commit): a build
         waiting for same story checks the article pages it will keep while it waits (100 000 stats,
-        ~1.4 s after the wait otherwise)."""
-        root = self._root
-        self._looked.update((path, _stat(f"{root}/{path}")) for path in paths if path in self._files)
+        ~1.4 s after the wait otherwise) - or every page's from a walk of site/ made aside."""
+        walked = self._walk() if self._walk is not None else None
+        if walked is not None:
+            self._walked = walked.stats
+            return
+        self._looked.update((path, self._stat(path)) for path in paths if path in self._files)
 
-    def kept(self, path: str) -> Path | None:
-        """The last site's file for path, its recorded key carried over unchanged (see Renderer.kept)."""
+    def kept(self, path: str) -> Placed | None:
+        """Placed.KEPT (the last site's file for path, as it is), its recorded key carried over
+        unchanged (see Renderer.kept); None when there is no such file."""
         if path in self.before and self._intact(path):
             self.now[path] = self.before[path]
             self._unchanged.add(path)
-            return self.site / path
+            return Placed.KEPT
         return None
 
     def forget(self, path: str) -> None:
@@ -135,7 +153,7 @@ class Memo:
         Written beside and renamed over (a kill leaves the old file or the new), not flushed to disk:
         site/ itself is not flushed either (it is rebuilt from content/), so a flush would buy nothing
         after a power cut, and it cost serve's hot pass up to 50 ms here."""
-        files = {path: [key, *(self._files[path] if path in self._unchanged else _stat(f"{self._root}/{path}") or [-1, -1])]
+        files = {path: [key, *(self._files[path] if path in self._unchanged else self._stat(path) or (-1, -1))]
                  for path, key in self.now.items()}
         self.store.save(self.name, self.site_key, files, plain=True, sort_keys=True)
 

@@ -6,7 +6,7 @@ from itertools import chain
 from pathlib import Path
 
 from . import parallel, search
-from .aside import EARLY_SEARCH_ARTICLES, SearchAside
+from .aside import EARLY_SEARCH_ARTICLES, Aside
 from .feeds import atom, netlify_headers, robots, sitemap, web_manifest
 from .collect import Entry
 from .render import Renderer, groups_by_year
@@ -107,23 +107,12 @@ PRODUCERS = (*LISTS, earlier_versions)
 
 
 def all_pages(r: Renderer, search_cache: Path | None, kept_search: Path | None = None, ahead=None,
-              write_to: Path | None = None):
+              write_to: Path | None = None, aside: Aside | None = None):
     """(path, bytes or a file to link) for every page of the site, as each is made; the search index
     too unless search_cache (its shard cache) is None, or, with kept_search (a site folder), that
     site's search index files as they are. `ahead`: article bodies being made (parallel.bodies_ahead).
     `write_to`: the staging folder, where article pages made on a pool are written by their workers
-    (write.Placed), or None. A build that keeps pages of the last site has its index made aside, on
-    a process of its own (aside.py)."""
-    aside = SearchAside(r, search_cache, write_to) if search_cache is not None and r.memo.before else None
-    try:
-        yield from _pages(r, search_cache, kept_search, ahead, write_to, aside)
-    finally:
-        if aside is not None:
-            aside.close()
-
-
-def _pages(r: Renderer, search_cache: Path | None, kept_search: Path | None, ahead, write_to: Path | None,
-           aside: SearchAside | None):
+    (write.Placed), or None. `aside`: the build's aside (aside.py), which makes the search index."""
     made: set[str] = set()
     tick = r.progress.phase("list pages", unit="page")
     for producer in LISTS:
@@ -147,7 +136,7 @@ def _pages(r: Renderer, search_cache: Path | None, kept_search: Path | None, ahe
                 yield path, file
     for path, data in chain(earlier_versions(r), parallel.articles(r, ahead, write_to)):
         yield path, data  # (parallel.articles: its own phases, same story and article pages)
-    if aside is not None:
+    if aside is not None and search_cache is not None:
         found = aside.files()
         if found is not None and found[0] == "made":
             yield from found[1]

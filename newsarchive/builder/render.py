@@ -34,6 +34,7 @@ from .reading import reading_minutes
 from . import shape
 from .related import NO_LINKS, Links
 from .ui import MONTHS, words
+from .write import Placed
 
 # The reference renderer: what every article's HTML is held to.
 _MD = MarkdownIt("commonmark", {"html": True, "typographer": False}).enable("table").use(footnote_plugin)
@@ -402,8 +403,8 @@ class Renderer:
         self._linked: dict[str, Linked] = {}  # (one per article: a page's neighbours are compared by identity)
 
     def page(self, template: str, path: str, lang: str | None = None, anywhere: bool = False,
-             **context) -> tuple[str, bytes | Path]:
-        """One page: bytes, or the last site's file (a Path) when nothing it is made of changed.
+             **context) -> tuple[str, bytes | Placed]:
+        """One page: bytes, or Placed.KEPT (the last site's file) when nothing it is made of changed.
         `anywhere`: a page hosts serve at any path (the 404 page), see PageMaker.render."""
         old = self.memo.reuse(path, self.memo.key(template, path, lang, anywhere, context))
         if old:
@@ -417,7 +418,7 @@ class Renderer:
     def tag_path(self, name: str) -> str | None:
         return self.maker.tag_path(name)
 
-    def reused_article(self, entry: Entry) -> tuple[str, Path] | None:
+    def reused_article(self, entry: Entry) -> tuple[str, Placed] | None:
         """The last site's page for this article if neither it nor what it shows changed."""
         key = self.memo.key("article.html", entry.path, entry, self.related.get(entry.path, NO_LINKS), self._pictures_of(entry),
                             self.neighbours(entry), self.site.versions.get(entry.path, ()),
@@ -526,13 +527,13 @@ class Renderer:
         return {"outlets": {g.name: self.outlet_path(g.name) for g in self.site.outlets},
                 "tags": {g.name: self.tag_path(g.name) for g in self.site.tags}}
 
-    def kept_as_was(self, path: str) -> tuple[str, Path] | None:
+    def kept_as_was(self, path: str) -> tuple[str, Placed] | None:
         """A page as the last build left it, without keying it: an article page articles_to_key left
         out, or a list page kept (see kept)."""
         old = self.memo.kept(path)
         return (path, old) if old else None
 
-    def kept(self, path: str, shown: tuple[Entry, ...]) -> tuple[str, Path] | None:
+    def kept(self, path: str, shown: tuple[Entry, ...]) -> tuple[str, Placed] | None:
         """After an edit that kept the site's shape, a page showing none of the edited articles (and
         nothing else that changed) as the last build left it, without keying it."""
         if self.showing is None or any(e.path in self.showing for e in shown):
