@@ -97,14 +97,16 @@ def test_cached_answer_is_reused_until_an_article_changes(seed_root, tmp_path, m
     assert decoded == []  # the stored answer's key told it was of other articles: not decoded
 
 
-def _dies(sheets, store, send, parent):
+def _dies(tasks, send, parent):
     """A comparing process that ends without an answer (module level: a spawned child imports it)."""
     send.close()
 
 
 def test_comparison_in_a_process_of_its_own_gives_the_same_links(corpus_run, monkeypatch, tmp_path):
-    """A large comparison runs in a child process beside rendering; if that child dies, or finds a
-    stored day's answer that its plan saw gone, the build compares in process. All give one answer."""
+    """A large comparison runs in a child process beside rendering - one started before the site was
+    gathered (related.Comparer), or started then; if that child dies, or finds a stored day's answer
+    that its plan saw gone, the build compares in process. All give one answer. A process started
+    early with nothing to compare ends."""
     from newsarchive.builder import related as rel, windows
 
     corpus_root, _summary = corpus_run
@@ -114,6 +116,14 @@ def test_comparison_in_a_process_of_its_own_gives_the_same_links(corpus_run, mon
     monkeypatch.setattr(rel, "BACKGROUND_FROM", 1)
     apart = same_story(entries)
     assert apart._job is not None and dict(apart) == here and here
+    early = rel.Comparer()
+    started = same_story(entries, comparer=early)
+    assert started._job is not None and started._job[0] is early._child and dict(started) == here
+    idle = rel.Comparer()
+    with monkeypatch.context() as patched:
+        patched.setattr(rel, "BACKGROUND_FROM", 10 ** 9)
+        assert dict(same_story(entries, comparer=idle)) == here
+    assert not idle._child.is_alive() and idle._child.exitcode == 0
     with monkeypatch.context() as patched:
         patched.setattr(rel, "_compare_in_child", _dies)
         orphaned = same_story(entries)

@@ -10,7 +10,7 @@ from itertools import chain
 from pathlib import Path
 
 from .. import config as site_config
-from .. import failures
+from .. import failures, forked
 from ..archive import Archive
 from ..media.show import Pictures
 from . import fingerprint, memo, parallel, shape
@@ -20,7 +20,7 @@ from .collect import collect, collect_changed, settle
 from ..progress import Progress
 from .outcome import Built, HotDeclined, LeftOut, Outcome, Unchanged
 from .pages import all_pages, pages_showing
-from .related import same_story
+from .related import BACKGROUND_FROM, Comparer, same_story
 from .render import TAG_PAGE_ARTICLES, Renderer, load_assets, read_layouts
 from .state import BuildState
 from .write import Staging, replace_in_place
@@ -54,6 +54,23 @@ def make(archive: Archive, base_url: str | None, search: bool, quick: bool, stat
          progress: Progress, tell_changes: bool = False, print_: str | None = None) -> Outcome:
     """`print_`: the build's fingerprint, recorded with the site when every page was built
     (fingerprint.remember)."""
+    # (the same-story comparison's process, started before the pages are read: see related.Comparer)
+    comparer = Comparer() if _compares_aside(state, quick) else None
+    try:
+        return _made(archive, base_url, search, quick, state, progress, tell_changes, print_, comparer)
+    finally:
+        if comparer is not None:
+            comparer.close()
+
+
+def _compares_aside(state: BuildState, quick: bool) -> bool:
+    """Whether this build is likely to compare same story in a process of its own: a full build of as
+    many pages as that takes (the pages as the build's fingerprint found them: see build())."""
+    return not quick and len(state.content_listing.stats) >= BACKGROUND_FROM and forked.cores() > 1
+
+
+def _made(archive: Archive, base_url: str | None, search: bool, quick: bool, state: BuildState,
+          progress: Progress, tell_changes: bool, print_: str | None, comparer) -> Outcome:
     site = collect(archive, state, progress)
     made = _inputs(archive, base_url, site)
     body_store, cold = BodyStore(archive.cache), not made.memo.before
@@ -63,7 +80,8 @@ def make(archive: Archive, base_url: str | None, search: bool, quick: bool, stat
     early = not body_store.holds_any()
     ahead = parallel.bodies_ahead(site.entries, body_store, cold) if early else None
     try:
-        renderer, shape_now, last = _renderer(archive, site, made, body_store, search, quick, state, progress)
+        renderer, shape_now, last = _renderer(archive, site, made, body_store, search, quick, state, progress,
+                                              comparer)
     except BaseException:
         if ahead is not None:  # (serve goes on: its pool must not outlive a failed build)
             ahead.close()
@@ -108,10 +126,11 @@ def make(archive: Archive, base_url: str | None, search: bool, quick: bool, stat
 
 
 def _renderer(archive: Archive, site, made: _Inputs, body_store: BodyStore, search: bool, quick: bool,
-              state: BuildState, progress: Progress) -> tuple[Renderer, object, shape.Last | None]:
-    """The build's Renderer (same story started), the site's shape now and the last build's."""
+              state: BuildState, progress: Progress, comparer=None) -> tuple[Renderer, object, shape.Last | None]:
+    """The build's Renderer (same story started, on `comparer` if it has work for one), the site's
+    shape now and the last build's."""
     related = same_story(site.entries, archive.cache, stale_ok=quick, state=state,
-                         window_days=made.config.same_story_days)
+                         window_days=made.config.same_story_days, comparer=comparer)
     pictures = Pictures(archive)
     shape_now, last = shape.of(site, pictures), _last_shape(archive, made.memo, quick)
     edited = last.edited(site, shape_now) if last is not None else None

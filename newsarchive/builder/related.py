@@ -75,7 +75,8 @@ NO_LINKS = Links()
 
 
 def same_story(entries: tuple[Entry, ...], store: CacheStore | None = None, stale_ok: bool = False,
-               state: BuildState | None = None, window_days: int = WINDOW_DAYS) -> "SameStory":
+               state: BuildState | None = None, window_days: int = WINDOW_DAYS,
+               comparer: "Comparer | None" = None) -> "SameStory":
     """For each article path, its Links: the other articles that report the same event (most similar
     first) and its related coverage.
 
@@ -87,7 +88,8 @@ def same_story(entries: tuple[Entry, ...], store: CacheStore | None = None, stal
     stale_ok (serve's quick pass), the last answer is used even if articles changed since.
 
     The answer is a mapping that may still be in the making: a large comparison runs in a process of
-    its own while the build renders the pages that do not show same-story links.
+    its own while the build renders the pages that do not show same-story links - `comparer`'s, when
+    the build started one (it is closed when there is no such comparison to hand it).
     """
     groups: dict[str, list[Entry]] = {}
     for e in entries:
@@ -104,7 +106,8 @@ def same_story(entries: tuple[Entry, ...], store: CacheStore | None = None, stal
         else:
             known.update(saved)
     return SameStory(known, todo, store, window_days, groups={f"{FOLDER}/{language}.json": tuple(members)
-                                                              for language, members in groups.items()})
+                                                              for language, members in groups.items()},
+                     comparer=comparer)
 
 
 class SameStory(Mapping):
@@ -113,7 +116,8 @@ class SameStory(Mapping):
     waits for them."""
 
     def __init__(self, known: dict[str, Links], todo: dict[str, tuple[Entry, ...]],
-                 store: CacheStore | None, window_days: int = WINDOW_DAYS, groups: dict | None = None):
+                 store: CacheStore | None, window_days: int = WINDOW_DAYS, groups: dict | None = None,
+                 comparer: "Comparer | None" = None):
         self._known, self._todo, self._store, self._window = known, todo, store, window_days
         self._groups = groups or {}  # stored answer's name -> its language's members, every language
         self._positions: dict[str, list] = {}  # the same for the languages compared: _as_positions, as lists
@@ -125,12 +129,9 @@ class SameStory(Mapping):
             # one handed only the sheets copied 0.5 GB: its own allocations landed in this process's
             # half-used heap pages.
             sheets = {name: _sheet(members, window_days, store, name, read=False) for name, members in todo.items()}
-            context = multiprocessing.get_context("spawn")
-            receive, send = context.Pipe(duplex=False)
-            child = context.Process(target=_compare_in_child, args=(sheets, store, send, os.getpid()), daemon=True)
-            child.start()
-            send.close()
-            self._job = (child, receive)
+            self._job = (comparer or Comparer()).hand(sheets, store)
+        elif comparer is not None:
+            comparer.close()
 
     def _answer(self) -> None:
         """The comparison finished (waited for), its answer kept as positions (see _as_positions):
@@ -261,8 +262,44 @@ def _compare_all(sheets: dict[str, Sheet], store: CacheStore | None) -> dict[str
     return found
 
 
-def _compare_in_child(sheets: dict[str, Sheet], store: CacheStore | None, send, parent: int) -> None:
+class Comparer:
+    """A process to compare in (spawned: see SameStory), started before the build gathers the site:
+    starting one and importing the comparison's code there was ~1 s of an edit at 100 000 articles
+    between gathering and comparing, on the way to the article pages; started first, it is done
+    while this process reads the pages. hand() it the sheets, or close() it."""
+
+    def __init__(self):
+        context = multiprocessing.get_context("spawn")
+        tasks, self._tasks = context.Pipe(duplex=False)
+        self._receive, send = context.Pipe(duplex=False)
+        self._child = context.Process(target=_compare_in_child, args=(tasks, send, os.getpid()), daemon=True)
+        self._child.start()
+        tasks.close()
+        send.close()
+
+    def hand(self, sheets: dict[str, "Sheet"], store: CacheStore | None) -> tuple:
+        """(the child, the end its answer comes from): SameStory's job."""
+        try:
+            self._tasks.send((sheets, store))
+        except OSError:  # the child is gone: its answer's end says so (SameStory._finish compares here)
+            pass
+        self._tasks.close()
+        return self._child, self._receive
+
+    def close(self) -> None:
+        """The child ends (it was handed nothing: no comparison, or a build that failed first)."""
+        if not self._tasks.closed:
+            self._tasks.close()  # (the child reads the end of its tasks and ends)
+            self._receive.close()
+            self._child.join()
+
+
+def _compare_in_child(tasks, send, parent: int) -> None:
     forked.die_with_parent(parent)
+    try:
+        sheets, store = tasks.recv()
+    except EOFError:  # closed: nothing to compare
+        return
     try:
         send.send(_compare_all(sheets, store))
     except windows.Damaged:  # a stored file its plan saw is gone or damaged: the build compares again itself
