@@ -32,6 +32,11 @@ from .write import Placed, Present, walk, write_new
 # as many as the recent tier holds - an edit's or a day's files' segments, not a first build's.
 EARLY_SEARCH_ARTICLES = search.store.RECENT_ARTICLES
 
+# How much lower the aside's priority is than the build's (os.nice): its work fills the time the building
+# process waits for same story, instead of slowing that comparison, which shares the other core with it
+# while the list pages are made.
+NICENESS = 10
+
 # (what walked() holds until it has asked the child)
 _NOT_YET = object()
 
@@ -77,6 +82,10 @@ class Aside:
 
 def _aside(r: Renderer, site: Path, cache_dir: Path | None, write_to: Path | None, send, parent: int) -> None:
     forked.die_with_parent(parent)
+    try:
+        os.nice(NICENESS)
+    except OSError:  # (not allowed here: the aside runs at the build's priority)
+        pass
     try:
         send.send(walk(site))
     except OSError:  # a folder that cannot be listed: the building process meets it
