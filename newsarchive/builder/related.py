@@ -123,6 +123,7 @@ class SameStory(Mapping):
         self._positions: dict[str, list] = {}  # the same for the languages compared: _as_positions, as lists
         self._where: dict[str, tuple[str, int]] = {}  # article path -> its language and row in those positions
         self._job = None
+        self._stored_ok = True  # (False when the comparing process ended before it stored its answer)
         if sum(map(len, todo.values())) >= BACKGROUND_FROM and forked.cores() > 1:
             # Spawned, handed its sheets (pickled): all it needs. A forked child copied the pages of
             # this process it read (1.9-2.0 GB at the peak of a build at 100 000 articles) - and even
@@ -149,7 +150,9 @@ class SameStory(Mapping):
                 paths = receive.recv()
             except (EOFError, OSError):  # the child died: compare here (as when it sends None, see
                 paths = None             # _compare_in_child)
-            child.join()
+            if paths is None:
+                child.join()
+                self._job = None
         if paths is None:
             paths = _compare_all({name: _sheet(members, self._window, self._store, name)
                                   for name, members in self._todo.items()}, self._store)
@@ -161,14 +164,34 @@ class SameStory(Mapping):
         cache, k = self._where[path]
         return _links_at(self._positions[cache], k, self._groups[cache])
 
-    def record(self, last: dict | None = None) -> dict[str, dict]:
+    def _stored(self) -> bool:
+        """Waits for the comparing process to store what it sent (or end): whether it did."""
+        if self._job is None:
+            return self._stored_ok
+        child, receive = self._job
+        try:
+            done = receive.recv() == STORED
+        except (EOFError, OSError):
+            done = False
+        child.join()
+        receive.close()
+        self._job = None
+        self._stored_ok = done
+        return done
+
+    def record(self, last: dict | None = None, stored: bool = True) -> dict[str, dict]:
         """What the next build compares its answer with (shape.py): each language's stored answer
         file as it is now (size, time, inode) and its answer as positions in its members - those
-        compared now, or the last build's where the file is the one it recorded."""
+        compared now, or the last build's where the file is the one it recorded. A language compared
+        in a process of its own has its file looked at once that process has stored it (None, unless
+        `stored`: changed_since does not look at it); one that process did not store has none."""
         self._answer()
         out = {}
         for name in self._groups:
-            stat = _signature(self._store.path(name)) if self._store is not None else None
+            if name in self._positions and not (stored and self._stored()):
+                stat = None
+            else:
+                stat = _signature(self._store.path(name)) if self._store is not None else None
             before = (last or {}).get(name) or {}
             positions = self._positions.get(name)
             if positions is None and stat is not None and before.get("stat") == stat:
@@ -182,7 +205,7 @@ class SameStory(Mapping):
         differ, and those that link an edited article (only a language compared now has one: the
         others' articles are all as they were). `added`: articles the last build did not have (the
         site grew, shape.Growth): the recorded places are those of the other members."""
-        now = self.record(last)
+        now = self.record(last, stored=False)
         out: set[str] = set()
         for name, members in self._groups.items():
             before, after = last.get(name) or {}, now[name]
@@ -201,8 +224,11 @@ class SameStory(Mapping):
         return out
 
     def close(self) -> None:
-        """Stop a comparison still running (the build failed before it needed the answer)."""
-        if self._job is not None and self._todo:
+        """Stop a comparison still running (the build failed before it needed the answer), or wait for
+        the comparing process to store the answer it sent."""
+        if self._job is not None and not self._todo:
+            self._stored()
+        if self._job is not None:
             child, receive = self._job
             child.kill()
             child.join()
@@ -250,15 +276,21 @@ def _sheet(members: tuple[Entry, ...], window_days: float | None, store: CacheSt
                  windows.plan(ordered, times, window_days, _SOURCE, store if folder else None, folder, read))
 
 
-def _compare_all(sheets: dict[str, Sheet], store: CacheStore | None) -> dict[str, tuple[np.ndarray, ...]]:
+def _compare_all(sheets: dict[str, Sheet], store: CacheStore | None, answered=None) -> dict[str, tuple[np.ndarray, ...]]:
     """Each language's answer as positions (see _as_positions), stored as paths under its name (its
-    per-day first stage kept in the store beside it) by whichever process compared it."""
-    found = {}
+    per-day first stage kept in the store beside it) by whichever process compared it. `answered`:
+    called with the answer before it is stored (the comparing process's pipe: storing every article's
+    links was ~0.5 s of an edit at 100 000 articles, while the build waited)."""
+    found, linked = {}, []
     for cache, sheet in sheets.items():
         same, coverage = _linked(sheet, store)
+        found[cache] = _as_positions(sheet, same, coverage)
+        linked.append((cache, sheet, same, coverage))
+    if answered is not None:
+        answered(found)
+    for cache, sheet, same, coverage in linked:
         if sheet.key is not None:
             store.save(cache, sheet.key, _as_paths(sheet, same, coverage), plain=True)
-        found[cache] = _as_positions(sheet, same, coverage)
     return found
 
 
@@ -301,10 +333,16 @@ def _compare_in_child(tasks, send, parent: int) -> None:
     except EOFError:  # closed: nothing to compare
         return
     try:
-        send.send(_compare_all(sheets, store))
+        _compare_all(sheets, store, answered=send.send)
     except windows.Damaged:  # a stored file its plan saw is gone or damaged: the build compares again itself
         send.send(None)
+        return
+    send.send(STORED)  # (then the stored answers' files may be looked at: SameStory.record)
     send.close()
+
+
+# What the comparing process sends once it has stored the answer it sent.
+STORED = "stored"
 
 
 def _linking(same: list[list[int]], coverage: list[list[int]]) -> list[int]:
