@@ -587,3 +587,48 @@ def test_a_page_deleted_or_edited_in_site_is_made_again(built, tmp_path):
     assert isinstance(build(root), Built)
     assert _files(root / "site") == _clean_build(root, tmp_path / "clean")
     assert isinstance(build(root), Unchanged)
+
+
+def test_a_build_keeps_pages_by_a_walk_of_site_made_aside(seed_root, tmp_path, monkeypatch):
+    """A build that keeps pages of the last site walks site/ on a process of its own (aside.py): the
+    memo checks kept pages against that walk, the commit compares with it, and the site's recorded
+    state is worked out from the walk's sum and the files the commit changed - the state a walk of
+    the new site gives, so a build with nothing changed then does nothing. An article page edited by
+    hand in site/ (the build runs for that alone) is made again, the others kept. An aside that dies
+    leaves all of it to the building process: the same site."""
+    from newsarchive.builder import aside, fingerprint
+
+    walks = []
+    real_walked = aside.Aside.walked
+    monkeypatch.setattr(aside.Aside, "walked", lambda self: walks.append(found := real_walked(self)) or found)
+    root, twin = tmp_path / "a", tmp_path / "twin"
+    copy_tree(seed_root, root)
+    build(root)
+    assert walks == []  # (a first build keeps nothing: no aside)
+    copy_tree(root, twin)
+    pages = sorted((root / "site" / "articles").rglob("*.html"))
+    inodes = {p: p.stat().st_ino for p in pages}
+    for folder in (root, twin):
+        (folder / pages[0].relative_to(root)).write_text("HAND EDITED", encoding="utf-8")
+    commits = []
+    real_commit = write.Staging.commit
+    monkeypatch.setattr(write.Staging, "commit", lambda self, walked=None: real_commit(self, walked) or
+                        commits.append(self.site_files is not None))
+    assert isinstance(build(root), Built)
+    assert commits == [True]  # (in place: one page written)
+    assert walks and all(found is walks[0] for found in walks)
+    assert "HAND EDITED" not in pages[0].read_text(encoding="utf-8")
+    assert all(p.stat().st_ino == inode for p, inode in inodes.items() if p != pages[0])
+    archive = arc.Archive(root)
+    saved = archive.cache.load(archive.site_tenant(fingerprint.STATE), fingerprint.VERSION)
+    assert saved["site"] == fingerprint.site_state(archive)
+    assert isinstance(build(root), Unchanged)
+    with monkeypatch.context() as dying:
+        dying.setattr(aside, "_aside", lambda *args: os._exit(1))
+        build(twin)
+    assert walks[-1] is None
+    assert _site_bytes(root) == _site_bytes(twin)
+
+
+def _site_bytes(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted((root / "site").rglob("*")) if p.is_file()}

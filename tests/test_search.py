@@ -918,90 +918,41 @@ def test_no_result_says_why_and_filters_can_be_cleared_and_the_keyboard_skips_th
         assert page.evaluate("document.activeElement.id") == "search-results"
 
 
-def test_a_first_build_makes_the_index_after_the_article_pages_and_an_edit_aside(seed_root, tmp_path, monkeypatch):
-    """A first build makes the index in the building process, after the article pages (which wait for
-    same story's process): beside that process a first build's pool of index workers took a cold
-    build at 100 000 from 4.2 to 5.6-6.0 GB. An edit's index (little to index: its segment) is made
-    on a process of its own while the pages are made (aside.py); one with more to index than
-    EARLY_SEARCH_ARTICLES is handed back and made here after the pages; an aside process that dies
-    leaves the index to the building process. Segments of at most 2 articles and
-    EARLY_SEARCH_ARTICLES = 2: the five seeds are more, the January call's segment (its one
-    article) fewer; each way the index holds what the site shows, as a clean build makes it."""
-    from newsarchive.builder import aside, make, pages, parallel
+def test_a_first_build_makes_the_index_after_the_article_pages_and_an_edit_before(seed_root, tmp_path, monkeypatch):
+    """The index is made before the article pages (which wait for same story's process) only when it
+    has little to index - an edit's segment: beside that process a first build's pool of index
+    workers took a cold build at 100 000 from 4.2 to 5.6-6.0 GB. Segments of at most 2 articles and
+    EARLY_SEARCH_ARTICLES = 2: the five seeds are indexed last, the January call's segment (its one
+    article) first; either way the index holds what the site shows."""
+    from newsarchive.builder import pages, parallel
     from newsarchive.builder import search
     from newsarchive.builder.search import store
 
     monkeypatch.setattr(store, "SEGMENT_ARTICLES", 2)
     monkeypatch.setattr(pages, "EARLY_SEARCH_ARTICLES", 2)
-    monkeypatch.setattr(aside, "EARLY_SEARCH_ARTICLES", 2)
     order: list[str] = []
-    real_articles, real_index, real_files = parallel.articles, search.search_files, aside.Aside.files
+    real_articles, real_index = parallel.articles, search.search_files
 
     def articles(*args, **kwargs):
         order.append("articles")
         yield from real_articles(*args, **kwargs)
 
     def index(*args, **kwargs):
-        order.append(f"index in {os.getpid()}")  # (the aside's entries stay in its own process)
+        order.append("index")
         yield from real_index(*args, **kwargs)
-
-    def files(self):
-        found = real_files(self)
-        order.append(f"aside {found[0] if found else found}")
-        return found
 
     monkeypatch.setattr(parallel, "articles", articles)
     monkeypatch.setattr(search, "search_files", index)
-    monkeypatch.setattr(aside.Aside, "files", files)
-    here = f"index in {os.getpid()}"
     root = tmp_path / "a"
     copy_tree(seed_root, root)
     build(root)
-    assert order == ["articles", here]
+    assert order == ["articles", "index"]
     page = next(p for p in sorted((root / "content").rglob("*.md")) if "/2021/" in p.as_posix())
-
-    def edit_and_build(word: str) -> list[str]:
-        """The January call's title edited and built; its twin (a copy of the archive as it was) edited
-        alike and built with no aside: the same index, byte for byte. What was made where."""
-        twin = tmp_path / f"twin-{word}"
-        copy_tree(root, twin)
-        for folder in (root, twin):
-            edited = folder / page.relative_to(root)
-            edited.write_text(edited.read_text(encoding="utf-8").replace('title: "', f'title: "{word} ', 1),
-                              encoding="utf-8")
-        order.clear()
-        build(root)
-        seen = list(order)
-        assert f'"{word} ' in (root / "site" / "search" / "meta.js").read_text(encoding="utf-8")
-        with monkeypatch.context() as here_only:
-            here_only.setattr(make, "Aside", _NoAside)
-            build(twin)
-        assert _search_files(root) == _search_files(twin)
-        return seen
-
-    assert edit_and_build("EDITED") == ["articles", "aside made"]
-    monkeypatch.setattr(aside, "EARLY_SEARCH_ARTICLES", 0)
-    assert edit_and_build("AGAIN") == ["articles", "aside late", here]
-    monkeypatch.setattr(aside, "EARLY_SEARCH_ARTICLES", 2)
-    monkeypatch.setattr(aside, "_aside", lambda *args: os._exit(1))
-    assert edit_and_build("THRICE") == ["articles", "aside None", here]
-
-
-class _NoAside:
-    """An aside that does nothing (aside.Aside's answers when its child dies): the building process
-    walks site/ and makes the search index itself."""
-
-    def __init__(self, *args):
-        pass
-
-    def walked(self):
-        return None
-
-    def files(self):
-        return None
-
-    def close(self):
-        pass
+    page.write_text(page.read_text(encoding="utf-8").replace('title: "', 'title: "EDITED ', 1), encoding="utf-8")
+    order.clear()
+    build(root)
+    assert order == ["index", "articles"]
+    assert '"EDITED ' in (root / "site" / "search" / "meta.js").read_text(encoding="utf-8")
 
 
 def _manifest(root: Path) -> dict:

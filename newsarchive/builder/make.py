@@ -23,7 +23,7 @@ from .pages import all_pages, pages_showing
 from .related import BACKGROUND_FROM, Comparer, same_story
 from .render import TAG_PAGE_ARTICLES, Renderer, load_assets, read_layouts
 from .state import BuildState
-from .write import Staging, replace_in_place
+from .write import Staging, interrupted, replace_in_place
 
 # The search index's tenant folder in the cache store (the index of one site folder: serve's preview
 # keeps its own, so that pack's texts are always those of site/).
@@ -73,6 +73,27 @@ def _made(archive: Archive, base_url: str | None, search: bool, quick: bool, sta
           progress: Progress, tell_changes: bool, print_: str | None, comparer) -> Outcome:
     site = collect(archive, state, progress)
     made = _inputs(archive, base_url, site)
+    aside = _walk_aside(archive, made.memo)
+    try:
+        return _built(archive, site, made, search, quick, state, progress, tell_changes, print_, comparer, aside)
+    finally:
+        if aside is not None:
+            aside.close()
+
+
+def _walk_aside(archive: Archive, memo_: memo.Memo) -> Aside | None:
+    """site/ walked aside (aside.py) when pages of the last site are to be kept - and site/ is as the
+    commit will find it: not a symlink (refused), no commit a killed run left half done (finished
+    first, by the staging)."""
+    if not memo_.before or archive.site.is_symlink() or interrupted(archive.site):
+        return None
+    aside = Aside(archive.site)
+    memo_.walk_from(aside.walked)
+    return aside
+
+
+def _built(archive: Archive, site, made: _Inputs, search: bool, quick: bool, state: BuildState, progress: Progress,
+           tell_changes: bool, print_: str | None, comparer, aside: Aside | None) -> Outcome:
     body_store, cold = BodyStore(archive.cache), not made.memo.before
     # Every body to make (none stored): its pool starts before same story's plan, which left the
     # second core idle (~0.6 s of a cold build at 10 000 articles); stored bodies are read after same
@@ -90,20 +111,18 @@ def _made(archive: Archive, base_url: str | None, search: bool, quick: bool, sta
     related, pictures = renderer.related, renderer.pictures
     if not early:
         ahead = parallel.bodies_ahead(site.entries, body_store, cold)
-    aside = None
+    walked = None
     try:
         with Staging(archive.site, compare=tell_changes, tell=progress.notice) as staging:
             # (a quick build keeps the site's search index as it is; a full one updates the kept index)
             search_cache = archive.cache.path(archive.site_tenant(SEARCH_CACHE)) if search and not quick else None
-            if made.memo.before:  # (pages of the last site to keep: see aside.py)
-                aside = Aside(renderer, archive.site, search_cache, staging.writable_by_workers)
-                made.memo.walk_from(aside.walked)
             pages = all_pages(renderer, search_cache, kept_search=archive.site if search and quick else None,
-                              ahead=ahead, write_to=staging.writable_by_workers, aside=aside)
+                              ahead=ahead, write_to=staging.writable_by_workers)
             for path, data in chain(pages, made.assets.files.items(), pictures.files.items()):
                 staging.add(path, data)
             made.memo.drop_saved()  # a kill between the swap and the save must not leave old keys vouching
-            staging.commit(aside.walked() if aside is not None else None)
+            walked = aside.walked() if aside is not None else None
+            staging.commit(walked)
             made.memo.save()
             if not quick:  # (a quick build's same-story links are the last build's: no answer to record)
                 shape.save(archive.cache, made.memo.shape_name, site, shape_now,
@@ -112,8 +131,6 @@ def _made(archive: Archive, base_url: str | None, search: bool, quick: bool, sta
     finally:
         progress.end()
         related.close()
-        if aside is not None:
-            aside.close()
         if ahead is not None:
             ahead.close()
         renderer.body_store.wait()
@@ -121,7 +138,9 @@ def _made(archive: Archive, base_url: str | None, search: bool, quick: bool, sta
     if site.problems:
         return LeftOut(len(site.entries), len(staging.paths), site.problems, changed)
     if print_ is not None:
-        fingerprint.remember(archive, print_, staging.site_files)
+        since = (aside.walked_sum(), walked.stats, staging.replaced) \
+            if walked is not None and staging.site_files is not None else None
+        fingerprint.remember(archive, print_, staging.site_files, since)
     return Built(len(site.entries), len(staging.paths), changed)
 
 

@@ -6,10 +6,13 @@ from itertools import chain
 from pathlib import Path
 
 from . import parallel, search
-from .aside import EARLY_SEARCH_ARTICLES, Aside
 from .feeds import atom, netlify_headers, robots, sitemap, web_manifest
 from .collect import Entry
 from .render import Renderer, groups_by_year
+
+# Articles to index up to which the search index is made before the article pages (see all_pages):
+# as many as the recent tier holds - an edit's or a day's files' segments, not a first build's.
+EARLY_SEARCH_ARTICLES = search.store.RECENT_ARTICLES
 
 
 def home(r: Renderer):
@@ -107,12 +110,12 @@ PRODUCERS = (*LISTS, earlier_versions)
 
 
 def all_pages(r: Renderer, search_cache: Path | None, kept_search: Path | None = None, ahead=None,
-              write_to: Path | None = None, aside: Aside | None = None):
+              write_to: Path | None = None):
     """(path, bytes or a file to link) for every page of the site, as each is made; the search index
     too unless search_cache (its shard cache) is None, or, with kept_search (a site folder), that
     site's search index files as they are. `ahead`: article bodies being made (parallel.bodies_ahead).
     `write_to`: the staging folder, where article pages made on a pool are written by their workers
-    (write.Placed), or None. `aside`: the build's aside (aside.py), which makes the search index."""
+    (write.Placed), or None."""
     made: set[str] = set()
     tick = r.progress.phase("list pages", unit="page")
     for producer in LISTS:
@@ -120,7 +123,7 @@ def all_pages(r: Renderer, search_cache: Path | None, kept_search: Path | None =
             made.add(path)
             tick(1)
             yield path, data
-    planned = search.plan(r, search_cache) if search_cache is not None and aside is None else None
+    planned = search.plan(r, search_cache) if search_cache is not None else None
     # The search index before the pages that wait for same story when it has little to index (an
     # edit, a day's files): the comparison, in a process of its own, was still running when the lists
     # were done (16 s of an edit at 100 000 articles). After them when it has much (a first build):
@@ -136,12 +139,6 @@ def all_pages(r: Renderer, search_cache: Path | None, kept_search: Path | None =
                 yield path, file
     for path, data in chain(earlier_versions(r), parallel.articles(r, ahead, write_to)):
         yield path, data  # (parallel.articles: its own phases, same story and article pages)
-    if aside is not None and search_cache is not None:
-        found = aside.files()
-        if found is not None and found[0] == "made":
-            yield from found[1]
-            return
-        planned = found[1] if found is not None else search.plan(r, search_cache)
     if planned is not None and not early:
         yield from search.search_files(r, search_cache, planned)
 

@@ -81,6 +81,7 @@ class Staging:
         # After a commit in place: site/'s files as site_files() gives them, from the commit's own
         # walk (a second walk to record the new site was ~1-2 s of an edit at 100 000 articles).
         self.site_files: dict[str, tuple[int, int]] | None = None
+        self.replaced: set[str] = set()  # ... and the files it wrote or removed there
         self._root = os.fspath(site)
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._error: BaseException | None = None
@@ -138,6 +139,7 @@ class Staging:
         if present is not None and self._in_place(present, gone):
             commit_in_place(self.site, self.folder, gone, self.tell)
             self.site_files = self._after(present, gone)
+            self.replaced = (self.paths - self.kept) | set(gone)
         else:
             for rel_path in sorted(self.kept):  # (the staged site must be whole to be swapped in)
                 target = self.folder / rel_path
