@@ -1007,3 +1007,51 @@ def test_an_older_article_added_moves_its_own_segment_not_every_later_one():
         assert len(set(grown) - set(before)) <= 3, day
     grown = _stretches(_synthetic(days, undated=41))
     assert set(grown) - set(before) == {grown[-1]}
+
+
+def test_meta_js_rows_are_kept_a_segment_at_a_time_and_it_is_the_whole_value_written_at_once(seed_root, tmp_path,
+                                                                                           monkeypatch):
+    """meta.js's rows are written a segment at a time and kept by segment (search/meta.py): the file is
+    the same, byte for byte, as its whole value written at once - on a first build, from kept rows
+    after an edit (which writes only its segment's rows), with a kept file damaged by hand (written
+    again), and with nothing kept (a cache that cannot be written)."""
+    from newsarchive.builder.render import compact_script_json
+    from newsarchive.builder.search import meta, store
+
+    monkeypatch.setattr(store, "SEGMENT_ARTICLES", 2)
+    root = tmp_path / "a"
+    copy_tree(seed_root, root)
+    rows = root / ".newsarchive-cache" / "search" / meta.DOCS
+
+    def whole() -> bytes:
+        text = (root / "site" / "search" / "meta.js").read_text(encoding="utf-8")
+        value = json.loads(text[text.index("=") + 1:].rstrip().rstrip(";"))
+        assert len(value["docs"]) == 5
+        return f"window.NEWSARCHIVE_SEARCH={compact_script_json(value)};\n".encode()
+
+    def meta_js() -> bytes:
+        return (root / "site" / "search" / "meta.js").read_bytes()
+
+    page = next(p for p in sorted((root / "content").rglob("*.md")) if "/2021/" in p.as_posix())
+
+    def edit(word: str) -> None:
+        page.write_text(page.read_text(encoding="utf-8").replace('title: "', f'title: "{word} ', 1), encoding="utf-8")
+        build(root)
+        assert f'"{word} ' in meta_js().decode()
+
+    build(root)
+    assert meta_js() == whole()
+    first = {p.name: p.stat().st_ino for p in rows.iterdir()}
+    assert len(first) == 3  # (one file a segment)
+    edit("EDITED")
+    assert meta_js() == whole()
+    after = {p.name: p.stat().st_ino for p in rows.iterdir()}
+    assert len(after) == 3 and len(set(after.items()) - set(first.items())) == 1
+    other = next(name for name in sorted(after) if name in first)
+    kept = (rows / other).read_text(encoding="utf-8")
+    (rows / other).write_text(kept.replace('"', "'", 2), encoding="utf-8")
+    edit("AGAIN")
+    assert meta_js() == whole() and (rows / other).read_text(encoding="utf-8") == kept
+    monkeypatch.setattr(meta, "_folder", lambda kept: None)
+    edit("THRICE")
+    assert meta_js() == whole()

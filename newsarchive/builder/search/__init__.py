@@ -4,7 +4,8 @@ shard, the same files over HTTP and from file://.
     plan(renderer, cache_dir) -> Plan                       (the segments, and how many articles to index)
     search_files(renderer, cache_dir[, plan]) -> iterator of (site path, bytes or a kept file)
 
-* `search/meta.js` (classic script): `window.NEWSARCHIVE_SEARCH = {fold, docs, outlets, tags, index, head}`.
+* `search/meta.js` (classic script, written by meta.py): `window.NEWSARCHIVE_SEARCH = {fold, docs, outlets,
+  tags, index, head}`.
   `fold` maps each Traditional-only character to its Simplified form (OpenCC's table, for the query);
   `docs[n] = [url, title, date, outlet#, lang, [tag#...], byline]` is the lookup table for results,
   ranking, filters and counts (no per-result fetch); `index` the shard counts (postings.Layout),
@@ -23,13 +24,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from ... import lang
 from ...to_markdown import plain_text
 from ..collect import Entry
-from ..render import Renderer, compact_script_json, rel_all
+from ..render import Renderer
 from . import postings, store
+from .meta import PAGE, meta_script
 
-PAGE = "search/index.html"
 # The index's files only an offline reader needs (see the module docstring).
 OFFLINE = "text/"
 
@@ -60,13 +60,14 @@ def search_files(r: Renderer, cache_dir: Path, planned: Plan | None = None):
     layout, parts, _ = planned or plan(r, cache_dir)
     named = [(name, _Sources(entries, s), keys) for name, s, keys in parts]
     tick = r.progress.phase("search index", len(entries), "article")
+    rows_kept: Path | None = cache_dir  # (meta.js's rows of each segment: meta.py)
     try:
         kept = store.Store(cache_dir)
         kept.update(layout, named, text_from, tick)
         recent, patches = kept.recent, kept.patches
         files = [(name, path) for name, path in kept.files() if not name.startswith(OFFLINE)]
     except OSError:  # the cache cannot be written: the index made aside, handed over as bytes
-        aside = Path(tempfile.mkdtemp(prefix="newsarchive-search-"))
+        aside, rows_kept = Path(tempfile.mkdtemp(prefix="newsarchive-search-")), None
         try:
             made = store.Store(aside)
             made.update(layout, named, text_from, lambda n: None)
@@ -76,7 +77,8 @@ def search_files(r: Renderer, cache_dir: Path, planned: Plan | None = None):
             shutil.rmtree(aside, ignore_errors=True)
     yield from ((f"search/{name}", data) for name, data in files)
     r.progress.end()
-    yield "search/meta.js", _script("NEWSARCHIVE_SEARCH", _meta(r, layout, _segments(parts, patches), recent))
+    yield "search/meta.js", meta_script(entries, layout, _segments(parts, patches), recent, parts, HEAD_LINES,
+                                        rows_kept)
 
 
 class _Sources(Sequence):
@@ -145,22 +147,3 @@ def text_from(head: str, markdown: str) -> str:
 def _head(e: Entry) -> str:
     head = [e.title, e.outlet, " ".join(e.authors), " ".join(e.tags)]
     return "\n".join(line.replace("\n", " ") for line in head)
-
-
-def _meta(r: Renderer, layout: postings.Layout, segments: list, recent: bool) -> dict:
-    outlets = sorted({e.outlet for e in r.site.entries})
-    tags = sorted({t for e in r.site.entries for t in e.tags})
-    outlet_no = {o: i for i, o in enumerate(outlets)}
-    tag_no = {t: i for i, t in enumerate(tags)}
-    urls = rel_all(PAGE, [e.path for e in r.site.entries])
-    docs = [[url, e.title, e.date or "", outlet_no[e.outlet], e.lang, [tag_no[t] for t in e.tags], " ".join(e.authors)]
-            for url, e in zip(urls, r.site.entries)]
-    index = {"shards": layout.shards, "chars": layout.char_shards, "text": store.TEXT_CHUNK, "segments": segments,
-             "recent": store.RECENT if recent else ""}
-    return {"fold": lang.fold_map(), "docs": docs, "outlets": outlets, "tags": tags, "index": index,
-            "head": HEAD_LINES}
-
-
-def _script(name: str, value) -> bytes:
-    """(meta.js holds texts, integers, lists and mappings only: compact_script_json's kind of value)"""
-    return f"window.{name}={compact_script_json(value)};\n".encode("utf-8")

@@ -1,0 +1,128 @@
+"""search/meta.js: what the search page loads first (see search/__init__.py for its fields).
+
+    meta_script(entries, layout, segments, recent, parts, kept_folder) -> bytes
+
+Its `docs` (a row per article, ~14 MB at 100 000 articles) are written a segment at a time, and each
+segment's rows are kept in the index's folder (`docs/`, by segment name and the numbering of outlets
+and tags), so a build writes only the rows of segments it has not written before: all of them were
+~0.6 s of one title edited at 100 000 articles. meta.js is the same, byte for byte, as the whole
+value written at once (compact_script_json writes a list's items one after another, and escapes
+single characters). This module is not part of the index's version (store._VERSION): meta.js is
+written whole by every build, and no segment's files depend on it.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import orjson
+
+from ... import lang
+from ...cache import replace_file
+from ..collect import Entry
+from ..render import compact_script_json, rel_all
+from . import store
+
+# The search page (the rows' addresses are relative to it).
+PAGE = "search/index.html"
+# The kept rows' folder in the index's folder, and the characters of a file's check (a digest of the
+# rows after it: a file damaged by hand is written again).
+DOCS = "docs"
+_CHECK = 32
+
+
+def meta_script(entries: tuple[Entry, ...], layout, segments: list, recent: bool, parts: list, head: int,
+                kept: Path | None) -> bytes:
+    """meta.js; `parts`: the segments as search.plan gives them (name, span of entries, keys), whose
+    rows are kept under `kept` (the index's folder; None: none kept); `head`: the lines of an
+    article's search text before its own text."""
+    outlets = sorted({e.outlet for e in entries})
+    tags = sorted({t for e in entries for t in e.tags})
+    index = {"shards": layout.shards, "chars": layout.char_shards, "text": store.TEXT_CHUNK, "segments": segments,
+             "recent": store.RECENT if recent else ""}
+    rest = compact_script_json({"fold": lang.fold_map(), "outlets": outlets, "tags": tags, "index": index,
+                                "head": head})
+    rows = ",".join(filter(None, _rows(entries, parts, outlets, tags, kept)))
+    # ("docs" is the first of the keys compact_script_json sorts)
+    return f'window.NEWSARCHIVE_SEARCH={{"docs":[{rows}],{rest[1:]};\n'.encode("utf-8")
+
+
+def _rows(entries: tuple[Entry, ...], parts: list, outlets: list[str], tags: list[str], kept: Path | None) -> list[str]:
+    """Each segment's rows as JSON list items, taken from `kept` when written there before."""
+    outlet_no = {o: i for i, o in enumerate(outlets)}
+    tag_no = {t: i for i, t in enumerate(tags)}
+    numbering = hashlib.blake2b(orjson.dumps([outlets, tags]), digest_size=8).hexdigest()
+    folder = _folder(kept)
+    out, names = [], set()
+    for name, span, _ in parts:
+        file = f"{name}-{numbering}.json"
+        names.add(file)
+        text = _read(folder, file)
+        if text is None:
+            text = compact_script_json(_docs(entries[span.start:span.stop], outlet_no, tag_no))[1:-1]
+            _write(folder, file, text)
+        out.append(text)
+    _forget_others(folder, names)
+    return out
+
+
+def _docs(entries: tuple[Entry, ...], outlet_no: dict[str, int], tag_no: dict[str, int]) -> list:
+    """docs[n] = [url, title, date, outlet#, lang, [tag#...], byline]."""
+    urls = rel_all(PAGE, [e.path for e in entries])
+    return [[url, e.title, e.date or "", outlet_no[e.outlet], e.lang, [tag_no[t] for t in e.tags], " ".join(e.authors)]
+            for url, e in zip(urls, entries)]
+
+
+def _folder(kept: Path | None) -> Path | None:
+    """The rows' folder, made; None when there is none to keep them in (a symlink made there by hand
+    is unlinked, never written through)."""
+    if kept is None:
+        return None
+    folder = kept / DOCS
+    try:
+        if folder.is_symlink():
+            folder.unlink()
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return folder
+
+
+def _read(folder: Path | None, file: str) -> str | None:
+    if folder is None:
+        return None
+    try:
+        text = (folder / file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    check, rows = text[:_CHECK], text[_CHECK:]
+    return rows if check == _check(rows) else None
+
+
+def _write(folder: Path | None, file: str, rows: str) -> None:
+    if folder is not None:
+        try:
+            replace_file(folder / file, (_check(rows) + rows).encode("utf-8"))
+        except OSError:  # (a cache that cannot be written: the rows are written again next time)
+            pass
+
+
+def _check(rows: str) -> str:
+    return hashlib.blake2b(rows.encode("utf-8"), digest_size=_CHECK // 2).hexdigest()
+
+
+def _forget_others(folder: Path | None, names: set[str]) -> None:
+    """Rows of segments or numberings gone (and anything else in the folder, which is ours alone)."""
+    if folder is None:
+        return
+    try:
+        found = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in found:
+        if entry.name not in names:
+            try:
+                os.unlink(entry.path)
+            except OSError:  # (a folder made there by hand: left)
+                pass
