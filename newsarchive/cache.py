@@ -231,6 +231,22 @@ def replace_file(target: Path, data) -> None:
         raise named_error(exc, target) from None
 
 
+def remove_others(folder: Path | str, keep: set[str]) -> None:
+    """The files of a tenant's own folder whose names are not in `keep` removed (and anything else
+    there: the folder is the tenant's alone). Folders, and files that cannot be removed, are left:
+    the next run tries again. No folder: nothing to do."""
+    try:
+        found = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in found:
+        if entry.name not in keep and not entry.is_dir(follow_symlinks=False):
+            try:
+                os.unlink(entry.path)
+            except OSError:
+                pass
+
+
 def named_error(exc: OSError, path: Path | None) -> OSError:
     """The error naming the file it was about (a write's own error names none)."""
     return exc if exc.filename or path is None else OSError(exc.errno, exc.strerror, str(path))

@@ -26,7 +26,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .. import forked
-from ..cache import CacheStore
+from ..cache import CacheStore, remove_others
 from ..to_markdown import plain_text
 from . import packed, terms
 
@@ -427,19 +427,8 @@ def _forget_others(store, folder, keep: set[str]) -> None:
     """Files of buckets not in `keep` (days that hold no article now, answers of other keys) go, and
     anything else in the folder, which is ours alone: an older version's `.npz` days (80 MB at 100 000
     articles), a temporary file a killed run left."""
-    if store is None:
-        return
-    keep = keep | {TABLE, LINKS}
-    try:
-        found = list(os.scandir(store.path(folder)))
-    except OSError:  # (no folder yet: nothing stored)
-        return
-    for entry in found:
-        if entry.name not in keep and not entry.is_dir(follow_symlinks=False):
-            try:
-                os.unlink(entry.path)
-            except OSError:  # (gone already, or not ours to remove: the next run tries again)
-                pass
+    if store is not None:
+        remove_others(store.path(folder), keep | {TABLE, LINKS})
 
 
 def _dense_terms(table: terms.Table) -> np.ndarray:

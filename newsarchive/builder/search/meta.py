@@ -13,13 +13,12 @@ written whole by every build, and no segment's files depend on it.
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 
 import orjson
 
 from ... import lang
-from ...cache import replace_file
+from ...cache import remove_others, replace_file
 from ..collect import Entry
 from ..render import compact_script_json, rel_all
 from . import store
@@ -63,7 +62,8 @@ def _rows(entries: tuple[Entry, ...], parts: list, outlets: list[str], tags: lis
             text = compact_script_json(_docs(entries[span.start:span.stop], outlet_no, tag_no))[1:-1]
             _write(folder, file, text)
         out.append(text)
-    _forget_others(folder, names)
+    if folder is not None:  # (rows of segments or numberings gone)
+        remove_others(folder, names)
     return out
 
 
@@ -110,19 +110,3 @@ def _write(folder: Path | None, file: str, rows: str) -> None:
 
 def _check(rows: str) -> str:
     return hashlib.blake2b(rows.encode("utf-8"), digest_size=_CHECK // 2).hexdigest()
-
-
-def _forget_others(folder: Path | None, names: set[str]) -> None:
-    """Rows of segments or numberings gone (and anything else in the folder, which is ours alone)."""
-    if folder is None:
-        return
-    try:
-        found = list(os.scandir(folder))
-    except OSError:
-        return
-    for entry in found:
-        if entry.name not in names:
-            try:
-                os.unlink(entry.path)
-            except OSError:  # (a folder made there by hand: left)
-                pass
