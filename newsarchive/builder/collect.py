@@ -347,15 +347,21 @@ def _versions(found) -> tuple[list[Entry], tuple[Entry, ...], dict]:
     and each version's page path -> all its versions, oldest first. Versions are the pages whose
     `source.version_of` names one raw file, with that file's own page."""
     found = sorted(found, key=lambda e: e.content_file)
+    version_of = [e.source.get("version_of") for e in found]
     first_page = {}  # raw file -> the page of its capture (a page written without version_of)
-    for e in found:
-        if not e.source.get("version_of"):
+    for e, of in zip(found, version_of):
+        if not of:
             first_page.setdefault(e.source.get("file"), e.content_file)
-    by_root: dict[str, list[Entry]] = {}
-    for e in found:  # (two pages of one raw file - a curator's copy - are two articles, not versions)
-        root = first_page.get(e.source.get("version_of"), e.content_file) if e.source.get("version_of") else e.content_file
-        by_root.setdefault(root, []).append(e)
+    # (two pages of one raw file - a curator's copy - are two articles, not versions)
+    roots = [first_page.get(of, e.content_file) if of else e.content_file for e, of in zip(found, version_of)]
+    shared = {root for root, of in zip(roots, version_of) if of}  # (the roots with versions: few)
     latest, earlier, versions = [], [], {}
+    by_root: dict[str, list[Entry]] = {}
+    for e, root in zip(found, roots):
+        if root in shared:
+            by_root.setdefault(root, []).append(e)
+        else:
+            latest.append(e)  # (one version: nothing to order)
     for group in by_root.values():
         group.sort(key=captured)
         latest.append(group[-1])
@@ -383,15 +389,17 @@ def _one_tag_each(found: list[Entry]) -> list[Entry]:
     """The articles with their tags as one name each: an alias's canonical name, else the most used
     spelling of those differing only in case, width or spacing. An article whose tags change gets a
     digest that says so (its page and the tag lists are keyed by it)."""
+    used = Counter(tag for e in found for tag in e.tags)
+    key_of = {tag: _tag_key(tag) for tag in used}  # (each spelling keyed once, not at each use)
     spellings: dict[str, Counter] = {}
-    for e in found:
-        for tag in e.tags:
-            spellings.setdefault(_tag_key(tag), Counter())[tag] += 1
+    for tag, count in used.items():
+        spellings.setdefault(key_of[tag], Counter())[tag] += count
     aliases = _aliases()
     name = {key: aliases.get(key) or min(c, key=lambda t: (-c[t], t)) for key, c in spellings.items()}
+    rename = {tag: name[key] for tag, key in key_of.items()}
     out = []
     for e in found:
-        tags = tuple(dict.fromkeys(name[_tag_key(t)] for t in e.tags))
+        tags = tuple(dict.fromkeys(rename[t] for t in e.tags))
         if tags != e.tags:
             digest = hashlib.sha256(f"{e.digest}\0{tags}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
             e = dataclasses.replace(e, tags=tags, digest=digest)
