@@ -152,7 +152,7 @@ class Archive:
         folders, found, start = [self.content], {}, time.time_ns()
         while folders:
             folder = folders.pop()
-            listed = _folder_listing(folder, known, reuse.get(os.fspath(folder)), stats)
+            listed = folder_listing(folder, known, reuse.get(os.fspath(folder)), stats)
             if listed is None:  # a folder that cannot be listed is passed over, as os.walk did
                 continue
             if start - listed.at[1] > SETTLED_NS:
@@ -166,9 +166,9 @@ class Archive:
             listing.folders, listing.fresh, listing.stats = found, False, {}
         # (a page's name becomes its article's address and is hashed and written in many places: one
         # that is not UTF-8 - bytes the OS hands over as lone surrogates - is refused here, once)
-        refused = [(path, NOT_UTF8_PAGE) for path, _stat in pages if not _utf8_name(path)]
+        refused = [(path, NOT_UTF8_PAGE) for path, _stat in pages if not utf8_name(path)]
         if refused:
-            pages = [(path, stat) for path, stat in pages if _utf8_name(path)]
+            pages = [(path, stat) for path, stat in pages if utf8_name(path)]
         return pages, sorted([*((link, SYMLINK) for link in links), *refused])
 
     def at(self, inside: str) -> Path:
@@ -352,7 +352,7 @@ def locked(archive: Archive, shared: bool = False, lock_file: Path | None = None
         held.release()
 
 
-def _utf8_name(path: Path) -> bool:
+def utf8_name(path: Path) -> bool:
     try:
         str(path).encode("utf-8")
         return True
@@ -363,7 +363,7 @@ def _utf8_name(path: Path) -> bool:
 def _utf8_path(relative: Path) -> Path:
     """A name from outside as sources/ keeps it: bytes that are not UTF-8 become U+FFFD (the file's own
     bytes are kept as they are; only its name in the archive is readable)."""
-    return relative if _utf8_name(relative) else Path(_readable(str(relative)))
+    return relative if utf8_name(relative) else Path(_readable(str(relative)))
 
 
 def _readable(name: str) -> str:
@@ -432,7 +432,7 @@ def _refusal(archive: Archive, path: Path) -> str | None:
         return SYMLINK
     if not path.is_file():  # reading a FIFO would wait for ever
         return NOT_REGULAR if path.exists() else "no such file or folder"
-    if not _utf8_name(path) and archive.is_inside_sources(path):
+    if not utf8_name(path) and archive.is_inside_sources(path):
         return NOT_UTF8_NAME
     return None
 
@@ -534,7 +534,7 @@ class Listing:
     stats: dict[str, os.stat_result] = field(default_factory=dict)
 
 
-def _folder_listing(folder: Path, known: dict[str, Path], was: Listed | None,
+def folder_listing(folder: Path, known: dict[str, Path], was: Listed | None,
                     stats: dict[str, os.stat_result]) -> Listed | None:
     """A folder of content/ listed (`was` when its inode and time are those recorded), None when it
     cannot be. `known`: Paths to take by their strings; `stats`: stats to take by them (Listing)."""

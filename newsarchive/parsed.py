@@ -117,14 +117,18 @@ class ParsedPages:
         if _plain(values):
             self._now[folder][name] = [signature(stat), digest_, body.start, values, minutes]
 
-    def save(self) -> None:
+    def save(self, every_folder: bool = True) -> None:
         """Each folder's file written again where its pages changed, came or went; the files of
-        folders no longer in content/ removed. A cache that cannot be written is no error."""
+        folders no longer in content/ removed - unless not `every_folder` was asked about (a build
+        that took the other folders from gathered.py): then the others are left as they are. A cache
+        that cannot be written is no error."""
         if self.store is None:
             return
         for folder, pages in self._now.items():
             if folder in self._changed or pages.keys() != self._folders.get(folder, {}).keys():
                 self.store.save_mapping(_name(folder), self.version, sorted(pages.items()))
+        if not every_folder:
+            return
         kept = {Path(_name(folder)).name for folder in self._now}
         try:
             for old in os.scandir(self.store.path(FOLDER)):

@@ -8,17 +8,22 @@ import gc
 import hashlib
 import os
 import re
+import stat as stat_kind
+import time
 import tomllib
 import unicodedata
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import NamedTuple
 
 from .. import fields, forked, page, parsed, schema
-from ..archive import DATA, Archive, rel_or_str, slug
+from ..archive import DATA, SETTLED_NS, Archive, folder_listing, rel_or_str, slug, utf8_name
 from ..model import ArticleText
 from ..progress import Progress
+from . import gathered
 from .reading import reading_minutes
 from .state import BuildState
 
@@ -116,7 +121,7 @@ def _groups(entries: list[Entry], key) -> tuple[Group, ...]:
 class Gathered:
     """What a collect() found (kept in a BuildState for the next build of the same process)."""
 
-    entries: dict[Path, Entry]
+    entries: Mapping[Path, Entry]  # (a dict, or _ByPath)
     problems: tuple[tuple[str, str], ...]
     site: Site | None = None
 
@@ -184,6 +189,11 @@ def collect(archive: Archive, state: BuildState | None = None, progress: Progres
     last build's (pages parsed then are taken when their text is the same), kept for the next; pages
     whose files are as the parsed-page cache recorded them are not read at all (parsed.py)."""
     state = state or BuildState()
+    if state.gathered is None:  # (a new process: the last build's entries may be kept on disk)
+        with _collector_paused():
+            site = _from_kept(archive, state, progress or Progress.off())
+        if site is not None:
+            return site
     entries: dict[Path, Entry] = {}
     listed, refused = archive.content_listing(state.content_listing)
     problems = [(rel_or_str(archive, path), why) for path, why in refused]
@@ -199,8 +209,178 @@ def collect(archive: Archive, state: BuildState | None = None, progress: Progres
                 entries[path] = _read(archive, path, state.gathered, cache, stat, found)
         cache.save()
         site = _assemble(entries.values(), tuple(problems))
+        if not problems:
+            _keep(archive, state.content_listing.folders, entries)
     state.gathered = Gathered(entries, tuple(problems), site)  # only what exists now: deleted pages are forgotten
     return site
+
+
+# What a kept row (gathered.py) holds: the page's name, its file's signature (parsed.signature, 4
+# numbers), where its body begins, then its entry's fields but the body, in this order.
+_ROW_FIELDS = tuple(f.name for f in dataclasses.fields(Entry) if f.name != "body")
+_SIGNATURE = slice(1, 5)
+_START = 5
+
+
+def _row(name: str, stat: os.stat_result, entry: Entry) -> tuple:
+    return (name, *parsed.signature(stat), entry.body.start, *(getattr(entry, f) for f in _ROW_FIELDS))
+
+
+def _entry_of_row(row: tuple, folder_path: str) -> Entry:
+    """The entry a kept row holds. Made without Entry's __init__ (its fields set one by one were
+    most of making 100 000): the row holds what an entry made of the same page held."""
+    entry = object.__new__(Entry)
+    entry.__dict__.update(zip(_ROW_FIELDS, row[_START + 1:]))
+    entry.__dict__["body"] = parsed.Body(None, f"{folder_path}/{row[0]}", row[_START], list(row[_SIGNATURE]))
+    return entry
+
+
+def _folder_key(named: list[tuple[str, os.stat_result, Entry]]) -> str:
+    """What a folder's rows are made from: its pages' names, file signatures and digests."""
+    return gathered.folder_key(f"{name}\0{parsed.signature(stat)}\0{entry.digest}" for name, stat, entry in named)
+
+
+def _keep(archive: Archive, listed: dict, entries: dict[Path, Entry]) -> None:
+    """The folders a full listing recorded (settled ones: archive.Listing.folders), kept with their
+    pages' entries for the next build in a new process (see _from_kept)."""
+    kept, inside = gathered.Kept(archive.cache), len(str(archive.root)) + 1
+    folders = {}
+    for path, found in listed.items():
+        if any(page not in entries for page, _ in found.pages):
+            continue  # (not as the entries were made: left to be listed)
+        named = sorted(((page.name, stat, entries[page]) for page, stat in found.pages), key=lambda item: item[0])
+        key = _folder_key(named)
+        was = kept.folders.get(path[inside:])
+        rows = None if was is not None and was.key == key else [_row(*item) for item in named]
+        folders[path[inside:]] = (gathered.Recorded(found.at, tuple(f.name for f in found.folders), key), rows)
+    kept.save(folders)
+
+
+class _ByPath(Mapping):
+    """Entries by their page's Path, made when first asked for: a command-line build never asks
+    (making 100 000 Paths was ~0.6 s); serve's next build does."""
+
+    def __init__(self, root: Path, entries: list[Entry]):
+        self._root, self._entries, self._made = root, entries, None
+
+    def _all(self) -> dict[Path, Entry]:
+        if self._made is None:
+            self._made = {self._root / e.content_file: e for e in self._entries}
+        return self._made
+
+    def __getitem__(self, path: Path) -> Entry:
+        return self._all()[path]
+
+    def __iter__(self):
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+def _from_kept(archive: Archive, state: BuildState, progress: Progress) -> Site | None:
+    """collect() from the folders the last build kept (gathered.py): a folder whose inode and time
+    are the recorded ones holds the recorded pages, and each page whose file's signature is the
+    recorded one is its recorded entry; a folder otherwise, or one with a page changed, is read as
+    collect reads its pages (the parsed-page cache first). None when this is not the way - nothing
+    kept, a page that cannot be read (collect names it), a symlink or a name that is not UTF-8
+    (collect refuses them), more pages to parse than are parsed in this process - and collect
+    reads every page."""
+    kept = gathered.Kept(archive.cache)
+    if not kept.folders:
+        return None
+    cache = parsed.ParsedPages(archive.cache, state.parsed_files)
+    stats, now = state.content_listing.stats, time.time_ns()
+    found, folders, todo, parsing = [], {}, [archive.content_file(archive.content)], 0
+    while todo:
+        folder = todo.pop()
+        taken = _kept_folder(archive, kept, folder, stats, cache, now)
+        if taken is None or (parsing := parsing + taken.parsed) >= PARALLEL_READ_FROM:
+            return None
+        found += taken.entries
+        if taken.recorded is not None:
+            folders[folder] = (taken.recorded, taken.rows)
+        todo += [f"{folder}/{name}" for name in taken.folders]
+    state.parsed_files, state.content_listing.stats = None, {}
+    cache.save(every_folder=False)
+    kept.save(folders)
+    shown = progress.below(len(found))
+    shown.phase("reading", len(found), "page")(len(found))
+    shown.end()
+    site = _assemble(found, ())
+    state.gathered = Gathered(_ByPath(archive.root, found), (), site)
+    return site
+
+
+class _Folder(NamedTuple):
+    """One content folder as _from_kept took it."""
+
+    entries: list[Entry]
+    recorded: gathered.Recorded | None  # None: not to be recorded (changed too lately: SETTLED_NS)
+    rows: list | None                   # its rows to keep; None: the kept file stands
+    folders: tuple[str, ...]            # the names of the folders in it
+    parsed: int = 0                     # how many of its pages were parsed
+
+
+def _kept_folder(archive: Archive, kept: gathered.Kept, folder: str, stats: dict, cache: parsed.ParsedPages,
+                 now: int) -> _Folder | None:
+    path = f"{archive.root}/{folder}"
+    try:
+        at = os.lstat(path)
+    except OSError:
+        return None
+    if not stat_kind.S_ISDIR(at.st_mode):
+        return None  # (a folder made a symlink: collect refuses it)
+    recorded = kept.folders.get(folder)
+    if recorded is not None and recorded.at == (at.st_ino, at.st_mtime_ns):
+        rows = kept.rows(folder)
+        pages = _as_recorded(path, rows, stats) if rows is not None else None
+        if pages is not None:
+            if all(tuple(parsed.signature(st)) == row[_SIGNATURE] for row, (_, st) in zip(rows, pages)):
+                return _Folder([_entry_of_row(row, path) for row in rows], recorded, None, recorded.folders)
+            return _read_folder(archive, [(Path(path, name), st) for name, st in pages], cache, recorded.at,
+                                recorded.folders, now)
+    listed = folder_listing(Path(path), {}, None, stats)
+    if listed is None or listed.links or not all(utf8_name(p) for p, _ in listed.pages):
+        return None
+    return _read_folder(archive, listed.pages, cache, listed.at, tuple(f.name for f in listed.folders), now)
+
+
+def _as_recorded(path: str, rows: list, stats: dict) -> list | None:
+    """Each recorded page's name and its file's stat now (as the build's fingerprint took it, else
+    taken here); None when one is gone or not a plain file any more (collect says why)."""
+    out = []
+    for row in rows:
+        full = f"{path}/{row[0]}"
+        st = stats.get(full)
+        if st is None:
+            try:
+                st = os.lstat(full)
+            except OSError:
+                return None
+        if not stat_kind.S_ISREG(st.st_mode):
+            return None
+        out.append((row[0], st))
+    return out
+
+
+def _read_folder(archive: Archive, pages: list[tuple[Path, os.stat_result]], cache: parsed.ParsedPages,
+                 at: tuple[int, int], folders: tuple[str, ...], now: int) -> _Folder | None:
+    """A folder's pages read as collect reads them (the parsed-page cache, else the page itself);
+    None when one cannot be."""
+    named, parsed_here = [], 0
+    for path, st in sorted(pages, key=lambda page: page[0].name):
+        try:
+            entry = _recorded(archive, path, None, cache, st)
+            if entry is None:
+                parsed_here += 1
+                entry = _read(archive, path, None, cache, st, _parsed(archive, cache, path, st))
+        except (OSError, UnicodeDecodeError, ValueError):
+            return None
+        named.append((path.name, st, entry))
+    recorded = gathered.Recorded(at, folders, _folder_key(named)) if now - at[1] > SETTLED_NS else None
+    rows = [_row(*item) for item in named] if recorded is not None else None
+    return _Folder([entry for _, _, entry in named], recorded, rows, folders, parsed_here)
 
 
 # Pages to read and parse (not taken from the parsed-page cache) from which a first build parses them in

@@ -1,0 +1,159 @@
+"""The gathered entries kept between builds (builder/gathered.py): a build in a new process takes
+each settled content folder whose pages are as recorded from the last build's rows - no page read,
+no parsed-page cache decoded - and reads the rest as collect does; whatever changed, it gathers
+exactly what reading every page gathers."""
+import os
+import re
+import shutil
+import time
+from pathlib import Path
+
+from newsarchive import archive as arc
+from newsarchive import parsed
+from newsarchive.builder import collect as gather
+from newsarchive.builder import fingerprint, gathered
+from newsarchive.builder.state import BuildState
+
+from .conftest import copy_tree
+
+# How far back the content folders' times are set: past archive.SETTLED_NS, as a day-old archive's.
+SETTLED_AGO_S = 60
+
+
+def _settle(root: Path) -> None:
+    """Every content folder's time set back (a folder is recorded only once settled)."""
+    past = time.time() - SETTLED_AGO_S
+    for folder in [root / "content", *(p for p in (root / "content").rglob("*") if p.is_dir())]:
+        os.utime(folder, (past, past), follow_symlinks=False)
+
+
+def _collect(root: Path) -> tuple[gather.Site, BuildState]:
+    """collect() as a build in a new process runs it (the fingerprint's stats handed on)."""
+    archive, state, stats = arc.Archive(root), BuildState(), {}
+    fingerprint.fingerprint(archive, {}, stats)
+    state.content_listing.stats = stats
+    return gather.collect(archive, state), state
+
+
+def _view(site: gather.Site) -> tuple:
+    """Everything the site holds, pages' bodies included (Entry equality leaves them to the digest),
+    named by paths inside the archive."""
+    def entry(e):
+        return (tuple((k, v) for k, v in vars(e).items() if k != "body"), e.body.text)
+
+    def groups(found):
+        return [(g.name, g.slug, [e.path for e in g.entries]) for g in found]
+
+    return ([entry(e) for e in site.entries], [entry(e) for e in site.earlier],
+            {k: [e.path for e in v] for k, v in site.versions.items()},
+            groups(site.outlets), groups(site.tags), groups(site.months), site.problems)
+
+
+def _every_page_read(root: Path) -> tuple:
+    """What collect() gathers from content/ alone (no cache of any kind), as _view gives it."""
+    other = root.parent / f"{root.name}-fresh"
+    shutil.rmtree(other, ignore_errors=True)
+    copy_tree(root / "content", other / "content")
+    return _view(gather.collect(arc.Archive(other)))
+
+
+def _decoded(monkeypatch) -> list[str]:
+    """The content folders whose parsed-page cache files are decoded from now on."""
+    decoded: list[str] = []
+    real = parsed.ParsedPages._folder
+
+    def counting(self, folder):
+        if folder not in self._folders:
+            decoded.append(folder)
+        return real(self, folder)
+
+    monkeypatch.setattr(parsed.ParsedPages, "_folder", counting)
+    return decoded
+
+
+def _a_page(root: Path) -> Path:
+    return sorted((root / "content").rglob("*.md"))[0]
+
+
+def _retitled(page: Path, title: str) -> str:
+    text = page.read_text(encoding="utf-8")
+    start = text.index("\ntitle:") + 1
+    return text[:start] + f'title: "{title}"' + text[text.index("\n", start):]
+
+
+def test_a_new_process_takes_the_kept_folders_and_reads_what_changed(seed_root, tmp_path, monkeypatch):
+    root = tmp_path / "a"
+    copy_tree(seed_root, root)
+    _settle(root)
+    first, _ = _collect(root)  # (every page listed: the settled folders kept)
+    kept = gathered.Kept(arc.Archive(root).cache)
+    folders = {p.relative_to(root).as_posix() for p in [root / "content", *(root / "content").rglob("*")] if p.is_dir()}
+    assert set(kept.folders) == folders and _view(first) == _every_page_read(root)
+
+    decoded = _decoded(monkeypatch)
+    again, state = _collect(root)
+    assert decoded == [] and _view(again) == _view(first)  # nothing decoded, nothing read
+    assert isinstance(state.gathered.entries, gather._ByPath)
+
+    page = _a_page(root)  # edited in place: its folder's time as it was, the page's signature new
+    page.write_text(_retitled(page, "Edited in place"), encoding="utf-8")
+    edited, _ = _collect(root)
+    assert decoded == [page.parent.relative_to(root).as_posix()]
+    assert "Edited in place" in [e.title for e in edited.entries] and _view(edited) == _every_page_read(root)
+
+    decoded.clear()  # written beside and renamed in (as ingest and many editors do): the folder changes
+    beside = page.with_name(".tmp-edit")
+    beside.write_text(_retitled(page, "Edited by rename"), encoding="utf-8")
+    os.replace(beside, page)
+    renamed, _ = _collect(root)
+    assert decoded == [page.parent.relative_to(root).as_posix()] and _view(renamed) == _every_page_read(root)
+
+
+def test_pages_added_removed_or_made_links_and_a_damaged_file_gather_what_reading_every_page_does(seed_root, tmp_path):
+    root = tmp_path / "a"
+    copy_tree(seed_root, root)
+    _settle(root)
+    _collect(root)
+    pages = sorted((root / "content").rglob("*.md"))
+    added = [pages[0].parent / "added-copy.md", root / "content" / "2031" / "01" / "added-in-a-new-folder.md"]
+    for n, page in enumerate(added):
+        page.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(pages[1 + n], page)
+        site, _ = _collect(root)
+        assert _view(site) == _every_page_read(root)
+        assert page.relative_to(root).as_posix() in [e.content_file for e in site.entries]
+    pages[2].unlink()
+    site, _ = _collect(root)
+    assert _view(site) == _every_page_read(root)
+
+    _settle(root)
+    _collect(root)  # (the folders recorded again as they are now)
+    store = root / ".newsarchive-cache" / gathered.FOLDER
+    victim = max((p for p in store.iterdir() if p.name != gathered.INDEX), key=lambda p: p.stat().st_size)
+    data = victim.read_bytes()
+    digest = re.findall(rb"[0-9a-f]{32}", data)[-1]  # a page's digest in it changed: the file still loads,
+    victim.write_bytes(data.replace(digest, digest[::-1]))  # but fails its check, and its folder is read
+    site, _ = _collect(root)
+    assert _view(site) == _every_page_read(root)
+
+    _settle(root)
+    _collect(root)
+    target = pages[3]
+    target.unlink()
+    target.symlink_to(pages[0])  # a page made a link: refused and named, as a listing of every page does
+    site, state = _collect(root)
+    assert [why for _, why in site.problems] == [arc.SYMLINK] and isinstance(state.gathered.entries, dict)
+    assert _view(site)[:6] == _every_page_read(root)[:6]
+
+
+def test_serve_takes_the_kept_entries_on_and_edits_them(seed_root, tmp_path):
+    """serve's hot pass starts from what its first build gathered: kept entries by their Paths."""
+    root = tmp_path / "a"
+    copy_tree(seed_root, root)
+    _settle(root)
+    _collect(root)
+    _, state = _collect(root)
+    page = _a_page(root)
+    page.write_text(_retitled(page, "Edited while serving"), encoding="utf-8")
+    site, same_shape = gather.collect_changed(arc.Archive(root), {page}, state)
+    assert same_shape and _view(site) == _every_page_read(root)
