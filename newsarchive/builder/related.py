@@ -440,8 +440,7 @@ def _as_entries(paths: dict[str, list[list[str]]], entries: tuple[Entry, ...]) -
 def _key(entries: tuple[Entry, ...], window_days: int) -> str:
     key = hashlib.sha256(_SOURCE.encode())
     key.update(f"window {window_days}".encode())
-    for e in entries:
-        key.update(f"\0{e.path}\0{e.digest}".encode())
+    key.update("".join(f"\0{e.digest}" for e in entries).encode())  # (a digest stands for its page's place and text)
     return key.hexdigest()
 
 

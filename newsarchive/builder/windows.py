@@ -84,8 +84,9 @@ class Near:
 
 
 def article_id(entry) -> bytes:
-    """A short name for one article as it is now (its path and its page's digest)."""
-    return hashlib.sha256(f"{entry.path}\0{entry.digest}".encode()).hexdigest()[:16].encode()
+    """A short name for one article as it is now: 64 bits of its digest, which stands for its page's
+    place and text (parsed.digest; hashing the path with it again was ~0.15 s of a build at 100 000)."""
+    return entry.digest[:16].encode()
 
 
 def lede(entry) -> str:

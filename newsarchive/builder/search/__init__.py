@@ -47,9 +47,12 @@ class Plan(NamedTuple):
 def plan(r: Renderer, cache_dir: Path) -> Plan:
     entries = r.site.entries
     layout = postings.Layout.of(len(entries))
-    # An article is keyed by its digest and head lines, a segment named by its articles' keys (what its
-    # texts are made of, with the code's version): its texts are made only if it is new.
-    keys = [store.article_key(f"{e.digest}\0{_head(e)}") for e in entries]
+    # An article is keyed by what its text is made of, a segment named by its articles' keys (with the
+    # code's version): its texts are made only if it is new. The text is the page's head lines and
+    # body, which its digest stands for (parsed.digest: the page's place and text; collect gives an
+    # article whose tags the site spells otherwise a digest of its own): hashing the head lines with
+    # it was ~0.6 s of every build at 100 000 articles.
+    keys = [store.article_key(e.digest) for e in entries]
     parts = [(store.segment_name(keys[s.start:s.stop], layout), s, keys[s.start:s.stop]) for s in store.segments(entries)]
     kept = store.Store(cache_dir).kept(layout)
     return Plan(layout, parts, sum(len(s) for name, s, _ in parts if name not in kept))

@@ -141,9 +141,13 @@ def _cuts(path: str) -> bool:
     return zlib.crc32(path.encode("utf-8", "surrogatepass")) % CUT_EVERY == 0
 
 
-def article_key(source: str) -> str:
-    """An article's key in the index: a hash of what its text is made of (search/__init__ gives it)."""
-    return hashlib.blake2b(source.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+def article_key(digest: str) -> str:
+    """An article's key in the index, from its digest (see search/__init__.plan): 64 bits of it."""
+    return digest[:ARTICLE_KEY_CHARS]
+
+
+# An article key's length: 16 hex digits, 64 bits (as the blake2b keys before them).
+ARTICLE_KEY_CHARS = 16
 
 
 def segment_name(keys: list[str], layout: postings.Layout) -> str:
