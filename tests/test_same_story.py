@@ -535,3 +535,47 @@ def test_a_run_leaves_only_its_own_files_in_the_days_folder(corpus_run, tmp_path
     assert not left & {p.name for p in strays}
     assert {windows.TABLE, windows.LINKS, "a folder"} <= left
     assert len([n for n in left if n.endswith(f".{windows.SUFFIX}")]) > 2
+
+
+def test_the_lists_that_differ_are_found_as_one_by_one():
+    """related._differing compares two answers as arrays when their members stand in one order: the
+    rows it names are those whose same-story or coverage list differs, as comparing list by list
+    names them - on random answers, lists of any length (none included) changed in length or place."""
+    import random
+
+    from newsarchive.builder import related
+
+    def answer(lists_same, lists_cover, rows):
+        def flat(lists):
+            at, found = [0], []
+            for found_k in lists:
+                found += found_k
+                at.append(len(found))
+            return at, found
+        (same_at, same), (cover_at, cover) = flat(lists_same), flat(lists_cover)
+        return [rows, same_at, same, cover_at, cover]
+
+    def by_hand(before, after):
+        old, new = related._lists(before), related._lists(after)
+        return {r for r in old.keys() | new.keys() if old.get(r) != new.get(r)}
+
+    pick = random.Random(7)
+    for _ in range(300):
+        n = pick.randint(0, 40)
+        rows = pick.sample(range(100), n)
+        same = [[pick.randrange(100) for _ in range(pick.randint(0, 4))] for _ in rows]
+        cover = [[pick.randrange(100) for _ in range(pick.randint(0, 3))] for _ in rows]
+        same2, cover2 = [list(x) for x in same], [list(x) for x in cover]
+        for lists in (same2, cover2):
+            for k in pick.sample(range(n), min(n, pick.randint(0, 3))):
+                change = pick.choice(("add", "drop", "swap"))
+                if change == "add":
+                    lists[k].append(pick.randrange(100))
+                elif change == "drop" and lists[k]:
+                    lists[k].pop(pick.randrange(len(lists[k])))
+                elif lists[k]:
+                    lists[k][pick.randrange(len(lists[k]))] = pick.randrange(100)
+        before, after = answer(same, cover, rows), answer(same2, cover2, rows)
+        assert related._differing(before, after) == by_hand(before, after)
+    moved = answer([[1]], [[]], [5]), answer([[1]], [[]], [6])  # (other members: compared list by list)
+    assert related._differing(*moved) == {5, 6}

@@ -417,9 +417,31 @@ def _linking_any(positions: list, places: set[int]) -> set[int]:
 
 
 def _differing(before: list, after: list) -> set[int]:
-    """The member places whose lists differ between two answers of one site shape."""
-    old, new = _lists(before), _lists(after)
-    return {r for r in old.keys() | new.keys() if old.get(r) != new.get(r)}
+    """The member places whose lists differ between two answers of one site shape. Compared as arrays
+    when both list the same members in the same order (the usual case: a dict of each answer's lists
+    was ~0.2 s of an edit at 100 000 articles), else list by list."""
+    if before[0] != after[0]:
+        old, new = _lists(before), _lists(after)
+        return {r for r in old.keys() | new.keys() if old.get(r) != new.get(r)}
+    apart = np.zeros(len(before[0]), dtype=bool)
+    for at, found in ((1, 2), (3, 4)):
+        apart |= _lists_apart(*(np.asarray(answer[part], dtype=np.int64)
+                                for answer in (before, after) for part in (at, found)))
+    return set(np.asarray(before[0], dtype=np.int64)[apart].tolist())
+
+
+def _lists_apart(at_before: np.ndarray, before: np.ndarray, at_after: np.ndarray, after: np.ndarray) -> np.ndarray:
+    """For each row k, whether its list (found[at[k]:at[k + 1]]) differs between the two answers: in
+    length, or, of the same length, in a place."""
+    size, size_after = np.diff(at_before), np.diff(at_after)
+    apart = size != size_after
+    rows = np.flatnonzero(~apart & (size > 0))
+    sizes = size[rows]
+    owner = np.repeat(np.arange(len(rows)), sizes)  # each compared place's row (among `rows`)
+    step = np.arange(len(owner)) - np.repeat(np.cumsum(sizes) - sizes, sizes)  # its place in its list
+    differ = before[at_before[rows][owner] + step] != after[at_after[rows][owner] + step]
+    apart[rows[np.unique(owner[differ])]] = True
+    return apart
 
 
 def _signature(path: Path) -> list[int] | None:
@@ -486,7 +508,8 @@ def _in_time_order(entries: tuple[Entry, ...]) -> tuple[list[int], np.ndarray]:
     """The entries' places by time (then path), undated last, and their times in seconds in that
     order (NaN: undated)."""
     times = [instant(e.date) for e in entries]
-    order = sorted(range(len(entries)), key=lambda i: (times[i] == float("-inf"), times[i], entries[i].path))
+    keys = [(t == float("-inf"), t, e.path) for t, e in zip(times, entries)]  # (made once, not by a call per item)
+    order = sorted(range(len(entries)), key=keys.__getitem__)
     ordered = np.array([times[i] if times[i] != float("-inf") else np.nan for i in order], dtype=np.float64)
     return order, ordered
 
