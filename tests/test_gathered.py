@@ -157,3 +157,51 @@ def test_serve_takes_the_kept_entries_on_and_edits_them(seed_root, tmp_path):
     page.write_text(_retitled(page, "Edited while serving"), encoding="utf-8")
     site, same_shape = gather.collect_changed(arc.Archive(root), {page}, state)
     assert same_shape and _view(site) == _every_page_read(root)
+
+
+def _assembled(monkeypatch) -> list[int]:
+    """How many articles each _assemble from now on was given (the site sorted and grouped anew)."""
+    calls: list[int] = []
+    real = gather._assemble
+
+    def counting(found, problems):
+        found = list(found)
+        calls.append(len(found))
+        return real(found, problems)
+
+    monkeypatch.setattr(gather, "_assemble", counting)
+    return calls
+
+
+def test_an_edit_that_moves_no_article_takes_the_kept_order(seed_root, tmp_path, monkeypatch):
+    """The site's order is kept with the folders: an edit that leaves every article where it was (its
+    path, date, outlet, tags and versions) takes it, the edited entry in its place - retagged as the
+    site spells its tags, with a digest that says so - and gathers what reading every page does; an
+    edit of a tag, a date or a page added assembles the site again."""
+    root = tmp_path / "a"
+    copy_tree(seed_root, root)
+    page = next(p for p in sorted((root / "content").rglob("*.md")) if "\ntags:\n" in p.read_text(encoding="utf-8"))
+    text = page.read_text(encoding="utf-8")
+    tag = text.split("\ntags:\n", 1)[1].split("\n", 1)[0].strip().removeprefix("- ").strip('"')
+    spaced = f"{tag[:2]} {tag[2:]}"  # (one tag in two spellings: the site spells it one way)
+    page.write_text(text.replace("\ntags:\n", f'\ntags:\n  - "{spaced}"\n', 1), encoding="utf-8")
+    _settle(root)
+    _collect(root)
+    _collect(root)
+    assembled = _assembled(monkeypatch)
+    page.write_text(_retitled(page, "Edited, in its place"), encoding="utf-8")
+    site, _ = _collect(root)
+    edited = next(e for e in site.entries + site.earlier if e.title == "Edited, in its place")
+    assert assembled == [] and (spaced in edited.tags) != (tag in edited.tags)  # (retagged: one spelling)
+    assert _view(site) == _every_page_read(root)
+
+    for change in (lambda t: t.replace(f'  - "{spaced}"\n', ""),                      # a tag
+                   lambda t: t.replace("\ndate: \"2020", "\ndate: \"2019", 1),         # a date
+                   None):                                                              # a page added
+        if change is None:
+            shutil.copy(page, page.with_name("a-copy.md"))
+        else:
+            page.write_text(change(page.read_text(encoding="utf-8")), encoding="utf-8")
+        assembled.clear()
+        site, _ = _collect(root)
+        assert assembled and _view(site) == _every_page_read(root), change

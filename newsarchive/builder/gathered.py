@@ -29,6 +29,7 @@ from ..cache import CacheStore, code_key, remove_others, replace_file
 
 FOLDER = "gathered"
 INDEX = "index.bin"
+SITE = "site.bin"  # the site assembled from the recorded folders' rows (collect._reassembled)
 SUFFIX = ".bin"
 # The row format (with the build's code, the index's version).
 FORMAT = "1"
@@ -62,6 +63,14 @@ class Kept:
         self._version = f"{FORMAT}:{code_key('build')}"
         self.folders: dict[str, Recorded] = self._index()
 
+    def assembled(self):
+        """The site's order as the last build assembled it from the recorded folders (what
+        collect._order gives), None when there is none made from these very folders."""
+        found = _read(self._dir / SITE) if self._dir is not None and self.folders else None
+        if isinstance(found, dict) and found.get("made_of") == made_of(self.folders):
+            return found.get("order")
+        return None
+
     def rows(self, folder: str) -> list | None:
         """A recorded folder's rows, None when it has none to take (not recorded, or its file gone
         or damaged)."""
@@ -69,7 +78,7 @@ class Kept:
         rows = _read(self._dir / f"{recorded.key}{SUFFIX}") if recorded is not None else None
         return rows if isinstance(rows, list) else None
 
-    def save(self, folders: dict[str, tuple[Recorded, list | None]]) -> None:
+    def save(self, folders: dict[str, tuple[Recorded, list | None]], order=None) -> None:
         """The index written as `folders` say - each folder's Recorded, and its rows when its file may
         need writing (None: the recorded file stands) - and the files no folder names removed. A
         store that cannot be written is no error: the next build reads the pages as collect does."""
@@ -87,10 +96,14 @@ class Kept:
                         continue
                 written[folder] = recorded
             index = {folder: [*recorded.at, list(recorded.folders), recorded.key] for folder, recorded in written.items()}
+            if order is not None and len(written) == len(folders):  # (made of every folder it names)
+                _write(self._dir / SITE, {"made_of": made_of(written), "order": order})
+            else:
+                (self._dir / SITE).unlink(missing_ok=True)
             _write(self._dir / INDEX, {"version": self._version, "folders": index})
-        except OSError:
+        except (OSError, ValueError):
             return
-        remove_others(self._dir, {INDEX, *(f"{recorded.key}{SUFFIX}" for recorded in written.values())})
+        remove_others(self._dir, {INDEX, SITE, *(f"{recorded.key}{SUFFIX}" for recorded in written.values())})
         self.folders = written
 
     def _index(self) -> dict[str, Recorded]:
@@ -103,6 +116,11 @@ class Kept:
                     for folder, (ino, mtime, names, key) in found["folders"].items()}
         except (TypeError, ValueError):
             return {}
+
+
+def made_of(folders: dict[str, Recorded]) -> str:
+    """What an assembled order was made from: every recorded folder's key."""
+    return folder_key(f"{folder}\0{recorded.key}" for folder, recorded in sorted(folders.items()))
 
 
 def _write(path, value) -> None:
