@@ -194,6 +194,13 @@ def test_an_edit_that_moves_no_article_takes_the_kept_order(seed_root, tmp_path,
     edited = next(e for e in site.entries + site.earlier if e.title == "Edited, in its place")
     assert assembled == [] and (spaced in edited.tags) != (tag in edited.tags)  # (retagged: one spelling)
     assert _view(site) == _every_page_read(root)
+    for n in range(2):  # written beside and renamed in, twice in a row: its folder changed just now
+        assembled.clear()  # (_every_page_read assembles its own)
+        beside = page.with_name(".tmp-edit")
+        beside.write_text(_retitled(page, f"Edited by rename {n}"), encoding="utf-8")
+        os.replace(beside, page)
+        site, _ = _collect(root)
+        assert assembled == [] and _view(site) == _every_page_read(root)
 
     for change in (lambda t: t.replace(f'  - "{spaced}"\n', ""),                      # a tag
                    lambda t: t.replace("\ndate: \"2020", "\ndate: \"2019", 1),         # a date

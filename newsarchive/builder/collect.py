@@ -342,8 +342,7 @@ def _from_kept(archive: Archive, state: BuildState, progress: Progress) -> Site 
             return None
         found += taken.entries
         placed = placed and taken.placed
-        if taken.recorded is not None:
-            folders[folder] = (taken.recorded, taken.rows)
+        folders[folder] = (taken.recorded, taken.rows)
         todo += [f"{folder}/{name}" for name in taken.folders]
     state.parsed_files, state.content_listing.stats = None, {}
     cache.save(every_folder=False)
@@ -361,7 +360,7 @@ class _Folder(NamedTuple):
     """One content folder as _from_kept took it."""
 
     entries: list[Entry]
-    recorded: gathered.Recorded | None  # None: not to be recorded (changed too lately: SETTLED_NS)
+    recorded: gathered.Recorded         # as it is to be recorded
     rows: list | None                   # its rows to keep; None: the kept file stands
     folders: tuple[str, ...]            # the names of the folders in it
     parsed: int = 0                     # how many of its pages were parsed
@@ -429,8 +428,10 @@ def _read_folder(archive: Archive, pages: list[tuple[Path, os.stat_result]], cac
     was = {row[0]: row for row in rows} if rows is not None else {}
     placed = was.keys() == {name for name, _, _ in named} and all(
         _placed(entry) == _placed(_entry_of_row(was[name], "")) for name, _, entry in named)
-    recorded = gathered.Recorded(at, folders, _folder_key(named)) if now - at[1] > SETTLED_NS else None
-    rows = [_row(*item) for item in named] if recorded is not None else None
+    # (a folder changed too lately to be taken by its time next time is listed again then: its rows
+    # are kept to tell whether its pages stayed where they were)
+    recorded = gathered.Recorded(at if now - at[1] > SETTLED_NS else gathered.UNSETTLED, folders, _folder_key(named))
+    rows = [_row(*item) for item in named]
     return _Folder([entry for _, _, entry in named], recorded, rows, folders, parsed_here, placed)
 
 

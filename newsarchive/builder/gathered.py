@@ -15,9 +15,9 @@ hash of what its rows are made from (its pages' names, file signatures and diges
 file, so a build writes only the folders whose pages changed.
 
 Which folders and pages are taken as recorded is collect's business (collect._from_kept). A folder
-is recorded with its inode and modification time, taken before it was listed, and only once settled
-(archive.SETTLED_NS, as the listing keeps folders): while they are the same, no page, folder or link
-was added to it, removed or renamed.
+is recorded with its inode and modification time, taken before it was listed, once settled
+(archive.SETTLED_NS, as the listing keeps folders; else with UNSETTLED): while they are the same, no
+page, folder or link was added to it, removed or renamed.
 """
 from __future__ import annotations
 
@@ -35,6 +35,9 @@ SUFFIX = ".bin"
 FORMAT = "1"
 # The check's length (blake2b's digest size, bytes).
 CHECK_BYTES = 32
+# The time a folder is recorded with when it changed too lately to be taken by it (SETTLED_NS): no
+# folder has it, so the next build lists the folder again; its rows are kept all the same.
+UNSETTLED = (-1, -1)
 
 
 class Recorded(NamedTuple):
