@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -88,9 +89,19 @@ def ingest_into(root: Path, paths: list[Path]) -> ingest.Summary:
 
 @pytest.fixture(scope="session")
 def seed_root(tmp_path_factory) -> Path:
+    """The seeds ingested, the content folders' times set back as an archive's days old are (copies
+    keep them): a build keeps settled folders' entries (builder/gathered.py), so every test sees
+    them kept, not only those the run reached late enough."""
     root = tmp_path_factory.mktemp("seeds")
     ingest_into(root, sorted(SEEDS.glob("*")))
+    past = time.time() - SETTLED_AGO_S
+    for folder in [root / "content", *(p for p in (root / "content").rglob("*") if p.is_dir())]:
+        os.utime(folder, (past, past), follow_symlinks=False)
     return root
+
+
+# How far back seed_root's content folders' times are set: past archive.SETTLED_NS.
+SETTLED_AGO_S = 60
 
 
 @pytest.fixture(scope="session")

@@ -14,10 +14,7 @@ from newsarchive.builder import collect as gather
 from newsarchive.builder import fingerprint, gathered
 from newsarchive.builder.state import BuildState
 
-from .conftest import copy_tree
-
-# How far back the content folders' times are set: past archive.SETTLED_NS, as a day-old archive's.
-SETTLED_AGO_S = 60
+from .conftest import SETTLED_AGO_S, copy_tree
 
 
 def _settle(root: Path) -> None:

@@ -6,11 +6,22 @@ import os
 import shutil
 from pathlib import Path
 
+import pytest
+
 from newsarchive import archive as arc
 from newsarchive.builder import collect as gather
+from newsarchive.builder import gathered
 from newsarchive import parsed
 
 from .conftest import SEEDS, copy_tree, ingest_into
+
+
+@pytest.fixture(autouse=True)
+def _no_gathered_entries(monkeypatch):
+    """The parsed-page cache on its own: the gathered entries a build keeps in front of it
+    (gathered.py, tested in test_gathered.py) hold nothing here - whether a test's folders are
+    settled enough to be kept depends on how long the run took to reach it."""
+    monkeypatch.setattr(gathered.Kept, "_index", lambda self: {})
 
 
 def _reads(monkeypatch) -> list[Path]:
