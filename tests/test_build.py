@@ -594,13 +594,22 @@ def test_a_build_keeps_pages_by_a_walk_of_site_made_aside(seed_root, tmp_path, m
     memo checks kept pages against that walk, the commit compares with it, and the site's recorded
     state is worked out from the walk's sum and the files the commit changed - the state a walk of
     the new site gives, so a build with nothing changed then does nothing. An article page edited by
-    hand in site/ (the build runs for that alone) is made again, the others kept. An aside that dies
-    leaves all of it to the building process: the same site."""
-    from newsarchive.builder import aside, fingerprint
+    hand in site/ (the build runs for that alone) is made again, the others kept, and so is a list
+    page - checked against the walk as soon as it has come, not by a stat of its own. An aside that
+    dies leaves all of it to the building process: the same site."""
+    from newsarchive.builder import aside, fingerprint, memo
 
-    walks = []
-    real_walked = aside.Aside.walked
+    walks, stats = [], []
+    real_walked, real_intact = aside.Aside.walked, memo.Memo._intact
     monkeypatch.setattr(aside.Aside, "walked", lambda self: walks.append(found := real_walked(self)) or found)
+    monkeypatch.setattr(aside.Aside, "ready", lambda self: self.walked() is not None or True)  # (come: waited for)
+
+    def intact(self, path):  # (whether each check went by a stat: no walk taken)
+        found = real_intact(self, path)
+        stats.append(self._walked is None)
+        return found
+
+    monkeypatch.setattr(memo.Memo, "_intact", intact)
     root, twin = tmp_path / "a", tmp_path / "twin"
     copy_tree(seed_root, root)
     build(root)
@@ -608,8 +617,10 @@ def test_a_build_keeps_pages_by_a_walk_of_site_made_aside(seed_root, tmp_path, m
     copy_tree(root, twin)
     pages = sorted((root / "site" / "articles").rglob("*.html"))
     inodes = {p: p.stat().st_ino for p in pages}
+    listing = root / "site" / "outlets" / "index.html"
     for folder in (root, twin):
-        (folder / pages[0].relative_to(root)).write_text("HAND EDITED", encoding="utf-8")
+        for page in (pages[0], listing):
+            (folder / page.relative_to(root)).write_text("HAND EDITED", encoding="utf-8")
     commits = []
     real_commit = write.Staging.commit
     monkeypatch.setattr(write.Staging, "commit", lambda self, walked=None: real_commit(self, walked) or
@@ -617,8 +628,10 @@ def test_a_build_keeps_pages_by_a_walk_of_site_made_aside(seed_root, tmp_path, m
     assert isinstance(build(root), Built)
     assert commits == [True]  # (in place: one page written)
     assert walks and all(found is walks[0] for found in walks)
-    assert "HAND EDITED" not in pages[0].read_text(encoding="utf-8")
+    assert "HAND EDITED" not in pages[0].read_text(encoding="utf-8") + listing.read_text(encoding="utf-8")
     assert all(p.stat().st_ino == inode for p, inode in inodes.items() if p != pages[0])
+    assert stats and not any(stats)  # (each page checked by the walk: none by a stat)
+    stats.clear()
     archive = arc.Archive(root)
     saved = archive.cache.load(archive.site_tenant(fingerprint.STATE), fingerprint.VERSION)
     assert saved["site"] == fingerprint.site_state(archive)

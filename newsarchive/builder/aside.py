@@ -7,6 +7,7 @@ state's walk of 130 000 files), on the way from same story's answer to the end; 
 while the other core waits for same story's sheets.
 
     Aside(site) .walked() -> write.Present | None      (site/ as found; None: walk it yourself)
+                .ready() -> bool                       (whether walked() answers at once)
                 .walked_sum() -> int | None
 
 A first build (or one after a code, layout or config change: no page of the last site kept) has none.
@@ -41,6 +42,13 @@ class Aside:
         send.close()
         self._found: tuple | None = None
         self._asked = False
+
+    def ready(self) -> bool:
+        """Whether walked() answers at once (the child has sent its walk, or ended)."""
+        try:
+            return self._asked or self._receive.poll()
+        except (OSError, ValueError):  # (closed)
+            return True
 
     def walked(self) -> Present | None:
         """site/'s files with their stats as the child found them, None when it could not walk it."""

@@ -347,8 +347,11 @@ def _from_kept(archive: Archive, state: BuildState, progress: Progress) -> Site 
     state.parsed_files, state.content_listing.stats = None, {}
     cache.save(every_folder=False)
     order = kept.assembled() if placed else None
-    site = (_reassembled(order, found) if order is not None else None) or _assemble(found, ())
-    kept.save(folders, _order(site, found, folders))
+    site = _reassembled(order, found) if order is not None else None
+    if site is None:
+        site, order = _assemble(found, ()), None
+    # (an order taken is kept as it is: nothing in it moved - working it out again was ~0.25 s)
+    kept.save(folders, order if order is not None and set(folders) == set(kept.folders) else _order(site, found, folders))
     shown = progress.below(len(found))
     shown.phase("reading", len(found), "page")(len(found))
     shown.end()

@@ -88,7 +88,7 @@ def _walk_aside(archive: Archive, memo_: memo.Memo) -> Aside | None:
     if not memo_.before or archive.site.is_symlink() or interrupted(archive.site):
         return None
     aside = Aside(archive.site)
-    memo_.walk_from(aside.walked)
+    memo_.walk_from(aside.walked, aside.ready)
     return aside
 
 
