@@ -209,3 +209,21 @@ def test_an_edit_that_moves_no_article_takes_the_kept_order(seed_root, tmp_path,
         assembled.clear()
         site, _ = _collect(root)
         assert assembled and _view(site) == _every_page_read(root), change
+
+
+def test_a_gathered_folder_made_a_symlink_is_neither_read_nor_written_through(seed_root, tmp_path):
+    root, outside = tmp_path / "a", tmp_path / "outside"
+    copy_tree(seed_root, root)
+    _collect(root)
+    store = root / ".newsarchive-cache" / gathered.FOLDER
+    shutil.copytree(store, outside)  # (valid kept files, there)
+    before = {p.name: p.read_bytes() for p in outside.iterdir()}
+    shutil.rmtree(store)
+    store.symlink_to(outside, target_is_directory=True)
+    page = _a_page(root)
+    page.write_text(_retitled(page, "Edited with the link there"), encoding="utf-8")
+    site, state = _collect(root)
+    assert isinstance(state.gathered.entries, dict)  # (nothing taken through the link)
+    assert _view(site) == _every_page_read(root)
+    assert {p.name: p.read_bytes() for p in outside.iterdir()} == before
+    assert not store.is_symlink() and (store / gathered.INDEX).is_file()

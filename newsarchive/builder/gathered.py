@@ -64,7 +64,10 @@ class Kept:
     def __init__(self, store: CacheStore | None):
         self._dir = store.path(FOLDER) if store is not None else None
         self._version = f"{FORMAT}:{code_key('build')}"
-        self.folders: dict[str, Recorded] = self._index()
+        # (a symlink made there by hand holds nothing, and is unlinked before anything is written:
+        # never read or written through)
+        self._linked = self._dir is not None and self._dir.is_symlink()
+        self.folders: dict[str, Recorded] = {} if self._linked else self._index()
 
     def assembled(self):
         """The site's order as the last build assembled it from the recorded folders (what
@@ -89,6 +92,9 @@ class Kept:
             return
         written = {}
         try:
+            if self._linked:
+                self._dir.unlink()
+                self._linked = False
             for folder, (recorded, rows) in folders.items():
                 was = self.folders.get(folder)
                 if rows is not None and not (was is not None and was.key == recorded.key
