@@ -231,6 +231,39 @@ def replace_file(target: Path, data) -> None:
         raise named_error(exc, target) from None
 
 
+# A checked file (write_checked) begins with this many characters: the hex blake2b digest of the rest.
+CHECK_CHARS = 32
+
+
+def write_checked(target: Path, data: bytes) -> None:
+    """target replaced by `data` behind a check of it (read_checked gives `data` back): for a
+    tenant's files whose content no version covers, so that one damaged since is no cache."""
+    replace_file(target, _check(data) + data)
+
+
+def read_checked(path: Path) -> memoryview | None:
+    """What write_checked wrote there, None when there is no file or it fails its check."""
+    try:
+        with open(path, "rb") as fh:
+            data = memoryview(fh.read())
+    except OSError:
+        return None
+    check, rest = data[:CHECK_CHARS], data[CHECK_CHARS:]
+    return rest if check == _check(rest) else None
+
+
+def _check(data) -> bytes:
+    return hashlib.blake2b(data, digest_size=CHECK_CHARS // 2).hexdigest().encode("ascii")
+
+
+def own_folder(folder: Path) -> None:
+    """A tenant's folder as its own: a symlink made there by hand unlinked (what it leads to is never
+    written through), the folder made. Raises OSError."""
+    if folder.is_symlink():
+        folder.unlink()
+    folder.mkdir(parents=True, exist_ok=True)
+
+
 def remove_others(folder: Path | str, keep: set[str]) -> None:
     """The files of a tenant's own folder whose names are not in `keep` removed (and anything else
     there: the folder is the tenant's alone). Folders, and files that cannot be removed, are left:

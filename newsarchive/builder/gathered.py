@@ -7,7 +7,7 @@ at 100 000 articles: the listing and its Paths ~0.9 s, the cache's rows ~1.1 s; 
     .newsarchive-cache/gathered/index.bin     {"version": ..., "folders": {folder: [inode, mtime_ns, [its folders], key]}}
     .newsarchive-cache/gathered/<key>.bin     [row, ...]  (a row: what collect makes an entry of, see there)
 
-Each file is a blake2b check of the rest, then the rest by marshal. Why marshal: rows of plain values
+Each file is checked (cache.write_checked), its value written by marshal. Why marshal: rows of plain values
 (strings, numbers, tuples, dicts) load ~3x faster than orjson decodes the same as JSON, and loading
 runs no code (pickle's would); a file damaged since it was written fails its check and counts as
 none. The index names the code that wrote the rows (their values are made by it). A folder's key is a
@@ -25,7 +25,7 @@ import hashlib
 import marshal
 from typing import NamedTuple
 
-from ..cache import CacheStore, code_key, remove_others, replace_file
+from ..cache import CacheStore, code_key, own_folder, read_checked, remove_others, write_checked
 
 FOLDER = "gathered"
 INDEX = "index.bin"
@@ -33,8 +33,6 @@ SITE = "site.bin"  # the site assembled from the recorded folders' rows (collect
 SUFFIX = ".bin"
 # The row format (with the build's code, the index's version).
 FORMAT = "1"
-# The check's length (blake2b's digest size, bytes).
-CHECK_BYTES = 32
 # The time a folder is recorded with when it changed too lately to be taken by it (SETTLED_NS): no
 # folder has it, so the next build lists the folder again; its rows are kept all the same.
 UNSETTLED = (-1, -1)
@@ -66,8 +64,8 @@ class Kept:
         self._version = f"{FORMAT}:{code_key('build')}"
         # (a symlink made there by hand holds nothing, and is unlinked before anything is written:
         # never read or written through)
-        self._linked = self._dir is not None and self._dir.is_symlink()
-        self.folders: dict[str, Recorded] = {} if self._linked else self._index()
+        linked = self._dir is not None and self._dir.is_symlink()
+        self.folders: dict[str, Recorded] = {} if linked else self._index()
 
     def assembled(self):
         """The site's order as the last build assembled it from the recorded folders (what
@@ -92,9 +90,7 @@ class Kept:
             return
         written = {}
         try:
-            if self._linked:
-                self._dir.unlink()
-                self._linked = False
+            own_folder(self._dir)
             for folder, (recorded, rows) in folders.items():
                 was = self.folders.get(folder)
                 if rows is not None and not (was is not None and was.key == recorded.key
@@ -133,22 +129,14 @@ def made_of(folders: dict[str, Recorded]) -> str:
 
 
 def _write(path, value) -> None:
-    data = marshal.dumps(value)
-    replace_file(path, hashlib.blake2b(data, digest_size=CHECK_BYTES).digest() + data)
+    write_checked(path, marshal.dumps(value))
 
 
 def _read(path):
     """A file's value, None when there is none or it fails its check."""
+    data = read_checked(path)
     try:
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except OSError:
-        return None
-    check, rest = data[:CHECK_BYTES], memoryview(data)[CHECK_BYTES:]
-    if len(check) < CHECK_BYTES or hashlib.blake2b(rest, digest_size=CHECK_BYTES).digest() != check:
-        return None
-    try:
-        return marshal.loads(rest)
+        return marshal.loads(data) if data is not None else None
     except (EOFError, ValueError, TypeError):
         return None
 

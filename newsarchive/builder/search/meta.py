@@ -18,17 +18,15 @@ from pathlib import Path
 import orjson
 
 from ... import lang
-from ...cache import remove_others, replace_file
+from ...cache import own_folder, read_checked, remove_others, write_checked
 from ..collect import Entry
 from ..render import compact_script_json, rel_all
 from . import store
 
 # The search page (the rows' addresses are relative to it).
 PAGE = "search/index.html"
-# The kept rows' folder in the index's folder, and the characters of a file's check (a digest of the
-# rows after it: a file damaged by hand is written again).
+# The kept rows' folder in the index's folder (each file checked: one damaged by hand is written again).
 DOCS = "docs"
-_CHECK = 32
 
 
 def meta_script(entries: tuple[Entry, ...], layout, segments: list, recent: bool, parts: list, head: int,
@@ -81,32 +79,23 @@ def _folder(kept: Path | None) -> Path | None:
         return None
     folder = kept / DOCS
     try:
-        if folder.is_symlink():
-            folder.unlink()
-        folder.mkdir(parents=True, exist_ok=True)
+        own_folder(folder)
     except OSError:
         return None
     return folder
 
 
 def _read(folder: Path | None, file: str) -> str | None:
-    if folder is None:
-        return None
+    data = read_checked(folder / file) if folder is not None else None
     try:
-        text = (folder / file).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        return str(data, "utf-8") if data is not None else None
+    except UnicodeDecodeError:
         return None
-    check, rows = text[:_CHECK], text[_CHECK:]
-    return rows if check == _check(rows) else None
 
 
 def _write(folder: Path | None, file: str, rows: str) -> None:
     if folder is not None:
         try:
-            replace_file(folder / file, (_check(rows) + rows).encode("utf-8"))
+            write_checked(folder / file, rows.encode("utf-8"))
         except OSError:  # (a cache that cannot be written: the rows are written again next time)
             pass
-
-
-def _check(rows: str) -> str:
-    return hashlib.blake2b(rows.encode("utf-8"), digest_size=_CHECK // 2).hexdigest()
