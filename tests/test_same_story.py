@@ -423,6 +423,47 @@ def test_an_incremental_comparison_equals_a_clean_one(corpus_run, tmp_path, monk
     assert paths <= {o.path for o in again[added[0].path].same} | {added[0].path}  # the new reports: one story
 
 
+def test_kept_vectors_weigh_only_the_articles_without_one(corpus_run, tmp_path, monkeypatch):
+    """Each article's weighed vector is kept per day (vectors.py): after an article amid many others is
+    edited, the days around it are compared again with only it weighed (the vectors of the articles
+    around it read back), and the answer is a run's without any store. The day files damaged by hand
+    are not taken: the articles around it are weighed again, with the same answer."""
+    import dataclasses
+
+    import numpy as np
+
+    from newsarchive.builder import related as rel, terms, vectors, windows
+
+    entries = tuple(e for e in collect(Archive(corpus_run[0])).entries if e.lang.startswith("zh"))
+    store = CacheStore(tmp_path / "cache")
+    rel._same_story(entries, 3, store, "related/zh")
+    folder = store.path("related/zh")
+    days = {p.name for p in folder.iterdir() if p.name.startswith(vectors.PREFIX)}
+    assert len(days) == len(set(windows.day_names(rel._in_time_order(entries)[1])))
+    counted, real = [], terms.counted
+
+    def counting(chunks):
+        counted.append(sum(len(c.starts) for c in chunks))
+        return real(chunks)
+
+    def edit(entries, n, mark):
+        return (*entries[:n], dataclasses.replace(entries[n], title=entries[n].title + mark, digest=mark), *entries[n + 1:])
+
+    monkeypatch.setattr(terms, "counted", counting)
+    times = np.array([rel.instant(e.date) for e in entries])  # (the article with most others a week around it)
+    middle = int(np.argmax([np.sum(np.abs(times - t) < 7 * windows.DAY) if np.isfinite(t) else 0 for t in times]))
+    edited = edit(entries, middle, "（更新）")
+    again = rel._same_story(edited, 3, store, "related/zh")
+    assert counted == [1], counted
+    assert again == rel._same_story(edited, 3)
+    for day in folder.glob(f"{vectors.PREFIX}*"):
+        day.write_bytes(day.read_bytes()[:-8] + b"damaged!")
+    counted.clear()
+    edited = edit(edited, middle, "（再更新）")
+    assert rel._same_story(edited, 3, store, "related/zh") == rel._same_story(edited, 3)
+    assert 10 < counted[0] < len(entries) / 2, counted
+
+
 def test_a_damaged_kept_answer_is_scored_again(corpus_run, tmp_path):
     """The kept related-coverage answer, written over by hand with lists that do not add up (or with
     other bytes), is not taken: every article is scored again, and the answer is a clean run's."""

@@ -28,7 +28,7 @@ import numpy as np
 from .. import forked
 from ..cache import CacheStore, remove_others
 from ..to_markdown import plain_text
-from . import packed, terms
+from . import packed, terms, vectors
 
 DAY = 86400.0
 # Characters of body text compared: the lede names the event; the rest only costs time.
@@ -111,20 +111,40 @@ class Unread(NamedTuple):
 
 
 def _ledes(entries, needed: np.ndarray, here: bool) -> list:
-    """Plan.ledes: Chunks of the needed articles' ledes, or one Unread when some bodies are unread
-    and the comparison runs elsewhere (`here` False)."""
+    """Plan.ledes: one Unread (the ledes made where they are compared, of the articles without a
+    kept vector: vectors.py), or, when the comparison runs elsewhere and every body is held (a first
+    build), Chunks of every needed article's lede (smaller to hand over than the bodies)."""
     chosen = [entries[n] for n in needed]
-    if here or all(e.body.held for e in chosen):
+    if not here and all(e.body.held for e in chosen):
         return terms.chunked(map(lede, chosen))
     return [Unread([e.title for e in chosen], [e.body for e in chosen])]
 
 
-def _texts(ledes: list) -> list:
-    """Plan.ledes as Chunks (an Unread's ledes made here), taken from the list."""
+def _texts(ledes: list, only: np.ndarray | None = None) -> list:
+    """Plan.ledes as Chunks (an Unread's ledes made here), taken from the list; `only`: the ledes at
+    these places alone (the other articles' vectors are kept)."""
     if ledes and isinstance(ledes[0], Unread):
         unread = ledes.pop()
-        return terms.chunked(_lede(title, body.text) for title, body in zip(unread.titles, unread.bodies))
-    return ledes
+        chosen = range(len(unread.titles)) if only is None else only.tolist()
+        return terms.chunked(_lede(unread.titles[n], unread.bodies[n].text) for n in chosen)
+    if only is None:
+        return ledes
+    texts = [text for chunk in ledes for text in _split(chunk)]
+    ledes.clear()
+    return terms.chunked(texts[n] for n in only.tolist())
+
+
+def _split(chunk: terms.Chunk) -> list[str]:
+    """A Chunk's texts (joined by one character each)."""
+    ends = [*(int(start) - 1 for start in chunk.starts[1:]), len(chunk.text)]
+    return [chunk.text[int(start):end] for start, end in zip(chunk.starts, ends)]
+
+
+def day_names(times: np.ndarray) -> list[str]:
+    """Each article's day as its bucket is named when comparing within a window (buckets())."""
+    undated = np.isnan(times)
+    days = (np.where(undated, 0.0, times) // DAY).astype(np.int64)
+    return [UNDATED if u else str(d) for d, u in zip(days.tolist(), undated.tolist())]
 
 
 def base(times: np.ndarray) -> np.ndarray:
@@ -368,12 +388,14 @@ def answers(plan: Plan, store: CacheStore | None = None, folder: str | None = No
             table = _stored_table(store, folder, plan.table_key)
             if table is None:
                 raise Damaged(f"{folder}/{TABLE}")
-        table, vectors = _weighed(plan, table, store, folder)
-        parts = Parts.of(vectors, _dense_terms(table))
-        del vectors  # (its parts hold the same numbers)
+        table, weighed = _weighed(plan, table, store, folder)
+        parts = Parts.of(weighed, _dense_terms(table))
+        del weighed  # (its parts hold the same numbers)
         found.update(_compare(plan, table, parts, store, folder))
     keys = [*plan.stored.items(), *((name, key) for name, (_, _, key) in plan.missing.items())]
-    _forget_others(store, folder, {_bucket_file(name, key) for name, key in keys})
+    kept = vectors.key_of(plan.table_key)
+    _forget_others(store, folder, {_bucket_file(name, key) for name, key in keys}
+                   | {vectors.file_name(day, kept) for day in set(day_names(plan.times))})
     return found
 
 
@@ -386,14 +408,31 @@ def _must_read(store, folder, name: str, key: str) -> Near:
 
 def _weighed(plan: Plan, table: terms.Table | None, store, folder):
     """(the table - made from the base `members` and stored when `table` is None - and the
-    vectors of the needed articles). The counts are let go here, before the comparison."""
-    counted, keys = terms.counted(_texts(plan.ledes))
+    vectors of the needed articles: those kept (vectors.py), the others weighed now and kept). The
+    counts are let go here, before the comparison."""
     if table is None:
+        counted, keys = terms.counted(_texts(plan.ledes))
         table = terms.Table.of(counted, keys, rows=np.searchsorted(plan.needed, plan.members))
         if store is not None:
             packed.write(store.path(f"{folder}/{TABLE}"), plan.table_key,
                          {"keys": table.keys, "df": table.df, "articles": np.array([table.articles])})
-    return table, table.weigh(counted, keys)
+        kept = _kept_vectors(plan, store, folder, len(table.keys), read=False)
+        fresh = table.weigh(counted, keys)
+    else:
+        kept = _kept_vectors(plan, store, folder, len(table.keys))
+        missing = kept.missing()
+        counted, keys = terms.counted(_texts(plan.ledes, None if len(missing) == len(plan.needed) else missing))
+        fresh = table.weigh(counted, keys)
+    del counted
+    weighed = kept.merged(fresh)
+    kept.save(weighed, plan.ids, day_names(plan.times))
+    return table, weighed
+
+
+def _kept_vectors(plan: Plan, store, folder, width: int, read: bool = True) -> vectors.Kept:
+    """The needed articles' kept vectors (none read unless `read`: a new table's are all new)."""
+    return vectors.Kept(store.path(folder) if store is not None else None, vectors.key_of(plan.table_key),
+                        plan.ids[plan.needed], day_names(plan.times[plan.needed]), width, read)
 
 
 def _stored_table(store, folder, key: str) -> terms.Table | None:
