@@ -510,6 +510,38 @@ def test_the_term_tables_base_moves_once_a_quarter():
     assert windows.base(turned[-5:]).tolist() == list(range(5))  # 2 of 5 before the cutoff: all
 
 
+def test_the_time_order_is_by_time_then_path_in_any_order_given():
+    """Same story's time order (a stable sort by time, which keeps the site's order of ties) is the
+    sort by (time, path), undated last, whether the members come in the site's order or not; and each
+    day's bucket holds the articles of that day, as a pass over all of them per day finds them."""
+    import random
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from newsarchive.builder import related as rel, windows
+
+    chance = random.Random(7)
+    dates = [None, "", "bad", "2019-05-05", "2020-01-01", "2020-01-02T10:00:00+08:00", "2020-01-02T02:00:00Z"]
+    for _ in range(300):
+        entries = [SimpleNamespace(date=chance.choice(dates), path=f"p{chance.randint(0, 99):03d}-{n}")
+                   for n in range(chance.randint(0, 40))]
+        if chance.random() < 0.5:  # (as the site lists them: newest first, then by path)
+            entries.sort(key=lambda e: (-rel.instant(e.date), e.path))
+        times = [rel.instant(e.date) for e in entries]
+        keys = [(t == float("-inf"), t, e.path) for t, e in zip(times, entries)]
+        order, ordered = rel._in_time_order(tuple(entries))
+        assert order.tolist() == sorted(range(len(entries)), key=keys.__getitem__)
+        for window in (3, None):
+            found = windows.buckets(ordered, window)
+            dated = np.flatnonzero(~np.isnan(ordered))
+            days = (ordered[dated] // windows.DAY).astype(np.int64) if window else np.zeros(len(dated), np.int64)
+            plain = {str(day): dated[days == day] for day in np.unique(days)}
+            if np.isnan(ordered).any():
+                plain[windows.UNDATED] = np.flatnonzero(np.isnan(ordered))
+            assert list(found) == list(plain) and all(np.array_equal(found[k], plain[k]) for k in plain)
+
+
 def test_each_buckets_window_and_key_are_those_of_a_plain_union():
     """_keyed counts the dated articles once and keys a bucket by its window alone when that spans
     its rows: the same columns and keys as counting them per bucket and np.union1d, for days with

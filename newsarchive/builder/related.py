@@ -267,11 +267,11 @@ def _sheet(members: tuple[Entry, ...], window_days: float | None, store: CacheSt
     """The Sheet of one language's members; `name`: its stored answer's (None: nothing stored).
     `read`: the first stage's stored answers read now (see windows.plan)."""
     order, times = _in_time_order(members)
-    ordered = [members[i] for i in order]
+    ordered = [members[i] for i in order.tolist()]
     outlet_of: dict[str, int] = {}
     outlets = np.array([outlet_of.setdefault(e.outlet, len(outlet_of)) for e in ordered], dtype=np.int32)
     folder = name.removesuffix(".json") if name is not None and store is not None else None
-    return Sheet(np.array(order, dtype=np.int32), outlets, "\0".join(e.path for e in ordered),
+    return Sheet(order.astype(np.int32), outlets, "\0".join(e.path for e in ordered),
                  _key(members, window_days) if folder is not None else None, folder,
                  windows.plan(ordered, times, window_days, _SOURCE, store if folder else None, folder, read))
 
@@ -504,13 +504,21 @@ def _load(store: CacheStore, name: str, entries: tuple[Entry, ...], window_days:
         return None
 
 
-def _in_time_order(entries: tuple[Entry, ...]) -> tuple[list[int], np.ndarray]:
+def _in_time_order(entries: tuple[Entry, ...]) -> tuple[np.ndarray, np.ndarray]:
     """The entries' places by time (then path), undated last, and their times in seconds in that
     order (NaN: undated)."""
-    times = [instant(e.date) for e in entries]
-    keys = [(t == float("-inf"), t, e.path) for t, e in zip(times, entries)]  # (made once, not by a call per item)
-    order = sorted(range(len(entries)), key=keys.__getitem__)
-    ordered = np.array([times[i] if times[i] != float("-inf") else np.nan for i in order], dtype=np.float64)
+    times = np.array([instant(e.date) for e in entries], dtype=np.float64)
+    times[np.isneginf(times)] = np.nan
+    # A stable sort by time keeps each tie in the order given: by path when the entries come as the
+    # site lists them (newest first, then by path), as same story's members do. Checked, and sorted by
+    # (time, path) when they do not (sorting 100 000 keys of (time, path) was ~0.25 s of an edit).
+    order = np.argsort(times, kind="stable")
+    ordered = times[order]
+    tied = np.flatnonzero((ordered[1:] == ordered[:-1]) | (np.isnan(ordered[1:]) & np.isnan(ordered[:-1])))
+    if any(entries[a].path > entries[b].path for a, b in zip(order[tied].tolist(), order[tied + 1].tolist())):
+        keys = [(np.isnan(t), 0.0 if np.isnan(t) else t, e.path) for t, e in zip(times.tolist(), entries)]
+        order = np.array(sorted(range(len(entries)), key=keys.__getitem__), dtype=np.int64)
+        ordered = times[order]
     return order, ordered
 
 

@@ -169,8 +169,13 @@ def buckets(times: np.ndarray, window_days: float | None) -> dict[str, np.ndarra
     out: dict[str, np.ndarray] = {}
     if len(dated):
         days = (times[dated] // DAY).astype(np.int64) if window_days is not None else np.zeros(len(dated), np.int64)
-        for day in np.unique(days):
-            out[str(day)] = dated[days == day]
+        # (each day's articles by one stable sort, not a pass over all of them per day: 1 830 passes
+        # over 100 000 were ~0.1 s of an edit)
+        named, inverse = np.unique(days, return_inverse=True)
+        grouped = dated[np.argsort(inverse, kind="stable")]
+        ends = np.cumsum(np.bincount(inverse.ravel(), minlength=len(named)))
+        for day, lo, hi in zip(named.tolist(), [0, *ends[:-1].tolist()], ends.tolist()):
+            out[str(day)] = grouped[lo:hi]
     undated = np.flatnonzero(np.isnan(times))
     if len(undated):
         out[UNDATED] = undated
