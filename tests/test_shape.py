@@ -10,6 +10,7 @@ import pytest
 
 from newsarchive.builder import shape
 from newsarchive.builder.outcome import Built
+from newsarchive.builder.render import Renderer
 
 from .conftest import build
 
@@ -68,10 +69,22 @@ def test_a_title_edit_keys_its_page_its_neighbours_and_its_links_only(grown, tmp
     target, linking = _linked(grown)
     articles = [p.relative_to(grown / "site").as_posix() for p in (grown / "site" / "articles").rglob("*.html")]
     inode = {p: (grown / "site" / p).stat().st_ino for p in articles}
-    seen = _spy(monkeypatch)
+    feeds = {p: p.stat().st_ino for p in (grown / "site").rglob("feed.xml")}
+    seen, keyed_pages = _spy(monkeypatch), []
+    real_page = Renderer.page
+    monkeypatch.setattr(Renderer, "page", lambda r, template, path, *a, **k: (
+        keyed_pages.append(path), real_page(r, template, path, *a, **k))[1])
     _edit_title(_content(grown, target), "EDITED")
     assert isinstance(build(grown, search=False), Built)
+    during_edit = list(keyed_pages)  # (the clean build's below not among them)
     assert _files(grown / "site") == _clean(grown, tmp_path / "clean")
+    # a feed that shows the edited article is made again; every other one is the last build's file,
+    # not even keyed
+    showing = {p for p in feeds if "EDITED" in p.read_text(encoding="utf-8")}
+    assert showing and len(showing) < len(feeds)
+    assert all(p.stat().st_ino != feeds[p] for p in showing) and all(
+        p.stat().st_ino == feeds[p] for p in set(feeds) - showing)
+    assert {grown / "site" / p for p in during_edit if p.endswith("feed.xml")} == showing
     assert len(seen) == 1 and seen[0] is not None, "the edit kept the shape: only some article pages keyed"
     keyed = seen[0]
     assert target in keyed and linking <= keyed

@@ -79,10 +79,9 @@ class Group:
     @functools.cached_property
     def members(self) -> str:
         """One digest of the members (page keys spell a group by it; index pages show every group)."""
-        h = hashlib.sha256()
-        for e in self.entries:
-            h.update(e.digest.encode())
-        return h.hexdigest()
+        # (the digests joined once: the same bytes as hashing them one by one, which was ~0.15 s of
+        # an edit at 100 000 articles, for every tag, outlet and month)
+        return hashlib.sha256("".join([e.digest for e in self.entries]).encode()).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ def atom_date(date: str | None) -> str:
 def atom(r, entries, path: str, alternate: str, title: str):
     entries = entries[: r.config.feed_size]
     updated = max((atom_date(e.date) for e in entries), default=atom_date(None))
-    return r.page("feed.xml", path, entries=entries, self_path=path, alternate=alternate, title=title,
-                  updated=updated)
+    return r.kept(path, entries) or r.page("feed.xml", path, entries=entries, self_path=path, alternate=alternate,
+                                           title=title, updated=updated)
 
 
 def sitemap(r):

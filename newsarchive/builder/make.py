@@ -117,7 +117,7 @@ def _built(archive: Archive, site, made: _Inputs, search: bool, quick: bool, sta
             # (a quick build keeps the site's search index as it is; a full one updates the kept index)
             search_cache = archive.cache.path(archive.site_tenant(SEARCH_CACHE)) if search and not quick else None
             pages = all_pages(renderer, search_cache, kept_search=archive.site if search and quick else None,
-                              ahead=ahead, write_to=staging.writable_by_workers)
+                              ahead=ahead, write_to=staging.writable_by_workers, keep=staging.keep)
             for path, data in chain(pages, made.assets.files.items(), pictures.files.items()):
                 staging.add(path, data)
             made.memo.drop_saved()  # a kill between the swap and the save must not leave old keys vouching

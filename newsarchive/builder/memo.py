@@ -144,6 +144,18 @@ class Memo:
             return Placed.KEPT
         return None
 
+    def kept_all(self, paths: list[str]) -> list[str]:
+        """kept() of many pages at once: those whose last file is as recorded, their keys carried
+        over (one pass over the walk made aside, when it has come: kept() a page at a time was ~0.3 s
+        of the 100 000 article pages an edit keeps)."""
+        if self._walked is None:
+            return [path for path in paths if self.kept(path)]
+        before, walked, files = self.before, self._walked, self._files
+        intact = [path for path in paths if path in before and walked.get(path) == files.get(path, False)]
+        self.now.update((path, before[path]) for path in intact)
+        self._unchanged.update(intact)
+        return intact
+
     def forget(self, path: str) -> None:
         self.now.pop(path, None)
 

@@ -110,12 +110,13 @@ PRODUCERS = (*LISTS, earlier_versions)
 
 
 def all_pages(r: Renderer, search_cache: Path | None, kept_search: Path | None = None, ahead=None,
-              write_to: Path | None = None):
+              write_to: Path | None = None, keep=None):
     """(path, bytes or a file to link) for every page of the site, as each is made; the search index
     too unless search_cache (its shard cache) is None, or, with kept_search (a site folder), that
     site's search index files as they are. `ahead`: article bodies being made (parallel.bodies_ahead).
     `write_to`: the staging folder, where article pages made on a pool are written by their workers
-    (write.Placed), or None."""
+    (write.Placed), or None. `keep`: where the many article pages kept as they were go at once
+    (Staging.keep), or None: each is yielded."""
     made: set[str] = set()
     tick = r.progress.phase("list pages", unit="page")
     for producer in LISTS:
@@ -137,7 +138,7 @@ def all_pages(r: Renderer, search_cache: Path | None, kept_search: Path | None =
             path = file.relative_to(kept_search).as_posix()
             if file.is_file() and path not in made:  # search/index.html is a page: made new above
                 yield path, file
-    for path, data in chain(earlier_versions(r), parallel.articles(r, ahead, write_to)):
+    for path, data in chain(earlier_versions(r), parallel.articles(r, ahead, write_to, keep)):
         yield path, data  # (parallel.articles: its own phases, same story and article pages)
     if planned is not None and not early:
         yield from search.search_files(r, search_cache, planned)

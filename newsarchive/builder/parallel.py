@@ -90,10 +90,12 @@ def _render_tasks(r: Renderer, todo: list[int], folder: Path | None):
         yield [(e, r.bodies.get(e.path), r.shows(e)) for e in entries], folder
 
 
-def articles(r: Renderer, ahead: BodiesAhead | None, write_to: Path | None = None):
+def articles(r: Renderer, ahead: BodiesAhead | None, write_to: Path | None = None, keep=None):
     """(path, bytes or the last site's file) for every article page; only changed ones are rendered.
     `ahead`: the bodies being made on a pool since the build began (bodies_ahead), or None.
-    `write_to`: a folder the pool's workers write their pages into themselves (write.Placed), or None."""
+    `write_to`: a folder the pool's workers write their pages into themselves (write.Placed), or None.
+    `keep`: called with the paths of many pages kept as the last build left them (Staging.keep),
+    instead of a (path, Placed.KEPT) each, or None."""
     if r.site.entries:  # an article page's key and page show its same-story links: wait for them here
         if r.last_shape is not None:  # most article pages will be kept: their files checked while waiting
             r.memo.look_ahead(e.path for e in r.site.entries)
@@ -101,9 +103,18 @@ def articles(r: Renderer, ahead: BodiesAhead | None, write_to: Path | None = Non
         len(r.related)
         tick(len(r.site.entries))
     to_key = r.articles_to_key()
+    as_was: set[str] = set()  # the pages articles_to_key left out, kept as they were
+    if to_key is not None:
+        as_was = set(r.memo.kept_all([e.path for e in r.site.entries if e.path not in to_key]))
+        if keep is not None:
+            keep(list(as_was))
     todo = []
     for n, e in enumerate(r.site.entries):
-        kept = (to_key is not None and e.path not in to_key and r.kept_as_was(e.path)) or r.reused_article(e)
+        if e.path in as_was:
+            if keep is None:
+                yield e.path, Placed.KEPT
+            continue
+        kept = r.reused_article(e)
         if kept:
             yield kept
         else:

@@ -14,6 +14,7 @@ import json
 import posixpath
 import re
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import NamedTuple
 from urllib.parse import quote, urlsplit
 from pathlib import Path
@@ -536,11 +537,14 @@ class Renderer:
     def kept(self, path: str, shown: tuple[Entry, ...]) -> tuple[str, Placed] | None:
         """After an edit that kept the site's shape, a page showing none of the edited articles (and
         nothing else that changed) as the last build left it, without keying it."""
-        if self.showing is None or any(e.path in self.showing for e in shown):
+        if self.showing is None or not self.showing.isdisjoint(map(_PATH, shown)):
             return None
         return self.kept_as_was(path)
 
 
+# An entry's path (map()ped in C: a list's ~100 000 entries looked at one by one in Python for the
+# edited ones were ~0.15 s of an edit at 100 000 articles).
+_PATH = attrgetter("path")
 # Versions up to this many are compared every two with each other; more, each with the next and the
 # first with the latest (the pairs grow with the square).
 ALL_PAIRS_UP_TO = 5

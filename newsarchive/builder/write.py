@@ -111,6 +111,15 @@ class Staging:
         elif data is not Placed.WRITTEN:
             self._queue.put((rel_path, data))
 
+    def keep(self, rel_paths: list[str]) -> None:
+        """add(rel_path, Placed.KEPT) of many files at once (an edit keeps ~100 000 article pages)."""
+        fresh = set(rel_paths)
+        if len(fresh) != len(rel_paths) or not self.paths.isdisjoint(fresh):
+            twice = next(p for p in rel_paths if p in self.paths or rel_paths.count(p) > 1)
+            raise DoubleWrite(f"two pages want {twice}")
+        self.paths |= fresh
+        self.kept |= fresh
+
     def _is_kept(self, rel_path: str, source: Path) -> bool:
         """Whether `source` is the last site's own file at rel_path (or that file's other name)."""
         here = f"{self._root}/{rel_path}"
