@@ -645,3 +645,34 @@ def test_a_build_keeps_pages_by_a_walk_of_site_made_aside(seed_root, tmp_path, m
 
 def _site_bytes(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted((root / "site").rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("damage", [
+    lambda data: data["files"].popitem(),                                     # a page's stats gone
+    lambda data: data["files"].update((path, "ab") for path in data["files"]),  # stats that are no stats
+    lambda data: data.update(files="x"),                                       # no table of stats
+    lambda data: data.clear(),                                                 # nothing recorded
+])
+def test_page_keys_damaged_by_hand_vouch_for_nothing_they_cannot(seed_root, tmp_path, damage):
+    """The recorded page keys (memo.MANIFEST: each page's key and its file's size and time) damaged by
+    hand: the build takes no page on their word - every page it cannot vouch for is made again - and
+    the site is the clean one."""
+    from newsarchive.builder import fingerprint, memo
+
+    root = tmp_path / "a"
+    copy_tree(seed_root, root)
+    build(root, search=False)
+    site, manifest = root / "site", root / ".newsarchive-cache" / memo.MANIFEST
+    clean = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    saved = json.loads(manifest.read_text(encoding="utf-8"))
+    recorded = dict(saved["data"]["files"])
+    damage(saved["data"])
+    manifest.write_text(json.dumps(saved), encoding="utf-8")
+    (root / ".newsarchive-cache" / fingerprint.STATE).unlink()  # (else nothing changed: no build at all)
+    inodes = {path: (site / path).stat().st_ino for path in recorded}
+    build(root, search=False)
+    assert {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()} == clean
+    vouched = saved["data"].get("files") if isinstance(saved["data"].get("files"), dict) else {}
+    for path, inode in inodes.items():  # (a page whose stats still stand may be kept; no other one)
+        if vouched.get(path) != recorded[path]:
+            assert (site / path).stat().st_ino != inode, path

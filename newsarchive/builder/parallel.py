@@ -5,6 +5,7 @@ rendered, bodies come from the store of the last such build (bodies.py), and tho
 ahead, while the same-story comparison the pages wait for is still running (BodiesAhead)."""
 from __future__ import annotations
 
+from operator import attrgetter
 from pathlib import Path
 
 from .. import forked
@@ -16,6 +17,7 @@ from .write import Placed, write_new
 PARALLEL_FROM = 200
 # Articles per task handed to a worker.
 CHUNK = 64
+_PATH = attrgetter("path")
 
 
 def _chunks(numbers: list[int]) -> list[list[int]]:
@@ -105,14 +107,14 @@ def articles(r: Renderer, ahead: BodiesAhead | None, write_to: Path | None = Non
     to_key = r.articles_to_key()
     as_was: set[str] = set()  # the pages articles_to_key left out, kept as they were
     if to_key is not None:
-        as_was = set(r.memo.kept_all([e.path for e in r.site.entries if e.path not in to_key]))
+        as_was = r.memo.kept_all(set(map(_PATH, r.site.entries)) - to_key)
         if keep is not None:
-            keep(list(as_was))
+            keep(as_was)
+        else:
+            yield from ((path, Placed.KEPT) for path in as_was)
     todo = []
     for n, e in enumerate(r.site.entries):
         if e.path in as_was:
-            if keep is None:
-                yield e.path, Placed.KEPT
             continue
         kept = r.reused_article(e)
         if kept:

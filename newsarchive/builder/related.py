@@ -20,6 +20,7 @@ import hashlib
 import os
 import multiprocessing
 from collections.abc import Mapping
+from operator import attrgetter
 from itertools import chain
 from pathlib import Path
 from typing import NamedTuple
@@ -462,12 +463,15 @@ def _as_entries(paths: dict[str, list[list[str]]], entries: tuple[Entry, ...]) -
 def _key(entries: tuple[Entry, ...], window_days: int) -> str:
     key = hashlib.sha256(_SOURCE.encode())
     key.update(f"window {window_days}".encode())
-    key.update("".join(f"\0{e.digest}" for e in entries).encode())  # (a digest stands for its page's place and text)
+    # (a digest stands for its page's place and text; each one after a NUL, joined in C: one by one,
+    # ~0.1 s of a build at 100 000 articles)
+    key.update("\0".join(["", *map(_DIGEST, entries)]).encode() if entries else b"")
     return key.hexdigest()
 
 
 # The tenant's folder in the cache store: one file per language.
 FOLDER = "related"
+_DIGEST = attrgetter("digest")
 
 
 def _read(store: CacheStore, name: str, state: BuildState) -> tuple[str, dict] | None:

@@ -28,6 +28,7 @@ always describes the site the recorded keys describe.
 from __future__ import annotations
 
 import hashlib
+from operator import attrgetter
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -41,12 +42,12 @@ VERSION = "3"
 
 def of(site: Site, pictures) -> str:
     """One digest of the site's shape (see the module docstring); `pictures`: media.show.Pictures or None."""
-    h = hashlib.sha256()
-    for e in site.entries:
-        h.update(f"{e.path}\0{e.lang}\0{e.date}\0{e.outlet}\0{e.tags!r}\n".encode("utf-8", "surrogatepass"))
+    h = hashlib.sha256()  # (each part's lines joined once and hashed: the same bytes as line by line)
+    h.update("".join([f"{e.path}\0{e.lang}\0{e.date}\0{e.outlet}\0{e.tags!r}\n"
+                      for e in site.entries]).encode("utf-8", "surrogatepass"))
     h.update(b"\1")
-    for e in site.earlier:
-        h.update(f"{e.path}\0{e.lang}\0{e.outlet}\0{e.tags!r}\n".encode("utf-8", "surrogatepass"))
+    h.update("".join([f"{e.path}\0{e.lang}\0{e.outlet}\0{e.tags!r}\n"
+                      for e in site.earlier]).encode("utf-8", "surrogatepass"))
     h.update(b"\1")
     for path in sorted(site.versions):
         h.update(f"{path}\0{[v.path for v in site.versions[path]]!r}\n".encode("utf-8", "surrogatepass"))
@@ -156,10 +157,12 @@ def to_key(site: Site, edited: frozenset[str], related, last: Last, growth: Grow
     the articles of an outlet or tag whose pages moved. The rest are the last build's pages
     (Renderer.kept_as_was)."""
     out = set(edited)
-    for entries in (site.entries, *(g.entries for g in site.outlets)):
-        for n, e in enumerate(entries):
-            if e.path in edited:
-                out.update(x.path for x in entries[max(n - 1, 0):n + 2])
+    places = _places(site.entries, edited)
+    outlets = {site.entries[n].outlet for n in places}
+    for entries, found in ((site.entries, places),
+                           *((g.entries, _places(g.entries, edited)) for g in site.outlets if g.name in outlets)):
+        for n in found:
+            out.update(x.path for x in entries[max(n - 1, 0):n + 2])
     for path in edited:  # (site.versions names each version's group under every version's path)
         out.update(v.path for v in site.versions.get(path, ()))
     out |= related.changed_since(last.links, edited, growth.added if growth is not None else frozenset())
@@ -167,3 +170,12 @@ def to_key(site: Site, edited: frozenset[str], related, last: Last, growth: Grow
         out.update(e.path for e in (*site.entries, *site.earlier)
                    if e.outlet in growth.regrouped or any(t in growth.regrouped for t in e.tags))
     return frozenset(out)
+
+
+def _places(entries, paths: frozenset[str]) -> list[int]:
+    """Where these pages stand in a list (its paths taken in C: ~0.1 s a build at 100 000 articles,
+    looked at one by one in the archive's list and every outlet's)."""
+    return [n for n, path in enumerate(map(_PATH, entries)) if path in paths]
+
+
+_PATH = attrgetter("path")
