@@ -3,6 +3,7 @@ later video call of the same two diplomats is their related coverage; articles o
 do not link. Same story is compared within a date window, and finds every pair the all-pairs
 comparison finds inside it."""
 import shutil
+from pathlib import Path
 
 from newsarchive.archive import Archive
 from newsarchive.cache import CacheStore
@@ -79,7 +80,7 @@ def test_cached_answer_is_reused_until_an_article_changes(seed_root, tmp_path, m
     first = same_story(site.entries, CacheStore(tmp_path / "cache"))
     assert first == fresh
 
-    def must_not_run(sheet, store):
+    def must_not_run(sheet, store, files=None):
         raise AssertionError("compared again though nothing changed")
 
     monkeypatch.setattr(rel, "_linked", must_not_run)
@@ -88,7 +89,7 @@ def test_cached_answer_is_reused_until_an_article_changes(seed_root, tmp_path, m
     edited = (dataclasses.replace(site.entries[0], digest="edited"),) + site.entries[1:]
     monkeypatch.undo()
     calls = []
-    monkeypatch.setattr(rel, "_linked", lambda sheet, store: calls.append(len(sheet.order)) or
+    monkeypatch.setattr(rel, "_linked", lambda sheet, store, files=None: calls.append(len(sheet.order)) or
                         ([[]] * len(sheet.order), [[]] * len(sheet.order)))
     decoded = []
     real = CacheStore.load_any
@@ -97,12 +98,12 @@ def test_cached_answer_is_reused_until_an_article_changes(seed_root, tmp_path, m
     assert decoded == []  # the stored answer's key told it was of other articles: not decoded
 
 
-def _dies(tasks, send, parent):
+def _dies(tasks, send, parent, ahead=None):
     """A comparing process that ends without an answer (module level: a spawned child imports it)."""
     send.close()
 
 
-def _answers_and_dies(tasks, send, parent):
+def _answers_and_dies(tasks, send, parent, ahead=None):
     """A comparing process that sends its answer and ends before it stores it."""
     from newsarchive.builder import related as rel
 
@@ -462,6 +463,54 @@ def test_kept_vectors_weigh_only_the_articles_without_one(corpus_run, tmp_path, 
     edited = edit(edited, middle, "（再更新）")
     assert rel._same_story(edited, 3, store, "related/zh") == rel._same_story(edited, 3)
     assert 10 < counted[0] < len(entries) / 2, counted
+
+
+def test_the_stored_days_read_ahead_give_the_answer_read_when_asked(corpus_run, tmp_path, monkeypatch):
+    """The comparing process reads the stored days, table and kept answer ahead (related._read_ahead,
+    while the build gathers the site): after an edit it then opens none of them when it compares -
+    only the few days' kept vectors - and its answer is the one read file by file gives. A file read
+    ahead that the plan does not name (another key) is not taken."""
+    import dataclasses
+
+    from newsarchive.builder import packed, related as rel, vectors, windows
+
+    entries = tuple(e for e in collect(Archive(corpus_run[0])).entries if e.lang.startswith("zh"))
+    store = CacheStore(tmp_path / "cache")
+    rel._same_story(entries, 3, store, "related/zh")
+    edited = (dataclasses.replace(entries[0], title=entries[0].title + "（更新）", digest="edited"), *entries[1:])
+
+    def sheets():
+        return {"related/zh.json": rel._sheet(edited, 3, store, "related/zh.json", read=False)._replace(key=None)}
+
+    ahead = rel._read_ahead(store)
+    opened, real = [], packed.read
+    monkeypatch.setattr(packed, "read", lambda path, key: (opened.append(Path(path).name), real(path, key))[1])
+    found = rel._compare_all(sheets(), store, files=ahead)
+    assert opened and all(name.startswith(vectors.PREFIX) for name in opened), opened
+    monkeypatch.undo()
+    assert all(_same_arrays(a, b) for a, b in zip(found["related/zh.json"], rel._compare_all(sheets(), store)["related/zh.json"]))
+    stale = packed.ReadAhead([store.path("related/zh") / windows.LINKS])
+    assert stale.read(store.path("related/zh") / windows.LINKS, "another key") is None
+
+
+def _same_arrays(a, b) -> bool:
+    return a.dtype == b.dtype and a.shape == b.shape and bool((a == b).all())
+
+
+def test_the_dense_terms_are_the_first_of_a_stable_sort_by_frequency():
+    """_dense_terms picks the commonest terms without sorting them all: the same columns as the first
+    DENSE_TERMS of a stable sort by frequency, whatever the ties."""
+    import numpy as np
+
+    from newsarchive.builder import terms, windows
+
+    chance = np.random.default_rng(3)
+    for size, top in ((0, 1), (5, 3), (3000, 40), (20000, 400), (20000, 20000)):
+        df = chance.integers(1, top, size)
+        table = terms.Table(np.arange(size, dtype=np.int64), df, 1000)
+        common = int(np.sum(df > windows.DENSE_SHARE * 1000))
+        plain = np.sort(np.argsort(-df, kind="stable")[:min(windows.DENSE_TERMS, common)])
+        assert np.array_equal(windows._dense_terms(table), plain), size
 
 
 def test_a_damaged_kept_answer_is_scored_again(corpus_run, tmp_path):

@@ -34,10 +34,8 @@ def fingerprint(archive: Archive, options: dict, stats: dict[str, os.stat_result
         kept = stats if folder == archive.content else None
         for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
             dirnames.sort()
-            for name in sorted(filenames):
-                _stat_into(h, os.path.join(dirpath, name), kept)
-    for path in code_files("build"):
-        _stat_into(h, str(path))
+            h.update(_bytes("".join([_line(os.path.join(dirpath, name), kept) for name in sorted(filenames)])))
+    h.update(_bytes("".join([_line(str(path)) for path in code_files("build")])))
     # (the problems page shows the failures; pages show the pictures the media manifest lists)
     for path in (archive.config_file, archive.cache.path(failures.STORE), archive.media_manifest):
         if path.is_file():
@@ -45,11 +43,13 @@ def fingerprint(archive: Archive, options: dict, stats: dict[str, os.stat_result
     return h.hexdigest()
 
 
-def _stat_into(h, path: str, kept: dict[str, os.stat_result] | None = None) -> None:
+def _line(path: str, kept: dict[str, os.stat_result] | None = None) -> str:
+    """A file's line in the fingerprint (a folder's lines are hashed joined: the same bytes as line by
+    line, ~0.1 s sooner at 100 000 articles)."""
     st = os.lstat(path)  # a symlink is what it is (the build refuses to follow it), dangling or not
-    h.update(_bytes(f"{path}\\0{st.st_size}\\0{st.st_mtime_ns}\\n"))
     if kept is not None:
         kept[path] = st
+    return f"{path}\\0{st.st_size}\\0{st.st_mtime_ns}\\n"
 
 
 def _bytes(text: str) -> bytes:

@@ -55,7 +55,7 @@ def make(archive: Archive, base_url: str | None, search: bool, quick: bool, stat
     """`print_`: the build's fingerprint, recorded with the site when every page was built
     (fingerprint.remember)."""
     # (the same-story comparison's process, started before the pages are read: see related.Comparer)
-    comparer = Comparer() if _compares_aside(state, quick) else None
+    comparer = Comparer(archive.cache) if _compares_aside(state, quick) else None
     try:
         return _made(archive, base_url, search, quick, state, progress, tell_changes, print_, comparer)
     finally:

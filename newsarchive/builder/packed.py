@@ -65,11 +65,12 @@ def _header(data) -> tuple[dict, int] | None:
     return (header, end) if isinstance(header, dict) and len(data) >= end else None
 
 
-def unpack(data: bytearray, key: str) -> dict[str, np.ndarray] | None:
+def unpack(data: bytearray, key: str | None) -> dict[str, np.ndarray] | None:
     """The arrays of a file's bytes (views of `data`: a bytearray keeps them writable, as np.load's
-    are), when it holds them for `key`; None when it holds another key's or does not add up."""
+    are), when it holds them for `key` (None: any key, see read_any); None when it holds another
+    key's or does not add up."""
     found = _header(data)
-    if found is None or found[0].get("key") != key:
+    if found is None or (key is not None and found[0].get("key") != key):
         return None
     header, start = found
     if header.get("crc") != _crc(header.get("arrays"), memoryview(data)[start:]):
@@ -100,6 +101,11 @@ def write(path, key: str, arrays: dict[str, np.ndarray]) -> None:
 
 def read(path, key: str) -> dict[str, np.ndarray] | None:
     """The arrays stored at path for this key; None when there are none, for another key, or damaged."""
+    data = _bytes(path)
+    return unpack(data, key) if data is not None else None
+
+
+def _bytes(path) -> bytearray | None:
     try:
         with open(path, "rb") as f:
             data = bytearray(os.fstat(f.fileno()).st_size)
@@ -107,7 +113,28 @@ def read(path, key: str) -> dict[str, np.ndarray] | None:
                 return None
     except OSError:
         return None
-    return unpack(data, key)
+    return data
+
+
+class ReadAhead:
+    """Files read and checked before they are asked for, whatever key they hold; read() as the
+    module's read() gives them (same story's process reads its stored days while the build gathers
+    the site: ~0.35 s of an edit at 100 000 articles, after it). A file asked for that was not read
+    ahead is read then."""
+
+    def __init__(self, paths):
+        self._found: dict[str, tuple[str, dict]] = {}
+        for path in paths:
+            data = _bytes(path)
+            arrays = unpack(data, None) if data is not None else None
+            if arrays is not None:
+                self._found[os.fspath(path)] = (_header(data)[0].get("key"), arrays)
+
+    def read(self, path, key: str) -> dict[str, np.ndarray] | None:
+        found = self._found.pop(os.fspath(path), None)
+        if found is None:
+            return read(path, key)
+        return found[1] if found[0] == key else None
 
 
 def key_of(path) -> str | None:

@@ -29,7 +29,7 @@ import numpy as np
 
 from .. import forked
 from ..cache import CacheStore
-from . import packed, terms, windows
+from . import packed, terms, vectors, windows
 from .collect import Entry, instant
 from .state import BuildState
 
@@ -277,14 +277,15 @@ def _sheet(members: tuple[Entry, ...], window_days: float | None, store: CacheSt
                  windows.plan(ordered, times, window_days, _SOURCE, store if folder else None, folder, read))
 
 
-def _compare_all(sheets: dict[str, Sheet], store: CacheStore | None, answered=None) -> dict[str, tuple[np.ndarray, ...]]:
+def _compare_all(sheets: dict[str, Sheet], store: CacheStore | None, answered=None,
+                 files=packed) -> dict[str, tuple[np.ndarray, ...]]:
     """Each language's answer as positions (see _as_positions), stored as paths under its name (its
     per-day first stage kept in the store beside it) by whichever process compared it. `answered`:
     called with the answer before it is stored (the comparing process's pipe: storing every article's
     links was ~0.5 s of an edit at 100 000 articles, while the build waited)."""
     found, linked = {}, []
     for cache, sheet in sheets.items():
-        same, coverage = _linked(sheet, store)
+        same, coverage = _linked(sheet, store, files)
         found[cache] = _as_positions(sheet, same, coverage)
         linked.append((cache, sheet, same, coverage))
     if answered is not None:
@@ -299,13 +300,14 @@ class Comparer:
     """A process to compare in (spawned: see SameStory), started before the build gathers the site:
     starting one and importing the comparison's code there was ~1 s of an edit at 100 000 articles
     between gathering and comparing, on the way to the article pages; started first, it is done
-    while this process reads the pages. hand() it the sheets, or close() it."""
+    while this process reads the pages; so are the stored days of the answers in `store` (None: none
+    read ahead), read while it waits. hand() it the sheets, or close() it."""
 
-    def __init__(self):
+    def __init__(self, store: CacheStore | None = None):
         context = multiprocessing.get_context("spawn")
         tasks, self._tasks = context.Pipe(duplex=False)
         self._receive, send = context.Pipe(duplex=False)
-        self._child = context.Process(target=_compare_in_child, args=(tasks, send, os.getpid()), daemon=True)
+        self._child = context.Process(target=_compare_in_child, args=(tasks, send, os.getpid(), store), daemon=True)
         self._child.start()
         tasks.close()
         send.close()
@@ -327,19 +329,34 @@ class Comparer:
             self._child.join()
 
 
-def _compare_in_child(tasks, send, parent: int) -> None:
+def _compare_in_child(tasks, send, parent: int, ahead: CacheStore | None = None) -> None:
     forked.die_with_parent(parent)
+    files = _read_ahead(ahead) if ahead is not None else packed
     try:
         sheets, store = tasks.recv()
     except EOFError:  # closed: nothing to compare
         return
     try:
-        _compare_all(sheets, store, answered=send.send)
+        _compare_all(sheets, store, answered=send.send, files=files)
     except windows.Damaged:  # a stored file its plan saw is gone or damaged: the build compares again itself
         send.send(None)
         return
     send.send(STORED)  # (then the stored answers' files may be looked at: SameStory.record)
     send.close()
+
+
+def _read_ahead(store: CacheStore) -> packed.ReadAhead:
+    """Every language's stored days, table and kept answer, read while the build gathers the site
+    (not the kept vectors: an edit reads a few days' of them)."""
+    paths = []
+    try:
+        for folder in store.path(FOLDER).iterdir():
+            if folder.is_dir() and not folder.is_symlink():
+                paths += [p for p in folder.iterdir() if p.name.endswith(f".{windows.SUFFIX}")
+                          and not p.name.startswith(vectors.PREFIX)]
+    except OSError:  # (nothing stored yet, or not to be listed: each file is read when asked for)
+        pass
+    return packed.ReadAhead(paths)
 
 
 # What the comparing process sends once it has stored the answer it sent.
@@ -538,7 +555,7 @@ def _same_story(entries: tuple[Entry, ...], window_days: float | None = WINDOW_D
     return _from_positions(_as_positions(sheet, *_linked(sheet, store)), entries)
 
 
-def _linked(sheet: Sheet, store: CacheStore | None) -> tuple[list[list[int]], list[list[int]]]:
+def _linked(sheet: Sheet, store: CacheStore | None, files=packed) -> tuple[list[list[int]], list[list[int]]]:
     """(same story, related coverage) of each article (by place in time order): the first stage per
     day (windows.answers, from the store where nothing it depends on changed), then the second over
     the whole language - the picks from each article's candidates and both articles' backgrounds,
@@ -546,13 +563,14 @@ def _linked(sheet: Sheet, store: CacheStore | None) -> tuple[list[list[int]], li
     n = len(sheet.order)
     if n < 2:
         return [[] for _ in range(n)], [[] for _ in range(n)]
-    answers = windows.answers(sheet.first, store if sheet.folder else None, sheet.folder)
+    answers = windows.answers(sheet.first, store if sheet.folder else None, sheet.folder, files)
     position = {name: k for k, name in enumerate(sheet.first.ids.tolist())}
     background = np.zeros(n)
     for near in answers.values():
         background[[position[i] for i in near.ids]] = near.background
     same = _picks(sheet.outlets, answers, position, background)
-    coverage = _coverage_kept(sheet, store if sheet.folder else None, _signature_matrix(answers, position, n), same)
+    coverage = _coverage_kept(sheet, store if sheet.folder else None, _signature_matrix(answers, position, n), same,
+                              files)
     return [s[:MAX_SAME] for s in same], coverage
 
 
@@ -624,7 +642,8 @@ class _Inverted(NamedTuple):
         return cls(signature.T.tocsr(), signature.astype(bool).astype(np.float32).T.tocsr())
 
 
-def _coverage_kept(sheet: Sheet, store: CacheStore | None, signature, same: list[list[int]]) -> list[list[int]]:
+def _coverage_kept(sheet: Sheet, store: CacheStore | None, signature, same: list[list[int]],
+                   files=packed) -> list[list[int]]:
     """_coverage, scored again only for the articles whose answer may have changed since the last
     run's (kept in the store, windows.LINKS, for this code, window and term table): new ones, those
     sharing a signature term with a new one, those whose last answer holds one gone (an edited
@@ -634,7 +653,7 @@ def _coverage_kept(sheet: Sheet, store: CacheStore | None, signature, same: list
     ids, inverted = sheet.first.ids, _Inverted.of(signature)
     name = f"{sheet.folder}/{windows.LINKS}" if store is not None else None
     key = _links_key(sheet)
-    last = _last_links(store.path(name), key) if name is not None else None
+    last = _last_links(store.path(name), key, files) if name is not None else None
     if last is None:
         found = _coverage(signature, same, inverted=inverted)
     else:
@@ -653,9 +672,9 @@ def _links_key(sheet: Sheet) -> str:
     return hashlib.sha256(f"{_SOURCE}\0{sheet.first.window_days}\0{sheet.first.table_key}".encode()).hexdigest()
 
 
-def _last_links(path, key: str) -> dict | None:
+def _last_links(path, key: str, files=packed) -> dict | None:
     """The kept answer (_keep_links) for `key`, when its lists add up (else None: all scored again)."""
-    last = packed.read(path, key)
+    last = files.read(path, key)
     try:
         count = len(last["ids"])
         for name in ("same", "cover"):

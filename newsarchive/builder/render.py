@@ -14,6 +14,7 @@ import json
 import posixpath
 import re
 from dataclasses import dataclass
+from itertools import count
 from operator import attrgetter
 from typing import NamedTuple
 from urllib.parse import quote, urlsplit
@@ -429,9 +430,10 @@ class Renderer:
 
     def neighbours(self, entry: Entry) -> tuple:
         """(newer, older) in the whole archive, then (newer, older) from the same outlet: None at an end."""
-        if self._places is None:
-            self._places = {e.path: n for n, e in enumerate(self.site.entries)}
-            self._outlet_places = {e.path: n for g in self.site.outlets for n, e in enumerate(g.entries)}
+        if self._places is None:  # (made in C: a dict comprehension over 100 000 entries was ~0.2 s of an edit)
+            self._places = dict(zip(map(_PATH, self.site.entries), count()))
+            for g in self.site.outlets:
+                self._outlet_places.update(zip(map(_PATH, g.entries), count()))
         if entry.path not in self._places:  # an earlier version: in no list, beside no other article
             return (None, None, None, None)
         both = []

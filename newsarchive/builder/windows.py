@@ -381,15 +381,16 @@ def _table_key(source: str, entries, ids: np.ndarray, members: np.ndarray) -> st
     return h.hexdigest()
 
 
-def answers(plan: Plan, store: CacheStore | None = None, folder: str | None = None) -> dict[str, Near]:
+def answers(plan: Plan, store: CacheStore | None = None, folder: str | None = None, files=packed) -> dict[str, Near]:
     """Every bucket's Near: stored ones read (Damaged if one the plan saw cannot be), the missing ones
-    compared. Terms are counted once, for the articles the plan needs."""
-    found = {name: plan.nears.get(name) or _must_read(store, folder, name, key)
+    compared. Terms are counted once, for the articles the plan needs. `files`: what reads the stored
+    ones (packed, or a packed.ReadAhead)."""
+    found = {name: plan.nears.get(name) or _must_read(store, folder, name, key, files)
              for name, key in plan.stored.items()}
     if plan.missing:
         table = plan.table
         if table is None and plan.table_stored:
-            table = _stored_table(store, folder, plan.table_key)
+            table = _stored_table(store, folder, plan.table_key, files)
             if table is None:
                 raise Damaged(f"{folder}/{TABLE}")
         table, weighed = _weighed(plan, table, store, folder)
@@ -403,8 +404,8 @@ def answers(plan: Plan, store: CacheStore | None = None, folder: str | None = No
     return found
 
 
-def _must_read(store, folder, name: str, key: str) -> Near:
-    near = _stored(store, folder, name, key)
+def _must_read(store, folder, name: str, key: str, files=packed) -> Near:
+    near = _stored(store, folder, name, key, files)
     if near is None:
         raise Damaged(f"{folder}/{_bucket_file(name, key)}")
     return near
@@ -439,8 +440,8 @@ def _kept_vectors(plan: Plan, store, folder, width: int, read: bool = True) -> v
                         plan.ids[plan.needed], day_names(plan.times[plan.needed]), width, read)
 
 
-def _stored_table(store, folder, key: str) -> terms.Table | None:
-    saved = packed.read(store.path(f"{folder}/{TABLE}"), key) if store is not None else None
+def _stored_table(store, folder, key: str, files=packed) -> terms.Table | None:
+    saved = files.read(store.path(f"{folder}/{TABLE}"), key) if store is not None else None
     return terms.Table(saved["keys"], saved["df"], int(saved["articles"][0])) if saved else None
 
 
@@ -461,9 +462,9 @@ def _compare(plan: Plan, table: terms.Table, parts: Parts, store, folder) -> dic
         return dict(pool.map(one, sorted(plan.missing)))
 
 
-def _stored(store, folder, name: str, key: str) -> Near | None:
+def _stored(store, folder, name: str, key: str, files=packed) -> Near | None:
     """A bucket's Near stored under `key`, if any."""
-    saved = packed.read(store.path(f"{folder}/{_bucket_file(name, key)}"), key) if store is not None else None
+    saved = files.read(store.path(f"{folder}/{_bucket_file(name, key)}"), key) if store is not None else None
     return Near(**{field: saved[field] for field in Near.__dataclass_fields__}) if saved else None
 
 
@@ -476,9 +477,16 @@ def _forget_others(store, folder, keep: set[str]) -> None:
 
 
 def _dense_terms(table: terms.Table) -> np.ndarray:
-    """The table's terms compared as a dense matrix: its commonest, by the base (so every run splits alike)."""
+    """The table's terms compared as a dense matrix: its commonest, by the base (so every run splits
+    alike), ties by column - the first of a stable sort by frequency, found without sorting every
+    term (~0.1 s of an edit's comparison at 100 000 articles)."""
     common = int(np.sum(table.df > DENSE_SHARE * table.articles))
-    return np.sort(np.argsort(-table.df, kind="stable")[:min(DENSE_TERMS, common)])
+    k = min(DENSE_TERMS, common)
+    if k == 0:
+        return np.zeros(0, np.intp)
+    least = -np.partition(-table.df, k - 1)[k - 1]  # the k-th largest frequency
+    above = np.flatnonzero(table.df > least)
+    return np.sort(np.concatenate([above, np.flatnonzero(table.df == least)[:k - len(above)]]))
 
 
 def _holds(store, folder, name: str, key: str) -> bool:
