@@ -21,7 +21,7 @@ import os
 import multiprocessing
 from collections.abc import Mapping
 from operator import attrgetter
-from itertools import chain
+from itertools import chain, count, repeat
 from pathlib import Path
 from typing import NamedTuple
 
@@ -159,7 +159,8 @@ class SameStory(Mapping):
                                   for name, members in self._todo.items()}, self._store)
         for cache, members in self._todo.items():
             positions = self._positions[cache] = [a.tolist() for a in paths[cache]]
-            self._where.update((members[r].path, (cache, k)) for k, r in enumerate(positions[0]))
+            self._where.update(zip(map(_PATH, map(members.__getitem__, positions[0])),
+                                   zip(repeat(cache), count())))
 
     def _links(self, path: str) -> Links:
         cache, k = self._where[path]
@@ -488,7 +489,7 @@ def _key(entries: tuple[Entry, ...], window_days: int) -> str:
 
 # The tenant's folder in the cache store: one file per language.
 FOLDER = "related"
-_DIGEST = attrgetter("digest")
+_DIGEST, _PATH = attrgetter("digest"), attrgetter("path")
 
 
 def _read(store: CacheStore, name: str, state: BuildState) -> tuple[str, dict] | None:
