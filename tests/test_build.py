@@ -676,3 +676,37 @@ def test_page_keys_damaged_by_hand_vouch_for_nothing_they_cannot(seed_root, tmp_
     for path, inode in inodes.items():  # (a page whose stats still stand may be kept; no other one)
         if vouched.get(path) != recorded[path]:
             assert (site / path).stat().st_ino != inode, path
+
+
+def test_a_build_that_keeps_pages_runs_without_the_cycle_collector_then_turns_it_on(seed_root, tmp_path, monkeypatch):
+    """A build that makes every page (the first) makes them with the cycle collector on; one that
+    keeps the last site's pages (an edit) makes its pages with it off, and turns it on again after -
+    also when the build fails."""
+    import gc
+
+    from newsarchive.builder import make
+
+    root = tmp_path / "a"
+    copy_tree(seed_root, root)
+    seen, real = [], make.all_pages
+
+    def spy(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(make, "all_pages", spy)
+    assert gc.isenabled()
+    build(root, search=False)
+    page = next((root / "content").rglob("*.md"))
+    page.write_text(page.read_text(encoding="utf-8").replace('title: "', 'title: "EDITED ', 1), encoding="utf-8")
+    build(root, search=False)
+    assert seen == [True, False] and gc.isenabled()
+
+    def fails(*args, **kwargs):
+        raise RuntimeError("a build that fails")
+
+    monkeypatch.setattr(make, "all_pages", fails)
+    page.write_text(page.read_text(encoding="utf-8").replace("EDITED", "AGAIN", 1), encoding="utf-8")
+    with pytest.raises(RuntimeError):
+        build(root, search=False)
+    assert gc.isenabled()

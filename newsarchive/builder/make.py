@@ -5,6 +5,8 @@
 """
 from __future__ import annotations
 
+import contextlib
+import gc
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
@@ -75,10 +77,29 @@ def _made(archive: Archive, base_url: str | None, search: bool, quick: bool, sta
     made = _inputs(archive, base_url, site)
     aside = _walk_aside(archive, made.memo)
     try:
-        return _built(archive, site, made, search, quick, state, progress, tell_changes, print_, comparer, aside)
+        with _collector_off(bool(made.memo.before)):
+            return _built(archive, site, made, search, quick, state, progress, tell_changes, print_, comparer,
+                          aside)
     finally:
         if aside is not None:
             aside.close()
+
+
+@contextlib.contextmanager
+def _collector_off(keeping: bool):
+    """Python's cycle collector off for a build that keeps the last site's pages (an edit, a day's
+    files: few pages made, little garbage to leave for later), on again after it. Its passes over
+    what such a build makes after gathering - the walk of site/, the page keys, the lists - were
+    ~0.27 s of one title edited at 100 000 articles (seven full passes among 1 500). A build that
+    makes every page keeps it on: it renders ~20 000 list pages here."""
+    was = gc.isenabled()
+    if keeping:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if keeping and was:
+            gc.enable()
 
 
 def _walk_aside(archive: Archive, memo_: memo.Memo) -> Aside | None:
