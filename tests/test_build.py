@@ -710,3 +710,22 @@ def test_a_build_that_keeps_pages_runs_without_the_cycle_collector_then_turns_it
     with pytest.raises(RuntimeError):
         build(root, search=False)
     assert gc.isenabled()
+
+
+def test_every_groups_members_at_once_are_those_of_each_group(built):
+    """members_of works out every outlet's, tag's and month's members digest from one pass over the
+    site's entries: the same digests each group gives alone; a group holding an entry the site's list
+    does not (none does) is left to give its own."""
+    import dataclasses
+
+    from newsarchive.archive import Archive
+    from newsarchive.builder.collect import Group, collect, members_of
+
+    site = collect(Archive(built))
+    alone = [Group(g.name, g.slug, g.entries).members for g in (*site.outlets, *site.tags, *site.months)]
+    members_of(site)
+    groups = (*site.outlets, *site.tags, *site.months)
+    assert all("members" in g.__dict__ for g in groups) and [g.members for g in groups] == alone
+    stray = Group("x", "x", (dataclasses.replace(site.entries[0], digest="another"),))
+    stray.digest_members({id(e): e.digest for e in site.entries})
+    assert "members" not in stray.__dict__ and stray.members != Group("x", "x", site.entries[:1]).members

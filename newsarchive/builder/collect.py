@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from itertools import chain
+from operator import attrgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -82,6 +83,25 @@ class Group:
         # (the digests joined once: the same bytes as hashing them one by one, which was ~0.15 s of
         # an edit at 100 000 articles, for every tag, outlet and month)
         return hashlib.sha256("".join([e.digest for e in self.entries]).encode()).hexdigest()
+
+    def digest_members(self, digest_of: dict[int, str]) -> None:
+        """`members` worked out from each entry's digest by its id() (see members_of)."""
+        try:
+            digests = list(map(digest_of.__getitem__, map(id, self.entries)))
+        except KeyError:  # (an entry the site's list does not hold: members when asked, as before)
+            return
+        self.__dict__["members"] = hashlib.sha256("".join(digests).encode()).hexdigest()
+
+
+def members_of(site: "Site") -> None:
+    """Every outlet's, tag's and month's `members` at once, from one pass over the site's entries:
+    a group's entries are looked up by id(), which reads no entry (each tag, outlet and month reading
+    its entries' digests was ~0.3 s of an edit at 100 000 articles: 500 000 entries read in a
+    gigabyte of objects). The same digests as `members` gives."""
+    digest_of = dict(zip(map(id, site.entries), map(attrgetter("digest"), site.entries)))
+    for group in (*site.outlets, *site.tags, *site.months):
+        if "members" not in group.__dict__:
+            group.digest_members(digest_of)
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ from .feeds import atom_date
 from ..config import SiteConfig
 from ..progress import Progress
 from ..to_markdown import plain_text
-from .collect import Entry, Group, Site, instant
+from .collect import Entry, Group, Site, instant, members_of
 from .reading import reading_minutes
 from . import shape
 from .related import NO_LINKS, Links
@@ -399,6 +399,7 @@ class Renderer:
         self._places: dict[str, int] | None = None  # article path -> its place, newest first (neighbours)
         self._outlet_places: dict[str, int] = {}
         self.tag_pages = tuple(g for g in site.tags if len(g.entries) >= TAG_PAGE_ARTICLES)
+        members_of(site)  # (the index pages' keys spell every group by its members)
         self.maker = PageMaker(config, layouts, assets, pictures,
                                {g.name: f"outlets/{g.slug}/index.html" for g in site.outlets},
                                {g.name: f"tags/{g.slug}/index.html" for g in self.tag_pages}, self.problem_count)
