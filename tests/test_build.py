@@ -712,20 +712,28 @@ def test_a_build_that_keeps_pages_runs_without_the_cycle_collector_then_turns_it
     assert gc.isenabled()
 
 
-def test_every_groups_members_at_once_are_those_of_each_group(built):
-    """members_of works out every outlet's, tag's and month's members digest from one pass over the
-    site's entries: the same digests each group gives alone; a group holding an entry the site's list
-    does not (none does) is left to give its own."""
+def test_the_site_s_groups_are_spelled_by_every_article(built):
+    """members_of gives every outlet, tag and month one digest of the site's articles: it changes when
+    any article does (so whenever a group's own members do); a group alone spells its own."""
     import dataclasses
+    import hashlib
+    from types import SimpleNamespace
 
     from newsarchive.archive import Archive
     from newsarchive.builder.collect import Group, collect, members_of
 
     site = collect(Archive(built))
-    alone = [Group(g.name, g.slug, g.entries).members for g in (*site.outlets, *site.tags, *site.months)]
-    members_of(site)
     groups = (*site.outlets, *site.tags, *site.months)
-    assert all("members" in g.__dict__ for g in groups) and [g.members for g in groups] == alone
-    stray = Group("x", "x", (dataclasses.replace(site.entries[0], digest="another"),))
-    stray.digest_members({id(e): e.digest for e in site.entries})
-    assert "members" not in stray.__dict__ and stray.members != Group("x", "x", site.entries[:1]).members
+    members_of(site)
+    first = groups[0].members
+    assert all(g.members == first for g in groups)
+
+    def spelled(entries):
+        group = Group("x", "x", entries[:1])
+        members_of(SimpleNamespace(entries=entries, outlets=(group,), tags=(), months=()))
+        return group.members
+
+    assert spelled(site.entries) == first
+    assert spelled((*site.entries[:-1], dataclasses.replace(site.entries[-1], digest="edited"))) != first
+    alone = Group("x", "x", site.entries[:2])
+    assert alone.members == hashlib.sha256("".join(e.digest for e in site.entries[:2]).encode()).hexdigest()
