@@ -55,6 +55,11 @@ class Entry(ArticleText):
         return (self.date[:4], self.date[5:7]) if self.date else None
 
 
+# An entry's path and digest, for map(): taken in C over a list of 100 000 entries (a Python loop
+# over them was 0.1-0.2 s of an edit each time).
+path_of, digest_of = attrgetter("path"), attrgetter("digest")
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def instant(date: str | None) -> float:
     """Seconds since the epoch, for ordering; undated articles sort last."""
@@ -92,7 +97,7 @@ def members_of(site: "Site") -> None:
     changes whenever a group it shows does, and also after any other edit (three pages made again);
     one pass over the site instead of one over every tag, outlet and month (500 000 entries read, ~0.3
     s of an edit at 100 000 articles)."""
-    every = hashlib.sha256("".join(map(attrgetter("digest"), site.entries)).encode()).hexdigest()
+    every = hashlib.sha256("".join(map(digest_of, site.entries)).encode()).hexdigest()
     for group in (*site.outlets, *site.tags, *site.months):
         group.__dict__["members"] = every
 

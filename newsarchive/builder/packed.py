@@ -67,7 +67,7 @@ def _header(data) -> tuple[dict, int] | None:
 
 def unpack(data: bytearray, key: str | None) -> dict[str, np.ndarray] | None:
     """The arrays of a file's bytes (views of `data`: a bytearray keeps them writable, as np.load's
-    are), when it holds them for `key` (None: any key, see read_any); None when it holds another
+    are), when it holds them for `key` (None: any key, see ReadAhead); None when it holds another
     key's or does not add up."""
     found = _header(data)
     if found is None or (key is not None and found[0].get("key") != key):
@@ -126,9 +126,10 @@ class ReadAhead:
         self._found: dict[str, tuple[str, dict]] = {}
         for path in paths:
             data = _bytes(path)
-            arrays = unpack(data, None) if data is not None else None
+            found = _header(data) if data is not None else None
+            arrays = unpack(data, None) if found is not None else None
             if arrays is not None:
-                self._found[os.fspath(path)] = (_header(data)[0].get("key"), arrays)
+                self._found[os.fspath(path)] = (found[0].get("key"), arrays)
 
     def read(self, path, key: str) -> dict[str, np.ndarray] | None:
         found = self._found.pop(os.fspath(path), None)

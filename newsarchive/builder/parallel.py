@@ -5,11 +5,11 @@ rendered, bodies come from the store of the last such build (bodies.py), and tho
 ahead, while the same-story comparison the pages wait for is still running (BodiesAhead)."""
 from __future__ import annotations
 
-from operator import attrgetter
 from pathlib import Path
 
 from .. import forked
 from .bodies import BodyStore, worth_reading
+from .collect import path_of
 from .render import PageMaker, Renderer, markdown_to_html
 from .write import Placed, write_new
 
@@ -17,7 +17,6 @@ from .write import Placed, write_new
 PARALLEL_FROM = 200
 # Articles per task handed to a worker.
 CHUNK = 64
-_PATH = attrgetter("path")
 
 
 def _chunks(numbers: list[int]) -> list[list[int]]:
@@ -107,7 +106,7 @@ def articles(r: Renderer, ahead: BodiesAhead | None, write_to: Path | None = Non
     to_key = r.articles_to_key()
     as_was: set[str] = set()  # the pages articles_to_key left out, kept as they were
     if to_key is not None:
-        as_was = r.memo.kept_all(set(map(_PATH, r.site.entries)) - to_key)
+        as_was = r.memo.kept_all(set(map(path_of, r.site.entries)) - to_key)
         if keep is not None:
             keep(as_was)
         else:

@@ -20,7 +20,6 @@ import hashlib
 import os
 import multiprocessing
 from collections.abc import Mapping
-from operator import attrgetter
 from itertools import chain, count, repeat
 from pathlib import Path
 from typing import NamedTuple
@@ -30,7 +29,7 @@ import numpy as np
 from .. import forked
 from ..cache import CacheStore
 from . import packed, terms, vectors, windows
-from .collect import Entry, instant
+from .collect import Entry, digest_of, instant, path_of
 from .state import BuildState
 
 # Cosine similarity below which two articles are never the same story ...
@@ -159,7 +158,7 @@ class SameStory(Mapping):
                                   for name, members in self._todo.items()}, self._store)
         for cache, members in self._todo.items():
             positions = self._positions[cache] = [a.tolist() for a in paths[cache]]
-            self._where.update(zip(map(_PATH, map(members.__getitem__, positions[0])),
+            self._where.update(zip(map(path_of, map(members.__getitem__, positions[0])),
                                    zip(repeat(cache), count())))
 
     def _links(self, path: str) -> Links:
@@ -483,13 +482,12 @@ def _key(entries: tuple[Entry, ...], window_days: int) -> str:
     key.update(f"window {window_days}".encode())
     # (a digest stands for its page's place and text; each one after a NUL, joined in C: one by one,
     # ~0.1 s of a build at 100 000 articles)
-    key.update("\0".join(["", *map(_DIGEST, entries)]).encode() if entries else b"")
+    key.update("\0".join(["", *map(digest_of, entries)]).encode() if entries else b"")
     return key.hexdigest()
 
 
 # The tenant's folder in the cache store: one file per language.
 FOLDER = "related"
-_DIGEST, _PATH = attrgetter("digest"), attrgetter("path")
 
 
 def _read(store: CacheStore, name: str, state: BuildState) -> tuple[str, dict] | None:

@@ -15,7 +15,6 @@ import posixpath
 import re
 from dataclasses import dataclass
 from itertools import count
-from operator import attrgetter
 from typing import NamedTuple
 from urllib.parse import quote, urlsplit
 from pathlib import Path
@@ -31,7 +30,7 @@ from .feeds import atom_date
 from ..config import SiteConfig
 from ..progress import Progress
 from ..to_markdown import plain_text
-from .collect import Entry, Group, Site, instant, members_of
+from .collect import Entry, Group, Site, instant, members_of, path_of
 from .reading import reading_minutes
 from . import shape
 from .related import NO_LINKS, Links
@@ -432,9 +431,9 @@ class Renderer:
     def neighbours(self, entry: Entry) -> tuple:
         """(newer, older) in the whole archive, then (newer, older) from the same outlet: None at an end."""
         if self._places is None:  # (made in C: a dict comprehension over 100 000 entries was ~0.2 s of an edit)
-            self._places = dict(zip(map(_PATH, self.site.entries), count()))
+            self._places = dict(zip(map(path_of, self.site.entries), count()))
             for g in self.site.outlets:
-                self._outlet_places.update(zip(map(_PATH, g.entries), count()))
+                self._outlet_places.update(zip(map(path_of, g.entries), count()))
         if entry.path not in self._places:  # an earlier version: in no list, beside no other article
             return (None, None, None, None)
         both = []
@@ -540,14 +539,11 @@ class Renderer:
     def kept(self, path: str, shown: tuple[Entry, ...]) -> tuple[str, Placed] | None:
         """After an edit that kept the site's shape, a page showing none of the edited articles (and
         nothing else that changed) as the last build left it, without keying it."""
-        if self.showing is None or not self.showing.isdisjoint(map(_PATH, shown)):
+        if self.showing is None or not self.showing.isdisjoint(map(path_of, shown)):
             return None
         return self.kept_as_was(path)
 
 
-# An entry's path (map()ped in C: a list's ~100 000 entries looked at one by one in Python for the
-# edited ones were ~0.15 s of an edit at 100 000 articles).
-_PATH = attrgetter("path")
 # Versions up to this many are compared every two with each other; more, each with the next and the
 # first with the latest (the pairs grow with the square).
 ALL_PAIRS_UP_TO = 5
