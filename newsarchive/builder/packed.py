@@ -65,14 +65,17 @@ def _header(data) -> tuple[dict, int] | None:
     return (header, end) if isinstance(header, dict) and len(data) >= end else None
 
 
-def unpack(data: bytearray, key: str | None) -> dict[str, np.ndarray] | None:
+def unpack(data: bytearray, key: str) -> dict[str, np.ndarray] | None:
     """The arrays of a file's bytes (views of `data`: a bytearray keeps them writable, as np.load's
-    are), when it holds them for `key` (None: any key, see ReadAhead); None when it holds another
-    key's or does not add up."""
+    are), when it holds them for `key`; None when it holds another key's or does not add up."""
     found = _header(data)
-    if found is None or (key is not None and found[0].get("key") != key):
+    if found is None or found[0].get("key") != key:
         return None
-    header, start = found
+    return _arrays(data, *found)
+
+
+def _arrays(data: bytearray, header: dict, start: int) -> dict[str, np.ndarray] | None:
+    """unpack() of a file whose header (beginning its arrays at `start`) was read, whatever its key."""
     if header.get("crc") != _crc(header.get("arrays"), memoryview(data)[start:]):
         return None
     out, at = {}, 0
@@ -127,7 +130,7 @@ class ReadAhead:
         for path in paths:
             data = _bytes(path)
             found = _header(data) if data is not None else None
-            arrays = unpack(data, None) if found is not None else None
+            arrays = _arrays(data, *found) if found is not None else None
             if arrays is not None:
                 self._found[os.fspath(path)] = (found[0].get("key"), arrays)
 
