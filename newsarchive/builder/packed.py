@@ -3,6 +3,7 @@
     pack(key, arrays) -> bytes             unpack(data, key) -> {name: array} | None
     write(path, key, arrays)               read(path, key) -> {name: array} | None
     key_of(path) -> str | None             (the key alone, the arrays not read)
+    file_name(stem, key) -> str            (a kept file's name: the stem, the key's start, SUFFIX)
 
 The file: MAGIC, the header's length (4 bytes, little-endian), a JSON header (the key; each array's
 name, dtype and shape; a CRC-32 of those and of what follows, as a zip member has one) and the
@@ -25,11 +26,21 @@ import numpy as np
 from ..cache import replace_file
 
 MAGIC = b"newsarchive-arrays 1\n"
+# A kept file's name ends in this ...
+SUFFIX = "arrays"
+# ... after the first this many characters of the key it holds its arrays for (see file_name).
+KEY_IN_NAME = 16
 # Each array's bytes start at a multiple of this (the largest item size stored: views stay aligned).
 ALIGN = 8
 # dtype kinds a file may hold: bool, signed and unsigned integers, floats, bytes.
 KINDS = frozenset("biufS")
 _LENGTH = 4
+
+
+def file_name(stem: str, key: str) -> str:
+    """A kept file's name, with the start of its key: whether it is stored under a key is a name in
+    one listing of its folder, not a file opened (the whole key inside is checked when it is read)."""
+    return f"{stem}-{key[:KEY_IN_NAME]}.{SUFFIX}"
 
 
 def pack(key: str, arrays: dict[str, np.ndarray]) -> bytes:

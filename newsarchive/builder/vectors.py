@@ -22,10 +22,8 @@ import numpy as np
 
 from . import packed
 
-# A file's name: PREFIX, the day, "-", the key's first KEY_IN_NAME characters, "." SUFFIX.
+# A file's name: PREFIX and the day, then the start of the key (packed.file_name).
 PREFIX = "v"
-KEY_IN_NAME = 16
-SUFFIX = "arrays"
 
 
 def key_of(table_key: str) -> str:
@@ -34,7 +32,7 @@ def key_of(table_key: str) -> str:
 
 
 def file_name(day: str, key: str) -> str:
-    return f"{PREFIX}{day}-{key[:KEY_IN_NAME]}.{SUFFIX}"
+    return packed.file_name(f"{PREFIX}{day}", key)
 
 
 class Kept:

@@ -61,10 +61,8 @@ BASE_MONTHS = 3
 UNDATED = "undated"
 # The stored table's file, beside the buckets' `<day>-<key>.arrays` ...
 TABLE = "table.arrays"
-# ... whose names hold this many characters of their keys (see _bucket_file) ...
-KEY_IN_NAME = 16
-# ... and end in this (packed.py's files).
-SUFFIX = "arrays"
+# ... whose names hold the start of their keys (packed.file_name) and end in this.
+SUFFIX = packed.SUFFIX
 # The second stage's last answer, kept beside them by related.py (for related coverage).
 LINKS = "links.arrays"
 
@@ -366,7 +364,7 @@ def _bucket_file(name: str, key: str) -> str:
     """A bucket's file in its folder, named with the start of its key too: whether a day's answer is
     stored is a name in one listing of the folder (opening each of 1 842 files at 100 000 articles for
     the key inside took 0.26 s, warm); the whole key inside is checked when it is read."""
-    return f"{name}-{key[:KEY_IN_NAME]}.{SUFFIX}"
+    return packed.file_name(name, key)
 
 
 def _listing(store: CacheStore | None, folder: str | None) -> set[str]:
