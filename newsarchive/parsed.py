@@ -118,7 +118,8 @@ class ParsedPages:
             self._now[folder][name] = [signature(stat), digest_, body.start, values, minutes]
 
     def save(self, every_folder: bool = True) -> None:
-        """Each folder's file written again where its pages changed, came or went; the files of
+        """Each folder's file written again where its pages changed, came or went (its rows hold no
+        float that is not finite: put() keeps only _plain values); the files of
         folders no longer in content/ removed - unless not `every_folder` was asked about (a build
         that took the other folders from gathered.py): then the others are left as they are. A cache
         that cannot be written is no error."""
@@ -126,7 +127,7 @@ class ParsedPages:
             return
         for folder, pages in self._now.items():
             if folder in self._changed or pages.keys() != self._folders.get(folder, {}).keys():
-                self.store.save_mapping(_name(folder), self.version, sorted(pages.items()))
+                self.store.save_mapping(_name(folder), self.version, sorted(pages.items()), plain=True)
         if not every_folder:
             return
         kept = {Path(_name(folder)).name for folder in self._now}

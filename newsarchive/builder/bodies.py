@@ -83,7 +83,8 @@ class BodyStore:
         snapshot = [(e.body_md, bodies[e.path]) for e in entries if e.path in bodies]
 
         def write() -> None:
-            self.store.save_mapping(STORE, version(), ((body_key(md), html) for md, html in snapshot))
+            self.store.save_mapping(STORE, version(), ((body_key(md), html) for md, html in snapshot),
+                                  plain=True)  # (texts only)
 
         self._saving = threading.Thread(target=write, name="body-store", daemon=True)
         self._saving.start()
