@@ -641,6 +641,18 @@ def test_a_build_keeps_pages_by_a_walk_of_site_made_aside(seed_root, tmp_path, m
         build(twin)
     assert walks[-1] is None
     assert _site_bytes(root) == _site_bytes(twin)
+    # one that dies after sending its walk, before its sum: the new site's state is walked for
+    (twin / "site" / pages[1].relative_to(root / "site")).write_text("HAND EDITED", encoding="utf-8")
+    real_aside = aside._aside
+    with monkeypatch.context() as dying:
+        dying.setattr(aside, "site_sum", lambda files: os._exit(1))
+        dying.setattr(aside, "_aside", lambda *args: real_aside(*args))
+        assert isinstance(build(twin), Built)
+    assert walks[-1] is not None
+    twin_archive = arc.Archive(twin)
+    saved = twin_archive.cache.load(twin_archive.site_tenant(fingerprint.STATE), fingerprint.VERSION)
+    assert saved["site"] == fingerprint.site_state(twin_archive)
+    assert isinstance(build(twin), Unchanged)
 
 
 def _site_bytes(root: Path) -> dict[str, bytes]:
@@ -737,3 +749,24 @@ def test_the_site_s_groups_are_spelled_by_every_article(built):
     assert spelled((*site.entries[:-1], dataclasses.replace(site.entries[-1], digest="edited"))) != first
     alone = Group("x", "x", site.entries[:2])
     assert alone.members == hashlib.sha256("".join(e.digest for e in site.entries[:2]).encode()).hexdigest()
+
+
+def test_the_memo_asks_whether_the_walk_has_come_every_so_many_pages(seed_root):
+    """Until the walk made aside has come, the memo checks each page by a stat of its own and asks
+    whether it has come at the first page and then every READY_EVERY-th (asking polls a pipe), and
+    takes the walk at the first ask it has come; after that no page is checked by a stat."""
+    from newsarchive.builder import memo
+    from newsarchive.builder.write import Present
+
+    archive = arc.Archive(seed_root)
+    asked, come = [], []
+    kept = memo.Memo(archive, "key")
+    walked = Present(set(), set(), False, {})
+    kept.walk_from(lambda: walked, lambda: asked.append(len(asked)) or bool(come))
+    for n in range(3 * memo.READY_EVERY + 1):
+        kept._intact(f"page-{n}.html")
+    assert len(asked) == 4 and kept._walked is None
+    come.append(True)
+    for n in range(memo.READY_EVERY):
+        kept._intact(f"page-{n}.html")
+    assert len(asked) == 5 and kept._walked is walked.stats

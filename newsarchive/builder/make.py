@@ -159,8 +159,8 @@ def _built(archive: Archive, site, made: _Inputs, search: bool, quick: bool, sta
     if site.problems:
         return LeftOut(len(site.entries), len(staging.paths), site.problems, changed)
     if print_ is not None:
-        since = (aside.walked_sum(), walked.stats, staging.replaced) \
-            if walked is not None and staging.site_files is not None else None
+        total = aside.walked_sum() if walked is not None and staging.site_files is not None else None
+        since = (total, walked.stats, staging.replaced) if total is not None else None  # (None: site/ walked again)
         fingerprint.remember(archive, print_, staging.site_files, since)
     return Built(len(site.entries), len(staging.paths), changed)
 
