@@ -31,7 +31,8 @@ from . import postings, store
 from .meta import PAGE, meta_script
 
 # The index's files only an offline reader needs (see the module docstring).
-OFFLINE = "text/"
+OFFLINE_FOLDER = "text"
+OFFLINE = f"{OFFLINE_FOLDER}/"
 
 
 class Plan(NamedTuple):
@@ -68,14 +69,14 @@ def search_files(r: Renderer, cache_dir: Path, planned: Plan | None = None):
         kept = store.Store(cache_dir)
         kept.update(layout, named, text_from, tick)
         recent, patches = kept.recent, kept.patches
-        files = [(name, path) for name, path in kept.files() if not name.startswith(OFFLINE)]
+        files = list(kept.files(but=OFFLINE_FOLDER))
     except OSError:  # the cache cannot be written: the index made aside, handed over as bytes
         aside, rows_kept = Path(tempfile.mkdtemp(prefix="newsarchive-search-")), None
         try:
             made = store.Store(aside)
             made.update(layout, named, text_from, lambda n: None)
             recent, patches = made.recent, made.patches
-            files = [(name, path.read_bytes()) for name, path in made.files() if not name.startswith(OFFLINE)]
+            files = [(name, path.read_bytes()) for name, path in made.files(but=OFFLINE_FOLDER)]
         finally:
             shutil.rmtree(aside, ignore_errors=True)
     yield from ((f"search/{name}", data) for name, data in files)

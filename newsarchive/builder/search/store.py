@@ -292,10 +292,20 @@ class Store:
         for file in sorted(_shard_files(layout)):
             self._put_shard(file, names, segments, MAIN, old.get(file))
 
-    def files(self):
-        """(name under search/, path) of every index file."""
-        for path in sorted(self.folder.rglob("*.js")):
-            yield path.relative_to(self.folder).as_posix(), path
+    def files(self, but: str = ""):
+        """(name under search/, path) of every index file, in the order of their names' parts; `but`:
+        a folder of the store whose files are left out. (By os.walk: Path.rglob over the 14 000
+        files at 100 000 articles was ~0.3 s of every build; no symlink in the store is followed.)"""
+        found = []
+        for folder, dirs, names in os.walk(self.folder):
+            rel = os.path.relpath(folder, self.folder).replace(os.sep, "/")
+            prefix = "" if rel == "." else f"{rel}/"
+            if not prefix:
+                dirs[:] = [d for d in dirs if d != but]
+            found += [(prefix + name, folder) for name in names if name.endswith(".js")]
+        found.sort(key=lambda item: item[0].split("/"))
+        for name, folder in found:
+            yield name, Path(folder, name.rpartition("/")[2])
 
     def _manifest(self, layout: postings.Layout) -> dict | None:
         try:
