@@ -29,6 +29,7 @@ import json
 import os
 import re
 import shutil
+import zlib
 from functools import lru_cache
 from pathlib import Path
 
@@ -249,8 +250,11 @@ def replace_file(target: Path, data) -> None:
         raise named_error(exc, target) from None
 
 
-# A checked file (write_checked) begins with this many characters: the hex blake2b digest of the rest.
-CHECK_CHARS = 32
+# A checked file (write_checked) begins with this many characters: the hex CRC-32 of the rest. A check
+# against damage, not against a forger (who could write any digest beside his bytes): CRC-32 catches
+# every burst of damage up to 32 bits and misses other damage one time in 4 billion, at ~5 times
+# blake2b's speed (the gathered rows at 100 000 articles, 165 MB read at each build: 0.24 -> 0.05 s).
+CHECK_CHARS = 8
 
 
 def write_checked(target: Path, data: bytes) -> None:
@@ -271,7 +275,7 @@ def read_checked(path: Path) -> memoryview | None:
 
 
 def _check(data) -> bytes:
-    return hashlib.blake2b(data, digest_size=CHECK_CHARS // 2).hexdigest().encode("ascii")
+    return f"{zlib.crc32(data):0{CHECK_CHARS}x}".encode("ascii")
 
 
 def own_folder(folder: Path) -> None:
