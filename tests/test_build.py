@@ -770,3 +770,27 @@ def test_the_memo_asks_whether_the_walk_has_come_every_so_many_pages(seed_root):
     for n in range(memo.READY_EVERY):
         kept._intact(f"page-{n}.html")
     assert len(asked) == 5 and kept._walked is walked.stats
+
+
+def test_site_is_walked_aside_while_the_site_is_gathered(seed_root, tmp_path, monkeypatch):
+    """The walk of site/ starts before the content pages are gathered when the last build recorded
+    page keys (an edit); a build whose page keys do not hold (the config changed: every page made
+    again) ends it once that is known, and checks no page against it; a first build starts none."""
+    from newsarchive.builder import aside, make
+
+    started, at_gathering, walked = [], [], []
+    real_init, real_collect, real_walk_from = aside.Aside.__init__, make.collect, make.memo.Memo.walk_from
+    monkeypatch.setattr(aside.Aside, "__init__", lambda self, site: started.append(self) or real_init(self, site))
+    monkeypatch.setattr(make, "collect", lambda *args: at_gathering.append(len(started)) or real_collect(*args))
+    monkeypatch.setattr(make.memo.Memo, "walk_from", lambda self, *args: walked.append(args) or real_walk_from(self, *args))
+    root = tmp_path / "a"
+    copy_tree(seed_root, root)
+    build(root, search=False)
+    assert (started, at_gathering, walked) == ([], [0], [])
+    page = sorted((root / "content").rglob("*.md"))[0]
+    page.write_text(page.read_text(encoding="utf-8").replace('title: "', 'title: "EDITED ', 1), encoding="utf-8")
+    assert isinstance(build(root, search=False), Built)
+    assert at_gathering == [0, 1] and len(walked) == 1 and walked[0][0].__self__ is started[0]
+    (root / "newsarchive.toml").write_text("page_size = 1\n", encoding="utf-8")
+    assert isinstance(build(root, search=False), Built)
+    assert at_gathering == [0, 1, 2] and len(walked) == 1 and not started[1]._child.is_alive()

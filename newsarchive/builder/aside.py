@@ -5,7 +5,7 @@ which the built site's state is worked out after the commit (sent after the walk
 lines took ~1 s, while the build waited for the walk). In the building process these were
 ~1.5 s of one title edited at 100 000 articles (the article pages' stats, the commit's walk, the
 state's walk of 130 000 files), on the way from same story's answer to the end; the walk is done
-while the other core waits for same story's sheets.
+on the other core while the build gathers the site (make._walk_aside starts it first).
 
     Aside(site) .walked() -> write.Present | None      (site/ as found; None: walk it yourself)
                 .ready() -> bool                       (whether walked() answers at once)

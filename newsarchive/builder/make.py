@@ -73,10 +73,15 @@ def _compares_aside(state: BuildState, quick: bool) -> bool:
 
 def _made(archive: Archive, base_url: str | None, search: bool, quick: bool, state: BuildState,
           progress: Progress, tell_changes: bool, print_: str | None, comparer) -> Outcome:
-    site = collect(archive, state, progress)
-    made = _inputs(archive, base_url, site)
-    aside = _walk_aside(archive, made.memo)
+    aside = _walk_aside(archive)
     try:
+        site = collect(archive, state, progress)
+        made = _inputs(archive, base_url, site)
+        if aside is not None and not made.memo.before:  # (no page of the last site to keep: no walk needed)
+            aside.close()
+            aside = None
+        if aside is not None:
+            made.memo.walk_from(aside.walked, aside.ready)
         with _collector_off(bool(made.memo.before)):
             return _built(archive, site, made, search, quick, state, progress, tell_changes, print_, comparer,
                           aside)
@@ -102,15 +107,17 @@ def _collector_off(keeping: bool):
             gc.enable()
 
 
-def _walk_aside(archive: Archive, memo_: memo.Memo) -> Aside | None:
-    """site/ walked aside (aside.py) when pages of the last site are to be kept - and site/ is as the
-    commit will find it: not a symlink (refused), no commit a killed run left half done (finished
-    first, by the staging)."""
-    if not memo_.before or archive.site.is_symlink() or interrupted(archive.site):
+def _walk_aside(archive: Archive) -> Aside | None:
+    """site/ walked aside (aside.py) when pages of the last site may be kept - the last build recorded
+    page keys for it (whether they hold for this build is known once the site is gathered: an aside
+    not needed then is ended) - and site/ is as the commit will find it: not a symlink (refused), no
+    commit a killed run left half done (finished first, by the staging). Started before the site is
+    gathered: started after it, the walk came after the list pages, and the build waited ~1 s for it
+    at 100 000 articles (the other core, where it runs, is free while the pages are gathered)."""
+    if not archive.cache.path(archive.site_tenant(memo.MANIFEST)).is_file() or not archive.site.is_dir() \
+            or archive.site.is_symlink() or interrupted(archive.site):
         return None
-    aside = Aside(archive.site)
-    memo_.walk_from(aside.walked, aside.ready)
-    return aside
+    return Aside(archive.site)
 
 
 def _built(archive: Archive, site, made: _Inputs, search: bool, quick: bool, state: BuildState, progress: Progress,
