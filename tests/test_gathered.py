@@ -2,6 +2,7 @@
 each settled content folder whose pages are as recorded from the last build's rows - no page read,
 no parsed-page cache decoded - and reads the rest as collect does; whatever changed, it gathers
 exactly what reading every page gathers."""
+import dataclasses
 import os
 import re
 import shutil
@@ -36,7 +37,7 @@ def _view(site: gather.Site) -> tuple:
     """Everything the site holds, pages' bodies included (Entry equality leaves them to the digest),
     named by paths inside the archive."""
     def entry(e):
-        return (tuple((k, v) for k, v in vars(e).items() if k != "body"), e.body.text)
+        return (tuple((f.name, getattr(e, f.name)) for f in dataclasses.fields(e) if f.name != "body"), e.body.text)
 
     def groups(found):
         return [(g.name, g.slug, [e.path for e in g.entries]) for g in found]
@@ -227,3 +228,37 @@ def test_a_gathered_folder_made_a_symlink_is_neither_read_nor_written_through(se
     assert _view(site) == _every_page_read(root)
     assert {p.name: p.read_bytes() for p in outside.iterdir()} == before
     assert not store.is_symlink() and (store / gathered.INDEX).is_file()
+
+
+def test_kept_entries_decode_their_provenance_when_first_asked(seed_root, tmp_path):
+    """An entry made of a kept row holds its folder's provenance undecoded until it is asked for its
+    source or cleaning; then it has what reading the page gives. It pickles (to a worker) with its
+    own provenance, never its folder's; a provenance written by hand to what _kept never writes
+    (the file's check made again) gives empty mappings, not a failure."""
+    import marshal
+    import pickle
+
+    from newsarchive import cache
+
+    root = tmp_path / "a"
+    copy_tree(seed_root, root)
+    _settle(root)
+    _collect(root)
+    site, _ = _collect(root)
+    read = {e.path: e for e in gather.collect(arc.Archive(root)).entries}
+    held = [e for e in site.entries if gather._HELD in vars(e)]
+    assert held and len(held) == len(site.entries)
+    first = held[0]
+    assert (first.cleaning, first.source) == (read[first.path].cleaning, read[first.path].source)
+    assert gather._HELD not in vars(first) and all(gather._HELD in vars(e) for e in held[1:])
+    other = held[1]
+    again = pickle.loads(pickle.dumps(other))
+    assert gather._HELD not in vars(again) and again.source == read[other.path].source
+    assert len(pickle.dumps(held[2])) < len(pickle.dumps(read[held[2].path])) + 200
+
+    store = root / ".newsarchive-cache" / gathered.FOLDER
+    for victim in (p for p in store.iterdir() if p.name not in (gathered.INDEX, gathered.SITE)):
+        rows, _ = marshal.loads(cache.read_checked(victim))
+        cache.write_checked(victim, marshal.dumps([rows, marshal.dumps(["not a pair"])]))
+    site, _ = _collect(root)
+    assert all(e.source == {} and e.cleaning == {} for e in site.entries)

@@ -6,6 +6,7 @@ import dataclasses
 import functools
 import gc
 import hashlib
+import marshal
 import os
 import re
 import stat as stat_kind
@@ -46,6 +47,23 @@ class Entry(ArticleText):
     def body_md(self) -> str:
         return self.body.text
 
+    def __getattr__(self, name: str):
+        """source and cleaning of an entry made of a kept row, decoded when first asked for (see
+        _kept); called only for a name the entry does not hold."""
+        held = self.__dict__.get(_HELD) if name in _PROVENANCE else None
+        if held is None:
+            raise AttributeError(name)
+        provenance, n = held
+        self.__dict__.update(zip(_PROVENANCE, provenance.of(n)))
+        del self.__dict__[_HELD]
+        return self.__dict__[name]
+
+    def __getstate__(self) -> dict:
+        """(pickled - to a worker - with its provenance, never its folder's)"""
+        if _HELD in self.__dict__:
+            self.__getattr__(_PROVENANCE[0])
+        return self.__dict__
+
     @property
     def sort_key(self) -> tuple:
         return (-instant(self.date), self.path)
@@ -53,6 +71,11 @@ class Entry(ArticleText):
     @property
     def year_month(self) -> tuple[str, str] | None:
         return (self.date[:4], self.date[5:7]) if self.date else None
+
+
+# An entry's provenance fields, and where an entry made of a kept row holds them until asked (_kept).
+_PROVENANCE = ("source", "cleaning")
+_HELD = "_provenance"
 
 
 # An entry's path and digest, for map(): taken in C over a list of 100 000 entries (a Python loop
@@ -233,9 +256,13 @@ def collect(archive: Archive, state: BuildState | None = None, progress: Progres
     return site
 
 
-# What a kept row (gathered.py) holds: the page's name, its file's signature (parsed.signature, 4
-# numbers), where its body begins, then its entry's fields but the body, in this order.
-_ROW_FIELDS = tuple(f.name for f in dataclasses.fields(Entry) if f.name != "body")
+# What gathered.py keeps of a folder: [its rows, their provenance]. A row holds the page's name, its
+# file's signature (parsed.signature, 4 numbers), where its body begins, then its entry's fields but
+# the body and the provenance (_PROVENANCE), in this order. The provenance of every row is one marshal
+# blob of (source, cleaning) pairs, decoded when one of the folder's entries is first asked for it
+# (see Entry.__getattr__): it was ~55 % of the rows' bytes, decoded at every build, and an edit asks
+# for the few pages it makes.
+_ROW_FIELDS = tuple(f.name for f in dataclasses.fields(Entry) if f.name not in ("body", *_PROVENANCE))
 _SIGNATURE = slice(1, 5)
 _START = 5
 
@@ -244,12 +271,55 @@ def _row(name: str, stat: os.stat_result, entry: Entry) -> tuple:
     return (name, *parsed.signature(stat), entry.body.start, *(getattr(entry, f) for f in _ROW_FIELDS))
 
 
-def _entry_of_row(row: tuple, folder_path: str) -> Entry:
-    """The entry a kept row holds. Made without Entry's __init__ (its fields set one by one were
-    most of making 100 000): the row holds what an entry made of the same page held."""
+def _kept(named: list[tuple[str, os.stat_result, Entry]]) -> list:
+    """A folder's pages (name, stat, entry) as gathered.py keeps them."""
+    return [[_row(*item) for item in named],
+            marshal.dumps([tuple(getattr(entry, f) for f in _PROVENANCE) for _, _, entry in named])]
+
+
+def _rows(kept: list | None) -> tuple[list, "_Provenance"] | None:
+    """A folder's rows and their provenance as gathered.py kept them, None when there are none (or
+    they are not of the shape _kept writes)."""
+    if not (isinstance(kept, list) and len(kept) == 2 and isinstance(kept[0], list) and isinstance(kept[1], bytes)):
+        return None
+    return kept[0], _Provenance(kept[1], len(kept[0]))
+
+
+class _Provenance:
+    """A kept folder's rows' provenance, decoded when first asked for (see _kept). One that does
+    not decode to a pair of mappings for each row gives empty ones (the file passed its check:
+    written so by hand)."""
+
+    __slots__ = ("_blob", "_count", "_pairs")
+
+    def __init__(self, blob: bytes, count: int):
+        self._blob, self._count, self._pairs = blob, count, None
+
+    def of(self, n: int) -> tuple[dict, dict]:
+        if self._pairs is None:
+            self._pairs = self._decoded()
+            self._blob = None
+        return self._pairs[n]
+
+    def _decoded(self) -> list:
+        try:
+            pairs = marshal.loads(self._blob)
+        except (EOFError, ValueError, TypeError):
+            pairs = None
+        if isinstance(pairs, list) and len(pairs) == self._count and all(
+                isinstance(p, tuple) and len(p) == 2 and all(isinstance(v, dict) for v in p) for p in pairs):
+            return pairs
+        return [({}, {})] * self._count
+
+
+def _entry_of_row(row: tuple, folder_path: str, provenance: _Provenance, n: int) -> Entry:
+    """The entry a kept row holds (the folder's `provenance`, the row's number in it). Made without
+    Entry's __init__ (its fields set one by one were most of making 100 000): the row holds what an
+    entry made of the same page held."""
     entry = object.__new__(Entry)
     entry.__dict__.update(zip(_ROW_FIELDS, row[_START + 1:]))
     entry.__dict__["body"] = parsed.Body(None, f"{folder_path}/{row[0]}", row[_START], list(row[_SIGNATURE]))
+    entry.__dict__[_HELD] = (provenance, n)
     return entry
 
 
@@ -269,7 +339,7 @@ def _keep(archive: Archive, listed: dict, entries: dict[Path, Entry], site: Site
         named = sorted(((page.name, stat, entries[page]) for page, stat in found.pages), key=lambda item: item[0])
         key = _folder_key(named)
         was = kept.folders.get(path[inside:])
-        rows = None if was is not None and was.key == key else [_row(*item) for item in named]
+        rows = None if was is not None and was.key == key else _kept(named)
         folders[path[inside:]] = (gathered.Recorded(found.at, tuple(f.name for f in found.folders), key), rows)
     kept.save(folders, _order(site, entries.values(), folders))
 
@@ -381,7 +451,7 @@ class _Folder(NamedTuple):
 
     entries: list[Entry]
     recorded: gathered.Recorded         # as it is to be recorded
-    rows: list | None                   # its rows to keep; None: the kept file stands
+    rows: list | None                   # what to keep of it (_kept); None: the kept file stands
     folders: tuple[str, ...]            # the names of the folders in it
     parsed: int = 0                     # how many of its pages were parsed
     placed: bool = True                 # whether each of its pages is the recorded one, or placed as it (_placed)
@@ -398,18 +468,19 @@ def _kept_folder(archive: Archive, kept: gathered.Kept, folder: str, stats: dict
         return None  # (a folder made a symlink: collect refuses it)
     recorded = kept.folders.get(folder)
     if recorded is not None and recorded.at == (at.st_ino, at.st_mtime_ns):
-        rows = kept.rows(folder)
-        pages = _as_recorded(path, rows, stats) if rows is not None else None
+        rows = _rows(kept.rows(folder))
+        pages = _as_recorded(path, rows[0], stats) if rows is not None else None
         if pages is not None:
-            if all(tuple(parsed.signature(st)) == row[_SIGNATURE] for row, (_, st) in zip(rows, pages)):
-                return _Folder([_entry_of_row(row, path) for row in rows], recorded, None, recorded.folders)
+            if all(tuple(parsed.signature(st)) == row[_SIGNATURE] for row, (_, st) in zip(rows[0], pages)):
+                return _Folder([_entry_of_row(row, path, rows[1], n) for n, row in enumerate(rows[0])], recorded,
+                               None, recorded.folders)
             return _read_folder(archive, [(Path(path, name), st) for name, st in pages], cache, recorded.at,
                                 recorded.folders, now, rows)
     listed = folder_listing(Path(path), {}, None, stats)
     if listed is None or listed.links or not all(utf8_name(p) for p, _ in listed.pages):
         return None
     return _read_folder(archive, listed.pages, cache, listed.at, tuple(f.name for f in listed.folders), now,
-                        kept.rows(folder))
+                        _rows(kept.rows(folder)))
 
 
 def _as_recorded(path: str, rows: list, stats: dict) -> list | None:
@@ -431,10 +502,10 @@ def _as_recorded(path: str, rows: list, stats: dict) -> list | None:
 
 
 def _read_folder(archive: Archive, pages: list[tuple[Path, os.stat_result]], cache: parsed.ParsedPages,
-                 at: tuple[int, int], folders: tuple[str, ...], now: int, rows: list | None) -> _Folder | None:
+                 at: tuple[int, int], folders: tuple[str, ...], now: int, rows: tuple | None) -> _Folder | None:
     """A folder's pages read as collect reads them (the parsed-page cache, else the page itself);
-    None when one cannot be. `rows`: the folder's kept rows, if any (are its pages placed as they
-    were? see _placed)."""
+    None when one cannot be. `rows`: the folder's kept rows and their provenance (_rows), if any
+    (are its pages placed as they were? see _placed)."""
     named, parsed_here = [], 0
     for path, st in sorted(pages, key=lambda page: page[0].name):
         try:
@@ -445,14 +516,13 @@ def _read_folder(archive: Archive, pages: list[tuple[Path, os.stat_result]], cac
         except (OSError, UnicodeDecodeError, ValueError):
             return None
         named.append((path.name, st, entry))
-    was = {row[0]: row for row in rows} if rows is not None else {}
+    was = {row[0]: _entry_of_row(row, "", rows[1], n) for n, row in enumerate(rows[0])} if rows is not None else {}
     placed = was.keys() == {name for name, _, _ in named} and all(
-        _placed(entry) == _placed(_entry_of_row(was[name], "")) for name, _, entry in named)
+        _placed(entry) == _placed(was[name]) for name, _, entry in named)
     # (a folder changed too lately to be taken by its time next time is listed again then: its rows
     # are kept to tell whether its pages stayed where they were)
     recorded = gathered.Recorded(at if now - at[1] > SETTLED_NS else gathered.UNSETTLED, folders, _folder_key(named))
-    rows = [_row(*item) for item in named]
-    return _Folder([entry for _, _, entry in named], recorded, rows, folders, parsed_here, placed)
+    return _Folder([entry for _, _, entry in named], recorded, _kept(named), folders, parsed_here, placed)
 
 
 # Pages to read and parse (not taken from the parsed-page cache) from which a first build parses them in
