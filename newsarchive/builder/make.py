@@ -56,11 +56,17 @@ def make(archive: Archive, base_url: str | None, search: bool, quick: bool, stat
          progress: Progress, tell_changes: bool = False, print_: str | None = None) -> Outcome:
     """`print_`: the build's fingerprint, recorded with the site when every page was built
     (fingerprint.remember)."""
+    # site/ walked aside, forked before the comparison's process starts: a fork holds every pipe this
+    # process has open, and that process ends when the pipe of its tasks is closed - forked after it,
+    # a walk waiting to be read held it open, and a build that closed it unused waited for ever
+    aside = _walk_aside(archive)
     # (the same-story comparison's process, started before the pages are read: see related.Comparer)
     comparer = Comparer(archive.cache) if _compares_aside(state, quick) else None
     try:
-        return _made(archive, base_url, search, quick, state, progress, tell_changes, print_, comparer)
+        return _made(archive, base_url, search, quick, state, progress, tell_changes, print_, comparer, aside)
     finally:
+        if aside is not None:
+            aside.close()
         if comparer is not None:
             comparer.close()
 
@@ -72,22 +78,16 @@ def _compares_aside(state: BuildState, quick: bool) -> bool:
 
 
 def _made(archive: Archive, base_url: str | None, search: bool, quick: bool, state: BuildState,
-          progress: Progress, tell_changes: bool, print_: str | None, comparer) -> Outcome:
-    aside = _walk_aside(archive)
-    try:
-        site = collect(archive, state, progress)
-        made = _inputs(archive, base_url, site)
-        if aside is not None and not made.memo.before:  # (no page of the last site to keep: no walk needed)
-            aside.close()
-            aside = None
-        if aside is not None:
-            made.memo.walk_from(aside.walked, aside.ready)
-        with _collector_off(bool(made.memo.before)):
-            return _built(archive, site, made, search, quick, state, progress, tell_changes, print_, comparer,
-                          aside)
-    finally:
-        if aside is not None:
-            aside.close()
+          progress: Progress, tell_changes: bool, print_: str | None, comparer, aside: Aside | None) -> Outcome:
+    site = collect(archive, state, progress)
+    made = _inputs(archive, base_url, site)
+    if aside is not None and not made.memo.before:  # (no page of the last site to keep: no walk needed)
+        aside.close()
+        aside = None
+    if aside is not None:
+        made.memo.walk_from(aside.walked, aside.ready)
+    with _collector_off(bool(made.memo.before)):
+        return _built(archive, site, made, search, quick, state, progress, tell_changes, print_, comparer, aside)
 
 
 @contextlib.contextmanager
