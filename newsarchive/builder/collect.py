@@ -273,8 +273,12 @@ def _row(name: str, stat: os.stat_result, entry: Entry) -> tuple:
 
 def _kept(named: list[tuple[str, os.stat_result, Entry]]) -> list:
     """A folder's pages (name, stat, entry) as gathered.py keeps them."""
-    return [[_row(*item) for item in named],
-            marshal.dumps([tuple(getattr(entry, f) for f in _PROVENANCE) for _, _, entry in named])]
+    pairs = [tuple(getattr(entry, f) for f in _PROVENANCE) for _, _, entry in named]
+    try:
+        provenance = marshal.dumps(pairs)
+    except ValueError:  # a value marshal cannot write (front matter by hand): nor can Kept.save, which
+        provenance = pairs  # leaves the folder unrecorded (listed and read each time)
+    return [[_row(*item) for item in named], provenance]
 
 
 def _rows(kept: list | None) -> tuple[list, "_Provenance"] | None:
