@@ -2,7 +2,7 @@
 
     .newsarchive-cache/ingest.json      what ingest made of each raw file (ingest_memo)
     .newsarchive-cache/build.json       the last good build's input fingerprint (builder/fingerprint)
-    .newsarchive-cache/pages.bin        each page's key in the last site (builder/memo)
+    .newsarchive-cache/pages.json       each page's key in the last site (builder/memo)
     .newsarchive-cache/bodies.json      article bodies as HTML (builder/bodies)
     .newsarchive-cache/parsed/*.json    each content folder's pages as the build last parsed them, by file stat
                                         (parsed; ingest reads it for what the archive already holds)
@@ -11,7 +11,7 @@
                                         first stage (builder/windows)
     .newsarchive-cache/search/          the search index's segments and files (builder/search/store.py)
     .newsarchive-cache/failures.json    raw files that could not be ingested (failures)
-    .newsarchive-cache/preview/         serve's preview site and its own build.json, pages.bin, search/
+    .newsarchive-cache/preview/         serve's preview site and its own build.json, pages.json, search/
 
 Every JSON tenant is written the same way - whole, beside the old file and renamed over it (a kill
 leaves the old or the new) - and read the same way: its data only when the version stored with it

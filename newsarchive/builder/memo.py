@@ -5,7 +5,7 @@ A page's key hashes everything it is made of: the site-wide part (the code, layo
 config, and the few site facts every page shows - article and outlet counts, outlet and tag slugs)
 and the page's own inputs (template, path, language, and its context, where an article stands for
 its content page's digest, which covers its path). The keys of the site last written are kept in
-`pages.bin` of the archive's cache store, each with its file's size and time; a page whose key
+`pages.json` of the archive's cache store, each with its file's size and time; a page whose key
 matches, and whose file is still in site/ as it was written (not deleted, not edited by hand), is
 hard-linked into the new site (site files are never changed in place, only replaced whole; serve's
 hot pass replaces single files by rename, with the keys removed from disk until it is done).
@@ -13,25 +13,17 @@ hot pass replaces single files by rename, with the keys removed from disk until 
 from __future__ import annotations
 
 import hashlib
-import marshal
 from dataclasses import fields, is_dataclass
-from pathlib import Path
 
 from ..archive import Archive
-from ..cache import code_key, read_checked, write_checked
+from ..cache import code_key
 from ..cache import file_stat as _stat
 from .collect import Entry, Group
 from .shape import SHAPE
 from .write import Placed
 
-# The tenant's file in the cache store, and its format: checked (cache.write_checked), its value written
-# by marshal - {"version", "keys": {path: key}, "files": {path: (size, mtime_ns)}} - which loads
-# the 130 000 pages' keys of a 100 000-article site in about half the time JSON took (~0.45 s of an
-# edit) and keeps the stats as tuples, where JSON's lists were made tuples one by one.
-MANIFEST = "pages.bin"
-FORMAT = "1"
-# Its name when it was JSON: removed once the new one is written.
-FORMER = "pages.json"
+# The tenant's file in the cache store.
+MANIFEST = "pages.json"
 
 
 def fingerprint(value) -> str:
@@ -88,9 +80,17 @@ class Memo:
         self._root = str(self.site)  # (a page's file as a string: joining Paths was most of a stat's time)
         self.name = archive.site_tenant(MANIFEST)  # each site folder (site/, serve's preview) has its own
         self.shape_name = archive.site_tenant(SHAPE)
-        self._former = archive.site_tenant(FORMER)
-        # {path: key}, and {path: (size, mtime_ns) of the file the key was recorded for}
-        self.before, self._files = _load(self.store.path(self.name), site_key) if self.site.is_dir() else ({}, {})
+        saved = self.store.load(self.name, site_key) if self.site.is_dir() else None
+        # {"keys": {path: key}, "files": {path: [size, mtime_ns] of the file the key was recorded for]}
+        self.before: dict[str, str] = {}
+        self._files: dict[str, tuple] = {}
+        if isinstance(saved, dict) and isinstance(saved.get("keys"), dict) and isinstance(saved.get("files"), dict) \
+                and saved["keys"].keys() == saved["files"].keys():
+            try:
+                self._files = {path: tuple(stat) for path, stat in saved["files"].items()}
+                self.before = saved["keys"]
+            except TypeError:  # damaged by hand: nothing vouched for
+                self._files = {}
         self.now: dict[str, str] = dict(self.before) if carry else {}
         # Pages taken from the last site as they were: their recorded size and time still hold.
         self._unchanged: set[str] = set(self.before) if carry else set()
@@ -192,33 +192,7 @@ class Memo:
             del files[path]
         for path in self.now.keys() - self._unchanged:
             files[path] = self._stat(path) or (-1, -1)
-        try:
-            write_checked(self.store.path(self.name), marshal.dumps(
-                {"version": _version(self.site_key), "keys": self.now, "files": files}))
-        except OSError:  # a store that cannot be written: the next build makes every page
-            return
-        self.store.forget(self._former)
-
-
-def _version(site_key: str) -> str:
-    return f"{FORMAT}:{site_key}"
-
-
-def _load(path: Path, site_key: str) -> tuple[dict[str, str], dict[str, tuple]]:
-    """(keys, file stats) recorded for this site key; none when the file is not there, fails its
-    check, is of another site key or format, or holds what save() never writes (damaged by hand)."""
-    data = read_checked(path)
-    try:
-        saved = marshal.loads(data) if data is not None else None
-    except (EOFError, ValueError, TypeError):
-        return {}, {}
-    if not (isinstance(saved, dict) and saved.get("version") == _version(site_key)):
-        return {}, {}
-    keys, files = saved.get("keys"), saved.get("files")
-    if not (isinstance(keys, dict) and isinstance(files, dict) and keys.keys() == files.keys()
-            and all(type(stat) is tuple for stat in files.values())):  # (compared as sets of items: hashable)
-        return {}, {}
-    return keys, files
+        self.store.save(self.name, self.site_key, {"keys": self.now, "files": files}, plain=True, sort_keys=True)
 
 
 def site_key(layout_files: tuple, assets: dict[str, str], config, problems: int = 0) -> str:
