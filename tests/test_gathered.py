@@ -255,6 +255,10 @@ def test_kept_entries_decode_their_provenance_when_first_asked(seed_root, tmp_pa
     again = pickle.loads(pickle.dumps(other))
     assert gather._HELD not in vars(again) and again.source == read[other.path].source
     assert len(pickle.dumps(held[2])) < len(pickle.dumps(read[held[2].path])) + 200
+    retagged = gather._retagged(held[3], ("another spelling",))  # (as the site spells a tag: still held)
+    assert gather._HELD in vars(retagged) and retagged.tags == ("another spelling",)
+    assert retagged.digest != held[3].digest and retagged.source == read[held[3].path].source
+    assert dataclasses.replace(retagged, digest=held[3].digest, tags=held[3].tags) == held[3]
 
     store = root / ".newsarchive-cache" / gathered.FOLDER
     for victim in (p for p in store.iterdir() if p.name not in (gathered.INDEX, gathered.SITE)):

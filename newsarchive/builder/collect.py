@@ -735,7 +735,11 @@ def _one_tag_each(found: list[Entry]) -> list[Entry]:
 def _retagged(e: Entry, tags: tuple[str, ...]) -> Entry:
     """An entry with its tags as the site spells them, and a digest that says so."""
     digest = hashlib.sha256(f"{e.digest}\0{tags}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
-    return dataclasses.replace(e, tags=tags, digest=digest)
+    # (its fields copied as they are - dataclasses.replace would read every field, and decode the
+    # provenance of each kept folder an entry retagged is in: ~0.3 s of an edit at 100 000 articles)
+    retagged = object.__new__(Entry)
+    retagged.__dict__.update(e.__dict__, tags=tags, digest=digest)
+    return retagged
 
 
 def _assemble(found, problems: tuple[tuple[str, str], ...]) -> Site:
