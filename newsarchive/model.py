@@ -56,11 +56,11 @@ class CleanReport:
     counts: tuple[tuple[str, int], ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ArticleText:
     """What an article is wherever it is held (ingest's Article, the build's Entry): the front matter's
     article fields (fields.py). Its markdown body is `body_md` on both: Article holds the text, Entry
-    reads it when first asked (parsed.Body)."""
+    reads it when first asked (parsed.Body). Slotted, as Entry is (see there)."""
 
     title: str
     outlet: str

@@ -230,6 +230,11 @@ def test_a_gathered_folder_made_a_symlink_is_neither_read_nor_written_through(se
     assert not store.is_symlink() and (store / gathered.INDEX).is_file()
 
 
+def _held(e) -> bool:
+    """Whether an entry still holds its folder's provenance undecoded."""
+    return getattr(e, gather._HELD) is not None
+
+
 def test_kept_entries_decode_their_provenance_when_first_asked(seed_root, tmp_path):
     """An entry made of a kept row holds its folder's provenance undecoded until it is asked for its
     source or cleaning; then it has what reading the page gives. It pickles (to a worker) with its
@@ -246,17 +251,17 @@ def test_kept_entries_decode_their_provenance_when_first_asked(seed_root, tmp_pa
     _collect(root)
     site, _ = _collect(root)
     read = {e.path: e for e in gather.collect(arc.Archive(root)).entries}
-    held = [e for e in site.entries if gather._HELD in vars(e)]
+    held = [e for e in site.entries if _held(e)]
     assert held and len(held) == len(site.entries)
     first = held[0]
     assert (first.cleaning, first.source) == (read[first.path].cleaning, read[first.path].source)
-    assert gather._HELD not in vars(first) and all(gather._HELD in vars(e) for e in held[1:])
+    assert not _held(first) and all(_held(e) for e in held[1:])
     other = held[1]
     again = pickle.loads(pickle.dumps(other))
-    assert gather._HELD not in vars(again) and again.source == read[other.path].source
+    assert not _held(again) and again.source == read[other.path].source
     assert len(pickle.dumps(held[2])) < len(pickle.dumps(read[held[2].path])) + 200
     retagged = gather._retagged(held[3], ("another spelling",))  # (as the site spells a tag: still held)
-    assert gather._HELD in vars(retagged) and retagged.tags == ("another spelling",)
+    assert _held(retagged) and retagged.tags == ("another spelling",)
     assert retagged.digest != held[3].digest and retagged.source == read[held[3].path].source
     assert dataclasses.replace(retagged, digest=held[3].digest, tags=held[3].tags) == held[3]
 
