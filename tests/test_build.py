@@ -223,9 +223,11 @@ def test_a_search_cache_that_cannot_be_written_costs_only_speed(built, tmp_path)
 
 def test_no_change_rebuild_does_nothing_and_an_edit_rebuilds(built, tmp_path, monkeypatch):
     """And the built site is walked (every file's stat: ~2 s at 100 000 articles) only to tell that
-    nothing changed when the inputs are the last build's: after an edit committed in place, the new
-    site is recorded from the commit's own walk (the state equals a walk's); after a swap, walked once."""
-    from newsarchive.builder import fingerprint
+    nothing changed when the inputs are the last build's - on the other core, while content/ is
+    walked for the fingerprint (aside.py), not in the building process: after an edit committed in
+    place, the new site is recorded from the commit's own walk (the state equals a walk's); after a
+    swap, walked once."""
+    from newsarchive.builder import aside, fingerprint
 
     root = tmp_path / "d"
     shutil.copytree(built, root)
@@ -234,20 +236,27 @@ def test_no_change_rebuild_does_nothing_and_an_edit_rebuilds(built, tmp_path, mo
     page = next((root / "content").rglob("*.md"))
     text = page.read_text(encoding="utf-8")
     page.write_text(text.replace('title: "', 'title: "EDITED ', 1), encoding="utf-8")
-    walks = []
-    real = fingerprint.site_files
+    walks, sums = [], []
+    real, real_sum = fingerprint.site_files, aside.Aside.walked_sum
     monkeypatch.setattr(fingerprint, "site_files", lambda site: walks.append(1) or real(site))
+    monkeypatch.setattr(aside.Aside, "walked_sum", lambda self: sums.append(1) or real_sum(self))
     monkeypatch.setattr(write, "IN_PLACE_SHARE", 1.0)  # (five articles: an edit changes most of the pages)
     report = build(root)
     assert isinstance(report, Built) and report.articles == 5 and walks == []
     assert any("EDITED" in p.read_text(encoding="utf-8") for p in (root / "site" / "articles").rglob("*.html"))
     recorded = json.loads((root / ".newsarchive-cache" / "build.json").read_text())["data"]["site"]
     assert recorded == fingerprint.site_state(arc.Archive(root)) and len(walks) == 1
-    assert isinstance(build(root), Unchanged) and len(walks) == 2
+    before = len(sums)
+    assert isinstance(build(root), Unchanged) and len(walks) == 1 and len(sums) == before + 1
     monkeypatch.setattr(write, "IN_PLACE_SHARE", 0.0)
     page.write_text(text.replace('title: "', 'title: "AGAIN ', 1), encoding="utf-8")
-    assert isinstance(build(root), Built) and len(walks) == 3  # (swapped in whole: walked to be recorded)
-    assert isinstance(build(root), Unchanged) and len(walks) == 4
+    assert isinstance(build(root), Built) and len(walks) == 2  # (swapped in whole: walked to be recorded)
+    before = len(sums)
+    assert isinstance(build(root), Unchanged) and len(walks) == 2 and len(sums) == before + 1
+    (root / "site" / "index.html").write_text("changed by hand", encoding="utf-8")
+    # (the aside's sum told it; swapped in whole: walked to be recorded)
+    assert isinstance(build(root), Built) and len(walks) == 3
+    assert "changed by hand" not in (root / "site" / "index.html").read_text(encoding="utf-8")
 
 def test_a_content_page_whose_name_is_not_utf8_is_left_out_with_one_line(built, tmp_path):
     """Its name would be its article's address (hashed, written, linked): the build leaves it out and

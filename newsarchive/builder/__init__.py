@@ -13,6 +13,7 @@ from pathlib import Path
 from ..archive import Archive
 from ..progress import Progress
 from . import fingerprint
+from .aside import walk_aside
 from .outcome import Built, Failed, LeftOut, Outcome, Unchanged, failure_line
 from .state import BuildState
 
@@ -29,17 +30,22 @@ def build(archive: Archive, base_url: str | None = None, search: bool = True, qu
     search index). `tell_changes`: the outcome lists the site files whose bytes changed."""
     archive.cache.remove_stale()  # what a killed build left half-written
     state, stats = state or BuildState(), {}
-    print_ = fingerprint.fingerprint(archive, {"base_url": base_url, "search": search, "quick": quick}, stats)
-    if fingerprint.unchanged(archive, print_):
-        return Unchanged()
-    state.content_listing.stats = stats
+    aside = walk_aside(archive)  # (site/ walked on the other core while content/ is walked here)
     try:
-        from .make import make
+        print_ = fingerprint.fingerprint(archive, {"base_url": base_url, "search": search, "quick": quick}, stats)
+        if fingerprint.unchanged(archive, print_, aside):
+            return Unchanged()
+        state.content_listing.stats = stats
+        try:
+            from .make import make
 
-        return make(archive, base_url, search, quick, state, progress or Progress.off(),
-                    tell_changes, print_)  # (which records the fingerprint of a site it wrote whole)
-    except Exception as exc:  # noqa: BLE001 - a failure the archivist can fix is an outcome; a bug raises
-        return _failed(exc)
+            return make(archive, base_url, search, quick, state, progress or Progress.off(),
+                        tell_changes, print_, aside)  # (which records the fingerprint of a site it wrote whole)
+        except Exception as exc:  # noqa: BLE001 - a failure the archivist can fix is an outcome; a bug raises
+            return _failed(exc)
+    finally:
+        if aside is not None:
+            aside.close()
 
 
 def hot(archive: Archive, changed: set[Path], lock, state: BuildState, base_url: str | None = None) -> Outcome:

@@ -5,8 +5,11 @@ which the built site's state is worked out after the commit (sent after the walk
 lines took ~1 s, while the build waited for the walk). In the building process these were
 ~1.5 s of one title edited at 100 000 articles (the article pages' stats, the commit's walk, the
 state's walk of 130 000 files), on the way from same story's answer to the end; the walk is done
-on the other core while the build gathers the site (make._walk_aside starts it first).
+on the other core while the build walks content/ for its fingerprint and gathers the site
+(walk_aside, called by build() first). When the fingerprint says the inputs are the last build's, the
+walk's sum is what the build compares the site with (fingerprint.unchanged).
 
+    walk_aside(archive) -> Aside | None
     Aside(site) .walked() -> write.Present | None      (site/ as found; None: walk it yourself)
                 .ready() -> bool                       (whether walked() answers at once)
                 .walked_sum() -> int | None
@@ -23,12 +26,27 @@ import os
 from pathlib import Path
 
 from .. import forked
-from .fingerprint import site_sum
-from .write import Present, walk
+from ..archive import Archive
+from .fingerprint import STATE, site_sum
+from .write import Present, interrupted, walk
 
 # How much lower the aside's priority is than the build's (os.nice): same story's comparison, on the
 # other core once it is handed its sheets, goes first.
 NICENESS = 10
+
+
+def walk_aside(archive: Archive) -> "Aside | None":
+    """site/ walked aside when pages of the last site may be kept - a build recorded the site it
+    wrote whole (fingerprint.remember; whether its page keys hold for this build is known once the
+    site is gathered: an aside not needed then is ended) - and site/ is as the commit will find it:
+    not a symlink (refused), no commit a killed run left half done (finished first, by the staging).
+    Started before the build's fingerprint: started after it, the walk came after the first list
+    pages and the build waited ~0.3 s for it at 100 000 articles (started after gathering, ~1 s);
+    the other core, where it runs, is free while content/ is walked and the site gathered."""
+    if not archive.cache.path(archive.site_tenant(STATE)).is_file() or not archive.site.is_dir() \
+            or archive.site.is_symlink() or interrupted(archive.site):
+        return None
+    return Aside(archive.site)
 
 
 class Aside:

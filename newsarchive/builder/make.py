@@ -25,7 +25,7 @@ from .pages import all_pages, pages_showing
 from .related import BACKGROUND_FROM, Comparer, same_story
 from .render import TAG_PAGE_ARTICLES, Renderer, load_assets, read_layouts
 from .state import BuildState
-from .write import Staging, interrupted, replace_in_place
+from .write import Staging, replace_in_place
 
 # The search index's tenant folder in the cache store (the index of one site folder: serve's preview
 # keeps its own, so that pack's texts are always those of site/).
@@ -53,13 +53,14 @@ def _inputs(archive: Archive, base_url: str | None, site, carry: bool = False) -
 
 
 def make(archive: Archive, base_url: str | None, search: bool, quick: bool, state: BuildState,
-         progress: Progress, tell_changes: bool = False, print_: str | None = None) -> Outcome:
+         progress: Progress, tell_changes: bool = False, print_: str | None = None,
+         aside: Aside | None = None) -> Outcome:
     """`print_`: the build's fingerprint, recorded with the site when every page was built
-    (fingerprint.remember)."""
-    # site/ walked aside, forked before the comparison's process starts: a fork holds every pipe this
-    # process has open, and that process ends when the pipe of its tasks is closed - forked after it,
-    # a walk waiting to be read held it open, and a build that closed it unused waited for ever
-    aside = _walk_aside(archive)
+    (fingerprint.remember). `aside`: site/ being walked aside (aside.walk_aside; started by build(),
+    before its fingerprint, and forked before the comparison's process starts here: a fork holds
+    every pipe this process has open, and that process ends when the pipe of its tasks is closed -
+    forked after it, a walk waiting to be read held it open, and a build that closed it unused
+    waited for ever)."""
     # (the same-story comparison's process, started before the pages are read: see related.Comparer)
     comparer = Comparer(archive.cache) if _compares_aside(state, quick) else None
     try:
@@ -105,19 +106,6 @@ def _collector_off(keeping: bool):
     finally:
         if keeping and was:
             gc.enable()
-
-
-def _walk_aside(archive: Archive) -> Aside | None:
-    """site/ walked aside (aside.py) when pages of the last site may be kept - the last build recorded
-    page keys for it (whether they hold for this build is known once the site is gathered: an aside
-    not needed then is ended) - and site/ is as the commit will find it: not a symlink (refused), no
-    commit a killed run left half done (finished first, by the staging). Started before the site is
-    gathered: started after it, the walk came after the list pages, and the build waited ~1 s for it
-    at 100 000 articles (the other core, where it runs, is free while the pages are gathered)."""
-    if not archive.cache.path(archive.site_tenant(memo.MANIFEST)).is_file() or not archive.site.is_dir() \
-            or archive.site.is_symlink() or interrupted(archive.site):
-        return None
-    return Aside(archive.site)
 
 
 def _built(archive: Archive, site, made: _Inputs, search: bool, quick: bool, state: BuildState, progress: Progress,
