@@ -664,6 +664,36 @@ def test_a_build_keeps_pages_by_a_walk_of_site_made_aside(seed_root, tmp_path, m
     assert isinstance(build(twin), Unchanged)
 
 
+def test_the_walk_made_aside_comes_whole_through_its_file(seed_root, tmp_path, monkeypatch):
+    """The aside writes its walk to a file without a name both processes hold and sends how long it
+    is: the walk read back is the walk of site/, its sum that walk's; a walk it could not write (a
+    full disk) is no walk, and the build walks site/ itself."""
+    import errno
+
+    from newsarchive.builder import aside, fingerprint
+
+    root = tmp_path / "a"
+    copy_tree(seed_root, root)
+    build(root)
+    walker = aside.Aside(root / "site")
+    try:
+        found = walker.walked()
+        assert found == write.walk(root / "site") and len(found.stats) > 20
+        assert walker.walked_sum() == fingerprint.site_sum(found.stats)
+    finally:
+        walker.close()
+
+    def full(*args):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(aside.os, "pwrite", full)  # (the child is forked: it has this os.pwrite too)
+    walker = aside.Aside(root / "site")
+    try:
+        assert walker.walked() is None and walker.walked_sum() is None
+    finally:
+        walker.close()
+
+
 def _site_bytes(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted((root / "site").rglob("*")) if p.is_file()}
 
