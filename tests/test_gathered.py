@@ -236,10 +236,10 @@ def _held(e) -> bool:
 
 
 def test_kept_entries_decode_their_provenance_when_first_asked(seed_root, tmp_path):
-    """An entry made of a kept row holds its folder's provenance undecoded until it is asked for its
-    source or cleaning; then it has what reading the page gives. It pickles (to a worker) with its
-    own provenance, never its folder's; a provenance written by hand to what _kept never writes
-    (the file's check made again) gives empty mappings, not a failure."""
+    """An entry made of a kept row holds its folder's provenance and summaries undecoded until it is
+    asked for its source, cleaning or summary; then it has what reading the page gives. It pickles
+    (to a worker) with its own, never its folder's; held fields written by hand to what _kept never
+    writes (the file's check made again) give empty mappings and no summary, not a failure."""
     import marshal
     import pickle
 
@@ -256,6 +256,11 @@ def test_kept_entries_decode_their_provenance_when_first_asked(seed_root, tmp_pa
     first = held[0]
     assert (first.cleaning, first.source) == (read[first.path].cleaning, read[first.path].source)
     assert not _held(first) and all(_held(e) for e in held[1:])
+    assert held[4].summary == read[held[4].path].summary and not _held(held[4])
+    assert any(e.summary for e in read.values()) and all(e.summary == read[e.path].summary for e in site.entries)
+    site, _ = _collect(root)  # (fresh entries, every one held again)
+    held = list(site.entries)
+    assert all(_held(e) for e in held)
     other = held[1]
     again = pickle.loads(pickle.dumps(other))
     assert not _held(again) and again.source == read[other.path].source
@@ -268,6 +273,6 @@ def test_kept_entries_decode_their_provenance_when_first_asked(seed_root, tmp_pa
     store = root / ".newsarchive-cache" / gathered.FOLDER
     for victim in (p for p in store.iterdir() if p.name not in (gathered.INDEX, gathered.SITE)):
         rows, _ = marshal.loads(cache.read_checked(victim))
-        cache.write_checked(victim, marshal.dumps([rows, marshal.dumps(["not a pair"])]))
+        cache.write_checked(victim, marshal.dumps([rows, marshal.dumps(["not a triple"])]))
     site, _ = _collect(root)
-    assert all(e.source == {} and e.cleaning == {} for e in site.entries)
+    assert all(e.source == {} and e.cleaning == {} and e.summary is None for e in site.entries)

@@ -47,8 +47,8 @@ class Entry(ArticleText):
     body: parsed.Body = field(compare=False, hash=False, repr=False)  # (the digest stands for it)
     digest: str = ""          # of the content page's path and text: what a rebuild compares (see parsed.digest)
     minutes: int = 1          # reading time (reading.py), worked out when the page is parsed and kept with it
-    # An entry made of a kept row: (its folder's _Provenance, its number there) until its source or
-    # cleaning is first asked for (those two slots unset till then: see _kept); else None.
+    # An entry made of a kept row: (its folder's _Provenance, its number there) until its source,
+    # cleaning or summary is first asked for (those slots unset till then: see _kept); else None.
     _provenance: object = field(default=None, init=False, compare=False, hash=False, repr=False)
 
     @property
@@ -56,13 +56,13 @@ class Entry(ArticleText):
         return self.body.text
 
     def __getattr__(self, name: str):
-        """source and cleaning of an entry made of a kept row, decoded when first asked for (see
-        _kept); called only for a slot the entry has not set."""
-        held = self._provenance if name in _PROVENANCE else None
+        """The held fields of an entry made of a kept row, decoded when first asked for (see _kept);
+        called only for a slot the entry has not set."""
+        held = self._provenance if name in _HELD_FIELDS else None
         if held is None:
             raise AttributeError(name)
         provenance, n = held
-        for field_name, value in zip(_PROVENANCE, provenance.of(n)):
+        for field_name, value in zip(_HELD_FIELDS, provenance.of(n)):
             object.__setattr__(self, field_name, value)
         object.__setattr__(self, _HELD, None)
         return object.__getattribute__(self, name)
@@ -71,7 +71,7 @@ class Entry(ArticleText):
         """(pickled - to a worker - with its provenance, never its folder's: the state is each field's
         value, as dataclasses pickles a frozen slotted class)"""
         if self._provenance is not None:
-            self.__getattr__(_PROVENANCE[0])
+            self.__getattr__(_HELD_FIELDS[0])
         return [getattr(self, name) for name in _FIELDS]
 
     @property
@@ -83,10 +83,11 @@ class Entry(ArticleText):
         return (self.date[:4], self.date[5:7]) if self.date else None
 
 
-# An entry's fields in order (its pickled state), its provenance fields, and the slot where an entry
-# made of a kept row holds them until asked (_kept).
+# An entry's fields in order (its pickled state), the fields an entry made of a kept row holds
+# undecoded - its provenance, and its summary, which only the pages made show - and the slot where it
+# holds them until asked (_kept).
 _FIELDS = tuple(f.name for f in dataclasses.fields(Entry))
-_PROVENANCE = ("source", "cleaning")
+_HELD_FIELDS = ("source", "cleaning", "summary")
 _HELD = "_provenance"
 
 
@@ -270,11 +271,12 @@ def collect(archive: Archive, state: BuildState | None = None, progress: Progres
 
 # What gathered.py keeps of a folder: [its rows, their provenance]. A row holds the page's name, its
 # file's signature (parsed.signature, 4 numbers), where its body begins, then its entry's fields but
-# the body and the provenance (_PROVENANCE), in this order. The provenance of every row is one marshal
-# blob of (source, cleaning) pairs, decoded when one of the folder's entries is first asked for it
-# (see Entry.__getattr__): it was ~55 % of the rows' bytes, decoded at every build, and an edit asks
-# for the few pages it makes.
-_ROW_FIELDS = tuple(name for name in _FIELDS if name not in ("body", *_PROVENANCE, _HELD))
+# the body and the held ones (_HELD_FIELDS), in this order. The provenance of every row is one marshal
+# blob of (source, cleaning, summary), decoded when one of the folder's entries is first asked for
+# one of them (see Entry.__getattr__): source and cleaning were ~55 % of the rows' bytes, decoded at
+# every build, the summaries a third of the rest (~0.1 s of loading the rows of 100 000 articles),
+# and an edit asks for the few pages it makes.
+_ROW_FIELDS = tuple(name for name in _FIELDS if name not in ("body", *_HELD_FIELDS, _HELD))
 # Each of those slots' setter, then the body's and the held provenance's (an entry is made of a row
 # without Entry's __init__: see _entry_of_row).
 _ROW_SETTERS = tuple(getattr(Entry, name).__set__ for name in _ROW_FIELDS)
@@ -290,11 +292,11 @@ def _row(name: str, stat: os.stat_result, entry: Entry) -> tuple:
 
 def _kept(named: list[tuple[str, os.stat_result, Entry]]) -> list:
     """A folder's pages (name, stat, entry) as gathered.py keeps them."""
-    pairs = [tuple(getattr(entry, f) for f in _PROVENANCE) for _, _, entry in named]
+    held = [tuple(getattr(entry, f) for f in _HELD_FIELDS) for _, _, entry in named]
     try:
-        provenance = marshal.dumps(pairs)
+        provenance = marshal.dumps(held)
     except ValueError:  # a value marshal cannot write (front matter by hand): nor can Kept.save, which
-        provenance = pairs  # leaves the folder unrecorded (listed and read each time)
+        provenance = held  # leaves the folder unrecorded (listed and read each time)
     return [[_row(*item) for item in named], provenance]
 
 
@@ -307,16 +309,16 @@ def _rows(kept: list | None) -> tuple[list, "_Provenance"] | None:
 
 
 class _Provenance:
-    """A kept folder's rows' provenance, decoded when first asked for (see _kept). One that does
-    not decode to a pair of mappings for each row gives empty ones (the file passed its check:
-    written so by hand)."""
+    """A kept folder's rows' held fields, decoded when first asked for (see _kept). One that does
+    not decode to two mappings and a summary for each row gives empty ones and none (the file passed
+    its check: written so by hand)."""
 
     __slots__ = ("_blob", "_count", "_pairs")
 
     def __init__(self, blob: bytes, count: int):
         self._blob, self._count, self._pairs = blob, count, None
 
-    def of(self, n: int) -> tuple[dict, dict]:
+    def of(self, n: int) -> tuple[dict, dict, str | None]:
         if self._pairs is None:
             self._pairs = self._decoded()
             self._blob = None
@@ -328,9 +330,10 @@ class _Provenance:
         except (EOFError, ValueError, TypeError):
             pairs = None
         if isinstance(pairs, list) and len(pairs) == self._count and all(
-                isinstance(p, tuple) and len(p) == 2 and all(isinstance(v, dict) for v in p) for p in pairs):
+                isinstance(p, tuple) and len(p) == 3 and isinstance(p[0], dict) and isinstance(p[1], dict)
+                and (p[2] is None or isinstance(p[2], str)) for p in pairs):
             return pairs
-        return [({}, {})] * self._count
+        return [({}, {}, None)] * self._count
 
 
 def _entry_of_row(row: tuple, folder_path: str, provenance: _Provenance, n: int) -> Entry:
@@ -758,7 +761,7 @@ def _retagged(e: Entry, tags: tuple[str, ...]) -> Entry:
     retagged = object.__new__(Entry)
     for name in _FIELDS:
         slot = getattr(Entry, name)
-        with contextlib.suppress(AttributeError):  # (source and cleaning unset while held)
+        with contextlib.suppress(AttributeError):  # (the held fields unset while held)
             slot.__set__(retagged, slot.__get__(e))
     _SET_TAGS(retagged, tags)
     _SET_DIGEST(retagged, digest)

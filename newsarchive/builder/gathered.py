@@ -6,7 +6,7 @@ at 100 000 articles: the listing and its Paths ~0.9 s, the cache's rows ~1.1 s; 
 
     .newsarchive-cache/gathered/index.bin     {"version": ..., "folders": {folder: [inode, mtime_ns, [its folders], key]}}
     .newsarchive-cache/gathered/<key>.bin     [[row, ...], provenance]  (a row: what collect makes an entry of,
-                                              the provenance of every row apart: see collect._kept)
+                                              the provenance and summary of every row apart: see collect._kept)
 
 Each file is checked (cache.write_checked), its value written by marshal. Why marshal: rows of plain values
 (strings, numbers, tuples, dicts) load ~3x faster than orjson decodes the same as JSON, and loading
@@ -33,7 +33,7 @@ INDEX = "index.bin"
 SITE = "site.bin"  # the site assembled from the recorded folders' rows (collect._reassembled)
 SUFFIX = ".bin"
 # The row format (with the build's code, the index's version).
-FORMAT = "2"
+FORMAT = "3"
 # The time a folder is recorded with when it changed too lately to be taken by it (SETTLED_NS): no
 # folder has it, so the next build lists the folder again; its rows are kept all the same.
 UNSETTLED = (-1, -1)
