@@ -275,3 +275,28 @@ def test_a_site_that_lost_or_changed_an_article_while_growing_keys_every_page(gr
     build(grown, search=False)
     assert growth[-1] is None
     assert _files(grown / "site") == _clean(grown, tmp_path / "clean")
+
+
+def test_a_list_shows_an_articles_first_title_as_its_versions_come_and_change(grown, tmp_path, monkeypatch):
+    """A list shows an article's first title (its earliest version's, where that differs): a version
+    coming with another title, or the earliest version's title edited (an edit that keeps the shape,
+    of a page no list shows), makes the lists showing the article again - its first title is part of
+    their keys. Each time the site is a clean build's."""
+    page = sorted((grown / "content").rglob("*.md"))[0]
+    text = page.read_text(encoding="utf-8")
+    raw = re.search(r'^  file: "(.*)"$', text, flags=re.M).group(1)
+    # a version of the same capture time, ordered first by its page's name: the earliest
+    earliest = page.with_name(f"0-{page.stem}.md")
+    earliest.write_text(text.replace('title: "', 'title: "FIRST ', 1).replace(
+        f'  file: "{raw}"', f'  file: "{raw}"\n  version_of: "{raw}"', 1), encoding="utf-8")
+    assert isinstance(build(grown, search=False), Built)
+    lists = [p for p in (grown / "site").rglob("index.html")
+             if "First titled: <span" in p.read_text(encoding="utf-8") and "FIRST " in p.read_text(encoding="utf-8")]
+    assert lists
+    assert _files(grown / "site") == _clean(grown, tmp_path / "clean1")
+    seen = _spy(monkeypatch)
+    _edit_title(earliest, "EDITED")
+    assert isinstance(build(grown, search=False), Built)
+    assert seen and seen[0] is not None  # (the shape kept)
+    assert all("EDITED FIRST " in p.read_text(encoding="utf-8") for p in lists)
+    assert _files(grown / "site") == _clean(grown, tmp_path / "clean2")

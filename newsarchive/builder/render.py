@@ -385,8 +385,11 @@ class Renderer:
         self.memo = memo  # a memo.Memo: pages whose inputs did not change come from the last site
         self.body_store = body_store  # a bodies.BodyStore: bodies kept from the last build that rendered every article
         # When an edit kept the site's shape (every list the same articles in the same order; see
-        # shape.py): the paths of the edited articles; a list page showing none of them is kept.
+        # shape.py): the paths of the edited articles; a list page showing none of them - nor another
+        # version of one, whose first title it shows (first_titles) - is kept.
         self.showing = showing
+        self._listed_changed = showing if showing is None else showing.union(
+            v.path for path in showing for v in site.versions.get(path, ()))
         # The shape.Last the last build recorded (a command-line build whose page keys hold): after an
         # edit that kept the shape, or when the site only grew, article pages none of whose inputs
         # changed are kept (see articles_to_key).
@@ -504,8 +507,20 @@ class Renderer:
             yield self.kept(path, shown) or self.page(
                 template, path, entries=shown, page_number=number,
                 prev_page=pages[i - 1][1] if i else None, next_page=pages[i + 1][1] if i + 1 < len(pages) else None,
-                numbered=numbered_pages(pages, i), leads=self.leads(shown), **((front or {}) if i == 0 else {}),
+                numbered=numbered_pages(pages, i), leads=self.leads(shown), first_titles=self.first_titles(shown),
+                **((front or {}) if i == 0 else {}),
                 **context)
+
+    def first_titles(self, entries: tuple[Entry, ...]) -> tuple:
+        """Each entry's first title - its earliest version's, where that differs from its own - as
+        (title, language), or None: a list shows it, so it is part of the key (read from the site by
+        the list's layout, it was not, and a list kept the title an article was first given before
+        that version came, or before it was edited)."""
+        versions, out = self.site.versions, []
+        for e in entries:
+            first = versions[e.path][0] if e.path in versions else e
+            out.append((first.title, first.lang) if first.title != e.title else None)
+        return tuple(out)
 
     def leads(self, entries: tuple[Entry, ...]) -> tuple:
         """Each entry's stored lead picture, or None (a list shows it as a thumbnail; part of the key)."""
@@ -539,7 +554,7 @@ class Renderer:
     def kept(self, path: str, shown: tuple[Entry, ...]) -> tuple[str, Placed] | None:
         """After an edit that kept the site's shape, a page showing none of the edited articles (and
         nothing else that changed) as the last build left it, without keying it."""
-        if self.showing is None or not self.showing.isdisjoint(map(path_of, shown)):
+        if self._listed_changed is None or not self._listed_changed.isdisjoint(map(path_of, shown)):
             return None
         return self.kept_as_was(path)
 
