@@ -277,6 +277,38 @@ def test_a_site_that_lost_or_changed_an_article_while_growing_keys_every_page(gr
     assert _files(grown / "site") == _clean(grown, tmp_path / "clean")
 
 
+def test_an_edit_keys_only_the_earlier_versions_it_can_have_changed(grown, tmp_path, monkeypatch):
+    """An earlier version's page (in no list) after an edit that kept the shape: keyed and made again
+    when shape.to_key names it - a version of the edited article - else the last build's file, not
+    even keyed; the site is a clean build's."""
+    from newsarchive import archive as arc
+    from newsarchive.builder import collect
+
+    pages = sorted((grown / "content").rglob("*.md"))
+    for page in (pages[0], pages[-1]):  # (each given a later capture: a copy naming its raw file)
+        text = page.read_text(encoding="utf-8")
+        raw = re.search(r'^  file: "(.*)"$', text, flags=re.M).group(1)
+        later = text.replace('title: "', 'title: "LATER ', 1).replace(
+            f'  file: "{raw}"', f'  file: "{raw}"\n  version_of: "{raw}"', 1)
+        page.with_name(f"{page.stem}-later.md").write_text(later, encoding="utf-8")
+    assert isinstance(build(grown, search=False), Built)
+    site = collect.collect(arc.Archive(grown))
+    assert len(site.earlier) == 2
+    edited_group, other = site.earlier
+    latest = next(e for e in site.versions[edited_group.path] if e not in site.earlier)
+    inode = (grown / "site" / other.path).stat().st_ino
+    keyed, seen = [], _spy(monkeypatch)
+    real = Renderer.reused_article
+    monkeypatch.setattr(Renderer, "reused_article", lambda r, e: keyed.append(e.path) or real(r, e))
+    _edit_title(grown / latest.content_file, "EDITED")
+    assert isinstance(build(grown, search=False), Built)
+    assert seen and seen[0] is not None and edited_group.path in seen[0] and other.path not in seen[0]
+    assert edited_group.path in keyed and other.path not in keyed
+    assert (grown / "site" / other.path).stat().st_ino == inode
+    assert "EDITED" in (grown / "site" / edited_group.path).read_text(encoding="utf-8")
+    assert _files(grown / "site") == _clean(grown, tmp_path / "clean")
+
+
 def test_a_list_shows_an_articles_first_title_as_its_versions_come_and_change(grown, tmp_path, monkeypatch):
     """A list shows an article's first title (its earliest version's, where that differs): a version
     coming with another title, or the earliest version's title edited (an edit that keeps the shape,

@@ -406,6 +406,7 @@ class Renderer:
                                {g.name: f"outlets/{g.slug}/index.html" for g in site.outlets},
                                {g.name: f"tags/{g.slug}/index.html" for g in self.tag_pages}, self.problem_count)
         self._linked: dict[str, Linked] = {}  # (one per article: a page's neighbours are compared by identity)
+        self._to_key: tuple = ()  # (articles_to_key's answer, once worked out: in a tuple of one)
 
     def page(self, template: str, path: str, lang: str | None = None, anywhere: bool = False,
              **context) -> tuple[str, bytes | Placed]:
@@ -530,8 +531,13 @@ class Renderer:
 
     def articles_to_key(self) -> frozenset[str] | None:
         """After an edit that kept the site's shape, or when the site only grew, the article pages
-        that must be keyed (shape.to_key: the others are kept as they are); None when every one must.
-        Waits for same story."""
+        that must be keyed (shape.to_key: the others are kept as they are) - the latest versions' and
+        the earlier ones'; None when every one must. Waits for same story; worked out once."""
+        if not self._to_key:
+            self._to_key = (self._articles_to_key(),)
+        return self._to_key[0]
+
+    def _articles_to_key(self) -> frozenset[str] | None:
         last = self.last_shape
         if last is None:
             return None
