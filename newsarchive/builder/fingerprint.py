@@ -69,20 +69,25 @@ def site_state(archive: Archive, files: dict[str, tuple[int, int]] | None = None
         except OSError:
             return None
     if since is None:
-        return f"{site_sum(files):0{SUM_BITS // 4}x}"
+        return _spelled(site_sum(files))
     total, walked, replaced = since
     for rel_path in replaced:
         if rel_path in walked:
             total -= _line_sum(rel_path, *walked[rel_path])
         if rel_path in files:
             total += _line_sum(rel_path, *files[rel_path])
-    return f"{total % (1 << SUM_BITS):0{SUM_BITS // 4}x}"
+    return _spelled(total)
 
 
 # The site's state is a sum of its files' lines' hashes, modulo 2**SUM_BITS: the same whatever their
 # order (no sort of 130 000 paths), and after a commit that changed a few files, worked out from the
 # sum before it by those files alone (aside.py sums the walk while the build runs).
 SUM_BITS = 128
+
+
+def _spelled(total: int) -> str:
+    """The site's state as recorded: a sum of its lines (site_sum), modulo 2**SUM_BITS, in hex."""
+    return f"{total % (1 << SUM_BITS):0{SUM_BITS // 4}x}"
 
 
 def site_sum(files: dict[str, tuple[int, int]]) -> int:
@@ -104,7 +109,7 @@ def unchanged(archive: Archive, print_: str, aside=None) -> bool:
     if not isinstance(saved, dict) or saved.get("inputs") != print_:
         return False  # (the site is walked only when the inputs are the last build's: ~2 s at 100 000 articles)
     total = aside.walked_sum() if aside is not None else None
-    state = f"{total:0{SUM_BITS // 4}x}" if total is not None else site_state(archive)
+    state = _spelled(total) if total is not None else site_state(archive)
     return state is not None and saved == {"inputs": print_, "site": state}
 
 
