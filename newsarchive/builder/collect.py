@@ -313,26 +313,26 @@ class _Provenance:
     not decode to two mappings and a summary for each row gives empty ones and none (the file passed
     its check: written so by hand)."""
 
-    __slots__ = ("_blob", "_count", "_pairs")
+    __slots__ = ("_blob", "_count", "_held")
 
     def __init__(self, blob: bytes, count: int):
-        self._blob, self._count, self._pairs = blob, count, None
+        self._blob, self._count, self._held = blob, count, None
 
     def of(self, n: int) -> tuple[dict, dict, str | None]:
-        if self._pairs is None:
-            self._pairs = self._decoded()
+        if self._held is None:
+            self._held = self._decoded()
             self._blob = None
-        return self._pairs[n]
+        return self._held[n]
 
     def _decoded(self) -> list:
         try:
-            pairs = marshal.loads(self._blob)
+            held = marshal.loads(self._blob)
         except (EOFError, ValueError, TypeError):
-            pairs = None
-        if isinstance(pairs, list) and len(pairs) == self._count and all(
+            held = None
+        if isinstance(held, list) and len(held) == self._count and all(
                 isinstance(p, tuple) and len(p) == 3 and isinstance(p[0], dict) and isinstance(p[1], dict)
-                and (p[2] is None or isinstance(p[2], str)) for p in pairs):
-            return pairs
+                and (p[2] is None or isinstance(p[2], str)) for p in held):
+            return held
         return [({}, {}, None)] * self._count
 
 
