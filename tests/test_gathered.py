@@ -94,17 +94,63 @@ def test_a_new_process_takes_the_kept_folders_and_reads_what_changed(seed_root, 
     assert isinstance(state.gathered.entries, gather._ByPath)
 
     page = _a_page(root)  # edited in place: its folder's time as it was, the page's signature new
+    folder = page.parent.relative_to(root).as_posix()
     page.write_text(_retitled(page, "Edited in place"), encoding="utf-8")
     edited, _ = _collect(root)
-    assert decoded == [page.parent.relative_to(root).as_posix()]
+    # (the folder amended: the page read, the others its rows, the folder's parsed-page file not decoded)
+    assert decoded == [] and gathered.Kept(arc.Archive(root).cache).folders[folder].stale == 1
     assert "Edited in place" in [e.title for e in edited.entries] and _view(edited) == _every_page_read(root)
 
-    decoded.clear()  # written beside and renamed in (as ingest and many editors do): the folder changes
-    beside = page.with_name(".tmp-edit")
-    beside.write_text(_retitled(page, "Edited by rename"), encoding="utf-8")
+    decoded.clear()  # (the fresh copy _every_page_read gathers decodes its own)
+    beside = page.with_name(".tmp-edit")  # written beside and renamed in (as ingest and many editors do):
+    beside.write_text(_retitled(page, "Edited by rename"), encoding="utf-8")  # the folder's time changes
     os.replace(beside, page)
     renamed, _ = _collect(root)
-    assert decoded == [page.parent.relative_to(root).as_posix()] and _view(renamed) == _every_page_read(root)
+    assert decoded == [] and _view(renamed) == _every_page_read(root)
+    assert gathered.Kept(arc.Archive(root).cache).folders[folder].stale == 2
+
+
+def test_a_folder_amended_past_its_bound_is_read_whole_and_its_parsed_file_written_again(seed_root, tmp_path,
+                                                                                        monkeypatch):
+    root = tmp_path / "a"
+    copy_tree(seed_root, root)
+    _settle(root)
+    _collect(root)
+    monkeypatch.setattr(gather, "STALE_UP_TO", 2)
+    decoded = _decoded(monkeypatch)
+    page = _a_page(root)
+    folder = page.parent.relative_to(root).as_posix()
+    for n in (1, 2):
+        decoded.clear()  # (the fresh copy _every_page_read gathers decodes its own)
+        page.write_text(_retitled(page, f"Edit {n}"), encoding="utf-8")
+        site, _ = _collect(root)
+        assert decoded == [] and gathered.Kept(arc.Archive(root).cache).folders[folder].stale == n
+        assert _view(site) == _every_page_read(root)
+        # (the parsed-page file still holds the page as it was: it is not taken for the page as it is)
+        assert parsed.ParsedPages(arc.Archive(root).cache).get(folder, page.name, page.stat(), page) is None
+    decoded.clear()
+    page.write_text(_retitled(page, "Edit 3"), encoding="utf-8")
+    site, _ = _collect(root)
+    assert decoded == [folder] and gathered.Kept(arc.Archive(root).cache).folders[folder].stale == 0
+    assert _view(site) == _every_page_read(root)
+    recorded = parsed.ParsedPages(arc.Archive(root).cache).get(folder, page.name, page.stat(), page)
+    assert recorded is not None and recorded[2]["title"] == "Edit 3"
+
+
+def test_a_page_touched_in_an_amended_folder_is_its_row_not_parsed_again(seed_root, tmp_path, monkeypatch):
+    root = tmp_path / "a"
+    copy_tree(seed_root, root)
+    _settle(root)
+    first, _ = _collect(root)
+    page = _a_page(root)
+    page.write_text(page.read_text(encoding="utf-8"), encoding="utf-8")  # (its signature new, its text not)
+    parses = []
+    real = gather._parsed_text
+    monkeypatch.setattr(gather, "_parsed_text", lambda *a: parses.append(a) or real(*a))
+    again, _ = _collect(root)
+    assert parses == [] and _view(again) == _view(first) == _every_page_read(root)
+    entry = next(e for e in again.entries if e.content_file == page.relative_to(root).as_posix())
+    assert entry.body.recorded == parsed.signature(page.stat())  # (its body read from the page as it is now)
 
 
 def test_pages_added_removed_or_made_links_and_a_damaged_file_gather_what_reading_every_page_does(seed_root, tmp_path):

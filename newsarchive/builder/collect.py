@@ -210,6 +210,11 @@ def _parsed(archive: Archive, cache: parsed.ParsedPages | None, path: Path,
     same = cache.same_text(folder, name, stat, digest, text) if cache is not None and stat is not None else None
     if same is not None:  # (a checked-out or copied file: the text is the recorded one)
         return same
+    return _parsed_text(text, digest)
+
+
+def _parsed_text(text: str, digest: str) -> tuple[str, parsed.Body, dict, int]:
+    """A page's text parsed (its `digest`), as _parsed gives it."""
     front, body = page.split(text)
     problems = schema.problems(front)
     if problems:
@@ -284,6 +289,7 @@ _SET_BODY, _SET_HELD = Entry.body.__set__, getattr(Entry, _HELD).__set__
 _SET_TAGS, _SET_DIGEST = Entry.tags.__set__, Entry.digest.__set__
 _SIGNATURE = slice(1, 5)
 _START = 5
+_DIGEST = _START + 1 + _ROW_FIELDS.index("digest")
 
 
 def _row(name: str, stat: os.stat_result, entry: Entry) -> tuple:
@@ -293,11 +299,15 @@ def _row(name: str, stat: os.stat_result, entry: Entry) -> tuple:
 def _kept(named: list[tuple[str, os.stat_result, Entry]]) -> list:
     """A folder's pages (name, stat, entry) as gathered.py keeps them."""
     held = [tuple(getattr(entry, f) for f in _HELD_FIELDS) for _, _, entry in named]
+    return [[_row(*item) for item in named], _marshalled(held)]
+
+
+def _marshalled(held: list) -> bytes | list:
+    """A folder's held fields as its provenance blob (see _kept)."""
     try:
-        provenance = marshal.dumps(held)
+        return marshal.dumps(held)
     except ValueError:  # a value marshal cannot write (front matter by hand): nor can Kept.save, which
-        provenance = held  # leaves the folder unrecorded (listed and read each time)
-    return [[_row(*item) for item in named], provenance]
+        return held  # leaves the folder unrecorded (listed and read each time)
 
 
 def _rows(kept: list | None) -> tuple[list, "_Provenance"] | None:
@@ -499,13 +509,75 @@ def _kept_folder(archive: Archive, kept: gathered.Kept, folder: str, stats: dict
             if all(tuple(parsed.signature(st)) == row[_SIGNATURE] for row, (_, st) in zip(rows[0], pages)):
                 return _Folder([_entry_of_row(row, path, rows[1], n) for n, row in enumerate(rows[0])], recorded,
                                None, recorded.folders)
-            return _read_folder(archive, [(Path(path, name), st) for name, st in pages], cache, recorded.at,
-                                recorded.folders, now, rows)
+            return _amended(archive, path, pages, rows, recorded, recorded.at, now) or _read_folder(
+                archive, [(Path(path, name), st) for name, st in pages], cache, recorded.at, recorded.folders, now,
+                rows)
     listed = folder_listing(Path(path), {}, None, stats)
     if listed is None or listed.links or not all(utf8_name(p) for p, _ in listed.pages):
         return None
-    return _read_folder(archive, listed.pages, cache, listed.at, tuple(f.name for f in listed.folders), now,
-                        _rows(kept.rows(folder)))
+    folders, rows = tuple(f.name for f in listed.folders), _rows(kept.rows(folder))
+    named = [(page.name, st) for page, st in listed.pages]
+    return _amended(archive, path, named, rows, recorded._replace(folders=folders) if recorded else None,
+                    listed.at, now) or _read_folder(archive, listed.pages, cache, listed.at, folders, now, rows)
+
+
+# Pages of a kept folder read again since its parsed-page cache's file was last written (_amended)
+# up to which the folder is not read whole. Ingest reads that file (parsed.py), and reads such a page
+# itself, as the file does not hold it as it is; past this many the folder is read whole, its file
+# written again.
+STALE_UP_TO = 64
+
+
+def _amended(archive: Archive, path: str, pages: list[tuple[str, os.stat_result]], rows: tuple | None,
+             recorded: gathered.Recorded | None, at: tuple[int, int], now: int) -> _Folder | None:
+    """A kept folder in which a few pages changed, came or went (`pages`: its pages now, by name, with
+    their stats): the others are their rows' entries, and the few are read - not through the
+    parsed-page cache, whose file of the folder (11 000 pages in a month's folder of the bench
+    archive) was ~0.3 s of an edit to load and write again for one page. None when this is not the
+    way (no rows, too many pages read since that file was written: STALE_UP_TO; one that cannot be
+    read): the folder is read whole."""
+    if rows is None or recorded is None:
+        return None
+    old, provenance = rows
+    by_name = {row[0]: n for n, row in enumerate(old)}
+    pages = sorted(pages, key=lambda page: page[0])
+    changed = {name for name, st in pages
+               if (n := by_name.get(name)) is None or tuple(parsed.signature(st)) != old[n][_SIGNATURE]}
+    if recorded.stale + len(changed) > STALE_UP_TO:
+        return None
+    named, kept_rows, held, placed = [], [], [], len(pages) == len(old)
+    for name, st in pages:
+        n = by_name.get(name)
+        if name in changed:
+            try:
+                entry, row = _reread(archive, f"{path}/{name}", st, old[n] if n is not None else None, provenance, n)
+            except (OSError, UnicodeDecodeError, ValueError):
+                return None
+            placed = placed and n is not None and _placed(entry) == _placed(_entry_of_row(old[n], path, provenance, n))
+        else:
+            entry, row = _entry_of_row(old[n], path, provenance, n), old[n]
+        named.append((name, st, entry))
+        kept_rows.append(row)
+        held.append(tuple(getattr(entry, f) for f in _HELD_FIELDS))
+    recorded = gathered.Recorded(at if now - at[1] > SETTLED_NS else gathered.UNSETTLED, recorded.folders,
+                                 _folder_key(named), recorded.stale + len(changed))
+    return _Folder([entry for _, _, entry in named], recorded, [kept_rows, _marshalled(held)], recorded.folders,
+                   len(changed), placed)
+
+
+def _reread(archive: Archive, file: str, st: os.stat_result, row: tuple | None, provenance: "_Provenance",
+            n: int | None) -> tuple[Entry, tuple]:
+    """A page of an amended folder read (its kept `row`, if it had one, the `n`th of `provenance`):
+    its entry and row. A page whose text is its row's (touched, checked out again) is its row's
+    entry under its stat now, not parsed."""
+    content_file = archive.content_file(Path(file))
+    text = Path(file).read_text(encoding="utf-8")
+    digest = parsed.digest(content_file, text)
+    if row is not None and row[_DIGEST] == digest:
+        row = (row[0], *parsed.signature(st), *row[_START:])
+        return _entry_of_row(row, file.rpartition("/")[0], provenance, n), row
+    entry = _made(content_file, _parsed_text(text, digest))
+    return entry, _row(row[0] if row is not None else Path(file).name, st, entry)
 
 
 def _as_recorded(path: str, rows: list, stats: dict) -> list | None:

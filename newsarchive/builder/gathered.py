@@ -4,7 +4,7 @@ by page, decoding the parsed-page cache and checking its rows (collect's ~2.9 s 
 at 100 000 articles: the listing and its Paths ~0.9 s, the cache's rows ~1.1 s; the rows load here in
 ~0.7 s).
 
-    .newsarchive-cache/gathered/index.bin     {"version": ..., "folders": {folder: [inode, mtime_ns, [its folders], key]}}
+    .newsarchive-cache/gathered/index.bin     {"version": ..., "folders": {folder: [inode, mtime_ns, [its folders], key, stale]}}
     .newsarchive-cache/gathered/<key>.bin     [[row, ...], provenance]  (a row: what collect makes an entry of,
                                               the provenance and summary of every row apart: see collect._kept)
 
@@ -33,7 +33,7 @@ INDEX = "index.bin"
 SITE = "site.bin"  # the site assembled from the recorded folders' rows (collect._reassembled)
 SUFFIX = ".bin"
 # The row format (with the build's code, the index's version).
-FORMAT = "3"
+FORMAT = "4"
 # The time a folder is recorded with when it changed too lately to be taken by it (SETTLED_NS): no
 # folder has it, so the next build lists the folder again; its rows are kept all the same.
 UNSETTLED = (-1, -1)
@@ -45,6 +45,8 @@ class Recorded(NamedTuple):
     at: tuple[int, int]       # its (inode, mtime_ns) when it was listed
     folders: tuple[str, ...]  # the names of the folders in it
     key: str                  # what its rows are made from (folder_key), naming its file
+    stale: int = 0            # pages read since the parsed-page cache's file of the folder was written
+                              # (collect._amended: their rows there are not what the page is now)
 
 
 def folder_key(parts) -> str:
@@ -101,7 +103,8 @@ class Kept:
                     except ValueError:  # a value marshal cannot write (none is expected): not recorded
                         continue
                 written[folder] = recorded
-            index = {folder: [*recorded.at, list(recorded.folders), recorded.key] for folder, recorded in written.items()}
+            index = {folder: [*recorded.at, list(recorded.folders), recorded.key, recorded.stale]
+                     for folder, recorded in written.items()}
             if order is not None and len(written) == len(folders):  # (made of every folder it names)
                 _write(self._dir / SITE, {"made_of": made_of(written), "order": order})
             else:
@@ -118,8 +121,8 @@ class Kept:
                 and isinstance(found.get("folders"), dict)):
             return {}
         try:
-            return {folder: Recorded((ino, mtime), tuple(names), key)
-                    for folder, (ino, mtime, names, key) in found["folders"].items()}
+            return {folder: Recorded((ino, mtime), tuple(names), key, int(stale))
+                    for folder, (ino, mtime, names, key, stale) in found["folders"].items()}
         except (TypeError, ValueError):
             return {}
 
