@@ -322,3 +322,22 @@ def test_kept_entries_decode_their_provenance_when_first_asked(seed_root, tmp_pa
         cache.write_checked(victim, marshal.dumps([rows, marshal.dumps(["not a triple"])]))
     site, _ = _collect(root)
     assert all(e.source == {} and e.cleaning == {} and e.summary is None for e in site.entries)
+
+
+def test_a_site_reassembled_from_the_kept_order_has_the_placement_working_it_out_gives(seed_root, tmp_path):
+    root = tmp_path / "a"
+    copy_tree(seed_root, root)
+    _settle(root)
+    _collect(root)
+    again, _ = _collect(root)
+    assert "placement" in again.__dict__  # (taken with the kept order, not worked out)
+    assert again.placement == gather.Site.placement.func(again)
+    page = _a_page(root)  # the language changed in place: the same order, another placement
+    text = page.read_text(encoding="utf-8")
+    lang = re.search(r'^lang: "([^"]*)"', text, re.M).group(1)
+    page.write_text(text.replace(f'lang: "{lang}"', f'lang: "{"en" if lang != "en" else "fr"}"', 1), encoding="utf-8")
+    edited, _ = _collect(root)
+    assert edited.placement == gather.Site.placement.func(edited) != again.placement
+    assert _view(edited) == _every_page_read(root)
+    later, _ = _collect(root)  # (and the order kept again carries the new placement)
+    assert "placement" in later.__dict__ and later.placement == edited.placement

@@ -149,6 +149,24 @@ class Site:
     versions: dict = field(default_factory=dict, compare=False, hash=False)
     """Article page path -> every version of its article, oldest first (only articles with several)."""
 
+    @functools.cached_property
+    def placement(self) -> str:
+        """One digest of where the site's articles stand: the site's part of its shape (shape.of). A
+        site reassembled from the order the last build kept (nothing in it moved: see _from_kept) has
+        the placement kept with that order: working it out was ~0.2 s of an edit at 100 000 articles."""
+        h = hashlib.sha256()  # (each part's lines joined once and hashed: the same bytes as line by line)
+        h.update("".join([f"{e.path}\0{e.lang}\0{e.date}\0{e.outlet}\0{e.tags!r}\n"
+                          for e in self.entries]).encode("utf-8", "surrogatepass"))
+        h.update(b"\1")
+        h.update("".join([f"{e.path}\0{e.lang}\0{e.outlet}\0{e.tags!r}\n"
+                          for e in self.earlier]).encode("utf-8", "surrogatepass"))
+        h.update(b"\1")
+        for path in sorted(self.versions):
+            h.update(f"{path}\0{[v.path for v in self.versions[path]]!r}\n".encode("utf-8", "surrogatepass"))
+        for groups in (self.outlets, self.tags, self.months):
+            h.update(b"\1" + repr([(g.name, g.slug, len(g.entries)) for g in groups]).encode("utf-8", "surrogatepass"))
+        return h.hexdigest()
+
 
 def _unique_slugs(names: list[str]) -> dict[str, str]:
     """Readable slugs; two names with one slug get a short hash each, so no page is written twice."""
@@ -402,9 +420,10 @@ class _ByPath(Mapping):
 
 
 def _placed(e: Entry) -> tuple:
-    """What of an entry places it in the site: all _assemble reads of it but its digest."""
-    return (e.path, e.content_file, e.date, e.outlet, e.tags, e.source.get("file"), e.source.get("version_of"),
-            e.source.get("archive_url"))
+    """What of an entry places it in the site: all _assemble reads of it but its digest, and its
+    language (Site.placement)."""
+    return (e.path, e.content_file, e.date, e.outlet, e.tags, e.lang, e.source.get("file"),
+            e.source.get("version_of"), e.source.get("archive_url"))
 
 
 def _order(site: Site, found, folders: dict) -> dict | None:
@@ -420,7 +439,8 @@ def _order(site: Site, found, folders: dict) -> dict | None:
             "groups": [[(g.name, g.slug, [place[id(e)] for e in g.entries]) for g in groups]
                        for groups in (site.outlets, site.tags, site.months)],
             "versions": [(path, [place[id(e)] for e in found_]) for path, found_ in site.versions.items()],
-            "retagged": [(n, list(e.tags)) for n, e in enumerate(listed) if id(e) not in raw]}
+            "retagged": [(n, list(e.tags)) for n, e in enumerate(listed) if id(e) not in raw],
+            "placement": site.placement}
 
 
 def _reassembled(order: dict, found: list[Entry]) -> Site | None:
@@ -437,10 +457,13 @@ def _reassembled(order: dict, found: list[Entry]) -> Site | None:
         groups = [tuple(Group(name, slug_, tuple(listed[i] for i in members)) for name, slug_, members in kind)
                   for kind in order["groups"]]
         versions = {path: tuple(listed[i] for i in members) for path, members in order["versions"]}
-        latest = order["latest"]
+        latest, placement = order["latest"], order["placement"]
     except (KeyError, IndexError, TypeError, ValueError):
         return None
-    return Site(tuple(listed[:latest]), *groups, problems=(), earlier=tuple(listed[latest:]), versions=versions)
+    site = Site(tuple(listed[:latest]), *groups, problems=(), earlier=tuple(listed[latest:]), versions=versions)
+    if isinstance(placement, str):
+        site.__dict__["placement"] = placement  # (what Site.placement gives: see there)
+    return site
 
 
 def _from_kept(archive: Archive, state: BuildState, progress: Progress) -> Site | None:

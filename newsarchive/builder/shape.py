@@ -36,24 +36,13 @@ from .collect import Site, path_of
 # The tenant's file in the cache store (one per site folder, see Archive.site_tenant).
 SHAPE = "shape.json"
 # Its format (a different one is no shape at all).
-VERSION = "3"
+VERSION = "4"
 
 
 def of(site: Site, pictures) -> str:
-    """One digest of the site's shape (see the module docstring); `pictures`: media.show.Pictures or None."""
-    h = hashlib.sha256()  # (each part's lines joined once and hashed: the same bytes as line by line)
-    h.update("".join([f"{e.path}\0{e.lang}\0{e.date}\0{e.outlet}\0{e.tags!r}\n"
-                      for e in site.entries]).encode("utf-8", "surrogatepass"))
-    h.update(b"\1")
-    h.update("".join([f"{e.path}\0{e.lang}\0{e.outlet}\0{e.tags!r}\n"
-                      for e in site.earlier]).encode("utf-8", "surrogatepass"))
-    h.update(b"\1")
-    for path in sorted(site.versions):
-        h.update(f"{path}\0{[v.path for v in site.versions[path]]!r}\n".encode("utf-8", "surrogatepass"))
-    for groups in (site.outlets, site.tags, site.months):
-        h.update(b"\1" + repr([(g.name, g.slug, len(g.entries)) for g in groups]).encode("utf-8", "surrogatepass"))
-    h.update(b"\1" + pictures_digest(pictures).encode())
-    return h.hexdigest()
+    """One digest of the site's shape (see the module docstring): its placement (Site.placement) and
+    its pictures (`pictures`: media.show.Pictures or None)."""
+    return hashlib.sha256(f"{site.placement}\1{pictures_digest(pictures)}".encode()).hexdigest()
 
 
 def pictures_digest(pictures) -> str:
