@@ -615,7 +615,7 @@ def test_a_build_keeps_pages_by_a_walk_of_site_made_aside(seed_root, tmp_path, m
 
     def intact(self, path):  # (whether each check went by a stat: no walk taken)
         found = real_intact(self, path)
-        stats.append(self._walked is None)
+        stats.append(self._differ is None)
         return found
 
     monkeypatch.setattr(memo.Memo, "_intact", intact)
@@ -677,8 +677,9 @@ def test_the_walk_made_aside_comes_whole_through_its_file(seed_root, tmp_path, m
     build(root)
     walker = aside.Aside(root / "site")
     try:
-        found = walker.walked()
-        assert found == write.walk(root / "site") and len(found.stats) > 20
+        found, present = walker.walked(), write.walk(root / "site")
+        assert (found.files, found.folders, found.links) == (present.files, present.folders, present.links)
+        assert dict(found.stats) == present.stats and len(found.stats) > 20
         assert walker.walked_sum() == fingerprint.site_sum(found.stats)
     finally:
         walker.close()
@@ -692,6 +693,50 @@ def test_the_walk_made_aside_comes_whole_through_its_file(seed_root, tmp_path, m
         assert walker.walked() is None and walker.walked_sum() is None
     finally:
         walker.close()
+
+
+def test_the_aside_tells_the_memo_which_recorded_pages_are_not_as_recorded(seed_root, tmp_path):
+    """The aside compares its walk with the stats the page memo recorded, read from the memo's file
+    itself: the pages edited or removed by hand in site/ are the ones it names, the same the memo
+    finds comparing for itself - which it does when the aside read another file than it did."""
+    from newsarchive.builder import aside, memo
+
+    root = tmp_path / "a"
+    copy_tree(seed_root, root)
+    build(root)
+    archive = arc.Archive(root)
+    pages = sorted((root / "site" / "articles").rglob("*.html"))
+    pages[0].write_text("HAND EDITED", encoding="utf-8")
+    pages[1].unlink()
+    hand = {p.relative_to(root / "site").as_posix() for p in pages[:2]}
+    memo_file = archive.cache.path(archive.site_tenant(memo.MANIFEST))
+
+    def differ(rewritten: bool = False) -> tuple:
+        walker = aside.Aside(archive.site, memo_file)
+        try:
+            found = walker.walked()
+            if rewritten:  # (the memo's file replaced after the aside read it: another file)
+                memo_file.write_bytes(memo_file.read_bytes())
+            recorded = memo.Memo(archive, next(iter(_memo_keys(archive))))
+            recorded.walk_from(lambda: found)
+            recorded.look_ahead(())
+            return found.differ(memo.recorded_as(memo_file)), set(recorded._differ)
+        finally:
+            walker.close()
+
+    told, used = differ()
+    assert told == used == hand
+    told, used = differ(rewritten=True)
+    assert told is None and used == hand
+    assert aside.Walk(aside._sent(write.walk(archive.site), None)).differ(memo.recorded_as(memo_file)) is None
+
+
+def _memo_keys(archive) -> set[str]:
+    """The site key the memo's file was saved under."""
+    from newsarchive.builder import memo
+
+    stored = archive.cache.load_any(archive.site_tenant(memo.MANIFEST))
+    return {stored[0]}
 
 
 def _site_bytes(root: Path) -> dict[str, bytes]:
@@ -804,11 +849,11 @@ def test_the_memo_asks_whether_the_walk_has_come_every_so_many_pages(seed_root):
     kept.walk_from(lambda: walked, lambda: asked.append(len(asked)) or bool(come))
     for n in range(3 * memo.READY_EVERY + 1):
         kept._intact(f"page-{n}.html")
-    assert len(asked) == 4 and kept._walked is None
+    assert len(asked) == 4 and kept._differ is None
     come.append(True)
     for n in range(memo.READY_EVERY):
         kept._intact(f"page-{n}.html")
-    assert len(asked) == 5 and kept._walked is walked.stats
+    assert len(asked) == 5 and kept._differ == set()  # (nothing recorded: none differs)
 
 
 def test_site_is_walked_aside_while_the_site_is_gathered(seed_root, tmp_path, monkeypatch):
@@ -819,7 +864,7 @@ def test_site_is_walked_aside_while_the_site_is_gathered(seed_root, tmp_path, mo
 
     started, at_gathering, walked = [], [], []
     real_init, real_collect, real_walk_from = aside.Aside.__init__, make.collect, make.memo.Memo.walk_from
-    monkeypatch.setattr(aside.Aside, "__init__", lambda self, site: started.append(self) or real_init(self, site))
+    monkeypatch.setattr(aside.Aside, "__init__", lambda self, *args: started.append(self) or real_init(self, *args))
     monkeypatch.setattr(make, "collect", lambda *args: at_gathering.append(len(started)) or real_collect(*args))
     monkeypatch.setattr(make.memo.Memo, "walk_from", lambda self, *args: walked.append(args) or real_walk_from(self, *args))
     root = tmp_path / "a"

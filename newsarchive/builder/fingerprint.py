@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Mapping
 from operator import attrgetter
 
 from .. import failures
@@ -61,7 +62,7 @@ def _bytes(text: str) -> bytes:
     return text.encode("utf-8", "surrogateescape")  # (a file name need not be UTF-8)
 
 
-def site_state(archive: Archive, files: dict[str, tuple[int, int]] | None = None, since: tuple | None = None
+def site_state(archive: Archive, files: Mapping[str, tuple[int, int]] | None = None, since: tuple | None = None
                ) -> str | None:
     """The built site as it is on disk: every file's path, size and time (a page deleted or edited in
     site/ makes the next build run, and the page memo renders it again). `files`: write.site_files()
@@ -95,7 +96,7 @@ def _spelled(total: int) -> str:
     return f"{total % (1 << SUM_BITS):0{SUM_BITS // 4}x}"
 
 
-def site_sum(files: dict[str, tuple[int, int]]) -> int:
+def site_sum(files: Mapping[str, tuple[int, int]]) -> int:
     """The sum of the lines of these files (path: (size, mtime_ns)), modulo 2**SUM_BITS."""
     return sum(_line_sum(rel_path, size, time) for rel_path, (size, time) in files.items()) % (1 << SUM_BITS)
 
@@ -118,7 +119,7 @@ def unchanged(archive: Archive, print_: str, aside=None) -> bool:
     return state is not None and saved == {"inputs": print_, "site": state}
 
 
-def remember(archive: Archive, print_: str, files: dict[str, tuple[int, int]] | None = None,
+def remember(archive: Archive, print_: str, files: Mapping[str, tuple[int, int]] | None = None,
              since: tuple | None = None) -> None:
     """The inputs and the site of a build that wrote it whole (`files`, `since`: as site_state takes them)."""
     state = site_state(archive, files, since)

@@ -22,6 +22,7 @@ import os
 import queue
 import shutil
 import threading
+from collections.abc import Mapping
 from pathlib import Path
 from typing import NamedTuple
 
@@ -80,7 +81,7 @@ class Staging:
         self.kept: set[str] = set()  # files of the last site that stay as they are
         # After a commit in place: site/'s files as site_files() gives them, from the commit's own
         # walk (a second walk to record the new site was ~1-2 s of an edit at 100 000 articles).
-        self.site_files: dict[str, tuple[int, int]] | None = None
+        self.site_files: Mapping[str, tuple[int, int]] | None = None
         self.replaced: set[str] = set()  # ... and the files it wrote or removed there
         self._root = os.fspath(site)
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
@@ -134,12 +135,13 @@ class Staging:
         must pass through here (`compare`)."""
         return None if self.compare else self.folder
 
-    def commit(self, walked: "Present | None" = None) -> None:
+    def commit(self, walked=None) -> None:
         """`walked`: site/ as walk() found it during this build (site/ is not changed before the
-        commit), or None: it is walked here."""
+        commit) - a Present, or aside.Walk - or None: it is walked here."""
         self._finish()
         try:  # (each file stat'ed only when the commit may be made in place: only then is the walk kept)
-            present = walked or (_present(self.site, stats=self._few_written()) if self.site.is_dir() else None)
+            present = walked if walked is not None else (
+                _present(self.site, stats=self._few_written()) if self.site.is_dir() else None)
         except OSError:  # a folder of site/ that cannot be listed (made unreadable by hand): swapped away whole
             present = None
         gone = sorted(present.files - self.paths) if present is not None else []
@@ -155,18 +157,15 @@ class Staging:
             swap(self.site, self.folder, self.tell)
         self.committed = True
 
-    def _after(self, present: "Present", gone: list[str]) -> dict[str, tuple[int, int]] | None:
+    def _after(self, present: "Present", gone: list[str]) -> "_After | None":
         """site/'s files after a commit in place: as walked before it, less the removed ones, with the
         written ones stat'ed again (None when one is gone: the caller walks the site itself)."""
-        files = dict(present.stats)
-        for rel_path in gone:
-            files.pop(rel_path, None)
         try:
-            for rel_path in self.paths - self.kept:
-                files[rel_path] = size_and_time(os.lstat(f"{self._root}/{rel_path}"))
+            written = {rel_path: size_and_time(os.lstat(f"{self._root}/{rel_path}"))
+                       for rel_path in self.paths - self.kept}
         except OSError:
             return None
-        return files
+        return _After(present.stats, set(gone), written)
 
     def _few_written(self) -> bool:
         """Whether few enough files were written for a commit in place (IN_PLACE_SHARE)."""
@@ -213,6 +212,30 @@ class Staging:
                 _put(item[1], target)
             except BaseException as exc:  # noqa: B036 - handed to the building thread
                 self._error = exc
+
+
+class _After(Mapping):
+    """site/'s files after a commit in place, as site_files() gives them: `before` (the walk before
+    it: path -> (size, mtime_ns)) less the files removed (`gone`), with the ones `written`. Looked up,
+    not copied: the site's state after an edit is worked out from the few files it changed, and a
+    walk made aside holds its stats as arrays (aside.Walk)."""
+
+    def __init__(self, before: Mapping, gone: set[str], written: dict[str, tuple[int, int]]):
+        self._before, self._gone, self._written = before, gone, written
+
+    def __getitem__(self, rel_path: str) -> tuple[int, int]:
+        if rel_path in self._written:
+            return self._written[rel_path]
+        if rel_path in self._gone:
+            raise KeyError(rel_path)
+        return self._before[rel_path]
+
+    def __iter__(self):
+        yield from (p for p in self._before if p not in self._gone and p not in self._written)
+        yield from self._written
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 class Present(NamedTuple):
