@@ -3,6 +3,7 @@ each settled content folder whose pages are as recorded from the last build's ro
 no parsed-page cache decoded - and reads the rest as collect does; whatever changed, it gathers
 exactly what reading every page gathers."""
 import dataclasses
+import marshal
 import os
 import re
 import shutil
@@ -10,7 +11,7 @@ import time
 from pathlib import Path
 
 from newsarchive import archive as arc
-from newsarchive import parsed
+from newsarchive import cache, parsed
 from newsarchive.builder import collect as gather
 from newsarchive.builder import fingerprint, gathered
 from newsarchive.builder.state import BuildState
@@ -341,3 +342,27 @@ def test_a_site_reassembled_from_the_kept_order_has_the_placement_working_it_out
     assert _view(edited) == _every_page_read(root)
     later, _ = _collect(root)  # (and the order kept again carries the new placement)
     assert "placement" in later.__dict__ and later.placement == edited.placement
+
+
+def test_an_edit_that_keeps_the_order_leaves_its_file_and_another_file_is_not_taken_for_it(seed_root, tmp_path):
+    root = tmp_path / "a"
+    copy_tree(seed_root, root)
+    _settle(root)
+    _collect(root)
+    site_file = root / ".newsarchive-cache" / gathered.FOLDER / gathered.SITE
+    was = site_file.stat()
+    page = _a_page(root)
+    page.write_text(_retitled(page, "Edited, in its place"), encoding="utf-8")
+    edited, _ = _collect(root)  # (the order taken as it was: its file not written again)
+    assert "placement" in edited.__dict__ and _view(edited) == _every_page_read(root)
+    assert (site_file.stat().st_ino, site_file.stat().st_mtime_ns) == (was.st_ino, was.st_mtime_ns)
+    again, _ = _collect(root)  # (and still the order the index names)
+    assert "placement" in again.__dict__
+
+    other = gathered.Kept(arc.Archive(root).cache)  # a file of another order, checked and whole:
+    order = other.assembled()  # not the one the index names, so not taken
+    cache.write_checked(site_file, marshal.dumps({**order, "latest": order["latest"] - 1}))
+    assert gathered.Kept(arc.Archive(root).cache).assembled() is None
+    site, _ = _collect(root)  # (assembled anew, and its order written again)
+    assert _view(site) == _every_page_read(root)
+    assert gathered.Kept(arc.Archive(root).cache).assembled() == order

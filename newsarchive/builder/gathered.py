@@ -4,7 +4,9 @@ by page, decoding the parsed-page cache and checking its rows (collect's ~2.9 s 
 at 100 000 articles: the listing and its Paths ~0.9 s, the cache's rows ~1.1 s; the rows load here in
 ~0.7 s).
 
-    .newsarchive-cache/gathered/index.bin     {"version": ..., "folders": {folder: [inode, mtime_ns, [its folders], key, stale]}}
+    .newsarchive-cache/gathered/index.bin     {"version": ..., "folders": {folder: [inode, mtime_ns, [its folders], key, stale]},
+                                               "site": [made_of, digest of site.bin] or None}
+    .newsarchive-cache/gathered/site.bin      the site's order (collect._order)
     .newsarchive-cache/gathered/<key>.bin     [[row, ...], provenance]  (a row: what collect makes an entry of,
                                               the provenance and summary of every row apart: see collect._kept)
 
@@ -33,7 +35,7 @@ INDEX = "index.bin"
 SITE = "site.bin"  # the site assembled from the recorded folders' rows (collect._reassembled)
 SUFFIX = ".bin"
 # The row format (with the build's code, the index's version).
-FORMAT = "4"
+FORMAT = "5"
 # The time a folder is recorded with when it changed too lately to be taken by it (SETTLED_NS): no
 # folder has it, so the next build lists the folder again; its rows are kept all the same.
 UNSETTLED = (-1, -1)
@@ -68,15 +70,25 @@ class Kept:
         # (a symlink made there by hand holds nothing, and is unlinked before anything is written:
         # never read or written through)
         linked = self._dir is not None and self._dir.is_symlink()
+        self._site = None  # the index's [made_of, digest] of site.bin
+        self._order = None  # (the order site.bin holds, its digest), once read or written
         self.folders: dict[str, Recorded] = {} if linked else self._index()
 
     def assembled(self):
         """The site's order as the last build assembled it from the recorded folders (what
         collect._order gives), None when there is none made from these very folders."""
-        found = _read(self._dir / SITE) if self._dir is not None and self.folders else None
-        if isinstance(found, dict) and found.get("made_of") == made_of(self.folders):
-            return found.get("order")
-        return None
+        if self._dir is None or not self.folders or not (
+                isinstance(self._site, list) and len(self._site) == 2 and self._site[0] == made_of(self.folders)):
+            return None
+        data = read_checked(self._dir / SITE)
+        if data is None or _digest(data) != self._site[1]:
+            return None
+        try:
+            order = marshal.loads(data)
+        except (EOFError, ValueError, TypeError):
+            return None
+        self._order = (order, self._site[1])
+        return order
 
     def rows(self, folder: str) -> list | None:
         """What is kept of a recorded folder (collect._kept), None when it has none to take (not
@@ -105,21 +117,33 @@ class Kept:
                 written[folder] = recorded
             index = {folder: [*recorded.at, list(recorded.folders), recorded.key, recorded.stale]
                      for folder, recorded in written.items()}
+            site = None
             if order is not None and len(written) == len(folders):  # (made of every folder it names)
-                _write(self._dir / SITE, {"made_of": made_of(written), "order": order})
+                site = [made_of(written), self._order_written(order)]
             else:
                 (self._dir / SITE).unlink(missing_ok=True)
-            _write(self._dir / INDEX, {"version": self._version, "folders": index})
+            _write(self._dir / INDEX, {"version": self._version, "folders": index, "site": site})
         except (OSError, ValueError):
             return
         remove_others(self._dir, {INDEX, SITE, *(f"{recorded.key}{SUFFIX}" for recorded in written.values())})
         self.folders = written
+
+    def _order_written(self, order) -> str:
+        """site.bin holding `order`, written unless it holds it already (the order assembled() gave,
+        taken as it was: writing its 100 000 files again was ~0.1 s of an edit); its digest."""
+        if self._order is not None and self._order[0] is order:
+            return self._order[1]
+        data = marshal.dumps(order)
+        write_checked(self._dir / SITE, data)
+        self._order = (order, _digest(data))
+        return self._order[1]
 
     def _index(self) -> dict[str, Recorded]:
         found = _read(self._dir / INDEX) if self._dir is not None else None
         if not (isinstance(found, dict) and found.get("version") == self._version
                 and isinstance(found.get("folders"), dict)):
             return {}
+        self._site = found.get("site")
         try:
             return {folder: Recorded((ino, mtime), tuple(names), key, int(stale))
                     for folder, (ino, mtime, names, key, stale) in found["folders"].items()}
@@ -130,6 +154,10 @@ class Kept:
 def made_of(folders: dict[str, Recorded]) -> str:
     """What an assembled order was made from: every recorded folder's key."""
     return folder_key(f"{folder}\0{recorded.key}" for folder, recorded in sorted(folders.items()))
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def _write(path, value) -> None:
