@@ -1,6 +1,7 @@
 """The built site: contract of interfaces.md, links that resolve for every reader, feeds, determinism."""
 import json
 import os
+import time
 import posixpath
 import re
 import shutil
@@ -695,7 +696,7 @@ def test_the_walk_made_aside_comes_whole_through_its_file(seed_root, tmp_path, m
         walker.close()
 
 
-def test_the_aside_tells_the_memo_which_recorded_pages_are_not_as_recorded(seed_root, tmp_path):
+def test_the_aside_tells_the_memo_which_recorded_pages_are_not_as_recorded(seed_root, tmp_path, monkeypatch):
     """The aside compares its walk with the stats the page memo recorded, read from the memo's file
     itself: the pages edited or removed by hand in site/ are the ones it names, the same the memo
     finds comparing for itself - which it does when the aside read another file than it did."""
@@ -726,6 +727,15 @@ def test_the_aside_tells_the_memo_which_recorded_pages_are_not_as_recorded(seed_
 
     told, used = differ()
     assert told == used == hand
+    real_walk = aside.walk  # (the walk slowed: the ask comes before it ends, as a build's does)
+    monkeypatch.setattr(aside, "walk", lambda site: time.sleep(0.5) or real_walk(site))
+    walker = aside.Aside(archive.site, memo_file)  # (asked for its sum first - nothing to build - it
+    try:  # compares nothing: its walk and sum come as soon as they can)
+        walker.sum_first()
+        found = walker.walked()
+        assert found.differ(memo.recorded_as(memo_file)) is None and walker.walked_sum() is not None
+    finally:
+        walker.close()
     told, used = differ(rewritten=True)
     assert told is None and used == hand
     assert aside.Walk(aside._sent(write.walk(archive.site), None)).differ(memo.recorded_as(memo_file)) is None

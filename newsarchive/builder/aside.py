@@ -79,13 +79,24 @@ class Aside:
         # articles. (Unnamed: nothing is left behind by a build killed.)
         self._file = tempfile.TemporaryFile()
         self._receive, send = context.Pipe(duplex=False)
-        self._child = context.Process(target=_aside, args=(site, send, self._file.fileno(), os.getpid(), memo_file),
-                                      daemon=True, name="build-aside")
+        asked, self._ask = context.Pipe(duplex=False)
+        self._child = context.Process(target=_aside, args=(site, send, self._file.fileno(), os.getpid(), memo_file,
+                                                           asked), daemon=True, name="build-aside")
         self._child.start()
         send.close()
+        asked.close()
         self._found: Walk | None = None
         self._sum: int | None = None
         self._asked = False
+
+    def sum_first(self) -> None:
+        """Tell the child its sum is wanted before the memo's comparison (a build whose inputs are
+        the last build's asks for the sum alone: the comparison first, reading the memo's file, was
+        ~0.3 s of a build with nothing to do at 100 000 articles). Told after the walk, too late."""
+        try:
+            self._ask.send_bytes(b"sum")
+        except (OSError, ValueError):  # (the child is gone: walked_sum says so)
+            pass
 
     def ready(self) -> bool:
         """Whether walked() answers at once (the child has sent its walk, or ended)."""
@@ -133,6 +144,7 @@ class Aside:
             self._child.kill()
         self._child.join()
         self._receive.close()
+        self._ask.close()
         self._file.close()
 
 
@@ -227,7 +239,7 @@ class Walk(Mapping):
         return frozenset(sent.differ)
 
 
-def _aside(site: Path, send, file: int, parent: int, memo_file: Path | None = None) -> None:
+def _aside(site: Path, send, file: int, parent: int, memo_file: Path | None = None, asked=None) -> None:
     forked.die_with_parent(parent)
     try:
         os.nice(NICENESS)
@@ -238,6 +250,8 @@ def _aside(site: Path, send, file: int, parent: int, memo_file: Path | None = No
     except OSError:  # a folder that cannot be listed: the building process meets it
         send.send(None)
         return
+    if asked is not None and asked.poll():  # (the sum wanted first: the memo is compared by the build, if at all)
+        memo_file = None
     data = pickle.dumps(_sent(present, memo_file), protocol=pickle.HIGHEST_PROTOCOL)
     try:
         written = os.pwrite(file, data, 0)
