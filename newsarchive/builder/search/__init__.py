@@ -81,7 +81,7 @@ def search_files(r: Renderer, cache_dir: Path, planned: Plan | None = None):
             shutil.rmtree(aside, ignore_errors=True)
     yield from ((f"search/{name}", data) for name, data in files)
     r.progress.end()
-    yield "search/meta.js", meta_script(entries, layout, _segments(parts, patches), recent, parts, HEAD_LINES,
+    yield "search/meta.js", meta_script(r.site, layout, _segments(parts, patches), recent, parts, HEAD_LINES,
                                         rows_kept)
 
 
