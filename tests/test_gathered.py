@@ -70,6 +70,15 @@ def _decoded(monkeypatch) -> list[str]:
     return decoded
 
 
+def _kept_copy(seed_root: Path, tmp_path: Path) -> Path:
+    """The seed archive copied, its folders settled and gathered once (kept for the next collect)."""
+    root = tmp_path / "a"
+    copy_tree(seed_root, root)
+    _settle(root)
+    _collect(root)
+    return root
+
+
 def _a_page(root: Path) -> Path:
     return sorted((root / "content").rglob("*.md"))[0]
 
@@ -113,10 +122,7 @@ def test_a_new_process_takes_the_kept_folders_and_reads_what_changed(seed_root, 
 
 def test_a_folder_amended_past_its_bound_is_read_whole_and_its_parsed_file_written_again(seed_root, tmp_path,
                                                                                         monkeypatch):
-    root = tmp_path / "a"
-    copy_tree(seed_root, root)
-    _settle(root)
-    _collect(root)
+    root = _kept_copy(seed_root, tmp_path)
     monkeypatch.setattr(gather, "STALE_UP_TO", 2)
     decoded = _decoded(monkeypatch)
     page = _a_page(root)
@@ -139,9 +145,7 @@ def test_a_folder_amended_past_its_bound_is_read_whole_and_its_parsed_file_writt
 
 
 def test_a_page_touched_in_an_amended_folder_is_its_row_not_parsed_again(seed_root, tmp_path, monkeypatch):
-    root = tmp_path / "a"
-    copy_tree(seed_root, root)
-    _settle(root)
+    root = _kept_copy(seed_root, tmp_path)
     first, _ = _collect(root)
     page = _a_page(root)
     page.write_text(page.read_text(encoding="utf-8"), encoding="utf-8")  # (its signature new, its text not)
@@ -326,10 +330,7 @@ def test_kept_entries_decode_their_provenance_when_first_asked(seed_root, tmp_pa
 
 
 def test_a_site_reassembled_from_the_kept_order_has_the_placement_working_it_out_gives(seed_root, tmp_path):
-    root = tmp_path / "a"
-    copy_tree(seed_root, root)
-    _settle(root)
-    _collect(root)
+    root = _kept_copy(seed_root, tmp_path)
     again, _ = _collect(root)
     assert "placement" in again.__dict__  # (taken with the kept order, not worked out)
     assert again.placement == gather.Site.placement.func(again)
@@ -345,10 +346,7 @@ def test_a_site_reassembled_from_the_kept_order_has_the_placement_working_it_out
 
 
 def test_an_edit_that_keeps_the_order_leaves_its_file_and_another_file_is_not_taken_for_it(seed_root, tmp_path):
-    root = tmp_path / "a"
-    copy_tree(seed_root, root)
-    _settle(root)
-    _collect(root)
+    root = _kept_copy(seed_root, tmp_path)
     site_file = root / ".newsarchive-cache" / gathered.FOLDER / gathered.SITE
     was = site_file.stat()
     page = _a_page(root)
