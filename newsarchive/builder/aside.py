@@ -175,6 +175,8 @@ def _differing(stats: dict, memo_file: Path) -> tuple[tuple | None, list | None]
     """(the memo's file as read, its recorded pages whose file differs from `stats`); (None, None)
     when it cannot be read or is not of the memo's shape (the building process then compares)."""
     was = recorded_as(memo_file)
+    if was is None:
+        return None, None
     try:
         files = decode(memo_file.read_bytes())["data"]["files"]
         differ = [path for path, stat in files.items()
