@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .. import fields, forked, page, parsed, schema
-from ..archive import DATA, SETTLED_NS, Archive, folder_listing, rel_or_str, slug, utf8_name
+from ..archive import DATA, Archive, folder_listing, rel_or_str, slug, utf8_name
 from ..model import ArticleText
 from ..progress import Progress
 from . import gathered
@@ -583,8 +583,8 @@ def _amended(archive: Archive, path: str, pages: list[tuple[str, os.stat_result]
             held.append(provenance.of(n))
         named.append((name, st, entry))
         kept_rows.append(row)
-    recorded = gathered.Recorded(at if now - at[1] > SETTLED_NS else gathered.UNSETTLED, recorded.folders,
-                                 _folder_key(named), recorded.stale + len(changed))
+    recorded = gathered.Recorded(gathered.settled_at(at, now), recorded.folders, _folder_key(named),
+                                 recorded.stale + len(changed))
     return _Folder([entry for _, _, entry in named], recorded, [kept_rows, _marshalled(held)], recorded.folders,
                    len(changed), placed)
 
@@ -642,7 +642,7 @@ def _read_folder(archive: Archive, pages: list[tuple[Path, os.stat_result]], cac
         _placed(entry) == _placed(was[name]) for name, _, entry in named)
     # (a folder changed too lately to be taken by its time next time is listed again then: its rows
     # are kept to tell whether its pages stayed where they were)
-    recorded = gathered.Recorded(at if now - at[1] > SETTLED_NS else gathered.UNSETTLED, folders, _folder_key(named))
+    recorded = gathered.Recorded(gathered.settled_at(at, now), folders, _folder_key(named))
     return _Folder([entry for _, _, entry in named], recorded, _kept(named), folders, parsed_here, placed)
 
 

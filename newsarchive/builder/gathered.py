@@ -28,6 +28,7 @@ import hashlib
 import marshal
 from typing import NamedTuple
 
+from ..archive import SETTLED_NS
 from ..cache import CacheStore, code_key, own_folder, read_checked, remove_others, write_checked
 
 FOLDER = "gathered"
@@ -39,6 +40,12 @@ FORMAT = "5"
 # The time a folder is recorded with when it changed too lately to be taken by it (SETTLED_NS): no
 # folder has it, so the next build lists the folder again; its rows are kept all the same.
 UNSETTLED = (-1, -1)
+
+
+def settled_at(at: tuple[int, int], now: int) -> tuple[int, int]:
+    """A folder's (inode, mtime_ns) as it is recorded: UNSETTLED when it changed within SETTLED_NS of
+    `now` (time_ns)."""
+    return at if now - at[1] > SETTLED_NS else UNSETTLED
 
 
 class Recorded(NamedTuple):
@@ -81,13 +88,9 @@ class Kept:
                 isinstance(self._site, list) and len(self._site) == 2 and self._site[0] == made_of(self.folders)):
             return None
         data = read_checked(self._dir / SITE)
-        if data is None or _digest(data) != self._site[1]:
-            return None
-        try:
-            order = marshal.loads(data)
-        except (EOFError, ValueError, TypeError):
-            return None
-        self._order = (order, self._site[1])
+        order = _loaded(data) if data is not None and _digest(data) == self._site[1] else None
+        if order is not None:
+            self._order = (order, self._site[1])
         return order
 
     def rows(self, folder: str) -> list | None:
@@ -167,8 +170,13 @@ def _write(path, value) -> None:
 def _read(path):
     """A file's value, None when there is none or it fails its check."""
     data = read_checked(path)
+    return _loaded(data) if data is not None else None
+
+
+def _loaded(data) -> object | None:
+    """The value a checked file's data holds, None when it does not load."""
     try:
-        return marshal.loads(data) if data is not None else None
+        return marshal.loads(data)
     except (EOFError, ValueError, TypeError):
         return None
 
