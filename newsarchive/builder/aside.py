@@ -39,9 +39,8 @@ from typing import NamedTuple
 
 from .. import forked
 from ..archive import Archive
-from ..cache import decode
 from .fingerprint import STATE, site_sum
-from .memo import MANIFEST, recorded_as
+from .memo import MANIFEST, differing, recorded_files
 from .write import Present, interrupted, walk
 
 # How much lower the aside's priority is than the build's (os.nice): same story's comparison, on the
@@ -165,25 +164,11 @@ def _sent(present: Present, memo_file: Path | None) -> _Sent:
     stats = present.stats
     files = [path for path in stats if path in present.files]
     names = files + [path for path in stats if path not in present.files]
-    memo, differ = _differing(stats, memo_file) if memo_file is not None else (None, None)
+    found = recorded_files(memo_file) if memo_file is not None else None
+    memo, differ = (found[0], list(differing(found[1], stats))) if found is not None else (None, None)
     return _Sent("\0".join(names), len(files), array("q", [stats[n][0] for n in names]).tobytes(),
                  array("q", [stats[n][1] for n in names]).tobytes(), "\0".join(present.folders), present.links,
                  memo, differ)
-
-
-def _differing(stats: dict, memo_file: Path) -> tuple[tuple | None, list | None]:
-    """(the memo's file as read, its recorded pages whose file differs from `stats`); (None, None)
-    when it cannot be read or is not of the memo's shape (the building process then compares)."""
-    was = recorded_as(memo_file)
-    if was is None:
-        return None, None
-    try:
-        files = decode(memo_file.read_bytes())["data"]["files"]
-        differ = [path for path, stat in files.items()
-                  if stats.get(path) != (tuple(stat) if isinstance(stat, list) else stat)]
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return None, None
-    return was, differ
 
 
 class Walk(Mapping):

@@ -18,7 +18,7 @@ from dataclasses import fields, is_dataclass
 from pathlib import Path
 
 from ..archive import Archive
-from ..cache import code_key
+from ..cache import code_key, decode
 from ..cache import file_stat as _stat
 from .collect import Entry, Group
 from .shape import SHAPE
@@ -146,9 +146,7 @@ class Memo:
         if walked is not None:
             differ = walked.differ(self._recorded_as) if hasattr(walked, "differ") else None
             # (compared here when the aside could not: ~0.25 s at 100 000 articles)
-            self._differ = differ if differ is not None else {
-                path for path, stat in self._files.items()
-                if (recorded := _recorded(stat)) is None or walked.stats.get(path) != recorded}
+            self._differ = differ if differ is not None else differing(self._files, walked.stats)
             return
         self._looked.update((path, self._stat(path)) for path in paths if path in self._files)
 
@@ -205,6 +203,24 @@ def recorded_as(file: Path) -> tuple[int, int, int] | None:
     except OSError:
         return None
     return st.st_ino, st.st_size, st.st_mtime_ns
+
+
+def recorded_files(file: Path) -> tuple[tuple[int, int, int], dict] | None:
+    """(which file it is - recorded_as -, the stats it records by page) of a memo's file, whatever
+    site key it was saved under; None when there is none or it is not of the memo's shape."""
+    was = recorded_as(file)
+    try:
+        files = decode(file.read_bytes())["data"]["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return (was, files) if was is not None and isinstance(files, dict) else None
+
+
+def differing(files: dict, stats) -> set[str]:
+    """The recorded pages (`files`: as saved, path -> [size, mtime_ns]) whose files are not as
+    recorded in `stats` (path -> (size, mtime_ns): a walk of site/), or whose record is damaged."""
+    return {path for path, stat in files.items()
+            if (recorded := _recorded(stat)) is None or stats.get(path) != recorded}
 
 
 def _recorded(stat) -> tuple | None:
