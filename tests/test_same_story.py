@@ -701,3 +701,71 @@ def test_the_lists_that_differ_are_found_as_one_by_one():
         assert related._differing(before, after) == by_hand(before, after)
     moved = answer([[1]], [[]], [5]), answer([[1]], [[]], [6])  # (other members: compared list by list)
     assert related._differing(*moved) == {5, 6}
+
+
+def test_the_picks_are_the_pair_rule_applied_one_pair_at_a_time(corpus_run, monkeypatch):
+    """The picks made on every bucket's answer joined at once (related._Joined) are the rule spelled
+    out pair by pair over each bucket's answer, with each article's place looked up by its id: the
+    same articles, in the same order, on the corpus's Chinese articles (also with a window of a day,
+    the buckets' rows meeting fewer columns, and on one outlet's articles alone: the small-group
+    floor) - at the thresholds, and at lower ones that pick more articles, several for one."""
+    import numpy as np
+
+    from newsarchive.builder import related as rel, windows
+
+    corpus_root, _summary = corpus_run
+    entries = tuple(e for e in collect(Archive(corpus_root)).entries if e.lang.startswith("zh"))
+    one_outlet = tuple(e for e in entries if e.outlet == entries[0].outlet)
+    picked = []
+    for lower in (False, True):
+        if lower:
+            monkeypatch.setattr(rel, "MIN_SIMILARITY", windows.CANDIDATE_FLOOR)
+            monkeypatch.setattr(rel, "SAME_OUTLET_SIMILARITY", 0.2)
+            monkeypatch.setattr(rel, "CONTRAST", 0.5)
+        for members, days in ((entries, 3), (entries, 1), (one_outlet, 3)):
+            expected, got, many = _picks_both_ways(members, days)
+            assert got == expected
+            picked.append((sum(map(len, expected)), many))
+    assert all(n > 0 for n, _ in picked) and picked[0][0] >= 4
+    assert picked[3][0] > picked[0][0] and any(many for _, many in picked[3:])
+
+
+def _picks_both_ways(members, days):
+    """(the picks of the rule spelled out pair by pair, related._picks's, whether one article has several)."""
+    import numpy as np
+
+    from newsarchive.builder import related as rel, windows
+
+    sheet = rel._sheet(members, days, None, None)
+    answers = windows.answers(sheet.first)
+    position = {name: k for k, name in enumerate(sheet.first.ids.tolist())}
+    background = np.zeros(len(members))
+    for near in answers.values():
+        background[[position[i] for i in near.ids]] = near.background
+    least = rel.MIN_SIMILARITY if len(members) >= rel.terms.MIN_DF_FROM else rel.SMALL_GROUP_SIMILARITY
+    expected = [[] for _ in members]
+    for near in answers.values():
+        for r, other, sim in zip(near.pair_of.tolist(), near.pair_id.tolist(), near.pair_sim.tolist()):
+            i, j = position[near.ids[r]], position[other]
+            if sim >= max(least, rel.CONTRAST * max(background[i], background[j])) and \
+                    (sim >= rel.SAME_OUTLET_SIMILARITY or sheet.outlets[i] != sheet.outlets[j]):
+                expected[i].append(j)
+    joined = rel._Joined.of(answers.values(), rel._Places.of(sheet.first.ids))
+    assert len(answers) > 10 and np.array_equal(background[joined.rows], joined.background)
+    return expected, rel._picks(sheet.outlets, joined, background), max(map(len, expected)) > 1
+
+
+def test_places_are_those_of_a_dict_of_the_ids():
+    """An id's place is its last (as a dict built in order has it); an id not in the group is an error."""
+    import numpy as np
+    import pytest
+
+    from newsarchive.builder import related as rel
+
+    ids = np.array([b"b" * 16, b"a" * 16, b"c" * 16, b"a" * 16], dtype="S16")
+    places = rel._Places.of(ids)
+    assert places(np.array([b"a" * 16, b"c" * 16, b"b" * 16], dtype="S16")).tolist() == [3, 2, 0]
+    assert places(np.zeros(0, "S16")).tolist() == []
+    for unknown in (b"0" * 16, b"d" * 16, b"b" * 15):
+        with pytest.raises(KeyError):
+            places(np.array([unknown], dtype="S16"))

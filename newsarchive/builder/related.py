@@ -563,45 +563,92 @@ def _linked(sheet: Sheet, store: CacheStore | None, files=packed) -> tuple[list[
     if n < 2:
         return [[] for _ in range(n)], [[] for _ in range(n)]
     answers = windows.answers(sheet.first, store if sheet.folder else None, sheet.folder, files)
-    position = {name: k for k, name in enumerate(sheet.first.ids.tolist())}
+    joined = _Joined.of(answers.values(), _Places.of(sheet.first.ids))
     background = np.zeros(n)
-    for near in answers.values():
-        background[[position[i] for i in near.ids]] = near.background
-    same = _picks(sheet.outlets, answers, position, background)
-    coverage = _coverage_kept(sheet, store if sheet.folder else None, _signature_matrix(answers, position, n), same,
-                              files)
+    background[joined.rows] = joined.background
+    same = _picks(sheet.outlets, joined, background)
+    coverage = _coverage_kept(sheet, store if sheet.folder else None, _signature_matrix(joined, n), same, files)
     return [s[:MAX_SAME] for s in same], coverage
 
 
-def _picks(outlets: np.ndarray, answers: dict, position: dict, background: np.ndarray) -> list[list[int]]:
+class _Places(NamedTuple):
+    """Article ids -> their places in the group, an array of them at a time (a dict looked up once
+    for each candidate pair was ~0.3 s of an edit's comparison at 100 000 articles). An id held twice
+    is at its last place, as a dict built in order would have it."""
+
+    ids: np.ndarray     # the group's ids, sorted (stable)
+    places: np.ndarray  # the place of each of them
+
+    @classmethod
+    def of(cls, ids: np.ndarray) -> "_Places":
+        order = np.argsort(ids, kind="stable")
+        return cls(ids[order], order)
+
+    def __call__(self, wanted: np.ndarray) -> np.ndarray:
+        at = np.searchsorted(self.ids, wanted, side="right") - 1
+        if len(wanted) and (np.any(at < 0) or np.any(self.ids[at] != wanted)):
+            raise KeyError("an answer names an article not in its group")
+        return self.places[at]
+
+
+def _picks(outlets: np.ndarray, joined: "_Joined", background: np.ndarray) -> list[list[int]]:
     """Each article's same-story articles, most similar first: candidates at least `least` similar
     (SAME_OUTLET_SIMILARITY within one outlet) and CONTRAST times both articles' backgrounds."""
     least = MIN_SIMILARITY if len(outlets) >= terms.MIN_DF_FROM else SMALL_GROUP_SIMILARITY
-    outlet = outlets.tolist()
-    same: list[list[int]] = [[] for _ in outlet]
-    for near in answers.values():
-        for r, other, sim in zip(near.pair_of.tolist(), near.pair_id.tolist(), near.pair_sim.tolist()):
-            i, j = position[near.ids[r]], position[other]
-            if sim >= max(least, CONTRAST * max(background[i], background[j])) and \
-                    (sim >= SAME_OUTLET_SIMILARITY or outlet[i] != outlet[j]):
-                same[i].append(j)
-    return same
+    i, j, sim = joined.pair_of, joined.pair_to, joined.pair_sim
+    bar = np.maximum(least, CONTRAST * np.maximum(background[i], background[j]))
+    chosen = (sim >= bar) & ((sim >= SAME_OUTLET_SIMILARITY) | (outlets[i] != outlets[j]))
+    return _grouped(i[chosen], j[chosen], len(outlets))
 
 
-def _signature_matrix(answers: dict, position: dict, n: int):
+class _Joined(NamedTuple):
+    """Every bucket's Near joined into one, its articles named by their places in the group: looked
+    up once for all of them (a dict looked up for each of ~400 000 candidate pairs, in a loop over
+    them, was ~0.3 s of an edit's comparison at 100 000 articles)."""
+
+    rows: np.ndarray        # each bucket's articles, bucket after bucket
+    background: np.ndarray  # ... their backgrounds
+    pair_of: np.ndarray     # each candidate pair's article, in the order the buckets hold them
+    pair_to: np.ndarray     # ... its neighbour
+    pair_sim: np.ndarray    # ... their similarity (float64)
+    sig_of: np.ndarray      # each signature term's article
+    sig_key: np.ndarray     # ... the term
+    sig_weight: np.ndarray  # ... its weight
+
+    @classmethod
+    def of(cls, nears, places: _Places) -> "_Joined":
+        nears = list(nears)
+        starts = np.cumsum([0, *(len(near.ids) for near in nears)]).tolist()
+        rows = places(_join(nears, "ids", "S16"))
+        at = np.concatenate([np.zeros(0, np.int64), *(near.pair_of.astype(np.int64) + start
+                                                      for near, start in zip(nears, starts))])
+        of = np.concatenate([np.zeros(0, np.int64), *(near.sig_of.astype(np.int64) + start
+                                                      for near, start in zip(nears, starts))])
+        return cls(rows, _join(nears, "background", np.float32), rows[at], places(_join(nears, "pair_id", "S16")),
+                   _join(nears, "pair_sim", np.float32).astype(np.float64), rows[of],
+                   _join(nears, "sig_key", np.int64), _join(nears, "sig_weight", np.float32))
+
+
+def _join(nears: list, field: str, dtype) -> np.ndarray:
+    return np.concatenate([np.zeros(0, dtype), *(getattr(near, field) for near in nears)])
+
+
+def _grouped(i: np.ndarray, j: np.ndarray, n: int) -> list[list[int]]:
+    """The j of each of n places i, in the order given."""
+    order = np.argsort(i, kind="stable")
+    others = j[order].tolist()
+    bounds = np.searchsorted(i[order], np.arange(n + 1)).tolist()
+    return [others[bounds[k]:bounds[k + 1]] for k in range(n)]
+
+
+def _signature_matrix(joined: _Joined, n: int):
     """Every article's signature terms and weights as one sparse matrix (articles x table terms)."""
     from scipy.sparse import csr_matrix
 
-    rows, cols, vals = [], [], []
-    for near in answers.values():
-        rows.append(np.array([position[i] for i in near.ids], dtype=np.int64)[near.sig_of])
-        cols.append(near.sig_key)
-        vals.append(near.sig_weight)
-    if not rows:
+    if not len(joined.rows):
         return csr_matrix((n, 1), dtype=np.float32)
-    cols_all = np.concatenate(cols)
-    width = int(cols_all.max()) + 1 if len(cols_all) else 1
-    return csr_matrix((np.concatenate(vals), (np.concatenate(rows), cols_all)), shape=(n, width))
+    width = int(joined.sig_key.max()) + 1 if len(joined.sig_key) else 1
+    return csr_matrix((joined.sig_weight, (joined.sig_of, joined.sig_key)), shape=(n, width))
 
 
 def _coverage(signature, same: list, rows: np.ndarray | None = None,
