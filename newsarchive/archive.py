@@ -10,6 +10,7 @@ import hashlib
 import itertools
 import os
 import re
+import threading
 import time
 import unicodedata
 from contextlib import contextmanager
@@ -301,6 +302,9 @@ class Held:
     def __init__(self, archive: Archive, shared: bool, lock_file: Path | None):
         self.archive, self.shared, self.lock_file = archive, shared, lock_file
         self.fd = self._take()
+        # (kept() is asked from serve's thread and its file watcher's at once: taken twice, the second
+        # take would find the first's lock and give the lock up)
+        self._keeping = threading.Lock()
 
     def _take(self) -> int:
         path = self.lock_file
@@ -319,6 +323,10 @@ class Held:
         a new one could be locked now."""
         if self.lock_file is None:
             return True
+        with self._keeping:
+            return self._kept()
+
+    def _kept(self) -> bool:
         try:
             if os.stat(self.lock_file).st_ino == os.fstat(self.fd).st_ino:
                 return True

@@ -334,3 +334,23 @@ def test_a_fresh_listing_takes_the_folders_nothing_was_added_to_or_removed_from(
     assert taken == {"2020/09/b.md", "a.md"}
     assert not listing.fresh and str(archive.content / "2021/02") not in listing.folders
 
+
+
+def test_a_removed_serve_lock_asked_for_by_two_threads_at_once_is_taken_again_once(tmp_path):
+    """serve asks whether it keeps its lock from its own thread and from its file watcher's: both at
+    once, after the lock's file was removed, keep it (one takes it again; a second take would find
+    the first's lock and give it up)."""
+    import threading
+
+    archive = arc.Archive(tmp_path)
+    for _ in range(20):
+        with arc.locked(archive, lock_file=archive.serve_lock_file) as held:
+            archive.serve_lock_file.unlink()
+            start, answers = threading.Barrier(8), []
+            threads = [threading.Thread(target=lambda: (start.wait(), answers.append(held.kept()))) for _ in range(8)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            assert answers == [True] * 8
+            assert os.fstat(held.fd).st_ino == archive.serve_lock_file.stat().st_ino
