@@ -1,5 +1,6 @@
 """`serve` in a real browser: edits show up in the open page with no manual reload; a broken layout
 shows an overlay while the server keeps running, and the page comes back when it is fixed."""
+import os
 import socket
 import subprocess
 import sys
@@ -289,3 +290,52 @@ def test_serve_keeps_its_lock_when_its_lock_file_is_removed(seed_root, tmp_path)
     finally:
         proc.terminate()
         proc.communicate(timeout=10)
+
+
+def test_a_lock_file_removed_before_serve_watches_is_taken_again(seed_root, tmp_path, monkeypatch):
+    """serve's lock file removed while its first build runs - before it watches the archive, so no
+    event tells it - is taken again once it watches, before it says it serves."""
+    import threading
+
+    from newsarchive import archive as arc
+    from newsarchive.serve import passes, server as server_module
+
+    root = tmp_path / "a"
+    copy_tree(seed_root, root)
+    archive = Archive(root)
+    servers, ready = [], threading.Event()
+
+    class Recorded(server_module._Server):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            servers.append(self)
+
+    class RemovingFirst:
+        """The real builder, whose first build removes the lock file."""
+
+        def __init__(self, archive_, address):
+            self._real = passes.Builder(archive_, address)
+
+        def first(self):
+            archive.serve_lock_file.unlink()
+            return self._real.first()
+
+        def __getattr__(self, name):
+            return getattr(self._real, name)
+
+    monkeypatch.setattr(server_module, "_Server", Recorded)
+    with arc.locked(archive, lock_file=archive.serve_lock_file) as held:
+        first_inode = archive.serve_lock_file.stat().st_ino
+        thread = threading.Thread(target=server_module.serve, daemon=True,
+                                  args=(archive, "127.0.0.1", 0, RemovingFirst),
+                                  kwargs={"ready": lambda port: ready.set(), "lock": held})
+        thread.start()
+        try:
+            assert ready.wait(120)
+            assert archive.serve_lock_file.exists() and archive.serve_lock_file.stat().st_ino != first_inode
+            assert os.fstat(held.fd).st_ino == archive.serve_lock_file.stat().st_ino  # the lock held is on it
+        finally:
+            if servers:
+                servers[0].shutdown()
+            thread.join(30)
+    assert not thread.is_alive()

@@ -359,6 +359,8 @@ def serve(archive: Archive, host: str, port: int, make_builder, ready=None, lock
     observer.schedule(Watch(), str(archive.root), recursive=False)
     Watch.adopt = staticmethod(lambda path: watch(path) if path in inputs else None)
     observer.start()
+    if lock is not None:  # (removed before the observer watched: from the first build on, not seen)
+        _keep(lock, server)
     threading.Thread(target=rebuilder.loop, daemon=True).start()
     print(f"serve: {address} (Ctrl-C to stop)", flush=True)
     if ready:
