@@ -6,7 +6,7 @@
     .newsarchive-cache/bodies.json      article bodies as HTML (builder/bodies)
     .newsarchive-cache/parsed/*.json    each content folder's pages as the build last parsed them, by file stat
                                         (parsed; ingest reads it for what the archive already holds)
-    .newsarchive-cache/related/*.json   same-story answers per language (builder/related), and
+    .newsarchive-cache/related/*.arrays same-story answers per language (builder/related), and
                                         related/<language>/*.arrays: its term table and each day's
                                         first stage (builder/windows)
     .newsarchive-cache/search/          the search index's segments and files (builder/search/store.py)

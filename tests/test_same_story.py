@@ -73,7 +73,7 @@ def test_seeds_among_the_corpus(seed_root, corpus_run, tmp_path):
 def test_cached_answer_is_reused_until_an_article_changes(seed_root, tmp_path, monkeypatch):
     import dataclasses
 
-    from newsarchive.builder import related as rel
+    from newsarchive.builder import packed, related as rel
 
     site = collect(Archive(seed_root))
     fresh = same_story(site.entries)
@@ -92,10 +92,26 @@ def test_cached_answer_is_reused_until_an_article_changes(seed_root, tmp_path, m
     monkeypatch.setattr(rel, "_linked", lambda sheet, store, files=None: calls.append(len(sheet.order)) or
                         ([[]] * len(sheet.order), [[]] * len(sheet.order)))
     decoded = []
-    real = CacheStore.load_any
-    monkeypatch.setattr(CacheStore, "load_any", lambda self, name: decoded.append(name) or real(self, name))
+    real = packed.read_any
+    monkeypatch.setattr(packed, "read_any", lambda path: decoded.append(path) or real(path))
     assert same_story(edited, CacheStore(tmp_path / "cache")) == {} and calls
     assert decoded == []  # the stored answer's key told it was of other articles: not decoded
+
+
+def test_a_stored_answer_taken_for_fewer_articles_leaves_out_the_others(seed_root, tmp_path):
+    """The stored answer taken as it is (serve's hot pass) for the articles there are now: a removed
+    article's links go, and so do the links to it; the others are the answer's, in its order."""
+    from newsarchive.builder.related import Links
+
+    site = collect(Archive(seed_root))
+    store = CacheStore(tmp_path / "cache")
+    fresh = same_story(site.entries, store)
+    gone = next(e for e in site.entries if fresh.get(e.path) and fresh[e.path].same)
+    left = tuple(e for e in site.entries if e is not gone)
+    expected = {path: Links(tuple(e for e in links.same if e is not gone), tuple(e for e in links.coverage if e is not gone))
+                for path, links in fresh.items() if path != gone.path}
+    assert same_story(left, store, stale_ok=True) == expected
+    assert any(len(links.same) < len(fresh[path].same) for path, links in expected.items())
 
 
 def _dies(tasks, send, parent, ahead=None):
@@ -480,7 +496,7 @@ def test_the_stored_days_read_ahead_give_the_answer_read_when_asked(corpus_run, 
     edited = (dataclasses.replace(entries[0], title=entries[0].title + "（更新）", digest="edited"), *entries[1:])
 
     def sheets():
-        return {"related/zh.json": rel._sheet(edited, 3, store, "related/zh.json", read=False)._replace(key=None)}
+        return {"related/zh.arrays": rel._sheet(edited, 3, store, "related/zh.arrays", read=False)._replace(key=None)}
 
     ahead = rel._read_ahead(store)
     opened, real = [], packed.read
@@ -488,7 +504,7 @@ def test_the_stored_days_read_ahead_give_the_answer_read_when_asked(corpus_run, 
     found = rel._compare_all(sheets(), store, files=ahead)
     assert opened and all(name.startswith(vectors.PREFIX) for name in opened), opened
     monkeypatch.undo()
-    assert all(_same_arrays(a, b) for a, b in zip(found["related/zh.json"], rel._compare_all(sheets(), store)["related/zh.json"]))
+    assert all(_same_arrays(a, b) for a, b in zip(found["related/zh.arrays"], rel._compare_all(sheets(), store)["related/zh.arrays"]))
     stale = packed.ReadAhead([store.path("related/zh") / windows.LINKS])
     assert stale.read(store.path("related/zh") / windows.LINKS, "another key") is None
 
@@ -769,3 +785,24 @@ def test_places_are_those_of_a_dict_of_the_ids():
     for unknown in (b"0" * 16, b"d" * 16, b"b" * 15):
         with pytest.raises(KeyError):
             places(np.array([unknown], dtype="S16"))
+
+
+def test_a_stored_answer_damaged_by_hand_is_compared_again(seed_root, tmp_path):
+    """A stored answer that does not add up (places past its articles, an array missing, bytes cut)
+    under the very key the build looks for is no answer: compared again, the same links, no error."""
+    import numpy as np
+
+    from newsarchive.builder import packed, related as rel
+
+    site = collect(Archive(seed_root))
+    store = CacheStore(tmp_path / "cache")
+    fresh = dict(same_story(site.entries, store))  # (compared when first looked up: stored then)
+    name = store.path(rel.answer_name("zh"))
+    key, saved = packed.read_any(name)
+    damaged = [{**saved, "same": saved["same"] + 1000}, {k: v for k, v in saved.items() if k != "cover"},
+               {**saved, "paths": np.frombuffer(b"\xff\xfe", np.uint8)}]
+    for arrays in damaged:
+        packed.write(name, key, arrays)
+        assert same_story(site.entries, store, state=rel.BuildState()) == fresh
+    name.write_bytes(name.read_bytes()[:-3])
+    assert same_story(site.entries, store) == fresh

@@ -33,9 +33,21 @@ def grown(corpus_run, tmp_path):
     return root
 
 
+def _answer(root: Path, language: str) -> dict[str, tuple[list[str], list[str]]]:
+    """A language's stored same-story answer: path -> (same-story paths, related-coverage paths)."""
+    from newsarchive.builder import packed
+
+    _key, saved = packed.read_any(root / ".newsarchive-cache" / "related" / f"{language}.arrays")
+    paths = bytes(saved["paths"]).decode("utf-8").split("\0")
+    lists = [saved[name].tolist() for name in ("rows", "same_at", "same", "cover_at", "cover")]
+    rows, same_at, same, cover_at, cover = lists
+    return {paths[r]: ([paths[j] for j in same[same_at[k]:same_at[k + 1]]],
+                       [paths[j] for j in cover[cover_at[k]:cover_at[k + 1]]]) for k, r in enumerate(rows)}
+
+
 def _linked(root: Path) -> tuple[str, set[str]]:
     """An article that other articles link as the same story, and those that link it (the stored answer)."""
-    answer = json.loads((root / ".newsarchive-cache" / "related" / "zh.json").read_text(encoding="utf-8"))["data"]
+    answer = _answer(root, "zh")
     by = {}
     for path, (same, coverage) in answer.items():
         for other in same + coverage:
@@ -137,9 +149,9 @@ def test_a_stored_answer_written_since_the_last_build_keys_its_language(grown, t
     """A same-story answer file not the one the last build used (a build that failed after storing
     it) cannot vouch for the links on the pages: every article of its language is keyed, though no
     article of that language changed (the edit is in another)."""
-    answer = grown / ".newsarchive-cache" / "related" / "en.json"
+    answer = grown / ".newsarchive-cache" / "related" / "en.arrays"
     data = answer.read_bytes()
-    english = set(json.loads(data)["data"])
+    english = set(_answer(grown, "en"))
     assert english, "the corpus has English articles with links"
     answer.unlink()
     answer.write_bytes(data)  # the same answer, another file
@@ -183,7 +195,7 @@ def test_a_shape_damaged_by_hand_is_no_shape(grown, tmp_path, damage):
     of the language) and the site is a clean build's - never an error."""
     tenant = grown / ".newsarchive-cache" / shape.SHAPE
     saved = json.loads(tenant.read_text(encoding="utf-8"))
-    zh = saved["data"]["links"]["related/zh.json"]
+    zh = saved["data"]["links"]["related/zh.arrays"]
     if damage == "not json":
         tenant.write_text("{", encoding="utf-8")
     else:

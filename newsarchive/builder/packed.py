@@ -1,7 +1,9 @@
-"""Named numpy arrays kept as one file under the key they hold for (same story's stored first stage).
+"""Named numpy arrays kept as one file under the key they hold for (same story's stored first stage
+and answers).
 
     pack(key, arrays) -> bytes             unpack(data, key) -> {name: array} | None
     write(path, key, arrays)               read(path, key) -> {name: array} | None
+    read_any(path) -> (key, {name: array}) | None   (whatever key it holds)
     key_of(path) -> str | None             (the key alone, the arrays not read)
     file_name(stem, key) -> str            (a kept file's name: the stem, the key's start, SUFFIX)
 
@@ -119,6 +121,15 @@ def read(path, key: str) -> dict[str, np.ndarray] | None:
     return unpack(data, key) if data is not None else None
 
 
+def read_any(path) -> tuple[str, dict[str, np.ndarray]] | None:
+    """(the key, the arrays) of a stored file, whatever key it holds; None when there is none or it
+    is damaged."""
+    data = _bytes(path)
+    found = _header(data) if data is not None else None
+    arrays = _arrays(data, *found) if found is not None else None
+    return (found[0].get("key"), arrays) if arrays is not None else None
+
+
 def _bytes(path) -> bytearray | None:
     try:
         with open(path, "rb") as f:
@@ -139,11 +150,9 @@ class ReadAhead:
     def __init__(self, paths):
         self._found: dict[str, tuple[str, dict]] = {}
         for path in paths:
-            data = _bytes(path)
-            found = _header(data) if data is not None else None
-            arrays = _arrays(data, *found) if found is not None else None
-            if arrays is not None:
-                self._found[os.fspath(path)] = (found[0].get("key"), arrays)
+            found = read_any(path)
+            if found is not None:
+                self._found[os.fspath(path)] = found
 
     def read(self, path, key: str) -> dict[str, np.ndarray] | None:
         found = self._found.pop(os.fspath(path), None)
