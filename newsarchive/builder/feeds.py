@@ -19,7 +19,11 @@ def atom(r, entries, path: str, alternate: str, title: str):
 
 
 def sitemap(r):
-    """Every article (its date as <lastmod>) and the first page of every list (its newest article's)."""
+    """Every article (its date as <lastmod>) and the first page of every list (its newest article's).
+    Kept, when it is, before its ~100 000 locations are listed (~0.09 s of an edit at 100 000 articles)."""
+    kept = r.kept("sitemap.xml", ())
+    if kept:
+        return kept
     site = r.site
 
     def newest(entries) -> str:
@@ -31,7 +35,7 @@ def sitemap(r):
     lists += [(f"outlets/{g.slug}/index.html", newest(g.entries)) for g in site.outlets]
     lists += [(f"tags/{g.slug}/index.html", newest(g.entries)) for g in r.tag_pages]
     locations = lists + [(e.path, (e.date or "")[:10]) for e in site.entries]
-    return r.kept("sitemap.xml", ()) or r.page("sitemap.xml", "sitemap.xml", locations=locations)
+    return r.page("sitemap.xml", "sitemap.xml", locations=locations)
 
 
 def web_manifest(r):
