@@ -398,8 +398,6 @@ class Renderer:
         self.bodies: dict[str, str] = {}
         self.words = words(config.language)  # the site's own words in its headings
         self.outlet_of = {g.name: g for g in site.outlets}
-        self._places: dict[str, int] | None = None  # article path -> its place, newest first (neighbours)
-        self._outlet_places: dict[str, int] = {}
         self.tag_pages = tuple(g for g in site.tags if len(g.entries) >= TAG_PAGE_ARTICLES)
         members_of(site)  # (the index pages' keys spell every group by its members)
         self.maker = PageMaker(config, layouts, assets, pictures,
@@ -434,14 +432,10 @@ class Renderer:
 
     def neighbours(self, entry: Entry) -> tuple:
         """(newer, older) in the whole archive, then (newer, older) from the same outlet: None at an end."""
-        if self._places is None:  # (made in C: a dict comprehension over 100 000 entries was ~0.2 s of an edit)
-            self._places = dict(zip(map(path_of, self.site.entries), count()))
-            for g in self.site.outlets:
-                self._outlet_places.update(zip(map(path_of, g.entries), count()))
-        if entry.path not in self._places:  # an earlier version: in no list, beside no other article
+        if entry.path not in self._place_of:  # an earlier version: in no list, beside no other article
             return (None, None, None, None)
         both = []
-        for entries, places in ((self.site.entries, self._places),
+        for entries, places in ((self.site.entries, self._place_of),
                                 (self.outlet_of[entry.outlet].entries, self._outlet_places)):
             n = places[entry.path]
             both += [entries[n - 1] if n > 0 else None, entries[n + 1] if n + 1 < len(entries) else None]
@@ -569,9 +563,24 @@ class Renderer:
 
     @functools.cached_property
     def _changed_marks(self) -> frozenset[int]:
-        """The id() of each of the site's entries whose path is in _listed_changed."""
-        changed = self._listed_changed
-        return frozenset(id(e) for e in (*self.site.entries, *self.site.earlier) if e.path in changed)
+        """The id() of each of the site's listed entries whose path is in _listed_changed (earlier
+        versions are in no list)."""
+        entries, place_of = self.site.entries, self._place_of
+        return frozenset(id(entries[place_of[path]]) for path in self._listed_changed if path in place_of)
+
+    @functools.cached_property
+    def _place_of(self) -> dict[str, int]:
+        """Each listed article's place in the site's order, by path (made in C: a dict comprehension
+        over 100 000 entries was ~0.2 s of an edit)."""
+        return dict(zip(map(path_of, self.site.entries), count()))
+
+    @functools.cached_property
+    def _outlet_places(self) -> dict[str, int]:
+        """Each listed article's place in its outlet's list, by path."""
+        places: dict[str, int] = {}
+        for g in self.site.outlets:
+            places.update(zip(map(path_of, g.entries), count()))
+        return places
 
 
 # Versions up to this many are compared every two with each other; more, each with the next and the
