@@ -279,20 +279,20 @@ def _sheet(members: tuple[Entry, ...], window_days: float | None, store: CacheSt
 
 def _compare_all(sheets: dict[str, Sheet], store: CacheStore | None, answered=None,
                  files=packed) -> dict[str, tuple[np.ndarray, ...]]:
-    """Each language's answer as positions (see _as_positions), stored as paths under its name (its
+    """Each language's answer as positions (see _as_positions), stored under its name (_stored_answer; its
     per-day first stage kept in the store beside it) by whichever process compared it. `answered`:
     called with the answer before it is stored (the comparing process's pipe: storing every article's
     links was ~0.5 s of an edit at 100 000 articles, while the build waited)."""
     found, linked = {}, []
     for cache, sheet in sheets.items():
-        same, coverage = _linked(sheet, store, files)
-        found[cache] = _as_positions(sheet, same, coverage)
-        linked.append((cache, sheet, same, coverage))
+        answer = _in_places(*_linked(sheet, store, files))
+        found[cache] = _as_positions(sheet, answer)
+        linked.append((cache, sheet, answer))
     if answered is not None:
         answered(found)
-    for cache, sheet, same, coverage in linked:
+    for cache, sheet, answer in linked:
         if sheet.key is not None:
-            packed.write(store.path(cache), sheet.key, _stored_answer(sheet, same, coverage))
+            packed.write(store.path(cache), sheet.key, _stored_answer(sheet, answer))
             store.forget(f"{cache.removesuffix(_ANSWER_SUFFIX)}.json")  # (what versions before stored: JSON)
     return found
 
@@ -368,32 +368,39 @@ def _linking(same: list[list[int]], coverage: list[list[int]]) -> list[int]:
     return [i for i in range(len(same)) if same[i] or coverage[i]]
 
 
-def _stored_answer(sheet: Sheet, same: list[list[int]], coverage: list[list[int]]) -> dict[str, np.ndarray]:
+# An answer's arrays (_in_places), in this order: the linking articles' places, then each list as
+# offsets and places.
+_ANSWER_ARRAYS = ("rows", "same_at", "same", "cover_at", "cover")
+
+
+def _flat(lists: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+    """Lists of places as (offsets, places): one list after another."""
+    return np.cumsum([0, *map(len, lists)], dtype=np.int64), np.array([j for one in lists for j in one], dtype=np.int64)
+
+
+def _in_places(same: list[list[int]], coverage: list[list[int]]) -> tuple[np.ndarray, ...]:
+    """The answer as arrays of places in time order (_ANSWER_ARRAYS): what is stored, and what the
+    pipe carries once turned into places in the group (_as_positions)."""
+    linking = _linking(same, coverage)
+    return (np.array(linking, dtype=np.int64), *_flat([same[i] for i in linking]),
+            *_flat([coverage[i] for i in linking]))
+
+
+def _stored_answer(sheet: Sheet, answer: tuple[np.ndarray, ...]) -> dict[str, np.ndarray]:
     """The stored form (_as_entries reads it): the articles' paths in time order (joined by NUL, as
-    UTF-8), the linking articles' places among them, then each list as offsets and places. (Stored
-    as JSON, path -> lists of paths, it was 45 MB at 100 000 articles and ~0.45 s of the comparing
-    process at every edit, and ~0.5 s to read back where a layout edit takes it.)"""
-    linking = _linking(same, coverage)
-    arrays = {"paths": np.frombuffer(sheet.paths.encode("utf-8", "surrogatepass"), dtype=np.uint8),
-              "rows": np.array(linking, dtype=np.int64)}
-    for name, lists in (("same", same), ("cover", coverage)):
-        chosen = [lists[i] for i in linking]
-        arrays[f"{name}_at"] = np.cumsum([0, *map(len, chosen)], dtype=np.int64)
-        arrays[name] = np.array([j for one in chosen for j in one], dtype=np.int64)
-    return arrays
+    UTF-8) and the answer's arrays (_in_places). (Stored as JSON, path -> lists of paths, it was 45 MB
+    at 100 000 articles: ~0.3 s of the comparing process to make and write at every edit, ~0.3 s to
+    decode where a layout edit or serve reads it back.)"""
+    return {"paths": np.frombuffer(sheet.paths.encode("utf-8", "surrogatepass"), dtype=np.uint8),
+            **dict(zip(_ANSWER_ARRAYS, answer))}
 
 
-def _as_positions(sheet: Sheet, same: list[list[int]], coverage: list[list[int]]) -> tuple[np.ndarray, ...]:
-    """The answer as numbers, for the pipe from the comparing process: the linking articles' places
-    in the group, then each list as offsets and places (unpickling 100 000 articles' lists of paths
-    was ~3 s of the main process, and turning paths back into entries ~2 s more)."""
-    linking = _linking(same, coverage)
-    arrays = [sheet.order[linking]]
-    for lists in (same, coverage):
-        chosen = [lists[i] for i in linking]
-        arrays += [np.cumsum([0, *map(len, chosen)], dtype=np.int64),
-                   sheet.order[np.array([j for one in chosen for j in one], dtype=np.int64)]]
-    return tuple(arrays)
+def _as_positions(sheet: Sheet, answer: tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...]:
+    """The answer (_in_places) as numbers for the pipe from the comparing process: the places turned
+    into places in the group (unpickling 100 000 articles' lists of paths was ~3 s of the main
+    process, and turning paths back into entries ~2 s more)."""
+    rows, same_at, same, cover_at, cover = answer
+    return sheet.order[rows], same_at, sheet.order[same], cover_at, sheet.order[cover]
 
 
 def _from_positions(found: tuple[np.ndarray, ...], entries: tuple[Entry, ...]) -> dict[str, Links]:
@@ -485,13 +492,13 @@ def _as_entries(saved: dict[str, np.ndarray], entries: tuple[Entry, ...]) -> dic
     left out, and so are links to them."""
     by_path = {e.path: e for e in entries}
     at = [by_path.get(p) for p in bytes(saved["paths"]).decode("utf-8", "surrogatepass").split("\0")]
-    rows, same_at, same, cover_at, cover = (saved[n].tolist() for n in ("rows", "same_at", "same", "cover_at", "cover"))
+    rows, same_at, same, cover_at, cover = (saved[n].tolist() for n in _ANSWER_ARRAYS)
     out = {}
     for k, r in enumerate(rows):
         if at[r] is not None:
-            out[at[r].path] = Links(tuple(e for e in map(at.__getitem__, same[same_at[k]:same_at[k + 1]]) if e is not None),
-                                    tuple(e for e in map(at.__getitem__, cover[cover_at[k]:cover_at[k + 1]])
-                                          if e is not None))
+            out[at[r].path] = Links(
+                tuple(e for e in map(at.__getitem__, same[same_at[k]:same_at[k + 1]]) if e is not None),
+                tuple(e for e in map(at.__getitem__, cover[cover_at[k]:cover_at[k + 1]]) if e is not None))
     return out
 
 
@@ -575,7 +582,7 @@ def _same_story(entries: tuple[Entry, ...], window_days: float | None = WINDOW_D
     if len(entries) < 2:
         return {}
     sheet = _sheet(entries, window_days, store, f"{folder}{_ANSWER_SUFFIX}" if folder else None)._replace(key=None)
-    return _from_positions(_as_positions(sheet, *_linked(sheet, store)), entries)
+    return _from_positions(_as_positions(sheet, _in_places(*_linked(sheet, store))), entries)
 
 
 def _linked(sheet: Sheet, store: CacheStore | None, files=packed) -> tuple[list[list[int]], list[list[int]]]:
@@ -791,11 +798,9 @@ def _moved_lists(place: np.ndarray, at: np.ndarray, found: np.ndarray, n: int) -
 
 def _keep_links(path, key: str, ids: np.ndarray, same: list[list[int]], coverage: list[list[int]]) -> None:
     """This run's answer kept for the next (same-story lists whole, as _coverage left their articles out)."""
-    arrays = {"ids": ids}
-    for name, lists in (("same", same), ("cover", coverage)):
-        arrays[f"{name}_at"] = np.cumsum([0, *map(len, lists)], dtype=np.int64)
-        arrays[name] = np.array([j for one in lists for j in one], dtype=np.int64)
-    packed.write(path, key, arrays)
+    (same_at, same_places), (cover_at, cover_places) = _flat(same), _flat(coverage)
+    packed.write(path, key, {"ids": ids, "same_at": same_at, "same": same_places, "cover_at": cover_at,
+                             "cover": cover_places})
 
 
 def _ranked(scores, shared) -> tuple[list[int], list[int]]:
