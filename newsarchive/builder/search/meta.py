@@ -59,11 +59,11 @@ def _rows(entries: tuple[Entry, ...], parts: list, outlets: list[str], tags: lis
     for name, span, _ in parts:
         file = f"{name}-{numbering}.json"
         names.add(file)
-        text = read_checked(folder / file) if folder is not None else None
-        if text is None:
-            text = compact_script_json(_docs(entries[span.start:span.stop], outlet_no, tag_no))[1:-1].encode("utf-8")
-            _write(folder, file, text)
-        out.append(text)
+        rows = read_checked(folder / file) if folder is not None else None
+        if rows is None:
+            rows = compact_script_json(_docs(entries[span.start:span.stop], outlet_no, tag_no))[1:-1].encode("utf-8")
+            _write(folder, file, rows)
+        out.append(rows)
     if folder is not None:  # (rows of segments or numberings gone)
         remove_others(folder, names)
     return out
