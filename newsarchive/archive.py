@@ -535,11 +535,18 @@ class Listing:
     `stats`: content/'s files as the build's fingerprint just took their stats, by path (its walk
     had stat'ed every page: a second stat of each was ~0.2 s of a build at 100 000 articles); taken
     by the next listing, which leaves none. A page changed between the two is then listed as the
-    fingerprint saw it, the fingerprint the build records says so, and the next build reads it."""
+    fingerprint saw it, the fingerprint the build records says so, and the next build reads it.
+    `files`: how many files that walk found in content/.
+    `signed`: each content folder's pages' names and file signatures (gathered.signed), by folder
+    (as gathered.Kept names them), when content/ was walked on another process (content_aside.py) -
+    which then hands over no stats: the build takes a folder found as it recorded it without a stat
+    of each page; taken by the next listing, which leaves none."""
     named: dict[str, Path] = field(default_factory=dict)
     folders: dict[str, Listed] = field(default_factory=dict)
     fresh: bool = False
     stats: dict[str, os.stat_result] = field(default_factory=dict)
+    files: int = 0
+    signed: dict[str, str] = field(default_factory=dict)
 
 
 def folder_listing(folder: Path, known: dict[str, Path], was: Listed | None,

@@ -285,19 +285,28 @@ def test_a_content_page_whose_name_is_not_utf8_is_left_out_with_one_line(built, 
 
 def test_a_build_with_nothing_to_do_does_not_load_the_pipeline(built, tmp_path):
     """Nothing changed: the answer comes from the fingerprint alone, without importing the renderer,
-    the same-story comparison or the ingest pipeline (that import was most of its time)."""
+    the same-story comparison or the ingest pipeline (that import was most of its time) - but while
+    content/ is walked aside for the fingerprint (content_aside.py), when it is: the building process
+    waits for that walk, and a build with something to do needs the import next."""
     import subprocess
     import sys
 
     root = tmp_path / "f"
     shutil.copytree(built, root)
     build(root)
-    probe = ("import sys; from newsarchive import cli; code = cli.main(['--root', sys.argv[1], 'build']); "
-             "print(code, sorted(m for m in sys.modules if m.split('.')[0] in ('numpy', 'jinja2', 'markdown_it') "
-             "or m in ('newsarchive.builder.make', 'newsarchive.ingest')))")
-    out = subprocess.run([sys.executable, "-c", probe, str(root)], capture_output=True, text=True, cwd=REPO,
-                         timeout=120).stdout.splitlines()
-    assert out == ["site is up to date: nothing changed since the last build", "0 []"]
+    probe = ("import sys; from newsarchive import builder, cli; real = builder._content; loaded = []; "
+             "names = lambda: sorted(m for m in sys.modules if m.split('.')[0] in ('numpy', 'jinja2', 'markdown_it') "
+             "or m in ('newsarchive.builder.make', 'newsarchive.ingest')); "
+             "builder._content = lambda *a: loaded.append(names()) or real(*a) if sys.argv[2] == 'aside' else None; "
+             "code = cli.main(['--root', sys.argv[1], 'build']); "
+             "print(code, loaded == [[]], 'newsarchive.builder.make' in names(), 'newsarchive.ingest' in names())")
+    from newsarchive import forked
+
+    for walk, imported in (("aside", str(forked.cores() > 1)), ("here", "False")):  # (one core: no walk aside)
+        out = subprocess.run([sys.executable, "-c", probe, str(root), walk], capture_output=True, text=True, cwd=REPO,
+                             timeout=120).stdout.splitlines()
+        assert out == ["site is up to date: nothing changed since the last build",
+                       f"0 {walk == 'aside'} {imported} False"], walk
 
 
 def test_hand_named_content_files_still_link(built, tmp_path):
@@ -864,6 +873,133 @@ def test_the_memo_asks_whether_the_walk_has_come_every_so_many_pages(seed_root):
     for n in range(memo.READY_EVERY):
         kept._intact(f"page-{n}.html")
     assert len(asked) == 5 and kept._differ == set()  # (nothing recorded: none differs)
+
+
+def test_the_page_memos_file_read_ahead_is_taken_while_it_is_the_file_there(seed_root, tmp_path, monkeypatch):
+    """The page memo's file read ahead (memo.read_ahead, while content/ is walked aside) is what the
+    memo takes - not read again - while the file there is the one read; one replaced since (another
+    file) is read again."""
+    from newsarchive import cache
+    from newsarchive.builder import memo
+
+    root = tmp_path / "a"
+    copy_tree(seed_root, root)
+    build(root)
+    archive = arc.Archive(root)
+    key = next(iter(_memo_keys(archive)))
+    reads, real_load_any = [], cache.CacheStore.load_any
+    monkeypatch.setattr(cache.CacheStore, "load_any", lambda self, name: reads.append(name) or real_load_any(self, name))
+    ahead = memo.read_ahead(archive)
+    assert len(reads) == 1 and ahead[1][0] == key
+    assert memo.Memo(archive, key, ahead=ahead).before == memo.Memo(archive, key).before != {}
+    assert len(reads) == 2  # (the first took what was read ahead)
+    file = archive.cache.path(archive.site_tenant(memo.MANIFEST))
+    file.write_bytes(file.read_bytes().replace(b'"keys":{', b'"keys":{"x.html":"0",', 1).replace(
+        b'"files":{', b'"files":{"x.html":[1,2],', 1))  # (another file)
+    assert "x.html" in memo.Memo(archive, key, ahead=ahead).before and len(reads) == 3
+
+
+def test_the_walk_of_content_made_aside_is_the_fingerprints_own(tmp_path, monkeypatch):
+    """content/ walked on a process of its own (content_aside.py) gives the digest the fingerprint's
+    own walk gives - so a build's fingerprint is the same whichever process walked - how many files
+    there are, and each folder's pages signed as collect records them (gathered.signed of the plain
+    *.md files, by name, with their stats): folders within folders, a name that is not UTF-8, a
+    symlink (dangling), a temporary file, an empty folder. A walk that fails (a file gone before its
+    stat) or a child that dies gives none: the build walks content/ itself."""
+    import errno
+
+    from newsarchive.builder import content_aside, fingerprint, gathered
+
+    archive = arc.Archive(tmp_path)
+    for name in ("2020/09/b.md", "2020/09/a.md", "2020/10/a.md", "a.md", "2021/01/02/deep.md", "notes.txt",
+                 f"2020/09/{arc.TEMPORARY_PREFIX}1-2.md"):
+        (archive.content / name).parent.mkdir(parents=True, exist_ok=True)
+        (archive.content / name).write_text(name, encoding="utf-8")
+    (archive.content / "empty").mkdir()
+    os.symlink(archive.content / "nowhere.md", archive.content / "2020" / "link.md")
+    odd = os.fsencode(archive.content / "2020") + b"/caf\xe9.md"  # (not UTF-8)
+    with open(odd, "wb") as fh:
+        fh.write(b"x")
+    stats: dict = {}
+    digest = fingerprint.content_digest(archive.content, stats)
+    walker = content_aside.ContentAside(archive.root, archive.content)
+    try:
+        taken = walker.taken()
+    finally:
+        walker.close()
+    pages = {"content": ["a.md"], "content/2020": [os.fsdecode(b"caf\xe9.md")], "content/2020/09": ["a.md", "b.md"],
+             "content/2020/10": ["a.md"], "content/2021/01/02": ["deep.md"]}
+    assert taken == (digest, len(stats), {folder: gathered.signed(
+        names, [os.lstat(archive.root / folder / name) for name in names]) for folder, names in pages.items()})
+    assert len(stats) == 9
+    options = {"base_url": None, "search": True, "quick": False}
+    assert fingerprint.fingerprint(archive, options, {}, taken.digest) == fingerprint.fingerprint(archive, options)
+
+    def gone(content, stats):
+        raise FileNotFoundError(errno.ENOENT, "No such file or directory")
+
+    for name, failing in (("content_digest", gone), ("_walk", lambda *args: os._exit(1))):
+        with monkeypatch.context() as failed:  # (the child is forked: it has the failing one too)
+            failed.setattr(content_aside, name, failing)
+            walker = content_aside.ContentAside(archive.root, archive.content)
+            try:
+                assert walker.taken() is None, name
+            finally:
+                walker.close()
+
+
+def test_content_is_walked_aside_while_the_last_builds_rows_are_read(seed_root, tmp_path, monkeypatch):
+    """A build after one that kept its gathered rows walks content/ aside and reads those rows
+    meanwhile (until the walk has come): the build then takes the rows read ahead, takes each folder
+    the walk found as recorded without a stat of each page (the edited page's folder is checked page
+    by page), gives the site a clean build gives, and the next build with nothing changed does
+    nothing (its fingerprint the same). A first build reads nothing ahead; a walk aside that dies
+    leaves the fingerprint's walk to the building process: the same site."""
+    from newsarchive import cache
+    from newsarchive.builder import collect, content_aside, gathered, memo
+
+    started, ahead, given = [], [], []
+    real_init, real_ahead, real_rows = (content_aside.ContentAside.__init__, gathered.Kept.read_ahead,
+                                        gathered.Kept.rows)
+    monkeypatch.setattr(content_aside.ContentAside, "__init__",
+                        lambda self, *args: started.append(self) or real_init(self, *args))
+    monkeypatch.setattr(content_aside.ContentAside, "ready", lambda self: False)  # (every folder read ahead)
+    monkeypatch.setattr(gathered.Kept, "read_ahead", lambda self, until: ahead.append(self) or real_ahead(self, until))
+    monkeypatch.setattr(gathered.Kept, "rows", lambda self, folder: given.append(
+        (self, folder in self._ahead)) or real_rows(self, folder))
+    checked, real_as_recorded = [], collect._as_recorded
+    monkeypatch.setattr(collect, "_as_recorded", lambda path, *args: checked.append(path) or real_as_recorded(path, *args))
+    memo_reads, real_load_any, real_memo_ahead = [], cache.CacheStore.load_any, memo.read_ahead
+    monkeypatch.setattr(cache.CacheStore, "load_any", lambda self, name: (
+        memo_reads.append(name) if name.endswith(memo.MANIFEST) else None) or real_load_any(self, name))
+    monkeypatch.setattr(memo, "read_ahead", lambda archive: memo_reads.append("ahead") or real_memo_ahead(archive))
+    root, twin = tmp_path / "a", tmp_path / "twin"
+    copy_tree(seed_root, root)
+    state = BuildState()
+    assert isinstance(build(root, state=state), Built)
+    assert started == ahead == [] and state.kept_ahead is None
+    copy_tree(root, twin)
+    for folder in (root, twin):
+        page = sorted((folder / "content").rglob("*.md"))[0]
+        page.write_text(page.read_text(encoding="utf-8").replace('title: "', 'title: "EDITED ', 1), encoding="utf-8")
+    given.clear()
+    checked.clear()
+    memo_reads.clear()
+    assert isinstance(build(root), Built)
+    assert len(started) == len(ahead) == 1 and ahead[0].folders
+    assert memo_reads[0] == "ahead" and len(memo_reads) == 2  # (the page memo's file read ahead, taken by the memo)
+    assert checked == [str(page.parent).replace(str(twin), str(root))]
+    taken = [folder_ahead for kept, folder_ahead in given if kept is ahead[0]]
+    assert len(taken) >= 2 * len(ahead[0].folders) and sum(taken) == len(ahead[0].folders)
+    assert _files(root / "site") == _clean_build(root, tmp_path / "clean")
+    state = BuildState()
+    assert isinstance(build(root, state=state), Unchanged) and state.kept_ahead is None
+    with monkeypatch.context() as dying:
+        dying.setattr(content_aside, "_walk", lambda *args: os._exit(1))
+        assert isinstance(build(twin), Built)
+    assert len(started) == 3
+    assert _files(twin / "site") == _files(root / "site")
+    assert isinstance(build(twin), Unchanged)
 
 
 def test_site_is_walked_aside_while_the_site_is_gathered(seed_root, tmp_path, monkeypatch):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .. import forked
 from ..archive import Archive
 from ..progress import Progress
 from . import fingerprint
@@ -29,13 +30,18 @@ def build(archive: Archive, base_url: str | None = None, search: bool = True, qu
     `progress`: the phases shown on a terminal (reading, list pages, same story, article pages,
     search index). `tell_changes`: the outcome lists the site files whose bytes changed."""
     archive.cache.remove_stale()  # what a killed build left half-written
-    state, stats = state or BuildState(), {}
-    aside = walk_aside(archive)  # (site/ walked on the other core while content/ is walked here)
+    state = state or BuildState()
+    walk, kept = _content_aside(archive, state)  # (forked first: site/'s aside must not hold its pipe)
+    aside = walk_aside(archive)  # (site/ walked on the other core while content/ is walked)
     try:
-        print_ = fingerprint.fingerprint(archive, {"base_url": base_url, "search": search, "quick": quick}, stats)
+        walked, stats = _content(archive, state, walk, kept), {}
+        print_ = fingerprint.fingerprint(archive, {"base_url": base_url, "search": search, "quick": quick}, stats,
+                                         walked.digest if walked is not None else None)
         if fingerprint.unchanged(archive, print_, aside):
             return Unchanged()
-        state.content_listing.stats = stats
+        listing = state.content_listing
+        listing.stats, listing.files, listing.signed = (stats, len(stats), {}) if walked is None else (
+            {}, walked.files, walked.signed)
         try:
             from .make import make
 
@@ -44,8 +50,44 @@ def build(archive: Archive, base_url: str | None = None, search: bool = True, qu
         except Exception as exc:  # noqa: BLE001 - a failure the archivist can fix is an outcome; a bug raises
             return _failed(exc)
     finally:
+        state.kept_ahead = state.memo_ahead = None  # (read ahead for a build that had nothing to do, or failed first)
         if aside is not None:
             aside.close()
+        if walk is not None:
+            walk.close()
+
+
+def _content_aside(archive: Archive, state: BuildState) -> tuple:
+    """(content/ being walked aside, the last build's rows to read meanwhile) when this build has such
+    rows to read (collect.kept_rows) and a second core to walk on; else (None, None): content/ is
+    walked here."""
+    from . import collect
+    from .content_aside import ContentAside
+
+    kept = collect.kept_rows(archive, state) if forked.cores() > 1 else None
+    if kept is None:
+        return None, None
+    try:
+        return ContentAside(archive.root, archive.content), kept
+    except OSError:  # (no process to start: walked here)
+        return None, None
+
+
+def _content(archive: Archive, state: BuildState, walk, kept):
+    """content/ as the walk made aside found it (content_aside.Walked) - the rows and the page memo's
+    file read and the rest of the build imported meanwhile - or None: the fingerprint walks content/
+    itself."""
+    if walk is None:
+        return None
+    from . import collect, memo
+    from . import make  # noqa: F401 - (imported while content/ is walked: the build needs it next)
+
+    def then():  # (the page memo's file read too, if the walk has not come yet, then the walk taken)
+        if not walk.ready():
+            state.memo_ahead = memo.read_ahead(archive)
+        return walk.taken()
+
+    return collect.read_ahead(state, kept, until=walk.ready, then=then)
 
 
 def hot(archive: Archive, changed: set[Path], lock, state: BuildState, base_url: str | None = None) -> Outcome:

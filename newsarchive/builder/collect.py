@@ -267,7 +267,7 @@ def collect(archive: Archive, state: BuildState | None = None, progress: Progres
     whose files are as the parsed-page cache recorded them are not read at all (parsed.py)."""
     state = state or BuildState()
     if state.gathered is None:  # (a new process: the last build's entries may be kept on disk)
-        with _collector_paused():
+        with _collector_paused(thaw=state.kept_ahead is None):
             site = _from_kept(archive, state, progress or Progress.off())
         if site is not None:
             return site
@@ -376,6 +376,11 @@ def _entry_of_row(row: tuple, folder_path: str, provenance: _Provenance, n: int)
     return entry
 
 
+def _signed(named: list[tuple[str, os.stat_result, Entry]]) -> str:
+    """gathered.signed() of a folder's pages (`named`: in the order of their names)."""
+    return gathered.signed([name for name, _, _ in named], [stat for _, stat, _ in named])
+
+
 def _folder_key(named: list[tuple[str, os.stat_result, Entry]]) -> str:
     """What a folder's rows are made from: its pages' names, file signatures and digests."""
     return gathered.folder_key(f"{name}\0{parsed.signature(stat)}\0{entry.digest}" for name, stat, entry in named)
@@ -393,7 +398,8 @@ def _keep(archive: Archive, listed: dict, entries: dict[Path, Entry], site: Site
         key = _folder_key(named)
         was = kept.folders.get(path[inside:])
         rows = None if was is not None and was.key == key else _kept(named)
-        folders[path[inside:]] = (gathered.Recorded(found.at, tuple(f.name for f in found.folders), key), rows)
+        folders[path[inside:]] = (gathered.Recorded(found.at, tuple(f.name for f in found.folders), key,
+                                                    signed=_signed(named)), rows)
     kept.save(folders, _order(site, entries.values(), folders))
 
 
@@ -474,7 +480,7 @@ def _from_kept(archive: Archive, state: BuildState, progress: Progress) -> Site 
     kept, a page that cannot be read (collect names it), a symlink or a name that is not UTF-8
     (collect refuses them), more pages to parse than are parsed in this process - and collect
     reads every page."""
-    kept = gathered.Kept(archive.cache)
+    kept, state.kept_ahead = state.kept_ahead or gathered.Kept(archive.cache), None
     if not kept.folders:
         return None
     cache = parsed.ParsedPages(archive.cache, state.parsed_files)
@@ -482,14 +488,14 @@ def _from_kept(archive: Archive, state: BuildState, progress: Progress) -> Site 
     found, folders, todo, parsing, placed = [], {}, [archive.content_file(archive.content)], 0, True
     while todo:
         folder = todo.pop()
-        taken = _kept_folder(archive, kept, folder, stats, cache, now)
+        taken = _kept_folder(archive, kept, folder, stats, state.content_listing.signed, cache, now)
         if taken is None or (parsing := parsing + taken.parsed) >= PARALLEL_READ_FROM:
             return None
         found += taken.entries
         placed = placed and taken.placed
         folders[folder] = (taken.recorded, taken.rows)
         todo += [f"{folder}/{name}" for name in taken.folders]
-    state.parsed_files, state.content_listing.stats = None, {}
+    state.parsed_files, state.content_listing.stats, state.content_listing.signed = None, {}, {}
     cache.save(every_folder=False)
     order = kept.assembled() if placed else None
     site = _reassembled(order, found) if order is not None else None
@@ -504,6 +510,27 @@ def _from_kept(archive: Archive, state: BuildState, progress: Progress) -> Site 
     return site
 
 
+def kept_rows(archive: Archive, state: BuildState) -> gathered.Kept | None:
+    """The last build's gathered rows (gathered.Kept) when this build's collect would read them - a
+    build in a new process, after one that kept its folders - else None."""
+    if state.gathered is not None:  # (serve's next build: collect takes the last build's entries)
+        return None
+    kept = gathered.Kept(archive.cache)
+    return kept if kept.folders else None
+
+
+def read_ahead(state: BuildState, kept: gathered.Kept, until, then):
+    """The rows _from_kept reads first (`kept`: kept_rows()) read now, until `until()` says to stop,
+    and left in `state` for collect: the build does this while content/ is walked aside for its
+    fingerprint (content_aside.py; reading the rows was ~0.5 s of one title edited at 100 000
+    articles, after that walk). Gives then() (the walk taken), with the collector still paused."""
+    with _collector_paused():
+        kept.read_ahead(until)
+        found = then()
+    state.kept_ahead = kept
+    return found
+
+
 class _Folder(NamedTuple):
     """One content folder as _from_kept took it."""
 
@@ -515,8 +542,11 @@ class _Folder(NamedTuple):
     placed: bool = True                 # whether each of its pages is the recorded one, or placed as it (_placed)
 
 
-def _kept_folder(archive: Archive, kept: gathered.Kept, folder: str, stats: dict, cache: parsed.ParsedPages,
-                 now: int) -> _Folder | None:
+def _kept_folder(archive: Archive, kept: gathered.Kept, folder: str, stats: dict, signed: dict[str, str],
+                 cache: parsed.ParsedPages, now: int) -> _Folder | None:
+    """`stats`: pages' stats as the fingerprint took them (archive.Listing.stats; others are taken
+    here); `signed`: each folder's gathered.signed() as the walk of content/ made aside found it (a
+    folder it does not name has no pages; none named when content/ was walked here)."""
     path = f"{archive.root}/{folder}"
     try:
         at = os.lstat(path)
@@ -527,6 +557,10 @@ def _kept_folder(archive: Archive, kept: gathered.Kept, folder: str, stats: dict
     recorded = kept.folders.get(folder)
     if recorded is not None and recorded.at == (at.st_ino, at.st_mtime_ns):
         rows = _rows(kept.rows(folder))
+        if rows is not None and recorded.signed and signed.get(folder, gathered.NO_PAGES) == recorded.signed:
+            # (every page as recorded, as the walk made aside found them: no stat of each taken here)
+            return _Folder([_entry_of_row(row, path, rows[1], n) for n, row in enumerate(rows[0])], recorded,
+                           None, recorded.folders)
         pages = _as_recorded(path, rows[0], stats) if rows is not None else None
         if pages is not None:
             if all(tuple(parsed.signature(st)) == row[_SIGNATURE] for row, (_, st) in zip(rows[0], pages)):
@@ -584,7 +618,7 @@ def _amended(archive: Archive, path: str, pages: list[tuple[str, os.stat_result]
         named.append((name, st, entry))
         kept_rows.append(row)
     recorded = gathered.Recorded(gathered.settled_at(at, now), recorded.folders, _folder_key(named),
-                                 recorded.stale + len(changed))
+                                 recorded.stale + len(changed), _signed(named))
     return _Folder([entry for _, _, entry in named], recorded, [kept_rows, _marshalled(held)], recorded.folders,
                    len(changed), placed)
 
@@ -642,7 +676,7 @@ def _read_folder(archive: Archive, pages: list[tuple[Path, os.stat_result]], cac
         _placed(entry) == _placed(was[name]) for name, _, entry in named)
     # (a folder changed too lately to be taken by its time next time is listed again then: its rows
     # are kept to tell whether its pages stayed where they were)
-    recorded = gathered.Recorded(gathered.settled_at(at, now), folders, _folder_key(named))
+    recorded = gathered.Recorded(gathered.settled_at(at, now), folders, _folder_key(named), signed=_signed(named))
     return _Folder([entry for _, _, entry in named], recorded, _kept(named), folders, parsed_here, placed)
 
 
@@ -691,16 +725,18 @@ def _parse_in_worker(handed, item) -> tuple | str:
 
 
 @contextlib.contextmanager
-def _collector_paused():
+def _collector_paused(thaw: bool = True):
     """Python's cycle collector off while the site's objects are made, and those objects then moved
     out of its reach (gc.freeze). They are all kept (none is garbage), yet its passes walked them:
     full passes as their number grew (2.5 s of gathering 100 000 pages), then every pass that reached
     the oldest generation for the rest of the build (one title edited at 100 000: 37-39 s with the
     collector off for the whole build, 49-53 s with it on; with the gathered site frozen 42 s against
     47 s, medians of three side by side). What an earlier build of this process froze (serve) is
-    handed back to the collector first, so a last site's cycles, if it had any, are still freed."""
+    handed back to the collector first, so a last site's cycles, if it had any, are still freed - not
+    when `thaw` is false: what is frozen is this build's own (the rows read ahead: read_ahead; a
+    full pass over them was ~0.17 s of one title edited at 100 000 articles)."""
     was = gc.isenabled()
-    if gc.get_freeze_count():
+    if thaw and gc.get_freeze_count():
         gc.unfreeze()
         gc.collect()
     gc.disable()

@@ -43,13 +43,14 @@ class _Inputs:
     failures: tuple  # failures.Failure: raw files ingest could not make articles of (the problems page)
 
 
-def _inputs(archive: Archive, base_url: str | None, site, carry: bool = False) -> _Inputs:
+def _inputs(archive: Archive, base_url: str | None, site, carry: bool = False, ahead: tuple | None = None) -> _Inputs:
+    """`ahead`: the page memo's file read ahead (memo.read_ahead)."""
     config = site_config.load(archive).with_base_url(base_url)
     layouts = read_layouts(list(archive.layout_dirs))
     assets = load_assets(list(archive.static_dirs))
     failed = failures.load(archive)
     key = memo.site_key(layouts.files, assets.paths, config, len(failed) + len(site.problems))
-    return _Inputs(config, layouts, assets, memo.Memo(archive, key, carry), failed)
+    return _Inputs(config, layouts, assets, memo.Memo(archive, key, carry, ahead), failed)
 
 
 def make(archive: Archive, base_url: str | None, search: bool, quick: bool, state: BuildState,
@@ -75,13 +76,14 @@ def make(archive: Archive, base_url: str | None, search: bool, quick: bool, stat
 def _compares_aside(state: BuildState, quick: bool) -> bool:
     """Whether this build is likely to compare same story in a process of its own: a full build of as
     many pages as that takes (the pages as the build's fingerprint found them: see build())."""
-    return not quick and len(state.content_listing.stats) >= BACKGROUND_FROM and forked.cores() > 1
+    return not quick and state.content_listing.files >= BACKGROUND_FROM and forked.cores() > 1
 
 
 def _made(archive: Archive, base_url: str | None, search: bool, quick: bool, state: BuildState,
           progress: Progress, tell_changes: bool, print_: str | None, comparer, aside: Aside | None) -> Outcome:
     site = collect(archive, state, progress)
-    made = _inputs(archive, base_url, site)
+    ahead, state.memo_ahead = state.memo_ahead, None
+    made = _inputs(archive, base_url, site, ahead=ahead)
     if aside is not None and not made.memo.before:  # (no page of the last site to keep: no walk needed)
         aside.close()
         aside = None

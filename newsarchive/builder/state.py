@@ -26,3 +26,8 @@ class BuildState:
     cache object: kept here through the build, their rows would cost memory beside the entries."""
     content_listing: Listing = field(default_factory=Listing)
     """What the last listing of content/ in this process hands the next (archive.Listing)."""
+    kept_ahead: object = None
+    """gathered.Kept with the last build's rows read ahead, while content/ was walked aside
+    (collect.read_ahead): for this build's collect, which takes it; the build lets it go either way."""
+    memo_ahead: tuple | None = None
+    """The page memo's file read ahead at the same time (memo.read_ahead): for this build's memo."""
