@@ -85,9 +85,9 @@ class Memo:
         self.shape_name = archive.site_tenant(SHAPE)
         # (the file as it is read: the walk made aside compares with it, if it read the same file)
         self._recorded_as = recorded_as(self.store.path(self.name))
-        stored = ahead[1] if ahead is not None and ahead[0] is not None and ahead[0] == self._recorded_as else (
-            self.store.load_any(self.name))
-        saved = stored[1] if stored is not None and stored[0] == site_key and self.site.is_dir() else None
+        stored = None if not self.site.is_dir() else ahead[1] if (
+            ahead is not None and ahead[0] is not None and ahead[0] == self._recorded_as) else self.store.load_any(self.name)
+        saved = stored[1] if stored is not None and stored[0] == site_key else None
         # {"keys": {path: key}, "files": {path: [size, mtime_ns] of the file the key was recorded for]}
         self.before: dict[str, str] = {}
         self._files: dict[str, list] = {}  # (as loaded: each checked when compared, see _recorded)
