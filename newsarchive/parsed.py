@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+from operator import attrgetter
 from pathlib import Path
 
 from . import fields, page
@@ -36,7 +37,11 @@ def digest(content_file: str, text: str) -> str:
 
 def signature(stat: os.stat_result) -> list[int]:
     """What says a page file is the one recorded (see the module docstring)."""
-    return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
+    return list(SIGNATURE(stat))
+
+
+# signature()'s fields of a stat, as a tuple (gathered.signed takes them of many stats at once).
+SIGNATURE = attrgetter("st_size", "st_mtime_ns", "st_ctime_ns", "st_ino")
 
 
 class Body:

@@ -26,10 +26,10 @@ from __future__ import annotations
 
 import hashlib
 import marshal
-from operator import attrgetter
 from typing import NamedTuple
 
 from ..archive import SETTLED_NS
+from ..parsed import SIGNATURE
 from ..cache import CacheStore, code_key, own_folder, read_checked, remove_others, write_checked
 
 FOLDER = "gathered"
@@ -62,16 +62,12 @@ class Recorded(NamedTuple):
 
 
 def signed(names: list[str], stats: list) -> str:
-    """A folder's pages' names and file signatures (what parsed.signature takes of each stat),
-    hashed: `names` in their order, `stats` theirs - what collect records of a folder, and what the
-    walk of content/ made aside finds of it (content_aside.py). (Joined by map() in C, hashed once:
-    the walk signs 100 000 pages.)"""
-    text = "".join(map("{}\0{}\0{}\0{}\0{}\n".format, names, map(_SIZE, stats), map(_MTIME, stats),
-                       map(_CTIME, stats), map(_INODE, stats)))
+    """A folder's pages' names and file signatures (parsed.SIGNATURE of each stat), hashed: `names`
+    in their order, `stats` theirs - what collect records of a folder, and what the walk of content/
+    made aside finds of it (content_aside.py). (Joined by map() in C, hashed once: the walk signs
+    100 000 pages.)"""
+    text = "".join(map("{}\0{}\n".format, names, map(SIGNATURE, stats)))
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-
-
-_SIZE, _MTIME, _CTIME, _INODE = (attrgetter(f"st_{name}") for name in ("size", "mtime_ns", "ctime_ns", "ino"))
 
 
 def folder_key(parts) -> str:
