@@ -549,6 +549,12 @@ class Listing:
     signed: dict[str, str] = field(default_factory=dict)
 
 
+def page_name(name: str) -> bool:
+    """Whether a file of content/ by this name is a page (when it is a plain file): *.md, not a
+    temporary file of ours."""
+    return name.endswith(".md") and not name.startswith(TEMPORARY_PREFIX)
+
+
 def folder_listing(folder: Path, known: dict[str, Path], was: Listed | None,
                     stats: dict[str, os.stat_result]) -> Listed | None:
     """A folder of content/ listed (`was` when its inode and time are those recorded), None when it
@@ -562,7 +568,7 @@ def folder_listing(folder: Path, known: dict[str, Path], was: Listed | None,
         return None
     pages, folders, links = [], [], []
     for item in found:
-        is_page = item.name.endswith(".md") and not item.name.startswith(TEMPORARY_PREFIX)
+        is_page = page_name(item.name)
         if item.is_symlink():
             if is_page or item.is_dir():
                 links.append(folder / item.name)

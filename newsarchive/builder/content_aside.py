@@ -21,13 +21,12 @@ from __future__ import annotations
 import multiprocessing
 import os
 import stat as stat_kind
-from itertools import repeat
 from operator import attrgetter
 from pathlib import Path
 from typing import NamedTuple
 
 from .. import forked
-from ..archive import TEMPORARY_PREFIX
+from ..archive import page_name
 from .fingerprint import content_digest
 from .gathered import signed
 
@@ -98,17 +97,12 @@ def _signed(root: Path, folders: dict[str, tuple[list[str], list[os.stat_result]
     left out (gathered.NO_PAGES)."""
     inside, out = len(str(root)) + 1, {}
     for folder, (names, stats) in folders.items():
-        if not (all(map(str.endswith, names, repeat(".md"))) and not any(map(str.startswith, names, repeat(
-                TEMPORARY_PREFIX))) and all(map(stat_kind.S_ISREG, map(_MODE, stats)))):  # (as a rule, all: in C)
-            pages = [(name, st) for name, st in zip(names, stats) if _is_page(name) and stat_kind.S_ISREG(st.st_mode)]
+        if not (all(map(page_name, names)) and all(map(stat_kind.S_ISREG, map(_MODE, stats)))):  # (as a rule, all)
+            pages = [(name, st) for name, st in zip(names, stats) if page_name(name) and stat_kind.S_ISREG(st.st_mode)]
             names, stats = [name for name, _ in pages], [st for _, st in pages]
         if names:
             out[folder[inside:]] = signed(names, stats)
     return out
-
-
-def _is_page(name: str) -> bool:
-    return name.endswith(".md") and not name.startswith(TEMPORARY_PREFIX)
 
 
 _MODE = attrgetter("st_mode")
