@@ -85,8 +85,7 @@ class Memo:
         self.shape_name = archive.site_tenant(SHAPE)
         # (the file as it is read: the walk made aside compares with it, if it read the same file)
         self._recorded_as = recorded_as(self.store.path(self.name))
-        stored = None if not self.site.is_dir() else ahead[1] if (
-            ahead is not None and ahead[0] is not None and ahead[0] == self._recorded_as) else self.store.load_any(self.name)
+        stored = self._stored(ahead) if self.site.is_dir() else None
         saved = stored[1] if stored is not None and stored[0] == site_key else None
         # {"keys": {path: key}, "files": {path: [size, mtime_ns] of the file the key was recorded for]}
         self.before: dict[str, str] = {}
@@ -102,6 +101,12 @@ class Memo:
         self._differ: frozenset[str] | set[str] | None = None
         self._walk = self._walk_ready = None
         self._checks = 0  # pages checked by a stat of their own while the walk had not come
+
+    def _stored(self, ahead: tuple | None) -> tuple | None:
+        """(version, data) of the memo's file: as read ahead while the file there is the one read."""
+        if ahead is not None and ahead[0] is not None and ahead[0] == self._recorded_as:
+            return ahead[1]
+        return self.store.load_any(self.name)
 
     def key(self, *inputs) -> str:
         text = self.site_key + fingerprint(inputs)
