@@ -297,7 +297,7 @@ def test_a_build_with_nothing_to_do_does_not_load_the_pipeline(built, tmp_path):
     probe = ("import sys; from newsarchive import builder, cli; real = builder._content; loaded = []; "
              "names = lambda: sorted(m for m in sys.modules if m.split('.')[0] in ('numpy', 'jinja2', 'markdown_it') "
              "or m in ('newsarchive.builder.make', 'newsarchive.ingest')); "
-             "builder._content = lambda *a: loaded.append(names()) or real(*a) if sys.argv[2] == 'aside' else None; "
+             "builder._content = lambda *a: loaded.append(names()) or real(*a) if sys.argv[2] == 'aside' else (None, None); "
              "code = cli.main(['--root', sys.argv[1], 'build']); "
              "print(code, loaded == [[]], 'newsarchive.builder.make' in names(), 'newsarchive.ingest' in names())")
     from newsarchive import forked
@@ -1000,6 +1000,65 @@ def test_content_is_walked_aside_while_the_last_builds_rows_are_read(seed_root, 
     assert len(started) == 3
     assert _files(twin / "site") == _files(root / "site")
     assert isinstance(build(twin), Unchanged)
+
+
+def test_same_storys_process_is_forked_while_content_is_walked(seed_root, tmp_path, monkeypatch):
+    """A build that walks content/ aside forks same story's process while it does (the comparison's
+    code imported, the last build's rows not yet read): make hands it the sheets, and the site is a
+    clean build's. A build with nothing to do ends it unused, and one that compares in this process
+    too: neither waits for it. A first build (no walk aside) spawns its process in make, as does a
+    build in a process with other threads. (A forked child that kept this process's end of its
+    tasks open never saw them end: the build hung.)"""
+    import faulthandler
+    import threading
+
+    from newsarchive.builder import make, related
+
+    made, real_init = [], related.Comparer.__init__
+
+    def init(self, store=None, fork=False):
+        made.append((self, fork))
+        real_init(self, store, fork)
+
+    monkeypatch.setattr(related.Comparer, "__init__", init)
+    faulthandler.dump_traceback_later(300, exit=True)  # (a build that waits for ever fails the run)
+    try:
+        root = tmp_path / "a"
+        copy_tree(seed_root, root)
+        for background_from in (1, 10 ** 9):
+            made.clear()
+            monkeypatch.setattr(related, "BACKGROUND_FROM", background_from)
+            monkeypatch.setattr(make, "BACKGROUND_FROM", background_from)
+            shutil.rmtree(root / "site", ignore_errors=True)
+            shutil.rmtree(root / ".newsarchive-cache", ignore_errors=True)
+            assert isinstance(build(root), Built)
+            assert [fork for _, fork in made] == ([False] if background_from == 1 else [])
+            page = sorted((root / "content").rglob("*.md"))[background_from == 1]
+            page.write_text(page.read_text(encoding="utf-8").replace('title: "', 'title: "EDITED ', 1), encoding="utf-8")
+            assert isinstance(build(root), Built)
+            assert [fork for _, fork in made] == ([False] if background_from == 1 else []) + [True]
+            early = made[-1][0]
+            early._child.join(60)
+            assert early._child.exitcode == 0 and early._tasks.closed
+            assert _files(root / "site") == _clean_build(root, tmp_path / f"clean{background_from}")
+            assert isinstance(build(root), Unchanged)
+            assert [fork for _, fork in made].count(True) == 2 and made[-1][1]  # (the clean build's spawned one between)
+            made[-1][0]._child.join(60)
+            assert made[-1][0]._child.exitcode == 0
+        busy = threading.Event()
+        other = threading.Thread(target=busy.wait, daemon=True)
+        other.start()
+        try:
+            monkeypatch.setattr(make, "BACKGROUND_FROM", 1)
+            monkeypatch.setattr(related, "BACKGROUND_FROM", 1)
+            page.write_text(page.read_text(encoding="utf-8").replace("EDITED", "EDITED AGAIN", 1), encoding="utf-8")
+            made.clear()
+            assert isinstance(build(root), Built)
+            assert [fork for _, fork in made] == [False]
+        finally:
+            busy.set()
+    finally:
+        faulthandler.cancel_dump_traceback_later()
 
 
 def test_site_is_walked_aside_while_the_site_is_gathered(seed_root, tmp_path, monkeypatch):

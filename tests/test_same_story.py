@@ -114,12 +114,12 @@ def test_a_stored_answer_taken_for_fewer_articles_leaves_out_the_others(seed_roo
     assert any(len(links.same) < len(fresh[path].same) for path, links in expected.items())
 
 
-def _dies(tasks, send, parent, ahead=None):
+def _dies(tasks, send, parent, theirs=()):
     """A comparing process that ends without an answer (module level: a spawned child imports it)."""
     send.close()
 
 
-def _answers_and_dies(tasks, send, parent, ahead=None):
+def _answers_and_dies(tasks, send, parent, theirs=()):
     """A comparing process that sends its answer and ends before it stores it."""
     from newsarchive.builder import related as rel
 
@@ -174,11 +174,15 @@ def test_comparison_in_a_process_of_its_own_gives_the_same_links(corpus_run, mon
     early = rel.Comparer()
     started = same_story(entries, comparer=early)
     assert started._job is not None and started._job[0] is early._child and dict(started) == here
-    idle = rel.Comparer()
-    with monkeypatch.context() as patched:
-        patched.setattr(rel, "BACKGROUND_FROM", 10 ** 9)
-        assert dict(same_story(entries, comparer=idle)) == here
-    assert not idle._child.is_alive() and idle._child.exitcode == 0
+    forked_early = rel.Comparer(fork=True)
+    forked_early.read_ahead(CacheStore(tmp_path / "none yet"))
+    started = same_story(entries, comparer=forked_early)
+    assert started._job[0] is forked_early._child and dict(started) == here
+    for idle in (rel.Comparer(fork=fork) for fork in (False, True)):  # (one at a time: a fork holds every pipe open)
+        with monkeypatch.context() as patched:
+            patched.setattr(rel, "BACKGROUND_FROM", 10 ** 9)
+            assert dict(same_story(entries, comparer=idle)) == here
+        assert not idle._child.is_alive() and idle._child.exitcode == 0
     with monkeypatch.context() as patched:
         patched.setattr(rel, "_compare_in_child", _dies)
         orphaned = same_story(entries)

@@ -8,6 +8,7 @@ renderer, the same-story comparison and their libraries - that was most of its t
 """
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from .. import forked
@@ -33,8 +34,9 @@ def build(archive: Archive, base_url: str | None = None, search: bool = True, qu
     state = state or BuildState()
     walk, kept = _content_aside(archive, state)  # (forked first: site/'s aside must not hold its pipe)
     aside = walk_aside(archive)  # (site/ walked on the other core while content/ is walked)
+    comparer = None
     try:
-        walked, stats = _content(archive, state, walk, kept), {}
+        (walked, comparer), stats = _content(archive, state, walk, kept, quick), {}
         print_ = fingerprint.fingerprint(archive, {"base_url": base_url, "search": search, "quick": quick}, stats,
                                          walked.digest if walked is not None else None)
         if fingerprint.unchanged(archive, print_, aside):
@@ -46,7 +48,7 @@ def build(archive: Archive, base_url: str | None = None, search: bool = True, qu
             from .make import make
 
             return make(archive, base_url, search, quick, state, progress or Progress.off(),
-                        tell_changes, print_, aside)  # (which records the fingerprint of a site it wrote whole)
+                        tell_changes, print_, aside, comparer)  # (which records the fingerprint of a site it wrote whole)
         except Exception as exc:  # noqa: BLE001 - a failure the archivist can fix is an outcome; a bug raises
             return _failed(exc)
     finally:
@@ -55,6 +57,8 @@ def build(archive: Archive, base_url: str | None = None, search: bool = True, qu
             aside.close()
         if walk is not None:
             walk.close()
+        if comparer is not None:  # (not handed to make: nothing to do, or a failure first)
+            comparer.close()
 
 
 def _content_aside(archive: Archive, state: BuildState) -> tuple:
@@ -73,21 +77,44 @@ def _content_aside(archive: Archive, state: BuildState) -> tuple:
         return None, None
 
 
-def _content(archive: Archive, state: BuildState, walk, kept):
-    """content/ as the walk made aside found it (content_aside.Walked) - the rows and the page memo's
+def _content(archive: Archive, state: BuildState, walk, kept, quick: bool) -> tuple:
+    """(content/ as the walk made aside found it (content_aside.Walked) - the rows and the page memo's
     file read and the rest of the build imported meanwhile - or None: the fingerprint walks content/
-    itself."""
+    itself; same story's process forked meanwhile (_comparer), or None)."""
     if walk is None:
-        return None
+        return None, None
     from . import collect, memo
     from . import make  # noqa: F401 - (imported while content/ is walked: the build needs it next)
+
+    comparer = _comparer(quick)
 
     def then():  # (the page memo's file read too, if the walk has not come yet, then the walk taken)
         if not walk.ready():
             state.memo_ahead = memo.read_ahead(archive)
         return walk.taken()
 
-    return collect.read_ahead(state, kept, until=walk.ready, then=then)
+    try:
+        return collect.read_ahead(state, kept, until=walk.ready, then=then), comparer
+    except BaseException:
+        if comparer is not None:
+            comparer.close()
+        raise
+
+
+def _comparer(quick: bool):
+    """Same story's process (related.Comparer) forked now - the comparison's code imported, the last
+    build's rows not yet read - for a build that may compare in one (make decides, once content/ is
+    counted, and ends it if not); None for a quick build, or in a process with other threads (serve's
+    own passes: a fork copies the calling thread alone, and the child runs much code): make then
+    spawns one."""
+    from .related import Comparer
+
+    if quick or threading.active_count() > 1:
+        return None
+    try:
+        return Comparer(fork=True)
+    except OSError:  # (no process to start: make tries to spawn one, or compares here)
+        return None
 
 
 def hot(archive: Archive, changed: set[Path], lock, state: BuildState, base_url: str | None = None) -> Outcome:

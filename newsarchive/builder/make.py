@@ -55,15 +55,14 @@ def _inputs(archive: Archive, base_url: str | None, site, carry: bool = False, a
 
 def make(archive: Archive, base_url: str | None, search: bool, quick: bool, state: BuildState,
          progress: Progress, tell_changes: bool = False, print_: str | None = None,
-         aside: Aside | None = None) -> Outcome:
+         aside: Aside | None = None, comparer: Comparer | None = None) -> Outcome:
     """`print_`: the build's fingerprint, recorded with the site when every page was built
     (fingerprint.remember). `aside`: site/ being walked aside (aside.walk_aside; started by build(),
     before its fingerprint, and forked before the comparison's process starts here: a fork holds
     every pipe this process has open, and that process ends when the pipe of its tasks is closed -
     forked after it, a walk waiting to be read held it open, and a build that closed it unused
-    waited for ever)."""
-    # (the same-story comparison's process, started before the pages are read: see related.Comparer)
-    comparer = Comparer(archive.cache) if _compares_aside(state, quick) else None
+    waited for ever). `comparer`: same story's process, forked by build() (see there), or None."""
+    comparer = _comparer(archive, state, quick, comparer)
     try:
         return _made(archive, base_url, search, quick, state, progress, tell_changes, print_, comparer, aside)
     finally:
@@ -71,6 +70,20 @@ def make(archive: Archive, base_url: str | None, search: bool, quick: bool, stat
             aside.close()
         if comparer is not None:
             comparer.close()
+
+
+def _comparer(archive: Archive, state: BuildState, quick: bool, early: Comparer | None) -> Comparer | None:
+    """The same-story comparison's process, started before the pages are read (see related.Comparer):
+    `early` (forked by build()) or one spawned now, told to read the stored days ahead; None when this
+    build is not likely to compare in one (`early` is then ended)."""
+    if not _compares_aside(state, quick):
+        if early is not None:
+            early.close()
+        return None
+    if early is None:
+        return Comparer(archive.cache)
+    early.read_ahead(archive.cache)
+    return early
 
 
 def _compares_aside(state: BuildState, quick: bool) -> bool:

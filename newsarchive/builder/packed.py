@@ -20,6 +20,7 @@ damaged (None), never an error.
 from __future__ import annotations
 
 import json
+import math
 import os
 import zlib
 
@@ -95,7 +96,7 @@ def _arrays(data: bytearray, header: dict, start: int) -> dict[str, np.ndarray] 
     try:
         for name, dtype, shape in header["arrays"]:
             dtype, shape = np.dtype(dtype), tuple(int(n) for n in shape)
-            count = int(np.prod(shape, dtype=np.int64))
+            count = math.prod(shape)  # (np.prod, for a few numbers, was a third of reading ahead 1 830 files)
             at += -at % ALIGN
             if dtype.kind not in KINDS or count < 0 or start + at + count * dtype.itemsize > len(data):
                 return None

@@ -298,29 +298,49 @@ def _compare_all(sheets: dict[str, Sheet], store: CacheStore | None, answered=No
 
 
 class Comparer:
-    """A process to compare in (spawned: see SameStory), started before the build gathers the site:
-    starting one and importing the comparison's code there was ~1 s of an edit at 100 000 articles
-    between gathering and comparing, on the way to the article pages; started first, it is done
-    while this process reads the pages; so are the stored days of the answers in `store` (None: none
-    read ahead), read while it waits. hand() it the sheets, or close() it."""
+    """A process to compare in, started before the build gathers the site: starting one and importing
+    the comparison's code there was ~1 s of an edit at 100 000 articles between gathering and
+    comparing, on the way to the article pages; started first, it is done while this process reads
+    the pages; so are the stored days of the answers in the store it is told to read_ahead() from,
+    read while it waits. hand() it the sheets, or close() it.
 
-    def __init__(self, store: CacheStore | None = None):
-        context = multiprocessing.get_context("spawn")
+    Spawned (see SameStory) - or forked (`fork`) by a process that has imported the comparison's code and
+    holds little else yet (builder.build, before it reads the last build's rows): the child then
+    starts with that code (its imports, ~0.4 CPU-s of a spawned one, on the core the build shares
+    with the walks aside) and copies little, as it allocates little among this process's pages. A
+    forked child holds every pipe end this process has open when it is made: none whose end another
+    process waits for may be open then (the walks aside wait for none), and it closes this Comparer's own."""
+
+    def __init__(self, store: CacheStore | None = None, fork: bool = False):
+        """`store`: read_ahead() at once."""
+        context = multiprocessing.get_context("fork" if fork else "spawn")
         tasks, self._tasks = context.Pipe(duplex=False)
         self._receive, send = context.Pipe(duplex=False)
-        self._child = context.Process(target=_compare_in_child, args=(tasks, send, os.getpid(), store), daemon=True)
+        # (a forked child holds this process's ends too: it closes them, or its tasks never end)
+        theirs = (self._tasks, self._receive) if fork else ()
+        self._child = context.Process(target=_compare_in_child, args=(tasks, send, os.getpid(), theirs), daemon=True)
         self._child.start()
         tasks.close()
         send.close()
+        if store is not None:
+            self.read_ahead(store)
+
+    def read_ahead(self, store: CacheStore) -> None:
+        """The child starts reading the stored days of the answers in `store` (not needed: it reads
+        what it needs when handed its sheets)."""
+        self._send(_ReadAhead(store))
 
     def hand(self, sheets: dict[str, "Sheet"], store: CacheStore | None) -> tuple:
         """(the child, the end its answer comes from): SameStory's job."""
-        try:
-            self._tasks.send((sheets, store))
-        except OSError:  # the child is gone: its answer's end says so (SameStory._finish compares here)
-            pass
+        self._send((sheets, store))
         self._tasks.close()
         return self._child, self._receive
+
+    def _send(self, task) -> None:
+        try:
+            self._tasks.send(task)
+        except OSError:  # the child is gone: its answer's end says so (SameStory._finish compares here)
+            pass
 
     def close(self) -> None:
         """The child ends (it was handed nothing: no comparison, or a build that failed first)."""
@@ -330,13 +350,25 @@ class Comparer:
             self._child.join()
 
 
-def _compare_in_child(tasks, send, parent: int, ahead: CacheStore | None = None) -> None:
+class _ReadAhead(NamedTuple):
+    """A comparing process's first task, when it has one: the store whose stored days it reads."""
+
+    store: CacheStore
+
+
+def _compare_in_child(tasks, send, parent: int, theirs: tuple = ()) -> None:
     forked.die_with_parent(parent)
-    files = _read_ahead(ahead) if ahead is not None else packed
+    for end in theirs:
+        end.close()
+    files = packed
     try:
-        sheets, store = tasks.recv()
+        task = tasks.recv()
+        if isinstance(task, _ReadAhead):
+            files = _read_ahead(task.store)
+            task = tasks.recv()
     except EOFError:  # closed: nothing to compare
         return
+    sheets, store = task
     try:
         _compare_all(sheets, store, answered=send.send, files=files)
     except windows.Damaged:  # a stored file its plan saw is gone or damaged: the build compares again itself
