@@ -58,6 +58,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, NamedTuple
 
+import orjson
+
 from ...cache import replace_file
 from ...forked import Pool, cores
 from ..collect import Entry
@@ -309,14 +311,17 @@ class Store:
 
     def _manifest(self, layout: postings.Layout) -> dict | None:
         try:
-            data = json.loads((self.folder / MANIFEST).read_text(encoding="utf-8"))
+            data = orjson.loads((self.folder / MANIFEST).read_bytes())
         except (OSError, ValueError):
+            return None
+        if not isinstance(data, dict):  # (damaged into other JSON)
             return None
         fits = data.get("version") == _VERSION and data.get("layout") == [layout.shards, layout.char_shards]
         return data if fits and not data.get("dirty") and _manifest_shape(data) else None
 
     def _write_manifest(self, manifest: dict, dirty: bool) -> None:
-        self._write(MANIFEST, json.dumps({**manifest, "version": _VERSION, "dirty": dirty}).encode())
+        # (orjson: the stdlib's encoder took ~35 ms for the 5 MB of 100 000 articles, twice an edit)
+        self._write(MANIFEST, orjson.dumps({**manifest, "version": _VERSION, "dirty": dirty}))
 
     def _put_shard(self, file: str, names: list[str], segments: dict, tier: str, old: dict | None = None) -> None:
         """A shard file of a tier (MAIN or RECENT) with the blocks of those of `names` that have one
