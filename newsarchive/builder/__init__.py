@@ -47,8 +47,9 @@ def build(archive: Archive, base_url: str | None = None, search: bool = True, qu
         try:
             from .make import make
 
+            # (make records the fingerprint of a site it wrote whole)
             return make(archive, base_url, search, quick, state, progress or Progress.off(),
-                        tell_changes, print_, aside, comparer)  # (which records the fingerprint of a site it wrote whole)
+                        tell_changes, print_, aside, comparer)
         except Exception as exc:  # noqa: BLE001 - a failure the archivist can fix is an outcome; a bug raises
             return _failed(exc)
     finally:

@@ -58,10 +58,10 @@ def make(archive: Archive, base_url: str | None, search: bool, quick: bool, stat
          aside: Aside | None = None, comparer: Comparer | None = None) -> Outcome:
     """`print_`: the build's fingerprint, recorded with the site when every page was built
     (fingerprint.remember). `aside`: site/ being walked aside (aside.walk_aside; started by build(),
-    before its fingerprint, and forked before the comparison's process starts here: a fork holds
-    every pipe this process has open, and that process ends when the pipe of its tasks is closed -
-    forked after it, a walk waiting to be read held it open, and a build that closed it unused
-    waited for ever). `comparer`: same story's process, forked by build() (see there), or None."""
+    before its fingerprint, and forked before the comparison's process starts, there or here: a
+    fork holds every pipe this process has open, and that process ends when the pipe of its tasks is
+    closed - forked after it, a walk waiting to be read held it open, and a build that closed it
+    unused waited for ever). `comparer`: same story's process, forked by build() (see there), or None."""
     comparer = _comparer(archive, state, quick, comparer)
     try:
         return _made(archive, base_url, search, quick, state, progress, tell_changes, print_, comparer, aside)

@@ -112,8 +112,8 @@ def same_story(entries: tuple[Entry, ...], store: CacheStore | None = None, stal
 
 class SameStory(Mapping):
     """Article path -> its Links (articles with none are left out). Comparisons still to do run in a
-    process of their own (spawned) when they are large (BACKGROUND_FROM articles); the first lookup
-    waits for them."""
+    process of their own (a Comparer: spawned, or forked before the site was read) when they are
+    large (BACKGROUND_FROM articles); the first lookup waits for them."""
 
     def __init__(self, known: dict[str, Links], todo: dict[str, tuple[Entry, ...]],
                  store: CacheStore | None, window_days: int = WINDOW_DAYS, groups: dict | None = None,
@@ -125,10 +125,11 @@ class SameStory(Mapping):
         self._job = None
         self._stored_ok = True  # (False when the comparing process ended before it stored its answer)
         if sum(map(len, todo.values())) >= BACKGROUND_FROM and forked.cores() > 1:
-            # Spawned, handed its sheets (pickled): all it needs. A forked child copied the pages of
-            # this process it read (1.9-2.0 GB at the peak of a build at 100 000 articles) - and even
-            # one handed only the sheets copied 0.5 GB: its own allocations landed in this process's
-            # half-used heap pages.
+            # Handed its sheets (pickled): all it needs, in a process spawned or forked before this
+            # one read the site (Comparer). A child forked here copied the pages of this process it
+            # read (1.9-2.0 GB at the peak of a build at 100 000 articles) - and even one handed only
+            # the sheets copied 0.5 GB: its own allocations landed in this process's half-used heap
+            # pages.
             sheets = {name: _sheet(members, window_days, store, name, read=False) for name, members in todo.items()}
             self._job = (comparer or Comparer()).hand(sheets, store)
         elif comparer is not None:
