@@ -256,9 +256,13 @@ def _read(archive: Archive, path: Path, last: Gathered | None, cache: parsed.Par
 def _made(content_file: str, made: tuple[str, parsed.Body, dict, int]) -> Entry:
     """The entry of a page parsed or recorded: (digest, Body, fields.read values, reading minutes)."""
     digest, body, values, minutes = made
-    inside = content_file.removeprefix("content/")
-    return Entry(path=f"articles/{inside.removesuffix('.md')}.html", content_file=content_file, body=body,
-                 digest=digest, minutes=minutes, **values)
+    return Entry(path=_site_path(content_file), content_file=content_file, body=body, digest=digest,
+                 minutes=minutes, **values)
+
+
+def _site_path(content_file: str) -> str:
+    """An article page's path in site/ ("articles/2020/09/x.html"), of its content file's."""
+    return f"articles/{content_file.removeprefix('content/').removesuffix('.md')}.html"
 
 
 def collect(archive: Archive, state: BuildState | None = None, progress: Progress | None = None) -> Site:
@@ -298,13 +302,15 @@ def collect(archive: Archive, state: BuildState | None = None, progress: Progres
 # blob of (source, cleaning, summary), decoded when one of the folder's entries is first asked for
 # one of them (see Entry.__getattr__): source and cleaning were ~55 % of the rows' bytes, decoded at
 # every build, the summaries a third of the rest (~0.1 s of loading the rows of 100 000 articles),
-# and an edit asks for the few pages it makes.
-_ROW_FIELDS = tuple(name for name in _FIELDS if name not in ("body", *_HELD_FIELDS, _HELD))
+# and an edit asks for the few pages it makes. Nor the entry's two paths, which its folder and name
+# spell (_site_path): 20 of the 51 MB of strings the rows of 100 000 articles decoded at every build.
+_ROW_FIELDS = tuple(name for name in _FIELDS if name not in ("body", "path", "content_file", *_HELD_FIELDS, _HELD))
 # Each of those slots' setter, then the body's and the held provenance's (an entry is made of a row
 # without Entry's __init__: see _entry_of_row).
 _ROW_SETTERS = tuple(getattr(Entry, name).__set__ for name in _ROW_FIELDS)
 _SET_BODY, _SET_HELD = Entry.body.__set__, getattr(Entry, _HELD).__set__
 _SET_TAGS, _SET_DIGEST = Entry.tags.__set__, Entry.digest.__set__
+_SET_PATH, _SET_CONTENT_FILE = Entry.path.__set__, Entry.content_file.__set__
 _SIGNATURE = slice(1, 5)
 _START = 5
 _DIGEST = _START + 1 + _ROW_FIELDS.index("digest")
@@ -364,16 +370,30 @@ class _Provenance:
         return [({}, {}, None)] * self._count
 
 
-def _entry_of_row(row: tuple, folder_path: str, provenance: _Provenance, n: int) -> Entry:
-    """The entry a kept row holds (the folder's `provenance`, the row's number in it). Made without
-    Entry's __init__ (its fields set one by one were most of making 100 000): the row holds what an
-    entry made of the same page held."""
+def _entry_of_row(row: tuple, folder_path: str, provenance: _Provenance, n: int, inside: int) -> Entry:
+    """The entry a kept row holds (the folder's `provenance`, the row's number in it; `folder_path`,
+    its folder's, from `inside` on inside the archive). Made without Entry's __init__ (its fields
+    set one by one were most of making 100 000): the row holds what an entry made of the same page
+    held, but its paths, which are its folder's and name's."""
     entry = object.__new__(Entry)
     for put, value in zip(_ROW_SETTERS, row[_START + 1:]):
         put(entry, value)
+    content_file = f"{folder_path[inside:]}/{row[0]}"
+    _SET_CONTENT_FILE(entry, content_file)
+    _SET_PATH(entry, _site_path(content_file))
     _SET_BODY(entry, parsed.Body(None, f"{folder_path}/{row[0]}", row[_START], list(row[_SIGNATURE])))
     _SET_HELD(entry, (provenance, n))
     return entry
+
+
+def _entries_of_rows(rows: tuple[list, _Provenance], folder_path: str, inside: int) -> list[Entry]:
+    """A kept folder's entries (`rows`: _rows())."""
+    return [_entry_of_row(row, folder_path, rows[1], n, inside) for n, row in enumerate(rows[0])]
+
+
+def _inside(archive: Archive) -> int:
+    """Where a path inside the archive begins in one made as f"{archive.root}/{inside}"."""
+    return len(str(archive.root)) + 1
 
 
 def _signed(named: list[tuple[str, os.stat_result, Entry]]) -> str:
@@ -548,6 +568,7 @@ def _kept_folder(archive: Archive, kept: gathered.Kept, folder: str, stats: dict
     here); `signed`: each folder's gathered.signed() as the walk of content/ made aside found it (a
     folder it does not name has no pages; none named when content/ was walked here)."""
     path = f"{archive.root}/{folder}"
+    inside = len(path) - len(folder)
     try:
         at = os.lstat(path)
     except OSError:
@@ -559,13 +580,11 @@ def _kept_folder(archive: Archive, kept: gathered.Kept, folder: str, stats: dict
         rows = _rows(kept.rows(folder))
         if rows is not None and recorded.signed and signed.get(folder, gathered.NO_PAGES) == recorded.signed:
             # (every page as recorded, as the walk made aside found them: no stat of each taken here)
-            return _Folder([_entry_of_row(row, path, rows[1], n) for n, row in enumerate(rows[0])], recorded,
-                           None, recorded.folders)
+            return _Folder(_entries_of_rows(rows, path, inside), recorded, None, recorded.folders)
         pages = _as_recorded(path, rows[0], stats) if rows is not None else None
         if pages is not None:
             if all(tuple(parsed.signature(st)) == row[_SIGNATURE] for row, (_, st) in zip(rows[0], pages)):
-                return _Folder([_entry_of_row(row, path, rows[1], n) for n, row in enumerate(rows[0])], recorded,
-                               None, recorded.folders)
+                return _Folder(_entries_of_rows(rows, path, inside), recorded, None, recorded.folders)
             return _amended(archive, path, pages, rows, recorded, recorded.at, now) or _read_folder(
                 archive, [(Path(path, name), st) for name, st in pages], cache, recorded.at, recorded.folders, now,
                 rows)
@@ -603,6 +622,7 @@ def _amended(archive: Archive, path: str, pages: list[tuple[str, os.stat_result]
     if recorded.stale + len(changed) > STALE_UP_TO:
         return None
     named, kept_rows, held, placed = [], [], [], len(pages) == len(old)
+    inside = _inside(archive)
     for name, st in pages:
         n = by_name.get(name)
         if name in changed:
@@ -610,10 +630,11 @@ def _amended(archive: Archive, path: str, pages: list[tuple[str, os.stat_result]
                 entry, row = _reread(archive, f"{path}/{name}", st, old[n] if n is not None else None, provenance, n)
             except (OSError, UnicodeDecodeError, ValueError):
                 return None
-            placed = placed and n is not None and _placed(entry) == _placed(_entry_of_row(old[n], path, provenance, n))
+            placed = placed and n is not None and _placed(entry) == _placed(
+                _entry_of_row(old[n], path, provenance, n, inside))
             held.append(tuple(getattr(entry, f) for f in _HELD_FIELDS))
         else:  # (its held fields as kept, not decoded into its entry: ~0.14 s for a folder of 11 000)
-            entry, row = _entry_of_row(old[n], path, provenance, n), old[n]
+            entry, row = _entry_of_row(old[n], path, provenance, n, inside), old[n]
             held.append(provenance.of(n))
         named.append((name, st, entry))
         kept_rows.append(row)
@@ -633,7 +654,7 @@ def _reread(archive: Archive, file: str, st: os.stat_result, row: tuple | None, 
     digest = parsed.digest(content_file, text)
     if row is not None and row[_DIGEST] == digest:
         row = (row[0], *parsed.signature(st), *row[_START:])
-        return _entry_of_row(row, file.rpartition("/")[0], provenance, n), row
+        return _entry_of_row(row, file.rpartition("/")[0], provenance, n, _inside(archive)), row
     entry = _made(content_file, _parsed_text(text, digest))
     return entry, _row(row[0] if row is not None else Path(file).name, st, entry)
 
@@ -671,7 +692,9 @@ def _read_folder(archive: Archive, pages: list[tuple[Path, os.stat_result]], cac
         except (OSError, UnicodeDecodeError, ValueError):
             return None
         named.append((path.name, st, entry))
-    was = {row[0]: _entry_of_row(row, "", rows[1], n) for n, row in enumerate(rows[0])} if rows is not None else {}
+    folder = archive.content_file(pages[0][0]).rpartition("/")[0] if pages else ""  # (none: `was` not looked into)
+    was = dict(zip((row[0] for row in rows[0]), _entries_of_rows(rows, f"{archive.root}/{folder}", _inside(archive)))) \
+        if rows is not None else {}
     placed = was.keys() == {name for name, _, _ in named} and all(
         _placed(entry) == _placed(was[name]) for name, _, entry in named)
     # (a folder changed too lately to be taken by its time next time is listed again then: its rows

@@ -37,7 +37,7 @@ INDEX = "index.bin"
 SITE = "site.bin"  # the site assembled from the recorded folders' rows (collect._reassembled)
 SUFFIX = ".bin"
 # The row format (with the build's code, the index's version).
-FORMAT = "6"
+FORMAT = "7"
 # The time a folder is recorded with when it changed too lately to be taken by it (SETTLED_NS): no
 # folder has it, so the next build lists the folder again; its rows are kept all the same.
 UNSETTLED = (-1, -1)
