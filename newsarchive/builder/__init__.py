@@ -81,13 +81,13 @@ def _content_aside(archive: Archive, state: BuildState) -> tuple:
 def _content(archive: Archive, state: BuildState, walk, kept, quick: bool) -> tuple:
     """(content/ as the walk made aside found it (content_aside.Walked) - the rows and the page memo's
     file read and the rest of the build imported meanwhile - or None: the fingerprint walks content/
-    itself; same story's process forked meanwhile (_comparer), or None)."""
+    itself; same story's process forked meanwhile (_comparer_forked), or None)."""
     if walk is None:
         return None, None
     from . import collect, memo
     from . import make  # noqa: F401 - (imported while content/ is walked: the build needs it next)
 
-    comparer = _comparer(quick)
+    comparer = _comparer_forked(quick)
 
     def then():  # (the page memo's file read too, if the walk has not come yet, then the walk taken)
         if not walk.ready():
@@ -102,7 +102,7 @@ def _content(archive: Archive, state: BuildState, walk, kept, quick: bool) -> tu
         raise
 
 
-def _comparer(quick: bool):
+def _comparer_forked(quick: bool):
     """Same story's process (related.Comparer) forked now - the comparison's code imported, the last
     build's rows not yet read - for a build that may compare in one (make decides, once content/ is
     counted, and ends it if not); None for a quick build, or in a process with other threads (serve's

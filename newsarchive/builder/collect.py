@@ -567,8 +567,7 @@ def _kept_folder(archive: Archive, kept: gathered.Kept, folder: str, stats: dict
     """`stats`: pages' stats as the fingerprint took them (archive.Listing.stats; others are taken
     here); `signed`: each folder's gathered.signed() as the walk of content/ made aside found it (a
     folder it does not name has no pages; none named when content/ was walked here)."""
-    path = f"{archive.root}/{folder}"
-    inside = len(path) - len(folder)
+    path, inside = f"{archive.root}/{folder}", _inside(archive)
     try:
         at = os.lstat(path)
     except OSError:
