@@ -536,9 +536,9 @@ class Renderer:
         if last is None:
             return None
         if self.showing is not None:
-            return shape.to_key(self.site, self.showing, self.related, last)
+            return shape.to_key(self.site, self.showing, self.related, last, self._places)
         growth = last.grown(self.site, shape.pictures_digest(self.pictures), self.group_pages())
-        return None if growth is None else shape.to_key(self.site, growth.added, self.related, last, growth)
+        return None if growth is None else shape.to_key(self.site, growth.added, self.related, last, self._places, growth)
 
     def group_pages(self) -> dict:
         """Each outlet's and tag's page by name (a tag without pages: None), as an article links them."""
@@ -567,6 +567,11 @@ class Renderer:
         versions are in no list)."""
         entries, place_of = self.site.entries, self._place_of
         return frozenset(id(entries[place_of[path]]) for path in self._listed_changed if path in place_of)
+
+    @property
+    def _places(self) -> tuple[dict[str, int], dict[str, int]]:
+        """(_place_of, _outlet_places)."""
+        return self._place_of, self._outlet_places
 
     @functools.cached_property
     def _place_of(self) -> dict[str, int]:
