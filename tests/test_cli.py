@@ -224,3 +224,29 @@ def test_preview_survives_a_flood_of_half_sent_requests(seed_root, tmp_path, mon
         server.shutdown()
         server.server_close()
     assert "Traceback" not in capfd.readouterr().err
+
+
+BLAS_PROBE = """
+import sys
+from newsarchive import cli
+def probe(argv=None, kept=None):
+    import numpy  # (loaded as the build loads it: after run() began)
+    from threadpoolctl import threadpool_info
+    print(sorted({pool["num_threads"] for pool in threadpool_info() if pool["internal_api"] == "openblas"}))
+    return 0
+cli.main = probe
+cli.run()
+"""
+
+
+@pytest.mark.parametrize("set_by_user", [None, "2"])
+def test_the_command_runs_numpy_on_one_blas_thread_per_process(set_by_user):
+    """OpenBLAS starts a thread for each core in every process that loads numpy, each spinning after
+    every product on cores the build's own processes already fill: the command starts its processes
+    with one (cli._LIBRARY_THREADS). A count the user set is kept."""
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    if set_by_user:
+        env["OPENBLAS_NUM_THREADS"] = set_by_user
+    done = subprocess.run([sys.executable, "-c", BLAS_PROBE], capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"[{set_by_user or 1}]", done.stdout
