@@ -25,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from scale import HUGO_CONFIG_ARTICLES_ONLY, REPO, hugo_site, ingest, pad
+from scale import HUGO_CONFIG_ARTICLES_ONLY, REPO, TRASH, hugo_site, ingest, pad, set_aside
 
 PEAKS: dict[str, int] = {}
 
@@ -81,10 +81,10 @@ def main() -> None:
         hugo_bare = timed([hugo, "--quiet", "-s", str(bare), "-d", str(tmp / "public-bare")])
         hugo_colds, ours_colds = [], []
         for _ in range(max(1, args.repeat)):  # taking turns: a drift in the machine's speed hits both
-            shutil.rmtree(tmp / "public", ignore_errors=True)
+            set_aside(tmp / "public", tmp / TRASH)  # (not deleted: see set_aside)
             hugo_colds.append(timed([hugo, "--quiet", "-s", str(site), "-d", str(tmp / "public")], label="Hugo cold"))
-            shutil.rmtree(root / ".newsarchive-cache", ignore_errors=True)
-            shutil.rmtree(root / "site", ignore_errors=True)
+            set_aside(root / ".newsarchive-cache", tmp / TRASH)
+            set_aside(root / "site", tmp / TRASH)
             ours_colds.append(timed(cli + ["--root", str(root), "build", "--no-search"], label="newsarchive cold"))
         hugo_cold, ours_cold = statistics.median(hugo_colds), statistics.median(ours_colds)
         hugo_same = timed([hugo, "--quiet", "-s", str(site), "-d", str(tmp / "public")])
@@ -106,8 +106,8 @@ def main() -> None:
                  ("rebuild, one article edited", ours_edit, hugo_edit),
                  ("rebuild, article layout edited", ours_layout, hugo_layout)]
         if args.search:
-            shutil.rmtree(root / ".newsarchive-cache", ignore_errors=True)
-            shutil.rmtree(root / "site", ignore_errors=True)
+            set_aside(root / ".newsarchive-cache", tmp / TRASH)
+            set_aside(root / "site", tmp / TRASH)
             ours_search = timed(cli + ["--root", str(root), "build"], label="newsarchive cold with search")
             pagefind = timed([sys.executable, "-m", "pagefind_bin_extended", "--site", str(tmp / "public"), "--silent"],
                              label="Pagefind extended")
