@@ -538,7 +538,9 @@ class Renderer:
         if self.showing is not None:
             return shape.to_key(self.site, self.showing, self.related, last, self._places)
         growth = last.grown(self.site, shape.pictures_digest(self.pictures), self.group_pages())
-        return None if growth is None else shape.to_key(self.site, growth.added, self.related, last, self._places, growth)
+        if growth is None:
+            return None
+        return shape.to_key(self.site, growth.added, self.related, last, self._places, growth)
 
     def group_pages(self) -> dict:
         """Each outlet's and tag's page by name (a tag without pages: None), as an article links them."""
@@ -570,7 +572,8 @@ class Renderer:
 
     @property
     def _places(self) -> tuple[dict[str, int], dict[str, int]]:
-        """(_place_of, _outlet_places)."""
+        """Each listed article's place in the site's order and in its outlet's, by path (shape.to_key
+        finds the edited articles' neighbours by them)."""
         return self._place_of, self._outlet_places
 
     @functools.cached_property
