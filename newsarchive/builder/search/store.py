@@ -60,7 +60,7 @@ from typing import Callable, NamedTuple
 
 import orjson
 
-from ...cache import replace_file
+from ...cache import decode, replace_file
 from ...forked import Pool, cores
 from ..collect import Entry
 from ..render import script_json
@@ -311,13 +311,13 @@ class Store:
 
     def _manifest(self, layout: postings.Layout) -> dict | None:
         try:
-            data = orjson.loads((self.folder / MANIFEST).read_bytes())
+            data = decode((self.folder / MANIFEST).read_bytes())
         except (OSError, ValueError):
             return None
-        if not isinstance(data, dict):  # (damaged into other JSON)
+        if not _manifest_shape(data):
             return None
         fits = data.get("version") == _VERSION and data.get("layout") == [layout.shards, layout.char_shards]
-        return data if fits and not data.get("dirty") and _manifest_shape(data) else None
+        return data if fits and not data.get("dirty") else None
 
     def _write_manifest(self, manifest: dict, dirty: bool) -> None:
         # (orjson: the stdlib's encoder took ~35 ms for the 5 MB of 100 000 articles, twice an edit)
@@ -501,7 +501,10 @@ def _summary(block: postings.Block, count: int, tier: str, keys: list[str] | Non
 
 
 def _manifest_shape(data) -> bool:
-    """Whether a manifest read has the parts update() relies on (one damaged by hand is none)."""
+    """Whether a manifest read has the parts update() relies on (one damaged by hand, even into other
+    JSON than an object, is none)."""
+    if not isinstance(data, dict):
+        return False
     segments, stale, patches = data.get("segments"), data.get("stale"), data.get("patches")
     return (isinstance(segments, dict) and isinstance(stale, dict) and isinstance(patches, dict)
             and isinstance(data.get("parts"), list)
