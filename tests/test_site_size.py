@@ -35,6 +35,32 @@ def _same_in_the_browser(urls: list[str]) -> list[str]:
     return [u for u, (a, b) in zip(urls, parsed) if a != b]
 
 
+# Pieces of escape runs: characters, ASCII escapes, a space, invisible marks, bytes that are not
+# UTF-8 (a lone lead, a stray continuation, an overlong form, a surrogate, past U+10FFFF), lower case.
+_PIECES = ["%E4%B8%AD", "%E6%96%87", "%F0%9F%98%80", "%C3%A9", "%C2%80", "%2F", "%20", "%0A", "%7F",
+           "%C2%A0", "%E2%80%8B", "%E3%80%80", "%FF", "%80", "%C0%80", "%E4%B8", "%ED%A0%80", "%F4%90%80%80",
+           "%e4%b8%ad", "a", "/"]
+
+
+def test_a_run_of_escapes_is_written_as_its_bytes_one_by_one_are():
+    """urls._written takes a run of whole visible characters at once; any run it writes as
+    _bytewise, character by character, does."""
+    import random
+    import re
+
+    from newsarchive import urls
+
+    rnd = random.Random(15)
+    runs = [m for _ in range(20_000) for m in urls._ESCAPES.finditer(
+        "".join(rnd.choice(_PIECES) for _ in range(rnd.randint(1, 8))))]
+    assert len(runs) > 20_000 and any(urls._written(m) != m.group(0) for m in runs)
+    for m in runs:
+        raw = bytes.fromhex(m.group(0).replace("%", ""))
+        assert urls._written(m) == urls._bytewise(m.group(0), raw), m.group(0)
+    assert iri("https://a.example/%E4%B8%AD%2F%E6%96%87%E2%80%8B") == "https://a.example/中%2F文%E2%80%8B"
+    assert re.fullmatch(r"[^%]+", iri("https://a.example/%F0%9F%98%80%C3%A9"))
+
+
 def test_an_iri_reaches_the_same_address_in_the_browser():
     assert all(iri(u) != u for u in HAND_MADE[:2]) and _same_in_the_browser(HAND_MADE) == []
     assert "%2Fy%20z%22%25" in iri(HAND_MADE[1]) and iri(HAND_MADE[1]).endswith("#圖")
