@@ -10,7 +10,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from newsarchive import ingest, readers, to_markdown
 from newsarchive.archive import DEFAULTS
-from newsarchive.builder.render import reference_html
+from newsarchive.to_html import reference_html
 from newsarchive.clean import DocInfo, clean
 from newsarchive.clean.rules import load_rules
 from newsarchive.decode import cap_nesting, decode_bytes, normalise_text

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsarchive import page
-from newsarchive.builder import render
+from newsarchive import page, to_html
 
 from .conftest import SHARED, ingest_into, require
 
@@ -28,10 +27,10 @@ def scale_root(tmp_path_factory):
 
 
 def _held(bodies: list[str]) -> None:
-    assert render._FAST is not None, "markdown-it-pyrs is a dependency"
-    fast = [b for b in bodies if not render._REFERENCE_ONLY.search(b)]
+    assert to_html._FAST is not None, "markdown-it-pyrs is a dependency"
+    fast = [b for b in bodies if not to_html._REFERENCE_ONLY.search(b)]
     assert len(fast) >= FAST_SHARE * len(bodies), (len(fast), len(bodies))
-    differing = [b[:80] for b in bodies if render.markdown_to_html(b) != render.reference_html(b)]
+    differing = [b[:80] for b in bodies if to_html.markdown_to_html(b) != to_html.reference_html(b)]
     assert differing == [], differing[:5]
 
 

@@ -10,7 +10,8 @@ from pathlib import Path
 from .. import forked
 from .bodies import BodyStore, worth_reading
 from .collect import path_of
-from .render import PageMaker, Renderer, markdown_to_html
+from ..to_html import bodies_html
+from .render import PageMaker, Renderer
 from .write import Placed, write_new
 
 # Below this many articles a process pool costs more than it saves.
@@ -37,7 +38,7 @@ class BodiesAhead:
         self._pool = self._result = None
         if numbers:
             self._pool = forked.Pool(None, fresh=True)
-            self._result = self._pool.map_async(_body_chunk, [[(entries[n].path, entries[n].body_md) for n in chunk]
+            self._result = self._pool.map_async(bodies_html, [[(entries[n].path, entries[n].body_md) for n in chunk]
                                                               for chunk in _chunks(numbers)])
 
     def hand_over(self, r: Renderer) -> None:
@@ -65,10 +66,6 @@ def bodies_ahead(entries, body_store: BodyStore, cold: bool) -> BodiesAhead | No
     body_store.fill(found, entries)
     missing = [n for n, e in enumerate(entries) if e.path not in found]
     return BodiesAhead(entries, missing if len(missing) >= PARALLEL_FROM else [], found)
-
-
-def _body_chunk(_, articles: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    return [(path, markdown_to_html(markdown)) for path, markdown in articles]
 
 
 def _render_chunk(maker: PageMaker, task: tuple[list[tuple], Path | None]) -> list[tuple[str, object]]:

@@ -1,7 +1,6 @@
 """Render: the gathered Site -> {output path: bytes}, in memory. Nothing here touches site/.
 
-One configured markdown-it instance turns bodies into HTML; the result passes the
-same nh3 allowlist as ingest (content/ may have been edited by hand). jinja2
+Bodies become HTML in to_html (markdown-it, then the same nh3 allowlist as ingest). jinja2
 layouts (the archive's own `layouts/` first, then the project's) shape every page.
 Every internal link is relative to the page that holds it, so the site works over
 HTTP, under a subpath, and from disk.
@@ -21,11 +20,9 @@ from pathlib import Path
 
 import jinja2
 import orjson
-from markdown_it import MarkdownIt
-from mdit_py_plugins.footnote import footnote_plugin
 
 from .. import urls
-from ..sanitize import sanitize
+from ..to_html import markdown_to_html
 from .feeds import atom_date
 from ..config import SiteConfig
 from ..progress import Progress
@@ -36,32 +33,6 @@ from . import shape
 from .related import NO_LINKS, Links
 from .ui import MONTHS, words
 from .write import Placed
-
-# The reference renderer: what every article's HTML is held to.
-_MD = MarkdownIt("commonmark", {"html": True, "typographer": False}).enable("table").use(footnote_plugin)
-try:  # markdown-it.rs, the same family ~9x faster: it renders what it renders identically (a test holds it)
-    import markdown_it_pyrs
-
-    _FAST = markdown_it_pyrs.MarkdownIt("commonmark").enable("table")
-except ImportError:  # pragma: no cover - then the reference renders everything
-    _FAST = None
-# Where markdown-it.rs is known to render otherwise than the reference (measured on the corpus and
-# the scale month: 26 of 9 643 bodies), the reference renders the body: footnotes (the reference's
-# plugin), a backslash escape in an image's alt text, a Unicode space at a line's edge, a line or
-# paragraph separator.
-_SPACES = "\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
-_REFERENCE_ONLY = re.compile(rf"!\[[^\]\n]*\\|\[\^|[\u2028\u2029]|^[{_SPACES}]|[{_SPACES}]$", re.M)
-
-
-def markdown_to_html(body: str) -> str:
-    fast = _FAST is not None and not _REFERENCE_ONLY.search(body)
-    return sanitize((_FAST if fast else _MD).render(body))
-
-
-def reference_html(body: str) -> str:
-    """The body as the reference renderer makes it (tests hold markdown_to_html to this)."""
-    return sanitize(_MD.render(body))
-
 
 # Characters outside XML 1.0's Char production: one of them makes a whole feed unreadable.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
