@@ -228,3 +228,26 @@ def test_an_image_offering_several_sizes_keeps_the_largest(tmp_path):
     body = next((root / "content").rglob("*.md")).read_text(encoding="utf-8")
     assert addresses.images_in(body) == ["https://img.example/a-1200.jpg", "https://img.example/b,x2.jpg",
                                          "https://img.example/c-big.webp"]
+
+
+def test_an_address_is_made_normal_as_markdown_it_encodes_it_and_the_first_picture_is_the_first_found():
+    """addresses.normal leaves an address mdurl would leave as it is without encoding it: on any
+    mix of safe characters, escapes (whole, cut short, not hex), characters mdurl encodes, entities
+    and lone surrogates, it gives what mdurl.encode gives; first_image is images_in's first."""
+    import html as html_module
+    import random
+
+    import mdurl
+
+    pieces = ["a", "Z", "9", "%41", "%e4%b8%ad", "%4", "%zz", "%", "中", " ", "&amp;", "&#37;", "/", "?", "#",
+              "[", "]", "|", "^", "`", "{", "\\", '"', "<", "\ud800", "\U0001F600", "-", "_", "~", "'", "\t", "\x7f"]
+    rnd = random.Random(15)
+    for _ in range(20_000):
+        url = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 10)))
+        assert addresses.normal(url) == mdurl.encode(html_module.unescape(url.strip())), repr(url)
+    body = ('![一](https://img.example/%E5%9C%96.jpg)\n\n<figure><img src="https://img.example/a b.jpg"></figure>\n\n'
+            '![二](/local.jpg) ![三](https://img.example/%E5%9C%96.jpg) ![四](http://img.example/中.png)')
+    assert addresses.images_in(body) == ["https://img.example/%E5%9C%96.jpg", "http://img.example/%E4%B8%AD.png",
+                                         "https://img.example/a%20b.jpg"]
+    assert addresses.first_image(body) == "https://img.example/%E5%9C%96.jpg"
+    assert addresses.first_image("![a](/x.jpg) no pictures to fetch") is None

@@ -69,6 +69,21 @@ def test_an_iri_reaches_the_same_address_in_the_browser():
     assert iri(HAND_MADE[3]).startswith("https://%E4%B8%AD.example/")  # the host as it was
 
 
+def test_an_address_is_shown_decoded_as_unquote_decodes_it():
+    """urls.readable decodes runs of escapes itself: on any mix of escapes (whole characters, cut
+    short, not UTF-8, not hex, lower case) and other characters, it gives what unquote gives."""
+    import random
+    from urllib.parse import unquote
+
+    from newsarchive.urls import readable
+
+    rnd = random.Random(15)
+    for _ in range(20_000):
+        pieces = _PIECES + ["%4", "%zz", "%", "中", " ", "\ud800", "%C3"]
+        url = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 10)))
+        assert readable(url) == unquote(url), repr(url)
+
+
 def test_long_addresses_are_shown_cut_and_linked_whole():
     mangled = HAND_MADE[0] + "%EF%BF%BD" * 200
     label = url_label(mangled)

@@ -19,22 +19,38 @@ _HTML_IMAGE = re.compile(r"<img\b[^>]*?\ssrc=\"([^\"]*)\"", re.I)
 _FETCHABLE = re.compile(r"^https?://", re.I)
 
 
+# What mdurl.encode leaves as it is: the characters it never encodes (letters, digits and its
+# default exclusions) and escapes already made.
+_ENCODED = re.compile(r"(?:[A-Za-z0-9;/?:@&=+$,\-_.!~*'()#]|%[0-9A-Fa-f]{2})*")
+
+
 def normal(url: str) -> str:
     """An address as the site's HTML has it (and the manifest keys it): entities read, then percent-
     encoded as markdown-it encodes link destinations (an address already encoded stays as it is)."""
-    return mdurl.encode(html.unescape(url.strip()))
+    url = html.unescape(url.strip())
+    # (mdurl.encode goes a character at a time in Python: most addresses are already encoded, and
+    # telling so by one match took the first picture of 10 000 articles' pages from ~0.4 to ~0.1 s)
+    return url if _ENCODED.fullmatch(url) else mdurl.encode(url)
+
+
+def _found(markdown: str):
+    """The http(s) addresses of a page's images, in images_in's order, as often as they are shown."""
+    for pattern in (_MARKDOWN_IMAGE, _HTML_IMAGE):
+        for m in pattern.finditer(markdown):
+            url = normal(m.group(1))
+            if _FETCHABLE.match(url):
+                yield url
 
 
 def images_in(markdown: str) -> list[str]:
     """The http(s) addresses of the images a page's Markdown shows, in order, each once."""
-    found = [m.group(1) for m in _MARKDOWN_IMAGE.finditer(markdown)]
-    found += [m.group(1) for m in _HTML_IMAGE.finditer(markdown)]
-    seen: dict[str, None] = {}
-    for url in found:
-        url = normal(url)
-        if _FETCHABLE.match(url):
-            seen.setdefault(url, None)
-    return list(seen)
+    return list(dict.fromkeys(_found(markdown)))
+
+
+def first_image(markdown: str) -> str | None:
+    """images_in(markdown)[0], or None, without reading past it (a page and each list showing it
+    ask for its lead picture)."""
+    return next(_found(markdown), None)
 
 
 def sources(url: str) -> list[str]:

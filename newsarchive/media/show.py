@@ -35,8 +35,8 @@ class Pictures:
 
     def lead(self, markdown: str) -> tuple[str | None, store.Stored | None]:
         """A page's first image: its address, and its stored copy if there is one."""
-        urls = addresses.images_in(markdown)
-        return (urls[0], self.images.get(urls[0])) if urls else (None, None)
+        url = addresses.first_image(markdown)
+        return (url, self.images.get(url)) if url is not None else (None, None)
 
     def localize(self, body_html: str, link) -> str:
         """The body with stored images shown from the site; `link(site_path)` is the address to use."""
