@@ -29,6 +29,7 @@ import numpy as np
 from .. import forked
 from ..cache import CacheStore
 from . import packed, terms, vectors, windows
+from .distinct import distinct
 from .collect import Entry, digest_of, instant, path_of
 from .state import BuildState
 
@@ -507,7 +508,7 @@ def _lists_apart(at_before: np.ndarray, before: np.ndarray, at_after: np.ndarray
     owner = np.repeat(np.arange(len(rows)), sizes)  # each compared place's row (among `rows`)
     step = np.arange(len(owner)) - np.repeat(np.cumsum(sizes) - sizes, sizes)  # its place in its list
     differ = before[at_before[rows][owner] + step] != after[at_after[rows][owner] + step]
-    apart[rows[np.unique(owner[differ])]] = True
+    apart[rows[distinct(owner[differ])]] = True
     return apart
 
 
@@ -808,7 +809,7 @@ def _to_score_again(place: np.ndarray, last: dict, signature, inverted: _Inverte
     """The places (sorted) of the articles _coverage_kept scores again."""
     again = np.ones(signature.shape[0], bool)
     again[place[place >= 0]] = False  # (new: not in the last run)
-    new_terms = np.unique(signature[np.flatnonzero(again)].indices)
+    new_terms = distinct(signature[np.flatnonzero(again)].indices)
     again[inverted.weights[new_terms].indices] = True
     held = np.concatenate([[0], np.cumsum(place[last["cover"]] < 0)])[last["cover_at"]]
     holding = place[np.diff(held) > 0]

@@ -19,6 +19,7 @@ import numpy as np
 
 from .. import lang
 from ..archive import DATA
+from .distinct import distinct
 
 # Texts coded at once when counting terms (memory: a few bytes per character of a chunk).
 COUNT_CHUNK = 4000
@@ -102,7 +103,7 @@ def counted(chunks: list[Chunk]):
         parts.append(_chunk_counts(chunks.pop(0)))
     if not parts:
         return csr_matrix((0, 0), dtype=np.float32), np.zeros(0, np.int64)
-    keys = np.unique(np.concatenate([p[1] for p in parts]))
+    keys = distinct(np.concatenate([p[1] for p in parts]))
     total = sum(p[0].nnz for p in parts)
     data, indices = np.empty(total, np.float32), np.empty(total, _index_type(total, len(keys)))
     indptr, at = [np.zeros(1, np.int64)], 0

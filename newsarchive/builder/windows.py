@@ -29,6 +29,7 @@ from .. import forked
 from ..cache import CacheStore, remove_others
 from ..to_markdown import plain_text
 from . import packed, terms, vectors
+from .distinct import distinct
 
 DAY = 86400.0
 # Characters of body text compared: the lede names the event; the rest only costs time.
@@ -333,7 +334,7 @@ def plan(entries, times: np.ndarray, window_days: float | None, source: str, sto
     if missing:
         table = _stored_table(store, folder, table_key) if read else None
         table_stored = table is not None or (not read and _holds(store, folder, TABLE, table_key))
-    needed = np.unique(np.concatenate([np.concatenate([rows, cols]) for rows, cols, _ in missing.values()]
+    needed = distinct(np.concatenate([np.concatenate([rows, cols]) for rows, cols, _ in missing.values()]
                                       + ([] if table_stored else [members]))) if missing else np.zeros(0, np.int64)
     return Plan(ids, times, window_days, members, table_key, table, table_stored, stored, nears, missing, needed,
                 _ledes(entries, needed, read))

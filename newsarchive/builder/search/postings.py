@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import tokens
+from ..distinct import distinct
 
 # Keys at and above this are Latin words (CJK keys stay below 2^40: a bigram is two 21-bit code points);
 # a word's number has WORD_BITS, so every key stays below 2^51: exact as a JavaScript number, and a
@@ -165,7 +166,7 @@ def _characters(codes: np.ndarray):
     """(character, article) for each distinct CJK character of each article."""
     article = np.cumsum(codes == _NEWLINE)
     cjk = _is_cjk(codes)
-    pairs = np.unique((article[cjk] << _CODE_BITS) | codes[cjk])
+    pairs = distinct((article[cjk] << _CODE_BITS) | codes[cjk])
     return pairs & ((1 << _CODE_BITS) - 1), pairs >> _CODE_BITS
 
 

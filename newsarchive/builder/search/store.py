@@ -110,10 +110,11 @@ RECENT_ARTICLES = 4 * SEGMENT_ARTICLES
 RECENT_SHARE = 0.25
 # A block in a shard file: [segment name, base64].
 _BLOCK = re.compile(r'\["([0-9a-f]+)","([A-Za-z0-9+/=]*)"\]')
-# The code a segment's files depend on: this package (the texts, tokens, bytes, files) and plain_text;
-# not meta.py, which writes meta.js whole at every build.
+# The code a segment's files depend on: this package (the texts, tokens, bytes, files), distinct() and
+# plain_text; not meta.py, which writes meta.js whole at every build.
 _VERSION = hashlib.sha256("".join(path.read_text(encoding="utf-8") for path in sorted(
     [*(p for p in Path(__file__).parent.glob("*.py") if p.name != "meta.py"),
+     Path(__file__).parents[1] / "distinct.py",
      Path(__file__).parents[2] / "to_markdown.py"])).encode()).hexdigest()[:16]
 
 
