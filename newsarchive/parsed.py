@@ -26,6 +26,10 @@ from pathlib import Path
 from . import fields, page
 from .cache import CacheStore, code_key
 
+# Characters of body text same story compares (builder.windows.lede): the lede names the event; the
+# rest only costs time. Here, beside the Body that carries a page's lede from the process that parsed it.
+LEDE_CHARS = 1200
+
 FOLDER = "parsed"
 
 
@@ -52,13 +56,21 @@ class Body:
     the one recorded (changed since it was listed) gives its body as it is now; one gone or unreadable
     since, an empty body (the next build leaves it out)."""
 
-    __slots__ = ("_text", "file", "start", "recorded")
+    __slots__ = ("_text", "file", "start", "recorded", "_lede")
 
     def __init__(self, text: str | None, file: Path | None = None, start: int = 0,
-                 recorded: list[int] | None = None):
+                 recorded: list[int] | None = None, lede: str | None = None):
         """`text`, or None to read it from `file`, from character `start` of its text as read_text
-        reads it (universal newlines: the digest's text), when its stat is still `recorded`."""
-        self._text, self.file, self.start, self.recorded = text, file, start, recorded
+        reads it (universal newlines: the digest's text), when its stat is still `recorded`. `lede`:
+        the start of its plain text that same story compares (builder.windows.lede), when the
+        process that parsed the page made it - in memory only, taken once (take_lede)."""
+        self._text, self.file, self.start, self.recorded, self._lede = text, file, start, recorded, lede
+
+    def take_lede(self) -> str | None:
+        """The lede given at parsing, once (None after, or if none was): it is held only until same
+        story takes it (at 100 000 articles, ~240 MB)."""
+        lede, self._lede = self._lede, None
+        return lede
 
     @property
     def text(self) -> str:

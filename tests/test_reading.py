@@ -36,3 +36,24 @@ def test_reading_time_is_the_definition_on_the_seeds_and_the_corpus(corpus_run):
     bodies = [page.split(p.read_text(encoding="utf-8"))[1] for p in pages]
     assert len(bodies) > 250
     assert [reading.reading_minutes(b) for b in bodies] == [_counted_one_by_one(b) for b in bodies]
+
+
+def test_a_parsed_page_carries_its_reading_time_and_the_lede_same_story_compares(corpus_run):
+    """collect makes a page's plain text once: its reading time, and the lede same story compares
+    (windows.lede), carried by its Body and taken once (then made from the text, the same)."""
+    from newsarchive.builder import collect, windows
+    from newsarchive.parsed import LEDE_CHARS
+
+    root, _summary = corpus_run
+    pages = sorted((root / "content").rglob("*.md"))[:60] + sorted((REPO / "tests/golden/content").rglob("*.md"))
+    assert any(len(plain_text(page.split(p.read_text(encoding="utf-8"))[1])) > LEDE_CHARS for p in pages)
+    for p in pages:
+        text = p.read_text(encoding="utf-8")
+        body_md = page.split(text)[1]
+        _digest, body, values, minutes = collect._parsed_text(text, "d")
+        assert minutes == reading.reading_minutes(body_md)
+        entry = collect._made("content/x.md", ("d", body, values, minutes))
+        head = plain_text(body_md)[:LEDE_CHARS]
+        want = f"{entry.title} {entry.title} {head}"
+        assert body._lede == head and windows.lede(entry) == want
+        assert body._lede is None and windows.lede(entry) == want  # (taken: made again from the text)

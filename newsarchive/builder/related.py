@@ -60,9 +60,10 @@ MIN_COVERAGE = 0.02
 BACKGROUND_FROM = 200
 # Signature rows scored at once (memory: rows x their partners).
 COVERAGE_ROWS = 2048
-# What the comparison depends on besides the articles: this code (its thresholds included), its words.
+# What the comparison depends on besides the articles: this code (its thresholds included), its words,
+# the lede's length (defined beside the parsed Body that carries a lede).
 _SOURCE = "".join(Path(m.__file__).read_text(encoding="utf-8") for m in (terms, windows)) \
-    + Path(__file__).read_text(encoding="utf-8") + terms.FUNCTION_WORDS
+    + Path(__file__).read_text(encoding="utf-8") + terms.FUNCTION_WORDS + f"\0{windows.LEDE_CHARS}"
 
 
 class Links(NamedTuple):

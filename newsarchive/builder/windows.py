@@ -27,13 +27,12 @@ import numpy as np
 
 from .. import forked
 from ..cache import CacheStore, remove_others
+from ..parsed import LEDE_CHARS
 from ..to_markdown import plain_text
 from . import packed, terms, vectors
 from .distinct import distinct
 
 DAY = 86400.0
-# Characters of body text compared: the lede names the event; the rest only costs time.
-LEDE_CHARS = 1200
 # Neighbours kept per article (most similar first): enough for any same-story list ...
 CANDIDATES = 32
 # ... and only those at least this similar (the lowest same-story threshold of any group).
@@ -90,11 +89,13 @@ def article_id(entry) -> bytes:
 
 def lede(entry) -> str:
     """What is compared of an article: its title (twice: it names the event) and its lede."""
-    return _lede(entry.title, entry.body_md)
+    return _lede(entry.title, entry.body)
 
 
-def _lede(title: str, body_md: str) -> str:
-    return f"{title} {title} {plain_text(body_md)[:LEDE_CHARS]}"
+def _lede(title: str, body) -> str:
+    """(body: a parsed.Body; its lede as the process that parsed it made it, else made now)"""
+    head = body.take_lede()
+    return f"{title} {title} {plain_text(body.text)[:LEDE_CHARS] if head is None else head}"
 
 
 class Unread(NamedTuple):
@@ -125,7 +126,7 @@ def _texts(ledes: list, only: np.ndarray | None = None) -> list:
     if ledes and isinstance(ledes[0], Unread):
         unread = ledes.pop()
         chosen = range(len(unread.titles)) if only is None else only.tolist()
-        return terms.chunked(_lede(unread.titles[n], unread.bodies[n].text) for n in chosen)
+        return terms.chunked(_lede(unread.titles[n], unread.bodies[n]) for n in chosen)
     if only is None:
         return ledes
     texts = [text for chunk in ledes for text in _split(chunk)]
