@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import calendar
-from itertools import chain
 from pathlib import Path
 
 from . import parallel, search
@@ -143,8 +142,14 @@ def all_pages(r: Renderer, search_cache: Path | None, kept_search: Path | None =
             path = file.relative_to(kept_search).as_posix()
             if file.is_file() and path not in made:  # search/index.html is a page: made new above
                 yield path, file
-    for path, data in chain(earlier_versions(r), parallel.articles(r, ahead, write_to, keep)):
-        yield path, data  # (parallel.articles: its own phases, same story and article pages)
+    pool = parallel.pool_ahead(r, ahead)  # (before the wait for same story)
+    try:
+        # (parallel.articles: its own phases, same story and article pages; the earlier versions'
+        # pages are made here while its pool makes the articles')
+        yield from parallel.articles(r, ahead, write_to, keep, pool, meanwhile=earlier_versions(r))
+    finally:
+        if pool is not None:
+            pool.stop()
     if planned is not None and not early:
         yield from search.search_files(r, search_cache, planned)
 
