@@ -1083,3 +1083,25 @@ def test_site_is_walked_aside_while_the_site_is_gathered(seed_root, tmp_path, mo
     (root / "newsarchive.toml").write_text("page_size = 1\n", encoding="utf-8")
     assert isinstance(build(root, search=False), Built)
     assert at_gathering == [0, 1, 2] and len(walked) == 1 and not started[1]._child.is_alive()
+
+
+def test_list_items_made_once_a_build_are_the_items_each_page_would_make(seed_root, tmp_path, monkeypatch):
+    """render.Items makes an article's list item once and its links for each page: the site is the one
+    made with every item rendered on each page, also when an article's own text holds the character
+    that marks where the links go (a title with a NUL, which YAML's "\\0" writes): that item is made
+    on each page."""
+    from newsarchive.builder import render
+
+    made, real = [], render._marked
+    monkeypatch.setattr(render, "_marked", lambda *args: made.append(real(*args)) or made[-1])
+    for name in ("once", "each"):
+        copy_tree(seed_root, tmp_path / name)
+        page_file = sorted((tmp_path / name / "content").rglob("*.md"))[0]
+        text = page_file.read_text(encoding="utf-8")
+        page_file.write_text(text.replace('title: "', 'title: "NUL\\0 ', 1), encoding="utf-8")
+    build(tmp_path / "once", search=False)
+    assert None in made and any(m is not None for m in made)  # (the NUL title's item, and the others)
+    monkeypatch.setattr(render, "_marked", lambda *args: None)  # (every item made on each page)
+    build(tmp_path / "each", search=False)
+    once, each = _files(tmp_path / "once" / "site"), _files(tmp_path / "each" / "site")
+    assert once == each and any(b"NUL\x00" in data for name, data in once.items() if name.endswith("index.html"))
