@@ -128,6 +128,7 @@ def all_pages(r: Renderer, search_cache: Path | None, kept_search: Path | None =
             made.add(path)
             tick(1)
             yield path, data
+    r.items.clear()  # (the lists are made: their items would be held through same story's wait)
     planned = search.plan(r, search_cache) if search_cache is not None else None
     # The search index before the pages that wait for same story when it has little to index (an
     # edit, a day's files): the comparison, in a process of its own, was still running when the lists

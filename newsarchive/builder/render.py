@@ -358,6 +358,10 @@ class Items:
     def __init__(self):
         self._made: dict[tuple, tuple | None] = {}
 
+    def clear(self) -> None:
+        """Let the items go (when the lists are made: ~0.1 GB at 100 000 articles)."""
+        self._made.clear()
+
     def items(self, env: jinja2.Environment, config: SiteConfig, lang: str, url, entries, leads=None,
               firsts=None) -> Markup:
         """A list's items, one after another (leads, firsts: each entry's, or None for all)."""
