@@ -84,6 +84,10 @@ class Pool:
         self._pool.close()
         self._pool.join()
 
+    def end_when_done(self) -> None:
+        """Take no more tasks: the workers end once those handed are done, their results kept."""
+        self._pool.close()
+
     def stop(self) -> None:
         """End the workers now."""
         self._pool.terminate()
