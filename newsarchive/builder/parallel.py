@@ -103,8 +103,9 @@ def pool_ahead(r: Renderer, ahead: BodiesAhead | None) -> forked.Pool | None:
     bodies of bodies_ahead's large first build, or of one after a code change), started when the
     lists are made, before the build waits for same story: its workers start (spawned, their
     imports) on the core same story's process leaves free then, not after its answer, on the way to
-    the pages. The bodies made ahead are taken first, and their workers end: both pools beside same
-    story's process made a cold build's peak at 100 000 articles. Hand it to articles(); stop it after."""
+    the pages. The bodies made ahead are taken first (their workers have ended with the last one:
+    with these beside them and same story's process, a cold build at 100 000 articles peaked
+    higher). Hand it to articles(); stop it after."""
     if ahead is None:
         return None
     ahead.hand_over(r)
