@@ -45,7 +45,7 @@ CODE = {
                "archive.py", "cache.py", "forked.py", "failures.py", "progress.py", "schema.py", "bylines.py",
                "outlets.py", "parsed.py", "data/bylines.toml", "data/outlets.toml"),
     "build": ("builder", "parsed.py", "page.py", "schema.py", "fields.py", "config.py", "model.py", "to_markdown.py",
-              "lang.py", "urls.py", "sanitize.py", "archive.py", "cache.py", "forked.py", "failures.py",
+              "to_html.py", "lang.py", "urls.py", "sanitize.py", "archive.py", "cache.py", "forked.py", "failures.py",
               "progress.py", "data", "media/__init__.py", "media/show.py", "media/addresses.py", "media/store.py",
               "media/kinds.py"),
 }
