@@ -20,14 +20,15 @@ _HTML_IMAGE = re.compile(r"<img\b[^>]*?\ssrc=\"([^\"]*)\"", re.I)
 _FETCHABLE = re.compile(r"^https?://", re.I)
 
 
-# What mdurl.encode leaves as it is: the characters it never encodes (letters, digits and its
-# default exclusions) and escapes already made.
-_ENCODED = re.compile(r"(?:[A-Za-z0-9;/?:@&=+$,\-_.!~*'()#]|%[0-9A-Fa-f]{2})*")
-
-
-# What mdurl.encode encodes: a % that begins no escape, and runs of other characters it does not
-# leave (encoded as UTF-8, in capitals, as it does); a lone surrogate it writes as U+FFFD's bytes.
-_UNENCODED = re.compile(r"%(?![0-9A-Fa-f]{2})|[^A-Za-z0-9;/?:@&=+$,\-_.!~*'()#%]+")
+# The characters mdurl.encode never encodes (letters, digits and its default exclusions), as a
+# character class's contents; an escape it keeps is a % and _HEX (two hex digits).
+_LEFT = r"A-Za-z0-9;/?:@&=+$,\-_.!~*'()#"
+_HEX = r"[0-9A-Fa-f]{2}"
+# An address mdurl.encode leaves as it is.
+_ENCODED = re.compile(rf"(?:[{_LEFT}]|%{_HEX})*")
+# What it encodes: a % that begins no escape, and runs of other characters it does not leave (encoded
+# as UTF-8, in capitals, as it does); a lone surrogate it writes as U+FFFD's bytes.
+_UNENCODED = re.compile(rf"%(?!{_HEX})|[^{_LEFT}%]+")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
