@@ -348,7 +348,7 @@ def _answers(root) -> tuple[dict, dict, dict]:
     """What the page reads of a site's index: meta.js (but for the recent tier's name), the blocks of
     the segments it lists by (shard file, segment) - from the main and the recent file alike, each
     once - and the word lists. Stale blocks (segments meta.js does not list) are passed over."""
-    from newsarchive.builder.search import store
+    from newsarchive.builder.search import postings, store
 
     files = _search_files(root)
     meta = json.loads(files.pop("meta.js").decode().split("=", 1)[1].rstrip().rstrip(";"))
@@ -361,9 +361,13 @@ def _answers(root) -> tuple[dict, dict, dict]:
             continue
         if name == "index.html":
             continue
-        shard = name.removeprefix(store.RECENT).removesuffix(".js")
         assert recent or not name.startswith(store.RECENT), name
-        for segment, block in store._BLOCK.findall(data.decode("ascii")):
+        found = store._RECENT_BLOCK.findall(data.decode("ascii")) if name.startswith(store.RECENT) else [
+            (segment, name.removesuffix(".js"), block) for segment, block in store._BLOCK.findall(data.decode("ascii"))]
+        for segment, shard, block in found:
+            if name.startswith(store.RECENT):  # (the page looks for a shard's recent blocks there only)
+                layout = postings.Layout(meta["index"]["shards"], meta["index"]["chars"])
+                assert name == f"{store.RECENT}{store._recent_file(shard, layout)}.js", (name, shard)
             if segment in live:
                 assert (shard, segment) not in blocks, f"{segment} twice in {shard}"
                 blocks[shard, segment] = block
@@ -399,11 +403,12 @@ def test_new_blocks_wait_on_disk_while_the_shard_files_are_written(seed_root, tm
 
     monkeypatch.setattr(store, "SEGMENT_ARTICLES", 2)
     read_from: list[type] = []
-    real_put = store.Store._put_shard
 
-    def put_shard(self, file, names, segments, tier, old=None):
-        read_from.extend(type(seg.shards) for seg in segments.values() if isinstance(seg, postings.Block))
-        return real_put(self, file, names, segments, tier, old)
+    def recording(real):  # (a main shard file's writer, or a recent file's)
+        def put(self, file, names, segments, *rest):
+            read_from.extend(type(seg.shards) for seg in segments.values() if isinstance(seg, postings.Block))
+            return real(self, file, names, segments, *rest)
+        return put
 
     def first_and_edit(root):
         read_from.clear()
@@ -423,7 +428,8 @@ def test_new_blocks_wait_on_disk_while_the_shard_files_are_written(seed_root, tm
     outside.mkdir()
     (outside / "mine").write_bytes(b"not the archive's")
     spill = spilled / ".newsarchive-cache" / "search" / store.SPILL
-    monkeypatch.setattr(store.Store, "_put_shard", put_shard)
+    monkeypatch.setattr(store.Store, "_put_shard", recording(store.Store._put_shard))
+    monkeypatch.setattr(store.Store, "_put_recent", recording(store.Store._put_recent))
     first, edit, files = first_and_edit(spilled)
     assert first == edit == {store._Spilled}
     assert not os.path.lexists(spill) and [p.name for p in outside.iterdir()] == ["mine"]
@@ -474,7 +480,9 @@ def test_the_index_is_updated_in_place_and_equals_a_clean_one(seed_root, tmp_pat
     for path, inode in stamps.items():  # no main file, no kept text written again
         if path.exists() and "/w/" not in path.as_posix():
             assert path.stat().st_ino == inode, path
-    assert any((root / "site" / "search" / "r").rglob("*.js"))
+    # (8 shards and one character shard: one recent file of each kind, every shard's recent blocks in it)
+    assert sorted(p.relative_to(root / "site" / "search").as_posix()
+                  for p in (root / "site" / "search" / "r").rglob("*.js")) == ["r/c/0.js", "r/ix/0.js"]
     clean = tmp_path / "clean"
 
     def clean_build():
@@ -1055,3 +1063,23 @@ def test_meta_js_rows_are_kept_a_segment_at_a_time_and_it_is_the_whole_value_wri
     monkeypatch.setattr(meta, "_folder", lambda kept: None)
     edit("THRICE")
     assert meta_js() == whole()
+
+
+def test_recent_files_fold_the_shards_as_the_page_looks_for_them():
+    """Each shard file's recent blocks go to one recent file, which holds exactly the shards folded
+    into it (RECENT_FOLD of them at 100 000 articles' 4 096 + 512 shards: 256 + 32 recent files), and
+    search.js folds by the same number."""
+    from newsarchive.builder.search import postings, store
+
+    for layout in (postings.Layout.of(5), postings.Layout.of(100_000)):
+        files = store._recent_files(layout)
+        for shard in sorted(store._shard_files(layout)):
+            assert store._recent_file(shard, layout) in files
+            assert shard in store._folded(store._recent_file(shard, layout), layout)
+        assert sum(len(store._folded(f, layout)) for f in files) == len(store._shard_files(layout))
+    large = postings.Layout.of(100_000)
+    assert (large.shards, large.char_shards, len(store._recent_files(large))) == (4096, 512, 256 + 32)
+    import newsarchive
+
+    script = (Path(newsarchive.__file__).parent / "defaults" / "static" / "search.js").read_text(encoding="utf-8")
+    assert re.search(r"var RECENT_FOLD = (\d+);", script).group(1) == str(store.RECENT_FOLD)

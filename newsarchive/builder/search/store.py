@@ -26,7 +26,9 @@ articles the main files are ~650 MB, and every one of them held the edited segme
 Files (`newsarchiveIndex("<name>", <data>);`, see postings.py for the bytes):
 
     ix/<k>, c/<k>          [[segment, base64], ...]: the blocks of the segments that have one there
-    r/ix/<k>, r/c/<k>      the same for the recent tier (all of them while it holds any segment)
+    r/ix/<j>, r/c/<j>      [[segment, shard file, base64], ...]: the recent tier's blocks of RECENT_FOLD
+                           shard files each (`ix/<k>` in `r/ix/<k mod n>`, n = the shards / RECENT_FOLD;
+                           all of them while the tier holds any segment)
     w/<hex>                [[word, number], ...] of every segment, by word
     text/<segment>/<j>     {"<article in segment>": its searchable text} for TEXT_CHUNK articles:
                            the excerpts of results shown from file:// (over HTTP the page fetches
@@ -99,8 +101,13 @@ WORDS = "words/"
 # How many segments in use hold each Latin word, one file per word list (counts/<file>.json): not served.
 COUNTS = "counts/"
 # The two tiers of shard files: MAIN (`ix/<k>`, `c/<k>`), rewritten whole only now and then, and
-# RECENT (`r/ix/<k>`, `r/c/<k>`), which the segments made since hold.
+# RECENT (`r/ix/<j>`, `r/c/<j>`), which the segments made since hold.
 MAIN, RECENT = "", "r/"
+# Shard files whose recent blocks share one recent file (search.js holds the same number). One
+# article's terms fall in most shards: with a recent file for each shard, an edit at 100 000 articles
+# rewrote ~3 100 of them (~0.9 s of its build: written, linked into the staged site, renamed into
+# site/); now at most 256 + 32. A query loads RECENT_FOLD shards' recent blocks with each shard.
+RECENT_FOLD = 16
 # Articles the recent files and the main files' stale blocks may hold before everything is written
 # into the main files again: what a day's articles or an edit costs is rewriting the recent files
 # (at most this many articles' blocks), not the whole index; the page loads that much more at most.
@@ -108,8 +115,9 @@ RECENT_ARTICLES = 4 * SEGMENT_ARTICLES
 # ...and at most this share of the archive's articles: in a small archive, where writing the whole
 # index costs little, it is written whole (and so is byte for byte a clean build's).
 RECENT_SHARE = 0.25
-# A block in a shard file: [segment name, base64].
+# A block in a shard file: [segment name, base64]; in a recent file: [segment name, shard file, base64].
 _BLOCK = re.compile(r'\["([0-9a-f]+)","([A-Za-z0-9+/=]*)"\]')
+_RECENT_BLOCK = re.compile(r'\["([0-9a-f]+)","((?:ix|c)/[0-9]+)","([A-Za-z0-9+/=]*)"\]')
 # The code a segment's files depend on: this package (the texts, tokens, bytes, files), distinct() and
 # plain_text; not meta.py, which writes meta.js whole at every build.
 _VERSION = hashlib.sha256("".join(path.read_text(encoding="utf-8") for path in sorted(
@@ -258,9 +266,10 @@ class Store:
             dropped = [n for n, s in known.items() if n not in segments and s["tier"] == RECENT]
             touched = {f for b in made.values() for f in b.shards} | {f for n in dropped for f in known[n]["files"]}
             recent = [n for n in blocks if summaries[n]["tier"] == RECENT]
-            for file in sorted(touched | self._missing(layout) if recent else touched):
-                self._put_shard(file, recent, segments, RECENT)
-            if not recent:
+            if recent:
+                for file in sorted({_recent_file(f, layout) for f in touched} | self._missing(layout)):
+                    self._put_recent(file, recent, segments, layout)
+            else:
                 shutil.rmtree(self.folder / RECENT, ignore_errors=True)
         if set(blocks) != set(known):
             self._put_words([n for n in blocks if n not in known], [n for n in known if n not in segments], segments)
@@ -272,28 +281,27 @@ class Store:
         self.patches = plan.patches
 
     def _missing(self, layout: postings.Layout) -> set[str]:
-        """The recent tier's shard files not there yet: while the tier is in use the page loads the
-        recent file of every shard it loads, so each is written (most hold no block)."""
+        """The recent files not there yet: while the tier is in use the page loads the recent file of
+        every shard it loads, so each is written (some may hold no block)."""
         try:
             there = {f"{kind}/{entry.name.removesuffix('.js')}" for kind in ("ix", "c")
                      for entry in os.scandir(self.folder / RECENT / kind)}
         except OSError:
             there = set()
-        return _shard_files(layout) - there
+        return _recent_files(layout) - there
 
     def _put_all(self, layout: postings.Layout, names: list[str], segments: dict) -> None:
         """Every segment's blocks in the main files (the recent files removed): the first build, and
         when the recent files and the main files' stale blocks have grown too large."""
-        old = {}  # (kept blocks in the recent files are read before those files go)
-        for name in names:
-            seg = segments[name]
-            if isinstance(seg, dict) and seg["tier"] == RECENT:
-                for file in seg["files"]:
-                    if file not in old:
-                        old[file] = self._blocks_in(RECENT + file)
+        old: dict[str, dict[str, str]] = {}  # (kept blocks in the recent files are read before those files go)
+        read = {_recent_file(file, layout) for name in names if isinstance(segments[name], dict)
+                and segments[name]["tier"] == RECENT for file in segments[name]["files"]}
+        for recent_file in sorted(read):
+            for (name, file), data in self._recent_blocks_in(recent_file).items():
+                old.setdefault(file, {})[name] = data
         shutil.rmtree(self.folder / RECENT, ignore_errors=True)
         for file in sorted(_shard_files(layout)):
-            self._put_shard(file, names, segments, MAIN, old.get(file))
+            self._put_shard(file, names, segments, old.get(file))
 
     def files(self, but: str = ""):
         """(name under search/, path) of every index file, in the order of their names' parts; `but`:
@@ -324,10 +332,10 @@ class Store:
         # (orjson: the stdlib's encoder took ~35 ms for the 5 MB of 100 000 articles, twice an edit)
         self._write(MANIFEST, orjson.dumps({**manifest, "version": _VERSION, "dirty": dirty}))
 
-    def _put_shard(self, file: str, names: list[str], segments: dict, tier: str, old: dict | None = None) -> None:
-        """A shard file of a tier (MAIN or RECENT) with the blocks of those of `names` that have one
-        there, in segment order: new ones as made, kept ones from the file as it was (or `old`)."""
-        old = {**self._blocks_in(tier + file), **(old or {})}
+    def _put_shard(self, file: str, names: list[str], segments: dict, old: dict | None = None) -> None:
+        """A main shard file with the blocks of those of `names` that have one there, in segment
+        order: new ones as made, kept ones from the file as it was (or `old`)."""
+        old = {**self._blocks_in(file), **(old or {})}
         blocks = []
         for name in names:
             seg = segments[name]
@@ -336,12 +344,36 @@ class Store:
                     blocks.append([name, seg.shards[file]])
             elif file in self._files_of(name, seg):
                 if name not in old:
-                    raise OSError(f"the kept search index lacks {name} in {tier}{file}")
+                    raise OSError(f"the kept search index lacks {name} in {file}")
                 blocks.append([name, old[name]])
         # (written as JSON by hand: names are hex and blocks base64, nothing to escape - script_json's
         # escaping pass over every file was a fifth of an edit's search time at 100 000 articles)
         listed = ",".join(f'["{name}","{data}"]' for name, data in blocks)
-        self._write(f"{tier}{file}.js", f'newsarchiveIndex("{tier}{file}",[{listed}]);\n'.encode("ascii"))
+        self._write(f"{file}.js", f'newsarchiveIndex("{file}",[{listed}]);\n'.encode("ascii"))
+
+    def _put_recent(self, file: str, names: list[str], segments: dict, layout: postings.Layout) -> None:
+        """A recent file with the recent blocks of those of `names` (in segment order, then by shard
+        file) in the shard files it holds: new ones as made, kept ones from the file as it was."""
+        old = self._recent_blocks_in(file)
+        shards = _folded(file, layout)
+        blocks = []
+        for name in names:
+            seg = segments[name]
+            for shard in shards:
+                if isinstance(seg, postings.Block):
+                    if shard in seg.shards:
+                        blocks.append((name, shard, seg.shards[shard]))
+                elif shard in self._files_of(name, seg):
+                    if (name, shard) not in old:
+                        raise OSError(f"the kept search index lacks {name} of {shard} in {RECENT}{file}")
+                    blocks.append((name, shard, old[name, shard]))
+        listed = ",".join(f'["{name}","{shard}","{data}"]' for name, shard, data in blocks)  # (as in _put_shard)
+        self._write(f"{RECENT}{file}.js", f'newsarchiveIndex("{RECENT}{file}",[{listed}]);\n'.encode("ascii"))
+
+    def _recent_blocks_in(self, file: str) -> dict[tuple[str, str], str]:
+        """The blocks of a recent file as it is: {(segment name, shard file): base64}."""
+        text = (self._read_bytes(f"{RECENT}{file}.js") or b"").decode("ascii", "replace")
+        return {(name, shard): data for name, shard, data in _RECENT_BLOCK.findall(text)}
 
     def _files_of(self, name: str, summary: dict) -> frozenset:
         """A kept segment's shard files as a set (the manifest's list, looked up for every file)."""
@@ -594,6 +626,29 @@ class _Bases:
         if not 0 < len(rows) <= PATCH_SHARE * len(keys) or len(mask) > PATCH_SHARE * len(at):
             return None
         return Patch(base, segment_name(["patch", base, *(f"{n}:{keys[n]}" for n in rows)], layout), rows, mask)
+
+
+def _recent_count(layout: postings.Layout, kind: str) -> int:
+    """How many recent files the shard files of a kind ("ix", "c") share."""
+    return max(1, (layout.shards if kind == "ix" else layout.char_shards) // RECENT_FOLD)
+
+
+def _recent_file(file: str, layout: postings.Layout) -> str:
+    """The recent file (under RECENT) that holds shard file `file`'s recent blocks."""
+    kind, k = file.split("/")
+    return f"{kind}/{int(k) % _recent_count(layout, kind)}"
+
+
+def _folded(file: str, layout: postings.Layout) -> list[str]:
+    """The shard files a recent file holds, in order."""
+    kind, j = file.split("/")
+    return [f"{kind}/{k}" for k in range(int(j), layout.shards if kind == "ix" else layout.char_shards,
+                                         _recent_count(layout, kind))]
+
+
+def _recent_files(layout: postings.Layout) -> set[str]:
+    """Every recent file: `ix/<j>` and `c/<j>`."""
+    return {f"{kind}/{j}" for kind in ("ix", "c") for j in range(_recent_count(layout, kind))}
 
 
 def _shard_files(layout: postings.Layout) -> set[str]:

@@ -152,20 +152,31 @@
     var more = seg[3] || {};
     BLOCKS[seg[0]] = { base: seg[1], mask: more.mask ? new Set(more.mask) : null, rows: more.rows || more.map || null };
   });
+  // Shard files whose recent blocks share one recent file (store.py's RECENT_FOLD).
+  var RECENT_FOLD = 16;
+  // The recent file holding a shard file's recent blocks: "ix/1844" -> LAYOUT.recent + "ix/52".
+  function recentFile(name) {
+    var part = name.split("/"), count = Math.max(1, Math.floor((part[0] === "ix" ? LAYOUT.shards : LAYOUT.chars) / RECENT_FOLD));
+    return LAYOUT.recent + part[0] + "/" + (+part[1] % count);
+  }
   // An index file's blocks, decoded once: one per segment in use, in the site's order,
   // [{base, mask, rows, keys, starts, bytes}]. With a recent tier (store.py) a shard is its main file
-  // and its recent file; a block of a segment meta.js does not list (a stale one) is passed over.
+  // and its blocks in its recent file ([segment, shard file, base64] each); a block of a segment
+  // meta.js does not list (a stale one) is passed over.
   function shard(name) {
     if (SHARDS[name]) return Promise.resolve(SHARDS[name]);
-    var files = LAYOUT.recent ? [name, LAYOUT.recent + name] : [name];
-    return Promise.all(files.map(function (file) { return load(file); })).then(function (lists) {
+    var loads = [load(name)];
+    if (LAYOUT.recent) {
+      loads.push(load(recentFile(name)).then(function (blocks) {
+        return blocks.filter(function (b) { return b[1] === name; }).map(function (b) { return [b[0], b[2]]; });
+      }));
+    }
+    return Promise.all(loads).then(function (lists) {
       if (!SHARDS[name]) {
         SHARDS[name] = [].concat.apply([], lists).filter(function (b) { return b[0] in BLOCKS; }).map(decodeBlock)
           .sort(function (a, b) { return a.base - b.base; });
-        files.forEach(function (file) {  // the decoded form is kept instead (shard() asks SHARDS first)
-          delete LOADED[file];
-          delete WAITING[file];
-        });
+        delete LOADED[name];  // the decoded form is kept instead (shard() asks SHARDS first); the recent
+        delete WAITING[name];  // file stays loaded: it holds other shards' blocks too
       }
       return SHARDS[name];
     });
