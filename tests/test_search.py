@@ -1067,7 +1067,7 @@ def test_meta_js_rows_are_kept_a_segment_at_a_time_and_it_is_the_whole_value_wri
 
 def test_recent_files_fold_the_shards_as_the_page_looks_for_them():
     """Each shard file's recent blocks go to one recent file, which holds exactly the shards folded
-    into it (RECENT_FOLD of them at 100 000 articles' 4 096 + 512 shards: 256 + 32 recent files), and
+    into it (RECENT_FOLD of them at 100 000 articles' 4 096 + 512 shards: 512 + 64 recent files), and
     search.js folds by the same number."""
     from newsarchive.builder.search import postings, store
 
@@ -1078,7 +1078,7 @@ def test_recent_files_fold_the_shards_as_the_page_looks_for_them():
             assert shard in store._folded(store._recent_file(shard, layout), layout)
         assert sum(len(store._folded(f, layout)) for f in files) == len(store._shard_files(layout))
     large = postings.Layout.of(100_000)
-    assert (large.shards, large.char_shards, len(store._recent_files(large))) == (4096, 512, 256 + 32)
+    assert (large.shards, large.char_shards, len(store._recent_files(large))) == (4096, 512, 512 + 64)
     import newsarchive
 
     script = (Path(newsarchive.__file__).parent / "defaults" / "static" / "search.js").read_text(encoding="utf-8")

@@ -105,9 +105,11 @@ COUNTS = "counts/"
 MAIN, RECENT = "", "r/"
 # Shard files whose recent blocks share one recent file (search.js holds the same number). One
 # article's terms fall in most shards: with a recent file for each shard, an edit at 100 000 articles
-# rewrote ~3 100 of them (~0.9 s of its build: written, linked into the staged site, renamed into
-# site/); now at most 256 + 32. A query loads RECENT_FOLD shards' recent blocks with each shard.
-RECENT_FOLD = 16
+# rewrote ~3 100 of them (~0.6 s of its build: written, linked into the staged site, renamed into
+# site/); now at most 512 + 64. A query loads this many shards' recent blocks with each shard it
+# loads: more would cut an edit's files further, at more bytes a query (190 new articles' recent tier
+# at 100 000 articles was 3.8 MB; a full one, RECENT_ARTICLES, would be ~160 MB: ~0.28 MB a recent file).
+RECENT_FOLD = 8
 # Articles the recent files and the main files' stale blocks may hold before everything is written
 # into the main files again: what a day's articles or an edit costs is rewriting the recent files
 # (at most this many articles' blocks), not the whole index; the page loads that much more at most.

@@ -153,7 +153,7 @@
     BLOCKS[seg[0]] = { base: seg[1], mask: more.mask ? new Set(more.mask) : null, rows: more.rows || more.map || null };
   });
   // Shard files whose recent blocks share one recent file (store.py's RECENT_FOLD).
-  var RECENT_FOLD = 16;
+  var RECENT_FOLD = 8;
   // The recent file holding a shard file's recent blocks: "ix/1844" -> LAYOUT.recent + "ix/52".
   function recentFile(name) {
     var part = name.split("/"), count = Math.max(1, Math.floor((part[0] === "ix" ? LAYOUT.shards : LAYOUT.chars) / RECENT_FOLD));
