@@ -123,6 +123,7 @@ def articles(r: Renderer, ahead: BodiesAhead | None, write_to: Path | None = Non
     if r.site.entries:  # an article page's key and page show its same-story links: wait for them here
         if r.last_shape is not None:  # most article pages will be kept: their files checked while waiting
             r.memo.look_ahead(e.path for e in r.site.entries)
+            r.places_ahead()
         tick = r.progress.phase("same story", len(r.site.entries), "article")
         len(r.related)
         tick(len(r.site.entries))

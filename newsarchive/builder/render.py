@@ -600,6 +600,11 @@ class Renderer:
         entries, place_of = self.site.entries, self._place_of
         return frozenset(id(entries[place_of[path]]) for path in self._listed_changed if path in place_of)
 
+    def places_ahead(self) -> None:
+        """The articles' places (_places), which keying after an edit needs and same story does not,
+        made while the build waits for same story (~0.09 s of an edit at 100 000 articles, after it)."""
+        self._places  # noqa: B018 - (made and kept: cached properties)
+
     @property
     def _places(self) -> tuple[dict[str, int], dict[str, int]]:
         """Each listed article's place in the site's order and in its outlet's, by path (shape.to_key
