@@ -154,7 +154,7 @@
   });
   // Shard files whose recent blocks share one recent file (store.py's RECENT_FOLD).
   var RECENT_FOLD = 8;
-  // The recent file holding a shard file's recent blocks: "ix/1844" -> LAYOUT.recent + "ix/52".
+  // The recent file holding a shard file's recent blocks: "ix/1844" -> LAYOUT.recent + "ix/308" (4 096 shards).
   function recentFile(name) {
     var part = name.split("/"), count = Math.max(1, Math.floor((part[0] === "ix" ? LAYOUT.shards : LAYOUT.chars) / RECENT_FOLD));
     return LAYOUT.recent + part[0] + "/" + (+part[1] % count);
