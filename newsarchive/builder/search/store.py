@@ -298,9 +298,8 @@ class Store:
         old: dict[str, dict[str, str]] = {}  # (kept blocks in the recent files are read before those files go)
         read = {_recent_file(file, layout) for name in names if isinstance(segments[name], dict)
                 and segments[name]["tier"] == RECENT for file in segments[name]["files"]}
-        for recent_file in sorted(read):
-            for (name, file), data in self._recent_blocks_in(recent_file).items():
-                old.setdefault(file, {})[name] = data
+        for recent_file in sorted(read):  # (each shard file's recent blocks are in one of them)
+            old.update(self._recent_blocks_in(recent_file))
         shutil.rmtree(self.folder / RECENT, ignore_errors=True)
         for file in sorted(_shard_files(layout)):
             self._put_shard(file, names, segments, old.get(file))
@@ -338,44 +337,42 @@ class Store:
         """A main shard file with the blocks of those of `names` that have one there, in segment
         order: new ones as made, kept ones from the file as it was (or `old`)."""
         old = {**self._blocks_in(file), **(old or {})}
-        blocks = []
-        for name in names:
-            seg = segments[name]
-            if isinstance(seg, postings.Block):
-                if file in seg.shards:
-                    blocks.append([name, seg.shards[file]])
-            elif file in self._files_of(name, seg):
-                if name not in old:
-                    raise OSError(f"the kept search index lacks {name} in {file}")
-                blocks.append([name, old[name]])
+        blocks = [(name, data) for name in names
+                  if (data := self._block(name, segments[name], file, old, file)) is not None]
         # (written as JSON by hand: names are hex and blocks base64, nothing to escape - script_json's
         # escaping pass over every file was a fifth of an edit's search time at 100 000 articles)
-        listed = ",".join(f'["{name}","{data}"]' for name, data in blocks)
-        self._write(f"{file}.js", f'newsarchiveIndex("{file}",[{listed}]);\n'.encode("ascii"))
+        self._put_script(file, ",".join(f'["{name}","{data}"]' for name, data in blocks))
 
     def _put_recent(self, file: str, names: list[str], segments: dict, layout: postings.Layout) -> None:
         """A recent file with the recent blocks of those of `names` (in segment order, then by shard
         file) in the shard files it holds: new ones as made, kept ones from the file as it was."""
         old = self._recent_blocks_in(file)
-        shards = _folded(file, layout)
-        blocks = []
-        for name in names:
-            seg = segments[name]
-            for shard in shards:
-                if isinstance(seg, postings.Block):
-                    if shard in seg.shards:
-                        blocks.append((name, shard, seg.shards[shard]))
-                elif shard in self._files_of(name, seg):
-                    if (name, shard) not in old:
-                        raise OSError(f"the kept search index lacks {name} of {shard} in {RECENT}{file}")
-                    blocks.append((name, shard, old[name, shard]))
-        listed = ",".join(f'["{name}","{shard}","{data}"]' for name, shard, data in blocks)  # (as in _put_shard)
-        self._write(f"{RECENT}{file}.js", f'newsarchiveIndex("{RECENT}{file}",[{listed}]);\n'.encode("ascii"))
+        blocks = [(name, shard, data) for name in names for shard in _folded(file, layout)
+                  if (data := self._block(name, segments[name], shard, old.get(shard, {}), RECENT + file)) is not None]
+        self._put_script(RECENT + file, ",".join(f'["{name}","{shard}","{data}"]' for name, shard, data in blocks))
 
-    def _recent_blocks_in(self, file: str) -> dict[tuple[str, str], str]:
-        """The blocks of a recent file as it is: {(segment name, shard file): base64}."""
+    def _block(self, name: str, seg, shard: str, old: dict[str, str], where: str) -> str | None:
+        """A segment's block of shard file `shard`: as made (a new Block), kept (`old`: the blocks of
+        that shard in the file `where` as it was, by segment), or None when it has none there."""
+        if isinstance(seg, postings.Block):
+            return seg.shards[shard] if shard in seg.shards else None
+        if shard not in self._files_of(name, seg):
+            return None
+        if name not in old:
+            raise OSError(f"the kept search index lacks {name} of {shard} in {where}")
+        return old[name]
+
+    def _put_script(self, name: str, listed: str) -> None:
+        """An index file: its blocks' JSON (`listed`, without its brackets) handed to the page."""
+        self._write(f"{name}.js", f'newsarchiveIndex("{name}",[{listed}]);\n'.encode("ascii"))
+
+    def _recent_blocks_in(self, file: str) -> dict[str, dict[str, str]]:
+        """The blocks of a recent file as it is: {shard file: {segment name: base64}}."""
         text = (self._read_bytes(f"{RECENT}{file}.js") or b"").decode("ascii", "replace")
-        return {(name, shard): data for name, shard, data in _RECENT_BLOCK.findall(text)}
+        blocks: dict[str, dict[str, str]] = {}
+        for name, shard, data in _RECENT_BLOCK.findall(text):
+            blocks.setdefault(shard, {})[name] = data
+        return blocks
 
     def _files_of(self, name: str, summary: dict) -> frozenset:
         """A kept segment's shard files as a set (the manifest's list, looked up for every file)."""
