@@ -346,8 +346,8 @@ class Store:
     def _put_recent(self, file: str, names: list[str], segments: dict, layout: postings.Layout) -> None:
         """A recent file with the recent blocks of those of `names` (in segment order, then by shard
         file) in the shard files it holds: new ones as made, kept ones from the file as it was."""
-        old = self._recent_blocks_in(file)
-        blocks = [(name, shard, data) for name in names for shard in _folded(file, layout)
+        old, shards = self._recent_blocks_in(file), _folded(file, layout)
+        blocks = [(name, shard, data) for name in names for shard in shards
                   if (data := self._block(name, segments[name], shard, old.get(shard, {}), RECENT + file)) is not None]
         self._put_script(RECENT + file, ",".join(f'["{name}","{shard}","{data}"]' for name, shard, data in blocks))
 
