@@ -293,6 +293,31 @@ def test_a_table_weighs_new_texts_by_its_own_frequencies(corpus_run):
     assert abs(np.linalg.norm(alone.toarray()[0]) - 1) < 1e-5
 
 
+def test_counts_are_each_texts_folded_bigrams_and_words_counted_one_by_one(corpus_run):
+    """terms.counts (all texts coded at once, pairs counted by a sort) gives, text by text, what
+    counting each text's terms in Python gives: CJK character bigrams after folding Traditional to
+    Simplified, keyed by their two code points, and Latin words of three or more letters or digits
+    (lower case, function words left out), keyed by word_key."""
+    import collections
+    import re
+
+    from newsarchive import lang
+    from newsarchive.builder import terms
+
+    texts = _corpus_texts(corpus_run) + ["", "only latin words and the 2020 count", "國際 國際。新聞 ab", "中"]
+    counted, keys = terms.counts(texts)
+    fold = lang.fold_map()
+    for row, text in enumerate(texts):
+        chars = [fold.get(c, c) for c in text]
+        cjk = [0x3400 <= ord(c) <= 0x9FFF or 0xF900 <= ord(c) <= 0xFAFF for c in chars]
+        want = collections.Counter((ord(chars[i]) << 16) | ord(chars[i + 1])
+                                   for i in range(len(chars) - 1) if cjk[i] and cjk[i + 1])
+        want.update(terms.word_key(w) for w in re.findall(r"[a-z0-9]{3,}", text.lower()) if w not in terms._stop_words())
+        lo, hi = counted.indptr[row], counted.indptr[row + 1]
+        assert dict(zip(keys[counted.indices[lo:hi]].tolist(), counted.data[lo:hi].tolist())) == want, row
+    assert counted.has_sorted_indices and len(set(keys.tolist())) == len(keys) and (keys[1:] > keys[:-1]).all()
+
+
 def test_counts_and_weights_made_in_parts_are_those_made_at_once(corpus_run, monkeypatch):
     """Counting COUNT_CHUNK texts at a time and weighing WEIGH_ROWS rows at a time (so that a large
     group's counts and weights are each held about once) give, bit for bit, what one part does; a
