@@ -181,3 +181,73 @@ def test_one_store_atomic_versioned_and_cleared(tmp_path):
     assert not (tmp_path / "cache").exists()
     (tmp_path / "cache").write_text("a file where the folder should be", encoding="utf-8")
     assert store.save("x.json", "1", {}) is False  # cannot be written: only speed is lost
+
+
+def _spelled(value) -> str:
+    """A page context's spelling as memo.fingerprint's docstring gives it, by one isinstance chain
+    (the reference for its look-up by type)."""
+    from dataclasses import fields, is_dataclass
+
+    from newsarchive.builder.collect import Entry, Group
+
+    if isinstance(value, Entry):
+        return f"E{value.digest}"
+    if isinstance(value, Group):
+        return f"G{len(value.name)}:{value.name}{len(value.slug)}:{value.slug}{value.members}"
+    if isinstance(value, (list, tuple)):
+        return "[" + "".join(map(_spelled, value)) + "]"
+    if isinstance(value, dict):
+        return "{" + "".join(_spelled(k) + _spelled(value[k]) for k in sorted(value)) + "}"
+    if isinstance(value, str):
+        return f"S{len(value)}:{value}"
+    if value is None or isinstance(value, (int, float, bool)):
+        return f"V{value!r}\0"
+    if is_dataclass(value):
+        return f"D{type(value).__name__}(" + "".join(_spelled(f.name) + _spelled(getattr(value, f.name))
+                                                      for f in fields(value)) + ")"
+    raise TypeError(type(value).__name__)
+
+
+def test_a_page_key_spells_its_context_as_the_isinstance_chain_does(seed_root, tmp_path):
+    """memo.fingerprint looks a value's spelling up by its exact type (and lists' common items inline):
+    every value spells as the chain of isinstance tests does, subclasses of the looked-up types (a
+    Markup string, a named tuple, bool beside int) included, and a value it cannot see is refused."""
+    import random
+    from dataclasses import dataclass
+    from typing import NamedTuple
+
+    from markupsafe import Markup
+
+    from newsarchive.archive import Archive
+    from newsarchive.builder import memo
+    from newsarchive.builder.collect import collect
+
+    copy_tree(seed_root, tmp_path / "spelled")  # (collect writes its caches into the archive it reads)
+    site = collect(Archive(tmp_path / "spelled"))
+
+    @dataclass
+    class Shown:
+        n: int
+        name: str
+
+    class Pair(NamedTuple):
+        a: object
+        b: object
+
+    rnd = random.Random(30)
+    leaves = [*site.entries, *site.tags, *site.outlets, "", "S3:", "中文\0", Markup("<b>"), None, True, False, 0, -7,
+              2.5, float("nan"), Shown(3, "x")]
+
+    def value(depth: int = 0):
+        kind = rnd.randrange(4 if depth < 3 else 1)
+        if kind == 0:
+            return rnd.choice(leaves)
+        items = [value(depth + 1) for _ in range(rnd.randrange(5))]
+        return [items, tuple(items), {f"k{n}": v for n, v in enumerate(items)}, Pair(items, depth)][kind]
+
+    for _ in range(3000):
+        v = value()
+        assert memo.fingerprint(v) == _spelled(v)
+    for unseen in ({1}, b"bytes", [object()]):
+        with pytest.raises(TypeError):
+            memo.fingerprint(unseen)
