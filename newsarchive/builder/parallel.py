@@ -81,11 +81,11 @@ def _pooled(pages: int) -> bool:
 def _render_chunk(maker: PageMaker, task: tuple[list[tuple], Path | None]) -> list[tuple[str, object]]:
     """Article pages: (path, bytes), or (path, Placed.WRITTEN) when the task names a folder to write them to."""
     articles, folder = task
-    out = []
+    out, made = [], set()
     for entry, body, shows in articles:
         path, data = maker.article(entry, body, shows)
         if folder is not None:
-            write_new(data, folder / path)
+            write_new(data, folder / path, made)
             data = Placed.WRITTEN
         out.append((path, data))
     return out

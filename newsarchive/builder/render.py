@@ -288,9 +288,10 @@ class PageMaker:
         # relatively: with a base URL its links start from the base URL's path; without one they stay
         # relative (the site is read from disk or served at its root).
         root = urlsplit(self.config.base_url).path if anywhere and self.config.base_url else None
+        folder = posixpath.dirname(path)  # (rel's, once a page: a list page makes some 300 links)
 
         def url(target: str) -> str:
-            return root + url_path(target) if root is not None else rel(path, target)
+            return root + url_path(target) if root is not None else _relative(folder, target)
 
         def absolute(target: str) -> str:
             """A link that must be absolute where it can (feeds): from the base URL, else relative."""
@@ -317,7 +318,8 @@ class PageMaker:
 
     def article(self, entry: Entry, body: str | None, shows: Shows) -> tuple[str, bytes]:
         """An article's page (`body`: its HTML, None to make it here)."""
-        body = self.body_html(entry, lambda target: rel(entry.path, target), body)
+        folder = posixpath.dirname(entry.path)
+        body = self.body_html(entry, lambda target: _relative(folder, target), body)
         image = self._lead_image(entry) if self.pictures is not None else None
         newer, older, outlet_newer, outlet_older = shows.neighbours
         versions = shows.versions
