@@ -28,8 +28,9 @@ def scale_root(tmp_path_factory):
 
 def _held(bodies: list[str]) -> None:
     assert to_html._FAST is not None, "markdown-it-pyrs is a dependency"
-    fast = [b for b in bodies if not to_html._REFERENCE_ONLY.search(b)]
+    fast = [b for b in bodies if not to_html.reference_only(b)]
     assert len(fast) >= FAST_SHARE * len(bodies), (len(fast), len(bodies))
+    assert all(to_html.reference_only(b) == bool(to_html._REFERENCE_ONLY.search(b)) for b in bodies)
     differing = [b[:80] for b in bodies if to_html.markdown_to_html(b) != to_html.reference_html(b)]
     assert differing == [], differing[:5]
 
@@ -43,3 +44,15 @@ def test_the_fast_renderer_is_byte_identical_on_the_scale_month(scale_root):
     bodies = _bodies(scale_root)
     assert len(bodies) > 9000
     _held(bodies)
+
+
+def test_the_quick_look_for_what_only_the_reference_renders_is_the_pattern():
+    """reference_only (the pattern's parts, each looked for where it can be) answers as the one
+    pattern does, on every short string of the characters its branches turn on."""
+    import itertools
+
+    alphabet = ["!", "[", "]", "\\", "^", "\n", "\r", "\u2028", "\u2029", "\u00a0", "\u3000", "\u2005", "a", "中", " "]
+    for n in range(5):
+        for chars in itertools.product(alphabet, repeat=n):
+            text = "".join(chars)
+            assert to_html.reference_only(text) == bool(to_html._REFERENCE_ONLY.search(text)), repr(text)
