@@ -96,3 +96,25 @@ def test_markdown_keeps_every_block_of_the_scale_month():
 ])
 def test_converter_cases(html, markdown):
     assert to_markdown.convert(html) == markdown
+
+
+def test_plain_text_takes_the_marks_as_one_pattern_of_them_did():
+    """plain_text takes a list item's mark at a line's start, then the mark characters anywhere: what
+    one pattern of both took in a single pass, on every short text of the characters they turn on,
+    and on the corpus's raw markdown files."""
+    import itertools
+
+    one_pattern = re.compile(r"[*_`>#|\\]|^- |^\d+\. ", re.M)
+
+    def before(markdown: str) -> str:
+        text = to_markdown._FIGURE_HTML.sub("", markdown)
+        return one_pattern.sub("", to_markdown._MD_LINK_TEXT.sub(r"\1", text))
+
+    alphabet = ["*", "_", "`", ">", "#", "|", "\\", "-", " ", "\n", "1", "2", ".", "中", "[", "]"]
+    for n in range(5):
+        for chars in itertools.product(alphabet, repeat=n):
+            text = "".join(chars)
+            assert to_markdown.plain_text(text) == before(text), repr(text)
+    for path in sorted(CORPUS.rglob("*.md")):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        assert to_markdown.plain_text(text) == before(text), path
