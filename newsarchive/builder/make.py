@@ -94,7 +94,8 @@ def _compares_aside(state: BuildState, quick: bool) -> bool:
 
 def _made(archive: Archive, base_url: str | None, search: bool, quick: bool, state: BuildState,
           progress: Progress, tell_changes: bool, print_: str | None, comparer, aside: Aside | None) -> Outcome:
-    site = collect(archive, state, progress)
+    later: list = []  # (collect's saving, made once the work that waits for the site is handed out)
+    site = collect(archive, state, progress, later)
     ahead, state.memo_ahead = state.memo_ahead, None
     made = _inputs(archive, base_url, site, ahead=ahead)
     if aside is not None and not made.memo.before:  # (no page of the last site to keep: no walk needed)
@@ -103,7 +104,8 @@ def _made(archive: Archive, base_url: str | None, search: bool, quick: bool, sta
     if aside is not None:
         made.memo.walk_from(aside.walked, aside.ready)
     with _collector_off(bool(made.memo.before)):
-        return _built(archive, site, made, search, quick, state, progress, tell_changes, print_, comparer, aside)
+        return _built(archive, site, made, search, quick, state, progress, tell_changes, print_, comparer, aside,
+                      later)
 
 
 @contextlib.contextmanager
@@ -124,7 +126,7 @@ def _collector_off(keeping: bool):
 
 
 def _built(archive: Archive, site, made: _Inputs, search: bool, quick: bool, state: BuildState, progress: Progress,
-           tell_changes: bool, print_: str | None, comparer, aside: Aside | None) -> Outcome:
+           tell_changes: bool, print_: str | None, comparer, aside: Aside | None, later: list) -> Outcome:
     body_store, cold = BodyStore(archive.cache), not made.memo.before
     # Every body to make (none stored): its pool starts before same story's plan, which left the
     # second core idle (~0.6 s of a cold build at 10 000 articles); stored bodies are read after same
@@ -138,6 +140,9 @@ def _built(archive: Archive, site, made: _Inputs, search: bool, quick: bool, sta
         if ahead is not None:  # (serve goes on: its pool must not outlive a failed build)
             ahead.close()
         raise
+    finally:
+        for save in later:
+            save()
     settle()
     related, pictures = renderer.related, renderer.pictures
     if not early:
