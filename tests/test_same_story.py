@@ -371,7 +371,7 @@ def test_split_product_finds_the_plain_products_neighbours(corpus_run, monkeypat
         masked_any = 0
         for rows in windows.buckets(times, days).values():
             cols = windows.columns(rows, times, window)
-            near = windows.near(parts, row_of, rows, cols, times, window, table.df, ids)
+            near = windows.near(parts, row_of, rows, cols, times, window, windows.rare_terms(table.df), ids)
             expected = -np.sort(-masked[rows], axis=1)[:, :windows.CANDIDATES]
             background = np.maximum(expected[:, windows.BACKGROUND_RANK], 0)
             assert np.allclose(near.background, background, atol=1e-5)
@@ -410,7 +410,7 @@ def test_related_coverage_leaves_out_the_article_and_its_same_story(corpus_run):
 
     vectors, table = _vectors(corpus_run)
     of, key, weight = windows._signatures(windows.Parts.of(vectors, windows._dense_terms(table)),
-                                          list(range(vectors.shape[0])), table.df)
+                                          list(range(vectors.shape[0])), windows.rare_terms(table.df))
     from scipy.sparse import csr_matrix
     signature = csr_matrix((weight, (of, key)), shape=vectors.shape)
     assert np.all(np.diff(np.flatnonzero(np.diff(of, prepend=-1))) <= windows.SIGNATURE_TERMS)
