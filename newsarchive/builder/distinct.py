@@ -13,19 +13,19 @@ import numpy as np
 def distinct(values: np.ndarray) -> np.ndarray:
     """np.unique(values) of an integer array (flattened, sorted, each value once)."""
     values = np.sort(np.asarray(values).ravel())
-    return values[_firsts(values)] if len(values) > 1 else values
+    return values[run_starts(values)] if len(values) > 1 else values
 
 
 def distinct_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """np.unique(values, return_counts=True) of an integer array (which sorts with an argsort: 0.2 s
     for 2 million uint32 here, against 0.01 s for np.sort)."""
     values = np.sort(np.asarray(values).ravel())
-    starts = np.flatnonzero(_firsts(values))
+    starts = np.flatnonzero(run_starts(values))
     return values[starts], np.diff(np.append(starts, len(values)))
 
 
-def _firsts(ordered: np.ndarray) -> np.ndarray:
-    """Where each run of equal values of a sorted array begins (bool)."""
+def run_starts(ordered: np.ndarray) -> np.ndarray:
+    """Where each run of equal values of a sorted array begins (bool, one per value)."""
     first = np.empty(len(ordered), bool)
     first[:1] = True
     np.not_equal(ordered[1:], ordered[:-1], out=first[1:])

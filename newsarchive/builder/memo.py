@@ -97,7 +97,7 @@ def _spell_dict(value: dict, parts: list[str]) -> None:
 
 
 # The spelling of a value of exactly these types (_spell_any's, by one look-up: a list page's key
-# spells some 40 values, ~0.3 s of a cold build's keys at 10 000 articles by the isinstance chain).
+# spells some 200 values, 38 us by the isinstance chain, 12 us so; 15 000 keys at 10 000 articles).
 _SPELLERS = {
     Entry: lambda value, parts: parts.append(f"E{value.digest}"),
     Group: _spell_group,

@@ -19,7 +19,7 @@ import numpy as np
 
 from .. import lang
 from ..archive import DATA
-from .distinct import _firsts, distinct, distinct_counts
+from .distinct import distinct, distinct_counts, run_starts
 
 # Texts coded at once when counting terms (memory: a few bytes per character of a chunk).
 COUNT_CHUNK = 4000
@@ -161,7 +161,7 @@ def _tallied(starts: np.ndarray, at: np.ndarray, keys: np.ndarray):
     texts = (np.searchsorted(starts, at, side="right") - 1).astype(np.uint64)
     pairs, counts = distinct_counts((keys.astype(np.uint64) << np.uint64(32)) | texts)
     of_pair = pairs >> np.uint64(32)
-    first = np.flatnonzero(_firsts(of_pair))
+    first = np.flatnonzero(run_starts(of_pair))
     matrix = csc_matrix((counts.astype(np.float32), (pairs & np.uint64(0xFFFFFFFF)).astype(np.int32),
                          np.append(first, len(pairs))), shape=(len(starts), len(first)))
     return matrix.tocsr(), of_pair[first]
