@@ -30,6 +30,7 @@ from .. import forked
 from ..cache import CacheStore
 from . import packed, terms, vectors, windows
 from .distinct import distinct
+from .links import NO_LINKS, Links
 from .collect import Entry, digest_of, instant, path_of
 from .state import BuildState
 
@@ -64,16 +65,6 @@ COVERAGE_ROWS = 2048
 # the lede's length (defined beside the parsed Body that carries a lede).
 _SOURCE = "".join(Path(m.__file__).read_text(encoding="utf-8") for m in (terms, windows)) \
     + Path(__file__).read_text(encoding="utf-8") + terms.FUNCTION_WORDS + f"\0{windows.LEDE_CHARS}"
-
-
-class Links(NamedTuple):
-    """What an article page links to: the same event elsewhere, then related coverage."""
-
-    same: tuple[Entry, ...] = ()       # reports of the same event (within the window), most similar first
-    coverage: tuple[Entry, ...] = ()   # the same people or topic at any time, best first
-
-
-NO_LINKS = Links()
 
 
 def same_story(entries: tuple[Entry, ...], store: CacheStore | None = None, stale_ok: bool = False,

@@ -31,7 +31,7 @@ from ..to_markdown import plain_text
 from .collect import Entry, Group, Site, instant, members_of, path_of
 from .reading import reading_minutes
 from . import shape
-from .related import NO_LINKS, Links
+from .links import NO_LINKS, Links
 from .ui import MONTHS, words
 from .write import Placed
 
