@@ -47,8 +47,10 @@ def _spell(value, parts: list[str]) -> None:
 
 
 def _spell_any(value, parts: list[str]) -> None:
+    """The spelling of a value of any type _spell's look-up does not hold (a subclass: Markup, a named
+    tuple, an enum of int...), by the first isinstance test it passes."""
     if isinstance(value, Entry):
-        parts.append(f"E{value.digest}")  # the page's path and text
+        _spell_entry(value, parts)
     elif isinstance(value, Group):
         _spell_group(value, parts)
     elif isinstance(value, (list, tuple)):
@@ -56,9 +58,9 @@ def _spell_any(value, parts: list[str]) -> None:
     elif isinstance(value, dict):
         _spell_dict(value, parts)
     elif isinstance(value, str):
-        parts.append(f"S{len(value)}:{value}")
+        _spell_str(value, parts)
     elif value is None or isinstance(value, (int, float, bool)):
-        parts.append(f"V{value!r}\0")
+        _spell_value(value, parts)
     elif is_dataclass(value):
         parts.append(f"D{type(value).__name__}(")
         for f in fields(value):
@@ -69,15 +71,29 @@ def _spell_any(value, parts: list[str]) -> None:
         raise TypeError(f"no fingerprint for {type(value).__name__}: a page input the cache cannot see")
 
 
+def _spell_entry(value: Entry, parts: list[str]) -> None:
+    parts.append(f"E{value.digest}")  # the page's path and text
+
+
 def _spell_group(value: Group, parts: list[str]) -> None:
     parts.append(f"G{len(value.name)}:{value.name}{len(value.slug)}:{value.slug}{value.members}")
+
+
+def _spell_str(value: str, parts: list[str]) -> None:
+    parts.append(f"S{len(value)}:{value}")
+
+
+def _spell_value(value, parts: list[str]) -> None:
+    parts.append(f"V{value!r}\0")
 
 
 def _spell_sequence(value, parts: list[str]) -> None:
     parts.append("[")
     for v in value:
         kind = type(v)
-        if kind is Entry:  # (most items of a list page's key: spelled here, not by a call each)
+        # (most items of a list page's key: spelled here as _spell_entry, _spell_str and _spell_value
+        # spell them, not by a call each)
+        if kind is Entry:
             parts.append(f"E{v.digest}")
         elif kind is str:
             parts.append(f"S{len(v)}:{v}")
@@ -98,18 +114,9 @@ def _spell_dict(value: dict, parts: list[str]) -> None:
 
 # The spelling of a value of exactly these types (_spell_any's, by one look-up: a list page's key
 # spells some 200 values, 38 us by the isinstance chain, 12 us so; 15 000 keys at 10 000 articles).
-_SPELLERS = {
-    Entry: lambda value, parts: parts.append(f"E{value.digest}"),
-    Group: _spell_group,
-    list: _spell_sequence,
-    tuple: _spell_sequence,
-    dict: _spell_dict,
-    str: lambda value, parts: parts.append(f"S{len(value)}:{value}"),
-    type(None): lambda value, parts: parts.append("VNone\0"),
-    int: lambda value, parts: parts.append(f"V{value!r}\0"),
-    float: lambda value, parts: parts.append(f"V{value!r}\0"),
-    bool: lambda value, parts: parts.append(f"V{value!r}\0"),
-}
+_SPELLERS = {Entry: _spell_entry, Group: _spell_group, list: _spell_sequence, tuple: _spell_sequence,
+             dict: _spell_dict, str: _spell_str, type(None): _spell_value, int: _spell_value,
+             float: _spell_value, bool: _spell_value}
 
 
 # How many pages are checked by a stat of their own between two asks whether the walk made aside has
