@@ -627,9 +627,14 @@ class _Bases:
         return Patch(base, segment_name(["patch", base, *(f"{n}:{keys[n]}" for n in rows)], layout), rows, mask)
 
 
+def _shard_count(layout: postings.Layout, kind: str) -> int:
+    """How many shard files of a kind ("ix", "c") the layout has."""
+    return layout.shards if kind == "ix" else layout.char_shards
+
+
 def _recent_count(layout: postings.Layout, kind: str) -> int:
-    """How many recent files the shard files of a kind ("ix", "c") share."""
-    return max(1, (layout.shards if kind == "ix" else layout.char_shards) // RECENT_FOLD)
+    """How many recent files the shard files of a kind share."""
+    return max(1, _shard_count(layout, kind) // RECENT_FOLD)
 
 
 def _recent_file(file: str, layout: postings.Layout) -> str:
@@ -641,8 +646,7 @@ def _recent_file(file: str, layout: postings.Layout) -> str:
 def _folded(file: str, layout: postings.Layout) -> list[str]:
     """The shard files a recent file holds, in order."""
     kind, j = file.split("/")
-    return [f"{kind}/{k}" for k in range(int(j), layout.shards if kind == "ix" else layout.char_shards,
-                                         _recent_count(layout, kind))]
+    return [f"{kind}/{k}" for k in range(int(j), _shard_count(layout, kind), _recent_count(layout, kind))]
 
 
 def _recent_files(layout: postings.Layout) -> set[str]:
@@ -652,7 +656,7 @@ def _recent_files(layout: postings.Layout) -> set[str]:
 
 def _shard_files(layout: postings.Layout) -> set[str]:
     """Every shard file of a tier: `ix/<k>` and `c/<k>`."""
-    return {f"ix/{k}" for k in range(layout.shards)} | {f"c/{k}" for k in range(layout.char_shards)}
+    return {f"{kind}/{k}" for kind in ("ix", "c") for k in range(_shard_count(layout, kind))}
 
 
 def _recent_limit(articles: int) -> float:
