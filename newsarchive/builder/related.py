@@ -30,7 +30,7 @@ from .. import forked
 from ..cache import CacheStore
 from . import packed, terms, vectors, windows
 from .distinct import distinct
-from .links import NO_LINKS, Links
+from .links import Links
 from .collect import Entry, digest_of, instant, path_of
 from .state import BuildState
 
