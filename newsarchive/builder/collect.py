@@ -744,19 +744,20 @@ def _reading(archive: Archive, listed: list, last: Gathered | None, cache: parse
     found = [_recorded(archive, path, last, cache, stat) for path, stat in listed]
     todo = [(path, stat) for (path, stat), entry in zip(listed, found) if entry is None]
     tick(len(listed) - len(todo))
-    read = {}
-    if len(todo) >= PARALLEL_READ_FROM and forked.cores() > 1:
-        with forked.Pool((archive, cache)) as pool:
-            for (path, _), result in zip(todo, pool.imap(_parse_in_worker, todo, chunksize=READ_CHUNK)):
-                read[path] = result
+    with contextlib.ExitStack() as stack:
+        if len(todo) >= PARALLEL_READ_FROM and forked.cores() > 1:
+            pool = stack.enter_context(forked.Pool((archive, cache)))
+            read = pool.imap(_parse_in_worker, todo, chunksize=READ_CHUNK)
+        else:
+            read = (_parse_here(archive, cache, path, stat) for path, stat in todo)
+        # (in the listing's order, each read page as it comes: its entry is made here while the pool
+        # reads on - after the pool, making 10 000 was ~0.15 s of a first build with the other core idle)
+        for (path, stat), entry in zip(listed, found):
+            if entry is None:
+                entry = next(read)
                 tick(1)
-    else:
-        for path, stat in todo:
-            read[path] = _parse_here(archive, cache, path, stat)
-            tick(1)
+            yield path, stat, entry
     shown.end()
-    for (path, stat), entry in zip(listed, found):
-        yield path, stat, entry if entry is not None else read[path]
 
 
 def _parse_here(archive: Archive, cache, path: Path, stat) -> tuple | str:
