@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import threading
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
@@ -62,7 +63,7 @@ def make(archive: Archive, base_url: str | None, search: bool, quick: bool, stat
     fork holds every pipe this process has open, and that process ends when the pipe of its tasks is
     closed - forked after it, a walk waiting to be read held it open, and a build that closed it
     unused waited for ever). `comparer`: same story's process, forked by build() (see there), or None."""
-    comparer = _comparer(archive, state, quick, comparer)
+    comparer = _comparer(archive, state, quick, comparer, aside)
     try:
         return _made(archive, base_url, search, quick, state, progress, tell_changes, print_, comparer, aside)
     finally:
@@ -72,16 +73,20 @@ def make(archive: Archive, base_url: str | None, search: bool, quick: bool, stat
             comparer.close()
 
 
-def _comparer(archive: Archive, state: BuildState, quick: bool, early: Comparer | None) -> Comparer | None:
+def _comparer(archive: Archive, state: BuildState, quick: bool, early: Comparer | None,
+              aside: Aside | None) -> Comparer | None:
     """The same-story comparison's process, started before the pages are read (see related.Comparer):
-    `early` (forked by build()) or one spawned now, told to read the stored days ahead; None when this
-    build is not likely to compare in one (`early` is then ended)."""
+    `early` (forked by build()) or one started now, told to read the stored days ahead; None when this
+    build is not likely to compare in one (`early` is then ended). One started now is forked when no
+    walk of site/ is under way (`aside`: a fork would hold its pipe) and no other thread runs (serve's
+    passes): it starts with the comparison's code this process has imported (a spawned one imported
+    it again: ~0.3 CPU-s of a first build, beside the readers); else spawned."""
     if not _compares_aside(state, quick):
         if early is not None:
             early.close()
         return None
     if early is None:
-        return Comparer(archive.cache)
+        return Comparer(archive.cache, fork=aside is None and threading.active_count() == 1)
     early.read_ahead(archive.cache)
     return early
 
