@@ -226,8 +226,8 @@ def test_no_change_rebuild_does_nothing_and_an_edit_rebuilds(built, tmp_path, mo
     """And the built site is walked (every file's stat: ~2 s at 100 000 articles) only to tell that
     nothing changed when the inputs are the last build's - on the other core, while content/ is
     walked for the fingerprint (aside.py), not in the building process: after an edit committed in
-    place, the new site is recorded from the commit's own walk (the state equals a walk's); after a
-    swap, walked once."""
+    place, the new site is recorded from the commit's own walk, after a swap from each file's stat
+    as it was written (the state equals a walk's, either way)."""
     from newsarchive.builder import aside, fingerprint
 
     root = tmp_path / "d"
@@ -251,12 +251,16 @@ def test_no_change_rebuild_does_nothing_and_an_edit_rebuilds(built, tmp_path, mo
     assert isinstance(build(root), Unchanged) and len(walks) == 1 and len(sums) == before + 1
     monkeypatch.setattr(write, "IN_PLACE_SHARE", 0.0)
     page.write_text(text.replace('title: "', 'title: "AGAIN ', 1), encoding="utf-8")
-    assert isinstance(build(root), Built) and len(walks) == 2  # (swapped in whole: walked to be recorded)
+    assert isinstance(build(root), Built) and len(walks) == 1  # (swapped in whole: recorded as written)
+    recorded = json.loads((root / ".newsarchive-cache" / "build.json").read_text())["data"]["site"]
+    assert recorded == fingerprint.site_state(arc.Archive(root)) and len(walks) == 2
     before = len(sums)
     assert isinstance(build(root), Unchanged) and len(walks) == 2 and len(sums) == before + 1
     (root / "site" / "index.html").write_text("changed by hand", encoding="utf-8")
-    # (the aside's sum told it; swapped in whole: walked to be recorded)
-    assert isinstance(build(root), Built) and len(walks) == 3
+    # (the aside's sum told it; swapped in whole: recorded as written)
+    assert isinstance(build(root), Built) and len(walks) == 2
+    recorded = json.loads((root / ".newsarchive-cache" / "build.json").read_text())["data"]["site"]
+    assert recorded == fingerprint.site_state(arc.Archive(root)) and len(walks) == 3
     assert "changed by hand" not in (root / "site" / "index.html").read_text(encoding="utf-8")
 
 def test_a_content_page_whose_name_is_not_utf8_is_left_out_with_one_line(built, tmp_path):
@@ -643,7 +647,7 @@ def test_a_build_keeps_pages_by_a_walk_of_site_made_aside(seed_root, tmp_path, m
     commits = []
     real_commit = write.Staging.commit
     monkeypatch.setattr(write.Staging, "commit", lambda self, walked=None: real_commit(self, walked) or
-                        commits.append(self.site_files is not None))
+                        commits.append(self.in_place))
     assert isinstance(build(root), Built)
     assert commits == [True]  # (in place: one page written)
     assert walks and all(found is walks[0] for found in walks)

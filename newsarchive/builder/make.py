@@ -164,7 +164,7 @@ def _built(archive: Archive, site, made: _Inputs, search: bool, quick: bool, sta
             made.memo.drop_saved()  # a kill between the swap and the save must not leave old keys vouching
             walked = aside.walked() if aside is not None else None
             staging.commit(walked)
-            made.memo.save()
+            made.memo.save(staging.site_files)
             if not quick:  # (a quick build's same-story links are the last build's: no answer to record)
                 shape.save(archive.cache, made.memo.shape_name, site, shape_now,
                            related.record(last.links if last is not None else None),
@@ -179,8 +179,10 @@ def _built(archive: Archive, site, made: _Inputs, search: bool, quick: bool, sta
     if site.problems:
         return LeftOut(len(site.entries), len(staging.paths), site.problems, changed)
     if print_ is not None:
-        total = aside.walked_sum() if walked is not None and staging.site_files is not None else None
-        since = (total, walked.stats, staging.replaced) if total is not None else None  # (None: site/ walked again)
+        summed = walked is not None and staging.in_place and staging.site_files is not None
+        total = aside.walked_sum() if summed else None
+        # (None: the site's state summed from the files' stats as they were written, or site/ walked again)
+        since = (total, walked.stats, staging.replaced) if total is not None else None
         fingerprint.remember(archive, print_, staging.site_files, since)
     return Built(len(site.entries), len(staging.paths), changed)
 

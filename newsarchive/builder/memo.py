@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Mapping
 from dataclasses import fields, is_dataclass
 from pathlib import Path
 
@@ -238,8 +239,10 @@ class Memo:
         self.store.forget(self.name)
         self.store.forget(self.shape_name)
 
-    def save(self) -> None:
-        """After the new site is in place: its keys become the ones to compare with.
+    def save(self, site_files: Mapping[str, tuple[int, int]] | None = None) -> None:
+        """After the new site is in place: its keys become the ones to compare with. `site_files`:
+        the site's files' stats as the commit knows them (Staging.site_files), or None: each page's
+        file is stat'ed here.
 
         Written beside and renamed over (a kill leaves the old file or the new), not flushed to disk:
         site/ itself is not flushed either (it is rebuilt from content/), so a flush would buy nothing
@@ -249,8 +252,9 @@ class Memo:
         files = dict(self._files)
         for path in files.keys() - self.now.keys():
             del files[path]
+        known = site_files if site_files is not None else {}
         for path in self.now.keys() - self._unchanged:
-            files[path] = self._stat(path) or (-1, -1)
+            files[path] = known.get(path) or self._stat(path) or (-1, -1)
         self.store.save(self.name, self.site_key, {"keys": self.now, "files": files}, plain=True, sort_keys=True)
 
 

@@ -79,14 +79,13 @@ def _pooled(pages: int) -> bool:
 
 
 def _render_chunk(maker: PageMaker, task: tuple[list[tuple], Path | None]) -> list[tuple[str, object]]:
-    """Article pages: (path, bytes), or (path, Placed.WRITTEN) when the task names a folder to write them to."""
+    """Article pages: (path, bytes), or (path, Written) when the task names a folder to write them to."""
     articles, folder = task
     out, made = [], set()
     for entry, body, shows in articles:
         path, data = maker.article(entry, body, shows)
         if folder is not None:
-            write_new(data, folder / path, made)
-            data = Placed.WRITTEN
+            data = write_new(data, folder / path, made)
         out.append((path, data))
     return out
 
@@ -116,7 +115,7 @@ def articles(r: Renderer, ahead: BodiesAhead | None, write_to: Path | None = Non
              pool: forked.Pool | None = None, meanwhile=()):
     """(path, bytes or the last site's file) for every article page; only changed ones are rendered.
     `ahead`: the bodies being made on a pool since the build began (bodies_ahead), or None.
-    `write_to`: a folder the pool's workers write their pages into themselves (write.Placed), or None.
+    `write_to`: a folder the pool's workers write their pages into themselves (write.Written), or None.
     `keep`: called with the paths of many pages kept as the last build left them (Staging.keep),
     instead of a (path, Placed.KEPT) each, or None. `pool`: pool_ahead's, if one was started.
     `meanwhile`: other pages to yield (path, data), made here while the pool makes the articles'."""

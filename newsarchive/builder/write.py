@@ -42,27 +42,32 @@ class DoubleWrite(Exception):
 
 
 class Placed(enum.Enum):
-    """A file given to Staging.add as neither bytes nor a file to link.
+    """A file given to Staging.add as neither bytes nor a file to link (nor Written): KEPT, the last
+    site's own file at that path, as it is (a page the memo kept): a Path made for each of them, and
+    compared with the site's, was ~0.45 s of an edit at 100 000 articles."""
 
-    WRITTEN: a worker process has already written it into Staging.folder itself (write_new): the
-    bytes of 100 000 article pages no longer pass through this process and its one writer thread,
-    which could not keep up with two workers (starved of the GIL, it let pages pile up by the
-    gigabyte). KEPT: the last site's own file at that path, as it is (a page the memo kept): a Path
-    made for each of them, and compared with the site's, was ~0.45 s of an edit at 100 000 articles."""
-
-    WRITTEN = "written"
     KEPT = "kept"
 
 
-def write_new(data: bytes, target: Path, made: set | None = None) -> None:
-    """A file put into a staging folder by a worker (see Placed). `made`: the folders this worker has
+class Written(NamedTuple):
+    """A file given to Staging.add that a worker process has already written into Staging.folder
+    itself (write_new): its (size, mtime_ns), as site_files() gives them. The bytes of 100 000
+    article pages no longer pass through this process and its one writer thread, which could not
+    keep up with two workers (starved of the GIL, it let pages pile up by the gigabyte)."""
+
+    size: int
+    mtime_ns: int
+
+
+def write_new(data: bytes, target: Path, made: set | None = None) -> Written:
+    """A file put into a staging folder by a worker (see Written). `made`: the folders this worker has
     made already, added to (a folder made again for each page, exist_ok, was two system calls and
     ~15 us of pathlib a page)."""
     if made is None or target.parent not in made:
         target.parent.mkdir(parents=True, exist_ok=True)
         if made is not None:
             made.add(target.parent)
-    _put(data, target)
+    return Written(*_put(data, target))
 
 
 class Staging:
@@ -70,7 +75,7 @@ class Staging:
     without commit() (an error on the way) removes it and keeps the last site.
 
     A file is bytes (written) or a Path (a file of the last site or of a cache, hard-linked:
-    the same bytes without copying them), or Placed.WRITTEN (a worker wrote it there: not with
+    the same bytes without copying them), or Written (a worker wrote it there: not with
     `compare`, which needs the bytes), or Placed.KEPT (the site's own file at that path). That, or a
     Path that is already the site's file at that path (a cached file linked there by the last
     build), is `kept`: nothing is written for it.
@@ -84,10 +89,14 @@ class Staging:
         self.folder = site.parent / f".site-new-{os.getpid()}"
         self.paths: set[str] = set()
         self.kept: set[str] = set()  # files of the last site that stay as they are
-        # After a commit in place: site/'s files as site_files() gives them, from the commit's own
-        # walk (a second walk to record the new site was ~1-2 s of an edit at 100 000 articles).
+        # After the commit: site/'s files as site_files() gives them - in place, from the commit's own
+        # walk (a second walk to record the new site was ~1-2 s of an edit at 100 000 articles);
+        # swapped in whole, as each file was written (the walk was ~0.15 s at the end of a first
+        # build at 10 000 articles, every other process done).
         self.site_files: Mapping[str, tuple[int, int]] | None = None
-        self.replaced: set[str] = set()  # ... and the files it wrote or removed there
+        self._stats: dict[str, tuple[int, int]] = {}  # each file staged: as written (add(), the writer thread), linked
+        self.in_place = False  # whether the commit was made in place
+        self.replaced: set[str] = set()  # ... and the files it wrote or removed there (in place)
         self._root = os.fspath(site)
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._error: BaseException | None = None
@@ -114,7 +123,9 @@ class Staging:
         self.paths.add(rel_path)
         if data is Placed.KEPT or isinstance(data, Path) and self._is_kept(rel_path, data):
             self.kept.add(rel_path)
-        elif data is not Placed.WRITTEN:
+        elif isinstance(data, Written):
+            self._stats[rel_path] = (data.size, data.mtime_ns)
+        else:
             self._queue.put((rel_path, data))
 
     def keep(self, rel_paths: set[str]) -> None:
@@ -152,14 +163,16 @@ class Staging:
         gone = sorted(present.files - self.paths) if present is not None else []
         if present is not None and self._in_place(present, gone):
             commit_in_place(self.site, self.folder, gone, self.tell)
+            self.in_place = True
             self.site_files = self._after(present, gone)
             self.replaced = (self.paths - self.kept) | set(gone)
         else:
             for rel_path in sorted(self.kept):  # (the staged site must be whole to be swapped in)
                 target = self.folder / rel_path
                 target.parent.mkdir(parents=True, exist_ok=True)
-                _put(self.site / rel_path, target)
+                self._stats[rel_path] = _put(self.site / rel_path, target)
             swap(self.site, self.folder, self.tell)
+            self.site_files = self._stats
         self.committed = True
 
     def _after(self, present: "Present", gone: list[str]) -> "_After | None":
@@ -214,7 +227,7 @@ class Staging:
                     made.add(target.parent)
                 if self.compare and _differs(item[1], self.site / item[0]):
                     self.changed.append(item[0])
-                _put(item[1], target)
+                self._stats[item[0]] = _put(item[1], target)
             except BaseException as exc:  # noqa: B036 - handed to the building thread
                 self._error = exc
 
@@ -400,13 +413,15 @@ def _differs(data: bytes | Path, old: Path) -> bool:
         return True
 
 
-def _put(data: bytes | Path, target: Path) -> None:
+def _put(data: bytes | Path, target: Path) -> tuple[int, int]:
+    """The file written (or linked): its (size, mtime_ns), taken once it is closed."""
     try:
         if isinstance(data, Path):
             _link(data, target)
-            return
-        with open(target, "xb") as fh:  # 'x': a path written twice is an error, not an overwrite
-            fh.write(data)
+        else:
+            with open(target, "xb") as fh:  # 'x': a path written twice is an error, not an overwrite
+                fh.write(data)
+        return size_and_time(os.lstat(target))
     except OSError as exc:  # a full disk: the error of a write names no file
         raise named_error(exc, target) from None
 
