@@ -1,5 +1,7 @@
 """The front matter reader's fast path (page._as_written) must read exactly what PyYAML reads."""
 
+import re
+
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -64,6 +66,21 @@ def test_hand_edited_lines_go_to_yaml_or_read_the_same(article, data):
     front = "\n".join(lines[:at] + [edit] + lines[at:])
     fast = page._as_written(front)
     assert fast is None or fast == _yaml(front)
+
+
+# A written line's pattern as first spelled, a string one character (or escape) at a time: the
+# language page._WRITTEN_LINE must match, with the same groups.
+_PER_CHARACTER = re.compile(r'( *)(?:([A-Za-z_][A-Za-z0-9_]*):(?: ("(?:[^"\\\n]|\\.)*"|0|[1-9][0-9]{0,17}))?'
+                            r'|- ("(?:[^"\\\n]|\\.)*"))')
+_LINE_PARTS = st.text(st.sampled_from('"\\\n a-:01x_\u00e9\u4e2d'), max_size=14)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.sampled_from(["", "  ", "key: ", "- ", "    k_1: ", "key: \"", "- \"a\\"]), _LINE_PARTS)
+def test_a_line_is_matched_as_the_per_character_pattern_matches_it(start, rest):
+    line = start + rest
+    fast, reference = page._WRITTEN_LINE.fullmatch(line), _PER_CHARACTER.fullmatch(line)
+    assert (fast and fast.groups()) == (reference and reference.groups())
 
 
 def test_every_bundled_page_takes_the_fast_path_and_reads_the_same():
