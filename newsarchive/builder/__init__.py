@@ -8,7 +8,6 @@ renderer, the same-story comparison and their libraries - that was most of its t
 """
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 from .. import forked
@@ -108,9 +107,9 @@ def _comparer_forked(quick: bool):
     counted, and ends it if not); None for a quick build, or in a process with other threads (serve's
     own passes: a fork copies the calling thread alone, and the child runs much code): make then
     spawns one."""
-    from .related import Comparer
+    from .related import Comparer, may_fork
 
-    if quick or threading.active_count() > 1:
+    if quick or not may_fork():
         return None
     try:
         return Comparer(fork=True)

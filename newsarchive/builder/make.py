@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import threading
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
@@ -23,7 +22,7 @@ from .collect import collect, collect_changed, settle
 from ..progress import Progress
 from .outcome import Built, HotDeclined, LeftOut, Outcome, Unchanged
 from .pages import all_pages, pages_showing
-from .related import BACKGROUND_FROM, Comparer, same_story
+from .related import BACKGROUND_FROM, Comparer, may_fork, same_story
 from .render import TAG_PAGE_ARTICLES, Renderer, load_assets, read_layouts
 from .state import BuildState
 from .write import Staging, replace_in_place
@@ -86,7 +85,7 @@ def _comparer(archive: Archive, state: BuildState, quick: bool, early: Comparer 
             early.close()
         return None
     if early is None:
-        return Comparer(archive.cache, fork=aside is None and threading.active_count() == 1)
+        return Comparer(archive.cache, fork=aside is None and may_fork())
     early.read_ahead(archive.cache)
     return early
 

@@ -19,6 +19,7 @@ import bisect
 import hashlib
 import os
 import multiprocessing
+import threading
 from collections.abc import Mapping
 from itertools import chain, count, repeat
 from pathlib import Path
@@ -289,6 +290,13 @@ def _compare_all(sheets: dict[str, Sheet], store: CacheStore | None, answered=No
             packed.write(store.path(cache), sheet.key, _stored_answer(sheet, answer))
             store.forget(f"{cache.removesuffix(_ANSWER_SUFFIX)}.json")  # (what versions before stored: JSON)
     return found
+
+
+def may_fork() -> bool:
+    """Whether same story's process may be forked from this one: no other thread runs (serve's own
+    passes run beside its server: a fork copies the calling thread alone, and the child runs much
+    code). Else it is spawned."""
+    return threading.active_count() == 1
 
 
 class Comparer:
