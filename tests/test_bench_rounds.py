@@ -1,0 +1,43 @@
+"""bench/scale.py's cold rounds: each side's figures are its median round's, every round's ratio is
+kept, and each round starts without the outputs of the last (set aside, not deleted)."""
+import importlib.util
+import statistics
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent.parent / "bench"
+
+# A build that refuses to start over its last output, makes it, and takes the time its round gives it.
+_BUILD = """import os, sys, time
+out, times, counter = sys.argv[1], sys.argv[2], sys.argv[3]
+assert not os.path.exists(out), "the last round's output was not set aside"
+os.mkdir(out)
+n = int(open(counter).read()) if os.path.exists(counter) else 0
+open(counter, "w").write(str(n + 1))
+time.sleep(float(times.split(",")[n]))
+"""
+
+
+def _scale():
+    spec = importlib.util.spec_from_file_location("bench_scale", BENCH / "scale.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_cold_rounds_give_each_sides_median_round_and_every_rounds_ratio(tmp_path):
+    scale = _scale()
+    work, trash = tmp_path / "work", tmp_path / "trash"
+    work.mkdir()
+
+    def build(out: str, times: str) -> list[str]:
+        return [sys.executable, "-c", _BUILD, str(work / out), times, str(tmp_path / f"{out}.count")]
+
+    peer, ours = scale.cold_rounds(build("public", "0.2,0.2,0.2"), build("site", "0.6,0.2,0.4"), work, trash, 3)
+    assert len(peer["rounds"]) == len(ours["rounds"]) == len(ours["ratios"]) == 3
+    assert ours["wall"] == statistics.median(ours["rounds"])
+    assert peer["wall"] == statistics.median(peer["rounds"])
+    first, second, third = ours["ratios"]
+    assert first > third > second
+    assert ours["median ratio"] == third
+    assert len(list(trash.iterdir())) == 4  # (public/ and site/ of the first two rounds)
