@@ -240,14 +240,16 @@ def measured(cmd: list[str], cwd: Path | None = None, sample_every: float = SAMP
         nonlocal peak
         while not done.is_set():
             peak = max(peak, tree_rss(proc.pid))
-            time.sleep(sample_every)
+            done.wait(sample_every)
 
     sampler = threading.Thread(target=sample)
     sampler.start()
     out, err = proc.communicate()
+    # (timed before the sampler is joined: it slept out its period first, and every wall time was
+    # rounded up towards the next half second)
+    wall = time.perf_counter() - start
     done.set()
     sampler.join()
-    wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode not in ok:
         sys.exit(f"{' '.join(map(str, cmd[:4]))} failed:\n{err[-2000:]}")

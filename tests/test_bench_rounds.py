@@ -1,5 +1,6 @@
 """bench/scale.py's cold rounds: each side's figures are its median round's, every round's ratio is
-kept, and each round starts without the outputs of the last (set aside, not deleted)."""
+kept, and each round starts without the outputs of the last (set aside, not deleted); a command's
+wall time is its own, not rounded up to the memory sampler's period."""
 import importlib.util
 import statistics
 import sys
@@ -37,7 +38,14 @@ def test_cold_rounds_give_each_sides_median_round_and_every_rounds_ratio(tmp_pat
     assert len(peer["rounds"]) == len(ours["rounds"]) == len(ours["ratios"]) == 3
     assert ours["wall"] == statistics.median(ours["rounds"])
     assert peer["wall"] == statistics.median(peer["rounds"])
+    assert all(wall >= slept for wall, slept in zip(ours["rounds"], (0.6, 0.2, 0.4)))  # (each round ran whole)
     first, second, third = ours["ratios"]
     assert first > third > second
     assert ours["median ratio"] == third
     assert len(list(trash.iterdir())) == 4  # (public/ and site/ of the first two rounds)
+
+
+def test_a_commands_wall_time_is_not_rounded_up_to_the_samplers_period():
+    scale = _scale()
+    figures = scale.measured([sys.executable, "-c", "import time; time.sleep(0.1)"], sample_every=5.0)
+    assert 0.1 <= figures["wall"] < 2.5  # (the sampler sleeps 5 s between samples)
