@@ -178,9 +178,8 @@ def _built(archive: Archive, site, made: _Inputs, search: bool, quick: bool, sta
     if site.problems:
         return LeftOut(len(site.entries), len(staging.paths), site.problems, changed)
     if print_ is not None:
-        summed = walked is not None and staging.in_place and staging.site_files is not None
-        total = aside.walked_sum() if summed else None
-        # (None: the site's state summed from the files' stats as they were written, or site/ walked again)
+        total = aside.walked_sum() if walked is not None and staging.in_place else None
+        # (None: the site's state summed from the files' stats as the commit recorded them)
         since = (total, walked.stats, staging.replaced) if total is not None else None
         fingerprint.remember(archive, print_, staging.site_files, since)
     return Built(len(site.entries), len(staging.paths), changed)

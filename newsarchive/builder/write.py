@@ -175,14 +175,12 @@ class Staging:
             self.site_files = self._stats
         self.committed = True
 
-    def _after(self, present: "Present", gone: list[str]) -> "_After | None":
+    def _after(self, present: "Present", gone: list[str]) -> "_After":
         """site/'s files after a commit in place: as walked before it, less the removed ones, with the
-        written ones stat'ed again (None when one is gone: the caller walks the site itself)."""
-        try:
-            written = {rel_path: size_and_time(os.lstat(f"{self._root}/{rel_path}"))
-                       for rel_path in self.paths - self.kept}
-        except OSError:
-            return None
+        written ones as they were written (_stats: a rename into site/ keeps a file's size and time;
+        each was stat'ed a second time here). A file removed from site/ by hand since is the next
+        build's fingerprint's to find: its walk of site/ differs from what is recorded."""
+        written = {rel_path: self._stats[rel_path] for rel_path in self.paths - self.kept}
         return _After(present.stats, set(gone), written)
 
     def _few_written(self) -> bool:
