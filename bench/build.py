@@ -25,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from scale import HUGO_CONFIG_ARTICLES_ONLY, REPO, TRASH, hugo_site, ingest, pad, set_aside
+from scale import HUGO_CONFIG_ARTICLES_ONLY, REPO, TRASH, as_installed, hugo_site, ingest, pad, set_aside
 
 PEAKS: dict[str, int] = {}
 
@@ -73,6 +73,7 @@ def main() -> None:
     cli = [sys.executable, str(REPO / "build.py")]
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
+        as_installed(tmp)
         root = ingest(tmp, args.limit)
         articles = pad(root, args.articles) if args.articles else len(list((root / "content").rglob("*.md")))
         site = hugo_site(tmp, root / "content")

