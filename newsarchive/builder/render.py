@@ -255,12 +255,13 @@ class Linked(NamedTuple):
 
 class Shows(NamedTuple):
     """What an article page shows of other articles: its same-story and related-coverage links, its
-    neighbours (newer, older; the same outlet's newer, older; None at an end), all Linked, and its
-    versions (Entries, oldest first: their texts are compared)."""
+    neighbours (newer, older; the same outlet's newer, older; None at an end), all Linked, its
+    versions (Entries, oldest first) and what changed between them (version_diffs)."""
 
     links: Links
     neighbours: tuple
     versions: tuple
+    diffs: list
 
 
 @dataclass(frozen=True)
@@ -326,7 +327,7 @@ class PageMaker:
         return self.render("article.html", entry.path, entry.lang, dict(
             entry=entry, body=body, related=shows.links.same, coverage=shows.links.coverage, image=image,
             newer=newer, older=older, outlet_newer=outlet_newer, outlet_older=outlet_older, versions=versions,
-            latest=versions[-1] if versions else entry, diffs=version_diffs(versions),
+            latest=versions[-1] if versions else entry, diffs=shows.diffs,
             json_ld=json_ld(entry, self.config, image, versions),
             canonical=self.config.base_url + url_path(entry.path) if self.config.base_url else None))
 
@@ -435,6 +436,7 @@ class Renderer:
                                {g.name: f"outlets/{g.slug}/index.html" for g in site.outlets},
                                {g.name: f"tags/{g.slug}/index.html" for g in self.tag_pages}, self.problem_count)
         self._linked: dict[str, Linked] = {}  # (one per article: a page's neighbours are compared by identity)
+        self._diffs: dict[tuple, list] = {}  # (each article's versions' diffs, by their paths and digests)
         self._to_key: tuple = ()  # (articles_to_key's answer, once worked out: in a tuple of one)
         self.items = Items()  # (the list items made so far: each page that shows one makes its links)
 
@@ -494,9 +496,19 @@ class Renderer:
 
     def shows(self, entry: Entry) -> Shows:
         """What an article's page shows of other articles (waits for same story)."""
-        links = self.related.get(entry.path, NO_LINKS)
+        links, versions = self.related.get(entry.path, NO_LINKS), self.site.versions.get(entry.path, ())
         return Shows(Links(tuple(map(self._linked_to, links.same)), tuple(map(self._linked_to, links.coverage))),
-                     tuple(map(self._linked_to, self.neighbours(entry))), self.site.versions.get(entry.path, ()))
+                     tuple(map(self._linked_to, self.neighbours(entry))), versions, self._version_diffs(versions))
+
+    def _version_diffs(self, versions: tuple[Entry, ...]) -> list:
+        """version_diffs, once for each article's versions: every version's page shows them all (an
+        article of five versions compared ten pairs on each of its five pages)."""
+        if not versions:
+            return []
+        key = tuple((v.path, v.digest) for v in versions)
+        if key not in self._diffs:
+            self._diffs[key] = version_diffs(versions)
+        return self._diffs[key]
 
     def _linked_to(self, entry: Entry | None) -> Linked | None:
         if entry is None:
