@@ -73,7 +73,7 @@ def main() -> None:
     cli = [sys.executable, str(REPO / "build.py")]
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        as_installed(tmp)
+        as_installed()
         root = ingest(tmp, args.limit)
         articles = pad(root, args.articles) if args.articles else len(list((root / "content").rglob("*.md")))
         site = hugo_site(tmp, root / "content")

@@ -158,7 +158,7 @@ def main() -> None:
     files = raw_files(args.limit)
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        as_installed(tmp)
+        as_installed()
         folder = tmp / "scale"
         copy_raw(files, folder)
         print(f"{len(files)} files from {SCALE}, {os.cpu_count()} cores")

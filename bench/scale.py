@@ -224,17 +224,16 @@ def tree_rss(pid: int) -> int:
     return total
 
 
-def as_installed(tmp: Path, environ=os.environ) -> None:
-    """Our commands (this process's children, `environ`) run with the package's bytecode compiled, as
-    `pip install` leaves it - into a cache folder under `tmp` (PYTHONPYCACHEPREFIX: nothing written
-    into the checkout). A machine that sets PYTHONDONTWRITEBYTECODE (this one's containers do) had
-    every timed process compile our ~16 000 lines from source again: the building process ~0.1 s
-    before its first fork, and each fresh worker its share - what no installed copy pays, and Hugo,
-    a compiled binary, does not. (The libraries were compiled when pip installed them; bytecode is
-    read whatever PYTHONDONTWRITEBYTECODE says.)"""
-    environ["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "newsarchive"), str(REPO / "build.py")],
-                   env=environ, check=True, capture_output=True)
+def as_installed() -> None:
+    """Our package's bytecode compiled where Python looks for it (each folder's __pycache__, ignored
+    by git), as `pip install` leaves an installed copy - and as a checkout is after its first run,
+    but where PYTHONDONTWRITEBYTECODE is set: this machine's containers set it, and every timed
+    process compiled our ~16 000 lines from source again (the building process ~0.1 s before its
+    first fork, and each fresh worker its share), which no installed copy pays and Hugo, a compiled
+    binary, does not. (The libraries were compiled when pip installed them. A cache folder of the
+    bench's own, PYTHONPYCACHEPREFIX, would not do: Python then looks there for every module's
+    bytecode, the libraries' too, and compiled them all from source in every process.)"""
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "newsarchive")], check=True, capture_output=True)
 
 
 def measured(cmd: list[str], cwd: Path | None = None, sample_every: float = SAMPLE_EVERY, ok=(0, 1)) -> dict:
@@ -488,7 +487,7 @@ def main() -> None:
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as tmp:
         tmp = Path(tmp)
-        as_installed(tmp)
+        as_installed()
         base, held = (args.root, args.root.parent / "held-out") if args.root else base_archive(tmp)
         print(f"base archive: {sum(1 for _ in (base / 'content').rglob('*.md'))} articles; {HELD_OUT} raw files held out",
               flush=True)

