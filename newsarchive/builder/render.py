@@ -12,7 +12,7 @@ import hashlib
 import json
 import posixpath
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import count, repeat
 from typing import NamedTuple
 from urllib.parse import quote, urlsplit
@@ -127,12 +127,12 @@ def _environment(layout_dirs: tuple[Path, ...], _files: tuple) -> jinja2.Environ
     return env
 
 
-# The links each page is given as functions (PageMaker.render), which its layouts may also apply as
-# filters: `target|url` is `url(target)`. A call from a template goes through jinja2's Context.call
-# (~1 us: it asks the function and its __call__ whether they take the context); a filter is called
-# directly. The default layouts make ~35 links an article page: ~0.4 CPU-s of a cold build at
-# 10 000 articles.
-PAGE_LINKS = ("url", "absolute", "asset", "outlet_url", "tag_url")
+# The functions each page is given (PageMaker.render) that its layouts may also apply as filters:
+# `target|url` is `url(target)`, `'_header.html'|chrome` is `chrome('_header.html')`. A call from a
+# template goes through jinja2's Context.call (~1 us: it asks the function and its __call__ whether
+# they take the context); a filter is called directly. The default layouts make ~35 links an
+# article page: ~0.4 CPU-s of a cold build at 10 000 articles.
+PAGE_LINKS = ("url", "absolute", "asset", "outlet_url", "tag_url", "chrome")
 
 
 def _page_link(name: str):
@@ -298,6 +298,8 @@ class PageMaker:
     outlet_paths: dict  # outlet name -> its list page
     tag_paths: dict  # tag name -> its list page, for the tags that have pages (TAG_PAGE_ARTICLES)
     problems: int  # raw files ingest could not make articles of, and pages left out
+    # The chrome made so far (chrome()): (layout, the links' base) -> its HTML.
+    _chrome: dict = field(default_factory=dict, compare=False, repr=False)
 
     def render(self, template: str, path: str, lang: str | None, context: dict,
                anywhere: bool = False, items: "Items | None" = None) -> tuple[str, bytes]:
@@ -317,14 +319,28 @@ class PageMaker:
             return self.config.base_url + url_path(target) if self.config.base_url else url(target)
 
         env, lang = environment(self.layouts), lang or self.config.language
+        asset = lambda name: url(self.assets.paths[name])  # noqa: E731
         html = env.get_template(template).render(absolute=absolute,
             config=self.config, path=path, lang=lang, url=url, problems=self.problems,
+            chrome=functools.partial(self.chrome, env, (root, folder), url, asset),
             entry_items=functools.partial((items or Items()).items, env, self.config, lang, url),
-            asset=lambda name: url(self.assets.paths[name]), outlet_url=lambda n: url(self.outlet_path(n)),
+            asset=asset, outlet_url=lambda n: url(self.outlet_path(n)),
             tag_url=lambda n: url(self.tag_path(n)) if self.tag_path(n) else None, **context)
         if template.endswith(".xml"):  # feeds, sitemap: no character XML 1.0 refuses, whatever a page holds
             html = _NOT_XML.sub("", html)
         return path, html.encode("utf-8")
+
+    def chrome(self, env: jinja2.Environment, base: tuple, url, asset, layout: str) -> Markup:
+        """A part every page shows alike (`layout|chrome` in base.html: _head.html, _header.html,
+        _footer.html), made once for each base its links start from (`base`: the page's folder, or
+        the root a page served anywhere links from). It sees the settings, the problems count and
+        the links, not the page. (Made on every page, the header and footer were ~25 us of its
+        ~240: ~0.35 CPU-s of a cold build's 15 000 pages at 10 000 articles.)"""
+        key = (layout, base)
+        if key not in self._chrome:
+            self._chrome[key] = Markup(env.get_template(layout).render(
+                config=self.config, problems=self.problems, url=url, asset=asset))
+        return self._chrome[key]
 
     def outlet_path(self, name: str) -> str:
         # (an earlier version's outlet may have no list of its own)
