@@ -65,6 +65,29 @@ def test_readme_names_the_same_commands():
     assert "python build.py pack" in readme and "netlify.toml" in readme and "pages.yml" in readme
 
 
+
+def _installs(commands: list[str]) -> list[str]:
+    """The pip commands among shell command lines, in order (each `&&` part its own)."""
+    parts = [part.strip() for command in commands for part in command.split("&&")]
+    return [part.split("#")[0].strip() for part in parts if part.startswith("python -m pip install")]
+
+
+def test_every_install_brings_pip_up_to_date_first():
+    """Python 3.11's own pip (23.2) stops with an internal error on two of our dependencies'
+    spellings of one lxml extra (jusText's `html_clean`, readability-lxml's `html-clean`): the
+    README's set-up lines and every deploy config upgrade pip before installing the tool."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8").splitlines()
+    setups = [line.strip() for line in readme[2:4]]
+    assert all(line.startswith("python -m pip install") for line in setups), setups
+    configs = [REPO / "netlify.toml", REPO / "newsarchive" / "defaults" / "init" / "netlify.toml"]
+    flows = [REPO / ".github" / "workflows" / "pages.yml", REPO / "newsarchive" / "defaults" / "init" / "pages.yml"]
+    runs = [[tomllib.loads(c.read_text(encoding="utf-8"))["build"]["command"]] for c in configs]
+    runs += [[s["run"] for s in yaml.safe_load(f.read_text(encoding="utf-8"))["jobs"]["build"]["steps"] if "run" in s]
+             for f in flows]
+    for commands in [[line] for line in setups] + runs:
+        installs = _installs(commands)
+        assert len(installs) == 2 and installs[0] == "python -m pip install -U pip", commands
+
 def test_pack_opens_from_disk(seed_root, tmp_path):
     root = tmp_path / "a"
     copy_tree(seed_root, root)
