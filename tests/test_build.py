@@ -477,6 +477,8 @@ def test_article_pages_are_made_from_their_tasks_and_the_page_maker_not_the_site
     assert sorted(e.path for e, _ in pages) == sorted({e.path for e, _ in pages}) and len(pages) == articles
     maker = pickle.dumps(makers[0][0])
     assert not any(e.title.encode("utf-8") in maker for e, _ in pages)
+    # (nor the chrome the list pages made before it was handed over: each worker makes its own)
+    assert makers[0][0]._chrome and b'<header class="site-header"' not in maker and pickle.loads(maker)._chrome == {}
     for entry, shows in pages:
         linked = [*shows.links.same, *shows.links.coverage, *shows.neighbours]
         assert all(isinstance(other, Linked) for other in linked if other is not None)
