@@ -65,11 +65,10 @@ def test_readme_names_the_same_commands():
     assert "python build.py pack" in readme and "netlify.toml" in readme and "pages.yml" in readme
 
 
-
 def _installs(commands: list[str]) -> list[str]:
     """The pip commands among shell command lines, in order (each `&&` part its own)."""
     parts = [part.strip() for command in commands for part in command.split("&&")]
-    return [part.split("#")[0].strip() for part in parts if part.startswith("python -m pip install")]
+    return [part for part in parts if part.startswith("python -m pip install")]
 
 
 def test_every_install_brings_pip_up_to_date_first():
@@ -87,6 +86,7 @@ def test_every_install_brings_pip_up_to_date_first():
     for commands in [[line] for line in setups] + runs:
         installs = _installs(commands)
         assert len(installs) == 2 and installs[0] == "python -m pip install -U pip", commands
+
 
 def test_pack_opens_from_disk(seed_root, tmp_path):
     root = tmp_path / "a"
