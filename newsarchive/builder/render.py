@@ -31,6 +31,7 @@ from ..to_markdown import plain_text
 from .collect import Entry, Group, Site, instant, members_of, path_of
 from .reading import reading_minutes
 from . import shape
+from .layout_code import LayoutCode
 from .links import NO_LINKS, Links
 from .ui import MONTHS, words
 from .write import Placed
@@ -102,12 +103,18 @@ def load_assets(static_dirs: list[Path]) -> Assets:
     return Assets(paths, {paths[n]: d for n, d in files.items()})
 
 
+class LayoutEnvironment(jinja2.Environment):
+    """jinja2's environment, compiling layouts to fewer steps (layout_code.py)."""
+
+    code_generator_class = LayoutCode
+
+
 @functools.lru_cache(maxsize=4)
 def _environment(layout_dirs: tuple[Path, ...], _files: tuple) -> jinja2.Environment:
     """One environment per state of the layout files in a process (serve builds again and again,
     and compiling the layouts costs more than rendering a few pages): any file added, removed or
     changed in a layout folder (_files) gives a new one."""
-    env = jinja2.Environment(
+    env = LayoutEnvironment(
         loader=jinja2.FileSystemLoader([str(d) for d in layout_dirs if d.is_dir()]),
         autoescape=jinja2.select_autoescape(["html", "xml"]), undefined=jinja2.StrictUndefined,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
