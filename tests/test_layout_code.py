@@ -10,7 +10,7 @@ from jinja2.compiler import CodeGenerator
 from markupsafe import Markup
 
 from newsarchive import forked
-from newsarchive.builder import render
+from newsarchive.builder import layout_code, render
 from newsarchive.builder.layout_code import LayoutCode
 
 from .conftest import build, copy_tree
@@ -97,3 +97,18 @@ def _yields(kind: type, name: str) -> int:
 def test_the_compiled_layouts_yield_a_statement_once():
     assert _yields(render.LayoutEnvironment, "part.html") == 1
     assert _yields(_Jinja2Environment, "part.html") == 9  # (four constant pieces, five values)
+
+
+def test_this_jinja2_compiles_through_layout_code():
+    assert render.LayoutEnvironment.code_generator_class is LayoutCode
+
+
+@pytest.mark.parametrize("breakage", ["syntax", "text"])
+def test_a_jinja2_that_writes_output_otherwise_gets_its_own_generator(breakage, monkeypatch):
+    # (as under a jinja2 whose output statements LayoutCode no longer rewrites right: Python that does
+    # not compile, or text that differs)
+    if breakage == "syntax":
+        monkeypatch.setattr(LayoutCode, "writeline", CodeGenerator.writeline)
+    else:
+        monkeypatch.setattr(layout_code, "_escape_inner", lambda s: s.replace("&", "&#38;").replace("<", "&#60;"))
+    assert layout_code.generator() is CodeGenerator

@@ -10,12 +10,14 @@ still goes through `escape`. The text a page is made of is the same, character f
 (tests/test_build.py's golden site and test_layout_code hold it so).
 
 Done through `Environment.code_generator_class`, the hook jinja2 documents for changing the Python a
-template compiles to; the rest of compiling is jinja2's own.
+template compiles to; the rest of compiling is jinja2's own. The change leans on how jinja2 3.1 writes
+an output statement: generator() gives LayoutCode only where a probe compiled by it renders what
+jinja2's own compiling renders, and jinja2's own generator under any jinja2 that writes it otherwise.
 """
 from __future__ import annotations
 
 import markupsafe
-from jinja2 import nodes
+from jinja2 import DictLoader, Environment, nodes
 from jinja2.compiler import CodeGenerator, Frame
 
 # markupsafe's escaping of a plain string (its C speed-up, or its Python fallback), which `escape`
@@ -75,3 +77,23 @@ class LayoutCode(CodeGenerator):
 # The buffer name visit_Output gives an unbuffered output statement (no layout variable can have it:
 # jinja2 names its own variables with a prefix, and this is not a name).
 _JOINED = "<joined>"
+
+
+# The probe: constant text, escaped values of each kind, a loop, a captured block and a macro call.
+_PROBE = ('{% macro m(v) %}<i>{{ v }}</i>{% endmacro %}{% set held %}[{{ a }}]{% endset %}'
+          '{{ a }}<{{ b }}>{{ n }}{% for x in c %}{{ x }}:{{ m(x) }}{% endfor %}{{ held }}')
+_PROBE_VALUES = dict(a='<"&\'>', b=markupsafe.Markup("<b>"), n=1.5, c=[1, "&"])
+
+
+def generator() -> type[CodeGenerator]:
+    """LayoutCode, if this jinja2 compiles the probe through it to what its own compiling renders;
+    else jinja2's own code generator (the layouts then render as jinja2 renders them, a little slower)."""
+    def rendered(kind: type[CodeGenerator]) -> str:
+        env = Environment(loader=DictLoader({"probe.html": _PROBE}), autoescape=True)
+        env.code_generator_class = kind
+        return env.get_template("probe.html").render(_PROBE_VALUES)
+
+    try:
+        return LayoutCode if rendered(LayoutCode) == rendered(CodeGenerator) else CodeGenerator
+    except Exception:  # noqa: BLE001 - any failure of ours to compile or render: jinja2's own is used
+        return CodeGenerator

@@ -30,8 +30,7 @@ from ..progress import Progress
 from ..to_markdown import plain_text
 from .collect import Entry, Group, Site, instant, members_of, path_of
 from .reading import reading_minutes
-from . import shape
-from .layout_code import LayoutCode
+from . import layout_code, shape
 from .links import NO_LINKS, Links
 from .ui import MONTHS, words
 from .write import Placed
@@ -104,9 +103,9 @@ def load_assets(static_dirs: list[Path]) -> Assets:
 
 
 class LayoutEnvironment(jinja2.Environment):
-    """jinja2's environment, compiling layouts to fewer steps (layout_code.py)."""
+    """jinja2's environment, compiling layouts to fewer steps where this jinja2 allows (layout_code.py)."""
 
-    code_generator_class = LayoutCode
+    code_generator_class = layout_code.generator()
 
 
 @functools.lru_cache(maxsize=4)
