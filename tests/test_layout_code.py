@@ -56,9 +56,18 @@ LAYOUTS = {
     "text.txt": '{{ t }} {{ m }}',
     "undefined.html": '<p>{{ t }}{{ missing }}</p>',
     "attr.html": '{{ d.k }}{{ d["k"] }}{{ d.missing is defined }}{{ xs[0] }}',
+    # (a layout that extends another only sometimes: its own output outside blocks is then dropped)
+    "sometimes.html": '{% if n > 40 %}{% extends "base.html" %}{% endif %}top {{ t }} {% block main %}<b>{{ t }}</b>{% endblock %}',
+    "never.html": '{% if n < 40 %}{% extends "base.html" %}{% endif %}top {{ t }} {% block main %}<b>{{ t }}</b>{% endblock %}',
+    "filter.html": '{% filter upper %}{{ t }} x{% endfilter %}{% with q = t %}{{ q }}{% endwith %}{{ self.b() }}'
+                   '{% block b %}[{{ n }}]{% endblock %}',
+    "tree.html": '{% for x in tree recursive %}<li>{{ x.name }}{% if x.kids %}<ul>{{ loop(x.kids) }}</ul>{% endif %}</li>'
+                 '{{ loop.cycle("a", "b") }}{% endfor %}',
+    "imported.html": '{% import "lib.html" as lib %}{{ lib.link(t, n) }}{% from "lib.html" import link %}{{ link("/", m) }}',
+    "lib.html": '{% macro link(to, label) %}<a href="{{ to }}">{{ label }}</a>{% endmacro %}',
 }
 CONTEXT = dict(t='<"Tom" & \'Jerry\'>', m=Markup("<b>safe</b>"), n=41, none=None, f=1.5, xs=["<1>", 2, Markup("<3>")],
-               d={"k": "<v>"})
+               d={"k": "<v>"}, tree=[{"name": "<a>", "kids": [{"name": "b&", "kids": []}]}, {"name": "c", "kids": []}])
 
 
 def _environment(kind: type) -> jinja2.Environment:
