@@ -417,11 +417,27 @@ def _put(data: bytes | Path, target: Path) -> tuple[int, int]:
         if isinstance(data, Path):
             _link(data, target)
         else:
-            with open(target, "xb") as fh:  # 'x': a path written twice is an error, not an overwrite
-                fh.write(data)
+            _write_new(data, target)
         return size_and_time(os.lstat(target))
     except OSError as exc:  # a full disk: the error of a write names no file
         raise named_error(exc, target) from None
+
+
+# How a new file is opened: created, never an existing one (a path written twice is an error, not an
+# overwrite), as open(target, "xb") opens it.
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
+
+
+def _write_new(data: bytes, target: Path) -> None:
+    """open(target, "xb").write(data), by the system calls alone: a Python file object for each of a
+    site's ~15 000 pages at 10 000 articles was ~17 us of each write's ~50."""
+    fd = os.open(target, _NEW_FILE, 0o666)
+    try:
+        rest = memoryview(data)
+        while rest:
+            rest = rest[os.write(fd, rest):]
+    finally:
+        os.close(fd)
 
 
 def _link(source: Path, target: Path) -> None:
