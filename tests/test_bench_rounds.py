@@ -15,6 +15,8 @@ assert not os.path.exists(out), "the last round's output was not set aside"
 os.mkdir(out)
 n = int(open(counter).read()) if os.path.exists(counter) else 0
 open(counter, "w").write(str(n + 1))
+if len(sys.argv) > 4:  # (a log of which build ran when)
+    open(sys.argv[4], "a").write(sys.argv[5] + "\\n")
 time.sleep(float(times.split(",")[n]))
 """
 
@@ -34,7 +36,8 @@ def test_cold_rounds_give_each_sides_median_round_and_every_rounds_ratio(tmp_pat
     def build(out: str, times: str) -> list[str]:
         return [sys.executable, "-c", _BUILD, str(work / out), times, str(tmp_path / f"{out}.count")]
 
-    peer, ours = scale.cold_rounds(build("public", "0.2,0.2,0.2"), build("site", "0.6,0.2,0.4"), work, trash, 3)
+    peer, ours, others = scale.cold_rounds(build("public", "0.2,0.2,0.2"), build("site", "0.6,0.2,0.4"), work, trash, 3)
+    assert others == []
     assert len(peer["rounds"]) == len(ours["rounds"]) == len(ours["ratios"]) == 3
     assert ours["wall"] == statistics.median(ours["rounds"])
     assert peer["wall"] == statistics.median(peer["rounds"])
@@ -50,3 +53,22 @@ def test_a_commands_wall_time_is_not_rounded_up_to_the_samplers_period():
     scale = _scale()
     figures = scale.measured([sys.executable, "-c", "import time; time.sleep(0.1)"], sample_every=5.0)
     assert 0.1 <= figures["wall"] < 2.5  # (the sampler sleeps 5 s between samples)
+
+
+def test_other_checkouts_build_in_the_same_rounds_in_turn_with_ours(tmp_path):
+    scale = _scale()
+    work, trash, log = tmp_path / "work", tmp_path / "trash", tmp_path / "order"
+    work.mkdir()
+
+    def build(out: str, times: str, name: str) -> list[str]:
+        return [sys.executable, "-c", _BUILD, str(work / out), times, str(tmp_path / f"{name}.count"), str(log), name]
+
+    peer, ours, others = scale.cold_rounds(build("public", "0.1,0.1,0.1", "peer"), build("site", "0.1,0.3,0.1", "ours"),
+                                           work, trash, 3, [build("site", "0.3,0.1,0.2", "before")])
+    # (each round the peer first, then ours and the other code in turn: neither always runs right after the peer)
+    assert log.read_text().split() == ["peer", "ours", "before", "peer", "before", "ours", "peer", "ours", "before"]
+    (before,) = others
+    assert all(wall >= slept for wall, slept in zip(before["rounds"], (0.3, 0.1, 0.2)))
+    assert before["ratios"] == [mine / theirs for theirs, mine in zip(peer["rounds"], before["rounds"])]
+    assert ours["ratios"] == [mine / theirs for theirs, mine in zip(peer["rounds"], ours["rounds"])]
+    assert before["wall"] == statistics.median(before["rounds"])
