@@ -467,7 +467,7 @@ def report(results: dict[int, dict]) -> None:
         for phase in phases:
             ours = results[n][phase]
             if phase.startswith("cold, no search") and len(ours.get("ratios", ())) > 1:
-                whose = "ours" if phase == "cold, no search" else phase.removeprefix("cold, no search ")
+                whose = "ours" if phase == "cold, no search" else phase.removeprefix("cold, no search (")[:-1]
                 print(f"  {phase} at {results[n]['articles']['count']:,}, {len(ours['ratios'])} rounds: {whose} over "
                       f"Hugo's " + ", ".join(f"{r:.2f}" for r in ours["ratios"]) + f"x, median {ours['median ratio']:.2f}x"
                       f" (Hugo " + ", ".join(f"{w:.1f}" for w in results[n]["hugo cold"]["rounds"]) + f" s; {whose} "
