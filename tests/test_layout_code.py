@@ -13,7 +13,7 @@ from newsarchive import forked
 from newsarchive.builder import layout_code, render
 from newsarchive.builder.layout_code import LayoutCode
 
-from .conftest import build, copy_tree
+from .conftest import DEFAULTS, build, copy_tree
 
 
 def _site_files(site) -> dict[str, bytes]:
@@ -109,7 +109,8 @@ def test_the_compiled_layouts_yield_a_statement_once():
 
 
 def test_this_jinja2_compiles_through_layout_code():
-    assert render.LayoutEnvironment.code_generator_class is LayoutCode
+    assert _environment(render.LayoutEnvironment).code_generator_class is LayoutCode
+    assert render.environment(render.read_layouts([DEFAULTS / "layouts"])).code_generator_class is LayoutCode
 
 
 @pytest.mark.parametrize("breakage", ["syntax", "text"])

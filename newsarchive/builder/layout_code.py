@@ -12,10 +12,13 @@ through `escape`. The text a page is made of is the same, character for characte
 
 Done through `Environment.code_generator_class`, the hook jinja2 documents for changing the Python a
 template compiles to; the rest of compiling is jinja2's own. The change leans on how jinja2 3.1 writes
-an output statement: generator() gives LayoutCode only where a probe compiled by it renders what
-jinja2's own compiling renders, and jinja2's own generator under any jinja2 that writes it otherwise.
+an output statement: generator() (chosen(): once a process) gives LayoutCode only where a probe
+compiled by it renders what jinja2's own compiling renders, and jinja2's own generator under any
+jinja2 that writes it otherwise.
 """
 from __future__ import annotations
+
+import functools
 
 import markupsafe
 from jinja2 import DictLoader, Environment, nodes
@@ -96,3 +99,10 @@ def generator() -> type[CodeGenerator]:
         return LayoutCode if rendered(LayoutCode) == rendered(CodeGenerator) else CodeGenerator
     except Exception:  # noqa: BLE001 - any failure of ours to compile or render: jinja2's own is used
         return CodeGenerator
+
+
+@functools.cache
+def chosen() -> type[CodeGenerator]:
+    """generator(), worked out once in a process, when it first compiles a layout (the probe is ~7 ms:
+    at import it was paid by every process that imports the renderer, search's workers too)."""
+    return generator()

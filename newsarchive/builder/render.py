@@ -105,7 +105,9 @@ def load_assets(static_dirs: list[Path]) -> Assets:
 class LayoutEnvironment(jinja2.Environment):
     """jinja2's environment, compiling layouts to fewer steps where this jinja2 allows (layout_code.py)."""
 
-    code_generator_class = layout_code.generator()
+    @property
+    def code_generator_class(self) -> type:
+        return layout_code.chosen()
 
 
 @functools.lru_cache(maxsize=4)
