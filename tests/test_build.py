@@ -345,6 +345,25 @@ def test_relative_links_from_one_page_to_many_are_rel_s(source, targets):
     assert rel_all(from_path, to_paths) == [rel(from_path, p) for p in to_paths]
 
 
+
+_SEGMENTS_TO_ESCAPE = st.sampled_from(["articles", "tags", "a&b", 'q"t', "<i>", "x y", "台灣", "index.html", "'s"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_SEGMENTS | _SEGMENTS_TO_ESCAPE, min_size=1, max_size=5),
+       st.lists(_SEGMENTS | _SEGMENTS_TO_ESCAPE, min_size=1, max_size=5),
+       st.sampled_from([None, "/", "/sub/", "/a&b/"]))
+def test_list_items_links_are_the_pages_urls_escaped(source, target, root):
+    """render._Hrefs (a list item's links, from the page's folder) gives escape(url(target)) of the
+    page's url: relative to its folder, or from the base URL's path for a page served anywhere."""
+    from markupsafe import escape
+
+    from newsarchive.builder.render import _Hrefs, url_path
+
+    from_path, to_path = "/".join(source), "/".join(target)
+    url = root + url_path(to_path) if root is not None else rel(from_path, to_path)
+    assert _Hrefs(root, posixpath.dirname(from_path)).of(to_path) == str(escape(url))
+
 _JSON_VALUES = st.recursive(st.none() | st.booleans() | st.integers(min_value=-(1 << 70), max_value=1 << 70)
                             | st.text(alphabet=st.characters(blacklist_categories=()), max_size=12)
                             | st.sampled_from(["</script>", "a&b", "\u2028\u2029", "\x00\x1f\x7f", "𫜮台灣", "\ud800"]),

@@ -331,7 +331,7 @@ class PageMaker:
         html = env.get_template(template).render(absolute=absolute,
             config=self.config, path=path, lang=lang, url=url, problems=self.problems,
             chrome=functools.partial(self.chrome, env, (root, folder), url, asset),
-            entry_items=functools.partial((items or Items()).items, env, self.config, lang, url),
+            entry_items=functools.partial((items or Items()).items, env, self.config, lang, url, _Hrefs(root, folder)),
             asset=asset, outlet_url=lambda n: url(self.outlet_path(n)),
             tag_url=lambda n: url(self.tag_path(n)) if self.tag_path(n) else None, **context)
         if template.endswith(".xml"):  # feeds, sitemap: no character XML 1.0 refuses, whatever a page holds
@@ -413,9 +413,10 @@ class Items:
         """Let the items go (when the lists are made: ~0.1 GB at 100 000 articles)."""
         self._made.clear()
 
-    def items(self, env: jinja2.Environment, config: SiteConfig, lang: str, url, entries, leads=None,
-              firsts=None) -> Markup:
-        """A list's items, one after another (leads, firsts: each entry's, or None for all)."""
+    def items(self, env: jinja2.Environment, config: SiteConfig, lang: str, url, hrefs: "_Hrefs", entries,
+              leads=None, firsts=None) -> Markup:
+        """A list's items, one after another (leads, firsts: each entry's, or None for all). `url`: the
+        page's; `hrefs`: the same links, as an item's attribute holds them (_Hrefs)."""
         out = []
         for e, lead, first in zip(entries, leads or repeat(None), firsts or repeat(None)):
             key = (e.path, lead, first, lang)
@@ -428,8 +429,38 @@ class Items:
             pieces, targets = made
             out.append(pieces[0])
             for target, piece in zip(targets, pieces[1:]):
-                out += (escape(url(target)), piece)
+                out += (hrefs.of(target), piece)
         return Markup("".join(out))
+
+
+class _Hrefs:
+    """A page's links (PageMaker.render's url) escaped as an attribute holds them, for list items:
+    a link from a list's folder to an article outside it is the folder's depth of '..' and the
+    article's address, its address made safe once a build (_safe_href). (Each item's links went
+    through url() - a miss of _relative's cache for almost every one: the tag pages are ~4 000
+    folders - and escape(): ~0.4 CPU-s of a cold build's ~5 000 list pages at 10 000 articles.)"""
+
+    __slots__ = ("_root", "_folder", "_top", "_up")
+
+    def __init__(self, root: str | None, folder: str):
+        self._root = str(escape(root)) if root is not None else None
+        self._folder, self._top = folder, folder.partition("/")[0]
+        self._up = "../" * (folder.count("/") + 1) if folder else ""
+
+    def of(self, target: str) -> str:
+        """escape(url(target)), url the page's."""
+        if self._root is not None:
+            return self._root + _safe_href(target)
+        if not self._folder or target.partition("/")[0] != self._top:  # (_relative's answer then)
+            return self._up + _safe_href(target)
+        return str(escape(_relative(self._folder, target)))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _safe_href(target: str) -> str:
+    """A site path as a link's attribute holds it: url_path, then escaped (each of escape and url_path
+    works on characters one at a time, so a prefix without what they change can go before it)."""
+    return str(escape(url_path(target)))
 
 
 def _item(env: jinja2.Environment, config: SiteConfig, lang: str, url, e: Entry, lead, first) -> str:
