@@ -306,8 +306,11 @@ class PageMaker:
     outlet_paths: dict  # outlet name -> its list page
     tag_paths: dict  # tag name -> its list page, for the tags that have pages (TAG_PAGE_ARTICLES)
     problems: int  # raw files ingest could not make articles of, and pages left out
-    # The chrome made so far (chrome()): (layout, the links' base) -> its HTML.
+    # The chrome made so far (chrome()): (layout, the links' base) -> its HTML; and once a layout, the
+    # links its first rendering asked for (in order), and (layout, _link_shape) -> its HTML.
     _chrome: dict = field(default_factory=dict, compare=False, repr=False)
+    _chrome_asked: dict = field(default_factory=dict, compare=False, repr=False)
+    _chrome_shapes: dict = field(default_factory=dict, compare=False, repr=False)
 
     def render(self, template: str, path: str, lang: str | None, context: dict,
                anywhere: bool = False, items: "Items | None" = None) -> tuple[str, bytes]:
@@ -330,7 +333,7 @@ class PageMaker:
         asset = lambda name: url(self.assets.paths[name])  # noqa: E731
         html = env.get_template(template).render(absolute=absolute,
             config=self.config, path=path, lang=lang, url=url, problems=self.problems,
-            chrome=functools.partial(self.chrome, env, (root, folder), url, asset),
+            chrome=functools.partial(self.chrome, env, (root, folder), url),
             entry_items=functools.partial((items or Items()).items, env, self.config, lang, url, _Hrefs(root, folder)),
             asset=asset, outlet_url=lambda n: url(self.outlet_path(n)),
             tag_url=lambda n: url(self.tag_path(n)) if self.tag_path(n) else None, **context)
@@ -338,23 +341,49 @@ class PageMaker:
             html = _NOT_XML.sub("", html)
         return path, html.encode("utf-8")
 
-    def chrome(self, env: jinja2.Environment, base: tuple, url, asset, layout: str) -> Markup:
+    def chrome(self, env: jinja2.Environment, base: tuple, url, layout: str) -> Markup:
         """A part every page shows alike (`layout|chrome` in base.html: _head.html, _header.html,
         _footer.html), made once for each base its links start from (`base`: the page's folder, or
         the root a page served anywhere links from). It sees the settings, the problems count and
-        the links, not the page. (Made on every page, they were ~26 of the ~37 us base.html took;
-        kept, an article page 246 -> 235 us, and a build makes 15 000 pages at 10 000 articles.)"""
+        the links (url(), and asset(): the url() of a static file's address), not the page. (Made on
+        every page, they were ~26 of the ~37 us base.html took; kept, an article page 246 -> 235 us,
+        and a build makes 15 000 pages at 10 000 articles.)"""
         key = (layout, base)
         if key not in self._chrome:
-            self._chrome[key] = Markup(env.get_template(layout).render(
-                config=self.config, problems=self.problems, url=url, asset=asset))
+            self._chrome[key] = self._chrome_for(env, base, url, layout)
         return self._chrome[key]
+
+    def _chrome_for(self, env: jinja2.Environment, base: tuple, url, layout: str) -> Markup:
+        """A part's HTML for a base it was not made for yet: that of another base whose links come out
+        the same (a build writes list pages in ~3 000 folders at 10 000 articles - a tag's each - and
+        made the three parts in each: ~0.5 of the list pages' ~2.9 CPU-s). The part sees nothing of
+        the page but what url() and asset() give it, so where each link it asks for is the same, it
+        asks for the same next one and comes out the same: the links its first rendering asked for
+        are looked up from this base (_link_shape), and a part made with the same answers is taken."""
+        asked = self._chrome_asked.get(layout)
+        shape = (layout, _link_shape(base, url, asked)) if asked is not None else None
+        if shape in self._chrome_shapes:
+            return self._chrome_shapes[shape]
+        these: list[str] = []
+
+        def link(target: str) -> str:
+            these.append(target)
+            return url(target)
+
+        html = Markup(env.get_template(layout).render(config=self.config, problems=self.problems, url=link,
+                                                      asset=lambda name: link(self.assets.paths[name])))
+        if asked is None:
+            self._chrome_asked[layout], asked = these, these
+            shape = (layout, _link_shape(base, url, asked))
+        if these == asked:  # (a part asking for other links from here is kept for this base only)
+            self._chrome_shapes[shape] = html
+        return html
 
     def __getstate__(self) -> dict:
         """Pickled (to the article pages' fresh workers) without the chrome made so far: by then the
         list pages had made that of every list folder, which no article page shows (9 045 parts, 5.1
         of the 6.6 MB pickled at 10 000 articles); a worker makes its own pages' folders' chrome."""
-        return {**self.__dict__, "_chrome": {}}
+        return {**self.__dict__, "_chrome": {}, "_chrome_asked": {}, "_chrome_shapes": {}}
 
     def outlet_path(self, name: str) -> str:
         # (an earlier version's outlet may have no list of its own)
@@ -454,6 +483,16 @@ class _Hrefs:
         if not self._folder or target.partition("/")[0] != self._top:  # (_relative's answer then)
             return self._up + _safe_href(target)
         return str(escape(_relative(self._folder, target)))
+
+
+def _link_shape(base: tuple, url, targets: list[str]) -> tuple:
+    """What url() (a page's, from `base`: the root a page served anywhere links from, and its folder)
+    gives for each of these targets, told without asking it for most: a target whose first folder is
+    not the base folder's is reached by the folder's depth of '..' and the target (_relative), so the
+    depth stands for all of those, and only the others are asked."""
+    root, folder = base
+    top, depth = folder.partition("/")[0], folder.count("/") + 1 if folder else 0
+    return root, top, depth, tuple(url(t) for t in targets if root is not None or t.partition("/")[0] == top)
 
 
 @functools.lru_cache(maxsize=1 << 16)
