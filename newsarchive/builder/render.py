@@ -61,8 +61,14 @@ def rel_all(from_path: str, to_paths) -> list[str]:
     folder = posixpath.dirname(from_path)
     if not folder:
         return [rel(from_path, p) for p in to_paths]
-    top, up = folder.partition("/")[0], "../" * (folder.count("/") + 1)
+    top, up = _outside(folder)
     return [url_path(up + p) if p.partition("/")[0] != top else rel(from_path, p) for p in to_paths]
+
+
+def _outside(folder: str) -> tuple[str, str]:
+    """(the folder's first folder, the folder's depth of '../'): a link from the folder to a site path
+    whose first folder is another is the second and the path, made safe (_relative's answer then)."""
+    return folder.partition("/")[0], "../" * (folder.count("/") + 1) if folder else ""
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -334,7 +340,7 @@ class PageMaker:
         html = env.get_template(template).render(absolute=absolute,
             config=self.config, path=path, lang=lang, url=url, problems=self.problems,
             chrome=functools.partial(self.chrome, env, (root, folder), url),
-            entry_items=functools.partial((items or Items()).items, env, self.config, lang, url, _Hrefs(root, folder)),
+            entry_items=functools.partial((items or Items()).items, env, self.config, lang, url, (root, folder)),
             asset=asset, outlet_url=lambda n: url(self.outlet_path(n)),
             tag_url=lambda n: url(self.tag_path(n)) if self.tag_path(n) else None, **context)
         if template.endswith(".xml"):  # feeds, sitemap: no character XML 1.0 refuses, whatever a page holds
@@ -442,11 +448,11 @@ class Items:
         """Let the items go (when the lists are made: ~0.1 GB at 100 000 articles)."""
         self._made.clear()
 
-    def items(self, env: jinja2.Environment, config: SiteConfig, lang: str, url, hrefs: "_Hrefs", entries,
+    def items(self, env: jinja2.Environment, config: SiteConfig, lang: str, url, base: tuple, entries,
               leads=None, firsts=None) -> Markup:
         """A list's items, one after another (leads, firsts: each entry's, or None for all). `url`: the
-        page's; `hrefs`: the same links, as an item's attribute holds them (_Hrefs)."""
-        out = []
+        page's, from `base` (its root and folder, as chrome() takes them)."""
+        hrefs, out = _Hrefs(*base), []
         for e, lead, first in zip(entries, leads or repeat(None), firsts or repeat(None)):
             key = (e.path, lead, first, lang)
             if key not in self._made:
@@ -473,8 +479,8 @@ class _Hrefs:
 
     def __init__(self, root: str | None, folder: str):
         self._root = str(escape(root)) if root is not None else None
-        self._folder, self._top = folder, folder.partition("/")[0]
-        self._up = "../" * (folder.count("/") + 1) if folder else ""
+        self._folder = folder
+        self._top, self._up = _outside(folder)
 
     def of(self, target: str) -> str:
         """escape(url(target)), url the page's."""
@@ -491,8 +497,8 @@ def _link_shape(base: tuple, url, targets: list[str]) -> tuple:
     not the base folder's is reached by the folder's depth of '..' and the target (_relative), so the
     depth stands for all of those, and only the others are asked."""
     root, folder = base
-    top, depth = folder.partition("/")[0], folder.count("/") + 1 if folder else 0
-    return root, top, depth, tuple(url(t) for t in targets if root is not None or t.partition("/")[0] == top)
+    top, up = _outside(folder)
+    return root, top, up, tuple(url(t) for t in targets if root is not None or t.partition("/")[0] == top)
 
 
 @functools.lru_cache(maxsize=1 << 16)
