@@ -345,7 +345,6 @@ def test_relative_links_from_one_page_to_many_are_rel_s(source, targets):
     assert rel_all(from_path, to_paths) == [rel(from_path, p) for p in to_paths]
 
 
-
 _SEGMENTS_TO_ESCAPE = st.sampled_from(["articles", "tags", "a&b", 'q"t', "<i>", "x y", "台灣", "index.html", "'s"])
 
 
@@ -363,6 +362,7 @@ def test_list_items_links_are_the_pages_urls_escaped(source, target, root):
     from_path, to_path = "/".join(source), "/".join(target)
     url = root + url_path(to_path) if root is not None else rel(from_path, to_path)
     assert _Hrefs(root, posixpath.dirname(from_path)).of(to_path) == str(escape(url))
+
 
 _JSON_VALUES = st.recursive(st.none() | st.booleans() | st.integers(min_value=-(1 << 70), max_value=1 << 70)
                             | st.text(alphabet=st.characters(blacklist_categories=()), max_size=12)
