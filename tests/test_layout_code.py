@@ -98,6 +98,31 @@ def test_an_undefined_value_fails_as_in_jinja2():
             _environment(kind).get_template("undefined.html").render(CONTEXT)
 
 
+def test_a_layout_is_loaded_once_and_then_given_as_loaded(monkeypatch):
+    """LayoutEnvironment keeps the layouts it has loaded: each asked again (as a page, or extended,
+    included or imported from another) is the same template, loaded by jinja2 once and then not
+    looked up there again; a name taken relative to its parent goes through join_path first; a
+    template or extra globals go to jinja2."""
+    env, loads = _environment(render.LayoutEnvironment), []
+    real = jinja2.DictLoader.load
+    monkeypatch.setattr(jinja2.DictLoader, "load",
+                        lambda self, e, name, g=None: (e is env and loads.append(name)) or real(self, e, name, g))
+    pages = ["page.html", "sometimes.html", "imported.html", "macro.html"]
+    first = [env.get_template(n).render(CONTEXT) for n in pages]
+    asked = []  # (jinja2's own look-up, ~7 us: not asked again)
+    look_up = jinja2.Environment._load_template
+    monkeypatch.setattr(jinja2.Environment, "_load_template", lambda self, *a: asked.append(a) or look_up(self, *a))
+    assert [env.get_template(n).render(CONTEXT) for n in pages] == first and asked == []
+    assert sorted(loads) == sorted(set(loads)), loads
+    assert {"base.html", "part.html", "lib.html"} <= set(loads)
+    assert env.get_template("base.html") is env.get_template("base.html", "page.html")
+    template = env.get_template("lib.html")
+    assert env.get_template(template) is template
+    assert env.get_template("lib.html", globals={"g": 1}) is template and template.globals["g"] == 1
+    monkeypatch.setattr(render.LayoutEnvironment, "join_path", lambda self, name, parent: "lib.html")
+    assert env.get_template("anything.html", "page.html") is template
+
+
 def _yields(kind: type, name: str) -> int:
     source = _environment(kind).compile(LAYOUTS[name], raw=True)
     return source.count("yield ") - source.count("if 0: yield None")  # (jinja2's mark of a generator)
