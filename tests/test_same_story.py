@@ -304,7 +304,11 @@ def test_counts_are_each_texts_folded_bigrams_and_words_counted_one_by_one(corpu
     from newsarchive import lang
     from newsarchive.builder import terms
 
-    texts = _corpus_texts(corpus_run) + ["", "only latin words and the 2020 count", "國際 國際。新聞 ab", "中"]
+    # (and the two characters not ASCII that lower() makes a letter: U+0130, lowered to "i" and a combining
+    # dot, two characters - in texts after which each word of a chunk began one place later - and the
+    # Kelvin sign, "k")
+    turkish = ["İSTANBUL İst abİ abİcd x\u212Ay \u212Aelvin İİİİ ÀBCDÉ naïve covid19 a1b2"] + ["xİ"] * 3 + ["İabc"] * 5
+    texts = _corpus_texts(corpus_run) + ["", "only latin words and the 2020 count", "國際 國際。新聞 ab", "中"] + turkish + ["def"]
     counted, keys = terms.counts(texts)
     fold = lang.fold_map()
     for row, text in enumerate(texts):
@@ -316,6 +320,20 @@ def test_counts_are_each_texts_folded_bigrams_and_words_counted_one_by_one(corpu
         lo, hi = counted.indptr[row], counted.indptr[row + 1]
         assert dict(zip(keys[counted.indices[lo:hi]].tolist(), counted.data[lo:hi].tolist())) == want, row
     assert counted.has_sorted_indices and len(set(keys.tolist())) == len(keys) and (keys[1:] > keys[:-1]).all()
+
+
+def test_only_two_characters_not_ascii_lower_to_an_ascii_letter_or_digit():
+    """terms._latin_words finds words on code points, and takes these two (and no others) as
+    str.lower() takes them; U+0130 is the only character whose lowered form is longer."""
+    import string
+
+    from newsarchive.builder import terms
+
+    latin = set(string.ascii_lowercase + string.digits)
+    points = [c for c in range(0x80, 0x110000) if not 0xD800 <= c <= 0xDFFF]
+    assert [c for c in points if latin & set(chr(c).lower())] == [terms._DOTTED_I, terms._KELVIN]
+    assert [c for c in points if len(chr(c).lower()) != 1] == [terms._DOTTED_I]
+    assert chr(terms._DOTTED_I).lower() == "i\u0307" and chr(terms._KELVIN).lower() == "k"
 
 
 def test_counts_and_weights_made_in_parts_are_those_made_at_once(corpus_run, monkeypatch):
