@@ -30,6 +30,19 @@ def test_reading_time_counts_characters_and_words_a_reader_reads():
     assert reading.reading_minutes("abc中def " * 230) == 3  # 460 words and 230 characters: 2 + 0.575
 
 
+def test_reading_time_is_the_definition_at_the_edges_of_each_kind_of_character():
+    """reading.py looks each code point up: the first and last of each CJK range and those beside
+    them, every kind of space str.split() knows (the ideographic one the last), a lone surrogate and a
+    character past the BMP, in runs long enough to change the minutes."""
+    edges = ["\u33ff", "\u3400", "\u9fff", "\ua000", "\uf8ff", "\uf900", "\ufaff", "\ufb00", "\U00020000", "\ud800"]
+    spaces = [chr(c) for c in range(0x3001) if chr(c).isspace()]
+    assert spaces[-1] == "\u3000" and not any(chr(c).isspace() for c in range(0x3001, 0x110000))
+    for i, edge in enumerate(edges):
+        for space in spaces:
+            text = (f"ab{edge}c{space}{edge * (i % 3)} x{space * 2}" + edge * 7) * 60
+            assert reading.minutes_of_plain(text) == _counted_one_by_one(text), (edge, space)
+
+
 def test_reading_time_is_the_definition_on_the_seeds_and_the_corpus(corpus_run):
     root, _summary = corpus_run
     pages = sorted((root / "content").rglob("*.md")) + sorted((REPO / "tests/golden/content").rglob("*.md"))
