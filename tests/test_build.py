@@ -458,9 +458,10 @@ def _without_links(page: bytes | None) -> bytes | None:
 
 
 def test_article_pages_are_made_from_their_tasks_and_the_page_maker_not_the_site(seed_root, tmp_path, monkeypatch):
-    """On the pool, article pages are made by fresh processes handed the PageMaker, which holds no
-    article, from tasks holding their own articles and, of every other article, its Linked fields
-    only (not its text or provenance); the site equals one made in this process."""
+    """On the pool of an archive past FORK_UP_TO, article pages are made by fresh processes handed the
+    PageMaker, which holds no article, from tasks holding their own articles and, of every other
+    article, its Linked fields only (not its text or provenance); the site equals one made in this
+    process."""
     import pickle
 
     from newsarchive.builder import parallel
@@ -482,6 +483,7 @@ def test_article_pages_are_made_from_their_tasks_and_the_page_maker_not_the_site
     for name in ("pool", "here"):
         shutil.copytree(seed_root / "content", tmp_path / name / "content")
     monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(parallel, "FORK_UP_TO", 0)
     monkeypatch.setattr(parallel, "CHUNK", 1)  # (a task of each article: what it carries of the others)
     monkeypatch.setattr(parallel.forked, "Pool", pool)
     monkeypatch.setattr(parallel, "_render_tasks", render_tasks)
@@ -510,6 +512,74 @@ def test_article_pages_are_made_from_their_tasks_and_the_page_maker_not_the_site
         for entry, _ in pages:
             if entry.path not in own:
                 assert entry.body_md[:200].encode("utf-8") not in carried
+
+
+def test_up_to_fork_up_to_article_pages_are_made_by_forked_workers_named_their_articles(seed_root, tmp_path, monkeypatch):
+    """Up to FORK_UP_TO articles, the article pages' workers are forked once same story has answered,
+    handed the renderer itself (nothing pickled), and each task names its articles by their numbers;
+    the parent's objects are frozen out of the cycle collector only while they fork. The site equals
+    one made in this process, and one made by fresh workers."""
+    import gc
+
+    from newsarchive.builder import parallel
+    from newsarchive.builder.render import Renderer
+
+    handed, tasks, frozen = [], [], []
+    real_pool, real_imap = parallel.forked.Pool, parallel.forked.Pool.imap
+
+    def pool(given, **options):
+        handed.append((given, options))
+        frozen.append(gc.get_freeze_count())
+        return real_pool(given, **options)
+
+    def imap(self, function, items, chunksize=1):
+        items = list(items)
+        tasks.extend((function, item) for item in items)
+        return real_imap(self, function, items, chunksize)
+
+    for name in ("forked", "fresh", "here"):
+        shutil.copytree(seed_root / "content", tmp_path / name / "content")
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(parallel, "CHUNK", 2)
+    monkeypatch.setattr(parallel.forked, "Pool", pool)
+    monkeypatch.setattr(real_pool, "imap", imap)
+    articles = build(tmp_path / "forked", search=False).articles
+    renderers = [(given, options) for given, options in handed if isinstance(given, Renderer)]
+    assert len(renderers) == 1 and renderers[0][1] == {} and frozen[handed.index(renderers[0])] > 0
+    assert gc.get_freeze_count() == 0
+    named = [item for function, item in tasks if function is parallel._render_numbered]
+    assert sorted(n for numbers, _folder in named for n in numbers) == list(range(articles))
+    assert all(len(numbers) <= 2 and all(type(n) is int for n in numbers) for numbers, _folder in named)
+    monkeypatch.setattr(parallel.forked, "Pool", real_pool)
+    monkeypatch.setattr(parallel, "FORK_UP_TO", 0)
+    build(tmp_path / "fresh", search=False)
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 10 ** 9)
+    build(tmp_path / "here", search=False)
+    assert _files(tmp_path / "forked" / "site") == _files(tmp_path / "fresh" / "site") == _files(tmp_path / "here" / "site")
+
+
+def test_article_pages_are_not_forked_beside_a_thread_not_the_builds(seed_root, tmp_path, monkeypatch):
+    """A process running other threads than the build's own (serve's server) gets fresh workers: a
+    fork copies the calling thread alone, and a lock another thread held would stay held."""
+    import threading
+
+    from newsarchive.builder import parallel
+
+    handed = []
+    real_pool = parallel.forked.Pool
+    monkeypatch.setattr(parallel.forked, "Pool",
+                        lambda given, **options: handed.append((type(given).__name__, options)) or real_pool(given, **options))
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
+    shutil.copytree(seed_root / "content", tmp_path / "content")
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, name="serve-like")
+    other.start()
+    try:
+        build(tmp_path, search=False)
+    finally:
+        stop.set()
+        other.join()
+    assert ("PageMaker", {"fresh": True}) in handed and not any(kind == "Renderer" for kind, _ in handed)
 
 
 def test_a_cold_build_across_processes_equals_one_made_in_process(corpus_run, tmp_path, monkeypatch):

@@ -29,6 +29,9 @@ STORE_FROM = 200
 # core, on two workers: under a tenth of the archive, making them is quicker (a day's files).
 STORE_SHARE = 0.1
 
+# The name of the thread that saves the bodies (parallel.py forks beside it).
+SAVING_THREAD = "body-store"
+
 
 def worth_reading(to_render: int, articles: int) -> bool:
     """Whether the bodies of `to_render` article pages are better taken from the store than made."""
@@ -88,7 +91,7 @@ class BodyStore:
             self.store.save_mapping(STORE, version(), ((body_key(md), html) for md, html in snapshot),
                                   plain=True)  # (texts only)
 
-        self._saving = threading.Thread(target=write, name="body-store", daemon=True)
+        self._saving = threading.Thread(target=write, name=SAVING_THREAD, daemon=True)
         self._saving.start()
 
     def wait(self) -> None:

@@ -1,23 +1,30 @@
-"""Article pages rendered across cores, on fresh processes handed the build's PageMaker: each task
+"""Article pages rendered across cores. Up to FORK_UP_TO articles, on processes forked from the
+building process once same story has answered, holding the renderer and the gathered site as they
+are: a task names its articles. Past it, on fresh processes handed the build's PageMaker: each task
 carries its articles, their bodies' HTML and what their pages show (render.Shows), not the gathered
 site. Pages the memo keeps from the last site are not rendered at all. When every article page is
 rendered, bodies come from the store of the last such build (bodies.py), and those it lacks are made
 ahead, while the same-story comparison the pages wait for is still running (BodiesAhead)."""
 from __future__ import annotations
 
+import gc
+import threading
 from pathlib import Path
 
 from .. import forked
-from .bodies import BodyStore, worth_reading
+from .bodies import SAVING_THREAD, BodyStore, worth_reading
 from .collect import path_of
 from ..to_html import bodies_html
 from .render import PageMaker, Renderer
-from .write import Placed, write_new
+from .write import WRITER_THREAD, Placed, write_new
 
 # Below this many articles a process pool costs more than it saves.
 PARALLEL_FROM = 200
 # Articles per task handed to a worker.
 CHUNK = 64
+# Up to this many articles the article pages' workers are forked, holding the gathered site (see
+# _forks); past it they are fresh processes.
+FORK_UP_TO = 40_000
 
 
 def _chunks(numbers: list[int]) -> list[list[int]]:
@@ -97,18 +104,52 @@ def _render_tasks(r: Renderer, todo: list[int], folder: Path | None):
         yield [(e, r.bodies.get(e.path), r.shows(e)) for e in entries], folder
 
 
+def _forks(r: Renderer) -> bool:
+    """Whether this build's article pages are made by forked workers. Fresh ones are handed
+    everything a page shows, pickled: at 10 000 articles ~115 MB of tasks, ~0.4-0.75 CPU-s to pickle
+    here and ~0.9 to unpickle there, and each worker imports the renderer again (~0.25 CPU-s) - a
+    tenth of a cold build's CPU. A forked worker shares this process's memory until it writes to it,
+    and CPython writes to every object it reads (its reference count): at 100 000 articles forked
+    workers held ~1.1 GB each, and the peak is bounded there (README: At archive scale). At
+    FORK_UP_TO the building process holds ~0.9 GB (~23 KB an article at 100 000), its tree far from
+    that bound. Not where threads other than the build's own run (serve's passes beside its server: a
+    fork copies the calling thread alone, and a lock another thread held stays held in the child)."""
+    own = {WRITER_THREAD, SAVING_THREAD}
+    return len(r.site.entries) <= FORK_UP_TO and all(
+        t is threading.main_thread() or t.name in own for t in threading.enumerate())
+
+
 def pool_ahead(r: Renderer, ahead: BodiesAhead | None) -> forked.Pool | None:
-    """The article pages' pool of a build that renders every article page on one (`ahead`: the
-    bodies of bodies_ahead's large first build, or of one after a code change), started when the
+    """The article pages' pool of a build that renders every article page on fresh workers (`ahead`:
+    the bodies of bodies_ahead's large first build, or of one after a code change), started when the
     lists are made, before the build waits for same story: its workers start (spawned, their
     imports) on the core same story's process leaves free then, not after its answer, on the way to
     the pages. The bodies made ahead are taken first (their workers have ended with the last one:
     with these beside them and same story's process, a cold build at 100 000 articles peaked
-    higher). Hand it to articles(); stop it after."""
+    higher). Hand it to articles(); stop it after. None where the workers are forked (after same
+    story's answer: see articles())."""
     if ahead is None:
         return None
     ahead.hand_over(r)
-    return forked.Pool(r.maker, fresh=True)
+    return None if _forks(r) else forked.Pool(r.maker, fresh=True)
+
+
+def _forked_pool(r: Renderer) -> forked.Pool:
+    """A pool of workers forked from this process, handed the renderer. What this process holds is
+    frozen out of the cycle collector's passes as they fork (gc.freeze): a worker's collections then
+    pass over the objects it makes, not over the site it inherited, which they would copy page by page."""
+    gc.freeze()
+    try:
+        return forked.Pool(r)
+    finally:
+        gc.unfreeze()
+
+
+def _render_numbered(r: Renderer, task: tuple[list[int], Path | None]) -> list[tuple[str, object]]:
+    """A forked worker's articles (their numbers in the site), as _render_chunk makes them."""
+    numbers, folder = task
+    entries = [r.site.entries[n] for n in numbers]
+    return _render_chunk(r.maker, ([(e, r.bodies.get(e.path), r.shows(e)) for e in entries], folder))
 
 
 def articles(r: Renderer, ahead: BodiesAhead | None, write_to: Path | None = None, keep=None,
@@ -154,9 +195,12 @@ def articles(r: Renderer, ahead: BodiesAhead | None, write_to: Path | None = Non
             tick(1)
             yield r.render_article(r.site.entries[n])
     else:
-        workers = pool or forked.Pool(r.maker, fresh=True)
+        forks = pool is None and _forks(r)
+        workers = pool or (_forked_pool(r) if forks else forked.Pool(r.maker, fresh=True))
         try:
-            made = workers.imap(_render_chunk, _render_tasks(r, todo, write_to))  # (handed out from a thread)
+            # (handed out from a thread)
+            made = workers.imap(_render_numbered, [(chunk, write_to) for chunk in _chunks(todo)]) if forks \
+                else workers.imap(_render_chunk, _render_tasks(r, todo, write_to))
             for n in unkeyed:
                 r.reused_article(r.site.entries[n])  # (records its key; nothing was recorded to keep)
             yield from meanwhile

@@ -36,6 +36,9 @@ IN_PLACE_SHARE = 0.25
 # the staging folder's name, and the files to remove.
 JOURNAL = ".site-commit-"
 
+# The name of the thread that writes the staged files (parallel.py forks beside it).
+WRITER_THREAD = "site-writer"
+
 
 class DoubleWrite(Exception):
     pass
@@ -100,7 +103,7 @@ class Staging:
         self._root = os.fspath(site)
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._error: BaseException | None = None
-        self._writer = threading.Thread(target=self._write_all, name="site-writer", daemon=True)
+        self._writer = threading.Thread(target=self._write_all, name=WRITER_THREAD, daemon=True)
 
     def __enter__(self) -> "Staging":
         if self.site.is_symlink():  # never written through, nor swapped away: the archivist's to remove
