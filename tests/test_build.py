@@ -584,17 +584,35 @@ def test_article_pages_are_not_forked_beside_a_thread_not_the_builds(seed_root, 
 
 def test_a_cold_build_across_processes_equals_one_made_in_process(corpus_run, tmp_path, monkeypatch):
     """At corpus size a cold build makes article bodies ahead on a pool, compares same-story in a
-    child and renders articles across cores; all of it in one process must give the same site."""
+    child and renders articles across cores, its workers forked (and fresh, as past FORK_UP_TO); all
+    of it in one process must give the same site."""
     from newsarchive.builder import parallel, related
+    from newsarchive.builder.collect import Entry
 
     corpus_root, _summary = corpus_run
-    for name in ("parallel", "serial"):
+    for name in ("parallel", "fresh", "serial"):
         shutil.copytree(corpus_root / "content", tmp_path / name / "content")
+    ahead: list[int] = []
+    monkeypatch.setattr(parallel, "BodiesAhead", _counting_pools(parallel.BodiesAhead, ahead))
+    pools, real_pool = [], parallel.forked.Pool
+
+    def pool(handed, **options):
+        kind = "entries" if isinstance(handed, tuple) and isinstance(handed[0], Entry) else type(handed).__name__
+        pools.append((kind, options.get("fresh", False)))
+        return real_pool(handed, **options)
+
+    monkeypatch.setattr(parallel.forked, "Pool", pool)
     assert build(tmp_path / "parallel", search=False).articles >= parallel.PARALLEL_FROM
+    forked_pools, pools[:] = list(pools), []
+    monkeypatch.setattr(parallel, "FORK_UP_TO", 0)
+    build(tmp_path / "fresh", search=False)
+    assert len(ahead) == 2 and min(ahead) >= parallel.PARALLEL_FROM  # (bodies made ahead, on each pool)
+    assert {("entries", False), ("Renderer", False)} <= set(forked_pools) and not any(f for _, f in forked_pools)
+    assert {("NoneType", True), ("PageMaker", True)} <= set(pools) and not {"entries", "Renderer"} & {k for k, _ in pools}
     monkeypatch.setattr(parallel, "PARALLEL_FROM", 10 ** 9)
     monkeypatch.setattr(related, "BACKGROUND_FROM", 10 ** 9)
     build(tmp_path / "serial", search=False)
-    assert _files(tmp_path / "parallel" / "site") == _files(tmp_path / "serial" / "site")
+    assert _files(tmp_path / "parallel" / "site") == _files(tmp_path / "fresh" / "site") == _files(tmp_path / "serial" / "site")
 
 
 def test_a_full_render_takes_the_bodies_the_last_one_stored(corpus_run, tmp_path, monkeypatch):

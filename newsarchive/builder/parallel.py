@@ -22,8 +22,8 @@ from .write import WRITER_THREAD, Placed, write_new
 PARALLEL_FROM = 200
 # Articles per task handed to a worker.
 CHUNK = 64
-# Up to this many articles the article pages' workers are forked, holding the gathered site (see
-# _forks); past it they are fresh processes.
+# Up to this many articles the workers that make the bodies and the article pages are forked, holding
+# the gathered site (see _forks); past it they are fresh processes.
 FORK_UP_TO = 40_000
 
 
@@ -39,11 +39,15 @@ class BodiesAhead:
 
     def __init__(self, entries, numbers: list[int], found: dict[str, str]):
         self.found = found
-        # Each task carries its articles' markdown, to fresh workers: forked ones held a copy of most
-        # of the gathered site by the end (300 MB each at 100 000 articles, and 700 MB more
+        # Up to FORK_UP_TO articles they are forked, handed the entries, each task naming its own.
+        # Past it each task carries its articles' markdown, to fresh workers: forked ones held a copy
+        # of most of the gathered site by the end (300 MB each at 100 000 articles, and 700 MB more
         # shared by them only, as this process wrote to its own pages).
         self._pool = self._result = None
-        if numbers:
+        if numbers and _forks(len(entries)):
+            self._pool = _forked_pool(entries)
+            self._result = self._pool.map_async(_bodies_numbered, _chunks(numbers))
+        elif numbers:
             self._pool = forked.Pool(None, fresh=True)
             self._result = self._pool.map_async(bodies_html, [[(entries[n].path, entries[n].body_md) for n in chunk]
                                                               for chunk in _chunks(numbers)])
@@ -66,6 +70,11 @@ class BodiesAhead:
     def close(self) -> None:
         if self._pool is not None:
             self._pool.stop()
+
+
+def _bodies_numbered(entries, numbers: list[int]) -> list[tuple[str, str]]:
+    """A forked worker's bodies (their articles' numbers in `entries`), as bodies_html makes them."""
+    return bodies_html(None, [(entries[n].path, entries[n].body_md) for n in numbers])
 
 
 def bodies_ahead(entries, body_store: BodyStore, cold: bool) -> BodiesAhead | None:
@@ -104,19 +113,19 @@ def _render_tasks(r: Renderer, todo: list[int], folder: Path | None):
         yield [(e, r.bodies.get(e.path), r.shows(e)) for e in entries], folder
 
 
-def _forks(r: Renderer) -> bool:
-    """Whether this build's article pages are made by forked workers. Fresh ones are handed
-    everything a page shows, pickled: at 10 000 articles ~115 MB of tasks, ~0.4-0.75 CPU-s to pickle
-    here and ~0.9 to unpickle there, and each worker imports the renderer again (~0.25 CPU-s) - a
-    tenth of a cold build's CPU. A forked worker shares this process's memory until it writes to it,
-    and CPython writes to every object it reads (its reference count): at 100 000 articles forked
-    workers held ~1.1 GB each, and the peak is bounded there (README: At archive scale). At
-    FORK_UP_TO the building process holds ~0.9 GB (~23 KB an article at 100 000), its tree far from
-    that bound. Not where threads other than the build's own run (serve's passes beside its server: a
-    fork copies the calling thread alone, and a lock another thread held stays held in the child)."""
+def _forks(articles: int) -> bool:
+    """Whether the workers of a build of this many articles are forked, handed what they need as it
+    is, rather than fresh processes handed it pickled: article pages' tasks were ~115 MB at 10 000
+    articles (~0.4-0.75 CPU-s to pickle here, ~0.9 to unpickle there), the bodies' ~40 MB, and each
+    fresh worker imports the renderer again (~0.25 CPU-s). A forked worker shares this process's
+    memory until it writes to it, and CPython writes to every object it reads (its reference count):
+    at 100 000 articles forked workers held ~1.1 GB each, and the peak is bounded there (README: At
+    archive scale); at FORK_UP_TO the building process holds ~0.9 GB (~23 KB an article at 100 000),
+    its tree far from that bound. Not where threads other than the build's own run (serve's passes
+    beside its server: a fork copies the calling thread alone, and a lock another thread held stays
+    held in the child)."""
     own = {WRITER_THREAD, SAVING_THREAD}
-    return len(r.site.entries) <= FORK_UP_TO and all(
-        t is threading.main_thread() or t.name in own for t in threading.enumerate())
+    return articles <= FORK_UP_TO and all(t is threading.main_thread() or t.name in own for t in threading.enumerate())
 
 
 def pool_ahead(r: Renderer, ahead: BodiesAhead | None) -> forked.Pool | None:
@@ -131,16 +140,16 @@ def pool_ahead(r: Renderer, ahead: BodiesAhead | None) -> forked.Pool | None:
     if ahead is None:
         return None
     ahead.hand_over(r)
-    return None if _forks(r) else forked.Pool(r.maker, fresh=True)
+    return None if _forks(len(r.site.entries)) else forked.Pool(r.maker, fresh=True)
 
 
-def _forked_pool(r: Renderer) -> forked.Pool:
-    """A pool of workers forked from this process, handed the renderer. What this process holds is
-    frozen out of the cycle collector's passes as they fork (gc.freeze): a worker's collections then
-    pass over the objects it makes, not over the site it inherited, which they would copy page by page."""
+def _forked_pool(handed) -> forked.Pool:
+    """A pool of workers forked from this process, handed `handed`. What this process holds is frozen
+    out of the cycle collector's passes as they fork (gc.freeze): a worker's collections then pass
+    over the objects it makes, not over the site it inherited, which they would copy page by page."""
     gc.freeze()
     try:
-        return forked.Pool(r)
+        return forked.Pool(handed)
     finally:
         gc.unfreeze()
 
@@ -195,7 +204,7 @@ def articles(r: Renderer, ahead: BodiesAhead | None, write_to: Path | None = Non
             tick(1)
             yield r.render_article(r.site.entries[n])
     else:
-        forks = pool is None and _forks(r)
+        forks = pool is None and _forks(len(r.site.entries))
         workers = pool or (_forked_pool(r) if forks else forked.Pool(r.maker, fresh=True))
         try:
             # (handed out from a thread)
