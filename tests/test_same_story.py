@@ -410,6 +410,28 @@ def _signature_rows(near) -> list[list[tuple[int, float]]]:
     return out
 
 
+def test_signatures_break_ties_by_term_where_many_terms_weigh_the_same():
+    """Rows of few distinct weights (ties at the SIGNATURE_TERMS-th heaviest and across it), rare
+    terms in both parts (dense and sparse), rows asked in any order: each signature is the
+    definition's."""
+    import numpy as np
+    from scipy.sparse import random as sparse_random
+
+    from newsarchive.builder import windows
+
+    rng = np.random.default_rng(7)
+    for trial in range(40):
+        n, width = int(rng.integers(1, 30)), int(rng.integers(30, 300))
+        vectors = sparse_random(n, width, density=0.4, format="csr", dtype=np.float32, random_state=trial)
+        vectors.data = (np.ceil(vectors.data * 3) / 3).astype(np.float32)  # (three weights)
+        df = rng.integers(1, 2 * windows.RARE_DF, width)
+        dense = np.sort(rng.choice(width, int(rng.integers(0, width // 2)), replace=False))
+        rows = [int(i) for i in rng.permutation(n)]
+        of, key, weight = windows._signatures(windows.Parts.of(vectors, dense), rows, windows.rare_terms(df))
+        got = [[(int(k), float(w)) for k, w in zip(key[of == r], weight[of == r])] for r in range(n)]
+        assert got == [_heaviest_rare(vectors[row], df) for row in rows], trial
+
+
 def _heaviest_rare(row, df) -> list[tuple[int, float]]:
     """A signature spelled out on a whole vector: its terms of base frequency 2 to RARE_DF, heaviest
     first (then by term), SIGNATURE_TERMS of them."""

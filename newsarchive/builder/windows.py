@@ -276,16 +276,22 @@ def rare_terms(df: np.ndarray) -> np.ndarray:
 
 def _signatures(parts: Parts, at: list[int], rare: np.ndarray):
     """Each row's (parts' rows `at`) SIGNATURE_TERMS heaviest rare terms (rare_terms). (Chosen by
-    weight, then term: the same whatever order a row holds its terms in.)"""
+    weight, then term: the same whatever order a row holds its terms in.) The rare terms of all rows
+    are picked out at once, then each row's sorted (a row's terms picked out in its own turn were
+    ~40 % of its time)."""
     from scipy.sparse import hstack
 
     R = hstack([parts.sparse[at], parts.dense[at]], format="csr")
+    terms = parts.terms[R.indices]
+    chosen = rare[terms]
+    terms, weights = terms[chosen], R.data[chosen]
+    bounds = np.concatenate(([0], np.cumsum(chosen)))[R.indptr].tolist()  # (each row's, among those chosen)
     of, key, weight = [], [], []
     for r in range(R.shape[0]):
-        lo, hi = R.indptr[r], R.indptr[r + 1]
-        cols, vals = parts.terms[R.indices[lo:hi]], R.data[lo:hi]
-        chosen = rare[cols]
-        cols, vals = cols[chosen], vals[chosen]
+        cols, vals = terms[bounds[r]:bounds[r + 1]], weights[bounds[r]:bounds[r + 1]]
+        if len(vals) > SIGNATURE_TERMS:  # (those at least as heavy as the row's SIGNATURE_TERMS-th, sorted)
+            heavy = vals >= np.partition(vals, len(vals) - SIGNATURE_TERMS)[len(vals) - SIGNATURE_TERMS]
+            cols, vals = cols[heavy], vals[heavy]
         top = np.lexsort((cols, -vals))[:SIGNATURE_TERMS]
         of.append(np.full(len(top), r, np.int32))
         key.append(cols[top])
