@@ -35,3 +35,26 @@ def test_a_fresh_pool_closed_leaves_no_file_and_none_is_made_for_nothing_handed(
     assert not os.path.exists(parcel)
     with forked.Pool(None, fresh=True, processes=1) as empty:
         assert empty._parcel is None
+
+
+def test_a_comparer_closed_unused_ends_though_a_process_forked_since_holds_its_pipe():
+    """Same story's process, forked and then closed unused (a small archive compares in the build's
+    own process), ends when told to, while a pool forked after it (the bodies' workers) still holds
+    the end of its tasks' pipe: waiting for that pipe to close waited for the pool, for ever."""
+    import threading
+
+    from newsarchive.builder.related import Comparer
+
+    comparer = Comparer(fork=True)
+    pool = forked.Pool(None, processes=1)  # (forked since: it holds the comparer's pipe ends)
+    try:
+        closing = threading.Thread(target=comparer.close, daemon=True)
+        closing.start()
+        closing.join(timeout=30)
+        ended = not closing.is_alive()
+        if not ended:  # (not to hang the suite: the child is ended, and the test fails)
+            comparer._child.kill()
+            closing.join()
+    finally:
+        pool.stop()
+    assert ended and comparer._child.exitcode == 0

@@ -51,6 +51,7 @@ class BodiesAhead:
             self._pool = forked.Pool(None, fresh=True)
             self._result = self._pool.map_async(bodies_html, [[(entries[n].path, entries[n].body_md) for n in chunk]
                                                               for chunk in _chunks(numbers)])
+        if self._pool is not None:
             # (its workers end with their last body, not when the bodies are handed over: alive until
             # the lists were made, ~0.4 GB at 100 000 articles beside same story's process at its largest)
             self._pool.end_when_done()

@@ -345,9 +345,12 @@ class Comparer:
             pass
 
     def close(self) -> None:
-        """The child ends (it was handed nothing: no comparison, or a build that failed first)."""
+        """The child ends (it was handed nothing: no comparison, or a build that failed first). It is
+        told so (NOTHING), not left to find its tasks' pipe closed: a process forked from this one
+        since (the bodies' or article pages' workers, parallel.py) holds that pipe's end open too."""
         if not self._tasks.closed:
-            self._tasks.close()  # (the child reads the end of its tasks and ends)
+            self._send(NOTHING)
+            self._tasks.close()
             self._receive.close()
             self._child.join()
 
@@ -356,6 +359,10 @@ class _ReadAhead(NamedTuple):
     """A comparing process's first task, when it has one: the store whose stored days it reads."""
 
     store: CacheStore
+
+
+# A comparing process's last task when it is handed no sheets: it ends.
+NOTHING = None
 
 
 def _compare_in_child(tasks, send, parent: int, theirs: tuple = ()) -> None:
@@ -368,7 +375,9 @@ def _compare_in_child(tasks, send, parent: int, theirs: tuple = ()) -> None:
         if isinstance(task, _ReadAhead):
             files = _read_ahead(task.store)
             task = tasks.recv()
-    except EOFError:  # closed: nothing to compare
+    except EOFError:  # closed: nothing to compare (a build that stopped before telling it NOTHING)
+        return
+    if task is NOTHING:
         return
     sheets, store = task
     try:
