@@ -49,8 +49,7 @@ class BodiesAhead:
             self._result = self._pool.map_async(_bodies_numbered, _chunks(numbers))
         elif numbers:
             self._pool = forked.Pool(None, fresh=True)
-            self._result = self._pool.map_async(bodies_html, [[(entries[n].path, entries[n].body_md) for n in chunk]
-                                                              for chunk in _chunks(numbers)])
+            self._result = self._pool.map_async(bodies_html, [_markdowns(entries, chunk) for chunk in _chunks(numbers)])
         if self._pool is not None:
             # (its workers end with their last body, not when the bodies are handed over: alive until
             # the lists were made, ~0.4 GB at 100 000 articles beside same story's process at its largest)
@@ -73,9 +72,14 @@ class BodiesAhead:
             self._pool.stop()
 
 
+def _markdowns(entries, numbers: list[int]) -> list[tuple[str, str]]:
+    """(path, markdown) of these articles (their numbers in `entries`): what bodies_html takes."""
+    return [(entries[n].path, entries[n].body_md) for n in numbers]
+
+
 def _bodies_numbered(entries, numbers: list[int]) -> list[tuple[str, str]]:
     """A forked worker's bodies (their articles' numbers in `entries`), as bodies_html makes them."""
-    return bodies_html(None, [(entries[n].path, entries[n].body_md) for n in numbers])
+    return bodies_html(None, _markdowns(entries, numbers))
 
 
 def bodies_ahead(entries, body_store: BodyStore, cold: bool) -> BodiesAhead | None:
@@ -110,8 +114,14 @@ def _render_chunk(maker: PageMaker, task: tuple[list[tuple], Path | None]) -> li
 def _render_tasks(r: Renderer, todo: list[int], folder: Path | None):
     """Chunks of articles, each with its body's HTML (None: made by the worker) and what its page shows."""
     for chunk in _chunks(todo):
-        entries = [r.site.entries[n] for n in chunk]
-        yield [(e, r.bodies.get(e.path), r.shows(e)) for e in entries], folder
+        yield _articles_shown(r, chunk), folder
+
+
+def _articles_shown(r: Renderer, numbers: list[int]) -> list[tuple]:
+    """(entry, its body's HTML or None, what its page shows) of these articles (their numbers in the
+    site): what _render_chunk makes pages of."""
+    entries = [r.site.entries[n] for n in numbers]
+    return [(e, r.bodies.get(e.path), r.shows(e)) for e in entries]
 
 
 def _forks(articles: int) -> bool:
@@ -158,8 +168,7 @@ def _forked_pool(handed) -> forked.Pool:
 def _render_numbered(r: Renderer, task: tuple[list[int], Path | None]) -> list[tuple[str, object]]:
     """A forked worker's articles (their numbers in the site), as _render_chunk makes them."""
     numbers, folder = task
-    entries = [r.site.entries[n] for n in numbers]
-    return _render_chunk(r.maker, ([(e, r.bodies.get(e.path), r.shows(e)) for e in entries], folder))
+    return _render_chunk(r.maker, (_articles_shown(r, numbers), folder))
 
 
 def articles(r: Renderer, ahead: BodiesAhead | None, write_to: Path | None = None, keep=None,
