@@ -8,6 +8,7 @@ import shutil
 import threading
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import unquote
 
 import pytest
@@ -457,6 +458,37 @@ def _without_links(page: bytes | None) -> bytes | None:
     return re.sub(rb'<section class="related[^"]*".*?</section>\n', b"", page, flags=re.S) if page else page
 
 
+class _Pooled(NamedTuple):
+    """A forked.Pool as it was asked for."""
+
+    handed: object
+    options: dict
+    frozen: int  # objects frozen out of the cycle collector as it was made (gc.get_freeze_count)
+
+
+def _recording_pools(monkeypatch) -> list[_Pooled]:
+    """Every forked.Pool made from now on (the build's pools and the readers', one module's class)."""
+    import gc
+
+    from newsarchive import forked
+
+    made, real = [], forked.Pool
+
+    def pool(handed, **options):
+        made.append(_Pooled(handed, options, gc.get_freeze_count()))
+        return real(handed, **options)
+
+    monkeypatch.setattr(forked, "Pool", pool)
+    return made
+
+
+def _kind(handed) -> str:
+    """What a pool was handed: "entries" (the site's), or the name of its type."""
+    from newsarchive.builder.collect import Entry
+
+    return "entries" if isinstance(handed, tuple) and handed and isinstance(handed[0], Entry) else type(handed).__name__
+
+
 def test_article_pages_are_made_from_their_tasks_and_the_page_maker_not_the_site(seed_root, tmp_path, monkeypatch):
     """On the pool of an archive past FORK_UP_TO, article pages are made by fresh processes handed the
     PageMaker, which holds no article, from tasks holding their own articles and, of every other
@@ -468,12 +500,7 @@ def test_article_pages_are_made_from_their_tasks_and_the_page_maker_not_the_site
     from newsarchive.builder.collect import Entry
     from newsarchive.builder.render import Linked, PageMaker
 
-    handed, tasks = [], []
-    real_pool, real_tasks = parallel.forked.Pool, parallel._render_tasks
-
-    def pool(given, **options):
-        handed.append((given, options))
-        return real_pool(given, **options)
+    tasks, real_tasks = [], parallel._render_tasks
 
     def render_tasks(*args):
         for task in real_tasks(*args):
@@ -485,14 +512,14 @@ def test_article_pages_are_made_from_their_tasks_and_the_page_maker_not_the_site
     monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
     monkeypatch.setattr(parallel, "FORK_UP_TO", 0)
     monkeypatch.setattr(parallel, "CHUNK", 1)  # (a task of each article: what it carries of the others)
-    monkeypatch.setattr(parallel.forked, "Pool", pool)
+    handed = _recording_pools(monkeypatch)
     monkeypatch.setattr(parallel, "_render_tasks", render_tasks)
     articles = build(tmp_path / "pool", search=False).articles
     monkeypatch.setattr(parallel, "PARALLEL_FROM", 10 ** 9)
     build(tmp_path / "here", search=False)
     assert _files(tmp_path / "pool" / "site") == _files(tmp_path / "here" / "site")
 
-    makers = [(given, options) for given, options in handed if isinstance(given, PageMaker)]
+    makers = [(pooled.handed, pooled.options) for pooled in handed if isinstance(pooled.handed, PageMaker)]
     assert len(makers) == 1 and makers[0][1] == {"fresh": True}
     pages = [(entry, shows) for chunk, _folder in tasks for entry, _body, shows in chunk]
     assert sorted(e.path for e, _ in pages) == sorted({e.path for e, _ in pages}) and len(pages) == articles
@@ -524,13 +551,8 @@ def test_up_to_fork_up_to_article_pages_are_made_by_forked_workers_named_their_a
     from newsarchive.builder import parallel
     from newsarchive.builder.render import Renderer
 
-    handed, tasks, frozen = [], [], []
-    real_pool, real_imap = parallel.forked.Pool, parallel.forked.Pool.imap
-
-    def pool(given, **options):
-        handed.append((given, options))
-        frozen.append(gc.get_freeze_count())
-        return real_pool(given, **options)
+    tasks, real_pool = [], parallel.forked.Pool
+    real_imap = real_pool.imap
 
     def imap(self, function, items, chunksize=1):
         items = list(items)
@@ -541,16 +563,15 @@ def test_up_to_fork_up_to_article_pages_are_made_by_forked_workers_named_their_a
         shutil.copytree(seed_root / "content", tmp_path / name / "content")
     monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
     monkeypatch.setattr(parallel, "CHUNK", 2)
-    monkeypatch.setattr(parallel.forked, "Pool", pool)
     monkeypatch.setattr(real_pool, "imap", imap)
+    handed = _recording_pools(monkeypatch)
     articles = build(tmp_path / "forked", search=False).articles
-    renderers = [(given, options) for given, options in handed if isinstance(given, Renderer)]
-    assert len(renderers) == 1 and renderers[0][1] == {} and frozen[handed.index(renderers[0])] > 0
+    renderers = [pooled for pooled in handed if isinstance(pooled.handed, Renderer)]
+    assert len(renderers) == 1 and renderers[0].options == {} and renderers[0].frozen > 0
     assert gc.get_freeze_count() == 0
     named = [item for function, item in tasks if function is parallel._render_numbered]
     assert sorted(n for numbers, _folder in named for n in numbers) == list(range(articles))
     assert all(len(numbers) <= 2 and all(type(n) is int for n in numbers) for numbers, _folder in named)
-    monkeypatch.setattr(parallel.forked, "Pool", real_pool)
     monkeypatch.setattr(parallel, "FORK_UP_TO", 0)
     build(tmp_path / "fresh", search=False)
     monkeypatch.setattr(parallel, "PARALLEL_FROM", 10 ** 9)
@@ -565,10 +586,7 @@ def test_article_pages_are_not_forked_beside_a_thread_not_the_builds(seed_root, 
 
     from newsarchive.builder import parallel
 
-    handed = []
-    real_pool = parallel.forked.Pool
-    monkeypatch.setattr(parallel.forked, "Pool",
-                        lambda given, **options: handed.append((type(given).__name__, options)) or real_pool(given, **options))
+    handed = _recording_pools(monkeypatch)
     monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
     shutil.copytree(seed_root / "content", tmp_path / "content")
     stop = threading.Event()
@@ -579,7 +597,8 @@ def test_article_pages_are_not_forked_beside_a_thread_not_the_builds(seed_root, 
     finally:
         stop.set()
         other.join()
-    assert ("PageMaker", {"fresh": True}) in handed and not any(kind == "Renderer" for kind, _ in handed)
+    kinds = [(_kind(pooled.handed), pooled.options) for pooled in handed]
+    assert ("PageMaker", {"fresh": True}) in kinds and not any(kind == "Renderer" for kind, _ in kinds)
 
 
 def test_a_cold_build_across_processes_equals_one_made_in_process(corpus_run, tmp_path, monkeypatch):
@@ -587,25 +606,19 @@ def test_a_cold_build_across_processes_equals_one_made_in_process(corpus_run, tm
     child and renders articles across cores, its workers forked (and fresh, as past FORK_UP_TO); all
     of it in one process must give the same site."""
     from newsarchive.builder import parallel, related
-    from newsarchive.builder.collect import Entry
 
     corpus_root, _summary = corpus_run
     for name in ("parallel", "fresh", "serial"):
         shutil.copytree(corpus_root / "content", tmp_path / name / "content")
     ahead: list[int] = []
     monkeypatch.setattr(parallel, "BodiesAhead", _counting_pools(parallel.BodiesAhead, ahead))
-    pools, real_pool = [], parallel.forked.Pool
-
-    def pool(handed, **options):
-        kind = "entries" if isinstance(handed, tuple) and isinstance(handed[0], Entry) else type(handed).__name__
-        pools.append((kind, options.get("fresh", False)))
-        return real_pool(handed, **options)
-
-    monkeypatch.setattr(parallel.forked, "Pool", pool)
+    made = _recording_pools(monkeypatch)
     assert build(tmp_path / "parallel", search=False).articles >= parallel.PARALLEL_FROM
-    forked_pools, pools[:] = list(pools), []
+    forked_pools = [(_kind(pooled.handed), pooled.options.get("fresh", False)) for pooled in made]
+    made.clear()
     monkeypatch.setattr(parallel, "FORK_UP_TO", 0)
     build(tmp_path / "fresh", search=False)
+    pools = [(_kind(pooled.handed), pooled.options.get("fresh", False)) for pooled in made]
     assert len(ahead) == 2 and min(ahead) >= parallel.PARALLEL_FROM  # (bodies made ahead, on each pool)
     assert {("entries", False), ("Renderer", False)} <= set(forked_pools) and not any(f for _, f in forked_pools)
     assert {("NoneType", True), ("PageMaker", True)} <= set(pools) and not {"entries", "Renderer"} & {k for k, _ in pools}
