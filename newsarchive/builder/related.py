@@ -369,6 +369,11 @@ def _compare_in_child(tasks, send, parent: int, theirs: tuple = ()) -> None:
     forked.die_with_parent(parent)
     for end in theirs:
         end.close()
+    # The comparison's sparse products, imported while this process waits for its sheets (the build
+    # is reading the pages): imported where first used, it was ~0.3 CPU-s (scipy imports numpy.f2py,
+    # among others) of a cold build at 10 000 articles on the way to the article pages, which wait
+    # for same story's answer.
+    import scipy.sparse  # noqa: F401
     files = packed
     try:
         task = tasks.recv()
