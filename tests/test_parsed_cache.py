@@ -27,15 +27,30 @@ def _no_gathered_entries(monkeypatch):
 def _reads(monkeypatch) -> list[Path]:
     """The content pages read from now on."""
     read: list[Path] = []
-    real = Path.read_text
+    real = parsed.read_page
 
-    def counting(self, *args, **kwargs):
-        if self.suffix == ".md":
-            read.append(self)
-        return real(self, *args, **kwargs)
+    def counting(file):
+        read.append(Path(file))
+        return real(file)
 
-    monkeypatch.setattr(Path, "read_text", counting)
+    monkeypatch.setattr(parsed, "read_page", counting)
     return read
+
+
+@pytest.mark.parametrize("raw", [b"", b"a\nb", b"a\r\nb\r\n", b"a\rb\r", b"\r\r\n\n\r", "\ufeff標題\r\n\u2028x".encode(),
+                                 b"tail\r", b"\xe6\x96"])
+def test_a_page_is_read_as_read_text_reads_it(tmp_path, raw):
+    """read_page gives the text Path.read_text(encoding="utf-8") gives - universal newlines, a BOM
+    kept, U+2028 kept - and raises what it raises on bytes that are not UTF-8."""
+    file = tmp_path / "p.md"
+    file.write_bytes(raw)
+    try:
+        expected = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        with pytest.raises(UnicodeDecodeError):
+            parsed.read_page(file)
+        return
+    assert parsed.read_page(file) == parsed.read_page(str(file)) == expected
 
 
 def _fresh(root: Path) -> gather.Site:

@@ -232,7 +232,7 @@ def _parsed(archive: Archive, cache: parsed.ParsedPages | None, path: Path,
     what it does to `cache` there is lost, and _read does it again.)"""
     content_file = archive.content_file(path)
     folder, _, name = content_file.rpartition("/")
-    text = path.read_text(encoding="utf-8")
+    text = parsed.read_page(path)
     digest = parsed.digest(content_file, text)
     same = cache.same_text(folder, name, stat, digest, text) if cache is not None and stat is not None else None
     if same is not None:  # (a checked-out or copied file: the text is the recorded one)
@@ -681,7 +681,7 @@ def _reread(archive: Archive, file: str, st: os.stat_result, row: tuple | None, 
     its entry and row. A page whose text is its row's (touched, checked out again) is its row's
     entry under its stat now, not parsed."""
     content_file = archive.content_file(Path(file))
-    text = Path(file).read_text(encoding="utf-8")
+    text = parsed.read_page(file)
     digest = parsed.digest(content_file, text)
     if row is not None and row[_DIGEST] == digest:
         row = (row[0], *parsed.signature(st), *row[_START:])
