@@ -50,7 +50,7 @@ def minutes_of_plain(text: str) -> int:
     import numpy as np
 
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    kinds = _kinds()[np.minimum(codes, _PAST_CJK)]
+    kinds = _kinds().take(codes, mode="clip")  # (a code point past _PAST_CJK: its kind, _OTHER)
     other = kinds == _OTHER
     words = np.count_nonzero(other[1:] > other[:-1]) + bool(len(other) and other[0])  # (where each run begins)
     return max(1, round(int(np.count_nonzero(kinds == _CJK)) / CJK_CHARS_A_MINUTE + int(words) / WORDS_A_MINUTE))
