@@ -250,7 +250,7 @@ def json_ld(entry: Entry, config: SiteConfig, image: str | None = None, versions
     # copy was ~3 % of every article page at 100 000 articles)
     if image:
         data["image"] = image
-    return script_json(data)
+    return compact_script_json(data)  # (by orjson, compact: ~7 us an article page; json's spaced text ~20)
 
 
 # In a script element the HTML parser looks for `</script` and, after `<!--`, for `<script`: no
