@@ -45,11 +45,13 @@ def read_page(file) -> str:
     then decoded at once: read_text decodes through a text stream, chunk by chunk, ~40 us of a
     page's ~100 (the 10 000 pages of a cold build: 0.39 s, this way 0.2 s)."""
     with open(file, "rb", buffering=0) as fh:
-        return _newlines(fh.read().decode("utf-8"))
+        return _text(fh)
 
 
-def _newlines(text: str) -> str:
-    """What universal newlines make of a text: "\\r\\n", then each "\\r" left, read as "\\n"."""
+def _text(fh) -> str:
+    """What read_page reads from a page file opened "rb": decoded, then universal newlines ("\\r\\n",
+    then each "\\r" left, read as "\\n")."""
+    text = fh.read().decode("utf-8")
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
@@ -100,7 +102,7 @@ class Body:
     def _read(self) -> str:
         try:
             with open(self.file, "rb", buffering=0) as f:
-                now, same = _newlines(f.read().decode("utf-8")), signature(os.fstat(f.fileno())) == self.recorded
+                now, same = _text(f), signature(os.fstat(f.fileno())) == self.recorded
             return now[self.start:] if same else page.split(now)[1]
         except (OSError, UnicodeDecodeError, ValueError):
             return ""
