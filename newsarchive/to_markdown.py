@@ -316,8 +316,9 @@ _MD_LINK_TEXT = re.compile(r"(?:!\[|\[)([^\]]*)\]\([^)]*\)")
 # would a word - `^` with re.M was tried at every character, ~15 us an article - then the text's
 # first line's.)
 _MD_MARKS = "*_`>#|\\"
-_MD_LIST_MARK = re.compile(r"\n(?:- |\d+\. )")
-_MD_FIRST_LIST_MARK = re.compile(r"- |\d+\. ")
+_LIST_ITEM = r"- |\d+\. "  # (a list item's mark: spelled once for both patterns)
+_MD_LIST_MARK = re.compile(rf"\n(?:{_LIST_ITEM})")
+_MD_FIRST_LIST_MARK = re.compile(_LIST_ITEM)
 _FIGURE_HTML = re.compile(r"<figure>.*?</figure>", re.S)
 
 
