@@ -412,24 +412,30 @@ def _signature_rows(near) -> list[list[tuple[int, float]]]:
 
 def test_signatures_break_ties_by_term_where_many_terms_weigh_the_same():
     """Rows of few distinct weights (ties at the SIGNATURE_TERMS-th heaviest and across it), rare
-    terms in both parts (dense and sparse), rows asked in any order: each signature is the
-    definition's."""
+    terms in both parts (dense and sparse) or in the sparse part only, rows asked in any order: each
+    signature is the definition's."""
     import numpy as np
     from scipy.sparse import random as sparse_random
 
     from newsarchive.builder import windows
 
     rng = np.random.default_rng(7)
+    joined = 0  # (trials where a dense term is rare: the two parts' rows joined)
     for trial in range(40):
         n, width = int(rng.integers(1, 30)), int(rng.integers(30, 300))
         vectors = sparse_random(n, width, density=0.4, format="csr", dtype=np.float32, random_state=trial)
         vectors.data = (np.ceil(vectors.data * 3) / 3).astype(np.float32)  # (three weights)
         df = rng.integers(1, 2 * windows.RARE_DF, width)
-        dense = np.sort(rng.choice(width, int(rng.integers(0, width // 2)), replace=False))
+        # (every other trial's dense terms taken from those no signature takes)
+        pool = np.arange(width) if trial % 2 else np.flatnonzero(~windows.rare_terms(df))
+        dense = np.sort(rng.choice(pool, int(rng.integers(0, len(pool) // 2 + 1)), replace=False))
         rows = [int(i) for i in rng.permutation(n)]
-        of, key, weight = windows._signatures(windows.Parts.of(vectors, dense), rows, windows.rare_terms(df))
+        parts, rare = windows.Parts.of(vectors, dense), windows.rare_terms(df)
+        joined += bool(rare[dense].any())
+        of, key, weight = windows._signatures(parts, parts.sparse[rows], parts.dense[rows], rare)
         got = [[(int(k), float(w)) for k, w in zip(key[of == r], weight[of == r])] for r in range(n)]
         assert got == [_heaviest_rare(vectors[row], df) for row in rows], trial
+    assert 0 < joined < 40
 
 
 def _heaviest_rare(row, df) -> list[tuple[int, float]]:
@@ -449,8 +455,8 @@ def test_related_coverage_leaves_out_the_article_and_its_same_story(corpus_run):
     from newsarchive.builder import related as rel, windows
 
     vectors, table = _vectors(corpus_run)
-    of, key, weight = windows._signatures(windows.Parts.of(vectors, windows._dense_terms(table)),
-                                          list(range(vectors.shape[0])), windows.rare_terms(table.df))
+    parts = windows.Parts.of(vectors, windows._dense_terms(table))
+    of, key, weight = windows._signatures(parts, parts.sparse, parts.dense, windows.rare_terms(table.df))
     from scipy.sparse import csr_matrix
     signature = csr_matrix((weight, (of, key)), shape=vectors.shape)
     assert np.all(np.diff(np.flatnonzero(np.diff(of, prepend=-1))) <= windows.SIGNATURE_TERMS)
