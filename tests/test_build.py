@@ -604,7 +604,8 @@ def test_article_pages_are_not_forked_beside_a_thread_not_the_builds(seed_root, 
 def test_a_cold_build_across_processes_equals_one_made_in_process(corpus_run, tmp_path, monkeypatch):
     """At corpus size a cold build makes article bodies ahead on a pool, compares same-story in a
     child and renders articles across cores, its workers forked (and fresh, as past FORK_UP_TO); all
-    of it in one process must give the same site."""
+    of it in one process must give the same site. A first build's bodies' workers are forked before
+    any other pool (before the pages are read), handed nothing: their tasks carry the markdown."""
     from newsarchive.builder import parallel, related
 
     corpus_root, _summary = corpus_run
@@ -620,7 +621,8 @@ def test_a_cold_build_across_processes_equals_one_made_in_process(corpus_run, tm
     build(tmp_path / "fresh", search=False)
     pools = [(_kind(pooled.handed), pooled.options.get("fresh", False)) for pooled in made]
     assert len(ahead) == 2 and min(ahead) >= parallel.PARALLEL_FROM  # (bodies made ahead, on each pool)
-    assert {("entries", False), ("Renderer", False)} <= set(forked_pools) and not any(f for _, f in forked_pools)
+    assert {("NoneType", False), ("Renderer", False)} <= set(forked_pools) and not any(f for _, f in forked_pools)
+    assert forked_pools[0] == ("NoneType", False)  # (the first pool: before the pages are read)
     assert {("NoneType", True), ("PageMaker", True)} <= set(pools) and not {"entries", "Renderer"} & {k for k, _ in pools}
     monkeypatch.setattr(parallel, "PARALLEL_FROM", 10 ** 9)
     monkeypatch.setattr(related, "BACKGROUND_FROM", 10 ** 9)
@@ -669,10 +671,10 @@ def test_a_full_render_takes_the_bodies_the_last_one_stored(corpus_run, tmp_path
 
 def _counting_pools(real, made: list[int]):
     """parallel.BodiesAhead, noting how many bodies each one that starts a pool is to make."""
-    def counted(entries, numbers, found):
+    def counted(entries, numbers, found, early=None):
         if numbers:
             made.append(len(numbers))
-        return real(entries, numbers, found)
+        return real(entries, numbers, found, early)
     return counted
 
 

@@ -99,17 +99,23 @@ def _compares_aside(state: BuildState, quick: bool) -> bool:
 def _made(archive: Archive, base_url: str | None, search: bool, quick: bool, state: BuildState,
           progress: Progress, tell_changes: bool, print_: str | None, comparer, aside: Aside | None) -> Outcome:
     later: list = []  # (collect's saving, made once the work that waits for the site is handed out)
-    site = collect(archive, state, progress, later)
-    ahead, state.memo_ahead = state.memo_ahead, None
-    made = _inputs(archive, base_url, site, ahead=ahead)
-    if aside is not None and not made.memo.before:  # (no page of the last site to keep: no walk needed)
-        aside.close()
-        aside = None
-    if aside is not None:
-        made.memo.walk_from(aside.walked, aside.ready)
-    with _collector_off(bool(made.memo.before)):
-        return _built(archive, site, made, search, quick, state, progress, tell_changes, print_, comparer, aside,
-                      later)
+    # (a first build's bodies' workers, forked before the site is read: see parallel.bodies_pool)
+    bodies = parallel.bodies_pool(state.content_listing.files, BodyStore(archive.cache), memo.first_build(archive))
+    try:
+        site = collect(archive, state, progress, later)
+        ahead, state.memo_ahead = state.memo_ahead, None
+        made = _inputs(archive, base_url, site, ahead=ahead)
+        if aside is not None and not made.memo.before:  # (no page of the last site to keep: no walk needed)
+            aside.close()
+            aside = None
+        if aside is not None:
+            made.memo.walk_from(aside.walked, aside.ready)
+        with _collector_off(bool(made.memo.before)):
+            return _built(archive, site, made, search, quick, state, progress, tell_changes, print_, comparer, aside,
+                          later, bodies)
+    finally:
+        if bodies is not None:  # (stopped already where its bodies were taken)
+            bodies.stop()
 
 
 @contextlib.contextmanager
@@ -130,13 +136,15 @@ def _collector_off(keeping: bool):
 
 
 def _built(archive: Archive, site, made: _Inputs, search: bool, quick: bool, state: BuildState, progress: Progress,
-           tell_changes: bool, print_: str | None, comparer, aside: Aside | None, later: list) -> Outcome:
+           tell_changes: bool, print_: str | None, comparer, aside: Aside | None, later: list,
+           bodies: forked.Pool | None = None) -> Outcome:
+    """`bodies`: the bodies' workers forked before the site was read (parallel.bodies_pool), or None."""
     body_store, cold = BodyStore(archive.cache), not made.memo.before
     # Every body to make (none stored): its pool starts before same story's plan, which left the
     # second core idle (~0.6 s of a cold build at 10 000 articles); stored bodies are read after same
     # story's process has started (~3 s at 100 000, when a change to its code alone makes it compare again).
     early = not body_store.holds_any()
-    ahead = parallel.bodies_ahead(site.entries, body_store, cold) if early else None
+    ahead = parallel.bodies_ahead(site.entries, body_store, cold, bodies) if early else None
     try:
         renderer, shape_now, last = _renderer(archive, site, made, body_store, search, quick, state, progress,
                                               comparer)
@@ -150,7 +158,7 @@ def _built(archive: Archive, site, made: _Inputs, search: bool, quick: bool, sta
     settle()
     related, pictures = renderer.related, renderer.pictures
     if not early:
-        ahead = parallel.bodies_ahead(site.entries, body_store, cold)
+        ahead = parallel.bodies_ahead(site.entries, body_store, cold, bodies)
     walked = None
     try:
         with Staging(archive.site, compare=tell_changes, tell=progress.notice) as staging:

@@ -266,6 +266,13 @@ def read_ahead(archive: Archive) -> tuple:
     return recorded_as(archive.cache.path(name)), archive.cache.load_any(name)
 
 
+def first_build(archive: Archive) -> bool:
+    """Whether a build of `archive` will keep no page of the last site, as told before the site is
+    read: there is no site/, or no memo file of it. (A memo file of another site key keeps none
+    either: such a build is not told apart here.)"""
+    return not archive.site.is_dir() or recorded_as(archive.cache.path(archive.site_tenant(MANIFEST))) is None
+
+
 def recorded_as(file: Path) -> tuple[int, int, int] | None:
     """Which file the memo's is (inode, size, mtime_ns: it is replaced whole when saved), None when
     there is none."""

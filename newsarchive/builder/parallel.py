@@ -37,14 +37,22 @@ class BodiesAhead:
     handed to the renderer before the article pages are made (each page's task carries its body)
     and stored for the next builds. `found`: the bodies taken from the store."""
 
-    def __init__(self, entries, numbers: list[int], found: dict[str, str]):
+    def __init__(self, entries, numbers: list[int], found: dict[str, str], early: forked.Pool | None = None):
+        """`early`: the workers bodies_pool() forked before the site was read, if any (taken: this
+        one stops it)."""
         self.found = found
-        # Up to FORK_UP_TO articles they are forked, handed the entries, each task naming its own.
-        # Past it each task carries its articles' markdown, to fresh workers: forked ones held a copy
-        # of most of the gathered site by the end (300 MB each at 100 000 articles, and 700 MB more
-        # shared by them only, as this process wrote to its own pages).
+        # Workers forked before the site was read take tasks that carry their articles' markdown (see
+        # bodies_pool). Else, up to FORK_UP_TO articles they are forked now, handed the entries, each
+        # task naming its own. Past it each task carries its articles' markdown, to fresh workers:
+        # forked ones held a copy of most of the gathered site by the end (300 MB each at 100 000
+        # articles, and 700 MB more shared by them only, as this process wrote to its own pages).
         self._pool = self._result = None
-        if numbers and _forks(len(entries)):
+        if early is not None and not numbers:
+            early.stop()
+        elif early is not None:
+            self._pool = early
+            self._result = early.map_async(bodies_html, [_markdowns(entries, chunk) for chunk in _chunks(numbers)])
+        elif numbers and _forks(len(entries)):
             self._pool = _forked_pool(entries)
             self._result = self._pool.map_async(_bodies_numbered, _chunks(numbers))
         elif numbers:
@@ -82,16 +90,32 @@ def _bodies_numbered(entries, numbers: list[int]) -> list[tuple[str, str]]:
     return bodies_html(None, _markdowns(entries, numbers))
 
 
-def bodies_ahead(entries, body_store: BodyStore, cold: bool) -> BodiesAhead | None:
+def bodies_ahead(entries, body_store: BodyStore, cold: bool, early: forked.Pool | None = None) -> BodiesAhead | None:
     """On a build that renders every article page (`cold`: no page of the last site can be kept) of a
     large archive, the stored bodies are taken and a BodiesAhead makes the rest if they are many
-    (else the bodies are made with the pages); None when there is nothing to take ahead."""
+    (else the bodies are made with the pages); None when there is nothing to take ahead. `early`:
+    bodies_pool()'s workers, if it forked them (taken: stopped here when not needed)."""
     if not cold or len(entries) < PARALLEL_FROM or forked.cores() < 2:
+        if early is not None:
+            early.stop()
         return None
     found: dict[str, str] = {}
     body_store.fill(found, entries)
     missing = [n for n, e in enumerate(entries) if e.path not in found]
-    return BodiesAhead(entries, missing if len(missing) >= PARALLEL_FROM else [], found)
+    return BodiesAhead(entries, missing if len(missing) >= PARALLEL_FROM else [], found, early)
+
+
+def bodies_pool(pages: int, body_store: BodyStore, first: bool) -> forked.Pool | None:
+    """The bodies' workers of a first build (`first`: no page of a last site to keep) of `pages`
+    content pages, none of whose bodies is stored, forked now - before the pages are read - for
+    bodies_ahead; None when that build is not one. Forked once the site is gathered, they shared
+    its every page with this process, which then copied each page it wrote to while they lived -
+    and CPython writes to every object it reads (its reference count): at 10 000 articles this
+    process took ~1 CPU-s more (its page faults ~135 000 -> ~195 000). Forked here, they share little
+    of it, and each task carries its articles' markdown (~0.1 s to pickle at 10 000 articles)."""
+    if not first or pages < PARALLEL_FROM or forked.cores() < 2 or not _forks(pages) or body_store.holds_any():
+        return None
+    return forked.Pool(None)
 
 
 def _pooled(pages: int) -> bool:
