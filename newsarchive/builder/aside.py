@@ -40,7 +40,7 @@ from typing import NamedTuple
 from .. import forked
 from ..archive import Archive
 from .fingerprint import STATE, site_sum
-from .memo import MANIFEST, differing, recorded_files
+from .memo import differing, memo_file, recorded_files
 from .write import Present, interrupted, walk
 
 # How much lower the aside's priority is than the build's (os.nice): same story's comparison, on the
@@ -60,7 +60,7 @@ def walk_aside(archive: Archive) -> "Aside | None":
             or archive.site.is_symlink() or interrupted(archive.site):
         return None
     try:
-        return Aside(archive.site, archive.cache.path(archive.site_tenant(MANIFEST)))
+        return Aside(archive.site, memo_file(archive))
     except OSError:  # (no temporary file to be had: the build walks site/ itself)
         return None
 

@@ -258,19 +258,23 @@ class Memo:
         self.store.save(self.name, self.site_key, {"keys": self.now, "files": files}, plain=True, sort_keys=True)
 
 
+def memo_file(archive: Archive) -> Path:
+    """The page memo's file of the archive's site (each site folder has its own tenant)."""
+    return archive.cache.path(archive.site_tenant(MANIFEST))
+
+
 def read_ahead(archive: Archive) -> tuple:
     """The page memo's file as a Memo of `archive` reads it - (recorded_as, CacheStore.load_any) - read
     before its site key is known: while content/ is walked aside (decoding it was ~0.15 s of one
     title edited at 100 000 articles, after that walk)."""
-    name = archive.site_tenant(MANIFEST)
-    return recorded_as(archive.cache.path(name)), archive.cache.load_any(name)
+    return recorded_as(memo_file(archive)), archive.cache.load_any(archive.site_tenant(MANIFEST))
 
 
 def first_build(archive: Archive) -> bool:
     """Whether a build of `archive` will keep no page of the last site, as told before the site is
     read: there is no site/, or no memo file of it. (A memo file of another site key keeps none
     either: such a build is not told apart here.)"""
-    return not archive.site.is_dir() or recorded_as(archive.cache.path(archive.site_tenant(MANIFEST))) is None
+    return not archive.site.is_dir() or recorded_as(memo_file(archive)) is None
 
 
 def recorded_as(file: Path) -> tuple[int, int, int] | None:
