@@ -234,8 +234,8 @@ def near(parts: Parts, row_of: dict[int, int], rows: np.ndarray, cols: np.ndarra
     """One bucket's answer. parts holds (at row_of[i]) every article of rows and cols; `rare`: which
     of the table's terms a signature takes (rare_terms)."""
     at, mine = _places(row_of, cols), _places(row_of, rows)
-    sparse_cols, dense_cols = parts.sparse[at].T.tocsr(), parts.dense[at].toarray().T
-    sparse_rows, dense_rows = parts.sparse[mine], parts.dense[mine]
+    sparse_cols, dense_cols = _picked(parts.sparse, at).T.tocsr(), parts.dense[at].toarray().T
+    sparse_rows, dense_rows = _picked(parts.sparse, mine), parts.dense[mine]
     found = []
     for start in range(0, len(rows), ROWS):
         block = slice(start, start + ROWS)
@@ -262,6 +262,18 @@ def _places(row_of: dict[int, int], articles: np.ndarray) -> slice | list[int]:
     if last - first == len(articles) - 1:
         return slice(first, last + 1)
     return [row_of[i] for i in articles]
+
+
+def _picked(matrix, at: slice | list[int]):
+    """matrix's rows `at`: for a slice, a matrix over the same arrays (no copy of its data: a window's
+    rows were copied for each of the ~7 days that compare with it)."""
+    if not isinstance(at, slice):
+        return matrix[at]
+    from scipy.sparse import csr_matrix
+
+    lo, hi = matrix.indptr[at.start], matrix.indptr[at.stop]
+    return csr_matrix((matrix.data[lo:hi], matrix.indices[lo:hi], matrix.indptr[at.start:at.stop + 1] - lo),
+                      shape=(at.stop - at.start, matrix.shape[1]))
 
 
 def _block(sparse_rows, dense_rows, rows, cols, sparse_cols, dense_cols, times, window):
