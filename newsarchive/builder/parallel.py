@@ -15,7 +15,7 @@ from .. import forked
 from .bodies import SAVING_THREAD, BodyStore, worth_reading
 from .collect import path_of
 from ..to_html import bodies_html
-from .render import PageMaker, Renderer
+from .render import ARTICLE_LAYOUT, PageMaker, Renderer
 from .write import WRITER_THREAD, Placed, write_new
 
 # Below this many articles a process pool costs more than it saves.
@@ -239,6 +239,8 @@ def articles(r: Renderer, ahead: BodiesAhead | None, write_to: Path | None = Non
             yield r.render_article(r.site.entries[n])
     else:
         forks = pool is None and _forks(len(r.site.entries))
+        if forks:
+            r.maker.compile(ARTICLE_LAYOUT)
         workers = pool or (_forked_pool(r) if forks else forked.Pool(r.maker, fresh=True))
         try:
             # (handed out from a thread)

@@ -189,6 +189,9 @@ def url_label(url: str) -> str:
     return label[:LABEL_CHARS - _LABEL_TAIL - 1] + "…" + label[-_LABEL_TAIL:]
 
 
+# The layout of an article's page.
+ARTICLE_LAYOUT = "article.html"
+
 # A tag fewer articles than this have gets no pages of its own (a list of its one article, and a
 # feed): more than half the tags of 10 000 real articles are one article's. Its article shows it
 # unlinked and the tags index links that article.
@@ -364,6 +367,12 @@ class PageMaker:
             html = _NOT_XML.sub("", html)
         return path, html.encode("utf-8")
 
+    def compile(self, template: str) -> None:
+        """The layout compiled here, now: workers forked after it inherit it compiled (each compiled
+        article.html on its first page, ~50 ms, as the building process did again for the earlier
+        versions' pages it makes beside them)."""
+        environment(self.layouts).get_template(template)
+
     def chrome(self, env: jinja2.Environment, base: tuple, url, layout: str) -> Markup:
         """A part every page shows alike (`layout|chrome` in base.html: _head.html, _header.html,
         _footer.html), made once for each base its links start from (`base`: the page's folder, or
@@ -424,7 +433,7 @@ class PageMaker:
         image = self._lead_image(entry) if self.pictures is not None else None
         newer, older, outlet_newer, outlet_older = shows.neighbours
         versions = shows.versions
-        return self.render("article.html", entry.path, entry.lang, dict(
+        return self.render(ARTICLE_LAYOUT, entry.path, entry.lang, dict(
             entry=entry, body=body, related=shows.links.same, coverage=shows.links.coverage, image=image,
             newer=newer, older=older, outlet_newer=outlet_newer, outlet_older=outlet_older, versions=versions,
             latest=versions[-1] if versions else entry, diffs=shows.diffs,
@@ -599,7 +608,7 @@ class Renderer:
 
     def reused_article(self, entry: Entry) -> tuple[str, Placed] | None:
         """The last site's page for this article if neither it nor what it shows changed."""
-        key = self.memo.key("article.html", entry.path, entry, self.related.get(entry.path, NO_LINKS), self._pictures_of(entry),
+        key = self.memo.key(ARTICLE_LAYOUT, entry.path, entry, self.related.get(entry.path, NO_LINKS), self._pictures_of(entry),
                             self.neighbours(entry), self.site.versions.get(entry.path, ()),
                             self.outlet_path(entry.outlet), [self.tag_path(t) for t in entry.tags])
         old = self.memo.reuse(entry.path, key)
