@@ -84,6 +84,26 @@ def test_an_address_is_shown_decoded_as_unquote_decodes_it():
         assert readable(url) == unquote(url), repr(url)
 
 
+def test_an_address_label_is_what_unquote_gives_cut():
+    """url_label takes what iri wrote when no escape is left in it: on any mix of escapes, hosts and
+    other characters, the label is still unquote's text, cut as it was."""
+    import random
+    from urllib.parse import unquote
+
+    from newsarchive.builder.render import _LABEL_TAIL
+
+    def cut(text: str) -> str:
+        return text if len(text) <= LABEL_CHARS else text[:LABEL_CHARS - _LABEL_TAIL - 1] + "…" + text[-_LABEL_TAIL:]
+
+    rnd = random.Random(40)
+    starts = ["https://a.example/", "https://", "http://%E4%B8%AD.example/", "", "x"]
+    for _ in range(20_000):
+        pieces = _PIECES + ["%4", "%zz", "%", "中", " ", "%C3"]
+        url = rnd.choice(starts) + "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 40)))
+        assert url_label.__wrapped__(url) == cut(unquote(url)), repr(url)
+    assert [url_label.__wrapped__(u) for u in HAND_MADE] == [cut(unquote(u)) for u in HAND_MADE]
+
+
 def test_long_addresses_are_shown_cut_and_linked_whole():
     mangled = HAND_MADE[0] + "%EF%BF%BD" * 200
     label = url_label(mangled)
