@@ -579,6 +579,44 @@ def test_up_to_fork_up_to_article_pages_are_made_by_forked_workers_named_their_a
     assert _files(tmp_path / "forked" / "site") == _files(tmp_path / "fresh" / "site") == _files(tmp_path / "here" / "site")
 
 
+def test_article_pages_start_once_same_story_has_answered_the_lists_going_on_beside_them(seed_root, tmp_path,
+                                                                                          monkeypatch):
+    """On a first build whose article pages are made on a pool, the lists stop being made first once
+    same story's process has answered: its workers start, and the lists not yet made are made beside
+    them. The site is the one made with every list first, and the one made in one process."""
+    from newsarchive.builder import parallel, related
+    from newsarchive.builder.render import Renderer
+
+    for name in ("early", "lists first", "here"):
+        shutil.copytree(seed_root / "content", tmp_path / name / "content")
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(related, "BACKGROUND_FROM", 1)
+    started, lists_after, real_pool, real_listing = [], [], parallel._forked_pool, Renderer.listing
+
+    def forked_pool(handed):
+        started.append(True)
+        return real_pool(handed)
+
+    def listing(self, *args, **kwargs):
+        lists_after.append(bool(started))
+        return real_listing(self, *args, **kwargs)
+
+    monkeypatch.setattr(parallel, "_forked_pool", forked_pool)
+    monkeypatch.setattr(Renderer, "listing", listing)
+    real_answered = related.SameStory.answered
+    monkeypatch.setattr(related.SameStory, "answered", lambda self: real_answered(self) or self._job[1].poll(60))
+    build(tmp_path / "early", search=False)
+    assert started and lists_after[0] is False and lists_after[-1] is True  # (lists made on both sides of it)
+    started.clear(), lists_after.clear()
+    monkeypatch.setattr(related.SameStory, "answered", lambda self: False)
+    build(tmp_path / "lists first", search=False)
+    assert started and lists_after and not any(lists_after)
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 10 ** 9)
+    monkeypatch.setattr(related, "BACKGROUND_FROM", 10 ** 9)
+    build(tmp_path / "here", search=False)
+    assert _files(tmp_path / "early" / "site") == _files(tmp_path / "lists first" / "site") == _files(tmp_path / "here" / "site")
+
+
 def test_article_pages_are_not_forked_beside_a_thread_not_the_builds(seed_root, tmp_path, monkeypatch):
     """A process running other threads than the build's own (serve's server) gets fresh workers: a
     fork copies the calling thread alone, and a lock another thread held would stay held."""

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import calendar
+from itertools import chain
 from pathlib import Path
 
 from . import parallel, search
 from .feeds import atom, netlify_headers, robots, sitemap, web_manifest
 from .collect import Entry
-from .render import Renderer, groups_by_year
+from .render import ARTICLE_LAYOUT, Renderer, groups_by_year
 
 # Articles to index up to which the search index is made before the article pages (see all_pages):
 # as many as the recent tier holds - an edit's or a day's files' segments, not a first build's.
@@ -123,12 +124,20 @@ def all_pages(r: Renderer, search_cache: Path | None, kept_search: Path | None =
     (Staging.keep), or None: each is yielded."""
     made: set[str] = set()
     tick = r.progress.phase("list pages", unit="page")
-    for producer in LISTS:
-        for path, data in producer(r):
-            made.add(path)
-            tick(1)
-            yield path, data
-    r.items.clear()  # (the lists are made: their items would be held through same story's wait)
+    lists = chain.from_iterable(producer(r) for producer in LISTS)
+    pages_early = kept_search is None and parallel.early(r)
+    if pages_early:  # (compiled while same story runs, not between its answer and the workers' fork)
+        r.maker.compile(ARTICLE_LAYOUT)
+    for path, data in lists:
+        made.add(path)
+        tick(1)
+        yield path, data
+        if pages_early and r.related.answered():
+            rest = _cleared_after(lists, r.items)  # (made beside the article pages)
+            break
+    else:
+        r.items.clear()  # (the lists are made: their items would be held through same story's wait)
+        rest = ()
     planned = search.plan(r, search_cache) if search_cache is not None else None
     # The search index before the pages that wait for same story when it has little to index (an
     # edit, a day's files): the comparison, in a process of its own, was still running when the lists
@@ -145,14 +154,20 @@ def all_pages(r: Renderer, search_cache: Path | None, kept_search: Path | None =
                 yield path, file
     pool = parallel.pool_ahead(r, ahead)  # (before the wait for same story)
     try:
-        # (parallel.articles: its own phases, same story and article pages; the earlier versions'
-        # pages are made here while its pool makes the articles')
-        yield from parallel.articles(r, ahead, write_to, keep, pool, meanwhile=earlier_versions(r))
+        # (parallel.articles: its own phases, same story and article pages; the lists not yet made
+        # and the earlier versions' pages are made here while its pool makes the articles')
+        yield from parallel.articles(r, ahead, write_to, keep, pool, meanwhile=chain(rest, earlier_versions(r)))
     finally:
         if pool is not None:
             pool.stop()
     if planned is not None and not early:
         yield from search.search_files(r, search_cache, planned)
+
+
+def _cleared_after(pages, items):
+    """The pages, then the list items let go."""
+    yield from pages
+    items.clear()
 
 
 def pages_showing(r: Renderer, entries: tuple[Entry, ...]):

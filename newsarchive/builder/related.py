@@ -137,6 +137,11 @@ class SameStory(Mapping):
             self._finish()
             self._todo = {}
 
+    def answered(self) -> bool:
+        """Whether a lookup would not wait for the comparing process: none runs, or it has sent its
+        answer. (A comparison made here, in this process, counts as answered: nothing to wait for.)"""
+        return not self._todo or self._job is None or self._job[1].poll()
+
     def _finish(self) -> None:
         paths = None
         if self._job is not None:
