@@ -870,6 +870,68 @@ def test_places_are_those_of_a_dict_of_the_ids():
             places(np.array([unknown], dtype="S16"))
 
 
+def test_places_by_number_are_those_of_a_dict_of_the_ids():
+    """Ids compared as the numbers their hex spells (_numbered) place every id as a dict of the ids
+    does - held twice, unknown, not an id of ours (short, upper case, other bytes) - and so do those
+    of a group with an id that is no number (compared as strings); _places_now the same, -1 unknown."""
+    import numpy as np
+    import pytest
+
+    from newsarchive.builder import related as rel
+
+    chance = np.random.default_rng(5)
+    digits = np.frombuffer(b"0123456789abcdef", np.uint8)
+    odd = [b"abc", b"ABCDEF0123456789", b"g" * 16, b"a" * 15]
+    for trial in range(200):
+        pool = [bytes(chance.choice(digits, 16)) for _ in range(1 + trial % 30)]
+        ids = np.array([pool[i] for i in chance.integers(0, len(pool), trial % 40)], dtype="S16")
+        if trial % 4 == 0 and len(ids):
+            ids[chance.integers(0, len(ids))] = odd[trial % len(odd)]
+        wanted = np.array([*(pool[i] for i in chance.integers(0, len(pool), 8)), *odd,
+                           bytes(chance.choice(digits, 16))], dtype="S16")
+        at = {article: k for k, article in enumerate(ids.tolist())}
+        expected = [at.get(article, -1) for article in wanted.tolist()]
+        places = rel._Places.of(ids)
+        assert places.numbered == all(rel._numbered(ids)[1]) and places.found(wanted).tolist() == expected
+        assert rel._places_now(wanted, ids).tolist() == expected
+        known = wanted[np.array(expected) >= 0]
+        assert places(known).tolist() == [at[article] for article in known.tolist()]
+        if min(expected) < 0:
+            with pytest.raises(KeyError):
+                places(wanted)
+    numbers, valid = rel._numbered(np.array(sorted(pool), dtype="S16"))
+    assert valid.all() and np.all(numbers[1:] > numbers[:-1])  # (the same order, distinct)
+
+
+def test_kept_lists_move_to_their_places_now_and_the_marks_keep_the_weights_pattern():
+    """_moved_lists gives each kept list to its article's place now (none to a gone one); the inverted
+    index's marks are the weights' pattern, as a transpose of the signature's own marks gives it."""
+    import numpy as np
+    from scipy.sparse import random as sparse_random
+
+    from newsarchive.builder import related as rel
+
+    chance = np.random.default_rng(8)
+    for trial in range(50):
+        count, n = int(chance.integers(1, 60)), int(chance.integers(1, 80))
+        sizes = chance.integers(0, 4, count)
+        at = np.concatenate([[0], np.cumsum(sizes)])
+        found = chance.integers(0, count, int(at[-1]))
+        place = np.where(chance.random(count) < 0.2, -1, chance.permutation(max(n, count))[:count] % n)
+        expected = [[] for _ in range(n)]
+        for r in range(count):
+            if place[r] >= 0 and sizes[r]:
+                expected[place[r]] = place[found[at[r]:at[r + 1]]].tolist()
+        assert rel._moved_lists(place, at, found, n) == expected
+        signature = sparse_random(count, n, density=0.3, format="csr", dtype=np.float32, random_state=trial)
+        signature.data[::3] = 0  # (stored zeros: a mark is no weight)
+        marks = signature.astype(bool).astype(np.float32).T.tocsr()
+        inverted = rel._Inverted.of(signature)
+        for got in (inverted.marks, inverted.weights):
+            assert np.array_equal(got.indptr, marks.indptr) and np.array_equal(got.indices, marks.indices)
+        assert np.array_equal(inverted.marks.data, marks.data) and inverted.marks.data.dtype == marks.data.dtype
+
+
 def test_a_stored_answer_damaged_by_hand_is_compared_again(seed_root, tmp_path):
     """A stored answer that does not add up (places past its articles, an array missing, bytes cut)
     under the very key the build looks for is no answer: compared again, the same links, no error."""
