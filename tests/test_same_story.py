@@ -98,7 +98,7 @@ def test_cached_answer_is_reused_until_an_article_changes(seed_root, tmp_path, m
     monkeypatch.undo()
     calls = []
     monkeypatch.setattr(rel, "_linked", lambda sheet, store, files=None: calls.append(len(sheet.order)) or
-                        ([[]] * len(sheet.order), [[]] * len(sheet.order)))
+                        (rel._Lists.empty(len(sheet.order)), rel._Lists.empty(len(sheet.order))))
     decoded = []
     real = packed.read_any
     monkeypatch.setattr(packed, "read_any", lambda path: decoded.append(path) or real(path))
@@ -733,7 +733,7 @@ def test_what_is_scored_again_is_each_of_its_four_reasons():
     last = {"cover_at": np.array([0, 1, 1, 1, 2, 3]), "cover": np.array([2, 4, 3]),  # a lists c, d e, e d
             "same_at": np.array([0, 0, 0, 0, 0, 0]), "same": np.zeros(0, np.int64)}
     same = [[], [], [], [], [3]]  # e's same story is d now
-    again = rel._to_score_again(place, last, signature, rel._Inverted.of(signature), same)
+    again = rel._to_score_again(place, last, signature, rel._Inverted.of(signature), rel._Lists.of(same))
     assert again.tolist() == [0, 1, 2, 4]
 
 
@@ -851,7 +851,7 @@ def _picks_both_ways(members, days):
                 expected[i].append(j)
     joined = rel._Joined.of(answers.values(), rel._Places.of(sheet.first.ids))
     assert len(answers) > 10 and np.array_equal(background[joined.rows], joined.background)
-    return expected, rel._picks(sheet.outlets, joined, background), max(map(len, expected)) > 1
+    return expected, rel._picks(sheet.outlets, joined, background).as_lists(), max(map(len, expected)) > 1
 
 
 def test_places_are_those_of_a_dict_of_the_ids():
@@ -904,8 +904,10 @@ def test_places_by_number_are_those_of_a_dict_of_the_ids():
 
 
 def test_kept_lists_move_to_their_places_now_and_the_marks_keep_the_weights_pattern():
-    """_moved_lists gives each kept list to its article's place now (none to a gone one); the inverted
-    index's marks are the weights' pattern, as a transpose of the signature's own marks gives it."""
+    """_moved_lists gives each kept list to its article's place now (none to a gone one; of two come to
+    one place, the later's); _replaced, head, of_rows and _sets_differ do to the lists what the same
+    done to Python lists does; the inverted index's marks are the weights' pattern, as a transpose of
+    the signature's own marks gives it."""
     import numpy as np
     from scipy.sparse import random as sparse_random
 
@@ -922,7 +924,16 @@ def test_kept_lists_move_to_their_places_now_and_the_marks_keep_the_weights_patt
         for r in range(count):
             if place[r] >= 0 and sizes[r]:
                 expected[place[r]] = place[found[at[r]:at[r + 1]]].tolist()
-        assert rel._moved_lists(place, at, found, n) == expected
+        moved = rel._moved_lists(place, at, found, n)
+        assert moved.as_lists() == expected and moved.at.dtype == moved.places.dtype == np.int64
+        rows = np.flatnonzero(chance.random(n) < 0.3)
+        new = [chance.integers(-1, n, int(chance.integers(0, 4))).tolist() for _ in rows]
+        replaced = [new[list(rows).index(k)] if k in rows else one for k, one in enumerate(expected)]
+        assert rel._replaced(moved, rows, rel._Lists.of(new)).as_lists() == replaced
+        assert moved.head(2).as_lists() == [one[:2] for one in expected]
+        assert moved.of_rows(rows[::-1]).as_lists() == [expected[k] for k in rows[::-1]]
+        other = rel._Lists.of(replaced)
+        assert rel._sets_differ(moved, other).tolist() == [k for k in range(n) if set(expected[k]) != set(replaced[k])]
         signature = sparse_random(count, n, density=0.3, format="csr", dtype=np.float32, random_state=trial)
         signature.data[::3] = 0  # (stored zeros: a mark is no weight)
         marks = signature.astype(bool).astype(np.float32).T.tocsr()

@@ -417,10 +417,6 @@ def _read_ahead(store: CacheStore) -> packed.ReadAhead:
 STORED = "stored"
 
 
-def _linking(same: list[list[int]], coverage: list[list[int]]) -> list[int]:
-    return [i for i in range(len(same)) if same[i] or coverage[i]]
-
-
 # An answer's arrays (_in_places), in this order: the linking articles' places, then each list as
 # offsets and places.
 _ANSWER_ARRAYS = ("rows", "same_at", "same", "cover_at", "cover")
@@ -431,12 +427,59 @@ def _flat(lists: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
     return np.cumsum([0, *map(len, lists)], dtype=np.int64), np.array([j for one in lists for j in one], dtype=np.int64)
 
 
-def _in_places(same: list[list[int]], coverage: list[list[int]]) -> tuple[np.ndarray, ...]:
+class _Lists(NamedTuple):
+    """A list of places for each of n articles, one after another: article k's are places[at[k]:at[k + 1]].
+    (The second stage's lists as Python lists - 100 000 of them made, moved, sliced and flattened
+    again for the pipe and the store - were ~0.3 s of an edit's comparison at 100 000 articles.)"""
+
+    at: np.ndarray      # int64, n + 1 offsets
+    places: np.ndarray  # int64
+
+    @classmethod
+    def of(cls, lists: list[list[int]]) -> "_Lists":
+        return cls(*_flat(lists))
+
+    @classmethod
+    def empty(cls, n: int) -> "_Lists":
+        return cls(np.zeros(n + 1, np.int64), np.zeros(0, np.int64))
+
+    def sizes(self) -> np.ndarray:
+        return np.diff(self.at)
+
+    def row(self, k: int) -> list[int]:
+        return self.places[self.at[k]:self.at[k + 1]].tolist()
+
+    def as_lists(self) -> list[list[int]]:
+        places, at = self.places.tolist(), self.at.tolist()
+        return [places[at[k]:at[k + 1]] for k in range(len(at) - 1)]
+
+    def head(self, most: int) -> "_Lists":
+        """Each list's first `most`."""
+        sizes = self.sizes()
+        rank = np.arange(len(self.places)) - np.repeat(self.at[:-1], sizes)
+        return _Lists(_offsets(np.minimum(sizes, most)), self.places[rank < most])
+
+    def of_rows(self, rows: np.ndarray) -> "_Lists":
+        """The lists of these articles, in this order."""
+        return _Lists(_offsets(self.sizes()[rows]), self.places[_spots(self.at, rows)])
+
+
+def _offsets(sizes: np.ndarray) -> np.ndarray:
+    """Where each of lists of these sizes starts, one after another, and where the last ends."""
+    return np.concatenate([np.zeros(1, np.int64), np.cumsum(sizes, dtype=np.int64)])
+
+
+def _spots(at: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Where the places of these articles' lists lie, list after list (lists laid out by `at`)."""
+    sizes = at[rows + 1] - at[rows]
+    return np.repeat(at[rows] - _offsets(sizes)[:-1], sizes) + np.arange(int(sizes.sum()), dtype=np.int64)
+
+
+def _in_places(same: _Lists, coverage: _Lists) -> tuple[np.ndarray, ...]:
     """The answer as arrays of places in time order (_ANSWER_ARRAYS): what is stored, and what the
     pipe carries once turned into places in the group (_as_positions)."""
-    linking = _linking(same, coverage)
-    return (np.array(linking, dtype=np.int64), *_flat([same[i] for i in linking]),
-            *_flat([coverage[i] for i in linking]))
+    linking = np.flatnonzero((same.sizes() > 0) | (coverage.sizes() > 0)).astype(np.int64)
+    return (linking, *same.of_rows(linking), *coverage.of_rows(linking))
 
 
 def _stored_answer(sheet: Sheet, answer: tuple[np.ndarray, ...]) -> dict[str, np.ndarray]:
@@ -638,21 +681,21 @@ def _same_story(entries: tuple[Entry, ...], window_days: float | None = WINDOW_D
     return _from_positions(_as_positions(sheet, _in_places(*_linked(sheet, store))), entries)
 
 
-def _linked(sheet: Sheet, store: CacheStore | None, files=packed) -> tuple[list[list[int]], list[list[int]]]:
+def _linked(sheet: Sheet, store: CacheStore | None, files=packed) -> tuple[_Lists, _Lists]:
     """(same story, related coverage) of each article (by place in time order): the first stage per
     day (windows.answers, from the store where nothing it depends on changed), then the second over
     the whole language - the picks from each article's candidates and both articles' backgrounds,
     and related coverage from the signatures."""
     n = len(sheet.order)
     if n < 2:
-        return [[] for _ in range(n)], [[] for _ in range(n)]
+        return _Lists.empty(n), _Lists.empty(n)
     answers = windows.answers(sheet.first, store if sheet.folder else None, sheet.folder, files)
     joined = _Joined.of(answers.values(), _Places.of(sheet.first.ids))
     background = np.zeros(n)
     background[joined.rows] = joined.background
     same = _picks(sheet.outlets, joined, background)
     coverage = _coverage_kept(sheet, store if sheet.folder else None, _signature_matrix(joined, n), same, files)
-    return [s[:MAX_SAME] for s in same], coverage
+    return same.head(MAX_SAME), coverage
 
 
 class _Places(NamedTuple):
@@ -706,7 +749,7 @@ def _numbered(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.frombuffer(bytes.fromhex(ids.tobytes().decode("ascii")), ">u8").astype(np.uint64), valid
 
 
-def _picks(outlets: np.ndarray, joined: "_Joined", background: np.ndarray) -> list[list[int]]:
+def _picks(outlets: np.ndarray, joined: "_Joined", background: np.ndarray) -> _Lists:
     """Each article's same-story articles, most similar first: candidates at least `least` similar
     (SAME_OUTLET_SIMILARITY within one outlet) and CONTRAST times both articles' backgrounds."""
     least = MIN_SIMILARITY if len(outlets) >= terms.MIN_DF_FROM else SMALL_GROUP_SIMILARITY
@@ -748,12 +791,10 @@ def _join(nears: list, field: str, dtype) -> np.ndarray:
     return np.concatenate([np.zeros(0, dtype), *(getattr(near, field) for near in nears)])
 
 
-def _grouped(i: np.ndarray, j: np.ndarray, n: int) -> list[list[int]]:
+def _grouped(i: np.ndarray, j: np.ndarray, n: int) -> _Lists:
     """The j of each of n places i, in the order given."""
     order = np.argsort(i, kind="stable")
-    others = j[order].tolist()
-    bounds = np.searchsorted(i[order], np.arange(n + 1)).tolist()
-    return [others[bounds[k]:bounds[k + 1]] for k in range(n)]
+    return _Lists(np.searchsorted(i[order], np.arange(n + 1)).astype(np.int64), j[order].astype(np.int64))
 
 
 def _signature_matrix(joined: _Joined, n: int):
@@ -808,8 +849,7 @@ class _Inverted(NamedTuple):
                                        shape=weights.shape))
 
 
-def _coverage_kept(sheet: Sheet, store: CacheStore | None, signature, same: list[list[int]],
-                   files=packed) -> list[list[int]]:
+def _coverage_kept(sheet: Sheet, store: CacheStore | None, signature, same: _Lists, files=packed) -> _Lists:
     """_coverage, scored again only for the articles whose answer may have changed since the last
     run's (kept in the store, windows.LINKS, for this code, window and term table): new ones, those
     sharing a signature term with a new one, those whose last answer holds one gone (an edited
@@ -821,13 +861,12 @@ def _coverage_kept(sheet: Sheet, store: CacheStore | None, signature, same: list
     key = _links_key(sheet)
     last = _last_links(store.path(name), key, files) if name is not None else None
     if last is None:
-        found = _coverage(signature, same, inverted=inverted)
+        found = _Lists.of(_coverage(signature, same.as_lists(), inverted=inverted))
     else:
         place = _places_now(last["ids"], ids)
         redo = _to_score_again(place, last, signature, inverted, same)
-        found = _moved_lists(place, last["cover_at"], last["cover"], len(ids))
-        for i, lists in zip(redo.tolist(), _coverage(signature, same, redo, inverted)):
-            found[i] = lists
+        scored = _coverage(signature, {i: same.row(i) for i in redo.tolist()}, redo, inverted)
+        found = _replaced(_moved_lists(place, last["cover_at"], last["cover"], len(ids)), redo, _Lists.of(scored))
     if name is not None:
         _keep_links(store.path(name), key, ids, same, found)
     return found
@@ -858,8 +897,7 @@ def _places_now(last_ids: np.ndarray, ids: np.ndarray) -> np.ndarray:
     return _Places.of(ids).found(last_ids)
 
 
-def _to_score_again(place: np.ndarray, last: dict, signature, inverted: _Inverted,
-                    same: list[list[int]]) -> np.ndarray:
+def _to_score_again(place: np.ndarray, last: dict, signature, inverted: _Inverted, same: _Lists) -> np.ndarray:
     """The places (sorted) of the articles _coverage_kept scores again."""
     again = np.ones(signature.shape[0], bool)
     again[place[place >= 0]] = False  # (new: not in the last run)
@@ -868,29 +906,50 @@ def _to_score_again(place: np.ndarray, last: dict, signature, inverted: _Inverte
     held = np.concatenate([[0], np.cumsum(place[last["cover"]] < 0)])[last["cover_at"]]
     holding = place[np.diff(held) > 0]
     again[holding[holding >= 0]] = True
-    was = _moved_lists(place, last["same_at"], last["same"], signature.shape[0])
-    # (lists compared first, in C: the sets made only for the few that differ - ~0.05 s at 100 000)
-    again[[i for i, (s, w) in enumerate(zip(same, was)) if s != w and set(s) != set(w)]] = True
+    again[_sets_differ(same, _moved_lists(place, last["same_at"], last["same"], signature.shape[0]))] = True
     return np.flatnonzero(again)
 
 
-def _moved_lists(place: np.ndarray, at: np.ndarray, found: np.ndarray, n: int) -> list[list[int]]:
+def _sets_differ(one: _Lists, other: _Lists) -> np.ndarray:
+    """The articles whose two lists hold different sets of places (a gone one, -1, among them)."""
+    width = max(int(one.places.max(initial=0)), int(other.places.max(initial=0))) + 2
+    held = [distinct(np.repeat(np.arange(len(lists.at) - 1, dtype=np.int64), lists.sizes()) * width + lists.places + 1)
+            for lists in (one, other)]
+    return distinct(np.setxor1d(*held, assume_unique=True) // width)
+
+
+def _moved_lists(place: np.ndarray, at: np.ndarray, found: np.ndarray, n: int) -> _Lists:
     """Lists kept by the last run's places (offsets `at`, places `found`) as lists by places now, for
-    each of n articles now (empty for the new)."""
-    moved, places, bounds = place[found].tolist(), place.tolist(), at.tolist()
-    out: list[list[int]] = [[] for _ in range(n)]
-    # (only the rows with a list and a place now looked at, as numbers: a loop over every row asking
-    # the arrays was ~0.1 s at 100 000 articles)
-    for r in np.flatnonzero((place[:len(at) - 1] >= 0) & (np.diff(at) > 0)).tolist():
-        out[places[r]] = moved[bounds[r]:bounds[r + 1]]
-    return out
+    each of n articles now (empty for the new; of two that came to one place, the later's)."""
+    sizes = np.diff(at)
+    rows = np.flatnonzero((place[:len(sizes)] >= 0) & (sizes > 0))
+    source = np.full(n, -1, np.int64)
+    np.maximum.at(source, place[rows], rows)
+    now = np.flatnonzero(source >= 0)
+    taken = source[now]
+    counts = np.zeros(n, np.int64)
+    counts[now] = sizes[taken]
+    return _Lists(_offsets(counts), place[found[_spots(at, taken)]])
 
 
-def _keep_links(path, key: str, ids: np.ndarray, same: list[list[int]], coverage: list[list[int]]) -> None:
+def _replaced(lists: _Lists, rows: np.ndarray, new: _Lists) -> _Lists:
+    """`lists` with those of these articles (sorted) replaced by `new`'s, one for each."""
+    sizes = lists.sizes()
+    sizes[rows] = new.sizes()
+    at = _offsets(sizes)
+    kept = np.ones(len(sizes), bool)
+    kept[rows] = False
+    kept = np.flatnonzero(kept)
+    places = np.empty(int(at[-1]), np.int64)
+    places[_spots(at, kept)] = lists.places[_spots(lists.at, kept)]
+    places[_spots(at, rows)] = new.places
+    return _Lists(at, places)
+
+
+def _keep_links(path, key: str, ids: np.ndarray, same: _Lists, coverage: _Lists) -> None:
     """This run's answer kept for the next (same-story lists whole, as _coverage left their articles out)."""
-    (same_at, same_places), (cover_at, cover_places) = _flat(same), _flat(coverage)
-    packed.write(path, key, {"ids": ids, "same_at": same_at, "same": same_places, "cover_at": cover_at,
-                             "cover": cover_places})
+    packed.write(path, key, {"ids": ids, "same_at": same.at, "same": same.places, "cover_at": coverage.at,
+                             "cover": coverage.places})
 
 
 def _ranked(scores, shared) -> tuple[list[int], list[int]]:
