@@ -739,11 +739,15 @@ _HEX[np.frombuffer(b"0123456789abcdef", np.uint8)] = np.arange(16, dtype=np.uint
 
 
 def _numbered(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(each S16 id as the 64-bit number its 16 hex digits spell, whether it is one): distinct ids,
-    distinct numbers, in the same order (a shorter id, or one of other bytes, is not one: 0)."""
+    """(each id, bytes, as the 64-bit number its 16 hex digits spell, whether it is one): distinct ids,
+    distinct numbers, in the same order (a shorter or longer id, or one of other bytes, is not one: 0)."""
+    ids = np.asarray(ids)
+    if ids.dtype.kind != "S":
+        return np.zeros(len(ids), np.uint64), np.zeros(len(ids), bool)
+    longer = np.char.str_len(ids) > 16 if ids.dtype.itemsize > 16 else np.zeros(len(ids), bool)
     ids = np.ascontiguousarray(ids, dtype="S16")
     digits = ids.view(np.uint8).reshape(len(ids), 16)
-    valid = (_HEX[digits] < 16).all(axis=1)
+    valid = (_HEX[digits] < 16).all(axis=1) & ~longer
     if not valid.all():
         ids = np.where(valid, ids, b"0" * 16)
     return np.frombuffer(bytes.fromhex(ids.tobytes().decode("ascii")), ">u8").astype(np.uint64), valid
