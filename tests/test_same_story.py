@@ -726,7 +726,7 @@ def test_what_is_scored_again_is_each_of_its_four_reasons():
 
     last_ids = np.array([b"a", b"b", b"c", b"d", b"e"], dtype="S16")
     ids = np.array([b"a", b"b", b"x", b"d", b"e"], dtype="S16")
-    place = rel._places_now(last_ids, ids)
+    place = rel._Places.of(ids).found(last_ids)
     assert place.tolist() == [0, 1, -1, 3, 4]
     terms = {0: 1, 1: 5, 2: 5, 3: 2, 4: 3}  # (each article's one signature term: x and b share 5)
     signature = csr_matrix((np.ones(5, np.float32), (list(terms), list(terms.values()))), shape=(5, 6))
@@ -873,7 +873,7 @@ def test_places_are_those_of_a_dict_of_the_ids():
 def test_places_by_number_are_those_of_a_dict_of_the_ids():
     """Ids compared as the numbers their hex spells (_numbered) place every id as a dict of the ids
     does - held twice, unknown, not an id of ours (short, upper case, other bytes) - and so do those
-    of a group with an id that is no number (compared as strings); _places_now the same, -1 unknown."""
+    of a group with an id that is no number (compared as strings); found() gives -1 for an unknown one."""
     import numpy as np
     import pytest
 
@@ -893,7 +893,6 @@ def test_places_by_number_are_those_of_a_dict_of_the_ids():
         expected = [at.get(article, -1) for article in wanted.tolist()]
         places = rel._Places.of(ids)
         assert places.numbered == all(rel._numbered(ids)[1]) and places.found(wanted).tolist() == expected
-        assert rel._places_now(wanted, ids).tolist() == expected
         known = wanted[np.array(expected) >= 0]
         assert places(known).tolist() == [at[article] for article in known.tolist()]
         if min(expected) < 0:

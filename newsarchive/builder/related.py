@@ -690,11 +690,12 @@ def _linked(sheet: Sheet, store: CacheStore | None, files=packed) -> tuple[_List
     if n < 2:
         return _Lists.empty(n), _Lists.empty(n)
     answers = windows.answers(sheet.first, store if sheet.folder else None, sheet.folder, files)
-    joined = _Joined.of(answers.values(), _Places.of(sheet.first.ids))
+    places = _Places.of(sheet.first.ids)
+    joined = _Joined.of(answers.values(), places)
     background = np.zeros(n)
     background[joined.rows] = joined.background
     same = _picks(sheet.outlets, joined, background)
-    coverage = _coverage_kept(sheet, store if sheet.folder else None, _signature_matrix(joined, n), same, files)
+    coverage = _coverage_kept(sheet, store if sheet.folder else None, _signature_matrix(joined, n), same, places, files)
     return same.head(MAX_SAME), coverage
 
 
@@ -853,13 +854,16 @@ class _Inverted(NamedTuple):
                                        shape=weights.shape))
 
 
-def _coverage_kept(sheet: Sheet, store: CacheStore | None, signature, same: _Lists, files=packed) -> _Lists:
+def _coverage_kept(sheet: Sheet, store: CacheStore | None, signature, same: _Lists, places: _Places,
+                   files=packed) -> _Lists:
     """_coverage, scored again only for the articles whose answer may have changed since the last
     run's (kept in the store, windows.LINKS, for this code, window and term table): new ones, those
     sharing a signature term with a new one, those whose last answer holds one gone (an edited
     article's old version), those whose same-story set changed. Any other article's terms, partners
     and exclusions are the ones that gave its last answer. (Scoring every article again was 1.9 s
-    of an edit's comparison at 100 000 articles.)"""
+    of an edit's comparison at 100 000 articles.) `places`: the group's ids' places (_linked's: made
+    once for the joined answers and for this; an edited article's id is its text's, so its old one is
+    gone)."""
     ids, inverted = sheet.first.ids, _Inverted.of(signature)
     name = f"{sheet.folder}/{windows.LINKS}" if store is not None else None
     key = _links_key(sheet)
@@ -867,7 +871,7 @@ def _coverage_kept(sheet: Sheet, store: CacheStore | None, signature, same: _Lis
     if last is None:
         found = _Lists.of(_coverage(signature, same.as_lists(), inverted=inverted))
     else:
-        place = _places_now(last["ids"], ids)
+        place = places.found(last["ids"])  # (each last article's place now; -1: gone, or edited)
         redo = _to_score_again(place, last, signature, inverted, same)
         scored = _coverage(signature, {i: same.row(i) for i in redo.tolist()}, redo, inverted)
         found = _replaced(_moved_lists(place, last["cover_at"], last["cover"], len(ids)), redo, _Lists.of(scored))
@@ -894,11 +898,6 @@ def _last_links(path, key: str, files=packed) -> dict | None:
     except (KeyError, TypeError, ValueError):  # (None, or arrays of other shapes: a file damaged by hand)
         return None
     return last
-
-
-def _places_now(last_ids: np.ndarray, ids: np.ndarray) -> np.ndarray:
-    """Each of the last run's articles' place now (-1: gone, or edited: its id is its text's)."""
-    return _Places.of(ids).found(last_ids)
 
 
 def _to_score_again(place: np.ndarray, last: dict, signature, inverted: _Inverted, same: _Lists) -> np.ndarray:
