@@ -61,17 +61,56 @@ def _hash_folder(h, folder: Path, stats: dict[str, os.stat_result] | None = None
     h.update(_bytes(f"\\0{folder}"))
     if not folder.is_dir():
         return
-    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
-        dirnames.sort()
-        names = sorted(filenames)
+    for dirpath, names, found in _walked(os.fspath(folder)):
         paths = [f"{dirpath}/{name}" for name in names]
-        # (a symlink is what it is: the build refuses to follow it, dangling or not)
-        found = list(map(os.lstat, paths))
         if stats is not None:
             stats.update(zip(paths, found))
         if folders is not None:
             folders[dirpath] = (names, found)
         h.update(_bytes(_lines(paths, found)))
+
+
+def _walked(top: str):
+    """(folder, its files' names in order, their lstats) for each folder os.walk(top) lists, top down,
+    the folders of each in name order - the folders it lists and the files, as it tells them apart
+    (a symlink to a folder is neither listed nor followed; a folder that cannot be listed is left
+    out). Written here, not taken from os.walk, to stat each file relative to its folder's descriptor
+    (fstatat): by its whole path, each stat walked every folder of that path again (~0.07 s of the
+    ~0.54 s content/ of 100 000 articles took, on the way to everything else). Raises OSError when a
+    file listed is gone before its stat."""
+    try:
+        fd = os.open(top, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return
+    try:
+        try:
+            subfolders, names = _listed(fd)
+        except OSError:
+            return
+        # (a symlink is what it is: the build refuses to follow it, dangling or not)
+        yield top, names, [os.stat(name, dir_fd=fd, follow_symlinks=False) for name in names]
+    finally:
+        os.close(fd)
+    for name in subfolders:
+        path = os.path.join(top, name)
+        if not os.path.islink(path):
+            yield from _walked(path)
+
+
+def _listed(fd: int) -> tuple[list[str], list[str]]:
+    """(folders, the other entries' names) of a folder, each in name order, told apart as os.walk
+    does (a symlink by what it leads to). Raises OSError when it cannot be listed."""
+    folders, names = [], []
+    with os.scandir(fd) as entries:
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            (folders if is_dir else names).append(entry.name)
+    folders.sort()
+    names.sort()
+    return folders, names
 
 
 def _lines(paths: list[str], stats: list[os.stat_result]) -> str:
