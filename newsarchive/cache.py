@@ -10,6 +10,7 @@
                                         related/<language>/*.arrays: its term table and each day's
                                         first stage (builder/windows)
     .newsarchive-cache/search/          the search index's segments and files (builder/search/store.py)
+    .newsarchive-cache/layouts/<code>/  the layouts as jinja2 compiled them (builder/compiled)
     .newsarchive-cache/failures.json    raw files that could not be ingested (failures)
     .newsarchive-cache/preview/         serve's preview site and its own build.json, pages.json, search/
 

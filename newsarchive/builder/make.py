@@ -15,7 +15,7 @@ from .. import config as site_config
 from .. import failures, forked
 from ..archive import Archive
 from ..media.show import Pictures
-from . import fingerprint, memo, parallel, shape
+from . import compiled, fingerprint, memo, parallel, shape
 from .aside import Aside
 from .bodies import BodyStore
 from .collect import collect, collect_changed, settle
@@ -46,7 +46,7 @@ class _Inputs:
 def _inputs(archive: Archive, base_url: str | None, site, carry: bool = False, ahead: tuple | None = None) -> _Inputs:
     """`ahead`: the page memo's file read ahead (memo.read_ahead)."""
     config = site_config.load(archive).with_base_url(base_url)
-    layouts = read_layouts(list(archive.layout_dirs))
+    layouts = read_layouts(list(archive.layout_dirs), compiled.folder(archive.cache))
     assets = load_assets(list(archive.static_dirs))
     failed = failures.load(archive)
     key = memo.site_key(layouts.files, assets.paths, config, len(failed) + len(site.problems))

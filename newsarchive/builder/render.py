@@ -31,6 +31,7 @@ from ..to_markdown import plain_text
 from .collect import Entry, Group, Site, instant, members_of, path_of
 from .reading import reading_minutes
 from . import layout_code, shape
+from .compiled import CompiledLayouts
 from .links import NO_LINKS, Links
 from .ui import MONTHS, words
 from .write import Placed
@@ -134,10 +135,11 @@ class LayoutEnvironment(jinja2.Environment):
 
 
 @functools.lru_cache(maxsize=4)
-def _environment(layout_dirs: tuple[Path, ...], _files: tuple) -> jinja2.Environment:
+def _environment(layout_dirs: tuple[Path, ...], _files: tuple, compiled: Path | None = None) -> jinja2.Environment:
     """One environment per state of the layout files in a process (serve builds again and again,
     and compiling the layouts costs more than rendering a few pages): any file added, removed or
-    changed in a layout folder (_files) gives a new one."""
+    changed in a layout folder (_files) gives a new one. `compiled`: where the layouts are kept
+    compiled between processes (compiled.py), or None."""
     env = LayoutEnvironment(
         loader=jinja2.FileSystemLoader([str(d) for d in layout_dirs if d.is_dir()]),
         autoescape=jinja2.select_autoescape(["html", "xml"]), undefined=jinja2.StrictUndefined,
@@ -145,6 +147,7 @@ def _environment(layout_dirs: tuple[Path, ...], _files: tuple) -> jinja2.Environ
         # (a changed layout file gives a new environment, above: jinja's own check stat()ed each
         # page's templates every time one was asked for, ~5 % of a cold build's CPU)
         auto_reload=False,
+        bytecode_cache=CompiledLayouts(compiled) if compiled is not None else None,
     )
     env.filters["display_date"] = display_date
     env.filters["atom_date"] = atom_date
@@ -211,20 +214,22 @@ def og_locale(lang: str) -> str:
 
 @dataclass(frozen=True)
 class Layouts:
-    """The layout folders in use (the archive's own first) and each file's digest, read once per build."""
+    """The layout folders in use (the archive's own first) and each file's digest, read once per build;
+    where they are kept compiled (compiled.py), or None."""
 
     dirs: tuple[Path, ...]
     files: tuple[tuple[str, str], ...]
+    compiled: Path | None = None
 
 
-def read_layouts(layout_dirs: list[Path]) -> Layouts:
+def read_layouts(layout_dirs: list[Path], compiled: Path | None = None) -> Layouts:
     present = tuple(d for d in layout_dirs if d.is_dir())
     return Layouts(present, tuple((str(p), hashlib.sha256(p.read_bytes()).hexdigest()) for d in present
-                                  for p in sorted(d.rglob("*")) if p.is_file()))
+                                  for p in sorted(d.rglob("*")) if p.is_file()), compiled)
 
 
 def environment(layouts: Layouts) -> jinja2.Environment:
-    return _environment(layouts.dirs, layouts.files)
+    return _environment(layouts.dirs, layouts.files, layouts.compiled)
 
 
 def display_date(date: str | None, lang: str = "zh") -> str:
