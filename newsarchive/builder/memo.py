@@ -255,7 +255,9 @@ class Memo:
         known = site_files if site_files is not None else {}
         for path in self.now.keys() - self._unchanged:
             files[path] = known.get(path) or self._stat(path) or (-1, -1)
-        self.store.save(self.name, self.site_key, {"keys": self.now, "files": files}, plain=True, sort_keys=True)
+        # (in the order the build met the pages, not sorted: nothing reads the file by its order, and
+        # sorting its 2 x 130 000 keys was ~0.04-0.07 s of an edit at 100 000 articles, after the commit)
+        self.store.save(self.name, self.site_key, {"keys": self.now, "files": files}, plain=True)
 
 
 def memo_file(archive: Archive) -> Path:
