@@ -374,14 +374,18 @@ def _compare_in_child(tasks, send, parent: int, theirs: tuple = ()) -> None:
     forked.die_with_parent(parent)
     for end in theirs:
         end.close()
-    # The comparison's sparse products, imported while this process waits for its sheets (the build
-    # is reading the pages): imported where first used, it was ~0.3 CPU-s (scipy imports numpy.f2py,
-    # among others) of a cold build at 10 000 articles on the way to the article pages, which wait
-    # for same story's answer.
-    import scipy.sparse  # noqa: F401
     files = packed
     try:
         task = tasks.recv()
+        # The comparison's sparse products, imported while this process waits for its sheets (the
+        # build is reading the pages): imported where first used, it was ~0.3 CPU-s (scipy imports
+        # numpy.f2py, among others) of a cold build at 10 000 articles on the way to the article
+        # pages, which wait for same story's answer. Imported once told to read ahead, not when
+        # forked: a build that keeps the last site forks this process first, and the import took
+        # the other core from the walk of content/ that everything else waits for. (Told NOTHING -
+        # a build with nothing to do - it ends at once.)
+        if task is not NOTHING:
+            import scipy.sparse  # noqa: F401
         if isinstance(task, _ReadAhead):
             files = _read_ahead(task.store)
             task = tasks.recv()
