@@ -1,12 +1,13 @@
 """The build's two walks of a folder tree - content/ for the fingerprint (fingerprint._walked) and site/
 for the memo and the commit (write.walk) - stat each file relative to its folder's descriptor. Each
-is held here to what the walk by whole paths it replaced found: os.walk with an lstat of each file,
-and a scandir of each folder's path, on a tree with the entries a hand may leave there (symlinks to
+is held here to what a walk by whole paths finds (os.walk with an lstat of each entry, as the
+content walk was before; the site walk was a scandir of each folder's path) on a tree with the entries a hand may leave there (symlinks to
 files, to folders and to nothing, nested and empty folders, names that are not UTF-8)."""
 from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -37,22 +38,22 @@ def _walked_by_paths(top: str):
 
 
 def _present_by_paths(site: Path) -> write.Present:
-    """write.walk before: a scandir of each folder's path, each entry's stat by its path."""
-    files, folders, links, found, stack = set(), set(), False, {}, [""]
-    while stack:
-        here = stack.pop()
-        with os.scandir(site / here if here else site) as entries:
-            for entry in entries:
-                rel_path = f"{here}/{entry.name}" if here else entry.name
-                if entry.is_symlink():
-                    links = True
-                elif entry.is_dir(follow_symlinks=False):
-                    folders.add(rel_path)
-                    stack.append(rel_path)
-                    continue
-                else:
-                    files.add(rel_path)
-                found[rel_path] = write.size_and_time(entry.stat(follow_symlinks=False))
+    """What write.walk finds, found another way: os.walk (which follows no symlink), an lstat of each
+    entry by its whole path telling files, folders and symlinks apart."""
+    files, folders, links, found = set(), set(), False, {}
+    for dirpath, dirnames, filenames in os.walk(site):
+        here = os.path.relpath(dirpath, site)
+        for name in dirnames + filenames:
+            rel_path = name if here == "." else f"{here}/{name}"
+            st = os.lstat(os.path.join(dirpath, name))
+            if stat.S_ISLNK(st.st_mode):
+                links = True
+            elif stat.S_ISDIR(st.st_mode):
+                folders.add(rel_path)
+                continue
+            else:
+                files.add(rel_path)
+            found[rel_path] = (st.st_size, st.st_mtime_ns)
     return write.Present(files, folders, links, found)
 
 
