@@ -32,6 +32,10 @@ SUFFIX = ".bin"
 _MAGIC = bc_magic + importlib.util.MAGIC_NUMBER
 # How long a layout's checksum (jinja2's: sha1 in hex) is in the file.
 _CHECKSUM_CHARS = 40
+# A code state's folder is named by the start of its key (cache.code_key, in hex): only folders
+# named so are another state's, to be removed.
+_CODE_CHARS = 32
+_CODE_NAME = re.compile(f"[0-9a-f]{{{_CODE_CHARS}}}")
 
 
 class CompiledLayouts(jinja2.BytecodeCache):
@@ -91,7 +95,3 @@ def _remove_folder(folder: Path) -> None:
 def folder(store: CacheStore) -> Path:
     """The compiled layouts' folder in a cache store, for the build's code as it is (cache.code_key)."""
     return store.path(FOLDER) / code_key("build")[:_CODE_CHARS]
-
-
-_CODE_CHARS = 32
-_CODE_NAME = re.compile(f"[0-9a-f]{{{_CODE_CHARS}}}")

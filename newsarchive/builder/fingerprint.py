@@ -16,7 +16,7 @@ from pathlib import Path
 from .. import failures
 from ..archive import Archive
 from ..cache import code_files
-from .write import site_files
+from .write import FOLDER_OPEN, site_files
 
 # The tenant's file in the cache store.
 STATE = "build.json"
@@ -79,7 +79,7 @@ def _walked(top: str):
     ~0.54 s content/ of 100 000 articles took, on the way to everything else). Raises OSError when a
     file listed is gone before its stat."""
     try:
-        fd = os.open(top, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(top, FOLDER_OPEN)
     except OSError:
         return
     try:

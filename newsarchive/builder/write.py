@@ -300,10 +300,11 @@ def _present(site: Path, stats: bool = False) -> Present:
     return Present(files, folders, links, found)
 
 
-# How a site folder is opened to be listed: site/ itself as the caller names it (as os.scandir of
-# its path did), a folder in it never through a symlink put there since it was listed.
-_TOP_FLAGS = os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0)
-_FOLDER_FLAGS = _TOP_FLAGS | getattr(os, "O_NOFOLLOW", 0)
+# How a folder is opened to be listed (FOLDER_OPEN; fingerprint.py's walk of content/ too): site/
+# itself as the caller names it (as os.scandir of its path did), a folder in it never through a
+# symlink put there since it was listed.
+FOLDER_OPEN = os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0)
+_TOP_FLAGS, _FOLDER_FLAGS = FOLDER_OPEN, FOLDER_OPEN | getattr(os, "O_NOFOLLOW", 0)
 
 
 def walk(site: Path) -> Present:
