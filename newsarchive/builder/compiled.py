@@ -18,12 +18,13 @@ from __future__ import annotations
 import importlib.util
 import marshal
 import re
+import shutil
 from pathlib import Path
 
 import jinja2
 from jinja2.bccache import Bucket, bc_magic
 
-from ..cache import CacheStore, code_key, own_folder, read_checked, remove_others, write_checked
+from ..cache import CacheStore, code_key, own_folder, read_checked, write_checked
 
 # The tenant's folder in the cache store.
 FOLDER = "layouts"
@@ -67,9 +68,6 @@ class CompiledLayouts(jinja2.BytecodeCache):
         except OSError:
             pass
 
-    def clear(self) -> None:
-        remove_others(self.folder, set())
-
     def _file(self, bucket: Bucket) -> Path:
         return self.folder / f"{bucket.key}{SUFFIX}"
 
@@ -80,16 +78,8 @@ class CompiledLayouts(jinja2.BytecodeCache):
             for other in self.folder.parent.iterdir():  # (only folders named as folder() names them)
                 if other.name != self.folder.name and _CODE_NAME.fullmatch(other.name) and other.is_dir() \
                         and not other.is_symlink():
-                    remove_others(other, set())
-                    _remove_folder(other)
+                    shutil.rmtree(other, ignore_errors=True)  # (as the store removes its folders)
             self._tidied = True
-
-
-def _remove_folder(folder: Path) -> None:
-    try:
-        folder.rmdir()
-    except OSError:  # (something else put there: left, as remove_others leaves folders)
-        pass
 
 
 def folder(store: CacheStore) -> Path:

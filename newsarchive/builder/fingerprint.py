@@ -92,14 +92,14 @@ def _walked(top: str):
     finally:
         os.close(fd)
     for name in subfolders:
-        path = os.path.join(top, name)
-        if not os.path.islink(path):
-            yield from _walked(path)
+        yield from _walked(os.path.join(top, name))
 
 
 def _listed(fd: int) -> tuple[list[str], list[str]]:
-    """(folders, the other entries' names) of a folder, each in name order, told apart as os.walk
-    does (a symlink by what it leads to). Raises OSError when it cannot be listed."""
+    """(folders to walk, the files' names) of a folder, each in name order, told apart as os.walk
+    does (a symlink by what it leads to; one to a folder is neither, as os.walk does not walk it -
+    told by its directory entry, not by another lstat of its path). Raises OSError when it cannot
+    be listed."""
     folders, names = [], []
     with os.scandir(fd) as entries:
         for entry in entries:
@@ -107,7 +107,10 @@ def _listed(fd: int) -> tuple[list[str], list[str]]:
                 is_dir = entry.is_dir()
             except OSError:
                 is_dir = False
-            (folders if is_dir else names).append(entry.name)
+            if not is_dir:
+                names.append(entry.name)
+            elif not entry.is_symlink():
+                folders.append(entry.name)
     folders.sort()
     names.sort()
     return folders, names

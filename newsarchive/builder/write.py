@@ -280,7 +280,7 @@ def _present(site: Path, stats: bool = False) -> Present:
         # (fstatat): a stat by the file's whole path walks every folder of that path again, ~0.16 of
         # the ~0.84 CPU-s a walk of the 130 000 files of a 100 000-article site took. (Opened here, not
         # when found: tags/ holds thousands of folders, and their descriptors would all be open at once.)
-        fd = os.open(f"{root}/{here}" if here else root, _FOLDER_FLAGS if here else _TOP_FLAGS)
+        fd = os.open(f"{root}/{here}" if here else root, _FOLDER_INSIDE if here else FOLDER_OPEN)
         try:
             with os.scandir(fd) as entries:
                 for entry in entries:
@@ -304,7 +304,7 @@ def _present(site: Path, stats: bool = False) -> Present:
 # itself as the caller names it (as os.scandir of its path did), a folder in it never through a
 # symlink put there since it was listed.
 FOLDER_OPEN = os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0)
-_TOP_FLAGS, _FOLDER_FLAGS = FOLDER_OPEN, FOLDER_OPEN | getattr(os, "O_NOFOLLOW", 0)
+_FOLDER_INSIDE = FOLDER_OPEN | getattr(os, "O_NOFOLLOW", 0)
 
 
 def walk(site: Path) -> Present:
