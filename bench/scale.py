@@ -452,7 +452,7 @@ def report(results: dict[int, dict]) -> None:
     import math
 
     sizes = sorted(results)
-    phases = [k for k in results[sizes[0]] if k not in ("articles", "site")]
+    phases = list(dict.fromkeys(k for n in sizes for k in results[n] if k not in ("articles", "site")))
     print(f"{'':34}" + "".join(f"{results[n]['articles']['count']:>26,}" for n in sizes))
     for phase in phases:
         cells = []
@@ -465,8 +465,8 @@ def report(results: dict[int, dict]) -> None:
     print(f"{'  Hugo same kinds of pages (MB)':34}" + "".join(f"{results[n]['site']['hugo MB']:>17.0f} MB" for n in sizes))
     for n in sizes:
         for phase in phases:
-            ours = results[n][phase]
-            if phase.startswith("cold, no search") and len(ours.get("ratios", ())) > 1:
+            ours = results[n].get(phase)  # (a size past --peer-search-up-to has no row of the peer's search)
+            if ours and phase.startswith("cold, no search") and len(ours.get("ratios", ())) > 1:
                 whose = "ours" if phase == "cold, no search" else phase.removeprefix("cold, no search (")[:-1]
                 print(f"  {phase} at {results[n]['articles']['count']:,}, {len(ours['ratios'])} rounds: {whose} over "
                       f"Hugo's " + ", ".join(f"{r:.2f}" for r in ours["ratios"]) + f"x, median {ours['median ratio']:.2f}x"

@@ -72,3 +72,34 @@ def test_other_checkouts_build_in_the_same_rounds_in_turn_with_ours(tmp_path):
     assert before["ratios"] == [mine / theirs for theirs, mine in zip(peer["rounds"], before["rounds"])]
     assert ours["ratios"] == [mine / theirs for theirs, mine in zip(peer["rounds"], ours["rounds"])]
     assert before["wall"] == statistics.median(before["rounds"])
+
+
+def _figures(wall: float) -> dict:
+    return {"wall": wall, "cpu": 2 * wall, "peak": 100.0}
+
+
+def _size(count: int, scale_by: float, peer_search: bool) -> dict:
+    rows = {"articles": {"count": count}, "hugo cold": {**_figures(10 * scale_by), "rounds": [10 * scale_by] * 3},
+            "cold, no search": {**_figures(8 * scale_by), "rounds": [8 * scale_by] * 3, "ratios": [0.8] * 3,
+                                "median ratio": 0.8},
+            "cold, with search": _figures(15 * scale_by)}
+    if peer_search:
+        rows["hugo + pagefind extended"] = _figures(40 * scale_by)
+    rows["one title edited"] = _figures(1 * scale_by)
+    rows["site"] = {"MB": 250 * scale_by, "files": int(17000 * scale_by), "hugo MB": 160 * scale_by,
+                    "artifact MB": 84 * scale_by, "parts": {"articles": 120 * scale_by, "rest": 130 * scale_by}}
+    return rows
+
+
+def test_the_report_of_sizes_past_the_peers_search_shows_every_size(capsys):
+    # (a run of every size: the largest past --peer-search-up-to has no row of Hugo + Pagefind's, and
+    # the report once stopped there with a KeyError, before the largest size's site and growth lines)
+    scale = _scale()
+    scale.report({10000: _size(10000, 1, True), 100000: _size(100000, 10, False)})
+    out = capsys.readouterr().out
+    peer_row = next(line for line in out.splitlines() if line.startswith("hugo + pagefind extended"))
+    assert peer_row.split()[-1] == "-"  # (none at 100 000)
+    assert "site at 100,000: articles 1200, rest 1300 MB" in out
+    growth = next(line for line in out.splitlines() if line.startswith("growth exponent"))
+    assert "cold, with search 1.00" in growth and "hugo + pagefind extended" not in growth
+    assert "cold, no search at 100,000, 3 rounds" in out
