@@ -13,7 +13,7 @@ transformed copies (`padded_pages`: moved in time past the archive's span, chara
 no copy is a near-duplicate of another). For each size, side by side with Hugo building the same
 content (same kinds of pages) and Hugo + Pagefind extended indexing Hugo's site: wall time, CPU
 time and peak memory of the whole process tree for a cold build without and with search, a
-rebuild with nothing changed, one title edited, and 300 new raw files (ingest + build) - the cold
+rebuild with nothing changed, one title edited, 300 new raw files (ingest + build) and `pack` - the cold
 builds without search `--rounds` times, Hugo's and ours one after the other, their median rounds
 shown with ours over Hugo's in every round, and with --against another checkout's (the code before a
 change: `git worktree add ../before HEAD~1`) in the same rounds, in turn with ours; the site's
@@ -287,6 +287,8 @@ def folder_size(folder: Path) -> float:
 SITE_PARTS = ("articles", "search", "tags", "archive", "outlets", "page")
 # GitHub Pages' limit on a published site (MB of 2^20, as folder_size counts).
 PAGES_LIMIT_MB = 1024
+# `pack`'s zip, written beside the sizes' archives and removed once measured.
+PACKED = "site.zip"
 
 
 def pages_artifact_mb(site: Path) -> float:
@@ -385,9 +387,13 @@ def one_size(base: Path, held: Path, tmp: Path, articles: int, peer_search: bool
     edit_title(work / "content")
     rows["one title edited"] = measured(cli + ["--root", str(work), "build", "-q"])
     rows["+300 raw files (ingest + build)"] = measured(cli + ["--root", str(work), "-q", *_copied(held, work)])
+    # (the site as an offline reader gets it: `pack`'s zip, with the texts only it carries)
+    rows["pack (zip for offline reading)"] = measured(cli + ["--root", str(work), "pack", "--output", str(tmp / PACKED)],
+                                                          ok=(0,))
     rows["site"] = {"MB": folder_size(work / "site"), "files": sum(1 for p in (work / "site").rglob("*") if p.is_file()),
                     "parts": site_parts(work / "site"), "hugo MB": folder_size(work / "public"),
-                    "artifact MB": pages_artifact_mb(work / "site")}
+                    "artifact MB": pages_artifact_mb(work / "site"), "pack MB": (tmp / PACKED).stat().st_size / 2 ** 20}
+    (tmp / PACKED).unlink()
     if keep:  # (for bench/search.py --root: query latency at this size)
         shutil.rmtree(keep / work.name, ignore_errors=True)
         shutil.move(work, keep / work.name)
@@ -477,7 +483,8 @@ def report(results: dict[int, dict]) -> None:
         print(f"  site at {results[n]['articles']['count']:,}: " + ", ".join(
             f"{name} {mb:.0f}" for name, mb in site["parts"].items()) +
             f" MB; {site['MB'] / PAGES_LIMIT_MB:.2f}x GitHub Pages' {PAGES_LIMIT_MB} MB; as Pages' deploy uploads it"
-            f" (tar, deflate 6) {site['artifact MB']:.0f} MB, {site['artifact MB'] / PAGES_LIMIT_MB:.2f}x")
+            f" (tar, deflate 6) {site['artifact MB']:.0f} MB, {site['artifact MB'] / PAGES_LIMIT_MB:.2f}x"
+            + (f"; pack's zip {site['pack MB']:.0f} MB" if "pack MB" in site else ""))
     for a, b in zip(sizes, sizes[1:]):
         na, nb = results[a]["articles"]["count"], results[b]["articles"]["count"]
         growth = []
