@@ -7,6 +7,7 @@ every internal link in site/ resolves to a file.
 """
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -73,8 +74,9 @@ def link_problems(archive: arc.Archive) -> list[tuple[str, str]]:
     if interrupted(site):
         out.append((arc.rel_or_str(archive, site), "a build was killed while putting its pages in place "
                                                    "(part old, part new): the next build finishes it"))
+    resolves = _resolver(site)
     for path in sorted(site.rglob("*.html")):
-        shown = arc.rel_or_str(archive, path)
+        shown, folder = arc.rel_or_str(archive, path), str(path.parent)
         for url in _targets(path.read_text(encoding="utf-8", errors="replace")):
             parts = urlsplit(url)
             if parts.scheme or parts.netloc or url.startswith(("#", "data:", "mailto:")):
@@ -84,12 +86,24 @@ def link_problems(archive: arc.Archive) -> list[tuple[str, str]]:
                     continue  # served at any path, its links start from the base URL's path
                 out.append((shown, f"root-absolute internal link: {url}"))
                 continue
-            target = Path(os.path.normpath(path.parent / unquote(parts.path))) if parts.path else path
-            if target.is_dir():
-                target = target / "index.html"
-            if not target.is_file() or not arc.is_inside(target, site):
+            if not resolves(os.path.normpath(os.path.join(folder, unquote(parts.path))) if parts.path else str(path)):
                 out.append((shown, f"broken internal link: {url}"))
     return out
+
+
+def _resolver(site: Path):
+    """Whether a link's target (a normalized path) is a file inside site/, a folder by its index.html -
+    each target looked up once: most links name the same few files (the assets, the lists, an
+    article's neighbours), and looking up each link's (two stats and a resolve of every folder of
+    its path) was 300 of the 314 s `check` took at 100 000 articles (now ~60 s)."""
+    @functools.lru_cache(maxsize=None)
+    def resolves(target: str) -> bool:
+        path = Path(target)
+        if path.is_dir():
+            path = path / "index.html"
+        return path.is_file() and arc.is_inside(path, site)
+
+    return resolves
 
 
 def unpaged_raw_problems(archive: arc.Archive, paged: set[str]) -> list[tuple[str, str]]:
