@@ -131,3 +131,25 @@ def test_a_fresh_checkout_with_the_cache_restored_converts_nothing(seed_root, tm
     page.write_text(page.read_text(encoding="utf-8").replace("。", "！", 1), encoding="utf-8")  # a real edit
     os.utime(page, ns=(page.stat().st_atime_ns, page.stat().st_mtime_ns + 10 ** 9))
     assert len(_ingest(root).kept_edits) == 1 and len(converted) == 1
+
+
+
+def test_a_file_recalled_by_its_digest_is_recorded_with_its_stat_as_now(seed_root, tmp_path, converted, monkeypatch):
+    """A raw file recalled by its bytes (its time moved) is recorded with the stat its check took, so the
+    next ingest recalls it by that stat, reading no file."""
+    from newsarchive import ingest_memo
+
+    root = tmp_path / "seeds"
+    copy_tree(seed_root, root)
+    _ingest(root)
+    for path in (root / "sources").rglob("*"):
+        if path.is_file():
+            os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10 ** 9))
+    converted.clear()
+    assert len(_ingest(root).unchanged) == 5 and converted == []
+    memo = arc.Archive(root).cache.load_any("ingest.json")[1]
+    assert len(memo) == 5 and {key: entry["source"] for key, entry in memo.items()} == {
+        key: [os.stat(root / key).st_size, os.stat(root / key).st_mtime_ns] for key in memo}
+    hashed = []
+    monkeypatch.setattr(ingest_memo, "_sha256", lambda path: hashed.append(path))
+    assert len(_ingest(root).unchanged) == 5 and converted == [] and hashed == []
