@@ -104,8 +104,8 @@ class IngestMemo:
 
     def _holds(self, key: str) -> list[int] | None:
         """The raw file's [size, mtime_ns] when its last outcome still holds, else None. (The stat its
-        check took, not another: a second stat of each raw file was ~0.1 of the 10.5 s an ingest with
-        nothing new took over 107 000 raw files.)"""
+        check took, not a second one: stats were about a third of the 10.5 s an ingest with nothing
+        new took over 107 523 raw files.)"""
         seen = self.before.get(key)
         now = _as_was(self.archive.at(key), seen["source"], seen.get("sha256")) if seen is not None else None
         if now is None:
@@ -141,9 +141,9 @@ class IngestMemo:
                 if entry is None:
                     continue
             files[key] = entry
-        # (texts and integers only: written by orjson - json took ~1.3 s for the 41 MB of 107 000 raw
-        # files; a name orjson cannot write, not UTF-8, is written by json. One that cannot be written
-        # costs the next run its speed.)
+        # (texts and integers only: written by orjson, 0.07 s for the 40 MB of 107 523 raw files where
+        # json took 0.58 s; what orjson cannot write goes by json. A memo that cannot be written costs
+        # the next run its speed.)
         self.archive.cache.save(MEMO, self.key, files, plain=True)
 
     def _with_page(self, entry: dict) -> dict | None:
