@@ -57,13 +57,14 @@ def _targets(html_text: str):
 def _under_some_root(site: Path, path: str) -> bool:
     """Whether a root-relative path names a file of the site under some base path (/archive/x -> x)."""
     parts = [p for p in unquote(path).split("/") if p]
-    for start in range(len(parts)):
-        target = site.joinpath(*parts[start:])
-        if target.is_dir():
-            target = target / "index.html"
-        if target.is_file() and arc.is_inside(target, site):
-            return True
-    return False
+    return any(_reaches(site, site.joinpath(*parts[start:])) for start in range(len(parts)))
+
+
+def _reaches(site: Path, target: Path) -> bool:
+    """Whether a link to `target` reaches a file inside site/: the file, or a folder's index.html."""
+    if target.is_dir():
+        target = target / "index.html"
+    return target.is_file() and arc.is_inside(target, site)
 
 
 def link_problems(archive: arc.Archive) -> list[tuple[str, str]]:
@@ -92,16 +93,12 @@ def link_problems(archive: arc.Archive) -> list[tuple[str, str]]:
 
 
 def _resolver(site: Path):
-    """Whether a link's target (a normalized path) is a file inside site/, a folder by its index.html -
-    each target looked up once: most links name the same few files (the assets, the lists, an
+    """_reaches of a link's target (a normalized path), each target looked up once: most links name the same few files (the assets, the lists, an
     article's neighbours), and looking up each link's (two stats and a resolve of every folder of
     its path) was 300 of the 314 s `check` took at 100 000 articles (now ~60 s)."""
     @functools.lru_cache(maxsize=None)
     def resolves(target: str) -> bool:
-        path = Path(target)
-        if path.is_dir():
-            path = path / "index.html"
-        return path.is_file() and arc.is_inside(path, site)
+        return _reaches(site, Path(target))
 
     return resolves
 
