@@ -108,14 +108,17 @@ class IngestMemo:
         new took over 107 523 raw files.)"""
         seen = self.before.get(key)
         now = _as_was(self.archive.at(key), seen["source"], seen.get("sha256")) if seen is not None else None
-        if now is None:
-            return None
+        return now if now is not None and self._outcome_holds(seen) else None
+
+    def _outcome_holds(self, seen: dict) -> bool:
+        """Whether an unchanged raw file's last outcome still holds: its page (or, for a duplicate,
+        the page of the file it duplicates) is as ingest left it."""
         if seen["kind"] in ("written", "kept") and not self._page_holds(seen):
-            return None
+            return False
         if seen["kind"] == "duplicate":
             original = self.before[seen["detail"]]
-            return now if original["kind"] == "written" and self._page_holds(original) else None
-        return now if seen["kind"] in ("written", "kept", "skipped") else None
+            return original["kind"] == "written" and self._page_holds(original)
+        return seen["kind"] in ("written", "kept", "skipped")
 
     def _page_holds(self, seen: dict) -> bool:
         return _same(self.archive.at(seen["page"]), seen["page_stat"], seen.get("page_sha256"))
